@@ -1,0 +1,29 @@
+"""claimaudit: audit official claims about internet censorship in Pakistan against evidence.
+
+Data flows one way: sources -> fetch (cache / mirror) -> datasets (typed polars frames)
+-> checks (quality) -> audit (verdicts) -> notebooks -> report.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("claimaudit")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0+unknown"
+
+from claimaudit.errors import (
+    ClaimauditError,
+    DataError,
+    FetchError,
+    IntegrityError,
+    RuleError,
+)
+
+__all__ = [
+    "ClaimauditError",
+    "DataError",
+    "FetchError",
+    "IntegrityError",
+    "RuleError",
+    "__version__",
+]

@@ -1,0 +1,3 @@
+from claimaudit.cli import run
+
+run()

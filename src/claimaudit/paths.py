@@ -1,0 +1,50 @@
+"""Where things live. Paths only, nothing else (cookiecutter-data-science habit)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def project_root() -> Path:
+    """The project checkout: ``CLAIMAUDIT_HOME`` if set, else the folder holding ``datasets/``.
+
+    >>> (project_root() / "datasets").is_dir()
+    True
+    """
+    env = os.environ.get("CLAIMAUDIT_HOME")
+    if env:
+        return Path(env).resolve()
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "pyproject.toml").is_file() and (parent / "datasets").is_dir():
+            return parent
+    return Path.cwd()
+
+
+def datasets_dir() -> Path:
+    return Path(os.environ.get("CLAIMAUDIT_DATASETS", project_root() / "datasets")).resolve()
+
+
+def checks_dir() -> Path:
+    return Path(os.environ.get("CLAIMAUDIT_CHECKS", project_root() / "checks")).resolve()
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
+def reports_dir() -> Path:
+    return Path(os.environ.get("CLAIMAUDIT_REPORTS", project_root() / "reports")).resolve()
+
+
+def cache_dir() -> Path:
+    return Path(
+        os.environ.get("CLAIMAUDIT_CACHE", project_root() / ".cache" / "claimaudit")
+    ).resolve()
+
+
+def mirror_dir() -> Path | None:
+    """The local mirror of third-party files (``CLAIMAUDIT_MIRROR``), or None."""
+    env = os.environ.get("CLAIMAUDIT_MIRROR")
+    return Path(env).resolve() if env else None
