@@ -1,9 +1,15 @@
-"""CLI commands for this area (filled in by the area's owner)."""
+"""`claimaudit ooni ...`: the OONI API (aggregate) and raw measurements (parse)."""
 
 from __future__ import annotations
 
 import typer
 
+ooni_app = typer.Typer(help="OONI data: API aggregation and raw-measurement parsing.", no_args_is_help=True)
+
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the top-level app."""
+    from claimaudit.cli import _ooni_aggregate, _ooni_parse
+
+    _ooni_aggregate.register(ooni_app)
+    _ooni_parse.register(ooni_app)
+    app.add_typer(ooni_app, name="ooni")
