@@ -4,6 +4,8 @@
      ├── DataError          a dataset file is malformed (names dataset, file, line, column)
      │    └── IntegrityError  a file's sha256 does not match its datapackage.json
      ├── FetchError         a third-party resource could not be had (names the URL)
+     │    ├── NotAvailableError  offline, and neither cache nor mirror holds it
+     │    └── HashMismatchError  the bytes are not the ones the datapackage vouches for
      └── RuleError          an audit rule file is malformed (names file, line, key)
 """
 
@@ -64,6 +66,14 @@ class FetchError(ClaimauditError):
         if hint:
             text += f"\n  What to do: {hint}"
         super().__init__(text)
+
+
+class NotAvailableError(FetchError):
+    """Offline (or the network failed) and neither the cache nor the mirror holds the URL."""
+
+
+class HashMismatchError(FetchError):
+    """The bytes served for a pinned URL do not have the sha256 its datapackage.json records."""
 
 
 class RuleError(ClaimauditError):

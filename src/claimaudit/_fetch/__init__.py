@@ -1,0 +1,1 @@
+"""Private implementation of :mod:`claimaudit.fetch` (layout, manifest, HTTP download)."""
