@@ -1,0 +1,1 @@
+"""Private implementation of :mod:`claimaudit.sources`: reading and typing third-party files."""
