@@ -1,0 +1,30 @@
+"""Data-quality checks: YAML suites in ``checks/quality/`` run with Great Expectations.
+
+>>> from claimaudit.quality import run_checks
+>>> report = run_checks(suites=["claims"])      # doctest: +SKIP
+>>> report.ok, report.summary.height            # doctest: +SKIP
+(True, 40)
+
+The suite format, the expectation vocabulary and the output files are described in
+``checks/README.md``.
+"""
+
+from claimaudit.quality._console import render_report
+from claimaudit.quality._engine import run_checks
+from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
+from claimaudit.quality._suite import ExpectationSpec, Suite, Target, discover_suites, load_suite
+from claimaudit.quality._vocabulary import PROJECT_EXPECTATIONS
+
+__all__ = [
+    "PROJECT_EXPECTATIONS",
+    "CheckReport",
+    "ExpectationResult",
+    "ExpectationSpec",
+    "Suite",
+    "SuiteResult",
+    "Target",
+    "discover_suites",
+    "load_suite",
+    "render_report",
+    "run_checks",
+]

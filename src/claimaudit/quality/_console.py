@@ -1,0 +1,69 @@
+"""The terminal view of a check run: one rich table, then any load errors in full.
+
+>>> from rich.console import Console
+>>> from claimaudit.quality._report import CheckReport
+>>> render_report(CheckReport(results=[], created="2024-11-13T00:00:00+00:00"),
+...               console=Console(width=100, color_system=None))       # doctest: +ELLIPSIS
+...0 suites: 0 passed, 0 failed, 0 errors...
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from claimaudit.quality._report import CheckReport, ExpectationResult
+
+__all__ = ["render_report"]
+
+_STYLE = {"pass": "green", "fail": "bold red", "warn": "yellow", "error": "bold magenta"}
+_LABEL = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "error": "ERROR"}
+
+
+def render_report(report: CheckReport, *, console: Console | None = None, failures_only: bool = False) -> None:
+    """Print the results table, load errors and a one-line summary."""
+    console = console or Console()
+    table = Table(title="Data-quality checks", show_lines=False, expand=False)
+    table.add_column("suite", style="cyan", no_wrap=True)
+    table.add_column("expectation")
+    table.add_column("result", no_wrap=True)
+    table.add_column("failing rows", justify="right")
+    table.add_column("examples (line: values)")
+    for suite in report.results:
+        if suite.error is not None:
+            table.add_row(suite.name, "load data", Text("ERROR", style=_STYLE["error"]), "", "see below")
+        for exp in suite.expectations:
+            if failures_only and exp.outcome == "pass":
+                continue
+            label = Text(_LABEL[exp.outcome], style=_STYLE[exp.outcome])
+            name = Text(exp.description)
+            name.append(f"\n{exp.expect}", style="dim")
+            rows = "" if exp.failing_rows is None else f"{exp.failing_rows}/{exp.checked_rows}"
+            table.add_row(suite.name, name, label, rows, exp.error or _examples(exp))
+    console.print(table)
+    for suite in report.results:
+        if suite.error is not None:
+            console.print(Text(f"error in suite {suite.name}: ", style=_STYLE["error"]) + Text(suite.error["message"]))
+    statuses = [s.status for s in report.results]
+    line = (
+        f"{len(statuses)} suites: {statuses.count('passed')} passed, {statuses.count('failed')} failed, "
+        f"{statuses.count('error')} errors"
+    )
+    console.print(Text(line, style="green" if report.ok else "bold red"))
+    if report.out_dir is not None:
+        note = "" if report.ok else " (the last passing results are left untouched)"
+        console.print(f"results written to {report.out_dir}{note}")
+
+
+def _examples(exp: ExpectationResult) -> str:
+    parts = []
+    for example in exp.examples:
+        values = {k: v for k, v in example.items() if k != "line"}
+        shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in values.items())
+        parts.append(f"{example['line']}: {shown}" if "line" in example else shown)
+    return "\n".join(parts)

@@ -1,0 +1,395 @@
+"""Run suites with Great Expectations and collect what failed, where.
+
+>>> report = run_checks(suites=["claims"])          # doctest: +SKIP
+>>> report.ok, report.exit_code                     # doctest: +SKIP
+(True, 0)
+
+Data is loaded with :func:`claimaudit.datasets.load` (typed, sha256-checked) or
+:func:`claimaudit.sources.load`, handed to GX as a pandas frame whose index is the CSV line
+number (row index + 2), so every failing row GX reports is a line an editor can open.
+Great Expectations is imported only when a suite actually runs, and one ephemeral context
+serves the whole run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from claimaudit import paths
+from claimaudit.errors import ClaimauditError, DataError, FetchError, RuleError
+from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
+from claimaudit.quality._suite import ExpectationSpec, Suite, discover_suites, load_suite
+from claimaudit.quality._vocabulary import _Context, row_condition, translate
+from claimaudit.quality._writers import write_json, write_junit
+
+__all__ = ["run_checks"]
+
+EXAMPLES = 5
+_FIRST_LINE = 2  # the header is line 1
+
+
+def run_checks(
+    *,
+    suites: list[str] | None = None,
+    out_dir: str | Path | None = None,
+    now: dt.datetime | None = None,
+) -> CheckReport:
+    """Run the suites in ``checks/quality/`` (or only those named) and write the results.
+
+    Results go to ``out_dir`` (default ``reports/checks``, following ``CLAIMAUDIT_REPORTS``)
+    when every suite passes, else to ``out_dir/failed``, so a failing run never replaces the
+    last passing results. Files are staged in a temporary folder and moved in at the end.
+    ``now`` fixes "today" for ``expect_column_values_to_not_be_in_future`` (default: the clock).
+    An unknown suite name raises :class:`~claimaudit.errors.RuleError`; data problems do not
+    raise, they are reported per suite.
+    """
+    out = Path(out_dir).resolve() if out_dir is not None else paths.reports_dir() / "checks"
+    files = discover_suites(list(suites) if suites else None)
+    if not files:
+        from claimaudit.quality._suite import suites_dir
+
+        raise RuleError(
+            "no suites to run",
+            file=suites_dir(),
+            hint="add a YAML suite there (see checks/README.md) or set CLAIMAUDIT_CHECKS",
+        )
+    now = now or dt.datetime.now(dt.UTC)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        runner = _Runner(docs_dir=staging / "data_docs", now=now)
+        results = [runner.run_file(f) for f in files]
+        runner.build_docs()
+        report = CheckReport(results=results, created=now.isoformat(timespec="seconds"))
+        write_json(report, staging / "results.json")
+        write_junit(report, staging / "junit.xml")
+        final = out if report.ok else out / "failed"
+        _replace_dir(staging, final)
+        report.out_dir = final
+        return report
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+class _Runner:
+    """Loads each target once, owns the single GX context of a run."""
+
+    def __init__(self, *, docs_dir: Path, now: dt.datetime) -> None:
+        self.docs_dir = docs_dir
+        self.now = now
+        self._frames: dict[tuple[str, str, str], pl.DataFrame | ClaimauditError] = {}
+        self._context: Any = None
+
+    # -- data
+
+    def load(self, kind: str, name: str, resource: str) -> pl.DataFrame:
+        key = (kind, name, resource)
+        if key not in self._frames:
+            try:
+                self._frames[key] = _load_target(kind, name, resource)
+            except ClaimauditError as exc:
+                self._frames[key] = exc
+        found = self._frames[key]
+        if isinstance(found, ClaimauditError):
+            raise found
+        return found
+
+    def reference(self, ref: dict[str, Any]) -> list[Any]:
+        kind = "dataset" if "dataset" in ref else "source"
+        frame = self.load(kind, ref[kind], ref["resource"])
+        column = ref["column"]
+        if column not in frame.columns:
+            raise ValueError(f"the referenced resource has no column {column!r} (columns: {frame.columns})")
+        return frame.get_column(column).unique().to_list()
+
+    # -- one suite
+
+    def run_file(self, file: Path) -> SuiteResult:
+        try:
+            suite = load_suite(file)
+        except RuleError as exc:
+            return SuiteResult(
+                name=file.stem, file=exc.file or str(file), target={}, error=_error_dict(exc, kind="suite")
+            )
+        result = SuiteResult(name=suite.name, file=_shown(suite.file), target=suite.target.as_dict())
+        try:
+            frame = self.load(suite.target.kind, suite.target.name, suite.target.resource)
+        except ClaimauditError as exc:
+            result.error = _error_dict(exc, kind="data", target=suite.target.as_dict())
+            return result
+        result.rows = frame.height
+        result.expectations = self._validate(suite, frame)
+        return result
+
+    def _validate(self, suite: Suite, frame: pl.DataFrame) -> list[ExpectationResult]:
+        results = [_blank(spec) for spec in suite.expectations]
+        built: dict[int, Any] = {}
+        ctx = _Context(dtypes=dict(frame.schema), reference=self.reference, now=self.now)
+        gx = None
+        for index, spec in enumerate(suite.expectations):
+            try:
+                name, kwargs = translate(spec.expect, spec.kwargs, ctx)
+                _check_columns(spec, kwargs, frame)
+            except ClaimauditError as exc:  # a referenced resource would not load
+                results[index].error = f"referenced data could not be loaded: {exc}"
+                continue
+            except ValueError as exc:
+                results[index].error = f"{_where(suite, spec)}: {exc}"
+                continue
+            gx = gx or self._gx()
+            try:
+                built[index] = _build(gx, name, kwargs, spec)
+            except ValueError as exc:
+                results[index].error = f"{_where(suite, spec)}: {exc}"
+        if not built:
+            return results
+        outcomes = self._run_gx(suite, frame, built)
+        for index, gx_result in outcomes.items():
+            _fill(results[index], gx_result, frame, built[index])
+        return results
+
+    # -- Great Expectations
+
+    def _gx(self) -> Any:
+        if self._context is None:
+            os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+            logging.getLogger("great_expectations").setLevel(logging.ERROR)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import great_expectations as gx
+                from great_expectations.data_context.types.base import ProgressBarsConfig
+
+                context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            context.add_data_docs_site(
+                site_name="claimaudit",
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(self.docs_dir),
+                    },
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                },
+            )
+            self._source = context.data_sources.add_pandas("claimaudit")
+            self._context = context
+        return self._context
+
+    def _run_gx(self, suite: Suite, frame: pl.DataFrame, built: dict[int, Any]) -> dict[int, Any]:
+        import great_expectations as gx
+
+        context = self._gx()
+        pdf = frame.to_pandas()
+        pdf.index = range(_FIRST_LINE, frame.height + _FIRST_LINE)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name, meta={"notes": suite.description}))
+            ids = {}
+            for index, expectation in built.items():
+                added = gx_suite.add_expectation(expectation)
+                ids[added.id] = index
+            asset = self._source.add_dataframe_asset(suite.name)
+            batch = asset.add_batch_definition_whole_dataframe(suite.target.label)
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
+            )
+            checkpoint = context.checkpoints.add(
+                gx.Checkpoint(
+                    name=suite.name,
+                    validation_definitions=[definition],
+                    result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES},
+                )
+            )
+            run = checkpoint.run(batch_parameters={"dataframe": pdf})
+        outcomes: dict[int, Any] = {}
+        for validation in run.run_results.values():
+            for item in validation.results:
+                index = ids.get(item.expectation_config.id)
+                if index is not None:
+                    outcomes[index] = item
+        return outcomes
+
+    def build_docs(self) -> None:
+        if self._context is None:
+            return
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._context.build_data_docs()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _load_target(kind: str, name: str, resource: str) -> pl.DataFrame:
+    if kind == "dataset":
+        from claimaudit import datasets
+
+        return datasets.load(name, resource)
+    try:
+        from claimaudit import sources
+    except ImportError:  # pragma: no cover - until the sources layer lands
+        raise DataError(
+            "claimaudit.sources is not available in this installation",
+            dataset=name,
+            hint="install the complete package (`pip install -e .`)",
+        ) from None
+    return sources.load(name, resource)
+
+
+def _blank(spec: ExpectationSpec) -> ExpectationResult:
+    d = spec.as_dict()
+    return ExpectationResult(
+        expect=spec.expect, description=spec.description, kwargs=d["kwargs"], severity=spec.severity, line=spec.line
+    )
+
+
+def _columns_of(kwargs: dict[str, Any]) -> list[str]:
+    cols = [kwargs[k] for k in ("column", "column_A", "column_B") if isinstance(kwargs.get(k), str)]
+    cols += [c for c in kwargs.get("column_list") or [] if isinstance(c, str)]
+    return cols
+
+
+def _check_columns(spec: ExpectationSpec, kwargs: dict[str, Any], frame: pl.DataFrame) -> None:
+    if spec.expect.startswith("expect_table_"):
+        return
+    wanted = _columns_of(kwargs) + list(spec.when or {})
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        close = difflib.get_close_matches(missing[0], frame.columns, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"column {missing[0]!r} is not in the data{hint}; columns: {', '.join(frame.columns)}")
+
+
+def _build(gx: Any, name: str, kwargs: dict[str, Any], spec: ExpectationSpec) -> Any:
+    from great_expectations.exceptions import ExpectationNotFoundError
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    try:
+        cls = get_expectation_impl(name)
+    except ExpectationNotFoundError:
+        from great_expectations.expectations.registry import list_registered_expectation_implementations
+
+        close = difflib.get_close_matches(name, list_registered_expectation_implementations(), n=2)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; see checks/README.md for the vocabulary"
+        raise ValueError(f"unknown expectation {name!r}{hint}") from None
+    extra: dict[str, Any] = {
+        "description": spec.description,
+        "severity": spec.severity,
+        "meta": {"claimaudit": {"expect": spec.expect, "suite_line": spec.line}},
+    }
+    if spec.when:
+        extra["row_condition"] = row_condition(spec.when)
+        extra["condition_parser"] = "pandas"
+    try:
+        return cls(**kwargs, **extra)
+    except Exception as exc:  # pydantic validation: bad or missing arguments
+        first = str(exc).splitlines()
+        detail = "; ".join(line.strip() for line in first[1:4]) or str(exc)
+        raise ValueError(f"invalid arguments for {name}: {detail}") from None
+
+
+def _fill(result: ExpectationResult, gx_result: Any, frame: pl.DataFrame, expectation: Any) -> None:
+    info = gx_result.exception_info or {}
+    if info.get("raised_exception"):
+        message = str(info.get("exception_message") or "Great Expectations raised an error").splitlines()[0]
+        result.error = f"could not evaluate: {message}"
+        return
+    body = gx_result.result or {}
+    result.success = bool(gx_result.success)
+    result.checked_rows = body.get("element_count")
+    result.failing_rows = body.get("unexpected_count")
+    if result.success:
+        return
+    lines = body.get("partial_unexpected_index_list")
+    if lines:
+        columns = _columns_of(expectation.configuration.kwargs)
+        result.examples = _examples(frame, [int(x) for x in lines[:EXAMPLES]], columns)
+    elif "observed_value" in body:
+        result.examples = [{"observed": _jsonable(body["observed_value"])}]
+
+
+def _examples(frame: pl.DataFrame, lines: list[int], columns: list[str]) -> list[dict[str, Any]]:
+    rows = (
+        frame.lazy()
+        .with_row_index("line", offset=_FIRST_LINE)
+        .filter(pl.col("line").is_in(lines))
+        .select("line", *[c for c in dict.fromkeys(columns) if c in frame.columns])
+        .collect()
+    )
+    return [{k: _jsonable(v) for k, v in row.items()} for row in rows.iter_rows(named=True)]
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return None if value != value else value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    try:
+        json.dumps(value)
+    except TypeError:
+        return str(value)
+    return value
+
+
+def _error_dict(exc: ClaimauditError, *, kind: str, target: dict[str, str] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": kind, "message": str(exc)}
+    for attr in ("dataset", "file", "line", "column", "key", "url", "problem", "hint"):
+        if getattr(exc, attr, None) is not None:
+            out[attr] = getattr(exc, attr)
+    if isinstance(exc, FetchError):
+        out["hint"] = out.get("hint") or "run `claimaudit fetch` first (or set CLAIMAUDIT_MIRROR)"
+    if target and "dataset" not in out:
+        out["dataset"] = next(iter(target.values()))
+    return out
+
+
+def _where(suite: Suite, spec: ExpectationSpec) -> str:
+    line = f", line {spec.line}" if spec.line else ""
+    return f"{_shown(suite.file)}{line}: {spec.expect}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(paths.project_root()))
+    except ValueError:
+        return str(path)
+
+
+def _replace_dir(staging: Path, final: Path) -> None:
+    """Move the finished ``staging`` folder to ``final``, swapping out what was there.
+
+    Directories cannot be renamed over non-empty ones, so the old folder is first renamed
+    aside and removed only once the new one is in place (and put back if that fails).
+    """
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    try:
+        os.replace(staging, final)
+    except BaseException:
+        if old.exists() and not final.exists():
+            os.replace(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
