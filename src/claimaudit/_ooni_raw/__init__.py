@@ -1,0 +1,1 @@
+"""Private implementation of :mod:`claimaudit.ooni_raw` (reading, typed decoding, extraction)."""
