@@ -101,7 +101,8 @@ def test_frictionless_check_rejects_a_tampered_copy(tmp_path):
     shutil.copytree(paths.datasets_dir() / "signals", folder)
     csv = folder / "signals.csv"
     # synthetic corruption: an evidence kind outside the enum (and a changed hash)
-    csv.write_text(csv.read_text(encoding="utf-8").replace(",media_report,", ",synthetic_kind,", 1), encoding="utf-8")
+    text = csv.read_text(encoding="utf-8").replace(",media_report,", ",synthetic_kind,", 1)
+    csv.write_text(text, encoding="utf-8")
     errors = frictionless_errors(folder / "datapackage.json")
     assert any(error[2] == "constraint-error" for error in errors), errors
 
@@ -133,7 +134,8 @@ def test_top10vpn_213_percent_on_26_november_is_present_with_its_url(frames):
     assert rows.height == 1
     row = rows.row(0, named=True)
     assert row["source_url"] == (
-        "https://www.thenews.com.pk/latest/1255191-vpn-demand-soars-amid-stricter-social-media-controls-in-pakistan"
+        "https://www.thenews.com.pk/latest/"
+        "1255191-vpn-demand-soars-amid-stricter-social-media-controls-in-pakistan"
     )
     assert row["unit"] == "percent"
     assert row["evidence_kind"] == "media_report"
@@ -168,7 +170,9 @@ def test_no_range_has_its_lower_end_above_the_upper(frames):
 
 
 def test_range_rule_flags_a_synthetic_inverted_range():
-    synthetic = pl.DataFrame({"signal_id": ["synthetic-a", "synthetic-b"], "value": [400.0, 300.0], "value_high": [300.0, None]})
+    synthetic = pl.DataFrame(
+        {"signal_id": ["synthetic-a", "synthetic-b"], "value": [400.0, 300.0], "value_high": [300.0, None]}
+    )
     assert ranges_inverted(synthetic)["signal_id"].to_list() == ["synthetic-a"]
 
 
@@ -209,8 +213,9 @@ def contract_enums(dataset: str) -> dict[str, set[str]]:
         values = (v.strip() for chunk in re.findall(r"`([^`]+)`", body) for v in chunk.split("|"))
         shared[name] = {v for v in values if re.fullmatch(r"[a-z][a-z_]*", v)}
     section = text.split(f"## `datasets/{dataset}/`", 1)[1].split("\n## ", 1)[0]
-    enums = {name: {v.strip() for v in values.split(",")} for name, values in re.findall(r"^\| (\w+) \| enum `([^`]+)`", section, flags=re.M)}
-    enums.update({name: {v.strip() for v in values.split(",")} for name, values in re.findall(r"`(\w+)` enum `([^`]+)`", section)})
+    listed = re.findall(r"^\| (\w+) \| enum `([^`]+)`", section, flags=re.M)  # | kind | enum `a, b` |
+    listed += re.findall(r"`(\w+)` enum `([^`]+)`", section)  # value | number; `unit` enum `a, b`
+    enums = {name: {v.strip() for v in values.split(",")} for name, values in listed}
     for field in ("confidence", "verification"):
         enums[field] = shared[field]
     enums["date_precision"] = enums["publication_date_precision"] = shared["date_precision"]
@@ -230,6 +235,7 @@ def test_schema_enums_match_the_data_model(name):
 
 @pytest.mark.parametrize("name", EVIDENCE)
 def test_each_resource_records_hash_and_size(name):
-    resource = json.loads((paths.datasets_dir() / name / "datapackage.json").read_text(encoding="utf-8"))["resources"][0]
+    descriptor = paths.datasets_dir() / name / "datapackage.json"
+    resource = json.loads(descriptor.read_text(encoding="utf-8"))["resources"][0]
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", resource["hash"])
     assert resource["bytes"] == (paths.datasets_dir() / name / resource["path"]).stat().st_size
