@@ -1,9 +1,68 @@
-"""CLI commands for this area (filled in by the area's owner)."""
+"""``claimaudit run``: the whole audit, end to end (what ``make run`` calls)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+_STYLE = {"done": "green", "warning": "yellow", "failed": "bold red", "unavailable": "yellow", "skipped": "dim"}
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the top-level app."""
+    """Add ``run`` to the top-level app."""
+
+    @app.command("run")
+    def run_command(
+        online: bool = typer.Option(
+            False, "--online/--offline",
+            help="Query live sources and the network. Default offline: cache and CLAIMAUDIT_MIRROR only.",
+        ),
+        notebook: list[str] = typer.Option(
+            None, "--notebook", "-n", help="Run only notebooks whose names start with this (repeatable), e.g. -n 01 -n 08."
+        ),
+        jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Notebooks executed in parallel."),
+        pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Print the report to PDF with headless Chromium."),
+        reports: Path = typer.Option(None, "--reports", help="Output folder (default reports/, or CLAIMAUDIT_REPORTS)."),
+    ) -> None:
+        """Fetch, check, audit, execute the notebooks and publish the report (HTML, PDF, index).
+
+        Offline by default: third-party files come from the cache or CLAIMAUDIT_MIRROR, and
+        anything missing is named. Exit 0 when every step succeeded, 1 when data checks or a
+        notebook failed (the previous report is then left in place).
+        """
+        from rich.console import Console
+
+        from claimaudit import pipeline
+
+        console = Console(stderr=True)
+        status = console.status("starting", spinner="dots")
+
+        def progress(step: str, message: str) -> None:
+            titles = dict(pipeline.STEPS)
+            if message == titles.get(step):
+                status.update(f"[bold]{step}[/]: {message} …")
+                console.print(f"[bold cyan]▶ {step}[/] {message}")
+                return
+            state = message.split(":", 1)[0]
+            if state in _STYLE:
+                console.print(f"   [{_STYLE[state]}]{message}[/]", highlight=False)
+            else:  # one notebook finished
+                console.print(f"   [dim]·[/] {message}", highlight=False)
+
+        with status:
+            result = pipeline.run(offline=not online, notebooks=notebook or None, jobs=jobs, pdf=pdf,
+                                  reports=reports, progress=progress)
+
+        console.rule()
+        if result.report_html:
+            console.print(f"Report: [bold]{result.report_html}[/]")
+        if result.report_pdf:
+            console.print(f"PDF:    [bold]{result.report_pdf}[/]")
+        if result.index:
+            console.print(f"Index:  [bold]{result.index}[/] (open it in a browser)")
+        if not result.ok:
+            console.print("[bold red]The run did not complete:[/]")
+            for problem in result.problems():
+                console.print(f"  - {problem}", highlight=False)
+        raise typer.Exit(result.exit_code)

@@ -1,0 +1,432 @@
+"""Charts in one house style: altair, colour-blind-safe, every chart with a source line.
+
+Rules the functions here enforce, so notebooks cannot forget them:
+
+- the Okabe–Ito palette, and colour is never the only signal (shapes, dashes and direct
+  labels carry the same information);
+- the title states the finding and is computed from the data (:func:`peak_title`,
+  :func:`share_title`), never typed as a conclusion in a notebook;
+- a source line under every chart (:func:`with_source`);
+- a sample-size strip under every rate (:func:`rate_chart`);
+- networks are labelled by name, not bare ASN (:func:`network_label`);
+- dated events from ``datasets/events`` with ``annotate = true`` are drawn on time series.
+
+>>> import polars as pl
+>>> frame = pl.DataFrame({"date": ["2024-11-01", "2024-11-02"], "value": [10.0, 40.0]})
+>>> chart = time_series(frame, y="value", y_title="Interest", source="Google Trends (CenAlert)")
+>>> spec = chart.to_dict()
+>>> spec["vconcat"][0]["title"]["text"]
+'Interest peaked at 40 on 2024-11-02'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import polars as pl
+
+__all__ = [
+    "DASHES",
+    "NETWORK_NAMES",
+    "NETWORK_NAMES_SOURCE",
+    "OKABE_ITO",
+    "SHAPES",
+    "event_layer",
+    "format_number",
+    "network_label",
+    "network_panels",
+    "peak_title",
+    "rate_chart",
+    "share_title",
+    "strip_chart",
+    "time_series",
+    "use_theme",
+    "with_source",
+]
+
+#: Okabe & Ito (2008), "Color Universal Design": distinguishable with all common colour-vision
+#: deficiencies. Black first so a single series is neutral.
+OKABE_ITO: tuple[str, ...] = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#F0E442",
+)
+SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke")
+DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 3))
+
+#: ASN -> operator name. Names as the routing registries list them, seen in public repositories
+#: and measurement notes through the project's search tool (November 2026). Where only one weak
+#: mention was found the label says "name unverified": never guess an operator.
+NETWORK_NAMES: dict[str, str] = {
+    "AS17557": "PTCL",
+    "AS9541": "Cybernet",
+    "AS45669": "Jazz/Mobilink (PMCL)",
+    "AS24499": "Telenor Pakistan",
+    "AS59257": "Zong (CMPak)",
+    "AS135407": "Transworld (TES)",
+    "AS136384": "Optix Pakistan",
+    "AS23674": "Nayatel",
+}
+NETWORK_NAMES_SOURCE = (
+    "ASN names: registry names (PKTELECOM-AS, CYBERNET-AP, PMCL, Telenor Pakistan, CMPak Limited, "
+    "TES-PL, Optix Pakistan (Pvt.) Limited, Nayatel) as seen in public repositories, Nov 2026"
+)
+
+_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+_INK = "#1a1a1a"
+_MUTED = "#595959"
+
+
+# --------------------------------------------------------------------------- theme
+
+
+@alt.theme.register("claimaudit", enable=False)
+def _house_theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": _FONT,
+            "background": "#ffffff",
+            "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 220},
+            "title": {
+                "anchor": "start",
+                "fontSize": 15,
+                "fontWeight": "bold",
+                "color": _INK,
+                "subtitleColor": _MUTED,
+                "subtitleFontSize": 12,
+                "offset": 10,
+            },
+            "axis": {
+                "labelColor": _INK,
+                "titleColor": _INK,
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "gridColor": "#e6e6e6",
+                "domainColor": _MUTED,
+                "tickColor": _MUTED,
+            },
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "symbolStrokeWidth": 2},
+            "range": {"category": list(OKABE_ITO), "ordinal": list(OKABE_ITO)},
+            "line": {"strokeWidth": 2},
+            "point": {"size": 45, "filled": True},
+            "text": {"font": _FONT, "color": _INK},
+            "header": {"labelFontSize": 12, "labelFontWeight": "bold", "labelColor": _INK, "labelAnchor": "start"},
+            "concat": {"spacing": 6},
+        }
+    }
+
+
+def use_theme(*, renderer: str | None = "svg") -> None:
+    """Enable the house theme (and, by default, inline SVG output for self-contained reports).
+
+    >>> use_theme(renderer=None)
+    >>> alt.theme.active
+    'claimaudit'
+    """
+    alt.theme.enable("claimaudit")
+    if renderer:
+        alt.renderers.enable(renderer)
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def format_number(value: float | int | None) -> str:
+    """A figure as printed in a title: thousands separators, never rounded.
+
+    >>> format_number(20500.0), format_number(2.5), format_number(1234.25), format_number(None)
+    ('20,500', '2.5', '1,234.25', 'n/a')
+    """
+    if value is None:
+        return "n/a"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,}"
+
+
+def peak_title(frame: pl.DataFrame, *, x: str, y: str, subject: str) -> str:
+    """``"<subject> peaked at <max> on <x>"`` computed from ``frame``.
+
+    >>> peak_title(pl.DataFrame({"d": ["a", "b"], "v": [1, 3]}), x="d", y="v", subject="Demand")
+    'Demand peaked at 3 on b'
+    """
+    rows = frame.filter(pl.col(y).is_not_null())
+    if rows.is_empty():
+        return f"{subject}: no data in this window"
+    top = rows.sort(y, descending=True).row(0, named=True)
+    when = top[x].isoformat() if isinstance(top[x], dt.date) else str(top[x])
+    return f"{subject} peaked at {format_number(top[y])} on {when}"
+
+
+def share_title(*, part: int, whole: int, what: str, of: str) -> str:
+    """``"<what> on 3 of 41 <of>"``: counts, not a national average.
+
+    >>> share_title(part=3, whole=41, what="Blocked", of="networks")
+    'Blocked on 3 of 41 networks'
+    """
+    return f"{what} on {part:,} of {whole:,} {of}"
+
+
+def network_label(asn: str | int | None) -> str:
+    """A readable network label: ``"PTCL (AS17557)"``; unknown ASNs say so.
+
+    >>> network_label("AS17557"), network_label(140499)
+    ('PTCL (AS17557)', 'AS140499 (name unverified)')
+    """
+    if asn is None:
+        return "unknown network"
+    text = str(asn).strip().upper()
+    key = text if text.startswith("AS") else f"AS{text}"
+    name = NETWORK_NAMES.get(key)
+    return f"{name} ({key})" if name else f"{key} (name unverified)"
+
+
+def _network_expr(column: str) -> pl.Expr:
+    key = (
+        pl.when(pl.col(column).cast(pl.String).str.to_uppercase().str.starts_with("AS"))
+        .then(pl.col(column).cast(pl.String).str.to_uppercase())
+        .otherwise(pl.lit("AS") + pl.col(column).cast(pl.String))
+    )
+    name = key.replace_strict(NETWORK_NAMES, default=None, return_dtype=pl.String)
+    return (
+        pl.when(name.is_not_null())
+        .then(name + pl.lit(" (") + key + pl.lit(")"))
+        .otherwise(key + pl.lit(" (name unverified)"))
+    )
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+def with_source(chart: alt.TopLevelMixin, source: str, *, note: str | None = None) -> alt.VConcatChart:
+    """Put a "Source: …" line (and an optional note) under ``chart``.
+
+    >>> c = with_source(alt.Chart(pl.DataFrame({"a": [1]})).mark_point().encode(x="a:Q"), "OONI")
+    >>> c.to_dict()["vconcat"][1]["mark"]["type"]
+    'text'
+    """
+    if not source or not source.strip():
+        raise ValueError("every chart needs a source line: pass source='<who published the data>'")
+    lines = [f"Source: {source.strip()}"] + ([note.strip()] if note else [])
+    caption = (
+        alt.Chart(pl.DataFrame({"line": lines, "order": list(range(len(lines)))}))
+        .mark_text(align="left", baseline="top", fontSize=11, color=_MUTED, dx=0)
+        .encode(
+            text="line:N",
+            x=alt.value(0),
+            y=alt.Y("order:O", axis=None),
+        )
+        .properties(height=16 * len(lines))
+    )
+    return alt.vconcat(chart, caption).resolve_scale(color="independent", y="independent")
+
+
+def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = None) -> alt.LayerChart | None:
+    """Dashed rules and labels for events with ``annotate`` true, within ``[start, end]``.
+
+    ``events`` is ``datasets.load("events")`` (fields ``start_date``, ``kind``, ``summary``,
+    ``annotate``). Returns None when nothing falls in the window.
+    """
+    if events is None or events.is_empty():
+        return None
+    rows = events.filter(pl.col("annotate").fill_null(False))
+    if start is not None:
+        rows = rows.filter(pl.col("start_date") >= pl.lit(_as_date(start)))
+    if end is not None:
+        rows = rows.filter(pl.col("start_date") <= pl.lit(_as_date(end)))
+    if rows.is_empty():
+        return None
+    rows = rows.select(
+        pl.col("start_date").alias("event_date"),
+        pl.col("kind").alias("event_kind"),
+        pl.col("summary").str.slice(0, 48).alias("event_label"),
+        pl.int_range(pl.len()).alias("event_row"),
+    )
+    base = alt.Chart(rows)
+    rules = base.mark_rule(color=_MUTED, strokeDash=[4, 3], strokeWidth=1.2).encode(
+        x="event_date:T",
+        tooltip=[alt.Tooltip("event_date:T", title="date"), alt.Tooltip("event_label:N", title="event")],
+    )
+    labels = base.mark_text(align="left", baseline="top", dx=3, fontSize=10, color=_INK, angle=0).encode(
+        x="event_date:T",
+        y=alt.value(2),
+        yOffset=alt.YOffset("event_row:O", scale=alt.Scale(range=[0, 60])),
+        text="event_label:N",
+    )
+    return alt.layer(rules, labels)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def time_series(
+    frame: pl.DataFrame,
+    *,
+    y: str,
+    y_title: str,
+    source: str,
+    x: str = "date",
+    series: str | None = None,
+    events: pl.DataFrame | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+) -> alt.VConcatChart:
+    """A line chart of ``y`` over ``x`` with event annotations and a source line.
+
+    With ``series``, each series gets its own colour *and* dash *and* a direct end label.
+    The default title is :func:`peak_title`.
+    """
+    _require(frame, [x, y] + ([series] if series else []))
+    data = frame.select([x, y] + ([series] if series else [])).sort(x)
+    title = title or peak_title(data, x=x, y=y, subject=y_title)
+    enc: dict[str, Any] = {
+        "x": alt.X(f"{x}:T", title=None),
+        "y": alt.Y(f"{y}:Q", title=y_title),
+        "tooltip": [alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{y}:Q")],
+    }
+    if series:
+        names = data.get_column(series).unique(maintain_order=True).to_list()
+        enc["color"] = alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=list(OKABE_ITO[: len(names)])))
+        enc["strokeDash"] = alt.StrokeDash(
+            f"{series}:N", scale=alt.Scale(domain=names, range=[list(d) for d in DASHES[: len(names)]])
+        )
+        enc["tooltip"].append(alt.Tooltip(f"{series}:N"))
+    line = alt.Chart(data).mark_line(color=OKABE_ITO[0]).encode(**enc)
+    layers: list[Any] = [line]
+    if series:
+        last = data.group_by(series, maintain_order=True).agg(pl.all().sort_by(x).last())
+        layers.append(
+            alt.Chart(last)
+            .mark_text(align="left", dx=4, fontSize=11)
+            .encode(x=f"{x}:T", y=f"{y}:Q", text=f"{series}:N", color=alt.Color(f"{series}:N", legend=None))
+        )
+    marks = event_layer(events, start=data.get_column(x).min(), end=data.get_column(x).max())
+    if marks is not None:
+        layers.append(marks)
+    chart = alt.layer(*layers).properties(title=_title(title, subtitle), width=560, height=220)
+    return with_source(chart, source, note=note)
+
+
+def strip_chart(frame: pl.DataFrame, *, x: str, n: str, n_title: str = "sample size") -> alt.Chart:
+    """A small bar strip of sample sizes, to sit under a rate (no rate without its n)."""
+    _require(frame, [x, n])
+    return (
+        alt.Chart(frame.select(x, n))
+        .mark_bar(color=_MUTED)
+        .encode(
+            x=alt.X(f"{x}:T", title=None),
+            y=alt.Y(f"{n}:Q", title=n_title, axis=alt.Axis(tickCount=2)),
+            tooltip=[alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{n}:Q", title=n_title)],
+        )
+        .properties(width=560, height=50)
+    )
+
+
+def rate_chart(
+    frame: pl.DataFrame,
+    *,
+    rate: str,
+    n: str,
+    rate_title: str,
+    source: str,
+    x: str = "date",
+    events: pl.DataFrame | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+) -> alt.VConcatChart:
+    """A rate over time (points + line) with the sample-size strip under it."""
+    _require(frame, [x, rate, n])
+    data = frame.select(x, rate, n).sort(x)
+    title = title or peak_title(data, x=x, y=rate, subject=rate_title)
+    line = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(shape="circle", size=18), color=OKABE_ITO[4])
+        .encode(
+            x=alt.X(f"{x}:T", title=None, axis=alt.Axis(labels=False)),
+            y=alt.Y(f"{rate}:Q", title=rate_title),
+            tooltip=[alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{rate}:Q", format=".3f"), alt.Tooltip(f"{n}:Q")],
+        )
+    )
+    layers: list[Any] = [line]
+    marks = event_layer(events, start=data.get_column(x).min(), end=data.get_column(x).max())
+    if marks is not None:
+        layers.append(marks)
+    top = alt.layer(*layers).properties(width=560, height=200)
+    body = alt.vconcat(top, strip_chart(data, x=x, n=n, n_title=f"n ({n})")).properties(
+        title=_title(title, subtitle)
+    )
+    return with_source(body, source, note=note)
+
+
+def network_panels(
+    frame: pl.DataFrame,
+    *,
+    asn: str,
+    y: str,
+    y_title: str,
+    source: str,
+    x: str = "date",
+    n: str | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    columns: int = 2,
+) -> alt.VConcatChart:
+    """One small panel per network, labelled ``"PTCL (AS17557)"``, optionally with n as bars."""
+    _require(frame, [asn, x, y] + ([n] if n else []))
+    data = frame.with_columns(_network_expr(asn).alias("network")).select(
+        ["network", x, y] + ([n] if n else [])
+    )
+    networks = data.get_column("network").n_unique()
+    title = title or f"{y_title}: {networks} network{'s' if networks != 1 else ''} shown"
+    x_scale = alt.Scale(domain=[_iso(data.get_column(x).min()), _iso(data.get_column(x).max())])
+    panels = []
+    for (label,), part in data.sort("network", x).group_by("network", maintain_order=True):
+        line = (
+            alt.Chart(part)
+            .mark_line(point=alt.OverlayMarkDef(shape="circle", size=14), color=OKABE_ITO[4])
+            .encode(
+                x=alt.X(f"{x}:T", title=None, scale=x_scale, axis=alt.Axis(labels=not n)),
+                y=alt.Y(f"{y}:Q", title=y_title),
+                tooltip=[alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{y}:Q")] + ([alt.Tooltip(f"{n}:Q")] if n else []),
+            )
+            .properties(width=250, height=100, title=alt.TitleParams(str(label), fontSize=12))
+        )
+        if n:
+            strip = strip_chart(part, x=x, n=n, n_title="n").encode(x=alt.X(f"{x}:T", title=None, scale=x_scale))
+            panels.append(alt.vconcat(line, strip.properties(width=250, height=30), spacing=2))
+        else:
+            panels.append(line)
+    chart = alt.concat(*panels, columns=columns).properties(title=_title(title, subtitle))
+    return with_source(chart, source)
+
+
+def _title(text: str, subtitle: str | None) -> alt.TitleParams:
+    return alt.TitleParams(text=text, subtitle=subtitle or alt.Undefined)
+
+
+def _require(frame: pl.DataFrame, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"the frame has no column(s) {missing}; it has {frame.columns}")
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,405 @@
+"""``claimaudit run``: fetch, check, audit, execute the notebooks, publish the report.
+
+>>> [step for step, _ in STEPS]
+['fetch', 'check', 'audit', 'notebooks', 'pdf', 'publish']
+
+Each step says what it did; a step whose module is not there (yet) says so and the run carries
+on. Notebooks execute with papermill into a private staging folder, in parallel (``jobs``);
+their HTML (and the report's PDF) are made there too. Only when every notebook succeeded are the
+staged files moved into ``reports/`` (each by an atomic rename), so a failed run never leaves a
+half-written or mixed report: the failing notebook is kept, executed up to its error, as
+``reports/failed/<name>.ipynb`` and named in the summary, and the run exits non-zero.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from claimaudit import paths
+from claimaudit._io import write_text_atomic
+from claimaudit.errors import ClaimauditError
+
+__all__ = [
+    "REPORT_NOTEBOOK",
+    "STEPS",
+    "NotebookOutcome",
+    "RunResult",
+    "StepOutcome",
+    "default_parameters",
+    "discover_notebooks",
+    "execute_notebook",
+    "run",
+]
+
+REPORT_NOTEBOOK = "08-publish-transparency-report"
+KERNEL = "python3"
+NOT_AVAILABLE = "not available yet"
+
+Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
+
+
+@dataclass
+class StepOutcome:
+    """What one step did. ``failed`` makes the run exit non-zero; ``unavailable`` does not."""
+
+    name: str
+    status: Status
+    detail: str
+    seconds: float = 0.0
+
+
+@dataclass
+class NotebookOutcome:
+    name: str
+    ok: bool
+    seconds: float
+    executed: Path | None = None
+    html: Path | None = None
+    error: str | None = None
+
+
+@dataclass
+class RunResult:
+    reports: Path
+    steps: list[StepOutcome] = field(default_factory=list)
+    notebooks: list[NotebookOutcome] = field(default_factory=list)
+    index: Path | None = None
+    report_html: Path | None = None
+    report_pdf: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(s.status == "failed" for s in self.steps)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def problems(self) -> list[str]:
+        return [f"{s.name}: {s.detail}" for s in self.steps if s.status in ("failed", "unavailable", "warning")]
+
+
+def default_parameters() -> dict[str, Any]:
+    """The papermill parameters every notebook declares in its ``parameters`` cell."""
+    return {"country": "PK", "window_start": "2024-01-01", "window_end": "2024-12-31", "offline": True}
+
+
+def discover_notebooks(folder: Path | None = None) -> list[Path]:
+    """``notebooks/NN-*.ipynb`` in run order."""
+    folder = folder or paths.notebooks_dir()
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if not p.name.startswith("."))
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def step_fetch(*, offline: bool) -> StepOutcome:
+    """Make every pinned third-party resource available in the cache; say where each came from."""
+    try:
+        from claimaudit import sources
+        from claimaudit.errors import NotAvailableError
+    except ImportError:
+        return StepOutcome("fetch", "unavailable", f"claimaudit.sources is {NOT_AVAILABLE}")
+    fetch_all = getattr(__import__("claimaudit.fetch", fromlist=["fetch_all"]), "fetch_all", None)
+    if fetch_all is not None:
+        try:
+            outcomes = dict(_fetch_all_outcomes(fetch_all(offline=offline)))
+        except TypeError:
+            outcomes = {}
+    else:
+        outcomes = {}
+    if not outcomes:
+        for name in sources.list_sources():
+            for resource in sources.resource_names(name):
+                try:
+                    outcomes[f"{name}/{resource}"] = sources.fetch_resource(name, resource, offline=offline).origin
+                except NotAvailableError:
+                    outcomes[f"{name}/{resource}"] = "missing"
+    counts: dict[str, int] = {}
+    for origin in outcomes.values():
+        counts[origin] = counts.get(origin, 0) + 1
+    missing = sorted(k for k, v in outcomes.items() if v == "missing")
+    detail = ", ".join(f"{n} from {o}" for o, n in sorted(counts.items()) if o != "missing") or "nothing fetched"
+    if offline:
+        detail += "; offline: live OONI / Tor Metrics APIs not queried"
+    if missing:
+        hint = "set CLAIMAUDIT_MIRROR=<mirror dir> or run online (`claimaudit run --online`)"
+        return StepOutcome("fetch", "warning", f"{detail}; MISSING {len(missing)}: {', '.join(missing)} ({hint})")
+    return StepOutcome("fetch", "done", detail)
+
+
+def _fetch_all_outcomes(result: Any) -> Iterator[tuple[str, str]]:
+    items = result.items() if isinstance(result, dict) else result
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2:
+            key, value = item
+            yield str(key), str(getattr(value, "origin", value))
+        else:
+            yield str(getattr(item, "url", getattr(item, "name", item))), str(getattr(item, "origin", "missing"))
+
+
+def step_check(*, reports: Path) -> StepOutcome:
+    try:
+        from claimaudit.quality import run_checks
+    except ImportError:
+        return StepOutcome("check", "unavailable", f"claimaudit.quality is {NOT_AVAILABLE}")
+    report = run_checks(out_dir=reports / "checks")
+    summary = report.summary
+    counts = summary.get_column("outcome").value_counts(sort=True).rows() if summary.height else []
+    detail = f"{len(report.results)} suites; " + ", ".join(f"{n} {o}" for o, n in counts)
+    if not report.ok:
+        bad = [r.name for r in report.results if r.status != "passed"]
+        return StepOutcome("check", "failed", f"{detail}; NOT passed: {', '.join(bad)} (see {report.out_dir})")
+    return StepOutcome("check", "done", detail)
+
+
+def step_audit(*, reports: Path, offline: bool) -> StepOutcome:
+    try:
+        from claimaudit import audit
+    except ImportError:
+        return StepOutcome("audit", "unavailable", f"claimaudit.audit is {NOT_AVAILABLE}")
+    run_audit = getattr(audit, "run_audit", None)
+    if run_audit is None:
+        return StepOutcome("audit", "unavailable", f"claimaudit.audit.run_audit is {NOT_AVAILABLE}")
+    verdicts = run_audit(offline=offline)
+    writer = getattr(audit, "write_verdicts", None)
+    if writer is not None:
+        writer(verdicts, out_dir=reports)
+    else:
+        _write_verdicts(audit, verdicts, reports)
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        key = str(getattr(verdict.status, "value", verdict.status))
+        counts[key] = counts.get(key, 0) + 1
+    return StepOutcome("audit", "done", f"{len(verdicts)} verdicts: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+
+
+def _write_verdicts(audit: Any, verdicts: Sequence[Any], reports: Path) -> None:
+    import json
+
+    from claimaudit.report import write_csv
+
+    write_text_atomic(
+        reports / "verdicts.json", json.dumps([v.to_dict() for v in verdicts], indent=2, ensure_ascii=False) + "\n"
+    )
+    write_csv(audit.verdicts_frame(verdicts), reports / "verdicts.csv")
+
+
+def execute_notebook(
+    notebook: Path,
+    *,
+    out_dir: Path,
+    parameters: dict[str, Any],
+    info: dict[str, Any],
+    kernel: str = KERNEL,
+) -> NotebookOutcome:
+    """Execute one notebook with papermill into ``out_dir/notebooks/`` and export its HTML."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from claimaudit.report import export_html
+
+    name = notebook.stem
+    executed = out_dir / "notebooks" / notebook.name
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name=kernel,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            cwd=str(notebook.parent),
+        )
+    except PapermillExecutionError as exc:
+        return NotebookOutcome(
+            name, False, time.perf_counter() - started, executed=executed,
+            error=f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}",
+        )
+    except Exception as exc:  # kernel died, notebook unreadable, ...
+        return NotebookOutcome(name, False, time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
+    html = export_html(
+        executed, out_dir / f"{name}.html", show_code=name != REPORT_NOTEBOOK, index_href="index.html", info=info
+    )
+    return NotebookOutcome(name, True, time.perf_counter() - started, executed=executed, html=html)
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _publish(staging: Path, reports: Path) -> None:
+    """Move staged outputs into ``reports/``: files by atomic rename, ``tables/`` and
+    ``notebooks/`` as whole folders (old one renamed away first, then removed)."""
+    for folder in ("tables", "notebooks"):
+        new = staging / folder
+        if not new.is_dir():
+            continue
+        final = reports / folder
+        old = reports / f".{folder}.old-{os.getpid()}"
+        if final.exists():
+            os.replace(final, old)
+        os.replace(new, final)
+        shutil.rmtree(old, ignore_errors=True)
+    for file in sorted(staging.glob("*.*")):
+        os.replace(file, reports / file.name)
+
+
+# --------------------------------------------------------------------------- the run
+
+STEPS: list[tuple[str, str]] = [
+    ("fetch", "Fetching third-party data (cache / mirror / network)"),
+    ("check", "Checking data quality"),
+    ("audit", "Auditing claims against evidence"),
+    ("notebooks", "Executing notebooks"),
+    ("pdf", "Printing the report to PDF"),
+    ("publish", "Publishing reports/ and index.html"),
+]
+
+Progress = Callable[[str, str], None]
+
+
+def run(
+    *,
+    offline: bool = True,
+    notebooks: Sequence[str] | None = None,
+    jobs: int = 2,
+    pdf: bool = True,
+    reports: str | Path | None = None,
+    parameters: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run everything and return what happened (``result.exit_code``: 0 ok, 1 a step failed).
+
+    ``notebooks`` limits the run to notebooks whose names start with one of the given prefixes
+    (``["01", "08"]``). ``progress(step, message)`` is called as each step starts and each
+    notebook finishes (the CLI draws it with rich).
+    """
+    from claimaudit.report import ChromiumMissing, export_pdf, run_info, write_index
+
+    say = progress or (lambda step, message: None)
+    reports = Path(reports).resolve() if reports else paths.reports_dir()
+    reports.mkdir(parents=True, exist_ok=True)
+    result = RunResult(reports=reports)
+    params = {**default_parameters(), **(parameters or {}), "offline": offline}
+    env = {"CLAIMAUDIT_REPORTS": str(reports)}
+    if offline:
+        env["CLAIMAUDIT_OFFLINE"] = "1"
+
+    def timed(name: str, fn: Callable[[], StepOutcome]) -> StepOutcome:
+        say(name, dict(STEPS)[name])
+        started = time.perf_counter()
+        try:
+            outcome = fn()
+        except ClaimauditError as exc:
+            outcome = StepOutcome(name, "failed", str(exc))
+        outcome.seconds = time.perf_counter() - started
+        result.steps.append(outcome)
+        say(name, f"{outcome.status}: {outcome.detail}")
+        return outcome
+
+    with _environment(**env):
+        timed("fetch", lambda: step_fetch(offline=offline))
+        timed("check", lambda: step_check(reports=reports))
+        timed("audit", lambda: step_audit(reports=reports, offline=offline))
+
+        chosen = discover_notebooks()
+        if notebooks:
+            chosen = [p for p in chosen if any(p.stem.startswith(prefix) for prefix in notebooks)]
+        staging = Path(tempfile.mkdtemp(prefix=".run-", dir=reports))
+        try:
+            info = run_info()
+            with _environment(CLAIMAUDIT_TABLES=str(staging / "tables")):
+                timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say))
+            notebooks_ok = result.steps[-1].status != "failed"
+            staged_report = staging / f"{REPORT_NOTEBOOK}.html"
+
+            def make_pdf() -> StepOutcome:
+                if not pdf:
+                    return StepOutcome("pdf", "skipped", "--no-pdf")
+                if not notebooks_ok or not staged_report.is_file():
+                    return StepOutcome("pdf", "skipped", "no report HTML in this run")
+                try:
+                    export_pdf(staged_report, staging / f"{REPORT_NOTEBOOK}.pdf")
+                except ChromiumMissing as exc:
+                    return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
+                return StepOutcome("pdf", "done", f"{REPORT_NOTEBOOK}.pdf")
+
+            timed("pdf", make_pdf)
+
+            def publish() -> StepOutcome:
+                if notebooks_ok:
+                    _publish(staging, reports)
+                else:
+                    failed_dir = reports / "failed"
+                    for outcome in result.notebooks:
+                        if not outcome.ok and outcome.executed and outcome.executed.is_file():
+                            failed_dir.mkdir(exist_ok=True)
+                            os.replace(outcome.executed, failed_dir / outcome.executed.name)
+                result.index = write_index(reports, problems=result.problems(), info=info)
+                html = reports / f"{REPORT_NOTEBOOK}.html"
+                result.report_html = html if html.is_file() else None
+                pdf_path = reports / f"{REPORT_NOTEBOOK}.pdf"
+                result.report_pdf = pdf_path if pdf_path.is_file() else None
+                if not notebooks_ok:
+                    return StepOutcome("publish", "warning", f"index written; notebooks NOT published (kept the previous ones); see {reports / 'failed'}")
+                return StepOutcome("publish", "done", f"{result.index}")
+
+            timed("publish", publish)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _run_notebooks(
+    chosen: Sequence[Path],
+    staging: Path,
+    params: dict[str, Any],
+    info: dict[str, Any],
+    jobs: int,
+    result: RunResult,
+    say: Progress,
+) -> StepOutcome:
+    if not chosen:
+        return StepOutcome("notebooks", "unavailable", f"no notebooks found in {paths.notebooks_dir()}")
+    (staging / "tables").mkdir(parents=True, exist_ok=True)
+    # Longest first: the report notebook goes early so parallel workers finish together.
+    ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info): nb for nb in ordered}
+        for future in as_completed(futures):
+            outcome = future.result()
+            result.notebooks.append(outcome)
+            mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+            say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
+    result.notebooks.sort(key=lambda o: o.name)
+    failed = [o for o in result.notebooks if not o.ok]
+    if failed:
+        return StepOutcome(
+            "notebooks", "failed",
+            "; ".join(f"{o.name} failed at {o.error}" for o in failed)
+            + f" ({len(result.notebooks) - len(failed)} of {len(result.notebooks)} succeeded)",
+        )
+    return StepOutcome("notebooks", "done", f"{len(result.notebooks)} executed and exported to HTML")

@@ -1,0 +1,52 @@
+"""Publishing: tables shown and exported as CSV, the verdict scorecard, the provenance appendix,
+self-contained HTML, PDF and the index page of a run.
+
+In a notebook:
+
+>>> from claimaudit import report                                   # doctest: +SKIP
+>>> page = report.Page("02-audit-url-blocking-statistics")          # doctest: +SKIP
+>>> page.table(frame, "claims_by_year", caption="Figures by year")  # doctest: +SKIP
+>>> page.scorecard(verdicts, claims, sources)                       # doctest: +SKIP
+
+Everything that reaches HTML from data goes through Jinja2 templates with autoescaping.
+"""
+
+from claimaudit.report._export import export_html, html_from_notebook, notebook_title
+from claimaudit.report._index import index_sections, write_index
+from claimaudit.report._pdf import ChromiumMissing, chromium_flags, export_pdf, find_chromium
+from claimaudit.report._provenance import checks_summary, provenance, provenance_html, run_info
+from claimaudit.report._scorecard import (
+    STRENGTH_LABELS,
+    VERDICT_LABELS,
+    scorecard_frame,
+    scorecard_html,
+    verdict_label,
+)
+from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
+
+__all__ = [
+    "HTML",
+    "STRENGTH_LABELS",
+    "VERDICT_LABELS",
+    "ChromiumMissing",
+    "Page",
+    "TableView",
+    "checks_summary",
+    "chromium_flags",
+    "export_html",
+    "export_pdf",
+    "find_chromium",
+    "html_from_notebook",
+    "index_sections",
+    "notebook_title",
+    "provenance",
+    "provenance_html",
+    "run_info",
+    "scorecard_frame",
+    "scorecard_html",
+    "table_html",
+    "tables_dir",
+    "verdict_label",
+    "write_csv",
+    "write_index",
+]

@@ -1,0 +1,144 @@
+"""Verdicts as a scorecard: the claim, what was said and by whom (with its source), the verdict,
+why, and how strong the evidence is.
+
+A verdict is never shown as "OK"; ``insufficient_evidence`` has a style (dashed, hatched) and a
+symbol of its own, and every state has a word and a symbol, so colour is never the only signal.
+
+>>> import polars as pl
+>>> verdicts = pl.DataFrame({"rule_id": ["r1"], "claim_ids": [["c1"]], "verdict": ["insufficient_evidence"],
+...                          "explanation": ["no OONI data for the window"], "evidence_strength": ["media_report"]})
+>>> html = scorecard_html(verdicts)
+>>> "Insufficient evidence" in html and "OK" not in html
+True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import polars as pl
+
+from claimaudit.report import _render
+
+#: verdict -> (label, symbol). Symbols are text, so they survive print and screen readers.
+VERDICT_LABELS: dict[str, tuple[str, str]] = {
+    "supported": ("Supported by evidence", "✔"),
+    "contradicted": ("Contradicted by evidence", "✘"),
+    "consistent": ("Consistent with other claims", "="),
+    "inconsistent": ("Inconsistent with other claims", "≠"),
+    "not_comparable": ("Not comparable", "⇹"),
+    "insufficient_evidence": ("Insufficient evidence", "?"),
+}
+STRENGTH_LABELS: dict[str, str] = {
+    "direct_measurement": "●●● direct network measurement",
+    "third_party_observation": "●●○ third-party observation",
+    "media_report": "●○○ media report",
+    "claims_ledger": "○○○ official figures only",
+}
+_ORDER = ["contradicted", "inconsistent", "supported", "consistent", "not_comparable", "insufficient_evidence"]
+
+
+def verdict_label(verdict: str) -> str:
+    """Human label of a verdict state; unknown states are shown as they are, never as "OK".
+
+    >>> verdict_label("insufficient_evidence"), verdict_label("new_state")
+    ('Insufficient evidence', 'new_state')
+    """
+    return VERDICT_LABELS.get(verdict, (verdict, "·"))[0]
+
+
+def scorecard_frame(
+    verdicts: pl.DataFrame,
+    claims: pl.DataFrame | None = None,
+    sources: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per (verdict, claim) with the claim's words, claimant and first source: the CSV
+    behind the scorecard."""
+    frame = _normalise(verdicts).with_row_index("verdict_row")
+    long = frame.explode("claim_ids").rename({"claim_ids": "claim_id"})
+    if claims is not None and not claims.is_empty():
+        keep = [c for c in ("claim_id", "summary", "wording", "claimant", "authority", "statement_date", "venue") if c in claims.columns]
+        long = long.join(claims.select(keep), on="claim_id", how="left")
+    if sources is not None and not sources.is_empty():
+        first = sources.group_by("claim_id", maintain_order=True).agg(
+            pl.col("url").alias("source_urls"), pl.col("outlet").alias("source_outlets")
+        )
+        long = long.join(first, on="claim_id", how="left")
+    return long
+
+
+def scorecard_html(
+    verdicts: pl.DataFrame,
+    claims: pl.DataFrame | None = None,
+    sources: pl.DataFrame | None = None,
+    *,
+    name: str = "scorecard",
+    caption: str | None = None,
+    csv_name: str | None = None,
+    max_sources: int = 2,
+) -> str:
+    """Render the scorecard (Jinja2, autoescaped): contradictions first, insufficient last."""
+    long = scorecard_frame(verdicts, claims, sources)
+    cards: list[dict[str, Any]] = []
+    for (_row,), group in long.group_by("verdict_row", maintain_order=True):
+        first = group.row(0, named=True)
+        verdict = str(first["verdict"])
+        label, symbol = VERDICT_LABELS.get(verdict, (verdict, "·"))
+        cards.append(
+            {
+                "verdict": verdict,
+                "label": label,
+                "symbol": symbol,
+                "rule": first.get("rule_id"),
+                "why": first.get("explanation") or "",
+                "strength": STRENGTH_LABELS.get(str(first.get("evidence_strength")), str(first.get("evidence_strength") or "")),
+                "claims": [_claim(row, max_sources) for row in group.iter_rows(named=True)],
+            }
+        )
+    rank = {v: i for i, v in enumerate(_ORDER)}
+    cards.sort(key=lambda c: rank.get(c["verdict"], len(_ORDER)))
+    counted = Counter(c["verdict"] for c in cards)
+    counts = [(verdict_label(v), counted[v]) for v in sorted(counted, key=lambda v: rank.get(v, len(_ORDER)))]
+    return _render.render(
+        "fragments/scorecard.html.j2", name=name, caption=caption, cards=cards, counts=counts, csv_name=csv_name
+    )
+
+
+def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
+    urls = row.get("source_urls") or []
+    outlets = row.get("source_outlets") or []
+    who = " / ".join(str(v) for v in (row.get("claimant"), row.get("authority")) if v) or "claimant not in the ledger"
+    when = row.get("statement_date")
+    return {
+        "claim_id": row.get("claim_id") or "",
+        "said": row.get("summary") or "(claim not found in the ledger)",
+        "wording": row.get("wording"),
+        "who": who,
+        "when": when.isoformat() if hasattr(when, "isoformat") else (when or ""),
+        "venue": (row.get("venue") or "").replace("_", " "),
+        "sources": [
+            {"href": _render.safe_href(url), "outlet": outlet or url}
+            for url, outlet in list(zip(urls, outlets, strict=False))[:max_sources]
+        ],
+    }
+
+
+def _normalise(verdicts: pl.DataFrame) -> pl.DataFrame:
+    frame = verdicts
+    if "verdict" not in frame.columns and "status" in frame.columns:
+        frame = frame.rename({"status": "verdict"})
+    if "claim_ids" not in frame.columns and "claim_id" in frame.columns:
+        frame = frame.rename({"claim_id": "claim_ids"})
+    missing = [c for c in ("claim_ids", "verdict") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"verdicts need columns {missing}; got {frame.columns}")
+    ids = frame.schema["claim_ids"]
+    if ids == pl.String:
+        frame = frame.with_columns(pl.col("claim_ids").str.split(";").list.eval(pl.element().str.strip_chars()))
+    elif not isinstance(ids, pl.List):
+        raise ValueError(f"claim_ids must be a list or ';'-separated string, not {ids}")
+    for column in ("rule_id", "explanation", "evidence_strength"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+    return frame.select("rule_id", "claim_ids", "verdict", "explanation", "evidence_strength")

@@ -1,0 +1,189 @@
+"""Show a table in a notebook and export every table shown as CSV.
+
+>>> import polars as pl
+>>> page = Page("01-explore-claims-ledger", tables_dir="/tmp/claimaudit-doctest-tables")
+>>> view = page.table(pl.DataFrame({"claim_id": ["a"], "value": [844008]}), "claims", display=False)
+>>> view.csv_path.name
+'01-explore-claims-ledger__claims.csv'
+>>> "844,008" in view._repr_html_()
+True
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from claimaudit import paths
+from claimaudit._io import atomic_write
+from claimaudit.report import _render
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def tables_dir() -> Path:
+    """Where table CSVs go: ``CLAIMAUDIT_TABLES`` if set (the pipeline stages a run there),
+    else ``reports/tables``."""
+    env = os.environ.get("CLAIMAUDIT_TABLES")
+    return Path(env) if env else paths.reports_dir() / "tables"
+
+
+@dataclass
+class HTML:
+    """Pre-rendered, already-escaped HTML for notebook display."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:  # the text/plain fallback
+        return re.sub(r"<[^>]+>", " ", self.html).strip()[:2000]
+
+
+@dataclass
+class TableView(HTML):
+    """A table as shown (HTML) and where its full CSV was written.
+
+    Already displayed by :class:`Page`, so when it is also a cell's last value it does not
+    show a second time.
+    """
+
+    csv_path: Path | None = None
+    frame: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False)
+    shown: bool = False
+
+    def _ipython_display_(self) -> None:
+        if not self.shown:
+            _display(HTML(self.html))
+            self.shown = True
+
+
+@dataclass
+class Page:
+    """One notebook's outputs: tables are shown and written to ``<tables>/<notebook>__<name>.csv``."""
+
+    notebook: str
+    tables_dir: str | Path | None = None
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.notebook):
+            raise ValueError(f"notebook name {self.notebook!r} must be lower-case letters, digits, '-' or '_'")
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.tables_dir) if self.tables_dir else tables_dir()
+
+    def csv_path(self, name: str) -> Path:
+        if not _NAME.match(name):
+            raise ValueError(f"table name {name!r} must be lower-case letters, digits, '-' or '_'")
+        return self.folder / f"{self.notebook}__{name}.csv"
+
+    def table(
+        self,
+        frame: pl.DataFrame,
+        name: str,
+        *,
+        caption: str | None = None,
+        max_rows: int = 40,
+        display: bool = True,
+    ) -> TableView:
+        """Write ``frame`` (all rows) as CSV and show up to ``max_rows`` rows as an escaped HTML table."""
+        path = self.csv_path(name)
+        write_csv(frame, path)
+        view = TableView(
+            html=table_html(frame, name=name, caption=caption, max_rows=max_rows, csv_name=path.name),
+            csv_path=path,
+            frame=frame,
+        )
+        if display:
+            _display(HTML(view.html))
+            view.shown = True
+        return view
+
+    def scorecard(
+        self,
+        verdicts: pl.DataFrame,
+        claims: pl.DataFrame | None = None,
+        sources: pl.DataFrame | None = None,
+        *,
+        name: str = "scorecard",
+        caption: str | None = None,
+        display: bool = True,
+    ) -> TableView:
+        """Show verdicts as a scorecard and write its rows (one per verdict and claim) as CSV."""
+        from claimaudit.report._scorecard import scorecard_frame, scorecard_html
+
+        path = self.csv_path(name)
+        frame = scorecard_frame(verdicts, claims, sources)
+        write_csv(frame.drop("verdict_row"), path)
+        view = TableView(
+            html=scorecard_html(verdicts, claims, sources, name=name, caption=caption, csv_name=path.name),
+            csv_path=path,
+            frame=frame,
+        )
+        if display:
+            _display(HTML(view.html))
+            view.shown = True
+        return view
+
+    def unavailable(self, what: str, why: str, *, display: bool = True) -> TableView:
+        """Say plainly that a piece of evidence is not available (never fake it)."""
+        view = TableView(html=_render.render("fragments/unavailable.html.j2", what=what, why=why))
+        if display:
+            _display(HTML(view.html))
+            view.shown = True
+        return view
+
+    def export(self, frame: pl.DataFrame, name: str) -> Path:
+        """Write a CSV of a table shown some other way (a scorecard, a chart's data)."""
+        path = self.csv_path(name)
+        write_csv(frame, path)
+        return path
+
+
+def table_html(
+    frame: pl.DataFrame,
+    *,
+    name: str = "table",
+    caption: str | None = None,
+    max_rows: int = 40,
+    csv_name: str | None = None,
+) -> str:
+    """Render ``frame`` as an escaped HTML table (Jinja2, autoescape)."""
+    shown = frame.head(max_rows)
+    rows = [[_render.cell(v) for v in row] for row in shown.iter_rows()]
+    return _render.render(
+        "fragments/table.html.j2",
+        name=name,
+        caption=caption,
+        columns=frame.columns,
+        rows=rows,
+        shown=shown.height,
+        total=frame.height,
+        csv_name=csv_name,
+    )
+
+
+def write_csv(frame: pl.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as UTF-8 CSV atomically; list columns are joined with ``"; "``."""
+    flat = frame.with_columns(
+        pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c, t in frame.schema.items() if isinstance(t, pl.List)
+    )
+    path = Path(path)
+    with atomic_write(path, "wb") as fh:
+        flat.write_csv(fh)
+    return path
+
+
+def _display(obj: Any) -> None:
+    try:
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    display(obj)
