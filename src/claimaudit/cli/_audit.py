@@ -1,9 +1,40 @@
-"""CLI commands for this area (filled in by the area's owner)."""
+"""``claimaudit audit``: apply the rules in checks/claims to the claims ledger."""
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import typer
+
+from claimaudit.errors import ClaimauditError
+
+
+def audit(
+    rules: Path = typer.Option(None, "--rules", help="Folder of rule files (default: checks/claims)."),
+    out: Path = typer.Option(None, "--out", help="Where to write verdicts.json and verdicts.csv (default: reports/)."),
+    offline: bool = typer.Option(True, "--offline/--online",
+                                 help="Offline uses only the cache and mirror; online may fetch OONI / Tor data."),
+) -> None:
+    """Audit the claims ledger: write verdicts.json and verdicts.csv.
+
+    Exits 0 whatever the verdicts; a malformed rule file exits 2 naming file, line and key.
+    """
+    from claimaudit.audit import run_audit, write_verdicts
+
+    try:
+        verdicts = run_audit(rules_dir=rules, offline=offline)
+        json_path, csv_path = write_verdicts(verdicts, out)
+    except ClaimauditError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from None
+    counts = Counter(v.status.value for v in verdicts)
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    typer.echo(f"{len(verdicts)} verdicts ({summary or 'none'})")
+    typer.echo(f"wrote {json_path}")
+    typer.echo(f"wrote {csv_path}")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the top-level app."""
+    """Add ``audit`` to the top-level app."""
+    app.command("audit")(audit)

@@ -1,0 +1,105 @@
+"""Rule kind ``evidence_vs_assertion``: an official assertion against independent evidence.
+
+The rule's ``polarity`` says what each assertion claims about blocking: ``denies_blocking``
+(``vpns_not_blocked``, ``outage_was_technical_glitch``) or ``affirms_blocking`` (``x_blocked``).
+Evidence is gathered for a window ending on the claim's date (``lookback_days`` before it, or
+from ``window_start``). Only evidence at or above ``min_strength`` may decide the verdict, and
+the strongest such evidence decides it:
+
+- it shows blocking → a denial is ``contradicted``, an affirmation ``supported``;
+- it shows no blocking → a denial is ``supported``, an affirmation ``contradicted``;
+- nothing decisive → ``insufficient_evidence``, naming what was missing and why.
+
+The verdict's ``evidence_strength`` is the kind of evidence it rests on
+(direct_measurement > third_party_observation > media_report); anything below direct
+measurement is called weak in the explanation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from claimaudit.audit._context import Context
+from claimaudit.audit._gather import Finding, gather
+from claimaudit.audit._text import fmt_date
+from claimaudit.audit._verdict import Status, Strength, Verdict
+
+_DECISIVE = {"blocking", "no_blocking"}
+
+
+def audit(ctx: Context) -> list[Verdict]:
+    params = ctx.rule.params
+    claims = ctx.claims.filter(pl.col("kind") == "assertion").sort("claim_id")
+    return [_one(claim, ctx) for claim in claims.to_dicts()]
+
+
+def window_for(claim: dict, params: dict) -> tuple[dt.date, dt.date] | None:
+    """The evidence window for a claim: it ends on the claim's date (or its period_end)."""
+    end = claim.get("period_end") or claim.get("statement_date")
+    if end is None:
+        return None
+    start = params.get("window_start")
+    if start is None or start >= end:
+        start = end - dt.timedelta(days=params["lookback_days"])
+    return start, end
+
+
+def _one(claim: dict, ctx: Context) -> Verdict:
+    params = ctx.rule.params
+    ids = (claim["claim_id"],)
+    said = (f"{claim['claimant']} ({fmt_date(claim['statement_date'], claim['date_precision'])}) asserted"
+            f" {claim['assertion']} (\"{claim['wording']}\")")
+    polarity = params["polarity"].get(claim["assertion"] or "")
+    if polarity is None:
+        return ctx.verdict(ids, Status.NOT_COMPARABLE,
+                           f"{said}; the rule gives no polarity for assertion {claim['assertion']!r}, so no evidence"
+                           " can bear on it. Add it to params.polarity to audit it.")
+    window = window_for(claim, params)
+    if window is None:
+        return ctx.verdict(ids, Status.INSUFFICIENT, f"{said}, undated: no evidence window can be set.")
+    start, end = window
+    findings = [gather(spec, start, end, ctx.provider, params) for spec in ctx.rule.evidence]
+    min_rank = Strength(params["min_strength"]).rank
+    deciding = [f for f in findings if f.observes in _DECISIVE and f.strength.rank >= min_rank]
+    sentences = " ".join(f"({i}) {f.sentence}." for i, f in enumerate(findings, 1))
+    evidence = [f.evidence for f in findings]
+    links = [link for f in findings for link in f.links]
+    figures: dict = {}
+    for f in findings:
+        figures.update(f.figures)
+    head = f"{said}; evidence for {start}..{end}: {sentences}"
+    if not deciding:
+        missing = [f.evidence.source for f in findings if f.observes == "missing"]
+        weak = [f.evidence.source for f in findings if f.observes in _DECISIVE and f.strength.rank < min_rank]
+        why = []
+        if missing:
+            why.append(f"missing: {', '.join(missing)}")
+        if weak:
+            why.append(f"below the rule's minimum strength ({params['min_strength']}): {', '.join(weak)}")
+        context = [f.evidence.source for f in findings if f.observes in ("context", "nothing", "thin")]
+        if context:
+            why.append(f"context or no observation only: {', '.join(context)}")
+        return ctx.verdict(ids, Status.INSUFFICIENT,
+                           head + f" Nothing decisive: {'; '.join(why)}.", evidence=evidence, extra_links=links,
+                           figures=figures)
+    top = max(f.strength.rank for f in deciding)
+    best = [f for f in deciding if f.strength.rank == top]
+    strength = best[0].strength
+    blocking = any(f.observes == "blocking" for f in best)
+    if polarity == "denies_blocking":
+        status = Status.CONTRADICTED if blocking else Status.SUPPORTED
+    else:
+        status = Status.SUPPORTED if blocking else Status.CONTRADICTED
+    rests = ", ".join(sorted({f.evidence.source for f in best}))
+    if strength is Strength.DIRECT_MEASUREMENT:
+        basis = f" The verdict rests on direct measurement ({rests})."
+    else:
+        absent = [f.evidence.source for f in findings if f.strength is Strength.DIRECT_MEASUREMENT
+                  and f.observes not in _DECISIVE]
+        basis = (f" The verdict is weak: it rests on {strength.value.replace('_', ' ')}s only ({rests})"
+                 + (f"; no direct measurement decided it ({', '.join(absent)} missing or not decisive)" if absent else "")
+                 + ".")
+    return ctx.verdict(ids, status, head + basis, evidence=evidence, strength=strength, extra_links=links,
+                       figures=figures)

@@ -1,0 +1,65 @@
+"""Rule kind ``unit_drift``: the same number reused with another unit or meaning.
+
+Claims with exactly the same value, dated within ``window_days`` of each other, should mean the
+same thing; when they differ in any of ``dimensions`` (unit, period, metric, verb, category)
+the number has drifted: "20 million attempts a day" becoming "20 million people a week".
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from claimaudit.audit._context import Context
+from claimaudit.audit._text import fmt_date, fmt_number, period_word, plural, unit_word
+from claimaudit.audit._verdict import Status, Verdict
+
+
+def _meaning(row: dict, dimensions: list[str]) -> tuple:
+    return tuple(row[d] for d in dimensions)
+
+
+def _describe(row: dict) -> str:
+    unit = unit_word(row["unit"])
+    period = period_word(row["period"])
+    return (f"{row['metric']} in {unit} ({period}; {row['claimant']}, "
+            f"{fmt_date(row['statement_date'], row['date_precision'])}) [{row['claim_id']}]")
+
+
+def audit(ctx: Context) -> list[Verdict]:
+    params = ctx.rule.params
+    dims, window = list(params["dimensions"]), params["window_days"]
+    rows = (
+        ctx.claims.filter(pl.col("value").is_not_null() & pl.col("statement_date").is_not_null())
+        .sort(["value", "statement_date", "claim_id"]).to_dicts()
+    )
+    clusters: list[list[dict]] = []
+    for row in rows:
+        last = clusters[-1] if clusters else None
+        if last and last[-1]["value"] == row["value"] and (row["statement_date"] - last[0]["statement_date"]).days <= window:
+            last.append(row)
+        else:
+            clusters.append([row])
+    verdicts = []
+    for cluster in clusters:
+        if len({r["statement_id"] for r in cluster}) < 2:
+            continue
+        meanings = {_meaning(r, dims) for r in cluster}
+        ids = tuple(r["claim_id"] for r in cluster)
+        value = fmt_number(cluster[0]["value"])
+        days = (cluster[-1]["statement_date"] - cluster[0]["statement_date"]).days
+        chain = " → ".join(_describe(r) for r in cluster)
+        figures = {"value": cluster[0]["value"], "statements": len({r['statement_id'] for r in cluster}), "days": days}
+        if len(meanings) == 1:
+            verdicts.append(ctx.verdict(ids, Status.CONSISTENT,
+                                        f"The figure {value} recurs in {plural(len(cluster), 'claim')} over"
+                                        f" {plural(days, 'day')} with one meaning: {chain}.", figures=figures))
+            continue
+        changed = [d for d in dims if len({r[d] for r in cluster}) > 1]
+        verdicts.append(ctx.verdict(
+            ids, Status.INCONSISTENT,
+            f"The figure {value} recurs in {plural(len(cluster), 'claim')} within {plural(days, 'day')} but its"
+            f" meaning changes ({', '.join(changed)}): {chain}. One number cannot count all of these; at most one"
+            " use can be right, and the reuse suggests the figure travelled without its definition.",
+            figures=figures,
+        ))
+    return verdicts

@@ -1,0 +1,344 @@
+"""Evidence gathering for ``evidence_vs_assertion``: one function per independent source.
+
+Each returns a :class:`Finding`: the :class:`Evidence` record (what was used, window, n,
+networks), a sentence for the explanation, links, and what it ``observes``: ``blocking``,
+``no_blocking``, ``nothing`` (looked, found nothing), ``thin`` (too few measurements),
+``context`` (relevant but not evidence of blocking, e.g. VPN demand) or ``missing``.
+A loader that raises :class:`~claimaudit.errors.FetchError` or
+:class:`~claimaudit.errors.DataError` gives a ``missing`` finding with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from claimaudit.audit._evidence import EvidenceProvider
+from claimaudit.audit._rules import EvidenceSpec
+from claimaudit.audit._text import fmt_number, fmt_pct, fmt_ratio, plural
+from claimaudit.audit._verdict import Evidence, Strength
+from claimaudit.errors import DataError, FetchError
+
+TRENDS_SOURCE = ("cenalert-google-trends-vpn", "pk")
+FINDINGS_SOURCE = ("ooni-incidents", "incidents")
+TOR_FALLBACK = ("acsac-pakistan", "tor-relay-users")
+_KIND_STRENGTH = {
+    "direct_measurement": Strength.DIRECT_MEASUREMENT,
+    "third_party_observation": Strength.THIRD_PARTY_OBSERVATION,
+    "media_report": Strength.MEDIA_REPORT,
+}
+
+
+@dataclass
+class Finding:
+    evidence: Evidence
+    sentence: str
+    observes: str
+    links: tuple[str, ...] = ()
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def strength(self) -> Strength:
+        return self.evidence.strength
+
+
+def gather(spec: EvidenceSpec, start: dt.date, end: dt.date, provider: EvidenceProvider,
+           params: dict[str, Any]) -> Finding:
+    """Consult one source for the window ``start``..``end`` (inclusive)."""
+    handler = _HANDLERS[spec.source]
+    try:
+        finding = handler(spec.options, start, end, provider, params)
+    except (FetchError, DataError) as exc:
+        reason = str(exc).splitlines()[0]
+        finding = _missing(spec.source, _default_strength(spec.source), start, end, reason)
+    override = spec.options.get("strength")
+    if override:
+        finding.evidence = _replace(finding.evidence, strength=_KIND_STRENGTH[override])
+    return finding
+
+
+def _replace(evidence: Evidence, **changes: Any) -> Evidence:
+    from dataclasses import replace
+
+    return replace(evidence, **changes)
+
+
+def _default_strength(source: str) -> Strength:
+    return {
+        "ooni_aggregation": Strength.DIRECT_MEASUREMENT,
+        "ooni_findings": Strength.DIRECT_MEASUREMENT,
+        "tor_users": Strength.DIRECT_MEASUREMENT,
+        "google_trends_vpn": Strength.THIRD_PARTY_OBSERVATION,
+        "signals": Strength.THIRD_PARTY_OBSERVATION,
+    }[source]
+
+
+_NAMES = {
+    "ooni_aggregation": "ooni_api/aggregation",
+    "ooni_findings": "ooni-incidents/incidents",
+    "tor_users": "tor_metrics/userstats",
+    "google_trends_vpn": "cenalert-google-trends-vpn/pk",
+    "signals": "datasets/signals",
+}
+
+
+def _missing(source: str, strength: Strength, start: dt.date, end: dt.date, reason: str) -> Finding:
+    evidence = Evidence(source=_NAMES[source], strength=strength, window_start=start, window_end=end,
+                        available=False, observes="missing", note=reason)
+    return Finding(evidence, f"{_NAMES[source]}: missing ({reason})", "missing")
+
+
+def _as_dates(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    dtype = frame.schema[column]
+    if dtype == pl.Date:
+        return frame
+    if isinstance(dtype, pl.Datetime):
+        return frame.with_columns(pl.col(column).dt.date())
+    return frame.with_columns(pl.col(column).cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False))
+
+
+def _as_list(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """A list-of-strings column from a list column or a ``;``/``,``-separated text column."""
+    if column not in frame.columns:
+        return frame.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias(column))
+    if isinstance(frame.schema[column], pl.List):
+        return frame.with_columns(pl.col(column).list.eval(pl.element().cast(pl.String)))
+    return frame.with_columns(pl.col(column).cast(pl.String).fill_null("").str.replace_all(",", ";")
+                              .str.split(";").list.eval(pl.element().str.strip_chars().filter(pl.element() != "")))
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+    frame = provider.dataset("signals")
+    cond = pl.col("subject").is_in(options["subjects"])
+    if options["signals"]:
+        cond = cond & pl.col("signal").is_in(options["signals"])
+    event_end = pl.coalesce("event_date_end", "event_date")
+    rows = frame.filter(cond & (pl.col("event_date") <= end) & (event_end >= start)).sort(["event_date", "signal_id"])
+    if rows.is_empty():
+        evidence = Evidence(source="datasets/signals", strength=Strength.THIRD_PARTY_OBSERVATION, window_start=start,
+                            window_end=end, n=0, observes="nothing",
+                            note=f"no signal on {', '.join(options['subjects'])} in the window")
+        return Finding(evidence, f"datasets/signals: no observation on {', '.join(options['subjects'])}"
+                                 f" between {start} and {end}", "nothing")
+    kinds = [k for k in _KIND_STRENGTH if k in set(rows["evidence_kind"].to_list())]
+    strength = _KIND_STRENGTH[kinds[0]] if kinds else Strength.MEDIA_REPORT
+    listed = []
+    for row in rows.head(6).to_dicts():
+        what = row["finding"] or (f"{row['signal']} {fmt_number(row['value'])}"
+                                  + (f"–{fmt_number(row['value_high'])}" if row.get("value_high") is not None else "")
+                                  + (f" {row['unit']}" if row.get("unit") else ""))
+        listed.append(f"{row['observer']}: {what} ({row['event_date']}; {row['evidence_kind'].replace('_', ' ')})"
+                      f" [{row['signal_id']}]")
+    more = f" and {rows.height - 6} more" if rows.height > 6 else ""
+    networks = sorted({n for cell in rows["networks"].drop_nulls().to_list() for n in cell.split(";") if n})
+    observes = "blocking" if options["shows"] == "blocking" else "context"
+    evidence = Evidence(source="datasets/signals", keys=tuple(rows["signal_id"].to_list()), strength=strength,
+                        window_start=start, window_end=end, n=rows.height, networks=tuple(networks),
+                        observes=observes)
+    sentence = (f"{plural(rows.height, 'reported observation')} in datasets/signals between {start} and {end}"
+                f" ({'read as signs of blocking' if observes == 'blocking' else 'context only'}): "
+                + "; ".join(listed) + more)
+    links = tuple(dict.fromkeys(rows["source_url"].drop_nulls().to_list()))
+    return Finding(evidence, sentence, observes, links, {"signals": rows.height})
+
+
+# --------------------------------------------------------------------------- Google Trends
+
+
+def _trends(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+    frame = provider.source(TRENDS_SOURCE[0], options["resource"])
+    frame = _as_dates(frame, "date").select("date", pl.col("value").cast(pl.Float64)).drop_nulls()
+    base_start = start - dt.timedelta(days=params["baseline_days"])
+    baseline = frame.filter((pl.col("date") >= base_start) & (pl.col("date") < start))
+    window = frame.filter((pl.col("date") >= start) & (pl.col("date") <= end)).sort("date")
+    name = f"{TRENDS_SOURCE[0]}/{options['resource']}"
+    if window.is_empty() or baseline.is_empty():
+        span = f"{frame['date'].min()}..{frame['date'].max()}" if frame.height else "empty"
+        return _missing("google_trends_vpn", Strength.THIRD_PARTY_OBSERVATION, start, end,
+                        f"the series ({span}) does not cover the window and its {params['baseline_days']}-day baseline")
+    peak_row = window.sort(["value", "date"], descending=[True, False]).row(0, named=True)
+    mean, median = baseline["value"].mean(), baseline["value"].median()
+    ratio = peak_row["value"] / mean if mean else None
+    spike = ratio is not None and ratio >= params["spike_ratio"]
+    ratio_text = (f"{fmt_ratio(ratio)} × the trailing {params['baseline_days']}-day mean of {fmt_ratio(mean)}"
+                  if ratio is not None else f"against a trailing mean of 0 (no ratio can be formed)")
+    sentence = (f"Google Trends interest in VPNs in Pakistan ({name}, CenAlert series) peaked at"
+                f" {fmt_number(peak_row['value'])} on {peak_row['date']}, {ratio_text}"
+                f" (median {fmt_ratio(median)}, {base_start}..{start - dt.timedelta(days=1)}): "
+                + (f"a spike (≥ {fmt_ratio(params['spike_ratio'])} ×)" if spike else "no spike")
+                + "; VPN demand shows people seeking circumvention, not by itself that VPNs were blocked")
+    evidence = Evidence(source=name, keys=(str(peak_row["date"]),), strength=Strength.THIRD_PARTY_OBSERVATION,
+                        window_start=start, window_end=end, n=window.height, observes="context",
+                        note=f"peak/mean ratio {fmt_ratio(ratio) if ratio is not None else 'n/a'}")
+    figures = {"trends_peak": peak_row["value"], "trends_baseline_mean": mean, "trends_baseline_median": median,
+               "trends_ratio": ratio}
+    return Finding(evidence, sentence, "context", (), figures)
+
+
+# --------------------------------------------------------------------------- OONI aggregation
+
+_COUNTS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_count")
+
+
+def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+    frames, missing, links = [], [], []
+    until = end + dt.timedelta(days=1)  # the API's `until` is exclusive
+    domain = ",".join(options["domains"]) or None
+    for test in options["test_names"]:
+        try:
+            frame = provider.ooni_aggregate(probe_cc=options["probe_cc"], test_name=test, since=start, until=until,
+                                            domain=domain)
+        except FetchError as exc:
+            missing.append(f"{test}: {str(exc).splitlines()[0]}")
+            continue
+        absent = [c for c in _COUNTS if c not in frame.columns]
+        if absent:
+            missing.append(f"{test}: unexpected format (no {', '.join(absent)})")
+            continue
+        if "probe_asn" not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("probe_asn"))
+        frames.append(frame.select(
+            pl.lit(test).alias("test"),
+            pl.col("probe_asn").cast(pl.String).str.replace(r"^(AS)?", "AS"),
+            *(pl.col(c).cast(pl.Int64) for c in _COUNTS),
+        ))
+        links.append(f"https://explorer.ooni.org/chart/mat?probe_cc={options['probe_cc']}&test_name={test}"
+                     f"&since={start}&until={until}&axis_x=measurement_start_day&axis_y=probe_asn&time_grain=day")
+    tests = ", ".join(options["test_names"])
+    if not frames:
+        finding = _missing("ooni_aggregation", Strength.DIRECT_MEASUREMENT, start, end, "; ".join(missing))
+        return finding
+    data = pl.concat(frames)
+    per_network = (
+        data.filter(pl.col("probe_asn").is_not_null())
+        .group_by("probe_asn").agg(pl.col(c).sum() for c in _COUNTS)
+        .with_columns(usable=pl.col("measurement_count") - pl.col("failure_count"))
+        .with_columns(rate=pl.when(pl.col("usable") > 0)
+                      .then((pl.col("anomaly_count") + pl.col("confirmed_count")) / pl.col("usable")))
+        .sort("probe_asn")
+    )
+    n = int(data["measurement_count"].sum())
+    anomalies, confirmed, failures = (int(data[c].sum()) for c in _COUNTS[1:])
+    networks = tuple(per_network["probe_asn"].to_list())
+    k = len(networks)
+    confirmed_nets = per_network.filter(pl.col("confirmed_count") > 0)["probe_asn"].to_list()
+    anomalous_nets = per_network.filter(pl.col("rate") >= params["anomaly_threshold"])["probe_asn"].to_list()
+    usable = n - failures
+    rate = (anomalies + confirmed) / usable if usable else 0.0
+    base = (f"OONI {tests} measurements in {options['probe_cc']}, {start}..{end}: {plural(n, 'measurement')} on"
+            f" {plural(k, 'network')} ({fmt_number(anomalies)} anomalies, {fmt_number(confirmed)} confirmed,"
+            f" {fmt_number(failures)} failures; anomaly rate {fmt_pct(rate)} of {fmt_number(usable)} usable)")
+    if missing:
+        base += f"; missing: {'; '.join(missing)}"
+    if n < params["min_measurements"] or k < params["min_networks"]:
+        observes = "thin"
+        sentence = (base + f" — too few to conclude (the rule asks for at least {params['min_measurements']:,}"
+                    f" measurements on {params['min_networks']} networks)")
+    elif confirmed_nets:
+        observes = "blocking"
+        sentence = base + f" — blocking confirmed on {len(confirmed_nets)} of {k} networks ({', '.join(confirmed_nets)})"
+    elif anomalous_nets:
+        observes = "blocking"
+        sentence = (base + f" — anomaly rate at or above {fmt_pct(params['anomaly_threshold'])} on"
+                    f" {len(anomalous_nets)} of {k} networks ({', '.join(anomalous_nets)}); anomalies are signs of"
+                    " interference, not confirmed blocking")
+    else:
+        observes = "no_blocking"
+        sentence = base + f" — no network at or above the {fmt_pct(params['anomaly_threshold'])} anomaly threshold"
+    evidence = Evidence(source="ooni_api/aggregation", keys=tuple(options["test_names"]),
+                        strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end, n=n,
+                        networks=networks, observes=observes, note="; ".join(missing) or None)
+    figures = {"ooni_measurements": n, "ooni_networks": k, "ooni_anomaly_rate": rate,
+               "ooni_confirmed": confirmed, "ooni_anomalous_networks": len(anomalous_nets)}
+    return Finding(evidence, sentence, observes, tuple(links), figures)
+
+
+# --------------------------------------------------------------------------- OONI findings
+
+
+def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+    frame = provider.source(*FINDINGS_SOURCE)
+    id_col = "incident_id" if "incident_id" in frame.columns else "id"
+    for column in ("CCs", "ASNs", "test_names", "domains"):
+        frame = _as_list(frame, column)
+    frame = _as_dates(frame, "start_time")
+    frame = _as_dates(frame, "end_time") if "end_time" in frame.columns else frame.with_columns(end_time=pl.lit(None, dtype=pl.Date))
+    cond = (pl.col("start_time") <= end) & (pl.col("end_time").is_null() | (pl.col("end_time") >= start))
+    if frame.schema["CCs"] != pl.List(pl.Null) and frame["CCs"].list.len().sum():
+        cond = cond & pl.col("CCs").list.contains("PK")
+    matches = []
+    if options["domains"]:
+        matches.append(pl.col("domains").list.eval(pl.element().is_in(options["domains"])).list.any())
+    if options["test_names"]:
+        matches.append(pl.col("test_names").list.eval(pl.element().is_in(options["test_names"])).list.any())
+    for word in options["title_contains"]:
+        matches.append(pl.col("title").str.to_lowercase().str.contains(word.lower(), literal=True))
+    if matches:
+        cond = cond & pl.any_horizontal(matches)
+    rows = frame.filter(cond).sort("start_time")
+    name = "/".join(FINDINGS_SOURCE)
+    if rows.is_empty():
+        evidence = Evidence(source=name, strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end,
+                            n=0, observes="nothing", note="no matching OONI finding overlaps the window")
+        return Finding(evidence, f"OONI findings: none matching overlaps {start}..{end}", "nothing")
+    networks = sorted({f"AS{a}".replace("ASAS", "AS") for cell in rows["ASNs"].to_list() for a in cell})
+    listed = []
+    links = []
+    for row in rows.to_dicts():
+        ends = row["end_time"].isoformat() if row["end_time"] else "ongoing"
+        nets = ", ".join(row["ASNs"]) or "networks not listed"
+        listed.append(f"'{row['title']}' ({row['start_time']}..{ends}; {nets}) [{row[id_col]}]")
+        links.append(f"https://explorer.ooni.org/findings/{row[id_col]}")
+    evidence = Evidence(source=name, keys=tuple(str(x) for x in rows[id_col].to_list()),
+                        strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end, n=rows.height,
+                        networks=tuple(networks), observes="blocking",
+                        note="OONI's published findings, drawn from its measurements")
+    sentence = f"{plural(rows.height, 'OONI finding')} overlapping {start}..{end}: " + "; ".join(listed)
+    return Finding(evidence, sentence, "blocking", tuple(links), {"ooni_findings": rows.height})
+
+
+# --------------------------------------------------------------------------- Tor users
+
+
+def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+    base_start = start - dt.timedelta(days=params["baseline_days"])
+    try:
+        frame = provider.tor_users(country=options["country"], start=base_start, end=end)
+        name = "tor_metrics/userstats"
+    except FetchError as first:
+        try:
+            frame = provider.source(*TOR_FALLBACK)
+            name = "/".join(TOR_FALLBACK)
+        except FetchError:
+            raise first from None
+    frame = _as_dates(frame, "date").select("date", pl.col("users").cast(pl.Float64)).drop_nulls()
+    baseline = frame.filter((pl.col("date") >= base_start) & (pl.col("date") < start))
+    window = frame.filter((pl.col("date") >= start) & (pl.col("date") <= end))
+    if window.is_empty() or baseline.is_empty():
+        span = f"{frame['date'].min()}..{frame['date'].max()}" if frame.height else "empty"
+        return _missing("tor_users", Strength.DIRECT_MEASUREMENT, start, end,
+                        f"{name} covers {span}, not the window and its {params['baseline_days']}-day baseline")
+    mean_w, mean_b = window["users"].mean(), baseline["users"].mean()
+    ratio = mean_w / mean_b if mean_b else None
+    sentence = (f"Tor relay users from Pakistan ({name}): mean {fmt_number(round(mean_w))} a day in the window against"
+                f" {fmt_number(round(mean_b))} in the {params['baseline_days']} days before"
+                + (f" (ratio {fmt_ratio(ratio)})" if ratio is not None else "")
+                + "; Tor use is context for circumvention, not a test of VPN blocking")
+    evidence = Evidence(source=name, strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end,
+                        n=window.height, observes="context", note=f"window/baseline ratio {ratio}")
+    return Finding(evidence, sentence, "context", (), {"tor_ratio": ratio})
+
+
+_HANDLERS = {
+    "signals": _signals,
+    "google_trends_vpn": _trends,
+    "ooni_aggregation": _ooni,
+    "ooni_findings": _findings,
+    "tor_users": _tor,
+}
