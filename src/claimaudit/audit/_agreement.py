@@ -2,38 +2,92 @@
 
 Reports are the ledger's sources rows: each outlet's ``figure_as_printed`` (parsed: ``"101,083"``,
 ``"180 thousand"``), or the claim's value where the outlet's figure was not transcribed. Claims
-that share the rule's ``same`` fields (default: statement_id, metric, category) are one statement.
+that share the rule's ``same`` fields (default: statement_id, metric, category, scope) are one statement.
 
->>> parse_figure("180 thousand"), parse_figure("over 33,000"), parse_figure("n/a")
-(180000.0, 33000.0, None)
+>>> parse_figure("180 thousand"), parse_figure("over 33,000"), parse_figure("8 لاکھ 44 ہزار 8")
+(180000.0, 33000.0, 844008.0)
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
+from decimal import Decimal
 
 import polars as pl
 
 from claimaudit.audit._context import Context
-from claimaudit.audit._text import fmt_date, fmt_number, fmt_value, plural
+from claimaudit.audit._text import fmt_date, fmt_number, fmt_share, fmt_value, plural
 from claimaudit.audit._verdict import Evidence, Status, Verdict
 
-_FIGURE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|lakh|million|crore|billion|m|k|bn)?\b", re.IGNORECASE)
-_SCALE = {"thousand": 1e3, "k": 1e3, "lakh": 1e5, "million": 1e6, "m": 1e6, "crore": 1e7, "billion": 1e9, "bn": 1e9}
+_SCALE_WORDS = {
+    "thousand": 1000, "k": 1000, "lakh": 100_000, "lac": 100_000, "million": 1_000_000, "m": 1_000_000,
+    "crore": 10_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
+    "ہزار": 1000, "لاکھ": 100_000, "کروڑ": 10_000_000, "ملین": 1_000_000, "ارب": 1_000_000_000,
+}
+_URDU_NUMBERS = {"ایک": 1, "دو": 2, "تین": 3, "چار": 4, "پانچ": 5, "چھ": 6, "سات": 7, "آٹھ": 8, "نو": 9, "دس": 10}
+_TOKEN = re.compile(
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<!\w)(?:" + "|".join(_URDU_NUMBERS) + r")(?!\w))\s*"
+    r"(?P<scale>(?:thousand|lakh|lac|million|crore|billion|bn|k|m)\b|ہزار|لاکھ|کروڑ|ملین|ارب)?",
+    re.IGNORECASE,
+)
 
 
 def parse_figure(text: str | None) -> float | None:
-    """The number an outlet printed, or None when it cannot be read unambiguously."""
+    """The number an outlet printed, or None when it cannot be read unambiguously.
+
+    Reads separators (``"763, 202"``, ``"980 000"``), scale words in English and Urdu
+    (``"1.3 million"``, ``"8 لاکھ 44 ہزار 8"`` = 844,008) and rejects malformed groupings
+    (``"111,9000"``).
+    """
     if not text:
         return None
-    found = _FIGURE.findall(text)
-    if len(found) != 1:
+    text = re.sub(r"(?<=\d),? (?=\d{3}(?!\d))", ",", text)
+    tokens = [(m["num"], m["scale"]) for m in _TOKEN.finditer(text)]
+    if not tokens:
         return None
-    digits, scale = found[0]
-    if re.search(r",\d{1,2}(?!\d)", digits):  # "1,22" is not a thousands separator
-        return None
-    return float(digits.replace(",", "")) * _SCALE.get(scale.lower(), 1.0)
+    values, scales = [], []
+    for number, scale in tokens:
+        base = Decimal(_URDU_NUMBERS[number]) if number in _URDU_NUMBERS else Decimal(number.replace(",", ""))
+        factor = _SCALE_WORDS[scale.lower()] if scale else 1
+        values.append(base * factor)
+        scales.append(factor)
+    if len(tokens) > 1:
+        # "10 لاکھ 91 ہزار 95": every part but the last carries a scale, each smaller than the one before
+        if any(f == 1 for f in scales[:-1]) or any(a <= b for a, b in zip(scales, scales[1:], strict=False)):
+            return None
+    return float(sum(values))
+
+
+_QUALIFIER_WORDS = (
+    (re.compile(r"\b(over|more than|above|at least|exceed\w*)\b|\+|زائد|سے زیادہ", re.IGNORECASE), "over"),
+    (re.compile(r"\b(around|approximately|approx|about|nearly|almost|roughly|some|an estimated|estimated)\b|تقریباً|تقریبا",
+                re.IGNORECASE), "about"),
+    (re.compile(r"\b(up to|under|less than|below)\b", re.IGNORECASE), "up_to"),
+)
+
+
+def printed_qualifier(text: str | None) -> str | None:
+    """The qualifier an outlet's wording gives a figure (``"more than 500,000"`` → ``over``), or None.
+
+    >>> printed_qualifier("approximately 20 million"), printed_qualifier("101,083")
+    ('about', None)
+    """
+    for pattern, qualifier in _QUALIFIER_WORDS:
+        if text and pattern.search(text):
+            return qualifier
+    return None
+
+
+def _interval(value: float, qualifier: str | None, tolerance: float) -> tuple[float, float]:
+    if qualifier == "about":
+        return value * (1 - tolerance), value * (1 + tolerance)
+    if qualifier in ("over", "at_least"):
+        return value, math.inf
+    if qualifier in ("under", "up_to"):
+        return 0.0, value
+    return value, value
 
 
 def audit(ctx: Context) -> list[Verdict]:
@@ -60,52 +114,82 @@ def audit(ctx: Context) -> list[Verdict]:
 
 
 def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdict | None:
-    figures: dict[float, list[str]] = defaultdict(list)
+    tolerance = params["about_tolerance"]
+    reports = []  # (value, qualifier, who)
     unread = []
-    keys = []
     for row in rows:
         printed = parse_figure(row["figure_as_printed"])
         if row["figure_as_printed"] and printed is None:
             unread.append(f"{row['outlet']} printed {row['figure_as_printed']!r}")
+        if printed is not None:
+            qualifier = printed_qualifier(row["figure_as_printed"]) or row["qualifier"]
+        else:
+            qualifier = row["qualifier"]
         value = printed if printed is not None else row["value"]
-        outlet = row["outlet"] or f"{row['claimant']} (no source row)"
-        figures[value].append(f"{outlet} [{row['claim_id']}]")
-        keys.append(row["claim_id"])
-    n_reports = sum(len(v) for v in figures.values())
-    if n_reports < 2:
+        who = f"{row['outlet'] or row['claimant'] + ' (no source row)'} [{row['claim_id']}]"
+        reports.append((value, qualifier if qualifier != "exact" else None, who))
+    if len(reports) < 2:
         return None
-    ids = tuple(sorted(set(keys)))
-    low, high = min(figures), max(figures)
+    # A round figure printed without a qualifier beside a precise one is a rounding ("844,000" for
+    # 844,008): read it as approximate rather than as a second exact figure.
+    if any(q is None and v % 1000 for v, q, _ in reports):
+        reports = [(v, "about" if q is None and not v % 1000 else q, w) for v, q, w in reports]
+    ids = tuple(sorted({r["claim_id"] for r in rows}))
+    values = sorted({v for v, _, _ in reports})
+    low, high = values[0], values[-1]
     relative = (high - low) / low if low else 0.0
-    described = "; ".join(f"{fmt_number(v)} by {', '.join(sorted(set(o)))}" for v, o in sorted(figures.items()))
+    by_print: dict[tuple, list[str]] = defaultdict(list)
+    for value, qualifier, who in reports:
+        by_print[(value, qualifier or "")].append(who)
+    described = "; ".join(
+        f"{fmt_value({'value': v, 'qualifier': q or 'exact', 'unit': None})} by {', '.join(sorted(set(w)))}"
+        for (v, q), w in sorted(by_print.items())
+    )
     first = rows[0]
-    what = (f"{first['metric']} ({first['category']}) in statement {first['statement_id']}"
+    what = (f"{first['metric']} ({first['category']}, {first['scope']}) in statement {first['statement_id']}"
             f" of {fmt_date(first['statement_date'], first['date_precision'])}")
-    grouped_by = ", ".join(f"{k}={v}" for k, v in key.items())
-    stats = {"min": low, "max": high, "relative_difference": relative, "reports": n_reports}
+    stats = {"min": low, "max": high, "relative_difference": relative, "reports": len(reports)}
+    spread = (f"Spread: min {fmt_number(low)}, max {fmt_number(high)}, difference {fmt_number(high - low)}"
+              f" ({fmt_share(relative)} of the lower figure).") if high != low else ""
     unread_note = f" Not read as a number: {'; '.join(unread)}." if unread else ""
-    evidence = (Evidence(source="datasets/claims/sources", keys=ids, note=f"{n_reports} reports grouped by {grouped_by}"),)
-    if relative <= params["tolerance"]:
-        return ctx.verdict(ids, Status.CONSISTENT,
-                           f"{plural(n_reports, 'report')} of {what} agree: {described}.{unread_note}",
-                           evidence=evidence, figures=stats)
-    qualifiers = {r["qualifier"] for r in rows}
-    bounds = qualifiers <= {"over", "at_least"}
-    bound_note = ""
-    if bounds:
-        bound_note = (" All are printed as lower bounds, so they are logically compatible (the higher implies the"
-                      " lower), " + ("and this rule accepts that." if params["bounds_agree"]
-                                     else "but as reports of one statement they should carry one figure."))
-        if params["bounds_agree"]:
-            return ctx.verdict(ids, Status.CONSISTENT,
-                               f"Reports of {what} differ: {described}; spread {fmt_number(high - low)}"
-                               f" ({relative * 100:.1f}% of the lower).{bound_note}{unread_note}",
-                               evidence=evidence, figures=stats)
-    spread = (f"min {fmt_number(low)}, max {fmt_number(high)}, difference {fmt_number(high - low)}"
-              f" ({relative * 100:.1f}% of the lower figure)")
-    values = {fmt_value(r) for r in rows}
-    stated = f" (the ledger records {', '.join(sorted(values))})" if len(values) > 1 else ""
-    return ctx.verdict(ids, Status.INCONSISTENT,
-                       f"{plural(n_reports, 'report')} of {what} disagree: {described}; {spread}{stated}."
-                       f"{bound_note}{unread_note}",
+    grouped_by = ", ".join(f"{k}={v}" for k, v in key.items())
+    evidence = (Evidence(source="datasets/claims/sources", keys=ids, n=len(reports),
+                         note=f"reports grouped by {grouped_by}"),)
+    precise = sorted({v for v, q, _ in reports if q is None})
+    head = f"{plural(len(reports), 'report')} of {what}: {described}."
+    if len(precise) >= 2:
+        status = Status.INCONSISTENT
+        why = (f" {len(precise)} different exact figures are printed for one statement"
+               f" ({', '.join(fmt_number(v) for v in precise)}); at most one can be what was said.")
+    elif len(precise) == 1:
+        exact = precise[0]
+        off = [(v, q, w) for v, q, w in reports if q is not None
+               and not (_interval(v, q, tolerance)[0] <= exact <= _interval(v, q, tolerance)[1])]
+        if off:
+            status = Status.INCONSISTENT
+            why = (f" The exact figure {fmt_number(exact)} lies outside "
+                   + "; ".join(f"'{fmt_value({'value': v, 'qualifier': q, 'unit': None})}' ({w})" for v, q, w in off)
+                   + f" (approximations read as ±{tolerance * 100:.0f}%).")
+        else:
+            status = Status.CONSISTENT
+            why = (f" Every other print is a rounded or bounded form compatible with the exact figure"
+                   f" {fmt_number(exact)} (approximations read as ±{tolerance * 100:.0f}%).") if len(values) > 1 else ""
+    else:
+        lows = [_interval(v, q, tolerance)[0] for v, q, _ in reports]
+        highs = [_interval(v, q, tolerance)[1] for v, q, _ in reports]
+        overlap = max(lows) <= min(highs)
+        bounds = all(q in ("over", "at_least") for _, q, _ in reports)
+        if not overlap:
+            status = Status.INCONSISTENT
+            why = " The printed approximations and bounds cannot all be true of one figure."
+        elif bounds and len(values) > 1:
+            status = Status.CONSISTENT if params["bounds_agree"] else Status.INCONSISTENT
+            why = (" All are printed as lower bounds, so they are logically compatible (the higher implies the lower), "
+                   + ("and this rule accepts that." if params["bounds_agree"]
+                      else "but they give different headline figures for one statement: this rule counts that as"
+                           " disagreement."))
+        else:
+            status = Status.CONSISTENT
+            why = " The printed approximations are compatible with one figure." if len(values) > 1 else ""
+    return ctx.verdict(ids, status, head + why + (" " + spread if spread else "") + unread_note,
                        evidence=evidence, figures=stats)

@@ -15,6 +15,10 @@ from claimaudit.audit._verdict import Evidence, Status, Verdict
 from claimaudit.errors import DataError
 
 
+_SINGULAR = {"subscriptions": "subscription", "people": "person", "identities": "identity",
+             "connections": "connection"}
+
+
 def audit(ctx: Context) -> list[Verdict]:
     params = ctx.rule.params
     claims = ctx.claims.filter(pl.col("value").is_not_null()).sort("claim_id")
@@ -52,10 +56,10 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
         figures[f"per_{metric}"] = ratio
         unit = unit_word(claim["unit"])
         parts.append(
-            f"{fmt_number(claim['value'])} {unit} {period_word(claim['period'])} ÷ {fmt_number(base['value'])}"
+            f"{fmt_number(claim['value'])} {unit} ({period_word(claim['period'])}) ÷ {fmt_number(base['value'])}"
             f" {metric.replace('_', ' ')} ({base.get('publisher') or base.get('outlet')},"
             f" as of {fmt_date(base['as_of'], base.get('date_precision'))}, {base['_gap']} days from the claim;"
-            f" {base['baseline_id']}) = {fmt_ratio(ratio)} {unit} per {base.get('unit') or 'unit'}"
+            f" {base['baseline_id']}) = {fmt_ratio(ratio)} {unit} per {_SINGULAR.get(base.get('unit'), base.get('unit') or 'unit')}"
         )
         if ratio > params["max_ratio"]:
             over.append(metric)

@@ -145,8 +145,8 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
     },
     "report_agreement": {
         "same": (_subset("statement_id", "statement_date", "authority", "metric", "category", "scope", "unit", "period"),
-                 ["statement_id", "metric", "category"]),
-        "tolerance": (_number, 0.0),
+                 ["statement_id", "metric", "category", "scope", "period"]),
+        "about_tolerance": (_number, 0.05),
         "bounds_agree": (_bool, False),
     },
     "unit_drift": {

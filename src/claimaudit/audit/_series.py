@@ -332,29 +332,49 @@ def _parts(rows: list[Row], ctx: Context) -> list[Verdict]:
     for _, group in by_category.items():
         totals = [r for r in group if r["category"] == "total"]
         parts = [r for r in group if r["category"] not in ("total", "not_applicable")]
-        if totals and len(parts) >= 2:
-            verdicts.append(_parts_verdict(totals[0], parts, "categories", tol, ctx))
+        if any(r["category"] == "proxy_and_misc" for r in parts):  # it already holds proxy and misc
+            parts = [r for r in parts if r["category"] not in ("proxy", "misc")]
+        if totals and len({r["category"] for r in parts}) >= 2:
+            verdicts.append(_parts_verdict(totals, parts, "category", "categories", tol, ctx))
     by_scope = _groups(rows, "statement_id", "verb", "category", "_period_family", "_unit_family")
     for _, group in by_scope.items():
         totals = [r for r in group if r["scope"] == "social_media"]
         parts = [r for r in group if (r["scope"] or "").startswith("platform:")]
-        if totals and len(parts) >= 2:
-            verdicts.append(_parts_verdict(totals[0], parts, "platforms", tol, ctx))
+        if totals and len({r["scope"] for r in parts}) >= 2:
+            verdicts.append(_parts_verdict(totals, parts, "scope", "platforms", tol, ctx))
     return verdicts
 
 
-def _parts_verdict(total: Row, parts: list[Row], what: str, tol: float, ctx: Context) -> Verdict:
-    low = sum(r["_lo"] for r in parts)
-    exact = sum(r["value"] for r in parts)
+def _parts_verdict(totals: list[Row], parts: list[Row], key: str, what: str, tol: float, ctx: Context) -> Verdict:
+    # One figure per part: where outlets' variants were recorded as separate claims, the smallest
+    # is used (the most lenient test of parts ≤ total), and the choice is said.
+    chosen: dict[str, Row] = {}
+    for row in parts:
+        if row[key] not in chosen or row["value"] < chosen[row[key]]["value"]:
+            chosen[row[key]] = row
+    variants = sorted({r[key] for r in parts if r is not chosen[r[key]]})
+    total = min(totals, key=lambda r: r["_hi"])
+    used = sorted(chosen.values(), key=lambda r: r[key])
+    low = sum(r["_lo"] for r in used)
+    exact = sum(r["value"] for r in used)
     ok = low <= total["_hi"] * (1 + tol)
     rest = total["value"] - exact
-    ids = (total["claim_id"], *sorted(r["claim_id"] for r in parts))
-    listed = " + ".join(fmt_number(r["value"]) for r in parts)
-    return ctx.verdict(
-        ids, Status.CONSISTENT if ok else Status.INCONSISTENT,
-        f"In statement {total['statement_id']} ({total['verb']}, {period_word(total['period'])}): {len(parts)} {what}"
-        f" add up to {listed} = {fmt_number(exact)} against a total of {fmt_value(total)}. "
-        + (f"The parts do not exceed the total; {fmt_number(rest)} is not attributed to the {what} listed."
-           if ok else f"The parts exceed the total by {fmt_number(-rest)}."),
-        figures={"parts_sum": exact, "total": total["value"]},
-    )
+    ids = (total["claim_id"], *sorted(r["claim_id"] for r in used))
+    listed = " + ".join(fmt_number(r["value"]) for r in used)
+    text = (f"In statement {total['statement_id']} ({total['verb']}, {period_word(total['period'])}): {len(used)} {what}"
+            f" add up to {listed} = {fmt_number(exact)} against a total of {fmt_value(total)}. ")
+    if not ok:
+        text += f"The parts exceed the total by {fmt_number(low - total['_hi'])}."
+    elif total["qualifier"] in _LOWER_BOUNDS:
+        text += "The total is a lower bound, so the parts are compatible with it."
+    elif rest < 0:
+        text += (f"The parts exceed the stated total by {fmt_number(-rest)}, within the approximation the source"
+                 " states ('about'), so no conflict can be shown.")
+    else:
+        text += f"The parts do not exceed the total; {fmt_number(rest)} is not attributed to the {what} listed."
+    if variants:
+        text += (f" Where a {key} has several recorded figures ({', '.join(variants)}), the smallest is used.")
+    if len(totals) > 1:
+        text += f" The smallest of {len(totals)} recorded totals is used."
+    return ctx.verdict(ids, Status.CONSISTENT if ok else Status.INCONSISTENT, text,
+                       figures={"parts_sum": exact, "total": total["value"]})

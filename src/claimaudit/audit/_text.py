@@ -59,6 +59,18 @@ def fmt_pct(value: float) -> str:
     return f"{value * 100:,.1f}%"
 
 
+def fmt_share(value: float) -> str:
+    """A relative difference as a percentage, never rounded to a misleading 0.0%.
+
+    >>> fmt_share(1 / 2835), fmt_share(0.055)
+    ('0.035%', '5.5%')
+    """
+    pct = value * 100
+    if pct != 0 and abs(pct) < 0.1:
+        return f"{pct:.2g}%"
+    return f"{pct:,.1f}%"
+
+
 def unit_word(unit: str | None) -> str:
     return _UNIT_WORDS.get(unit or "", unit or "")
 
@@ -91,7 +103,9 @@ def fmt_claim(row: dict[str, Any]) -> str:
     """``over 500,000 websites blocked (PTA Chairman, 2024-11-18) [claim-id]``."""
     verb = row.get("verb") or ""
     when = fmt_date(row.get("statement_date"), row.get("date_precision"))
-    return f"{fmt_value(row)} {verb} ({row.get('claimant')}, {when}) [{row.get('claim_id')}]"
+    confidence = row.get("confidence")
+    flag = f", {confidence} confidence" if confidence in ("medium", "low") else ""
+    return f"{fmt_value(row)} {verb} ({row.get('claimant')}, {when}) [{row.get('claim_id')}{flag}]"
 
 
 def days_between(a: dt.date, b: dt.date) -> int:
