@@ -10,8 +10,8 @@ CLAIM_ENUMS: dict[str, frozenset[str]] = {
     "authority": frozenset({"PTA", "MoI", "MoITT", "MoRA", "CII", "NA", "Govt"}),
     "venue": frozenset(
         {
-            "press_statement", "senate_committee", "na_committee", "na_session", "court_filing", "annual_report",
-            "official_document", "official_letter", "press_conference", "interview",
+            "press_statement", "senate_committee", "na_committee", "court_filing", "annual_report",
+            "na_session", "official_document", "official_letter", "press_conference", "interview",
             "social_media", "news_report",
         }
     ),
