@@ -58,6 +58,10 @@ __all__ = [
 
 Origin = Literal["cache", "mirror", "network"]
 
+#: How :func:`fetch` waits between retries when no ``sleep=`` is passed. Tests replace it (with
+#: ``monkeypatch.setattr(claimaudit.fetch, "backoff_sleep", recorder)``) so they never sleep.
+backoff_sleep: Callable[[float], None] = time.sleep
+
 
 @dataclass(frozen=True)
 class FetchResult:
@@ -87,14 +91,14 @@ def fetch(
     timeout: float = 60.0,
     max_retries: int = 4,
     backoff: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     cache: str | Path | None = None,
 ) -> FetchResult:
     """Return the cached bytes of ``url``, getting them from the mirror or network if needed.
 
     ``sha256`` (hex, optionally ``sha256:``-prefixed) pins the expected content; ``validate``
     is called with the finished temporary file and may raise to keep it out of the cache.
-    ``sleep`` is the backoff clock (tests pass a recorder).
+    ``sleep`` waits between retries (default :data:`backoff_sleep`).
     """
     expected = sha256.removeprefix("sha256:").lower() if sha256 else None
     offline = is_offline(offline)
@@ -121,7 +125,7 @@ def fetch(
 
     if not offline:
         got = download(
-            url, target, timeout=timeout, max_retries=max_retries, backoff=backoff, sleep=sleep,
+            url, target, timeout=timeout, max_retries=max_retries, backoff=backoff, sleep=sleep if sleep is not None else backoff_sleep,
             sha256=expected, validate=validate,
         )
         entry = _entry(url, target, cache_root, got.bytes, got.sha256, origin="network",

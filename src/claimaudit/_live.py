@@ -1,0 +1,63 @@
+"""Helpers shared by the live-API loaders (OONI, Tor Metrics, IODA): dates, windows, JSON checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from claimaudit.errors import DataError, FetchError
+
+DateLike = dt.date | dt.datetime | str
+
+
+def as_date(value: DateLike, *, name: str) -> dt.date:
+    """A ``date`` from a date, datetime or ``YYYY-MM-DD`` string.
+
+    >>> as_date("2024-11-01", name="since")
+    datetime.date(2024, 11, 1)
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DataError(f"{name}={value!r} is not a date", hint="write dates as YYYY-MM-DD") from None
+
+
+def windows(since: dt.date, until: dt.date, *, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """Split ``[since, until)`` into consecutive windows of at most ``days`` days.
+
+    >>> [(a.day, b.day) for a, b in windows(dt.date(2024, 11, 1), dt.date(2024, 11, 8), days=3)]
+    [(1, 4), (4, 7), (7, 8)]
+    """
+    if until <= since:
+        raise DataError(f"empty window: since {since} is not before until {until} (until is exclusive)",
+                        hint="give an until date after since")
+    start = since
+    while start < until:
+        end = min(start + dt.timedelta(days=days), until)
+        yield start, end
+        start = end
+
+
+def read_json(path: Path, *, url: str) -> Any:
+    """Parse a cached JSON body, or raise a FetchError naming the URL."""
+    try:
+        return json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FetchError(f"the response is not valid JSON ({exc})", url=url,
+                         hint="the API may be failing; retry later") from None
+
+
+def api_error(data: Any) -> str | None:
+    """The error message of an OONI/IODA-style error document, or None."""
+    if isinstance(data, dict):
+        for key in ("error", "msg", "detail"):
+            if data.get(key):
+                return str(data[key])
+    return None

@@ -1,0 +1,242 @@
+"""The OONI API (live, not pinned): daily aggregation, measurement lists, and findings.
+
+Base URL: ``CLAIMAUDIT_OONI_API`` (default ``https://api.ooni.io``). Every response goes through
+:func:`claimaudit.fetch.fetch`, so it is cached with a manifest entry and can be re-read offline
+after ``claimaudit fetch``; a response that fails the checks below never enters the cache.
+
+>>> daily = aggregate(probe_cc="PK", test_name="tor", since="2024-11-01",
+...                   until="2024-12-01", offline=True)                   # doctest: +SKIP
+>>> daily.columns                                                        # doctest: +SKIP
+['measurement_start_day', 'probe_asn', 'test_name', 'measurement_count', 'anomaly_count',
+ 'confirmed_count', 'failure_count', 'ok_count']
+
+``aggregate`` always asks for ``time_grain=day`` (the API's ``auto`` grain turns into hours for
+short ranges), treats ``until`` as exclusive (as the API does), and splits long ranges into
+windows of at most 30 days. Checks on every window: the four outcome counters add up to
+``measurement_count``, no count is negative, every day lies inside the window; an error
+document (which the API may send with status 200 even for CSV) raises a clear FetchError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import polars as pl
+
+from claimaudit._live import DateLike, api_error, as_date, read_json, windows
+from claimaudit.errors import DataError, FetchError
+from claimaudit.fetch import fetch
+
+__all__ = ["COUNTERS", "aggregate", "aggregation_url", "base_url", "incidents", "measurements"]
+
+COUNTERS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_count", "ok_count")
+AGGREGATION_DAYS = 30
+MEASUREMENT_DAYS = 180
+_AXIS_TYPES: dict[str, pl.DataType] = {"measurement_start_day": pl.Date(), "probe_asn": pl.Int64()}
+
+
+def base_url() -> str:
+    return os.environ.get("CLAIMAUDIT_OONI_API", "https://api.ooni.io").rstrip("/")
+
+
+def aggregation_url(
+    *, probe_cc: str, test_name: str, since: dt.date, until: dt.date, probe_asn: str | None = None,
+    domain: str | None = None, category_code: str | None = None,
+    axis_x: str | None = "measurement_start_day", axis_y: str | None = "probe_asn",
+) -> str:
+    """The aggregation URL for one window (daily grain, CSV)."""
+    params: dict[str, Any] = {"probe_cc": probe_cc, "test_name": test_name, "since": since.isoformat(),
+                              "until": until.isoformat(), "time_grain": "day"}
+    for key, value in (("axis_x", axis_x), ("axis_y", axis_y), ("probe_asn", probe_asn),
+                       ("domain", domain), ("category_code", category_code)):
+        if value:
+            params[key] = value
+    params["format"] = "CSV"
+    return f"{base_url()}/api/v1/aggregation?{urlencode(params)}"
+
+
+def aggregate(
+    *,
+    probe_cc: str,
+    test_name: str,
+    since: DateLike,
+    until: DateLike,
+    probe_asn: str | int | None = None,
+    domain: str | None = None,
+    category_code: str | None = None,
+    axis_x: str | None = "measurement_start_day",
+    axis_y: str | None = "probe_asn",
+    offline: bool | None = None,
+    mirror: str | Path | None = None,
+    refresh: bool = False,
+) -> pl.DataFrame:
+    """Daily OONI counts for ``[since, until)``, one row per combination of the two axes.
+
+    ``test_name`` may be a comma list; unless ``test_name`` is an axis, each test is queried on
+    its own so the result keeps a ``test_name`` column. Columns: the axes (``measurement_start_day``
+    as Date, ``probe_asn`` as Int64), ``test_name``, then :data:`COUNTERS`.
+    """
+    start, end = as_date(since, name="since"), as_date(until, name="until")
+    axes = [a for a in (axis_x, axis_y) if a]
+    asn = f"AS{str(probe_asn).removeprefix('AS')}" if probe_asn is not None else None
+    tests = [test_name] if "test_name" in axes else [t.strip() for t in test_name.split(",") if t.strip()]
+    frames = []
+    for test in tests:
+        for lo, hi in windows(start, end, days=AGGREGATION_DAYS):
+            url = aggregation_url(probe_cc=probe_cc, test_name=test, since=lo, until=hi, probe_asn=asn,
+                                  domain=domain, category_code=category_code, axis_x=axis_x, axis_y=axis_y)
+            got = fetch(url, offline=offline, mirror=mirror, refresh=refresh,
+                        validate=lambda p, u=url, a=lo, b=hi: _parse_aggregation(p, u, axes, a, b))
+            frame = _parse_aggregation(got.path, url, axes, lo, hi)
+            if "test_name" not in axes:
+                frame = frame.with_columns(test_name=pl.lit(test))
+            frames.append(frame)
+    order = [*axes, *([] if "test_name" in axes else ["test_name"]), *COUNTERS]
+    return pl.concat([f.select(order) for f in frames], how="vertical")
+
+
+def _parse_aggregation(path: Path, url: str, axes: list[str], since: dt.date, until: dt.date) -> pl.DataFrame:
+    raw = path.read_bytes()
+    schema = {**{a: _AXIS_TYPES.get(a, pl.String()) for a in axes}, **dict.fromkeys(COUNTERS, pl.Int64())}
+    if not raw.strip():  # the API's answer for "no measurements"
+        return pl.DataFrame(schema=schema)
+    if raw.lstrip()[:1] in (b"{", b"["):
+        message = api_error(read_json(path, url=url)) or raw[:200].decode("utf-8", "replace")
+        raise FetchError(f"the OONI API answered with an error: {message}", url=url,
+                         hint="check the parameters (test_name, probe_asn, dates); the response was not cached")
+    try:
+        text = pl.read_csv(io.BytesIO(raw), infer_schema=False)
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        raise DataError(f"malformed CSV from the OONI API: {str(exc).splitlines()[0]}", file=url,
+                        hint="retry later; the response was not cached") from None
+    missing = [c for c in schema if c not in text.columns]
+    if missing:
+        raise DataError(f"the OONI aggregation CSV lacks columns {missing} (has {text.columns})", file=url,
+                        line=1, hint="the API format may have changed; see research/API_FORMATS.md")
+    exprs = []
+    for column, dtype in schema.items():
+        value = pl.col(column).str.strip_chars()
+        if column == "probe_asn":
+            value = value.str.replace(r"^AS", "")
+        if dtype == pl.Date():
+            exprs.append(value.str.to_date("%Y-%m-%d", strict=False).alias(column))
+        else:
+            exprs.append(value.cast(dtype, strict=False).alias(column))
+    typed = text.select(exprs)
+    for column in schema:
+        bad = text[column].is_not_null() & typed[column].is_null()
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError(f"{text[column][i]!r} is not a {schema[column]}", file=url, line=i + 2, column=column,
+                            hint="the API format may have changed; the response was not cached")
+    problems = {
+        "anomaly + confirmed + failure + ok differs from measurement_count":
+            pl.sum_horizontal(COUNTERS[1:]) != pl.col("measurement_count"),
+        "a count is negative": pl.any_horizontal([pl.col(c) < 0 for c in COUNTERS]),
+    }
+    if "measurement_start_day" in schema:
+        problems[f"a day lies outside the window {since} .. {until} (exclusive)"] = ~pl.col(
+            "measurement_start_day").is_between(since, until, closed="left")
+    for problem, expr in problems.items():
+        bad = typed.with_row_index("_i").filter(expr.fill_null(True))
+        if bad.height:
+            raise DataError(f"{problem} ({bad.height} row(s))", file=url, line=int(bad["_i"][0]) + 2,
+                            hint="the API returned inconsistent counts; retry later or report it to OONI")
+    return typed
+
+
+def measurements(
+    *,
+    probe_cc: str,
+    test_name: str,
+    since: DateLike,
+    until: DateLike,
+    probe_asn: str | int | None = None,
+    domain: str | None = None,
+    limit: int = 1000,
+    max_pages: int = 1000,
+    offline: bool | None = None,
+    mirror: str | Path | None = None,
+    refresh: bool = False,
+) -> pl.DataFrame:
+    """The list of measurements in ``[since, until)``, following ``next_url`` page by page.
+
+    Ranges longer than 180 days (the API's limit) are split. One row per measurement:
+    measurement_uid, report_id, measurement_start_time (UTC), probe_cc, probe_asn (Int64),
+    test_name, input, anomaly, confirmed, failure, measurement_url.
+    """
+    start, end = as_date(since, name="since"), as_date(until, name="until")
+    rows: list[dict[str, Any]] = []
+    for lo, hi in windows(start, end, days=MEASUREMENT_DAYS):
+        params: dict[str, Any] = {"probe_cc": probe_cc, "test_name": test_name, "since": lo.isoformat(),
+                                  "until": hi.isoformat(), "order_by": "measurement_start_time",
+                                  "order": "asc", "limit": limit}
+        if probe_asn is not None:
+            params["probe_asn"] = f"AS{str(probe_asn).removeprefix('AS')}"
+        if domain:
+            params["domain"] = domain
+        url: str | None = f"{base_url()}/api/v1/measurements?{urlencode(params)}"
+        pages = 0
+        while url:
+            pages += 1
+            if pages > max_pages:
+                raise FetchError(f"more than {max_pages} pages of measurements", url=url,
+                                 hint="narrow the query (shorter window, probe_asn) or raise max_pages")
+            got = fetch(url, offline=offline, mirror=mirror, refresh=refresh,
+                        validate=lambda p, u=url: _measurement_page(p, u))
+            results, url = _measurement_page(got.path, url)
+            rows.extend(results)
+    return _measurement_frame(rows)
+
+
+def _measurement_page(path: Path, url: str) -> tuple[list[dict[str, Any]], str | None]:
+    data = read_json(path, url=url)
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        message = api_error(data) or "no 'results' list"
+        raise FetchError(f"the OONI API answered with an error: {message}", url=url,
+                         hint="check the parameters; the response was not cached")
+    metadata = data.get("metadata") or {}
+    return data["results"], metadata.get("next_url") or None
+
+
+_MEASUREMENT_FIELDS: dict[str, pl.DataType] = {
+    "measurement_uid": pl.String(), "report_id": pl.String(), "measurement_start_time": pl.String(),
+    "probe_cc": pl.String(), "probe_asn": pl.String(), "test_name": pl.String(), "input": pl.String(),
+    "anomaly": pl.Boolean(), "confirmed": pl.Boolean(), "failure": pl.Boolean(), "measurement_url": pl.String(),
+}
+
+
+def _measurement_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    frame = pl.DataFrame([{k: r.get(k) for k in _MEASUREMENT_FIELDS} for r in rows],
+                         schema=_MEASUREMENT_FIELDS, orient="row")
+    return frame.with_columns(
+        pl.col("measurement_start_time").str.replace(r"Z$", "").str.replace(" ", "T")
+        .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", time_unit="us").dt.replace_time_zone("UTC"),
+        pl.col("probe_asn").str.replace(r"^AS", "").cast(pl.Int64),
+    ).unique("measurement_uid", keep="first", maintain_order=True)
+
+
+def incidents(
+    country_code: str, *, offline: bool | None = None, mirror: str | Path | None = None, refresh: bool = False
+) -> pl.DataFrame:
+    """OONI Explorer findings for a country, live; the same columns as the pinned ``ooni-incidents``."""
+    from claimaudit import sources
+    from claimaudit._sources.typed import records_frame
+
+    url = f"{base_url()}/api/v1/incidents/search?{urlencode({'country_code': country_code})}"
+    fields = sources.read_descriptor("ooni-incidents")["resources"][0]["schema"]["fields"]
+
+    def parse(path: Path) -> pl.DataFrame:
+        data = read_json(path, url=url)
+        if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
+            raise FetchError(f"the OONI API answered with an error: {api_error(data) or 'no incidents list'}",
+                             url=url, hint="check the country code; the response was not cached")
+        return records_frame(data["incidents"], fields, shown=url)
+
+    got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, validate=parse)
+    return parse(got.path)
