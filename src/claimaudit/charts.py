@@ -35,6 +35,7 @@ __all__ = [
     "OKABE_ITO",
     "SHAPES",
     "event_layer",
+    "figure_points",
     "format_number",
     "network_label",
     "network_panels",
@@ -244,16 +245,23 @@ def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = No
         rows = rows.filter(pl.col("start_date") <= pl.lit(_as_date(end)))
     if rows.is_empty():
         return None
+    # A short label from the stable id ("2024-02-17-x-blocked" -> "x blocked"); the summary is the tooltip.
+    label = (
+        pl.col("event_id").str.replace(r"^\d{4}-\d{2}-\d{2}-", "").str.replace_all("-", " ")
+        if "event_id" in rows.columns
+        else pl.col("summary").str.slice(0, 40)
+    )
     rows = rows.select(
         pl.col("start_date").alias("event_date"),
         pl.col("kind").alias("event_kind"),
-        pl.col("summary").str.slice(0, 48).alias("event_label"),
+        label.alias("event_label"),
+        pl.col("summary").alias("event_summary"),
         pl.int_range(pl.len()).alias("event_row"),
     )
     base = alt.Chart(rows)
     rules = base.mark_rule(color=_MUTED, strokeDash=[4, 3], strokeWidth=1.2).encode(
         x="event_date:T",
-        tooltip=[alt.Tooltip("event_date:T", title="date"), alt.Tooltip("event_label:N", title="event")],
+        tooltip=[alt.Tooltip("event_date:T", title="date"), alt.Tooltip("event_summary:N", title="event")],
     )
     labels = base.mark_text(align="left", baseline="top", dx=3, fontSize=10, color=_INK, angle=0).encode(
         x="event_date:T",
@@ -408,6 +416,58 @@ def network_panels(
             panels.append(line)
     chart = alt.concat(*panels, columns=columns).properties(title=_title(title, subtitle))
     return with_source(chart, source)
+
+
+def figure_points(
+    frame: pl.DataFrame,
+    *,
+    series: str,
+    y_title: str,
+    source: str,
+    x: str = "date",
+    y: str = "value",
+    events: pl.DataFrame | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    note: str | None = None,
+) -> alt.VConcatChart:
+    """Stated figures as points over time: one colour *and* shape per ``series``.
+
+    For official figures, which are statements, not measurements: no line joins them. The default
+    title counts the figures and the years they span.
+    """
+    _require(frame, [x, y, series])
+    data = frame.filter(pl.col(y).is_not_null() & pl.col(x).is_not_null()).sort(x)
+    if title is None:
+        if data.is_empty():
+            title = f"{y_title}: no dated figures"
+        else:
+            first, last = data.get_column(x).min(), data.get_column(x).max()
+            span = f"{_iso(first)[:4]}–{_iso(last)[:4]}" if _iso(first)[:4] != _iso(last)[:4] else _iso(first)[:4]
+            title = f"{data.height} {y_title.lower()} stated, {span}"
+    names = data.get_column(series).unique(maintain_order=True).to_list()
+    colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(names))]
+    shapes = [SHAPES[i % len(SHAPES)] for i in range(len(names))]
+    tooltip = [alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{y}:Q", format=","), alt.Tooltip(f"{series}:N")]
+    tooltip += [alt.Tooltip(f"{c}:N") for c in ("claim_id", "category") if c in data.columns]
+    points = (
+        alt.Chart(data)
+        .mark_point(size=70, filled=True, opacity=0.9)
+        .encode(
+            x=alt.X(f"{x}:T", title=None),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="~s")),
+            color=alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=colours), title=None),
+            shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=names, range=shapes), title=None),
+            tooltip=tooltip,
+        )
+    )
+    layers: list[Any] = [points]
+    if not data.is_empty():
+        marks = event_layer(events, start=data.get_column(x).min(), end=data.get_column(x).max())
+        if marks is not None:
+            layers.append(marks)
+    chart = alt.layer(*layers).properties(title=_title(title, subtitle), width=560, height=240)
+    return with_source(chart, source, note=note)
 
 
 def _title(text: str, subtitle: str | None) -> alt.TitleParams:

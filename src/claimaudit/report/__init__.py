@@ -22,6 +22,7 @@ from claimaudit.report._scorecard import (
     scorecard_html,
     verdict_label,
 )
+from claimaudit.report import _views as views
 from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "table_html",
     "tables_dir",
     "verdict_label",
+    "views",
     "write_csv",
     "write_index",
 ]

@@ -93,6 +93,8 @@ def scorecard_html(
                 "rule": first.get("rule_id"),
                 "why": first.get("explanation") or "",
                 "strength": STRENGTH_LABELS.get(str(first.get("evidence_strength")), str(first.get("evidence_strength") or "")),
+                "evidence": first.get("evidence") or "",
+                "n": first.get("n"),
                 "claims": [_claim(row, max_sources) for row in group.iter_rows(named=True)],
             }
         )
@@ -138,7 +140,9 @@ def _normalise(verdicts: pl.DataFrame) -> pl.DataFrame:
         frame = frame.with_columns(pl.col("claim_ids").str.split(";").list.eval(pl.element().str.strip_chars()))
     elif not isinstance(ids, pl.List):
         raise ValueError(f"claim_ids must be a list or ';'-separated string, not {ids}")
-    for column in ("rule_id", "explanation", "evidence_strength"):
+    for column in ("rule_id", "explanation", "evidence_strength", "evidence"):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
-    return frame.select("rule_id", "claim_ids", "verdict", "explanation", "evidence_strength")
+    if "n" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("n"))
+    return frame.select("rule_id", "claim_ids", "verdict", "explanation", "evidence_strength", "evidence", "n")

@@ -132,6 +132,14 @@ class Page:
             view.shown = True
         return view
 
+    def headline(self, text: str, *, display: bool = True) -> TableView:
+        """A computed sentence in large type (escaped)."""
+        view = TableView(html=_render.render("fragments/headline.html.j2", text=text))
+        if display:
+            _display(HTML(view.html))
+            view.shown = True
+        return view
+
     def unavailable(self, what: str, why: str, *, display: bool = True) -> TableView:
         """Say plainly that a piece of evidence is not available (never fake it)."""
         view = TableView(html=_render.render("fragments/unavailable.html.j2", what=what, why=why))

@@ -1,0 +1,299 @@
+"""The frames the notebooks show: small, tested transformations, so notebooks stay thin.
+
+>>> import polars as pl, datetime as dt
+>>> daily = pl.DataFrame({"date": [dt.date(2022, 1, 1)], "ok": [40], "total": [50]})
+>>> anomaly_rate(daily).select("anomaly_rate", "n").row(0)
+(0.2, 50)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from claimaudit import paths
+from claimaudit.charts import network_label
+from claimaudit.errors import ClaimauditError
+from claimaudit.report._tables import Page
+
+NOT_AVAILABLE = "not available yet"
+
+
+# --------------------------------------------------------------------------- loading, honestly
+
+
+def load_dataset(page: Page, name: str, resource: str | None = None) -> pl.DataFrame | None:
+    """A curated dataset, or None after showing *why* it is not available (never a stand-in)."""
+    from claimaudit import datasets
+
+    try:
+        return datasets.load(name, resource)
+    except ClaimauditError as exc:
+        page.unavailable(f"dataset {name}{'/' + resource if resource else ''}", str(exc))
+        return None
+
+
+def load_source(page: Page, name: str, resource: str, *, offline: bool = True) -> pl.DataFrame | None:
+    """A pinned third-party resource from cache/mirror (never fetched live when offline), or None
+    after showing why (for example: not in the cache and no ``CLAIMAUDIT_MIRROR``)."""
+    try:
+        from claimaudit import sources
+    except ImportError:
+        page.unavailable(f"source {name}/{resource}", f"claimaudit.sources is {NOT_AVAILABLE}")
+        return None
+    try:
+        return sources.load(name, resource, offline=offline)
+    except ClaimauditError as exc:
+        page.unavailable(f"source {name}/{resource}", str(exc))
+        return None
+
+
+def audit_verdicts(page: Page, *, offline: bool = True) -> pl.DataFrame | None:
+    """Every verdict as a frame (``claimaudit.audit``), or None after saying why."""
+    try:
+        from claimaudit import audit
+    except ImportError:
+        page.unavailable("verdicts", f"claimaudit.audit is {NOT_AVAILABLE}")
+        return None
+    try:
+        return audit.verdicts_frame(audit.run_audit(offline=offline))
+    except ClaimauditError as exc:
+        page.unavailable("verdicts", str(exc))
+        return None
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def in_window(frame: pl.DataFrame, column: str, start: Any, end: Any) -> pl.DataFrame:
+    """Rows whose ``column`` (date) lies in ``[start, end]``; nulls are dropped."""
+    return frame.filter(pl.col(column).is_between(_date(start), _date(end)))
+
+
+def claims_about(claims: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFrame:
+    """The claims on some subjects, oldest first, with the columns a reader needs."""
+    columns = [
+        "claim_id", "statement_date", "date_precision", "claimant", "authority", "venue", "kind",
+        "metric", "category", "scope", "qualifier", "value", "unit", "verb", "period", "period_start",
+        "period_end", "assertion", "wording", "confidence",
+    ]
+    return (
+        claims.filter(pl.col("subject").is_in(list(subjects)))
+        .select([c for c in columns if c in claims.columns])
+        .sort("statement_date", "claim_id", nulls_last=True)
+    )
+
+
+def claims_overview(claims: pl.DataFrame) -> pl.DataFrame:
+    """How many claims per subject and kind, by how many authorities, over which years."""
+    return (
+        claims.group_by("subject", "kind")
+        .agg(
+            pl.len().alias("claims"),
+            pl.col("statement_id").n_unique().alias("statements"),
+            pl.col("authority").unique().sort().alias("authorities"),
+            pl.col("statement_date").min().alias("first"),
+            pl.col("statement_date").max().alias("last"),
+        )
+        .sort("subject", "kind")
+    )
+
+
+def claims_per_year(claims: pl.DataFrame) -> pl.DataFrame:
+    """Claims per statement year and subject (undated claims counted under ``year = null``)."""
+    return (
+        claims.group_by(pl.col("statement_date").dt.year().alias("year"), "subject")
+        .agg(pl.len().alias("claims"))
+        .sort("year", "subject", nulls_last=True)
+    )
+
+
+def verification_summary(sources: pl.DataFrame) -> pl.DataFrame:
+    """How each cited source was verified (``verification`` counts, with outlets)."""
+    return (
+        sources.group_by("verification")
+        .agg(pl.len().alias("sources"), pl.col("claim_id").n_unique().alias("claims"), pl.col("outlet").n_unique().alias("outlets"))
+        .sort("sources", descending=True)
+    )
+
+
+def confidence_summary(claims: pl.DataFrame) -> pl.DataFrame:
+    return claims.group_by("confidence").agg(pl.len().alias("claims")).sort("claims", descending=True)
+
+
+def verdicts_about(verdicts: pl.DataFrame, claims: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFrame:
+    """Verdicts that concern at least one claim on the given subjects."""
+    ids = claims.filter(pl.col("subject").is_in(list(subjects))).get_column("claim_id").implode()
+    return verdicts.filter(pl.col("claim_ids").list.set_intersection(ids.first()).list.len() > 0)
+
+
+def verdict_counts(verdicts: pl.DataFrame) -> pl.DataFrame:
+    """Verdicts per state, with the state's label (the report's headline numbers)."""
+    from claimaudit.report._scorecard import VERDICT_LABELS
+
+    labels = {k: v[0] for k, v in VERDICT_LABELS.items()}
+    return (
+        verdicts.group_by("verdict")
+        .agg(pl.len().alias("verdicts"))
+        .with_columns(pl.col("verdict").replace_strict(labels, default=pl.col("verdict")).alias("meaning"))
+        .select("verdict", "meaning", "verdicts")
+        .sort("verdicts", "verdict", descending=[True, False])
+    )
+
+
+def headline(verdicts: pl.DataFrame) -> str:
+    """One sentence of counts, computed from the verdicts (the report's first line).
+
+    >>> headline(pl.DataFrame({"verdict": ["inconsistent", "consistent", "insufficient_evidence"]}))
+    'Of 3 verdicts, 1 found official figures inconsistent with each other, 0 found a claim contradicted by independent evidence, 0 found one supported, and 1 could not be decided for lack of evidence.'
+    """
+    counts = dict(verdicts.group_by("verdict").agg(pl.len()).iter_rows())
+    return (
+        f"Of {verdicts.height:,} verdicts, {counts.get('inconsistent', 0):,} found official figures inconsistent with each other, "
+        f"{counts.get('contradicted', 0):,} found a claim contradicted by independent evidence, "
+        f"{counts.get('supported', 0):,} found one supported, and "
+        f"{counts.get('insufficient_evidence', 0):,} could not be decided for lack of evidence."
+    )
+
+
+def figure_series(claims: pl.DataFrame, *, subject: str, kind: str = "count") -> pl.DataFrame:
+    """Dated numeric figures on one subject: one point per claim, labelled ``metric (unit)``."""
+    return (
+        claims.filter((pl.col("subject") == subject) & (pl.col("kind") == kind))
+        .filter(pl.col("value").is_not_null() & pl.col("statement_date").is_not_null())
+        .select(
+            pl.col("statement_date").alias("date"),
+            "value",
+            (pl.col("metric") + pl.lit(" (") + pl.col("unit") + pl.lit(")")).alias("figure"),
+            "category",
+            "claim_id",
+        )
+        .sort("date")
+    )
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def anomaly_rate(daily: pl.DataFrame) -> pl.DataFrame:
+    """Daily OONI anomaly rate ``(total - ok) / total`` with ``n = total``; days with n = 0 are null.
+
+    An anomaly is not a confirmed block (only a blockpage fingerprint confirms one).
+    """
+    return daily.select(
+        "date",
+        pl.when(pl.col("total") > 0).then((pl.col("total") - pl.col("ok")) / pl.col("total")).alias("anomaly_rate"),
+        pl.col("total").alias("n"),
+    ).sort("date")
+
+
+def incidents_for(incidents: pl.DataFrame, country: str) -> pl.DataFrame:
+    """OONI findings for one country, with networks named (``PTCL (AS17557)``), newest first."""
+    rows = incidents.filter(pl.col("ccs").list.contains(country.upper()))
+    return rows.select(
+        "title",
+        pl.col("start_time").dt.date().alias("start"),
+        pl.col("end_time").dt.date().alias("end"),
+        pl.col("asns").list.eval(pl.element().map_elements(network_label, return_dtype=pl.String)).alias("networks"),
+        "test_names",
+        "domains",
+        pl.col("id").alias("finding_id"),
+    ).sort("start", descending=True, nulls_last=True)
+
+
+def signals_about(signals: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFrame:
+    """Independent observations on some subjects, with networks named."""
+    return (
+        signals.filter(pl.col("subject").is_in(list(subjects)))
+        .select(
+            "event_date", "observer", "evidence_kind", "signal", "value", "value_high", "unit", "finding",
+            pl.col("networks").str.split(";").list.eval(pl.element().map_elements(network_label, return_dtype=pl.String)).alias("networks"),
+            "outlet", "source_url", "confidence", "verification",
+        )
+        .sort("event_date", nulls_last=True)
+    )
+
+
+def test_list_categories(test_list: pl.DataFrame) -> pl.DataFrame:
+    """URLs per category in a Citizen Lab test list (what OONI probes test; not a block list)."""
+    return (
+        test_list.group_by("category_code", "category_description")
+        .agg(pl.len().alias("urls"))
+        .sort("urls", descending=True)
+    )
+
+
+# --------------------------------------------------------------------------- data quality
+
+
+def check_results(results_json: str | Path | None = None) -> pl.DataFrame | None:
+    """Per-suite outcome counts from the last ``claimaudit check`` (``reports/checks/results.json``)."""
+    base = paths.reports_dir() / "checks"
+    candidates = [Path(results_json)] if results_json else [base / "results.json", base / "failed" / "results.json"]
+    found = [p for p in candidates if p.is_file()]
+    if not found:
+        return None
+    data = json.loads(max(found, key=lambda p: p.stat().st_mtime).read_text(encoding="utf-8"))
+    rows = [
+        {
+            "suite": s.get("name"),
+            "status": s.get("status"),
+            "rows": s.get("rows"),
+            "expectations": len(s.get("expectations", [])),
+            "passed": sum(e.get("outcome") == "pass" for e in s.get("expectations", [])),
+            "failed": sum(e.get("outcome") == "fail" for e in s.get("expectations", [])),
+            "warnings": sum(e.get("outcome") == "warn" for e in s.get("expectations", [])),
+            "errors": sum(e.get("outcome") == "error" for e in s.get("expectations", [])),
+        }
+        for s in data.get("suites", [])
+    ]
+    schema = {"suite": pl.String, "status": pl.String, "rows": pl.Int64, "expectations": pl.Int64,
+              "passed": pl.Int64, "failed": pl.Int64, "warnings": pl.Int64, "errors": pl.Int64}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def dataset_inventory() -> pl.DataFrame:
+    """The curated datasets: resources, rows, sha256 (from each ``datapackage.json``)."""
+    from claimaudit import datasets
+
+    rows = []
+    for name in datasets.list_datasets():
+        for resource, frame in datasets.load_package(name).items():
+            res = datasets.read_package(name).resource(resource)
+            rows.append({
+                "dataset": name,
+                "resource": resource,
+                "rows": frame.height,
+                "columns": frame.width,
+                "sha256": str(res.get("hash", "")).removeprefix("sha256:"),
+            })
+    schema = {"dataset": pl.String, "resource": pl.String, "rows": pl.Int64, "columns": pl.Int64, "sha256": pl.String}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def source_provenance() -> pl.DataFrame:
+    """Every pinned third-party resource: URL, sha256, licence, when and from where it was had."""
+    from claimaudit.report._provenance import source_items
+
+    try:
+        from claimaudit import sources
+    except ImportError:
+        names: list[str] = []
+    else:
+        names = sources.list_sources()
+    items = source_items(names)
+    schema = {k: pl.String for k in ("name", "url", "licence", "sha256", "retrieved", "origin")}
+    return pl.DataFrame([{k: i[k] for k in schema} for i in items], schema=schema)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
