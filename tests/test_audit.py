@@ -253,3 +253,276 @@ def test_row_order_changes_nothing(values, data):
     first = audit(synthetic_ledger(*rows), rule("series_consistency"))
     second = audit(synthetic_ledger(*shuffled), rule("series_consistency"))
     assert [v.to_dict() for v in first] == [v.to_dict() for v in second]
+
+
+# --------------------------------------------------------------------------- report_agreement
+
+SOURCE_SCHEMA = {"claim_id": pl.String, "url": pl.String, "outlet": pl.String, "figure_as_printed": pl.String}
+
+
+def synthetic_sources(*rows: tuple[str, str, str | None]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{"claim_id": c, "url": f"https://example.org/synthetic/{o.lower().replace(' ', '-')}", "outlet": o,
+          "figure_as_printed": f} for c, o, f in rows],
+        schema=SOURCE_SCHEMA,
+    )
+
+
+def test_two_outlets_reporting_different_counts_of_one_event_disagree_with_the_spread():
+    ledger = synthetic_ledger(
+        synthetic_claim("synthetic-31000", statement_id="synthetic-briefing", subject="vpn_registration",
+                        metric="vpns_registered", value=31000.0, qualifier="over", unit="vpns", verb="registered"),
+        synthetic_claim("synthetic-33000", statement_id="synthetic-briefing", subject="vpn_registration",
+                        metric="vpns_registered", value=33000.0, qualifier="over", unit="vpns", verb="registered"),
+    )
+    sources = synthetic_sources(("synthetic-31000", "Outlet A", "over 31,000"),
+                                ("synthetic-33000", "Outlet B", "over 33,000"))
+    verdicts = audit(ledger, rule("report_agreement"), claims__sources=sources)
+    verdict = by_ids(verdicts, "synthetic-31000", "synthetic-33000")
+    assert verdict.status is Status.INCONSISTENT
+    assert "min 31,000, max 33,000, difference 2,000 (6.5% of the lower figure)" in verdict.explanation
+    assert "Outlet A" in verdict.explanation and "Outlet B" in verdict.explanation
+    assert "lower bounds" in verdict.explanation
+    assert set(verdict.links) == set(sources["url"])
+    lenient = audit(ledger, rule("report_agreement", bounds_agree=True), claims__sources=sources)
+    assert lenient[0].status is Status.CONSISTENT
+
+
+def test_one_claim_printed_differently_by_outlets_is_inconsistent():
+    ledger = synthetic_ledger(synthetic_claim("synthetic-blasphemy", value=100183.0))
+    sources = synthetic_sources(("synthetic-blasphemy", "Outlet A", "100,183"),
+                                ("synthetic-blasphemy", "Outlet B", "101,083"),
+                                ("synthetic-blasphemy", "Outlet C", "ایک لاکھ 183"))
+    verdict = audit(ledger, rule("report_agreement"), claims__sources=sources)[0]
+    assert verdict.status is Status.INCONSISTENT
+    assert "100,183 by Outlet A" in verdict.explanation and "Outlet C" in verdict.explanation
+    assert "101,083 by Outlet B" in verdict.explanation
+
+
+def test_rounded_and_bounded_prints_of_an_exact_figure_agree():
+    ledger = synthetic_ledger(synthetic_claim("synthetic-porn", value=844008.0))
+    sources = synthetic_sources(("synthetic-porn", "Outlet A", "844,008"), ("synthetic-porn", "Outlet B", "844,000"),
+                                ("synthetic-porn", "Outlet C", "over 800,000"))
+    verdict = audit(ledger, rule("report_agreement"), claims__sources=sources)[0]
+    assert verdict.status is Status.CONSISTENT
+    assert "compatible with the exact figure 844,008" in verdict.explanation
+
+
+def test_a_single_report_gets_no_agreement_verdict():
+    ledger = synthetic_ledger(synthetic_claim("synthetic-alone"))
+    assert audit(ledger, rule("report_agreement"), claims__sources=synthetic_sources(("synthetic-alone", "A", "100"))) == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [("763, 202", 763202.0), ("980 000", 980000.0), ("1.109 million", 1109000.0), ("10 لاکھ 91 ہزار 95", 1091095.0),
+     ("تقریباً دو کروڑ", 20000000.0), ("over 111,9000", None), ("1,22", None), ("no figure", None)],
+)
+def test_printed_figures_are_read_or_refused(printed, value):
+    from claimaudit.audit._agreement import parse_figure
+
+    assert parse_figure(printed) == value
+
+
+# --------------------------------------------------------------------------- unit_drift
+
+
+def _twenty_million(claim_id: str, day: int, unit: str, period: str, metric: str) -> dict:
+    return synthetic_claim(claim_id, statement_date=D(2024, 11, day), value=20_000_000.0, unit=unit, period=period,
+                           metric=metric, subject="gateway_attempts", qualifier="about")
+
+
+def test_the_same_number_with_another_unit_is_flagged():
+    ledger = synthetic_ledger(
+        _twenty_million("synthetic-attempts", 13, "attempts", "per_day", "access_attempts_blocked"),
+        _twenty_million("synthetic-weekly", 18, "people", "per_week", "people_accessing"),
+        _twenty_million("synthetic-people", 20, "people", "unspecified", "people_accessing"),
+    )
+    verdict = audit(ledger, rule("unit_drift"))[0]
+    assert verdict.status is Status.INCONSISTENT
+    assert verdict.claim_ids == ("synthetic-attempts", "synthetic-weekly", "synthetic-people")
+    assert "20,000,000" in verdict.explanation
+    assert "attempts (per day" in verdict.explanation and "people (per week" in verdict.explanation
+
+
+def test_the_same_number_with_the_same_meaning_is_consistent_and_far_apart_is_ignored():
+    same = synthetic_ledger(_twenty_million("synthetic-a", 13, "attempts", "per_day", "x"),
+                            _twenty_million("synthetic-b", 14, "attempts", "per_day", "x"))
+    assert audit(same, rule("unit_drift"))[0].status is Status.CONSISTENT
+    far = synthetic_ledger(_twenty_million("synthetic-a", 1, "attempts", "per_day", "x"),
+                           _twenty_million("synthetic-b", 28, "people", "per_week", "x"))
+    assert audit(far, rule("unit_drift", window_days=10)) == []
+
+
+# --------------------------------------------------------------------------- plausibility
+
+BASELINE_SCHEMA = {"baseline_id": pl.String, "as_of": pl.Date, "date_precision": pl.String, "metric": pl.String,
+                   "value": pl.Float64, "unit": pl.String, "publisher": pl.String, "source_url": pl.String}
+
+
+def synthetic_baselines() -> pl.DataFrame:
+    return pl.DataFrame([
+        {"baseline_id": "synthetic-users", "as_of": D(2024, 1, 1), "date_precision": "month",
+         "metric": "internet_users", "value": 100_000_000.0, "unit": "people", "publisher": "Synthetic Stats",
+         "source_url": "https://example.org/synthetic/users"},
+        {"baseline_id": "synthetic-broadband", "as_of": D(2024, 11, 30), "date_precision": "day",
+         "metric": "broadband_subscribers", "value": 140_000_000.0, "unit": "subscriptions",
+         "publisher": "Synthetic Regulator", "source_url": "https://example.org/synthetic/broadband"},
+    ], schema=BASELINE_SCHEMA)
+
+
+def test_plausibility_shows_the_arithmetic_and_flags_a_figure_above_the_bound():
+    ledger = synthetic_ledger(synthetic_claim("synthetic-people", statement_date=D(2024, 11, 18),
+                                              value=150_000_000.0, unit="people", period="per_week"))
+    verdict = audit(ledger, rule("plausibility", per=["internet_users"], max_ratio=1.0),
+                    baselines=synthetic_baselines())[0]
+    assert verdict.status is Status.INCONSISTENT
+    assert "150,000,000" in verdict.explanation and "100,000,000" in verdict.explanation
+    assert "= 1.50" in verdict.explanation and "synthetic-users" in verdict.explanation
+    assert "https://example.org/synthetic/users" in verdict.links
+
+
+def test_plausibility_within_the_bound_and_without_a_near_baseline():
+    ledger = synthetic_ledger(synthetic_claim("synthetic-attempts", statement_date=D(2024, 11, 13),
+                                              value=20_000_000.0, unit="attempts", period="per_day"))
+    verdict = audit(ledger, rule("plausibility", per=["broadband_subscribers", "internet_users"], max_ratio=1.0),
+                    baselines=synthetic_baselines())[0]
+    assert verdict.status is Status.CONSISTENT
+    assert "= 0.14 attempts per subscription" in verdict.explanation and "= 0.20 attempts per person" in verdict.explanation
+    far = audit(ledger, rule("plausibility", per=["internet_users"], max_ratio=1.0, max_gap_days=30),
+                baselines=synthetic_baselines())[0]
+    assert far.status is Status.INSUFFICIENT
+
+
+# --------------------------------------------------------------------------- evidence_vs_assertion
+
+SIGNAL_SCHEMA = {"signal_id": pl.String, "observer": pl.String, "evidence_kind": pl.String, "subject": pl.String,
+                 "signal": pl.String, "event_date": pl.Date, "event_date_end": pl.Date, "value": pl.Float64,
+                 "value_high": pl.Float64, "unit": pl.String, "finding": pl.String, "networks": pl.String,
+                 "source_url": pl.String}
+
+
+def synthetic_signal(signal_id: str, **fields) -> dict:
+    row = {"signal_id": signal_id, "observer": "Synthetic Observer", "evidence_kind": "third_party_observation",
+           "subject": "vpn_outage", "signal": "outage_reports", "event_date": D(2024, 11, 10), "event_date_end": None,
+           "value": 10.0, "value_high": None, "unit": "reports", "finding": None, "networks": None,
+           "source_url": f"https://example.org/synthetic/{signal_id}"}
+    row.update(fields)
+    return row
+
+
+def denial(claim_id: str = "synthetic-denial", day: dt.date = D(2024, 12, 16)) -> pl.DataFrame:
+    return synthetic_ledger(synthetic_claim(
+        claim_id, statement_date=day, kind="assertion", subject="vpn_blocking", metric="vpn_blocking_status",
+        value=None, qualifier=None, unit="none", verb="stated", period="point_in_time",
+        assertion="vpns_not_blocked", wording="not blocked any VPNs"))
+
+
+def vpn_rule(**params) -> Rule:
+    return rule(
+        "evidence_vs_assertion", polarity={"vpns_not_blocked": "denies_blocking", "x_blocked": "affirms_blocking"},
+        evidence=[spec("ooni_aggregation", test_names=["psiphon", "tor"]), spec("signals", subjects=["vpn_outage"]),
+                  spec("google_trends_vpn"), spec("tor_users")],
+        **params,
+    )
+
+
+def synthetic_ooni(anomalies_per_network: dict[str, int], *, measurements: int = 40) -> pl.DataFrame:
+    rows = []
+    for test in ("psiphon", "tor"):
+        for asn, anomalies in anomalies_per_network.items():
+            rows.append({"test_name": test, "measurement_start_day": "2024-11-10", "probe_asn": int(asn),
+                         "measurement_count": measurements, "anomaly_count": anomalies, "confirmed_count": 0,
+                         "failure_count": 0, "ok_count": measurements - anomalies})
+    return pl.DataFrame(rows)
+
+
+def test_offline_a_denial_against_reported_outages_is_weakly_contradicted_and_says_why():
+    signals = pl.DataFrame([synthetic_signal("synthetic-outage")], schema=SIGNAL_SCHEMA)
+    verdict = audit(denial(), vpn_rule(lookback_days=45), signals=signals)[0]
+    assert verdict.status is Status.CONTRADICTED
+    assert verdict.evidence_strength is Strength.THIRD_PARTY_OBSERVATION
+    assert "weak" in verdict.explanation and "ooni_api/aggregation" in verdict.explanation
+    assert "not available offline" in verdict.explanation
+    missing = [e for e in verdict.evidence if not e.available]
+    assert {e.source for e in missing} >= {"ooni_api/aggregation", "tor_metrics/userstats"}
+    assert "https://example.org/synthetic/synthetic-outage" in verdict.links
+
+
+def test_offline_without_observations_a_denial_is_insufficient_evidence():
+    signals = pl.DataFrame([synthetic_signal("synthetic-old", event_date=D(2020, 1, 1))], schema=SIGNAL_SCHEMA)
+    verdict = audit(denial(), vpn_rule(), signals=signals)[0]
+    assert verdict.status is Status.INSUFFICIENT
+    assert "missing: ooni_api/aggregation" in verdict.explanation
+
+
+def test_media_reports_below_the_minimum_strength_cannot_decide():
+    signals = pl.DataFrame([synthetic_signal("synthetic-media", evidence_kind="media_report")], schema=SIGNAL_SCHEMA)
+    verdict = audit(denial(), vpn_rule(lookback_days=45), signals=signals)[0]
+    assert verdict.status is Status.INSUFFICIENT
+    assert "below the rule's minimum strength" in verdict.explanation
+
+
+def test_measured_anomalies_contradict_a_denial_with_n_and_networks():
+    ooni = synthetic_ooni({"17557": 20, "9541": 1, "45595": 0})
+    verdict = audit(denial(), vpn_rule(lookback_days=45), ooni=ooni)[0]
+    assert verdict.status is Status.CONTRADICTED
+    assert verdict.evidence_strength is Strength.DIRECT_MEASUREMENT
+    assert "240 measurements on 3 networks" in verdict.explanation
+    assert "on 1 of 3 networks (AS17557)" in verdict.explanation and "not confirmed blocking" in verdict.explanation
+    measured = next(e for e in verdict.evidence if e.source == "ooni_api/aggregation")
+    assert measured.n == 240 and measured.networks == ("AS17557", "AS45595", "AS9541")
+    assert any(link.startswith("https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=psiphon")
+               for link in verdict.links)
+
+
+def test_clean_measurements_support_a_denial_and_thin_ones_do_not_decide():
+    clean = audit(denial(), vpn_rule(), ooni=synthetic_ooni({"17557": 0, "9541": 1}))[0]
+    assert clean.status is Status.SUPPORTED and clean.evidence_strength is Strength.DIRECT_MEASUREMENT
+    thin = audit(denial(), vpn_rule(), ooni=synthetic_ooni({"17557": 0}, measurements=5))[0]
+    assert thin.status is Status.INSUFFICIENT and "too few to conclude" in thin.explanation
+
+
+def test_a_loader_failure_is_recorded_as_missing_never_raised():
+    class SyntheticOffline(FetchError):
+        pass
+
+    def failing(**_):
+        raise SyntheticOffline("synthetic: no cached aggregation")
+
+    verdict = audit(denial(), vpn_rule(), ooni=failing)[0]
+    assert verdict.status is Status.INSUFFICIENT
+    assert "synthetic: no cached aggregation" in verdict.explanation
+
+
+def test_a_vpn_demand_spike_is_reported_with_its_ratio_as_context_only():
+    days = pl.date_range(D(2024, 9, 1), D(2024, 12, 31), eager=True)
+    values = [80.0 if D(2024, 11, 25) <= d <= D(2024, 11, 26) else 20.0 for d in days]
+    trends = pl.DataFrame({"date": days, "value": values})
+    verdict = audit(denial(), vpn_rule(lookback_days=45), **{"cenalert-google-trends-vpn__pk": trends})[0]
+    assert verdict.status is Status.INSUFFICIENT  # demand alone does not show blocking
+    assert "peaked at 80 on 2024-11-25, 4.00 × the trailing 28-day mean of 20.00" in verdict.explanation
+    assert "a spike" in verdict.explanation
+
+
+def test_an_ooni_finding_supports_an_affirmation_with_its_explorer_link():
+    claim = synthetic_ledger(synthetic_claim(
+        "synthetic-x", statement_date=D(2024, 4, 17), kind="assertion", subject="platform_block", value=None,
+        qualifier=None, unit="none", verb="stated", period="point_in_time", assertion="x_blocked", wording="X blocked"))
+    findings = pl.DataFrame({
+        "id": ["255040833200"], "title": ["Synthetic: X blocked"], "start_time": ["2024-02-17T00:00:00.000000Z"],
+        "end_time": [None], "CCs": [["PK"]], "ASNs": [[17557, 9541]], "test_names": [["web_connectivity"]],
+        "domains": [["twitter.com", "x.com"]],
+    })
+    evidence_rule = rule("evidence_vs_assertion", polarity={"x_blocked": "affirms_blocking"},
+                         evidence=[spec("ooni_findings", domains=["x.com"])])
+    verdict = audit(claim, evidence_rule, **{"ooni-incidents__incidents": findings})[0]
+    assert verdict.status is Status.SUPPORTED
+    assert "https://explorer.ooni.org/findings/255040833200" in verdict.links
+    assert "AS17557" in verdict.explanation or "17557" in verdict.explanation
+
+
+def test_an_assertion_the_rule_has_no_polarity_for_is_not_comparable():
+    claim = denial().with_columns(assertion=pl.lit("vpns_to_be_restricted"))
+    verdict = audit(claim, vpn_rule())[0]
+    assert verdict.status is Status.NOT_COMPARABLE and "polarity" in verdict.explanation

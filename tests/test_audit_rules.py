@@ -1,0 +1,112 @@
+"""Rule files: the shipped ones load; malformed ones fail naming file, line and key (API and CLI)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimaudit.audit import KINDS, load_rule_file, load_rules, rules_dir
+from claimaudit.cli import app
+from claimaudit.errors import RuleError
+
+GOOD = """\
+rules:
+  - id: synthetic-series
+    kind: series_consistency
+    title: synthetic
+    select:
+      subject: url_blocking
+      kind: [count]
+    params:
+      about_tolerance: 0.05
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "synthetic.yml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_rule_files_load_and_cover_every_kind():
+    rules = load_rules(rules_dir())
+    files = {Path(r.file).name for r in rules}
+    assert {"url-blocking.yml", "gateway-attempts.yml", "vpn-registration.yml", "vpn-blocking.yml",
+            "platform-blocks.yml"} <= files
+    assert {r.kind for r in rules} == set(KINDS)
+    assert len({r.id for r in rules}) == len(rules)
+
+
+def test_a_valid_file_fills_in_defaults_and_keeps_the_line(tmp_path):
+    rule = load_rule_file(write(tmp_path, GOOD))[0]
+    assert rule.line == 2 and rule.params["headline_bound_ratio"] == 0.9
+    assert rule.select.fields == {"subject": ("url_blocking",), "kind": ("count",)}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "words"),
+    [
+        (GOOD.replace("    title: synthetic\n", "    title: synthetic\n    colour: red\n"), 5, "colour", "unknown rule key"),
+        (GOOD.replace("about_tolerance: 0.05", "about_tolerance: five"), 9, "params.about_tolerance", "must be a number"),
+        (GOOD.replace("about_tolerance: 0.05", "tolerance_about: 0.05"), 9, "params.tolerance_about", "unknown key"),
+        (GOOD.replace("kind: series_consistency", "kind: vibes"), 3, "kind", "unknown rule kind"),
+        (GOOD.replace("subject: url_blocking", "subject: url_blockin"), 6, "select.subject", "not a known subject"),
+        (GOOD.replace("subject: url_blocking", "subjet: url_blocking"), 6, "select.subjet", "unknown selector"),
+        (GOOD.replace("    title: synthetic\n", ""), 2, "title", "missing 'title'"),
+        (GOOD.replace("kind: [count]", "kind: [count]\n      kind: [ratio]"), 8, "kind", "appears twice"),
+        (GOOD + "    evidence:\n      - source: signals\n", 10, "evidence", "takes no `evidence:`"),
+    ],
+)
+def test_a_malformed_rule_names_file_line_and_key(tmp_path, text, line, key, words):
+    path = write(tmp_path, text)
+    with pytest.raises(RuleError) as info:
+        load_rule_file(path)
+    error = info.value
+    assert error.file.endswith("synthetic.yml") and error.line == line and error.key == key
+    assert words in str(error)
+    assert f"line {line}" in str(error) and f"key {key!r}" in str(error)
+
+
+def test_bad_yaml_names_the_line(tmp_path):
+    path = write(tmp_path, "rules:\n  - id: x\n    kind: [unclosed\n")
+    with pytest.raises(RuleError) as info:
+        load_rule_file(path)
+    assert info.value.line is not None and info.value.line >= 3 and "not valid YAML" in str(info.value)
+
+
+def test_evidence_rules_need_a_polarity_and_known_sources(tmp_path):
+    base = """\
+    rules:
+      - id: synthetic-evidence
+        kind: evidence_vs_assertion
+        title: synthetic
+        select: {kind: assertion}
+        params:
+          polarity: {vpns_not_blocked: denies_blocking}
+        evidence:
+          - source: carrier_pigeons
+    """
+    with pytest.raises(RuleError, match="unknown evidence source 'carrier_pigeons'") as info:
+        load_rule_file(write(tmp_path, base))
+    assert info.value.line == 9 and info.value.key == "evidence.source"
+    without = base.replace("        params:\n          polarity: {vpns_not_blocked: denies_blocking}\n", "")
+    with pytest.raises(RuleError, match="params.polarity is required"):
+        load_rule_file(write(tmp_path, without.replace("carrier_pigeons", "signals\n            subjects: [vpn_outage]")))
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path):
+    write(tmp_path, GOOD, "a.yml")
+    write(tmp_path, GOOD, "b.yml")
+    with pytest.raises(RuleError, match="already used in"):
+        load_rules(tmp_path)
+
+
+def test_the_cli_exits_non_zero_naming_file_line_and_key(tmp_path):
+    write(tmp_path, GOOD.replace("about_tolerance: 0.05", "about_tolerance: [1, 2]"))
+    result = CliRunner().invoke(app, ["audit", "--rules", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "synthetic.yml" in result.output and "line 9" in result.output and "params.about_tolerance" in result.output
+    assert not (tmp_path / "out").exists()
