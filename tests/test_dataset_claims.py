@@ -1,0 +1,160 @@
+"""Data tests for the curated claims ledger (``datasets/claims/``).
+
+These read the shipped files, not fixtures: they fail when a row is mistyped, a source is
+orphaned, a headline figure disappears or is "corrected", or the Frictionless descriptor no
+longer matches the data.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from frictionless import validate
+
+from claimaudit import datasets, paths
+
+PACKAGE = paths.datasets_dir() / "claims" / "datapackage.json"
+NOV_13 = "pta-press-2024-11-13"
+DAWN = "https://www.dawn.com/news/1872252"
+
+# Research rows the research notes mark low (blogs, undated, single partisan source): they stay low.
+LOW_IN_RESEARCH = {f"BLK{n:03d}" for n in [*range(16, 25), *range(98, 106), 112]} | {"VPN009", "VPN015", "VPN020"}
+PRIMARY_RESEARCH = re.compile(r"^research: ((?:BLK|VPN)\d{3}(?:, (?:BLK|VPN)\d{3})*)(?:\.| \()")
+
+
+@pytest.fixture(scope="module")
+def claims() -> pl.DataFrame:
+    return datasets.load("claims")
+
+
+@pytest.fixture(scope="module")
+def sources() -> pl.DataFrame:
+    return datasets.load("claims", "sources")
+
+
+def test_columns_are_typed_from_the_schema(claims: pl.DataFrame, sources: pl.DataFrame) -> None:
+    assert claims.schema["statement_date"] == pl.Date
+    assert claims.schema["period_start"] == pl.Date
+    assert claims.schema["period_end"] == pl.Date
+    assert claims.schema["value"] == pl.Float64
+    assert claims.schema["claim_id"] == pl.String
+    assert sources.schema["publication_date"] == pl.Date
+    assert claims.height > 100 and sources.height >= claims.height
+
+
+def test_every_claim_has_a_source_and_every_source_a_claim(claims: pl.DataFrame, sources: pl.DataFrame) -> None:
+    unsourced = claims.join(sources, on="claim_id", how="anti")["claim_id"].to_list()
+    orphans = sources.join(claims, on="claim_id", how="anti")["claim_id"].to_list()
+    assert unsourced == []
+    assert orphans == []
+    assert claims["claim_id"].is_unique().all()
+    assert sources.select("claim_id", "url").is_unique().all()
+
+
+def test_november_2024_statement_figures_come_from_dawn(claims: pl.DataFrame, sources: pl.DataFrame) -> None:
+    dawn = claims.join(sources.filter(pl.col("url") == DAWN), on="claim_id")
+    for figure in (100183, 844008, 20000000):
+        rows = dawn.filter((pl.col("value") == figure) & (pl.col("statement_id") == NOV_13))
+        assert rows.height == 1, f"{figure} from {DAWN} in statement {NOV_13}"
+        assert rows["statement_date"].cast(pl.String).to_list() == ["2024-11-13"]
+    attempts = claims.filter((pl.col("statement_id") == NOV_13) & (pl.col("value") == 20000000)).row(0, named=True)
+    assert (attempts["subject"], attempts["metric"], attempts["unit"]) == (
+        "gateway_attempts",
+        "access_attempts_blocked",
+        "attempts",
+    )
+    assert (attempts["period"], attempts["scope"], attempts["qualifier"]) == ("per_day", "international_gateway", "about")
+    printed = dawn.filter(pl.col("value") == 100183)["figure_as_printed"].to_list()
+    assert printed == ["100,183"]
+
+
+def test_november_2024_statement_is_complete(claims: pl.DataFrame) -> None:
+    nov = claims.filter(pl.col("statement_id") == NOV_13)
+    assertions = set(nov.filter(pl.col("kind") == "assertion")["assertion"].to_list())
+    assert {"vpns_to_be_restricted", "vpn_registration_portal"} <= assertions
+    portal = nov.filter(pl.col("assertion") == "vpn_registration_portal")["wording"].to_list()
+    assert portal == ["ipregistration.pta.gov.pk"]
+    letter = claims.filter(pl.col("statement_id") == "moi-letter-2024-11-15")
+    assert set(letter["assertion"].to_list()) == {"block_illegal_vpns", "vpn_registration_deadline"}
+    deadline = letter.filter(pl.col("assertion") == "vpn_registration_deadline")
+    assert deadline["period_end"].cast(pl.String).to_list() == ["2024-11-30"]
+
+
+def test_transcription_variants_are_separate_claims_of_one_statement(claims: pl.DataFrame) -> None:
+    registered = claims.filter(pl.col("value").is_in([31000.0, 33000.0]) & (pl.col("statement_date").cast(pl.String) == "2024-12-16"))
+    assert sorted(registered["value"].to_list()) == [31000.0, 33000.0]
+    assert registered["statement_id"].n_unique() == 1
+    blasphemy = claims.filter((pl.col("statement_id") == NOV_13) & (pl.col("category") == "blasphemy"))
+    assert sorted(blasphemy["value"].to_list()) == [100183.0, 101083.0, 180000.0]
+
+
+def test_differing_figures_within_a_statement_are_flagged_as_variants(claims: pl.DataFrame) -> None:
+    same_thing = ["statement_id", "metric", "category", "scope", "unit", "verb", "period"]
+    groups = (
+        claims.filter(pl.col("kind") != "assertion")
+        .group_by(same_thing)
+        .agg(pl.col("value").n_unique().alias("figures"), pl.col("claim_id"), pl.col("notes"))
+        .filter(pl.col("figures") > 1)
+    )
+    assert groups.height >= 5
+    silent = groups.explode("claim_id", "notes").filter(~pl.col("notes").str.to_lowercase().str.contains("variant"))
+    assert silent["claim_id"].to_list() == []
+
+
+def test_contract_rules_hold_row_by_row(claims: pl.DataFrame) -> None:
+    figures = pl.col("kind").is_in(["count", "ratio"])
+    broken = {
+        "count or ratio without a value": claims.filter(figures & pl.col("value").is_null()),
+        "assertion with a value or qualifier": claims.filter(
+            (pl.col("kind") == "assertion") & (pl.col("value").is_not_null() | pl.col("qualifier").is_not_null())
+        ),
+        "assertion without a label or with a unit": claims.filter(
+            (pl.col("kind") == "assertion") & (pl.col("assertion").is_null() | (pl.col("unit") != "none"))
+        ),
+        "unknown precision with a date, or a date missing": claims.filter(
+            (pl.col("date_precision") == "unknown") != pl.col("statement_date").is_null()
+        ),
+        "month precision not on the 1st": claims.filter(
+            (pl.col("date_precision") == "month") & (pl.col("statement_date").dt.day() != 1)
+        ),
+        "period ends before it starts": claims.filter(pl.col("period_end") < pl.col("period_start")),
+        "percent above 100": claims.filter((pl.col("unit") == "percent") & (pl.col("value") > 100)),
+        "a 20 million figure outside gateway_attempts": claims.filter(
+            (pl.col("value") == 20000000) & (pl.col("subject") != "gateway_attempts")
+        ),
+    }
+    assert {problem: frame["claim_id"].to_list() for problem, frame in broken.items() if frame.height} == {}
+
+
+def test_every_research_row_is_traceable(claims: pl.DataFrame) -> None:
+    mentioned = set(claims["notes"].str.extract_all(r"(?:BLK|VPN)\d{3}").explode().drop_nulls().to_list())
+    expected = {f"BLK{n:03d}" for n in range(1, 114)} | {f"VPN{n:03d}" for n in range(1, 25)}
+    assert expected - mentioned == set()
+
+
+def test_low_confidence_research_rows_stay_low(claims: pl.DataFrame) -> None:
+    primary = claims.with_columns(ids=pl.col("notes").str.extract(PRIMARY_RESEARCH.pattern, 1).str.split(", "))
+    raised = primary.explode("ids").filter(pl.col("ids").is_in(sorted(LOW_IN_RESEARCH)) & (pl.col("confidence") != "low"))
+    assert raised.select("claim_id", "ids", "confidence").rows() == []
+    assert primary.explode("ids").filter(pl.col("ids").is_in(sorted(LOW_IN_RESEARCH))).height >= len(LOW_IN_RESEARCH)
+
+
+def test_frictionless_validation_passes() -> None:
+    report = validate(str(PACKAGE))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_frictionless_notices_an_unstamped_edit(tmp_path: Path) -> None:
+    """Same size, one figure changed: only the recorded sha256 can tell."""
+    copy = tmp_path / "claims"
+    shutil.copytree(PACKAGE.parent, copy)
+    data = (copy / "claims.csv").read_text(encoding="utf-8")
+    assert ",100183," in data
+    (copy / "claims.csv").write_text(data.replace(",100183,", ",100138,", 1), encoding="utf-8")
+    report = validate(str(copy / "datapackage.json"))
+    assert not report.valid
+    assert {error.type for task in report.tasks for error in task.errors} == {"hash-count"}
