@@ -56,11 +56,11 @@ def test_daily_counts_per_network_and_test(api):
     assert all(q["time_grain"] == ["day"] and q["format"] == ["CSV"] for q in queries)
 
 
-def test_long_ranges_are_split_into_30_day_windows_and_until_is_exclusive(api):
+def test_ranges_are_asked_in_30_day_blocks_on_a_fixed_grid_and_until_is_exclusive(api):
     frame = ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-10-01", until="2024-12-31")
     windows = sorted((q["since"][0], q["until"][0]) for q in api.hits("/api/v1/aggregation"))
-    assert windows == [("2024-10-01", "2024-10-31"), ("2024-10-31", "2024-11-30"),
-                       ("2024-11-30", "2024-12-30"), ("2024-12-30", "2024-12-31")]
+    assert windows == [("2024-09-14", "2024-10-14"), ("2024-10-14", "2024-11-13"), ("2024-11-13", "2024-12-13"),
+                       ("2024-12-13", "2025-01-12")]
     assert frame["measurement_start_day"].max() == dt.date(2024, 12, 30)
     assert frame["measurement_start_day"].n_unique() == 91
 
@@ -128,7 +128,7 @@ def test_a_500_is_retried(api, monkeypatch):
     waits: list[float] = []
     monkeypatch.setattr(claimaudit.fetch, "backoff_sleep", waits.append)
     frame = ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=DEC)
-    assert frame.height == 90 and len(calls) == 2 and waits == [1.0]
+    assert frame.height == 90 and len(calls) == 3 and waits == [1.0]  # 2 blocks, 1 retry
 
 
 def test_measurements_follow_next_url(api):
@@ -160,3 +160,11 @@ def test_incidents_have_the_pinned_columns(api):
     assert frame.height == 2 and frame["asns"].to_list()[1] == [17557, 9541]
     assert frame["end_time"][0] is None
     assert api.hits("/api/v1/incidents/search")[0]["country_code"] == ["PK"]
+
+
+def test_a_narrower_window_and_reordered_domains_are_answered_from_the_cache(api):
+    ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=DEC, domain="x.com,twitter.com")
+    narrow = ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-05", until="2024-11-08",
+                                domain="twitter.com,x.com", offline=True)
+    assert sorted(narrow["measurement_start_day"].unique()) == [dt.date(2024, 11, d) for d in (5, 6, 7)]
+    assert {q["domain"][0] for q in api.hits("/api/v1/aggregation")} == {"twitter.com,x.com"}

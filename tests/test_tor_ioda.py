@@ -33,7 +33,14 @@ def test_relay_users_skip_comment_lines_and_are_typed(server):
     assert frame.schema["users"] == pl.Int64 and frame.schema["lower"] == pl.Float64
     assert (frame["lower"] <= frame["users"]).all() and (frame["users"] <= frame["upper"]).all()
     query = server.hits("/userstats-relay-country.csv")[0]
-    assert query == {"start": ["2024-11-01"], "end": ["2024-11-30"], "country": ["pk"], "events": ["on"]}
+    assert query == {"start": ["2024-01-01"], "end": ["2024-12-31"], "country": ["pk"], "events": ["on"]}
+
+
+def test_whole_years_are_fetched_so_narrower_windows_are_answered_offline(server):
+    tor_metrics.userstats("pk", "2023-12-01", "2024-02-01")
+    assert sorted(q["start"][0] for q in server.hits("/userstats-relay-country.csv")) == ["2023-01-01", "2024-01-01"]
+    narrow = tor_metrics.userstats("pk", "2024-01-10", "2024-01-12", offline=True)
+    assert narrow["date"].to_list() == [dt.date(2024, 1, d) for d in (10, 11, 12)]
 
 
 def test_bridge_users_have_no_range_and_are_cached_for_offline_use(server):

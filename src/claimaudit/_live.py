@@ -45,6 +45,25 @@ def windows(since: dt.date, until: dt.date, *, days: int) -> Iterator[tuple[dt.d
         start = end
 
 
+def grid_windows(since: dt.date, until: dt.date, *, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """The fixed ``days``-long blocks (counted from 1970-01-01) that cover ``[since, until)``.
+
+    Requests on a fixed grid are the same URLs whatever window a caller asks for, so results
+    fetched once (``claimaudit fetch``) serve every later, narrower question from the cache.
+
+    >>> [(str(a), str(b)) for a, b in grid_windows(dt.date(2024, 11, 1), dt.date(2024, 12, 1), days=30)]
+    [('2024-10-14', '2024-11-13'), ('2024-11-13', '2024-12-13')]
+    """
+    if until <= since:
+        raise DataError(f"empty window: since {since} is not before until {until} (until is exclusive)",
+                        hint="give an until date after since")
+    epoch = dt.date(1970, 1, 1)
+    start = epoch + dt.timedelta(days=(since - epoch).days // days * days)
+    while start < until:
+        yield start, start + dt.timedelta(days=days)
+        start += dt.timedelta(days=days)
+
+
 def read_json(path: Path, *, url: str) -> Any:
     """Parse a cached JSON body, or raise a FetchError naming the URL."""
     try:

@@ -11,8 +11,10 @@ after ``claimaudit fetch``; a response that fails the checks below never enters 
  'confirmed_count', 'failure_count', 'ok_count']
 
 ``aggregate`` always asks for ``time_grain=day`` (the API's ``auto`` grain turns into hours for
-short ranges), treats ``until`` as exclusive (as the API does), and splits long ranges into
-windows of at most 30 days. Checks on every window: the four outcome counters add up to
+short ranges), treats ``until`` as exclusive (as the API does), and asks in 30-day blocks on a
+fixed grid (counted from 1970-01-01), keeping the days asked for: the same blocks serve every
+window, so ``claimaudit fetch`` once makes later questions answerable offline. Domain lists are
+sorted, so ``x.com,twitter.com`` and ``twitter.com,x.com`` are one request. Checks on every window: the four outcome counters add up to
 ``measurement_count``, no count is negative, every day lies inside the window; an error
 document (which the API may send with status 200 even for CSV) raises a clear FetchError.
 """
@@ -28,7 +30,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 
-from claimaudit._live import DateLike, api_error, as_date, read_json, windows
+from claimaudit._live import DateLike, api_error, as_date, grid_windows, read_json, windows
 from claimaudit.errors import DataError, FetchError
 from claimaudit.fetch import fetch
 
@@ -85,14 +87,18 @@ def aggregate(
     axes = [a for a in (axis_x, axis_y) if a]
     asn = f"AS{str(probe_asn).removeprefix('AS')}" if probe_asn is not None else None
     tests = [test_name] if "test_name" in axes else [t.strip() for t in test_name.split(",") if t.strip()]
+    if domain:
+        domain = ",".join(sorted({d.strip() for d in domain.split(",") if d.strip()}))
     frames = []
     for test in tests:
-        for lo, hi in windows(start, end, days=AGGREGATION_DAYS):
+        for lo, hi in grid_windows(start, end, days=AGGREGATION_DAYS):
             url = aggregation_url(probe_cc=probe_cc, test_name=test, since=lo, until=hi, probe_asn=asn,
                                   domain=domain, category_code=category_code, axis_x=axis_x, axis_y=axis_y)
             got = fetch(url, offline=offline, mirror=mirror, refresh=refresh,
                         validate=lambda p, u=url, a=lo, b=hi: _parse_aggregation(p, u, axes, a, b))
             frame = _parse_aggregation(got.path, url, axes, lo, hi)
+            if "measurement_start_day" in axes:
+                frame = frame.filter(pl.col("measurement_start_day").is_between(start, end, closed="left"))
             if "test_name" not in axes:
                 frame = frame.with_columns(test_name=pl.lit(test))
             frames.append(frame)

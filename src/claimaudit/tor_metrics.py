@@ -2,8 +2,9 @@
 
 Base URL: ``CLAIMAUDIT_TOR_METRICS`` (default ``https://metrics.torproject.org``). The CSV
 starts with ``#`` comment lines; relay users come with ``events=on`` so that ``lower`` and
-``upper`` (the range Tor's censorship detector expected with no event) are included. Responses
-are cached through :func:`claimaudit.fetch.fetch` and re-readable offline.
+``upper`` (the range Tor's censorship detector expected with no event) are included. Whole
+calendar years are requested and the days asked for kept, so one ``claimaudit fetch`` answers
+any later window from the cache, offline.
 
 >>> tor = userstats("pk", "2024-01-01", "2024-12-31", offline=True)   # doctest: +SKIP
 >>> tor.columns                                                       # doctest: +SKIP
@@ -12,6 +13,7 @@ are cached through :func:`claimaudit.fetch.fetch` and re-readable offline.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from pathlib import Path
@@ -60,10 +62,17 @@ def userstats(
     Columns: date, country, users, lower, upper (null for bridges), frac, kind.
     """
     first, last = as_date(start, name="start"), as_date(end, name="end")
-    url = userstats_url(country, first, last, kind=kind)
-    got = fetch(url, offline=offline, mirror=mirror, refresh=refresh,
-                validate=lambda p: _parse(p, url, first, last))
-    return _parse(got.path, url, first, last).with_columns(kind=pl.lit(kind))
+    if last < first:
+        raise DataError(f"end {last} is before start {first}", hint="give an end on or after start")
+    frames = []
+    for year in range(first.year, last.year + 1):
+        lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        url = userstats_url(country, lo, hi, kind=kind)
+        got = fetch(url, offline=offline, mirror=mirror, refresh=refresh,
+                    validate=lambda p, u=url, a=lo, b=hi: _parse(p, u, a, b))
+        frames.append(_parse(got.path, url, lo, hi))
+    return (pl.concat(frames).filter(pl.col("date").is_between(first, last))
+            .with_columns(kind=pl.lit(kind)))
 
 
 def _parse(path: Path, url: str, first, last) -> pl.DataFrame:
