@@ -83,13 +83,6 @@ _TEST_KINDS = {
     "openvpn": "bootstrap",
     "riseupvpn": "riseupvpn",
 }
-_KIND_STRUCTS = {
-    "web": _structs.WebConnectivity,
-    "tor": _structs.Tor,
-    "bootstrap": _structs.Bootstrap,
-    "riseupvpn": _structs.RiseupVPN,
-    "other": _structs.NoKeys,
-}
 
 
 class Extractor:
@@ -100,9 +93,7 @@ class Extractor:
         self.header_names = frozenset(h.lower() for h in header_names)
         self.dns = dns
         self.body = body
-        self._base = msgspec.json.Decoder(_structs.Base)
-        make = _structs.with_candidates if candidates else (lambda cls: cls)
-        self._decoders = {kind: msgspec.json.Decoder(make(cls)) for kind, cls in _KIND_STRUCTS.items()}
+        self._decoder = msgspec.json.Decoder(_structs.measurement_struct(candidates=candidates))
         self._fast_kind: dict[str, Callable[[Any, str], tuple]] = {
             "web": self._web_fast,
             "tor": self._tor_fast,
@@ -127,20 +118,21 @@ class Extractor:
 
     # -- fast path ---------------------------------------------------------------------------
     def _fast(self, data: bytes) -> Extracted:
-        b = self._base.decode(data)
+        b = self._decoder.decode(data)
+        keys = b.test_keys
         if (
             b.test_name is UNSET
             or b.report_id is UNSET
             or b.probe_cc is UNSET
             or b.probe_asn is UNSET
             or b.measurement_start_time is UNSET
-            or b.test_keys is UNSET
+            or keys is UNSET
+            or keys is None
             or b.test_name is None
         ):
             raise _Slow
         test_name = b.test_name
         kind = _TEST_KINDS.get(test_name, "other")
-        keys = self._decoders[kind].decode(b.test_keys)  # null test_keys -> ValidationError
         values = (
             None if b.measurement_uid is UNSET else b.measurement_uid,
             b.report_id,
@@ -172,7 +164,10 @@ class Extractor:
             k.dns_experiment_failure,
             k.control_failure,
             k.http_experiment_failure,
-            (e.status.failure if e.status is not None else None for e in k.tcp_connect or ()),
+            (
+                e.status.failure if e.status is not None else None
+                for e in (k.tcp_connect if isinstance(k.tcp_connect, list) else ())
+            ),
             (e.failure for e in k.tls_handshakes or ()),
             [],
         )

@@ -19,18 +19,81 @@ import msgspec
 from isal import igzip
 
 CHUNK = 1 << 22  # 4 MiB of decompressed text per read
+SMALL = 1 << 14  # read size after a stream error, to keep all but the last few KiB
 GZIP_MAGIC = b"\x1f\x8b"
 
-Record = tuple[int, bytes | None, str | None]  # (line, measurement bytes, error)
+Record = tuple[int, bytes | memoryview | None, str | None]  # (line, measurement bytes, error)
 
 _list_of_raw = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+class _GzipReader:
+    """igzip in large reads; on a stream error, re-read in small reads to keep every byte before it.
+
+    A read that hits a truncation loses all it inflated; re-opening, skipping what was already
+    delivered and reading in small pieces recovers the stream up to a few KiB before the cut.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.delivered = 0
+        self.fh = igzip.open(path, "rb")
+        self.large = True
+        self.error: BaseException | None = None
+
+    def read(self, size: int) -> bytes:
+        if self.large:
+            try:
+                data = self.fh.read(size)
+                self.delivered += len(data)
+                return data
+            except (EOFError, OSError, zlib.error):
+                self._fall_back()
+        if self.error is not None:
+            raise self.error
+        parts, got = [], 0
+        while got < size:  # small reads: a failing read loses what it inflated
+            try:
+                piece = self.fh.read(min(SMALL, size - got))
+            except (EOFError, OSError, zlib.error) as exc:
+                if not parts:
+                    raise
+                self.error = exc  # report it on the next call, after these bytes
+                break
+            if not piece:
+                break
+            parts.append(piece)
+            got += len(piece)
+        data = b"".join(parts)
+        self.delivered += len(data)
+        return data
+
+    def _fall_back(self) -> None:
+        self.fh.close()
+        self.large = False
+        self.fh = igzip.open(self.path, "rb")
+        left = self.delivered
+        while left:
+            skipped = len(self.fh.read(min(left, SMALL)))
+            if not skipped:  # pragma: no cover - the stream was shorter the second time
+                raise EOFError("gzip stream ended while re-reading")
+            left -= skipped
+
+    def __enter__(self) -> _GzipReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.fh.close()
+        except (EOFError, OSError, zlib.error):  # closing a broken stream must not mask the report
+            pass
 
 
 def _open(path: Path):
     with open(path, "rb") as probe:
         magic = probe.read(2)
     if magic == GZIP_MAGIC:
-        return igzip.open(path, "rb"), True
+        return _GzipReader(path), True
     return open(path, "rb"), False
 
 
@@ -62,8 +125,11 @@ def iter_records(path: str | Path) -> Iterator[Record]:
 
 
 def _first_line_is_json(head: bytes) -> bool:
+    """True when the first line alone is a JSON value (JSONL), False for a multi-line document."""
     end = head.find(b"\n")
-    line = head if end < 0 else head[:end]
+    if end < 0:
+        return len(head) >= CHUNK  # one line longer than a chunk: only JSONL is read in parts
+    line = head[:end]
     try:
         msgspec.json.decode(line)
     except msgspec.DecodeError:
@@ -79,17 +145,39 @@ def _stream_error(gz: bool, exc: BaseException, after_line: int) -> str:
     )
 
 
+def _blank(piece: memoryview) -> bool:
+    return piece[0] in b" \t\r" and not bytes(piece).strip()
+
+
 def _jsonl(fh, head: bytes, gz: bool) -> Iterator[Record]:
+    # Lines are handed out as memoryview slices of the chunk (no per-line copy); only a line
+    # that straddles two chunks is joined.
     line_no = 0
     pending = b""
     chunk = head
     while chunk:
-        pieces = (pending + chunk).split(b"\n") if pending else chunk.split(b"\n")
-        pending = pieces.pop()
-        for piece in pieces:
-            line_no += 1
-            if piece.strip():
-                yield line_no, piece, None
+        view = memoryview(chunk)
+        find = chunk.find
+        start = 0
+        if pending:
+            end = find(b"\n")
+            if end < 0:
+                pending += chunk
+                start = len(chunk)
+            else:
+                line_no += 1
+                joined = pending + chunk[:end]
+                pending = b""
+                if joined.strip():
+                    yield line_no, joined, None
+                start = end + 1
+        if not pending:
+            while (end := find(b"\n", start)) >= 0:
+                line_no += 1
+                if end > start and not _blank(view[start:end]):
+                    yield line_no, view[start:end], None
+                start = end + 1
+            pending = chunk[start:]
         try:
             chunk = fh.read(CHUNK)
         except (EOFError, OSError, zlib.error) as exc:

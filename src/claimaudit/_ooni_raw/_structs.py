@@ -27,7 +27,6 @@ class Base(msgspec.Struct):
     input: str | list | None | UnsetType = UNSET  # a list in a few old tests (meek)
     software_name: OptStr = UNSET
     software_version: OptStr = UNSET
-    test_keys: msgspec.Raw | UnsetType = UNSET
 
 
 class Body64(msgspec.Struct):
@@ -67,8 +66,10 @@ class TlsEntry(msgspec.Struct):
     failure: Str = None
 
 
-class NoKeys(msgspec.Struct):
-    """Tests without per-test columns."""
+class OpenVPNTcp(msgspec.Struct):
+    """openvpn writes one tcp_connect object, not a list."""
+
+    status: TcpStatus | None = None
 
 
 class WebConnectivity(msgspec.Struct):
@@ -77,7 +78,7 @@ class WebConnectivity(msgspec.Struct):
     dns_experiment_failure: Str = None
     control_failure: Str = None
     http_experiment_failure: Str = None
-    tcp_connect: list[TcpEntry] | None = None
+    tcp_connect: list[TcpEntry] | OpenVPNTcp | None = None
     tls_handshakes: list[TlsEntry] | None = None
 
 
@@ -111,10 +112,34 @@ class RiseupVPN(msgspec.Struct):
     failure: Str = None
 
 
-def with_candidates(cls: type[msgspec.Struct]) -> type[msgspec.Struct]:
-    """The same test keys plus ``requests`` and ``queries`` (for blockpage fingerprints)."""
+class Candidates(msgspec.Struct):
+    """Where blockpages show: HTTP responses and DNS answers (any test)."""
+
+    requests: list[Request] | None = None
+    queries: list[Query] | None = None
+
+
+def _merge(name: str, parts: tuple[type[msgspec.Struct], ...]) -> type[msgspec.Struct]:
+    fields = []
+    seen = set()
+    for part in parts:
+        for field in msgspec.structs.fields(part):
+            if field.name not in seen:
+                seen.add(field.name)
+                fields.append((field.name, field.type, field.default))
+    return msgspec.defstruct(name, fields)
+
+
+def measurement_struct(*, candidates: bool) -> type[msgspec.Struct]:
+    """One Struct for a whole measurement, so the bytes are scanned once.
+
+    ``test_keys`` is the union of the keys every supported test needs; a test whose keys have
+    other types (a rare shape) fails validation and is re-read by the tolerant path.
+    """
+    parts = (WebConnectivity, Tor, Bootstrap, RiseupVPN) + ((Candidates,) if candidates else ())
+    keys = _merge("TestKeysWithCandidates" if candidates else "TestKeys", parts)
     return msgspec.defstruct(
-        cls.__name__ + "WithCandidates",
-        [("requests", list[Request] | None, None), ("queries", list[Query] | None, None)],
-        bases=(cls,),
+        "MeasurementWithCandidates" if candidates else "Measurement",
+        [("test_keys", keys | None | UnsetType, UNSET)],
+        bases=(Base,),
     )
