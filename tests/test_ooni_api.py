@@ -168,3 +168,11 @@ def test_a_narrower_window_and_reordered_domains_are_answered_from_the_cache(api
                                 domain="twitter.com,x.com", offline=True)
     assert sorted(narrow["measurement_start_day"].unique()) == [dt.date(2024, 11, d) for d in (5, 6, 7)]
     assert {q["domain"][0] for q in api.hits("/api/v1/aggregation")} == {"twitter.com,x.com"}
+
+
+def test_incident_columns_match_the_pinned_datapackage():
+    from claimaudit import sources
+
+    pinned = sources.read_descriptor("ooni-incidents")["resources"][0]["schema"]["fields"]
+    keys = ("name", "type", "claimaudit:source_name", "claimaudit:item_type")
+    assert [{k: f[k] for k in keys if k in f} for f in pinned] == ooni_api.INCIDENT_FIELDS

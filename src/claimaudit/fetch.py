@@ -31,7 +31,8 @@ import datetime as dt
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -45,14 +46,17 @@ from claimaudit._io import sha256_file
 from claimaudit.errors import HashMismatchError, NotAvailableError
 
 __all__ = [
+    "FetchOutcome",
     "FetchResult",
     "Origin",
     "cache_path",
     "cached_entry",
     "fetch",
+    "fetch_all",
     "is_offline",
     "manifest_entries",
     "mirror_path",
+    "recording",
     "resolve_mirror",
 ]
 
@@ -80,6 +84,26 @@ class FetchResult:
         return self.path.read_bytes()
 
 
+_RECORDERS: list[list[FetchResult]] = []
+
+
+@contextmanager
+def recording() -> Iterator[list[FetchResult]]:
+    """Collect every :class:`FetchResult` produced inside the block (to report origins).
+
+    >>> with recording() as seen:                                   # doctest: +SKIP
+    ...     ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-01", until="2024-12-01")
+    >>> {r.origin for r in seen}                                    # doctest: +SKIP
+    {'network'}
+    """
+    seen: list[FetchResult] = []
+    _RECORDERS.append(seen)
+    try:
+        yield seen
+    finally:
+        _RECORDERS.remove(seen)
+
+
 def fetch(
     url: str,
     *,
@@ -100,6 +124,18 @@ def fetch(
     is called with the finished temporary file and may raise to keep it out of the cache.
     ``sleep`` waits between retries (default :data:`backoff_sleep`).
     """
+    result = _fetch(url, sha256=sha256, offline=offline, mirror=mirror, refresh=refresh, validate=validate,
+                    timeout=timeout, max_retries=max_retries, backoff=backoff, sleep=sleep, cache=cache)
+    for seen in _RECORDERS:
+        seen.append(result)
+    return result
+
+
+def _fetch(
+    url: str, *, sha256: str | None, offline: bool | None, mirror: str | Path | None, refresh: bool,
+    validate: Validator | None, timeout: float, max_retries: int, backoff: float,
+    sleep: Callable[[float], None] | None, cache: str | Path | None,
+) -> FetchResult:
     expected = sha256.removeprefix("sha256:").lower() if sha256 else None
     offline = is_offline(offline)
     cache_root = Path(cache) if cache is not None else paths.cache_dir()
@@ -227,3 +263,6 @@ def _entry(
         "origin": origin,
         "mirror_file": mirror_file,
     }
+
+
+from claimaudit._fetch.everything import FetchOutcome, fetch_all  # noqa: E402 - needs fetch above

@@ -34,12 +34,36 @@ from claimaudit._live import DateLike, api_error, as_date, grid_windows, read_js
 from claimaudit.errors import DataError, FetchError
 from claimaudit.fetch import fetch
 
-__all__ = ["COUNTERS", "aggregate", "aggregation_url", "base_url", "incidents", "measurements"]
+__all__ = ["COUNTERS", "INCIDENT_FIELDS", "aggregate", "aggregation_url", "base_url", "incidents", "measurements"]
 
 COUNTERS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_count", "ok_count")
 AGGREGATION_DAYS = 30
 MEASUREMENT_DAYS = 180
 _AXIS_TYPES: dict[str, pl.DataType] = {"measurement_start_day": pl.Date(), "probe_asn": pl.Int64()}
+
+
+#: The columns of a findings frame; the same as the pinned ``ooni-incidents`` resource (a test keeps
+#: them in step with datasets/external/ooni-incidents/datapackage.json).
+INCIDENT_FIELDS: list[dict[str, Any]] = [
+    {"name": "id", "type": "string"},
+    {"name": "slug", "type": "string"},
+    {"name": "title", "type": "string"},
+    {"name": "short_description", "type": "string"},
+    {"name": "start_time", "type": "datetime"},
+    {"name": "end_time", "type": "datetime"},
+    {"name": "create_time", "type": "datetime"},
+    {"name": "update_time", "type": "datetime"},
+    {"name": "reported_by", "type": "string"},
+    {"name": "published", "type": "boolean"},
+    {"name": "event_type", "type": "string"},
+    {"name": "asns", "type": "array", "claimaudit:source_name": "ASNs", "claimaudit:item_type": "integer"},
+    {"name": "ccs", "type": "array", "claimaudit:source_name": "CCs", "claimaudit:item_type": "string"},
+    {"name": "themes", "type": "array", "claimaudit:item_type": "string"},
+    {"name": "tags", "type": "array", "claimaudit:item_type": "string"},
+    {"name": "test_names", "type": "array", "claimaudit:item_type": "string"},
+    {"name": "domains", "type": "array", "claimaudit:item_type": "string"},
+    {"name": "links", "type": "array", "claimaudit:item_type": "string"},
+]
 
 
 def base_url() -> str:
@@ -231,18 +255,16 @@ def incidents(
     country_code: str, *, offline: bool | None = None, mirror: str | Path | None = None, refresh: bool = False
 ) -> pl.DataFrame:
     """OONI Explorer findings for a country, live; the same columns as the pinned ``ooni-incidents``."""
-    from claimaudit import sources
     from claimaudit._sources.typed import records_frame
 
     url = f"{base_url()}/api/v1/incidents/search?{urlencode({'country_code': country_code})}"
-    fields = sources.read_descriptor("ooni-incidents")["resources"][0]["schema"]["fields"]
 
     def parse(path: Path) -> pl.DataFrame:
         data = read_json(path, url=url)
         if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
             raise FetchError(f"the OONI API answered with an error: {api_error(data) or 'no incidents list'}",
                              url=url, hint="check the country code; the response was not cached")
-        return records_frame(data["incidents"], fields, shown=url)
+        return records_frame(data["incidents"], INCIDENT_FIELDS, shown=url)
 
     got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, validate=parse)
     return parse(got.path)

@@ -1,9 +1,46 @@
-"""CLI commands for this area (filled in by the area's owner)."""
+"""`claimaudit fetch`: put every third-party source the audit uses into the cache."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
 
+def fetch_command(
+    mirror: Optional[Path] = typer.Option(
+        None, "--mirror", help="A local mirror laid out as DIR/<host>/<path> (default: $CLAIMAUDIT_MIRROR).",
+        file_okay=False,
+    ),
+    offline: bool = typer.Option(False, "--offline", help="Never use the network: cache and mirror only."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with code 1 if any source could not be had."),
+) -> None:
+    """Fetch the pinned third-party sets and the live OONI / Tor Metrics / IODA windows.
+
+    Prints, per source, whether it came from the cache, the mirror or the network, or could not
+    be had (and why); it carries on past failures. Pinned files are verified by sha256.
+    """
+    from rich.console import Console
+    from rich.markup import escape
+
+    from claimaudit.fetch import FetchOutcome, fetch_all
+
+    console = Console(highlight=False)
+    style = {"cache": "green", "mirror": "cyan", "network": "blue"}
+
+    def show(outcome: FetchOutcome) -> None:
+        where = outcome.origin or "NOT AVAILABLE"
+        colour = style.get(outcome.origin or "", "yellow" if outcome.origin else "red")
+        console.print(f"[{colour}]{where:<14}[/{colour}] {escape(outcome.name)}  [dim]{escape(outcome.detail)}[/dim]")
+
+    outcomes = fetch_all(offline=offline or None, mirror=mirror, on_outcome=show)
+    missing = [o for o in outcomes if not o.ok]
+    console.print(f"{len(outcomes) - len(missing)} of {len(outcomes)} sources available"
+                  + (f"; {len(missing)} could not be had (set CLAIMAUDIT_MIRROR or run online)" if missing else ""))
+    if strict and missing:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the top-level app."""
+    app.command("fetch")(fetch_command)
