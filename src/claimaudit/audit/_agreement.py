@@ -146,7 +146,11 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
         for (v, q), w in sorted(by_print.items())
     )
     first = rows[0]
-    what = (f"{first['metric']} ({first['category']}, {first['scope']}) in statement {first['statement_id']}"
+    detail = [x for x in (first["category"], first["scope"]) if x not in (None, "not_applicable")]
+    statements = sorted({r["statement_id"] for r in rows})
+    where = (f"statement {statements[0]}" if len(statements) == 1
+             else f"{len(statements)} statements by {first['authority']} ({', '.join(statements)})")
+    what = (f"{first['metric']}{' (' + ', '.join(detail) + ')' if detail else ''} in {where}"
             f" of {fmt_date(first['statement_date'], first['date_precision'])}")
     stats = {"min": low, "max": high, "relative_difference": relative, "reports": len(reports)}
     spread = (f"Spread: min {fmt_number(low)}, max {fmt_number(high)}, difference {fmt_number(high - low)}"

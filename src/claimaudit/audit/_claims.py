@@ -47,6 +47,8 @@ def select(claims: pl.DataFrame, selector: Selector) -> pl.DataFrame:
     condition = pl.lit(True)
     for name, values in selector.fields.items():
         condition = condition & pl.col(name).is_in(list(values))
+    if selector.exclude_claim_ids:
+        condition = condition & ~pl.col("claim_id").is_in(list(selector.exclude_claim_ids))
     if selector.date_from is not None:
         condition = condition & (pl.col("statement_date") >= selector.date_from)
     if selector.date_to is not None:

@@ -15,7 +15,8 @@ from claimaudit.audit._verdict import Status, Verdict
 
 
 def _meaning(row: dict, dimensions: list[str]) -> tuple:
-    return tuple(row[d] for d in dimensions)
+    # a running total "since 2010" and a running total are the same kind of figure
+    return tuple(row["_period_family"] if d == "period" else row[d] for d in dimensions)
 
 
 def _describe(row: dict) -> str:
@@ -54,7 +55,7 @@ def audit(ctx: Context) -> list[Verdict]:
                                         f"The figure {value} recurs in {plural(len(cluster), 'claim')} over"
                                         f" {plural(days, 'day')} with one meaning: {chain}.", figures=figures))
             continue
-        changed = [d for d in dims if len({r[d] for r in cluster}) > 1]
+        changed = [d for d in dims if len({_meaning(r, [d]) for r in cluster}) > 1]
         verdicts.append(ctx.verdict(
             ids, Status.INCONSISTENT,
             f"The figure {value} recurs in {plural(len(cluster), 'claim')} within {plural(days, 'day')} but its"

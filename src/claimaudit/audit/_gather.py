@@ -4,8 +4,8 @@ Each returns a :class:`Finding`: the :class:`Evidence` record (what was used, wi
 networks), a sentence for the explanation, links, and what it ``observes``: ``blocking``,
 ``no_blocking``, ``nothing`` (looked, found nothing), ``thin`` (too few measurements),
 ``context`` (relevant but not evidence of blocking, e.g. VPN demand) or ``missing``.
-A loader that raises :class:`~claimaudit.errors.FetchError` or
-:class:`~claimaudit.errors.DataError` gives a ``missing`` finding with the reason.
+A loader that raises a :class:`~claimaudit.errors.ClaimauditError` (``FetchError`` and its
+subclasses, ``DataError``) gives a ``missing`` finding with the reason.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from claimaudit.audit._evidence import EvidenceProvider
 from claimaudit.audit._rules import EvidenceSpec
 from claimaudit.audit._text import fmt_number, fmt_pct, fmt_ratio, plural
 from claimaudit.audit._verdict import Evidence, Strength
-from claimaudit.errors import DataError, FetchError
+from claimaudit.errors import ClaimauditError, FetchError
 
 TRENDS_SOURCE = ("cenalert-google-trends-vpn", "pk")
 FINDINGS_SOURCE = ("ooni-incidents", "incidents")
@@ -51,7 +51,7 @@ def gather(spec: EvidenceSpec, start: dt.date, end: dt.date, provider: EvidenceP
     handler = _HANDLERS[spec.source]
     try:
         finding = handler(spec.options, start, end, provider, params)
-    except (FetchError, DataError) as exc:
+    except ClaimauditError as exc:  # FetchError, NotAvailableError, DataError: the evidence is missing
         reason = str(exc).splitlines()[0]
         finding = _missing(spec.source, _default_strength(spec.source), start, end, reason)
     override = spec.options.get("strength")
@@ -73,6 +73,7 @@ def _default_strength(source: str) -> Strength:
         "tor_users": Strength.DIRECT_MEASUREMENT,
         "google_trends_vpn": Strength.THIRD_PARTY_OBSERVATION,
         "signals": Strength.THIRD_PARTY_OBSERVATION,
+        "events": Strength.MEDIA_REPORT,
     }[source]
 
 
@@ -82,6 +83,7 @@ _NAMES = {
     "tor_users": "tor_metrics/userstats",
     "google_trends_vpn": "cenalert-google-trends-vpn/pk",
     "signals": "datasets/signals",
+    "events": "datasets/events",
 }
 
 
@@ -148,6 +150,31 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
     return Finding(evidence, sentence, observes, links, {"signals": rows.height})
 
 
+# --------------------------------------------------------------------------- events
+
+
+def _events(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+    frame = provider.dataset("events")
+    event_end = pl.coalesce("end_date", "start_date")
+    rows = frame.filter(pl.col("kind").is_in(options["kinds"]) & (pl.col("start_date") <= end)
+                        & (event_end >= start)).sort(["start_date", "event_id"])
+    observes = "blocking" if options["shows"] == "blocking" else "context"
+    if rows.is_empty():
+        evidence = Evidence(source="datasets/events", strength=Strength.MEDIA_REPORT, window_start=start,
+                            window_end=end, n=0, observes="nothing")
+        return Finding(evidence, f"datasets/events: no {', '.join(options['kinds'])} event between {start} and {end}",
+                       "nothing")
+    listed = [f"{row['summary']} ({row['start_date']}; {row['outlet']}, {row['confidence']} confidence)"
+              f" [{row['event_id']}]" for row in rows.to_dicts()]
+    evidence = Evidence(source="datasets/events", keys=tuple(rows["event_id"].to_list()), strength=Strength.MEDIA_REPORT,
+                        window_start=start, window_end=end, n=rows.height, observes=observes,
+                        note="our timeline of reported events (media reports)")
+    sentence = (f"{plural(rows.height, 'reported event')} in datasets/events between {start} and {end}"
+                f" ({'read as signs of blocking' if observes == 'blocking' else 'context only'}): " + "; ".join(listed))
+    links = tuple(dict.fromkeys(rows["source_url"].drop_nulls().to_list()))
+    return Finding(evidence, sentence, observes, links, {"events": rows.height})
+
+
 # --------------------------------------------------------------------------- Google Trends
 
 
@@ -212,7 +239,12 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
                      f"&since={start}&until={until}&axis_x=measurement_start_day&axis_y=probe_asn&time_grain=day")
     tests = ", ".join(options["test_names"])
     if not frames:
-        finding = _missing("ooni_aggregation", Strength.DIRECT_MEASUREMENT, start, end, "; ".join(missing))
+        failed = [m.split(":", 1)[0] for m in missing]
+        reason = f"{', '.join(failed)}: {missing[0].split(': ', 1)[1]}" if len(missing) > 1 else missing[0]
+        finding = _missing("ooni_aggregation", Strength.DIRECT_MEASUREMENT, start, end, reason)
+        if len(missing) > 1:
+            finding.sentence = (f"ooni_api/aggregation: missing for {', '.join(failed)}"
+                                f" (first: {missing[0].split(': ', 1)[1]})")
         return finding
     data = pl.concat(frames)
     per_network = (
@@ -336,6 +368,7 @@ def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider
 
 
 _HANDLERS = {
+    "events": _events,
     "signals": _signals,
     "google_trends_vpn": _trends,
     "ooni_aggregation": _ooni,

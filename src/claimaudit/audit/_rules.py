@@ -38,8 +38,11 @@ KINDS = (
     "unit_drift",
 )
 RULE_KEYS = {"id", "kind", "title", "description", "select", "params", "evidence"}
-SELECT_KEYS = sorted(set(CLAIM_ENUMS) | CLAIM_FREE_FIELDS | {"claim_ids", "statement_ids", "date_from", "date_to"})
-EVIDENCE_SOURCES = ("google_trends_vpn", "ooni_aggregation", "ooni_findings", "signals", "tor_users")
+SELECT_KEYS = sorted(
+    set(CLAIM_ENUMS) | CLAIM_FREE_FIELDS | {"claim_ids", "statement_ids", "exclude_claim_ids", "date_from", "date_to"}
+)
+EVIDENCE_SOURCES = ("events", "google_trends_vpn", "ooni_aggregation", "ooni_findings", "signals", "tor_users")
+EVENT_KINDS = ("platform_block", "shutdown", "vpn_disruption", "statement", "directive", "deadline", "report", "policy")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -48,6 +51,7 @@ class Selector:
     """Which claims a rule looks at: every listed field must match one of its values."""
 
     fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude_claim_ids: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -180,6 +184,10 @@ EVIDENCE_OPTIONS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
     "ooni_findings": {"domains": (_strs, []), "test_names": (_strs, []), "title_contains": (_strs, [])},
     "tor_users": {"country": (_choice("pk"), "pk")},
     "google_trends_vpn": {"resource": (_choice("pk"), "pk")},
+    "events": {
+        "kinds": (_subset(*EVENT_KINDS), _REQUIRED),
+        "shows": (_choice("blocking", "context"), "blocking"),
+    },
     "signals": {
         "subjects": (_subset(*sorted(SIGNAL_SUBJECTS)), _REQUIRED),
         "signals": (_strs, []),
@@ -330,6 +338,7 @@ class _Doc:
     def selector(self, node: yaml.Node) -> Selector:
         m = self.mapping(node, "select")
         fields: dict[str, tuple[str, ...]] = {}
+        exclude: tuple[str, ...] = ()
         date_from = date_to = None
         for k, (kn, vn) in m.items():
             if k not in SELECT_KEYS:
@@ -344,6 +353,9 @@ class _Doc:
             values = [v] if isinstance(v, str) else v
             if not _strs(values) or not values:
                 raise self.fail(vn, f"select.{k}", f"select.{k} must be a value or a non-empty list of values, found {v!r}")
+            if k == "exclude_claim_ids":
+                exclude = tuple(values)
+                continue
             name = {"claim_ids": "claim_id", "statement_ids": "statement_id"}.get(k, k)
             allowed = CLAIM_ENUMS.get(name)
             if allowed is not None:
@@ -352,7 +364,7 @@ class _Doc:
                     raise self.fail(vn, f"select.{k}", f"{bad[0]!r} is not a known {name}",
                                     hint=f"use one of: {', '.join(sorted(allowed))}")
             fields[name] = tuple(values)
-        return Selector(fields=fields, date_from=date_from, date_to=date_to)
+        return Selector(fields=fields, exclude_claim_ids=exclude, date_from=date_from, date_to=date_to)
 
     def options(self, node: yaml.Node | None, schema: dict[str, tuple[Callable[[Any], bool], Any]],
                 where: str, line: int) -> dict[str, Any]:

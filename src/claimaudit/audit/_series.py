@@ -89,10 +89,14 @@ def _differences(a: Row, b: Row) -> list[str]:
     return out
 
 
+_FAMILY_WORDS = {"blocked_items": "blocked items", "vpns": "registered VPNs"}
+
+
 def _unit_note(a: Row, b: Row) -> str:
     if a["unit"] == b["unit"]:
         return ""
-    return (f" The unit changed from {unit_word(a['unit'])} to {unit_word(b['unit'])}; both count blocked items"
+    family = _FAMILY_WORDS.get(a["_unit_family"], a["_unit_family"])
+    return (f" The unit changed from {unit_word(a['unit'])} to {unit_word(b['unit'])}; both count {family}"
             " and are compared as like with like, but the change of wording may also mark a change of counting.")
 
 
@@ -117,8 +121,9 @@ def _before(a: Row, b: Row) -> bool:
 
 
 def _series_name(row: Row) -> str:
-    return (f"{row['authority']}'s {period_word(row['period'])} count of {row['category']} items "
-            f"{row['verb']} (scope {row['scope']})")
+    what = [x for x in (row["category"], row["scope"]) if x not in (None, "not_applicable")]
+    return (f"{row['authority']}'s {period_word(row['period'])} count of {row['metric']}"
+            + (f" ({', '.join(what)})" if what else ""))
 
 
 # --------------------------------------------------------------------------- monotone
@@ -141,11 +146,16 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                     and not _before(a, b) and not _before(b, a) and not _differences(a, b) and a["value"] != b["value"]
                 ]
                 for a in overlapping:
+                    if a["_lo_date"] == a["_hi_date"] == b["_lo_date"] == b["_hi_date"]:
+                        why = (f"they were stated on the same day ({a['_date']}) in different statements, so their"
+                               " order is unknown; same-day figures are compared by the report-agreement rules.")
+                    else:
+                        why = (f"their dates overlap at the precision the sources give"
+                               f" ({fmt_date(a['_date'], a['_precision'])} vs {fmt_date(b['_date'], b['_precision'])}),"
+                               " so whether the running total rose or fell between them cannot be said.")
                     verdicts.append(ctx.verdict(
                         (a["claim_id"], b["claim_id"]), Status.NOT_COMPARABLE,
-                        f"{fmt_claim(a)} and {fmt_claim(b)} cannot be ordered: their dates overlap at the precision"
-                        f" the sources give ({fmt_date(a['_date'], a['_precision'])} vs {fmt_date(b['_date'], b['_precision'])}),"
-                        " so whether the running total rose or fell between them cannot be said.",
+                        f"{fmt_claim(a)} and {fmt_claim(b)} cannot be ordered: {why}",
                     ))
             naive = [a for a in earlier if _differences(a, b) and a["_lo"] > b["_hi"]]
             if naive:
