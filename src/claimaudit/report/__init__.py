@@ -26,12 +26,12 @@ from claimaudit.report import _views as views
 from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
 
 __all__ = [
-    "HTML",
-    "STRENGTH_LABELS",
-    "VERDICT_LABELS",
     "ChromiumMissing",
+    "HTML",
     "Page",
+    "STRENGTH_LABELS",
     "TableView",
+    "VERDICT_LABELS",
     "checks_summary",
     "chromium_flags",
     "export_html",

@@ -1,0 +1,152 @@
+"""The house chart rules: source line, computed titles, events, sample-size strips, named networks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import altair as alt
+import polars as pl
+import pytest
+import vl_convert as vlc
+
+from claimaudit import charts
+
+
+def synthetic_series(days: int = 20) -> pl.DataFrame:
+    start = dt.date(2024, 11, 1)
+    return pl.DataFrame(
+        {
+            "date": [start + dt.timedelta(days=i) for i in range(days)],
+            "value": [float((i * 7) % 11) for i in range(days)],
+            "n": [10 + i for i in range(days)],
+            "asn": ["AS17557", "AS140499"] * (days // 2),
+        }
+    )
+
+
+def synthetic_events() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "event_id": ["2024-11-10-vpn-outage", "2024-11-15-not-drawn", "2025-03-01-outside-window"],
+            "start_date": [dt.date(2024, 11, 10), dt.date(2024, 11, 15), dt.date(2025, 3, 1)],
+            "kind": ["vpn_disruption", "statement", "deadline"],
+            "summary": ["synthetic outage <b>", "synthetic statement", "synthetic deadline"],
+            "annotate": [True, False, True],
+        }
+    )
+
+
+def layers_with_field(spec: dict, field: str) -> list[dict]:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("field") == field:
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def marks(spec: dict) -> list[str]:
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            mark = node.get("mark")
+            if mark is not None:
+                found.append(mark["type"] if isinstance(mark, dict) else mark)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def datasets_of(spec: dict) -> list[list[dict]]:
+    return list(spec.get("datasets", {}).values())
+
+
+def test_theme_uses_okabe_ito_and_is_enabled():
+    charts.use_theme(renderer=None)
+    assert alt.theme.active == "claimaudit"
+    config = alt.theme.get()()["config"]
+    assert config["range"]["category"][:3] == ["#000000", "#E69F00", "#56B4E9"]
+
+
+def test_every_chart_needs_a_source_line():
+    with pytest.raises(ValueError, match="source"):
+        charts.time_series(synthetic_series(), y="value", y_title="Interest", source="  ")
+
+
+def test_source_line_is_drawn_under_the_chart():
+    spec = charts.time_series(synthetic_series(), y="value", y_title="Interest", source="synthetic source").to_dict()
+    lines = [row.get("line") for rows in datasets_of(spec) for row in rows]
+    assert "Source: synthetic source" in lines
+
+
+def test_title_states_the_peak_computed_from_the_data():
+    frame = synthetic_series()
+    top = frame.sort("value", descending=True).row(0, named=True)
+    spec = charts.time_series(frame, y="value", y_title="Interest", source="s").to_dict()
+    title = spec["vconcat"][0]["title"]["text"]
+    assert title == f"Interest peaked at {int(top['value'])} on {top['date'].isoformat()}"
+
+
+def test_only_annotated_events_inside_the_window_are_drawn():
+    spec = charts.time_series(synthetic_series(), y="value", y_title="I", source="s", events=synthetic_events()).to_dict()
+    labels = [row["event_label"] for rows in datasets_of(spec) for row in rows if "event_label" in row]
+    assert labels == ["vpn outage"]
+
+
+def test_rate_chart_carries_a_sample_size_strip():
+    spec = charts.rate_chart(synthetic_series(), rate="value", n="n", rate_title="Rate", source="s").to_dict()
+    assert "bar" in marks(spec), "no bar strip for the sample size"
+    assert layers_with_field(spec, "n"), "n is not encoded"
+
+
+def test_network_panels_are_labelled_by_name_and_unknown_asns_say_so():
+    spec = charts.network_panels(synthetic_series(), asn="asn", y="value", n="n", y_title="Rate", source="s").to_dict()
+    text = json.dumps(spec)
+    assert "PTCL (AS17557)" in text
+    assert "AS140499 (name unverified)" in text
+
+
+def test_series_are_told_apart_by_dash_as_well_as_colour():
+    frame = synthetic_series().with_columns(pl.Series("series", ["a", "b"] * 10))
+    spec = charts.time_series(frame, y="value", y_title="I", source="s", series="series").to_dict()
+    assert layers_with_field(spec, "series")
+    assert '"strokeDash"' in json.dumps(spec)
+
+
+def test_figure_points_use_shape_and_colour_and_count_in_the_title():
+    frame = pl.DataFrame(
+        {"date": [dt.date(2019, 1, 1), dt.date(2024, 6, 1)], "value": [1.0, 2.0], "figure": ["blocked (urls)", "processed (urls)"]}
+    )
+    spec = charts.figure_points(frame, series="figure", y_title="Figures", source="s").to_dict()
+    assert spec["vconcat"][0]["title"]["text"] == "2 figures stated, 2019–2024"
+    assert '"shape"' in json.dumps(spec)
+
+
+def test_svg_is_self_contained_and_escapes_event_text():
+    svg = vlc.vegalite_to_svg(
+        charts.time_series(synthetic_series(), y="value", y_title="I", source="s <script>", events=synthetic_events()).to_dict()
+    )
+    assert "<script" not in svg
+    # Only XML namespace URIs, never a fetched resource.
+    assert set(re.findall(r"https?://[^\s\"']+", svg)) <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+
+
+def test_format_number_never_rounds():
+    assert charts.format_number(0.123456789) == "0.123456789"
+    assert charts.format_number(101083.0) == "101,083"
