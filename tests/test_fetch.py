@@ -198,3 +198,37 @@ def test_offline_from_the_environment(isolated_cache, monkeypatch):
     monkeypatch.setenv("CLAIMAUDIT_OFFLINE", "1")
     with pytest.raises(NotAvailableError):
         fetch("http://127.0.0.1:9/never-contacted")
+
+
+def test_a_failed_refresh_leaves_the_cached_copy_and_manifest_untouched(server, isolated_cache):
+    url = server.url + "/live.csv"
+    server.route("/live.csv", Reply(body=SYNTHETIC_BODY))
+    first = _fetch(url)
+    manifest_before = (isolated_cache / "manifest.json").read_bytes()
+    server.route("/live.csv", Reply(body=SYNTHETIC_BODY * 3, truncate_to=5))
+    with pytest.raises(FetchError):
+        _fetch(url, refresh=True, max_retries=1)
+    assert first.path.read_bytes() == SYNTHETIC_BODY
+    assert (isolated_cache / "manifest.json").read_bytes() == manifest_before
+    assert _leftovers(isolated_cache) == []
+
+
+def test_retry_after_as_an_http_date_is_honoured(server, isolated_cache):
+    from email.utils import format_datetime
+    import datetime as dt
+
+    when = format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30), usegmt=True)
+    server.route("/limited", [Reply(429, b"", {"Retry-After": when}), Reply(body=SYNTHETIC_BODY)])
+    sleeps: list[float] = []
+    _fetch(server.url + "/limited", sleeps)
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 30
+
+
+def test_recording_collects_what_each_fetch_did(server, isolated_cache):
+    from claimaudit.fetch import recording
+
+    server.route("/a.csv", Reply(body=SYNTHETIC_BODY))
+    with recording() as seen:
+        _fetch(server.url + "/a.csv")
+        _fetch(server.url + "/a.csv")
+    assert [r.origin for r in seen] == ["network", "cache"]

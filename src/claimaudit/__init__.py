@@ -15,7 +15,9 @@ from claimaudit.errors import (
     ClaimauditError,
     DataError,
     FetchError,
+    HashMismatchError,
     IntegrityError,
+    NotAvailableError,
     RuleError,
 )
 
@@ -23,7 +25,9 @@ __all__ = [
     "ClaimauditError",
     "DataError",
     "FetchError",
+    "HashMismatchError",
     "IntegrityError",
+    "NotAvailableError",
     "RuleError",
     "__version__",
 ]
