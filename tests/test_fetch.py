@@ -232,3 +232,26 @@ def test_recording_collects_what_each_fetch_did(server, isolated_cache):
         _fetch(server.url + "/a.csv")
         _fetch(server.url + "/a.csv")
     assert [r.origin for r in seen] == ["network", "cache"]
+
+
+def test_an_unreachable_host_is_not_retried_again_in_the_same_run(isolated_cache, monkeypatch):
+    from claimaudit._fetch import download
+
+    monkeypatch.setattr(download, "_UNREACHABLE", set())
+    sleeps: list[float] = []
+    with pytest.raises(FetchError, match="gave up after 3 attempt"):
+        _fetch("http://127.0.0.1:9/synthetic-a.csv", sleeps, max_retries=2)
+    assert len(sleeps) == 2
+    with pytest.raises(FetchError, match="could not be reached earlier in this run"):
+        _fetch("http://127.0.0.1:9/synthetic-b.csv", sleeps, max_retries=2)
+    assert len(sleeps) == 2  # no new waiting
+
+
+def test_a_host_that_does_not_resolve_fails_at_once(isolated_cache, monkeypatch):
+    from claimaudit._fetch import download
+
+    monkeypatch.setattr(download, "_UNREACHABLE", set())
+    sleeps: list[float] = []
+    with pytest.raises(FetchError, match="cannot resolve synthetic.invalid"):
+        _fetch("https://synthetic.invalid/x.csv", sleeps)
+    assert sleeps == [] and cached_entry("https://synthetic.invalid/x.csv") is None

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import NameResolutionError
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from claimaudit._fetch.staging import staged
@@ -40,10 +42,17 @@ class Downloaded:
 
 
 class _Retryable(Exception):
-    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, *, retry_after: float | None = None, unreachable: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.unreachable = unreachable
+
+
+#: Hosts that could not be connected to at all after every retry, in this process. Later
+#: requests to them fail at once instead of waiting through the backoff again (a machine
+#: without internet would otherwise wait for every source in turn).
+_UNREACHABLE: set[str] = set()
 
 
 def download(
@@ -59,6 +68,13 @@ def download(
     session: requests.Session | None = None,
 ) -> Downloaded:
     """Download ``url`` into ``target`` (atomically), or raise :class:`FetchError`."""
+    host = urlsplit(url).netloc
+    if host in _UNREACHABLE:
+        raise FetchError(
+            f"{host} could not be reached earlier in this run; not trying again",
+            url=url,
+            hint="check the network, or supply the file through a mirror (CLAIMAUDIT_MIRROR=DIR or --mirror DIR)",
+        )
     own_session = session is None
     session = session or requests.Session()
     attempts = 0
@@ -84,6 +100,8 @@ def download(
     try:
         return retrying(once)
     except _Retryable as exc:
+        if exc.unreachable:
+            _UNREACHABLE.add(host)
         raise FetchError(
             f"gave up after {attempts} attempt(s): {exc.reason}",
             url=url,
@@ -112,7 +130,18 @@ def _attempt(
             url, stream=True, timeout=timeout, headers={"User-Agent": f"claimaudit/{__version__}"}
         )
     except (requests.ConnectionError, requests.Timeout) as exc:
-        raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from None
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        if isinstance(reason, NameResolutionError):  # no DNS: retrying in seconds will not help
+            host = urlsplit(url).netloc
+            _UNREACHABLE.add(host)
+            raise FetchError(
+                f"cannot resolve {host} (no network or no DNS)",
+                url=url,
+                hint="run with network access, or supply the file through a mirror "
+                "(CLAIMAUDIT_MIRROR=DIR or --mirror DIR), or pass --offline",
+            ) from None
+        unreachable = not isinstance(exc, requests.Timeout) or isinstance(exc, requests.ConnectTimeout)
+        raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})", unreachable=unreachable) from None
     with response:
         status = response.status_code
         if status == 429 or status >= 500:
