@@ -110,3 +110,11 @@ def test_the_cli_exits_non_zero_naming_file_line_and_key(tmp_path):
     assert result.exit_code == 2
     assert "synthetic.yml" in result.output and "line 9" in result.output and "params.about_tolerance" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_the_public_api_is_sorted_and_complete():
+    import claimaudit.audit as audit
+
+    assert audit.__all__ == sorted(audit.__all__)
+    public = {name for name in dir(audit) if not name.startswith("_") and not isinstance(getattr(audit, name), type(audit))}
+    assert public == set(audit.__all__)

@@ -15,11 +15,11 @@ from claimaudit.audit._rules import KINDS, EvidenceSpec, Rule, Selector, load_ru
 from claimaudit.audit._verdict import Evidence, Status, Strength, Verdict
 
 __all__ = [
-    "KINDS",
     "Evidence",
     "EvidenceProvider",
     "EvidenceSpec",
     "FrameEvidence",
+    "KINDS",
     "LiveEvidence",
     "Rule",
     "Selector",
