@@ -268,11 +268,13 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
         if c0 is None or c1 is None:
             missing = "before" if c0 is None else "after"
             edge = start if c0 is None else end
+            have = (f"the ledger's {plural(len(totals), 'comparable running total')} for {w['authority']} /"
+                    f" {w['category']} all lie {'after' if c0 is None else 'before'} it" if totals
+                    else f"the ledger has no comparable running total for {w['authority']} / {w['category']}")
             verdicts.append(ctx.verdict(
                 (w["claim_id"],), Status.INSUFFICIENT,
-                f"{fmt_claim(w)} covers {span}; checking it needs running totals of the same verb, scope and unit family"
-                f" {missing} {edge.isoformat()}, and the ledger has none for {w['authority']} / {w['category']}"
-                f" ({plural(len(totals), 'running total')} in all).",
+                f"{fmt_claim(w)} covers {span}; checking it needs a running total ({w['verb']}, {w['scope']},"
+                f" same unit family) {missing} {edge.isoformat()}, and {have}.",
             ))
             continue
         change_lo, change_hi = c1["_lo"] - c0["_hi"], c1["_hi"] - c0["_lo"]
@@ -282,6 +284,14 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
         ids = (c0["claim_id"], w["claim_id"], c1["claim_id"])
         figures = {"window_value": w["value"], "change": c1["value"] - c0["value"],
                    "change_low": change_lo, "change_high": change_hi}
+        if change_hi < 0:
+            verdicts.append(ctx.verdict(
+                ids, Status.NOT_COMPARABLE,
+                f"{fmt_claim(w)} for {span}: the running totals around the window fall ({arithmetic}), so additions"
+                " cannot be checked against them; the fall itself is judged by the running-total check.",
+                figures=figures,
+            ))
+            continue
         if tight:
             agree = w["_lo"] * (1 - tol) <= change_hi and w["_hi"] * (1 + tol) >= change_lo
             status = Status.CONSISTENT if agree else Status.INCONSISTENT

@@ -103,6 +103,9 @@ def fmt_claim(row: dict[str, Any]) -> str:
     """``over 500,000 websites blocked (PTA Chairman, 2024-11-18) [claim-id]``."""
     verb = row.get("verb") or ""
     when = fmt_date(row.get("statement_date"), row.get("date_precision"))
+    as_of = row.get("_date")
+    if as_of is not None and as_of != row.get("statement_date"):
+        when = f"stated {when}, figure as of {as_of.isoformat()}"
     confidence = row.get("confidence")
     flag = f", {confidence} confidence" if confidence in ("medium", "low") else ""
     return f"{fmt_value(row)} {verb} ({row.get('claimant')}, {when}) [{row.get('claim_id')}{flag}]"
