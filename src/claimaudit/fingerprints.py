@@ -47,7 +47,7 @@ from typing import Any
 
 import polars as pl
 
-from claimaudit.errors import DataError, FetchError
+from claimaudit.errors import DataError
 
 __all__ = [
     "FINGERPRINT_COLUMNS",
@@ -122,25 +122,18 @@ def read_fingerprints(
 def load_fingerprints(*, offline: bool = False) -> pl.DataFrame:
     """OONI's pinned fingerprint tables through :func:`claimaudit.sources.load` (cache / mirror).
 
-    ``offline=True`` never touches the network (cache or ``CLAIMAUDIT_MIRROR`` only).
+    ``offline=True`` never touches the network (cache or ``CLAIMAUDIT_MIRROR`` only); otherwise
+    ``claimaudit.sources`` decides (cache, then mirror, then network; ``CLAIMAUDIT_OFFLINE``).
 
     >>> fps = load_fingerprints(offline=True)                 # doctest: +SKIP
     >>> fps.filter(pl.col("name") == "ooni.pk_2")["is_optin_filter"].item()  # doctest: +SKIP
     True
     """
-    try:
-        from claimaudit import sources  # written in parallel; imported late on purpose
-    except ImportError as exc:  # pragma: no cover - only before claimaudit.sources lands
-        raise FetchError(
-            "claimaudit.sources is not available, so the pinned fingerprint tables cannot be loaded",
-            hint="read the CSV files yourself with claimaudit.fingerprints.read_fingerprints(dns=..., http=...)",
-        ) from exc
-    tables: dict[str, Any] = {}
-    for kind in ("dns", "http"):
-        try:
-            tables[kind] = sources.load("ooni-fingerprints", kind, offline=offline)
-        except TypeError:  # a sources.load without the offline switch
-            tables[kind] = sources.load("ooni-fingerprints", kind)
+    from claimaudit import sources  # late: fingerprints stay importable without the fetch layer
+    # offline=False leaves the choice to claimaudit.sources (CLAIMAUDIT_OFFLINE, mirror first).
+    tables: dict[str, Any] = {
+        kind: sources.load("ooni-fingerprints", kind, offline=True if offline else None) for kind in ("dns", "http")
+    }
     return read_fingerprints(dns=tables["dns"], http=tables["http"])
 
 

@@ -1,9 +1,52 @@
-"""CLI commands for this area (filled in by the area's owner)."""
+"""`claimaudit ooni parse`: raw OONI measurement files -> one CSV/Parquet row per measurement."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the `claimaudit ooni` group."""
+    app.command("parse")(parse)
+
+
+def parse(
+    files: list[Path] = typer.Argument(
+        ..., help="Raw OONI measurements: .jsonl, .jsonl.gz, or .json (one measurement or a list)."
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file, .csv or .parquet (written atomically)."),
+    fingerprints: bool = typer.Option(
+        True,
+        "--fingerprints/--no-fingerprints",
+        help="Match OONI's blockpage fingerprints (pinned copy, through the cache / CLAIMAUDIT_MIRROR).",
+    ),
+    offline: bool = typer.Option(False, "--offline", help="Never use the network to get the fingerprints."),
+) -> None:
+    """Parse raw OONI measurements into one row per measurement.
+
+    Bad lines, missing keys, wrong types and truncated gzip files become rows with a
+    `parse_error` (and `file`, `line`) instead of stopping the run. Columns are described in
+    `claimaudit.ooni_raw`.
+
+    Example: claimaudit ooni parse 2024111512_PK_webconnectivity.n0.0.jsonl.gz --out pk.parquet
+    """
+    from claimaudit import ooni_raw
+    from claimaudit.errors import DataError
+
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise DataError("unsupported output format", file=out, hint="name the output .csv or .parquet")
+    table = None
+    if fingerprints:
+        from claimaudit.fingerprints import load_fingerprints
+
+        table = load_fingerprints(offline=offline)
+    frame = ooni_raw.parse(files, fingerprints=table)
+    ooni_raw.write(frame, out)
+    errors = frame["parse_error"].is_not_null().sum()
+    matched = frame["fingerprint_name"].is_not_null().sum()
+    summary = f"{frame.height} rows from {len(files)} file(s) -> {out}; {errors} with parse_error"
+    if fingerprints:
+        summary += f"; {matched} with a blockpage fingerprint"
+    typer.echo(summary)
