@@ -145,7 +145,7 @@ def verdicts_csv(verdicts: Sequence[Verdict]) -> str:
     return buffer.getvalue()
 
 
-def write_verdicts(verdicts: Sequence[Verdict], out_dir: str | Path | None = None) -> tuple[Path, Path]:
+def write_verdicts(verdicts: Sequence[Verdict], *, out_dir: str | Path | None = None) -> tuple[Path, Path]:
     """Write ``verdicts.json`` and ``verdicts.csv`` atomically into ``out_dir`` (default: reports/)."""
     out = Path(out_dir) if out_dir is not None else paths.reports_dir()
     ordered = sorted(verdicts, key=lambda v: v.sort_key)

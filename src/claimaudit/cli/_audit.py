@@ -24,7 +24,7 @@ def audit(
 
     try:
         verdicts = run_audit(rules_dir=rules, offline=offline)
-        json_path, csv_path = write_verdicts(verdicts, out)
+        json_path, csv_path = write_verdicts(verdicts, out_dir=out)
     except ClaimauditError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
