@@ -146,6 +146,7 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "approx_date_days": (_int, 15),
         "headline_lower_bound_conflicts": (_bool, False),
         "headline_bound_ratio": (_number, 0.9),
+        "naive_fall_min_ratio": (_number, 0.5),
     },
     "report_agreement": {
         "same": (_subset("statement_id", "statement_date", "authority", "metric", "category", "scope", "unit", "period"),

@@ -157,7 +157,9 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                         (a["claim_id"], b["claim_id"]), Status.NOT_COMPARABLE,
                         f"{fmt_claim(a)} and {fmt_claim(b)} cannot be ordered: {why}",
                     ))
-            naive = [a for a in earlier if _differences(a, b) and a["_lo"] > b["_hi"]]
+            # a lower figure that is not like with like, yet close enough to be read as a fall
+            naive = [a for a in earlier if _differences(a, b) and a["_lo"] > b["_hi"]
+                     and b["value"] >= params["naive_fall_min_ratio"] * a["value"]]
             if naive:
                 a = max(naive, key=lambda r: (r["_hi_date"], r["_lo"]))
                 verdicts.append(ctx.verdict(
