@@ -94,6 +94,8 @@ def audit(ctx: Context) -> list[Verdict]:
     params = ctx.rule.params
     same = list(params["same"])
     claims = ctx.claims.filter(pl.col("value").is_not_null())
+    if "statement_date" in same:  # undated claims are not "the same day" as each other
+        claims = claims.filter(pl.col("statement_date").is_not_null())
     if claims.is_empty():
         return []
     sources = ctx.sources

@@ -26,6 +26,8 @@ _UNIT_WORDS = {
     "urls": "URLs",
     "web_links": "web links",
     "websites_or_pages": "websites or pages",
+    "vpns": "VPNs",
+    "vpns_or_ips": "VPNs or IP addresses",
 }
 _PERIOD_WORDS = {
     "cumulative": "cumulative",
