@@ -255,3 +255,8 @@ def test_a_host_that_does_not_resolve_fails_at_once(isolated_cache, monkeypatch)
     with pytest.raises(FetchError, match="cannot resolve synthetic.invalid"):
         _fetch("https://synthetic.invalid/x.csv", sleeps)
     assert sleeps == [] and cached_entry("https://synthetic.invalid/x.csv") is None
+
+
+def test_a_non_http_url_is_a_fetch_error(isolated_cache):
+    with pytest.raises(FetchError, match="not an http"):
+        fetch("ftp://synthetic.example/x.csv", offline=True)

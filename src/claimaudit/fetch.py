@@ -43,7 +43,7 @@ from claimaudit._fetch.download import Validator, download
 from claimaudit._fetch.layout import relative_path
 from claimaudit._fetch.staging import staged
 from claimaudit._io import sha256_file
-from claimaudit.errors import HashMismatchError, NotAvailableError
+from claimaudit.errors import FetchError, HashMismatchError, NotAvailableError
 
 __all__ = [
     "FetchOutcome",
@@ -139,7 +139,10 @@ def _fetch(
     expected = sha256.removeprefix("sha256:").lower() if sha256 else None
     offline = is_offline(offline)
     cache_root = Path(cache) if cache is not None else paths.cache_dir()
-    target = cache_root / manifest.FILES_DIR / relative_path(url)
+    try:
+        target = cache_root / manifest.FILES_DIR / relative_path(url)
+    except ValueError as exc:
+        raise FetchError(str(exc), url=url, hint="give an absolute http(s) URL without '..' segments") from None
 
     entry = manifest.read_entries(cache_root).get(url)
     if entry is not None and (offline or not refresh):
@@ -161,8 +164,8 @@ def _fetch(
 
     if not offline:
         got = download(
-            url, target, timeout=timeout, max_retries=max_retries, backoff=backoff, sleep=sleep if sleep is not None else backoff_sleep,
-            sha256=expected, validate=validate,
+            url, target, timeout=timeout, max_retries=max_retries, backoff=backoff,
+            sleep=sleep if sleep is not None else backoff_sleep, sha256=expected, validate=validate,
         )
         entry = _entry(url, target, cache_root, got.bytes, got.sha256, origin="network",
                        status=got.status, etag=got.etag, last_modified=got.last_modified)
