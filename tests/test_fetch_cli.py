@@ -99,3 +99,12 @@ def test_ooni_aggregate_refuses_other_suffixes_without_writing(world, tmp_path):
     result = CliRunner().invoke(app, ["ooni", "aggregate", "--country", "PK", "--test-name", "tor",
                                       "--since", "2024-11-01", "--until", "2024-12-01", "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code != 0 and not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.mirror
+def test_every_pinned_resource_comes_from_the_mirror_then_the_cache(mirror, isolated_cache, monkeypatch):
+    monkeypatch.delenv("CLAIMAUDIT_DATASETS", raising=False)
+    first = fetch_all(offline=True, mirror=mirror, windows=())
+    assert len(first) == 16 and {o.origin for o in first} == {"mirror"}
+    again = fetch_all(offline=True, mirror=mirror, windows=())
+    assert {o.origin for o in again} == {"cache"}
