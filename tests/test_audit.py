@@ -472,7 +472,7 @@ def test_measured_anomalies_contradict_a_denial_with_n_and_networks():
     assert verdict.status is Status.CONTRADICTED
     assert verdict.evidence_strength is Strength.DIRECT_MEASUREMENT
     assert "240 measurements on 3 networks" in verdict.explanation
-    assert "on 1 of 3 networks (AS17557)" in verdict.explanation and "not confirmed blocking" in verdict.explanation
+    assert "on 1 of 3 networks (AS17557;" in verdict.explanation and "not confirmed blocking" in verdict.explanation
     measured = next(e for e in verdict.evidence if e.source == "ooni_api/aggregation")
     assert measured.n == 240 and measured.networks == ("AS17557", "AS45595", "AS9541")
     assert any(link.startswith("https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=psiphon")
@@ -529,3 +529,13 @@ def test_an_assertion_the_rule_has_no_polarity_for_is_not_comparable():
     claim = denial().with_columns(assertion=pl.lit("vpns_to_be_restricted"))
     verdict = audit(claim, vpn_rule())[0]
     assert verdict.status is Status.NOT_COMPARABLE and "polarity" in verdict.explanation
+
+
+def test_a_network_with_too_few_measurements_is_not_called_anomalous():
+    ooni = synthetic_ooni({"17557": 0, "9541": 0}).vstack(pl.DataFrame({
+        "test_name": ["psiphon"], "measurement_start_day": ["2024-11-10"], "probe_asn": [45595],
+        "measurement_count": [2], "anomaly_count": [2], "confirmed_count": [0], "failure_count": [0], "ok_count": [0],
+    }))
+    verdict = audit(denial(), vpn_rule(), ooni=ooni)[0]
+    assert verdict.status is Status.SUPPORTED
+    assert "162 measurements on 3 networks" in verdict.explanation

@@ -260,7 +260,9 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     networks = tuple(per_network["probe_asn"].to_list())
     k = len(networks)
     confirmed_nets = per_network.filter(pl.col("confirmed_count") > 0)["probe_asn"].to_list()
-    anomalous_nets = per_network.filter(pl.col("rate") >= params["anomaly_threshold"])["probe_asn"].to_list()
+    anomalous_nets = per_network.filter(
+        (pl.col("rate") >= params["anomaly_threshold"]) & (pl.col("usable") >= params["min_network_measurements"])
+    )["probe_asn"].to_list()
     usable = n - failures
     rate = (anomalies + confirmed) / usable if usable else 0.0
     base = (f"OONI {tests} measurements in {options['probe_cc']}, {start}..{end}: {plural(n, 'measurement')} on"
@@ -278,7 +280,8 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     elif anomalous_nets:
         observes = "blocking"
         sentence = (base + f" — anomaly rate at or above {fmt_pct(params['anomaly_threshold'])} on"
-                    f" {len(anomalous_nets)} of {k} networks ({', '.join(anomalous_nets)}); anomalies are signs of"
+                    f" {len(anomalous_nets)} of {k} networks ({', '.join(anomalous_nets)}; networks with at least"
+                    f" {params['min_network_measurements']} usable measurements); anomalies are signs of"
                     " interference, not confirmed blocking")
     else:
         observes = "no_blocking"

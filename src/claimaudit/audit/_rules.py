@@ -171,6 +171,7 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "min_measurements": (_int, 30),
         "min_networks": (_int, 2),
         "anomaly_threshold": (_number, 0.1),
+        "min_network_measurements": (_int, 5),
         "spike_ratio": (_number, 2.0),
         "baseline_days": (_int, 28),
     },
