@@ -290,13 +290,20 @@ def run(
     reports: str | Path | None = None,
     parameters: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    notebook_dir: str | Path | None = None,
+    skip: Sequence[str] = (),
 ) -> RunResult:
     """Run everything and return what happened (``result.exit_code``: 0 ok, 1 a step failed).
 
     ``notebooks`` limits the run to notebooks whose names start with one of the given prefixes
     (``["01", "08"]``). ``progress(step, message)`` is called as each step starts and each
-    notebook finishes (the CLI draws it with rich).
+    notebook finishes (the CLI draws it with rich). ``notebook_dir`` defaults to ``notebooks/``.
+    ``skip`` names steps not to run (``fetch``, ``check``, ``audit``, ``pdf``); they are reported
+    as skipped.
     """
+    unknown = set(skip) - {"fetch", "check", "audit", "pdf"}
+    if unknown:
+        raise ValueError(f"cannot skip {sorted(unknown)}: only fetch, check, audit and pdf can be skipped")
     from claimaudit.report import ChromiumMissing, export_pdf, run_info, write_index
 
     say = progress or (lambda step, message: None)
@@ -310,6 +317,11 @@ def run(
 
     def timed(name: str, fn: Callable[[], StepOutcome]) -> StepOutcome:
         say(name, dict(STEPS)[name])
+        if name in skip:
+            outcome = StepOutcome(name, "skipped", "skipped on request")
+            result.steps.append(outcome)
+            say(name, f"skipped: {outcome.detail}")
+            return outcome
         started = time.perf_counter()
         try:
             outcome = fn()
@@ -325,7 +337,7 @@ def run(
         timed("check", lambda: step_check(reports=reports))
         timed("audit", lambda: step_audit(reports=reports, offline=offline))
 
-        chosen = discover_notebooks()
+        chosen = discover_notebooks(Path(notebook_dir) if notebook_dir else None)
         if notebooks:
             chosen = [p for p in chosen if any(p.stem.startswith(prefix) for prefix in notebooks)]
         staging = Path(tempfile.mkdtemp(prefix=".run-", dir=reports))

@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Notebooks executed in parallel."),
         pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Print the report to PDF with headless Chromium."),
         reports: Path = typer.Option(None, "--reports", help="Output folder (default reports/, or CLAIMAUDIT_REPORTS)."),
+        skip: list[str] = typer.Option(None, "--skip", help="Step not to run: fetch, check, audit or pdf (repeatable)."),
     ) -> None:
         """Fetch, check, audit, execute the notebooks and publish the report (HTML, PDF, index).
 
@@ -34,6 +35,10 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
 
         from claimaudit import pipeline
+
+        bad = set(skip or ()) - {"fetch", "check", "audit", "pdf"}
+        if bad:
+            raise typer.BadParameter(f"cannot skip {', '.join(sorted(bad))}; choose from fetch, check, audit, pdf", param_hint="--skip")
 
         console = Console(stderr=True)
         status = console.status("starting", spinner="dots")
@@ -52,7 +57,7 @@ def register(app: typer.Typer) -> None:
 
         with status:
             result = pipeline.run(offline=not online, notebooks=notebook or None, jobs=jobs, pdf=pdf,
-                                  reports=reports, progress=progress)
+                                  reports=reports, progress=progress, skip=tuple(skip or ()))
 
         console.rule()
         if result.report_html:
