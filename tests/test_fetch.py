@@ -260,3 +260,29 @@ def test_a_host_that_does_not_resolve_fails_at_once(isolated_cache, monkeypatch)
 def test_a_non_http_url_is_a_fetch_error(isolated_cache):
     with pytest.raises(FetchError, match="not an http"):
         fetch("ftp://synthetic.example/x.csv", offline=True)
+
+
+# --------------------------------------------------------------------------- properties of the layout
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_params = st.lists(st.tuples(st.text("abcxyz_", min_size=1, max_size=5), st.text("0123456789,.-", max_size=6)),
+                   min_size=1, max_size=5, unique_by=lambda kv: kv[0])
+
+
+@given(_params, st.randoms())
+def test_mirror_paths_ignore_parameter_order(params, rnd):
+    from urllib.parse import urlencode
+
+    shuffled = list(params)
+    rnd.shuffle(shuffled)
+    a = mirror_path("https://api.example/v1/x?" + urlencode(params), "/m")
+    b = mirror_path("https://api.example/v1/x?" + urlencode(shuffled), "/m")
+    assert a == b and a.parent == Path("/m/api.example/v1") and a.name.startswith("x__q_")
+
+
+@given(st.lists(st.text("abc-_.", min_size=1, max_size=6).filter(lambda s: s not in (".", "..")), min_size=1, max_size=4))
+def test_mirror_paths_stay_inside_the_mirror(segments):
+    path = mirror_path("https://host.example/" + "/".join(segments), "/m")
+    assert path.is_relative_to("/m/host.example") and ".." not in path.parts

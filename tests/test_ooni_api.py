@@ -176,3 +176,19 @@ def test_incident_columns_match_the_pinned_datapackage():
     pinned = sources.read_descriptor("ooni-incidents")["resources"][0]["schema"]["fields"]
     keys = ("name", "type", "claimaudit:source_name", "claimaudit:item_type")
     assert [{k: f[k] for k in keys if k in f} for f in pinned] == ooni_api.INCIDENT_FIELDS
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2030, 1, 1)), st.integers(1, 400))
+def test_grid_blocks_cover_the_window_without_gaps(since, length):
+    from claimaudit._live import grid_windows
+
+    until = since + dt.timedelta(days=length)
+    blocks = list(grid_windows(since, until, days=30))
+    assert blocks[0][0] <= since < blocks[0][1] and blocks[-1][0] < until <= blocks[-1][1]
+    assert all(hi - lo == dt.timedelta(days=30) for lo, hi in blocks)
+    assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:]))
+    assert all((lo - dt.date(1970, 1, 1)).days % 30 == 0 for lo, _ in blocks)
