@@ -455,8 +455,9 @@ def test_offline_a_denial_against_reported_outages_is_weakly_contradicted_and_sa
 def test_offline_without_observations_a_denial_is_insufficient_evidence():
     signals = pl.DataFrame([synthetic_signal("synthetic-old", event_date=D(2020, 1, 1))], schema=SIGNAL_SCHEMA)
     verdict = audit(denial(), vpn_rule(), signals=signals)[0]
-    assert verdict.status is Status.INSUFFICIENT
+    assert verdict.status is Status.INSUFFICIENT and verdict.evidence_strength is Strength.NONE
     assert "missing: ooni_api/aggregation" in verdict.explanation
+    assert verdicts_frame([verdict])["n"].to_list() == [None]
 
 
 def test_media_reports_below_the_minimum_strength_cannot_decide():
@@ -475,6 +476,7 @@ def test_measured_anomalies_contradict_a_denial_with_n_and_networks():
     assert "on 1 of 3 networks (AS17557;" in verdict.explanation and "not confirmed blocking" in verdict.explanation
     measured = next(e for e in verdict.evidence if e.source == "ooni_api/aggregation")
     assert measured.n == 240 and measured.networks == ("AS17557", "AS45595", "AS9541")
+    assert verdicts_frame([verdict])["n"].to_list() == [240]
     assert any(link.startswith("https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=psiphon")
                for link in verdict.links)
 

@@ -55,10 +55,11 @@ def _one(claim: dict, ctx: Context) -> Verdict:
     if polarity is None:
         return ctx.verdict(ids, Status.NOT_COMPARABLE,
                            f"{said}; the rule gives no polarity for assertion {claim['assertion']!r}, so no evidence"
-                           " can bear on it. Add it to params.polarity to audit it.")
+                           " can bear on it. Add it to params.polarity to audit it.", strength=Strength.NONE)
     window = window_for(claim, params)
     if window is None:
-        return ctx.verdict(ids, Status.INSUFFICIENT, f"{said}, undated: no evidence window can be set.")
+        return ctx.verdict(ids, Status.INSUFFICIENT, f"{said}, undated: no evidence window can be set.",
+                           strength=Strength.NONE)
     start, end = window
     findings = [gather(spec, start, end, ctx.provider, params) for spec in ctx.rule.evidence]
     min_rank = Strength(params["min_strength"]).rank
@@ -83,7 +84,7 @@ def _one(claim: dict, ctx: Context) -> Verdict:
             why.append(f"context or no observation only: {', '.join(context)}")
         return ctx.verdict(ids, Status.INSUFFICIENT,
                            head + f" Nothing decisive: {'; '.join(why)}.", evidence=evidence, extra_links=links,
-                           figures=figures)
+                           figures=figures, strength=Strength.NONE)
     top = max(f.strength.rank for f in deciding)
     best = [f for f in deciding if f.strength.rank == top]
     strength = best[0].strength

@@ -35,6 +35,8 @@ class Context:
         figures: dict[str, Any] | None = None,
     ) -> Verdict:
         ids = tuple(claim_ids)
+        if status is Status.INSUFFICIENT:  # nothing decided it, whatever was consulted
+            strength = Strength.NONE
         links: list[str] = []
         for cid in ids:
             links.extend(self.links.get(cid, ()))

@@ -85,11 +85,19 @@ def _evidence_text(verdict: Verdict) -> str:
     return " | ".join(parts)
 
 
+def _sample_size(verdict: Verdict) -> int | None:
+    """The n behind the verdict: of the evidence that decided it (or the reports compared)."""
+    deciding = [e.n for e in verdict.evidence if e.n is not None and e.observes in (None, "blocking", "no_blocking")
+                and e.strength is verdict.evidence_strength]
+    return max(deciding, default=None)
+
+
 def verdicts_frame(verdicts: Iterable[Verdict]) -> pl.DataFrame:
     """Verdicts as a polars frame, one row each (for notebooks and reports).
 
     Columns: rule_id, rule_kind, claim_ids (list), verdict, evidence_strength, explanation,
-    evidence (text), evidence_sources (list), n (largest sample size used, or null), links (list).
+    evidence (text), evidence_sources (list), n (sample size of the evidence that decided the
+    verdict, or null), links (list).
     """
     rows = [
         {
@@ -101,7 +109,7 @@ def verdicts_frame(verdicts: Iterable[Verdict]) -> pl.DataFrame:
             "explanation": v.explanation,
             "evidence": _evidence_text(v),
             "evidence_sources": [e.source for e in v.evidence],
-            "n": max((e.n for e in v.evidence if e.n is not None), default=None),
+            "n": _sample_size(v),
             "links": list(v.links),
         }
         for v in verdicts

@@ -201,8 +201,8 @@ def _trends(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
                 + (f"a spike (≥ {fmt_ratio(params['spike_ratio'])} ×)" if spike else "no spike")
                 + "; VPN demand shows people seeking circumvention, not by itself that VPNs were blocked")
     evidence = Evidence(source=name, keys=(str(peak_row["date"]),), strength=Strength.THIRD_PARTY_OBSERVATION,
-                        window_start=start, window_end=end, n=window.height, observes="context",
-                        note=f"peak/mean ratio {fmt_ratio(ratio) if ratio is not None else 'n/a'}")
+                        window_start=start, window_end=end, observes="context",
+                        note=f"{window.height} days; peak/mean ratio {fmt_ratio(ratio) if ratio is not None else 'n/a'}")
     figures = {"trends_peak": peak_row["value"], "trends_baseline_mean": mean, "trends_baseline_median": median,
                "trends_ratio": ratio}
     return Finding(evidence, sentence, "context", (), figures)
@@ -366,7 +366,8 @@ def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider
                 + (f" (ratio {fmt_ratio(ratio)})" if ratio is not None else "")
                 + "; Tor use is context for circumvention, not a test of VPN blocking")
     evidence = Evidence(source=name, strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end,
-                        n=window.height, observes="context", note=f"window/baseline ratio {ratio}")
+                        observes="context",
+                        note=f"{window.height} days; window/baseline ratio {fmt_ratio(ratio) if ratio else 'n/a'}")
     return Finding(evidence, sentence, "context", (), {"tor_ratio": ratio})
 
 

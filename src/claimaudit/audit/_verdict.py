@@ -26,12 +26,14 @@ class Status(enum.StrEnum):
 
 
 class Strength(enum.StrEnum):
-    """Evidence strength, strongest first. ``ledger`` means the official figures themselves."""
+    """Evidence strength, strongest first. ``claims_ledger``: official figures compared with each
+    other; ``none``: nothing decided the verdict."""
 
     DIRECT_MEASUREMENT = "direct_measurement"
     THIRD_PARTY_OBSERVATION = "third_party_observation"
     MEDIA_REPORT = "media_report"
     LEDGER = "claims_ledger"
+    NONE = "none"  # nothing decided the verdict (insufficient evidence)
 
     @property
     def rank(self) -> int:
@@ -43,6 +45,7 @@ _RANK = {
     Strength.THIRD_PARTY_OBSERVATION: 2,
     Strength.MEDIA_REPORT: 1,
     Strength.LEDGER: 0,
+    Strength.NONE: -1,
 }
 
 
