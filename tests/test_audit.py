@@ -541,3 +541,19 @@ def test_a_network_with_too_few_measurements_is_not_called_anomalous():
     verdict = audit(denial(), vpn_rule(), ooni=ooni)[0]
     assert verdict.status is Status.SUPPORTED
     assert "162 measurements on 3 networks" in verdict.explanation
+
+
+def test_a_stated_block_rate_must_follow_from_the_counts():
+    def ledger(rate: float) -> pl.DataFrame:
+        return synthetic_ledger(
+            synthetic_claim("synthetic-blocked", statement_id="synthetic-stmt", value=1303000.0, category="total"),
+            synthetic_claim("synthetic-processed", statement_id="synthetic-stmt", value=1380000.0, category="total",
+                            verb="processed"),
+            synthetic_claim("synthetic-rate", statement_id="synthetic-stmt", value=rate, category="total",
+                            kind="ratio", unit="percent", metric="block_rate"),
+        )
+
+    ok = audit(ledger(94.42), rule("series_consistency", checks=["rates"]))[0]
+    assert ok.status is Status.CONSISTENT and "= 94.42%" in ok.explanation
+    bad = audit(ledger(84.72), rule("series_consistency", checks=["rates"]))[0]
+    assert bad.status is Status.INCONSISTENT and "84.72" in bad.explanation

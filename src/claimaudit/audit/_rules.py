@@ -138,7 +138,8 @@ _date.__doc__ = "a date YYYY-MM-DD"
 
 PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
     "series_consistency": {
-        "checks": (_subset("monotone", "additions", "ordering", "parts"), ["monotone", "additions", "ordering", "parts"]),
+        "checks": (_subset("monotone", "additions", "ordering", "parts", "rates"),
+                   ["monotone", "additions", "ordering", "parts", "rates"]),
         "about_tolerance": (_number, 0.05),
         "addition_tolerance": (_number, 0.05),
         "parts_tolerance": (_number, 0.0),

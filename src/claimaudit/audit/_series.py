@@ -6,7 +6,8 @@ Four checks, each optional through ``params.checks``:
 - ``additions`` a window or fiscal-year figure must match the change in the running total;
 - ``ordering``  in one statement, blocked ≤ processed ≤ identified (and still accessible,
   rejected ≤ processed) for the same category and scope;
-- ``parts``     in one statement, the categories (or platforms) add up to no more than the total.
+- ``parts``     in one statement, the categories (or platforms) add up to no more than the total;
+- ``rates``     in one statement, a stated block rate matches blocked ÷ processed.
 
 Figures are compared like with like: URLs, web links, websites, websites or pages and sites
 all count blocked items (a change of unit is named in the verdict); a different verb, period,
@@ -41,12 +42,9 @@ _LOWER_BOUNDS = {"over", "at_least"}
 
 def audit(ctx: Context) -> list[Verdict]:
     params = ctx.rule.params
-    counts = (
-        ctx.claims.filter(pl.col("kind").is_in(["count", "ratio"]) & pl.col("value").is_not_null())
-        .filter(pl.col("unit") != "percent")
-        .sort(["_date", "claim_id"], nulls_last=True)
-    )
-    rows = counts.to_dicts()
+    valued = ctx.claims.filter(pl.col("kind").is_in(["count", "ratio"]) & pl.col("value").is_not_null())
+    rows = valued.filter(pl.col("unit") != "percent").sort(["_date", "claim_id"], nulls_last=True).to_dicts()
+    rates = valued.filter(pl.col("unit") == "percent").sort("claim_id").to_dicts()
     verdicts: list[Verdict] = []
     checks = set(params["checks"])
     if "monotone" in checks:
@@ -57,6 +55,8 @@ def audit(ctx: Context) -> list[Verdict]:
         verdicts += _ordering(rows, ctx)
     if "parts" in checks:
         verdicts += _parts(rows, ctx)
+    if "rates" in checks:
+        verdicts += _rates(rates, rows, ctx)
     return verdicts
 
 
@@ -400,3 +400,38 @@ def _parts_verdict(totals: list[Row], parts: list[Row], key: str, what: str, tol
         text += f" The smallest of {len(totals)} recorded totals is used."
     return ctx.verdict(ids, Status.CONSISTENT if ok else Status.INCONSISTENT, text,
                        figures={"parts_sum": exact, "total": total["value"]})
+
+
+def _decimals(value: float) -> int:
+    text = f"{value:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _rates(rates: list[Row], rows: list[Row], ctx: Context) -> list[Verdict]:
+    """A stated block rate against blocked ÷ processed from the same statement."""
+    verdicts = []
+    keys = ("statement_id", "category", "scope", "_period_family")
+    for rate in rates:
+        same = [r for r in rows if all(r[k] == rate[k] for k in keys)]
+        blocked = sorted((r for r in same if r["verb"] == "blocked"), key=lambda r: r["claim_id"])
+        processed = sorted((r for r in same if r["verb"] == "processed"), key=lambda r: r["claim_id"])
+        if not blocked or not processed:
+            continue
+        for b in blocked:
+            p = processed[0]
+            computed = b["value"] / p["value"] * 100
+            low, high = b["_lo"] / p["_hi"] * 100, min(b["_hi"] / p["_lo"] * 100 if p["_lo"] else 100.0, 100.0)
+            half_step = 0.5 * 10 ** -_decimals(rate["value"])  # a printed rate is rounded to its last digit
+            stated_lo, stated_hi = rate["_lo"] - half_step, rate["_hi"] + half_step
+            ok = stated_lo <= high and stated_hi >= low
+            approx = (f" ({low:.2f}%–{high:.2f}% given the stated approximation)"
+                      if (low, high) != (computed, computed) else "")
+            verdicts.append(ctx.verdict(
+                (rate["claim_id"], b["claim_id"], p["claim_id"]), Status.CONSISTENT if ok else Status.INCONSISTENT,
+                f"In statement {rate['statement_id']}: {fmt_value(b)} blocked ÷ {fmt_value(p)} processed ="
+                f" {computed:.2f}%{approx}, against the stated block rate of {fmt_value(rate)}. "
+                + (f"They are compatible (the stated rate read as ±{half_step:g} points for rounding)." if ok
+                   else "The stated rate does not follow from the stated counts."),
+                figures={"computed_rate_pct": computed, "stated_rate_pct": rate["value"]},
+            ))
+    return verdicts
