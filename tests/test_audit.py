@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import polars as pl
 import pytest

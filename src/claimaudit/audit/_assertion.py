@@ -22,7 +22,7 @@ import datetime as dt
 import polars as pl
 
 from claimaudit.audit._context import Context
-from claimaudit.audit._gather import Finding, gather
+from claimaudit.audit._gather import gather
 from claimaudit.audit._text import fmt_date
 from claimaudit.audit._verdict import Status, Strength, Verdict
 
@@ -30,7 +30,6 @@ _DECISIVE = {"blocking", "no_blocking"}
 
 
 def audit(ctx: Context) -> list[Verdict]:
-    params = ctx.rule.params
     claims = ctx.claims.filter(pl.col("kind") == "assertion").sort("claim_id")
     return [_one(claim, ctx) for claim in claims.to_dicts()]
 
