@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from claimaudit.quality._report import CheckReport, ExpectationResult
+    from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
 
 __all__ = ["render_report"]
 
@@ -29,26 +29,37 @@ def render_report(report: CheckReport, *, console: Console | None = None, failur
     """Print the results table, load errors and a one-line summary."""
     console = console or Console()
     table = Table(title="Data-quality checks", show_lines=False, expand=False)
-    table.add_column("suite", style="cyan", no_wrap=True)
-    table.add_column("expectation")
-    table.add_column("result", no_wrap=True)
-    table.add_column("failing rows", justify="right")
-    table.add_column("examples (line: values)")
+    table.add_column("suite", style="cyan", max_width=16, overflow="fold")
+    table.add_column("expectation", ratio=3, min_width=16)
+    table.add_column("result", no_wrap=True, min_width=5)
+    table.add_column("failing", justify="right", no_wrap=True)
+    table.add_column("examples (line: values)", ratio=2, min_width=12, overflow="fold")
+    wide = console.width >= 120
     for suite in report.results:
+        shown = suite.name
         if suite.error is not None:
-            table.add_row(suite.name, "load data", Text("ERROR", style=_STYLE["error"]), "", "see below")
+            table.add_row(shown, "load data", Text("ERROR", style=_STYLE["error"]), "", "see below")
+            shown = ""
         for exp in suite.expectations:
             if failures_only and exp.outcome == "pass":
                 continue
             label = Text(_LABEL[exp.outcome], style=_STYLE[exp.outcome])
             name = Text(exp.description)
-            name.append(f"\n{exp.expect}", style="dim")
+            if wide:
+                name.append(f"\n{exp.expect}", style="dim")
             rows = "" if exp.failing_rows is None else f"{exp.failing_rows}/{exp.checked_rows}"
-            table.add_row(suite.name, name, label, rows, exp.error or _examples(exp))
+            table.add_row(shown, name, label, rows, "see below" if exp.error else _examples(exp))
+            shown = ""  # the suite name once, on its first row
+        if shown == "" and suite is not report.results[-1]:
+            table.add_section()
     console.print(table)
     for suite in report.results:
         if suite.error is not None:
-            console.print(Text(f"error in suite {suite.name}: ", style=_STYLE["error"]) + Text(suite.error["message"]))
+            console.print(Text(f"ERROR {suite.name}: ", style=_STYLE["error"]) + Text(suite.error["message"]), soft_wrap=True)
+        for exp in suite.expectations:
+            if exp.outcome in ("fail", "error"):
+                for line in _pointers(suite, exp):
+                    console.print(Text(f"{_LABEL[exp.outcome]} {suite.name}: ", style=_STYLE[exp.outcome]) + Text(line), soft_wrap=True)
     statuses = [s.status for s in report.results]
     line = (
         f"{len(statuses)} suites: {statuses.count('passed')} passed, {statuses.count('failed')} failed, "
@@ -58,6 +69,25 @@ def render_report(report: CheckReport, *, console: Console | None = None, failur
     if report.out_dir is not None:
         note = "" if report.ok else " (the last passing results are left untouched)"
         console.print(f"results written to {report.out_dir}{note}")
+
+
+def _pointers(suite: SuiteResult, exp: ExpectationResult) -> list[str]:
+    """One line per failing example: file, line, column, value and the rule it breaks."""
+    if exp.error is not None:
+        return [exp.error]
+    where = suite.data_file or suite.target.get("source", suite.name)
+    out = []
+    for example in exp.examples:
+        if "line" not in example:
+            out.append(f"{where}: {exp.description} (observed {json.dumps(example.get('observed'), default=str)})")
+            continue
+        cells = [(k, v) for k, v in example.items() if k != "line"]
+        columns = ", ".join(f"column {k!r} = {json.dumps(v, ensure_ascii=False)}" for k, v in cells)
+        out.append(f"{where} line {example['line']}, {columns}: breaks \"{exp.description}\" ({exp.expect})")
+    more = (exp.failing_rows or 0) - len(exp.examples)
+    if more > 0:
+        out.append(f"{where}: … and {more} more row(s); see results.json")
+    return out
 
 
 def _examples(exp: ExpectationResult) -> str:

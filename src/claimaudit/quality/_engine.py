@@ -132,6 +132,7 @@ class _Runner:
             result.error = _error_dict(exc, kind="data", target=suite.target.as_dict())
             return result
         result.rows = frame.height
+        result.data_file = _data_file(suite)
         result.expectations = self._validate(suite, frame)
         return result
 
@@ -152,7 +153,7 @@ class _Runner:
                 continue
             gx = gx or self._gx()
             try:
-                built[index] = _build(gx, name, kwargs, spec)
+                built[index] = _build(gx, name, kwargs, spec, index=index)
             except ValueError as exc:
                 results[index].error = f"{_where(suite, spec)}: {exc}"
         if not built:
@@ -175,6 +176,9 @@ class _Runner:
 
                 context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
+            # The ephemeral default site points at a fresh /tmp folder; ours lives in the staging dir.
+            for site in list(context.variables.data_docs_sites or {}):
+                context.delete_data_docs_site(site)
             context.add_data_docs_site(
                 site_name="claimaudit",
                 site_config={
@@ -198,11 +202,10 @@ class _Runner:
         pdf.index = range(_FIRST_LINE, frame.height + _FIRST_LINE)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name, meta={"notes": suite.description}))
-            ids = {}
-            for index, expectation in built.items():
-                added = gx_suite.add_expectation(expectation)
-                ids[added.id] = index
+            # One store write for the whole suite (add_expectation would write once per expectation).
+            gx_suite = context.suites.add(
+                gx.ExpectationSuite(name=suite.name, expectations=list(built.values()), meta={"notes": suite.description})
+            )
             asset = self._source.add_dataframe_asset(suite.name)
             batch = asset.add_batch_definition_whole_dataframe(suite.target.label)
             definition = context.validation_definitions.add(
@@ -219,8 +222,8 @@ class _Runner:
         outcomes: dict[int, Any] = {}
         for validation in run.run_results.values():
             for item in validation.results:
-                index = ids.get(item.expectation_config.id)
-                if index is not None:
+                index = (item.expectation_config.meta or {}).get("claimaudit", {}).get("index")
+                if index in built:
                     outcomes[index] = item
         return outcomes
 
@@ -229,7 +232,7 @@ class _Runner:
             return
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self._context.build_data_docs()
+            self._context.build_data_docs(site_names=["claimaudit"])
 
 
 # --------------------------------------------------------------------------- helpers
@@ -248,7 +251,18 @@ def _load_target(kind: str, name: str, resource: str) -> pl.DataFrame:
             dataset=name,
             hint="install the complete package (`pip install -e .`)",
         ) from None
-    return sources.load(name, resource)
+    # Checks never download: data flows fetch -> check. Cache or mirror only.
+    return sources.load(name, resource, offline=True)
+
+
+def _data_file(suite: Suite) -> str | None:
+    """The CSV behind a curated dataset target, as shown to the user (None for sources)."""
+    if suite.target.kind != "dataset":
+        return None
+    from claimaudit import datasets
+
+    package = datasets.read_package(suite.target.name)
+    return _shown(package.folder / package.resource(suite.target.resource)["path"])
 
 
 def _blank(spec: ExpectationSpec) -> ExpectationResult:
@@ -275,7 +289,7 @@ def _check_columns(spec: ExpectationSpec, kwargs: dict[str, Any], frame: pl.Data
         raise ValueError(f"column {missing[0]!r} is not in the data{hint}; columns: {', '.join(frame.columns)}")
 
 
-def _build(gx: Any, name: str, kwargs: dict[str, Any], spec: ExpectationSpec) -> Any:
+def _build(gx: Any, name: str, kwargs: dict[str, Any], spec: ExpectationSpec, *, index: int) -> Any:
     from great_expectations.exceptions import ExpectationNotFoundError
     from great_expectations.expectations.registry import get_expectation_impl
 
@@ -290,7 +304,7 @@ def _build(gx: Any, name: str, kwargs: dict[str, Any], spec: ExpectationSpec) ->
     extra: dict[str, Any] = {
         "description": spec.description,
         "severity": spec.severity,
-        "meta": {"claimaudit": {"expect": spec.expect, "suite_line": spec.line}},
+        "meta": {"claimaudit": {"expect": spec.expect, "suite_line": spec.line, "index": index}},
     }
     if spec.when:
         extra["row_condition"] = row_condition(spec.when)
@@ -358,6 +372,7 @@ def _error_dict(exc: ClaimauditError, *, kind: str, target: dict[str, str] | Non
         if getattr(exc, attr, None) is not None:
             out[attr] = getattr(exc, attr)
     if isinstance(exc, FetchError):
+        out["kind"] = "fetch"
         out["hint"] = out.get("hint") or "run `claimaudit fetch` first (or set CLAIMAUDIT_MIRROR)"
     if target and "dataset" not in out:
         out["dataset"] = next(iter(target.values()))

@@ -53,6 +53,7 @@ class SuiteResult:
     rows: int | None = None
     expectations: list[ExpectationResult] = field(default_factory=list)
     error: dict[str, Any] | None = None
+    data_file: str | None = None
 
     @property
     def status(self) -> str:

@@ -89,7 +89,8 @@ def discover_suites(names: list[str] | None = None, *, root: Path | None = None)
     ['claims']
     """
     root = root or suites_dir()
-    found = {p.stem: p for p in sorted([*root.glob("*.yml"), *root.glob("*.yaml")])} if root.is_dir() else {}
+    files = [*root.glob("*.yml"), *root.glob("*.yaml")] if root.is_dir() else []
+    found = {p.stem: p for p in sorted(files, key=lambda p: p.stem)}
     if not names:
         return list(found.values())
     chosen = []
