@@ -118,3 +118,18 @@ def test_the_public_api_is_sorted_and_complete():
     assert audit.__all__ == sorted(audit.__all__)
     public = {name for name in dir(audit) if not name.startswith("_") and not isinstance(getattr(audit, name), type(audit))}
     assert public == set(audit.__all__)
+
+
+def test_selector_values_follow_the_ledgers_own_enums(tmp_path, monkeypatch):
+    import json
+
+    root = tmp_path / "datasets"
+    (root / "claims").mkdir(parents=True)
+    descriptor = {"resources": [{"name": "claims", "schema": {"fields": [
+        {"name": "venue", "type": "string", "constraints": {"enum": ["synthetic_hearing"]}}]}}]}
+    (root / "claims" / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    rule_text = GOOD.replace("subject: url_blocking", "venue: synthetic_hearing")
+    with pytest.raises(RuleError, match="not a known venue"):
+        load_rule_file(write(tmp_path, rule_text))
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
+    assert load_rule_file(write(tmp_path, rule_text))[0].select.fields["venue"] == ("synthetic_hearing",)

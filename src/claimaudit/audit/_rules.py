@@ -27,6 +27,7 @@ from claimaudit.audit._vocab import (
     CLAIM_FREE_FIELDS,
     EVIDENCE_KINDS,
     SIGNAL_SUBJECTS,
+    claim_enums,
 )
 from claimaudit.errors import RuleError
 
@@ -360,7 +361,7 @@ class _Doc:
                 exclude = tuple(values)
                 continue
             name = {"claim_ids": "claim_id", "statement_ids": "statement_id"}.get(k, k)
-            allowed = CLAIM_ENUMS.get(name)
+            allowed = claim_enums().get(name)
             if allowed is not None:
                 bad = [x for x in values if x not in allowed]
                 if bad:

@@ -6,6 +6,9 @@ is an error naming the line, not a rule that silently selects nothing.
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 CLAIM_ENUMS: dict[str, frozenset[str]] = {
     "authority": frozenset({"PTA", "MoI", "MoITT", "MoRA", "CII", "NA", "Govt"}),
     "venue": frozenset(
@@ -102,3 +105,32 @@ def period_family(period: str | None) -> str | None:
     if period in {"fiscal_year", "window"}:
         return "window"
     return period
+
+
+def claim_enums() -> dict[str, frozenset[str]]:
+    """The enums above, widened by the claims ledger's own ``datapackage.json`` constraints.
+
+    The ledger's descriptor is the contract's machine-readable copy: a value added there
+    (a new venue, say) is accepted in rule selectors without editing this module.
+    """
+    from claimaudit import paths
+
+    return _claim_enums(paths.datasets_dir())
+
+
+@functools.lru_cache(maxsize=4)
+def _claim_enums(root: Path) -> dict[str, frozenset[str]]:
+    import json
+
+    merged = dict(CLAIM_ENUMS)
+    try:
+        descriptor = json.loads((root / "claims" / "datapackage.json").read_text(encoding="utf-8"))
+        resources = [r for r in descriptor.get("resources", []) if r.get("name") == "claims"]
+        fields = resources[0]["schema"]["fields"] if resources else []
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return merged
+    for field in fields:
+        enum = field.get("constraints", {}).get("enum") if isinstance(field, dict) else None
+        if field.get("name") in merged and isinstance(enum, list):
+            merged[field["name"]] = merged[field["name"]] | frozenset(str(v) for v in enum)
+    return merged
