@@ -1,0 +1,76 @@
+"""Wall time of ``claimaudit check`` on the shipped datasets (target: under 10 s).
+
+Run: ``.venv/bin/python benchmarks/bench_check.py`` (options: ``--runs 5``, ``--suite NAME``
+repeatable, ``--in-process`` to time :func:`claimaudit.quality.run_checks` without process start).
+
+Each run is a fresh ``claimaudit check`` process (so the Great Expectations import, about half
+the time, is counted as a user would feel it), writing to a temporary ``--out`` folder so the
+real ``reports/checks`` is untouched. Suites for third-party sets need their files in the cache or
+``CLAIMAUDIT_MIRROR``; without them those suites end as errors quickly (exit 2) and the time says
+little, so the script says which suites it ran and their exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_SECONDS = 10.0
+
+
+def _cli_run(suites: list[str], out: Path) -> tuple[float, int]:
+    args = [sys.executable, "-m", "claimaudit", "check", "--out", str(out)]
+    for suite in suites:
+        args += ["--suite", suite]
+    env = dict(os.environ, CLAIMAUDIT_OFFLINE="1")
+    start = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, text=True)
+    return time.perf_counter() - start, done.returncode
+
+
+def _in_process_run(suites: list[str], out: Path) -> tuple[float, int]:
+    from claimaudit.quality import run_checks
+
+    start = time.perf_counter()
+    report = run_checks(suites=suites or None, out_dir=out)
+    return time.perf_counter() - start, report.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="number of timed runs (median reported)")
+    parser.add_argument("--suite", action="append", default=[], help="only this suite (repeatable)")
+    parser.add_argument("--in-process", action="store_true", help="time run_checks() in this process")
+    args = parser.parse_args(argv)
+
+    from claimaudit.quality import discover_suites
+
+    names = [p.stem for p in discover_suites(args.suite or None)]
+    print(f"suites ({len(names)}): {', '.join(names)}")
+    print(f"mirror: {os.environ.get('CLAIMAUDIT_MIRROR') or 'not set (third-party suites use the cache only)'}")
+    run = _in_process_run if args.in_process else _cli_run
+    times, codes = [], set()
+    with tempfile.TemporaryDirectory(prefix="bench-check-") as tmp:
+        for index in range(args.runs):
+            seconds, code = run(args.suite, Path(tmp) / f"run{index}")
+            times.append(seconds)
+            codes.add(code)
+            print(f"  run {index + 1}: {seconds:.2f} s (exit {code})")
+    median = statistics.median(times)
+    mode = "in process" if args.in_process else "fresh process each run"
+    print(f"claimaudit check ({mode}): median {median:.2f} s over {args.runs} runs "
+          f"(min {min(times):.2f}, max {max(times):.2f}); target {TARGET_SECONDS:.0f} s: "
+          f"{'met' if median <= TARGET_SECONDS else 'NOT met'}")
+    if codes != {0}:
+        print(f"note: exit codes {sorted(codes)} - some suites failed or could not load; see the report")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
