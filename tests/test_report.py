@@ -313,3 +313,36 @@ def test_report_package_exports_are_complete():
     public = {n for n in dir(report) if not n.startswith("_")} - {"annotations"}
     assert set(report.__all__) == public - {n for n in public if isinstance(getattr(report, n), type(report)) and n != "views"}
     assert report.__all__ == sorted(report.__all__, key=str)
+
+
+def test_network_rates_sum_tests_and_keep_confirmed_apart():
+    daily = pl.DataFrame(
+        {
+            "measurement_start_day": [dt.date(2024, 11, 10)] * 3 + [dt.date(2024, 11, 11)],
+            "probe_asn": [17557, 17557, 9541, 9541],
+            "test_name": ["tor", "psiphon", "tor", "tor"],
+            "measurement_count": [10, 10, 4, 0],
+            "anomaly_count": [2, 1, 0, 0],
+            "confirmed_count": [1, 0, 0, 0],
+            "failure_count": [0, 0, 0, 0],
+            "ok_count": [7, 9, 4, 0],
+        }
+    )
+    rates = views.network_rates(daily)
+    assert rates.select("probe_asn", "date", "n", "rate", "confirmed_rate").rows() == [
+        (9541, dt.date(2024, 11, 10), 4, 0.0, 0.0),
+        (9541, dt.date(2024, 11, 11), 0, None, None),
+        (17557, dt.date(2024, 11, 10), 20, 0.2, 0.05),
+    ]
+    assert views.top_networks(rates, limit=1).get_column("probe_asn").unique().to_list() == [17557]
+
+
+def test_live_evidence_missing_offline_is_said_not_faked(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMAUDIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("CLAIMAUDIT_MIRROR", raising=False)
+    page = report.Page("99-synthetic", tables_dir=tmp_path)
+    shown = []
+    monkeypatch.setattr("claimaudit.report._tables._display", lambda obj: shown.append(obj.html))
+    assert views.ooni_daily(page, "circumvention", country="PK", since="2024-11-01", until="2024-11-30", offline=True) is None
+    assert views.tor_users(page, country="PK", since="2024-11-01", until="2024-11-30", offline=True) is None
+    assert len(shown) == 2 and all("Not available:" in html and "--online" in html for html in shown)

@@ -102,7 +102,35 @@ def discover_notebooks(folder: Path | None = None) -> list[Path]:
 # --------------------------------------------------------------------------- steps
 
 
-def step_fetch(*, offline: bool) -> StepOutcome:
+def _fetch_live(params: dict[str, Any]) -> str:
+    """Ask the live APIs the questions the notebooks will read from the cache."""
+    import datetime as dt
+
+    from claimaudit.report.views import OONI_QUESTIONS
+
+    start = dt.date.fromisoformat(str(params["window_start"]))
+    end = dt.date.fromisoformat(str(params["window_end"]))
+    done, failed = [], []
+    try:
+        from claimaudit import ooni_api, tor_metrics
+    except ImportError:
+        return f"live APIs {NOT_AVAILABLE}"
+    for name, asked in OONI_QUESTIONS.items():
+        try:
+            ooni_api.aggregate(probe_cc=params["country"], test_name=str(asked["test_name"]), domain=asked["domain"],
+                               since=start, until=end + dt.timedelta(days=1), offline=False)
+            done.append(f"OONI {name}")
+        except ClaimauditError as exc:
+            failed.append(f"OONI {name} ({str(exc).splitlines()[0][:120]})")
+    try:
+        tor_metrics.userstats(params["country"], start, end, offline=False)
+        done.append("Tor Metrics")
+    except ClaimauditError as exc:
+        failed.append(f"Tor Metrics ({str(exc).splitlines()[0][:120]})")
+    return "live: " + (", ".join(done) or "nothing") + (f"; live FAILED: {'; '.join(failed)}" if failed else "")
+
+
+def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOutcome:
     """Make every pinned third-party resource available in the cache; say where each came from."""
     try:
         from claimaudit import sources
@@ -131,6 +159,10 @@ def step_fetch(*, offline: bool) -> StepOutcome:
     detail = ", ".join(f"{n} from {o}" for o, n in sorted(counts.items()) if o != "missing") or "nothing fetched"
     if offline:
         detail += "; offline: live OONI / Tor Metrics APIs not queried"
+    else:
+        detail += "; " + _fetch_live(params or default_parameters())
+    if "live FAILED" in detail:
+        return StepOutcome("fetch", "warning", detail)
     if missing:
         hint = "set CLAIMAUDIT_MIRROR=<mirror dir> or run online (`claimaudit run --online`)"
         return StepOutcome("fetch", "warning", f"{detail}; MISSING {len(missing)}: {', '.join(missing)} ({hint})")
@@ -222,6 +254,7 @@ def execute_notebook(
             log_output=False,
             request_save_on_cell_execute=False,
             cwd=str(notebook.parent),
+            kernel_manager_class=_kernel_manager_class(),
         )
     except PapermillExecutionError as exc:
         return NotebookOutcome(
@@ -234,6 +267,34 @@ def execute_notebook(
         executed, out_dir / f"{name}.html", show_code=name != REPORT_NOTEBOOK, index_href="index.html", info=info
     )
     return NotebookOutcome(name, True, time.perf_counter() - started, executed=executed, html=html)
+
+
+def _kernel_manager_class() -> str:
+    """Kernels talk over local IPC sockets rather than TCP on localhost: nothing listens on a port
+    and ipykernel has no reason to warn about unencrypted TCP."""
+    return f"{__name__}.IPCKernelManager"
+
+
+try:
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default as _default
+
+    class IPCKernelManager(AsyncKernelManager):
+        """An ``AsyncKernelManager`` whose transport is ``ipc``."""
+
+        @_default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+        @_default("ip")
+        def _default_ip(self) -> str:
+            # One socket prefix per kernel: parallel kernels must not share "kernel-ipc-<n>".
+            import uuid
+
+            return os.path.join(tempfile.gettempdir(), f"claimaudit-kernel-{uuid.uuid4().hex}")
+
+except ImportError:  # pragma: no cover - jupyter_client ships with papermill
+    pass
 
 
 @contextlib.contextmanager
@@ -333,7 +394,7 @@ def run(
         return outcome
 
     with _environment(**env):
-        timed("fetch", lambda: step_fetch(offline=offline))
+        timed("fetch", lambda: step_fetch(offline=offline, params=params))
         timed("check", lambda: step_check(reports=reports))
         timed("audit", lambda: step_audit(reports=reports, offline=offline))
 

@@ -60,6 +60,8 @@ def register(app: typer.Typer) -> None:
                                   reports=reports, progress=progress, skip=tuple(skip or ()))
 
         console.rule()
+        for step in result.steps:
+            console.print(f"  {step.name:<10} [{_STYLE.get(step.status, 'white')}]{step.status:<11}[/] {step.seconds:6.1f} s", highlight=False)
         if result.report_html:
             console.print(f"Report: [bold]{result.report_html}[/]")
         if result.report_pdf:

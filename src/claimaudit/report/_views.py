@@ -53,6 +53,69 @@ def load_source(page: Page, name: str, resource: str, *, offline: bool = True) -
         return None
 
 
+#: Live OONI questions the notebooks ask (the fetch step asks them when online, so notebooks
+#: only ever read the answers from the cache). Same test lists as the audit rules.
+OONI_QUESTIONS: dict[str, dict[str, str | None]] = {
+    "circumvention": {"test_name": "psiphon,tor,torsf,vanilla_tor,riseupvpn,openvpn", "domain": None},
+    "x_web_connectivity": {"test_name": "web_connectivity", "domain": "twitter.com,x.com"},
+}
+
+
+def ooni_daily(page: Page, question: str, *, country: str, since: Any, until: Any, offline: bool = True) -> pl.DataFrame | None:
+    """OONI daily counts per network for one of :data:`OONI_QUESTIONS`, from the cache (or the
+    network when ``offline`` is False), or None after saying why not."""
+    try:
+        from claimaudit import ooni_api
+    except ImportError:
+        page.unavailable(f"OONI measurements ({question})", f"claimaudit.ooni_api is {NOT_AVAILABLE}")
+        return None
+    asked = OONI_QUESTIONS[question]
+    try:
+        return ooni_api.aggregate(probe_cc=country, test_name=str(asked["test_name"]), domain=asked["domain"],
+                                  since=_date(since), until=_date(until) + dt.timedelta(days=1), offline=offline)
+    except ClaimauditError as exc:
+        first = str(exc).splitlines()[0]
+        page.unavailable(f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",
+                         f"{first[:300]} — run `claimaudit run --online` (or `claimaudit fetch`) to fill the cache")
+        return None
+
+
+def tor_users(page: Page, *, country: str, since: Any, until: Any, offline: bool = True) -> pl.DataFrame | None:
+    """Tor Metrics daily relay users for the window, from the cache (live when online), or None
+    after saying why not."""
+    try:
+        from claimaudit import tor_metrics
+    except ImportError:
+        page.unavailable("Tor Metrics relay users", f"claimaudit.tor_metrics is {NOT_AVAILABLE}")
+        return None
+    try:
+        return tor_metrics.userstats(country, _date(since), _date(until), offline=offline)
+    except ClaimauditError as exc:
+        page.unavailable(f"Tor Metrics relay users for {country}, {_date(since)} to {_date(until)}",
+                         f"{str(exc).splitlines()[0][:300]} — run `claimaudit run --online` to fill the cache")
+        return None
+
+
+def network_rates(daily: pl.DataFrame) -> pl.DataFrame:
+    """Per network and day, summed over test names: ``n`` measurements, the share that were
+    anomalous or confirmed (``rate``) and the confirmed share alone (only a fingerprint confirms)."""
+    return (
+        daily.group_by("probe_asn", pl.col("measurement_start_day").alias("date"))
+        .agg(pl.col("measurement_count").sum().alias("n"), pl.col("anomaly_count").sum(), pl.col("confirmed_count").sum())
+        .with_columns(
+            pl.when(pl.col("n") > 0).then((pl.col("anomaly_count") + pl.col("confirmed_count")) / pl.col("n")).alias("rate"),
+            pl.when(pl.col("n") > 0).then(pl.col("confirmed_count") / pl.col("n")).alias("confirmed_rate"),
+        )
+        .sort("probe_asn", "date")
+    )
+
+
+def top_networks(rates: pl.DataFrame, *, limit: int = 6) -> pl.DataFrame:
+    """The ``limit`` networks with the most measurements (the rest are in the CSV, not the chart)."""
+    keep = rates.group_by("probe_asn").agg(pl.col("n").sum()).sort("n", descending=True).head(limit).get_column("probe_asn")
+    return rates.filter(pl.col("probe_asn").is_in(keep.implode()))
+
+
 def audit_verdicts(page: Page, *, offline: bool = True) -> pl.DataFrame | None:
     """Every verdict as a frame (``claimaudit.audit``), or None after saying why."""
     try:
