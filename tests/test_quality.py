@@ -106,8 +106,8 @@ def check(*args: str) -> tuple[int, str]:
 
 
 def one_line(output: str, needle: str) -> str:
-    """The single output line containing ``needle`` (failure pointers are never wrapped)."""
-    lines = [line for line in output.splitlines() if needle in line]
+    """The first pointer line (below the table) containing ``needle``; pointers are never wrapped."""
+    lines = [line for line in output.splitlines() if needle in line and line.startswith(("FAIL ", "ERROR "))]
     assert lines, f"{needle!r} not in output:\n{output}"
     return lines[0]
 
@@ -154,28 +154,66 @@ def test_run_checks_returns_report_with_summary_frame(project: Path) -> None:
 # --------------------------------------------------------------------------- rules broken (exit 1)
 
 
-def test_unknown_enum_value_fails_with_line_and_column(project: Path) -> None:
-    edit(project, "claims", ",assertion,vpn_blocking,", ",opinion,vpn_blocking,")
+@pytest.mark.parametrize(
+    ("resource", "old", "new", "rule", "expected"),
+    [
+        pytest.param(
+            "claims", ",assertion,vpn_blocking,", ",opinion,vpn_blocking,",
+            "The kind is count, ratio or assertion", ["claims.csv line 4", "'kind' = \"opinion\""],
+            id="unknown-enum-value",
+        ),
+        pytest.param(
+            "sources", "synthetic-assertion,https://example.org/synthetic/2", "synthetic-count,https://example.org/synthetic/2",
+            "at least one source", ["claims.csv line 4", "'claim_id' = \"synthetic-assertion\""],
+            id="claim-without-source",
+        ),
+        pytest.param(
+            "sources", "synthetic-ratio,", "synthetic-missing,",
+            "points to a claim that exists", ["sources.csv line 3", "'claim_id' = \"synthetic-missing\""],
+            id="source-pointing-to-no-claim",
+        ),
+        pytest.param(
+            "claims", "2024-08-18", "2999-08-18",
+            "dated in the future", ["claims.csv line 4", "'statement_date' = \"2999-08-18\""],
+            id="future-date",
+        ),
+        pytest.param(
+            "claims", ",1000,over,", ",-1000,over,",
+            "No figure is negative", ["claims.csv line 2", "'value' = -1000.0"],
+            id="negative-count",
+        ),
+        pytest.param(
+            "claims", "not_applicable,,,none,", "not_applicable,5,,none,",
+            "An assertion carries no figure", ["claims.csv line 4", "'value' = 5.0"],
+            id="figure-on-an-assertion",
+        ),
+        pytest.param(
+            "claims", "2024-01-01,2024-06-30", "2024-06-30,2024-01-01",
+            "ends on or after", ["claims.csv line 3", "'period_start' = \"2024-06-30\"", "'period_end' = \"2024-01-01\""],
+            id="reversed-period",
+        ),
+        pytest.param(
+            "sources", "https://example.org/synthetic/2", "example.org/synthetic/2",
+            "absolute http(s) addresses", ["sources.csv line 4", "'url' = \"example.org/synthetic/2\""],
+            id="url-without-scheme",
+        ),
+        pytest.param(
+            "claims", ",50,about,percent,", ",150,about,percent,",
+            "Percentages lie between 0 and 100", ["claims.csv line 3", "'value' = 150.0"],
+            id="percentage-over-100",
+        ),
+    ],
+)  # fmt: skip
+def test_broken_rule_fails_with_file_line_and_column(
+    project: Path, resource: str, old: str, new: str, rule: str, expected: list[str]
+) -> None:
+    edit(project, resource, old, new)
     code, output = check()
     assert code == 1
-    line = one_line(output, "'kind' = \"opinion\"")
-    assert "synthetic_claims" in line and "claims.csv line 4" in line
-
-
-def test_claim_without_source_fails(project: Path) -> None:
-    edit(project, "sources", "synthetic-assertion,https://example.org/synthetic/2", "synthetic-count,https://example.org/synthetic/2")
-    code, output = check()
-    assert code == 1
-    line = one_line(output, "at least one source")
-    assert "claims.csv line 4" in line and "'claim_id' = \"synthetic-assertion\"" in line
-
-
-def test_source_pointing_to_no_claim_fails(project: Path) -> None:
-    edit(project, "sources", "synthetic-ratio,", "synthetic-missing,")
-    code, output = check()
-    assert code == 1
-    line = one_line(output, "points to a claim that exists")
-    assert "sources.csv line 3" in line and "synthetic-missing" in line
+    line = one_line(output, rule)
+    assert line.startswith("FAIL synthetic_claims")
+    for needle in expected:
+        assert needle in line
 
 
 def test_duplicate_id_fails_and_names_both_lines(project: Path) -> None:
@@ -184,37 +222,6 @@ def test_duplicate_id_fails_and_names_both_lines(project: Path) -> None:
     assert code == 1
     pointers = [line for line in output.splitlines() if "No two claims share an id" in line and "FAIL" in line]
     assert any("claims.csv line 2" in p for p in pointers) and any("claims.csv line 3" in p for p in pointers)
-
-
-def test_future_date_fails(project: Path) -> None:
-    edit(project, "claims", "2024-08-18", "2999-08-18")
-    code, output = check()
-    assert code == 1
-    line = one_line(output, "dated in the future")
-    assert "claims.csv line 4" in line and "'statement_date' = \"2999-08-18\"" in line
-
-
-def test_negative_count_fails(project: Path) -> None:
-    edit(project, "claims", ",1000,over,", ",-1000,over,")
-    code, output = check()
-    assert code == 1
-    line = one_line(output, "No figure is negative")
-    assert "claims.csv line 2" in line and "'value' = -1000.0" in line
-
-
-def test_figure_on_an_assertion_fails(project: Path) -> None:
-    edit(project, "claims", "not_applicable,,,none,", "not_applicable,5,,none,")
-    code, output = check()
-    assert code == 1
-    assert "claims.csv line 4" in one_line(output, "An assertion carries no figure")
-
-
-def test_reversed_period_fails(project: Path) -> None:
-    edit(project, "claims", "2024-01-01,2024-06-30", "2024-06-30,2024-01-01")
-    code, output = check()
-    assert code == 1
-    line = one_line(output, "ends on or after")
-    assert "claims.csv line 3" in line and "'period_start' = \"2024-06-30\"" in line
 
 
 def test_warning_is_reported_but_does_not_fail(project: Path) -> None:
