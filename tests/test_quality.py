@@ -405,3 +405,88 @@ def test_copy_of_real_claims_when_present(tmp_path: Path, monkeypatch: pytest.Mo
     with (root / "claims" / "claims.csv").open("a", encoding="utf-8") as fh:
         fh.write("\n")
     assert run_checks(suites=["claims"]).exit_code == 2
+
+
+# --------------------------------------------------------------------------- engine details
+
+
+def _suite(project: Path, name: str, body: str) -> None:
+    (project / "checks" / "quality" / f"{name}.yml").write_text(
+        "description: Synthetic rules for one engine detail.\n"
+        "dataset: synthetic_claims\nresource: claims\nexpectations:\n" + body,
+        encoding="utf-8",
+    )
+
+
+def test_today_is_allowed_and_tomorrow_is_not(project: Path) -> None:
+    import datetime as dt
+
+    _suite(
+        project,
+        "synthetic_dates",
+        "  - expect: expect_column_values_to_not_be_in_future\n"
+        "    column: statement_date\n"
+        "    description: Not in the future.\n",
+    )
+    on_the_day = dt.datetime(2024, 11, 13, 0, 0, 1, tzinfo=dt.UTC)
+    day_before = dt.datetime(2024, 11, 12, 23, 59, tzinfo=dt.UTC)
+    assert run_checks(suites=["synthetic_dates"], now=on_the_day).ok
+    report = run_checks(suites=["synthetic_dates"], now=day_before)
+    result = report.results[0].expectations[0]
+    assert (result.outcome, result.failing_rows) == ("fail", 2)
+    assert [e["line"] for e in result.examples] == [2, 3]
+
+
+def test_table_expectation_reports_observed_value_and_mostly_passes_through(project: Path) -> None:
+    _suite(
+        project,
+        "synthetic_table",
+        "  - expect: expect_table_row_count_to_be_between\n"
+        "    min_value: 5\n"
+        "    description: At least five claims.\n"
+        "  - expect: expect_column_values_to_be_present_when\n"
+        "    column: period_start\n"
+        "    when: {kind: [count, ratio]}\n"
+        "    mostly: 0.5\n"
+        "    description: Half the figures say when their period starts.\n",
+    )
+    report = run_checks(suites=["synthetic_table"])
+    rows, mostly = report.results[0].expectations
+    assert rows.outcome == "fail" and rows.examples == [{"observed": 3}]
+    assert mostly.outcome == "pass" and mostly.failing_rows == 1 and mostly.checked_rows == 2
+
+
+def test_when_on_a_missing_column_is_an_error_not_a_pass(project: Path) -> None:
+    _suite(
+        project,
+        "synthetic_when",
+        "  - expect: expect_column_values_to_not_be_null\n"
+        "    column: value\n"
+        "    when: {knd: [count]}\n"
+        "    description: Counts have values.\n",
+    )
+    report = run_checks(suites=["synthetic_when"])
+    assert report.exit_code == 2
+    assert "column 'knd' is not in the data (did you mean 'kind'?)" in report.results[0].expectations[0].error
+    assert "synthetic_when.yml, line 5" in report.results[0].expectations[0].error
+
+
+def test_data_docs_hold_every_suite(project: Path) -> None:
+    report = run_checks()
+    docs = report.out_dir / "data_docs"
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    for suite in ("synthetic_claims", "synthetic_claims-sources"):
+        assert suite in index
+        assert (docs / "expectations" / f"{suite}.html").is_file()
+    assert any((docs / "validations").rglob("*.html"))
+
+
+def test_public_names_are_complete_and_sorted() -> None:
+    import types
+
+    import claimaudit.quality as quality
+
+    public = {n for n, v in vars(quality).items() if not n.startswith("_") and not isinstance(v, types.ModuleType)}
+    public -= {"annotations"}
+    assert set(quality.__all__) == public
+    assert quality.__all__ == sorted(quality.__all__)

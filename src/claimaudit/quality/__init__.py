@@ -16,10 +16,10 @@ from claimaudit.quality._suite import ExpectationSpec, Suite, Target, discover_s
 from claimaudit.quality._vocabulary import PROJECT_EXPECTATIONS
 
 __all__ = [
-    "PROJECT_EXPECTATIONS",
     "CheckReport",
     "ExpectationResult",
     "ExpectationSpec",
+    "PROJECT_EXPECTATIONS",
     "Suite",
     "SuiteResult",
     "Target",
