@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 import datetime as dt
 import re
 from html.parser import HTMLParser
@@ -346,3 +347,27 @@ def test_live_evidence_missing_offline_is_said_not_faked(tmp_path, monkeypatch):
     assert views.ooni_daily(page, "circumvention", country="PK", since="2024-11-01", until="2024-11-30", offline=True) is None
     assert views.tor_users(page, country="PK", since="2024-11-01", until="2024-11-30", offline=True) is None
     assert len(shown) == 2 and all("Not available:" in html and "--online" in html for html in shown)
+
+
+def test_a_dataset_that_is_there_but_broken_raises_instead_of_being_skipped(tmp_path, monkeypatch):
+    from claimaudit.errors import IntegrityError
+
+    (tmp_path / "events").mkdir()
+    source = Path(datasets_root()) / "events"
+    for name in ("datapackage.json", "events.csv"):
+        (tmp_path / "events" / name).write_bytes((source / name).read_bytes())
+    with (tmp_path / "events" / "events.csv").open("a", encoding="utf-8") as fh:
+        fh.write("\n")
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(tmp_path))
+    page = report.Page("99-synthetic", tables_dir=tmp_path)
+    shown = []
+    monkeypatch.setattr("claimaudit.report._tables._display", lambda obj: shown.append(obj.html))
+    assert views.load_dataset(page, "no-such-dataset") is None and "Not available:" in shown[0]
+    with pytest.raises(IntegrityError):
+        views.load_dataset(page, "events")
+
+
+def datasets_root() -> str:
+    from claimaudit import paths
+
+    return str(paths.datasets_dir())

@@ -326,6 +326,17 @@ def _publish(staging: Path, reports: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     for file in sorted(staging.glob("*.*")):
         os.replace(file, reports / file.name)
+    _readable(reports)
+
+
+def _readable(reports: Path) -> None:
+    """Temporary files are created private (0600); published outputs are meant to be read and
+    served, so give them the usual permissions for the current umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in [reports / "index.html", *reports.glob("*.*"), *reports.glob("tables/*"), *reports.glob("notebooks/*")]:
+        if path.is_file():
+            os.chmod(path, 0o666 & ~umask)
 
 
 # --------------------------------------------------------------------------- the run
@@ -432,6 +443,7 @@ def run(
                             failed_dir.mkdir(exist_ok=True)
                             os.replace(outcome.executed, failed_dir / outcome.executed.name)
                 result.index = write_index(reports, problems=result.problems(), info=info)
+                _readable(reports)
                 html = reports / f"{REPORT_NOTEBOOK}.html"
                 result.report_html = html if html.is_file() else None
                 pdf_path = reports / f"{REPORT_NOTEBOOK}.pdf"

@@ -18,7 +18,7 @@ import polars as pl
 
 from claimaudit import paths
 from claimaudit.charts import network_label
-from claimaudit.errors import ClaimauditError
+from claimaudit.errors import NotAvailableError
 from claimaudit.report._tables import Page
 
 NOT_AVAILABLE = "not available yet"
@@ -28,19 +28,23 @@ NOT_AVAILABLE = "not available yet"
 
 
 def load_dataset(page: Page, name: str, resource: str | None = None) -> pl.DataFrame | None:
-    """A curated dataset, or None after showing *why* it is not available (never a stand-in)."""
+    """A curated dataset, or None after showing that it is not there (yet).
+
+    Only absence is shown as "not available": a dataset that is there but fails its sha256 or
+    its schema raises, so the notebook (and the run) fails loudly instead of publishing around it.
+    """
     from claimaudit import datasets
 
-    try:
-        return datasets.load(name, resource)
-    except ClaimauditError as exc:
-        page.unavailable(f"dataset {name}{'/' + resource if resource else ''}", str(exc))
+    if not (paths.datasets_dir() / name / "datapackage.json").is_file():
+        page.unavailable(f"dataset {name}{'/' + resource if resource else ''}", f"datasets/{name}/ is {NOT_AVAILABLE}")
         return None
+    return datasets.load(name, resource)
 
 
 def load_source(page: Page, name: str, resource: str, *, offline: bool = True) -> pl.DataFrame | None:
     """A pinned third-party resource from cache/mirror (never fetched live when offline), or None
-    after showing why (for example: not in the cache and no ``CLAIMAUDIT_MIRROR``)."""
+    after showing why it cannot be had (not in the cache and no ``CLAIMAUDIT_MIRROR``). Bytes that
+    fail their sha256 or cannot be parsed raise."""
     try:
         from claimaudit import sources
     except ImportError:
@@ -48,7 +52,7 @@ def load_source(page: Page, name: str, resource: str, *, offline: bool = True) -
         return None
     try:
         return sources.load(name, resource, offline=offline)
-    except ClaimauditError as exc:
+    except NotAvailableError as exc:
         page.unavailable(f"source {name}/{resource}", str(exc))
         return None
 
@@ -73,7 +77,7 @@ def ooni_daily(page: Page, question: str, *, country: str, since: Any, until: An
     try:
         return ooni_api.aggregate(probe_cc=country, test_name=str(asked["test_name"]), domain=asked["domain"],
                                   since=_date(since), until=_date(until) + dt.timedelta(days=1), offline=offline)
-    except ClaimauditError as exc:
+    except NotAvailableError as exc:
         first = str(exc).splitlines()[0]
         page.unavailable(f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",
                          f"{first[:300]} — run `claimaudit run --online` (or `claimaudit fetch`) to fill the cache")
@@ -90,7 +94,7 @@ def tor_users(page: Page, *, country: str, since: Any, until: Any, offline: bool
         return None
     try:
         return tor_metrics.userstats(country, _date(since), _date(until), offline=offline)
-    except ClaimauditError as exc:
+    except NotAvailableError as exc:
         page.unavailable(f"Tor Metrics relay users for {country}, {_date(since)} to {_date(until)}",
                          f"{str(exc).splitlines()[0][:300]} — run `claimaudit run --online` to fill the cache")
         return None
@@ -117,17 +121,14 @@ def top_networks(rates: pl.DataFrame, *, limit: int = 6) -> pl.DataFrame:
 
 
 def audit_verdicts(page: Page, *, offline: bool = True) -> pl.DataFrame | None:
-    """Every verdict as a frame (``claimaudit.audit``), or None after saying why."""
+    """Every verdict as a frame (``claimaudit.audit``), or None if the audit engine is not there.
+    A malformed rule file raises (the run must fail, not publish without verdicts)."""
     try:
         from claimaudit import audit
     except ImportError:
         page.unavailable("verdicts", f"claimaudit.audit is {NOT_AVAILABLE}")
         return None
-    try:
-        return audit.verdicts_frame(audit.run_audit(offline=offline))
-    except ClaimauditError as exc:
-        page.unavailable("verdicts", str(exc))
-        return None
+    return audit.verdicts_frame(audit.run_audit(offline=offline))
 
 
 # --------------------------------------------------------------------------- claims
