@@ -38,39 +38,26 @@ def synthetic_events() -> pl.DataFrame:
     )
 
 
-def layers_with_field(spec: dict, field: str) -> list[dict]:
+def nodes(spec) -> list[dict]:
+    """Every dict inside a Vega-Lite spec, depth first."""
     found = []
-
-    def walk(node):
+    stack = [spec]
+    while stack:
+        node = stack.pop()
         if isinstance(node, dict):
-            if node.get("field") == field:
-                found.append(node)
-            for value in node.values():
-                walk(value)
+            found.append(node)
+            stack.extend(node.values())
         elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec)
+            stack.extend(node)
     return found
+
+
+def layers_with_field(spec: dict, field: str) -> list[dict]:
+    return [n for n in nodes(spec) if n.get("field") == field]
 
 
 def marks(spec: dict) -> list[str]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            mark = node.get("mark")
-            if mark is not None:
-                found.append(mark["type"] if isinstance(mark, dict) else mark)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec)
-    return found
+    return [n["mark"]["type"] if isinstance(n["mark"], dict) else n["mark"] for n in nodes(spec) if "mark" in n]
 
 
 def datasets_of(spec: dict) -> list[list[dict]]:
