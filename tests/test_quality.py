@@ -490,3 +490,13 @@ def test_public_names_are_complete_and_sorted() -> None:
     public -= {"annotations"}
     assert set(quality.__all__) == public
     assert quality.__all__ == sorted(quality.__all__)
+
+
+def test_great_expectations_is_imported_only_when_a_suite_runs() -> None:
+    """`claimaudit --help` and `import claimaudit.quality` stay fast: GX costs seconds to import."""
+    import subprocess
+    import sys
+
+    code = "import sys, claimaudit.cli, claimaudit.quality; print('great_expectations' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr
