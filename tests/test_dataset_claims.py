@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import yaml
 from frictionless import validate
 
 from claimaudit import datasets, paths
@@ -158,3 +159,54 @@ def test_frictionless_notices_an_unstamped_edit(tmp_path: Path) -> None:
     report = validate(str(copy / "datapackage.json"))
     assert not report.valid
     assert {error.type for task in report.tasks for error in task.errors} == {"hash-count"}
+
+
+X_STATEMENTS = {
+    # claim_id: (statement_date, authority, venue, assertion)
+    "moi-2024-02-17-block-x-till-further-orders": ("2024-02-17", "MoI", "official_letter", "x_blocked"),
+    "govt-2024-03-01-x-not-restricted": ("2024-03-01", "Govt", "interview", "x_not_blocked"),
+    "info-min-2024-03-13-x-working": ("2024-03-13", "Govt", "press_conference", "x_not_blocked"),
+    "info-min-2024-03-18-x-already-banned": ("2024-03-18", "Govt", "interview", "x_blocked"),
+    "pta-2024-03-20-x-blocked-on-moi-orders": ("2024-03-20", "PTA", "court_filing", "x_blocked"),
+    "moi-2024-04-17-x-blocked-on-intelligence-reports": ("2024-04-17", "MoI", "court_filing", "x_blocked"),
+    "pta-counsel-2024-09-12-x-block-notification-withdrawn": ("2024-09-12", "PTA", "court_filing", "x_not_blocked"),
+    "pta-2024-09-16-x-still-blocked": ("2024-09-16", "PTA", "court_filing", "x_blocked"),
+    "info-min-2024-09-27-x-banned-national-security": ("2024-09-27", "Govt", "interview", "x_blocked"),
+    "pta-chair-2025-05-07-x-restored": ("2025-05-07", "PTA", "news_report", "x_block_lifted"),
+}
+
+
+def test_x_block_statements_are_recorded_with_verified_sources(claims: pl.DataFrame, sources: pl.DataFrame) -> None:
+    x = claims.filter(pl.col("scope") == "platform:x")
+    assert set(X_STATEMENTS) <= set(x["claim_id"].to_list())
+    assert set(x["subject"].to_list()) == {"platform_block"} and set(x["kind"].to_list()) == {"assertion"}
+    assert set(x["unit"].to_list()) == {"none"} and x["value"].is_null().all()
+    got = {
+        row["claim_id"]: (str(row["statement_date"]), row["authority"], row["venue"], row["assertion"])
+        for row in x.filter(pl.col("claim_id").is_in(list(X_STATEMENTS))).to_dicts()
+    }
+    assert got == X_STATEMENTS
+    verified = sources.filter(pl.col("verification") == "search_verified")
+    unverified = x.join(verified, on="claim_id", how="anti")["claim_id"].to_list()
+    assert unverified == [], "every X statement needs a page seen through the search tool"
+    notes = x.join(sources, on="claim_id").filter(pl.col("verification_note").is_null() | pl.col("url").is_null())
+    assert notes["claim_id"].to_list() == []
+
+
+def test_x_block_admission_cites_the_february_order_and_its_outlets(claims: pl.DataFrame, sources: pl.DataFrame) -> None:
+    ihc = claims.filter(pl.col("claim_id") == "moi-2024-04-17-x-blocked-on-intelligence-reports").row(0, named=True)
+    assert "Islamabad High Court" in ihc["claimant"] and ihc["wording"] == "necessitated the imposition of a ban"
+    urls = set(sources.filter(pl.col("claim_id") == ihc["claim_id"])["url"].to_list())
+    assert "https://khybernews.tv/x-closed-for-national-security-pakistan-govt" in urls
+    letter = claims.filter(pl.col("statement_id") == "moi-letter-2024-02-17-x").row(0, named=True)
+    assert (letter["verb"], letter["wording"]) == ("directed", "immediately till further orders")
+    since = claims.filter(pl.col("claim_id") == "pta-2024-03-20-x-blocked-on-moi-orders").row(0, named=True)
+    assert (since["period"], str(since["period_start"])) == ("cumulative_since", "2024-02-17")
+
+
+def test_every_x_assertion_is_audited_or_deliberately_left_to_the_reader(claims: pl.DataFrame) -> None:
+    rule_file = paths.checks_dir() / "claims" / "platform-blocks.yml"
+    (rule,) = [r for r in yaml.safe_load(rule_file.read_text(encoding="utf-8"))["rules"] if r["id"] == "platform-block-assertions"]
+    audited = set(rule["params"]["polarity"])
+    stated = set(claims.filter(pl.col("subject") == "platform_block")["assertion"].to_list())
+    assert stated - audited == {"x_block_lifted"}
