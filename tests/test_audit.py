@@ -525,6 +525,26 @@ def test_an_ooni_finding_supports_an_affirmation_with_its_explorer_link():
     assert "AS17557" in verdict.explanation or "17557" in verdict.explanation
 
 
+def test_findings_from_the_loader_schema_keep_only_pakistan():
+    """claimaudit.sources gives snake_case ccs/asns; findings for other countries must not count."""
+    claim = synthetic_ledger(synthetic_claim(
+        "synthetic-x", statement_date=D(2024, 4, 17), kind="assertion", subject="platform_block", value=None,
+        qualifier=None, unit="none", verb="stated", period="point_in_time", assertion="x_blocked", wording="X blocked"))
+    findings = pl.DataFrame({
+        "id": ["255040833200", "999"], "title": ["Synthetic: X blocked", "Synthetic: X blocked elsewhere"],
+        "start_time": ["2024-02-17T00:00:00.000000Z", "2024-03-01T00:00:00.000000Z"],
+        "end_time": [None, None], "ccs": [["PK"], ["VE"]], "asns": [[17557, 9541], [8048]],
+        "test_names": [["web_connectivity"], ["web_connectivity"]],
+        "domains": [["twitter.com", "x.com"], ["x.com"]],
+    })
+    evidence_rule = rule("evidence_vs_assertion", polarity={"x_blocked": "affirms_blocking"},
+                         evidence=[spec("ooni_findings", domains=["x.com"])])
+    verdict = audit(claim, evidence_rule, **{"ooni-incidents__incidents": findings})[0]
+    assert verdict.status is Status.SUPPORTED
+    assert "AS17557" in verdict.explanation and "AS8048" not in verdict.explanation
+    assert "https://explorer.ooni.org/findings/999" not in verdict.links
+
+
 def test_an_assertion_the_rule_has_no_polarity_for_is_not_comparable():
     claim = denial().with_columns(assertion=pl.lit("vpns_to_be_restricted"))
     verdict = audit(claim, vpn_rule())[0]

@@ -300,13 +300,15 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
 def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
     frame = provider.source(*FINDINGS_SOURCE)
     id_col = "incident_id" if "incident_id" in frame.columns else "id"
-    for column in ("CCs", "ASNs", "test_names", "domains"):
+    # The OONI API spells them CCs/ASNs; claimaudit.sources gives snake_case ccs/asns.
+    frame = frame.rename({c: c.lower() for c in frame.columns if c in ("CCs", "ASNs")})
+    for column in ("ccs", "asns", "test_names", "domains"):
         frame = _as_list(frame, column)
     frame = _as_dates(frame, "start_time")
     frame = _as_dates(frame, "end_time") if "end_time" in frame.columns else frame.with_columns(end_time=pl.lit(None, dtype=pl.Date))
     cond = (pl.col("start_time") <= end) & (pl.col("end_time").is_null() | (pl.col("end_time") >= start))
-    if frame.schema["CCs"] != pl.List(pl.Null) and frame["CCs"].list.len().sum():
-        cond = cond & pl.col("CCs").list.contains("PK")
+    if frame["ccs"].list.len().sum():
+        cond = cond & pl.col("ccs").list.contains("PK")
     matches = []
     if options["domains"]:
         matches.append(pl.col("domains").list.eval(pl.element().is_in(options["domains"])).list.any())
@@ -322,12 +324,12 @@ def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidencePro
         evidence = Evidence(source=name, strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end,
                             n=0, observes="nothing", note="no matching OONI finding overlaps the window")
         return Finding(evidence, f"OONI findings: none matching overlaps {start}..{end}", "nothing")
-    networks = sorted({f"AS{a}".replace("ASAS", "AS") for cell in rows["ASNs"].to_list() for a in cell})
+    networks = sorted({f"AS{a}".replace("ASAS", "AS") for cell in rows["asns"].to_list() for a in cell})
     listed = []
     links = []
     for row in rows.to_dicts():
         ends = row["end_time"].isoformat() if row["end_time"] else "ongoing"
-        nets = ", ".join(row["ASNs"]) or "networks not listed"
+        nets = ", ".join(f"AS{a}".replace("ASAS", "AS") for a in row["asns"]) or "networks not listed"
         listed.append(f"'{row['title']}' ({row['start_time']}..{ends}; {nets}) [{row[id_col]}]")
         links.append(f"https://explorer.ooni.org/findings/{row[id_col]}")
     evidence = Evidence(source=name, keys=tuple(str(x) for x in rows[id_col].to_list()),
