@@ -435,3 +435,14 @@ def test_cli_rejects_unknown_output_format(tmp_path: Path):
     result = CliRunner().invoke(app, ["ooni", "parse", str(source), "--out", str(tmp_path / "out.xlsx"), "--no-fingerprints"])
     assert isinstance(result.exception, DataError) and ".csv or .parquet" in str(result.exception)
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_workers_keep_file_order_and_match_serial(tmp_path: Path):
+    paths = [
+        write_jsonl(tmp_path / f"synthetic_{i}.jsonl", [synthetic_web(b) for b in ("dns", False, None)][: i + 1])
+        for i in range(3)
+    ]
+    serial = ooni_raw.parse(paths, fingerprints=synthetic_fingerprints())
+    parallel = ooni_raw.parse(paths, fingerprints=synthetic_fingerprints(), workers=2)
+    assert parallel.equals(serial)
+    assert serial["file"].str.extract(r"synthetic_(\d)").to_list() == ["0", "1", "1", "2", "2", "2"]

@@ -23,6 +23,7 @@ def parse(
         help="Match OONI's blockpage fingerprints (pinned copy, through the cache / CLAIMAUDIT_MIRROR).",
     ),
     offline: bool = typer.Option(False, "--offline", help="Never use the network to get the fingerprints."),
+    workers: int = typer.Option(1, "--workers", "-j", min=1, help="Files parsed at a time, one process each."),
 ) -> None:
     """Parse raw OONI measurements into one row per measurement.
 
@@ -42,7 +43,7 @@ def parse(
         from claimaudit.fingerprints import load_fingerprints
 
         table = load_fingerprints(offline=offline)
-    frame = ooni_raw.parse(files, fingerprints=table)
+    frame = ooni_raw.parse(files, fingerprints=table, workers=workers)
     ooni_raw.write(frame, out)
     errors = frame["parse_error"].is_not_null().sum()
     matched = frame["fingerprint_name"].is_not_null().sum()
