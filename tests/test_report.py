@@ -371,3 +371,18 @@ def datasets_root() -> str:
     from claimaudit import paths
 
     return str(paths.datasets_dir())
+
+
+def test_live_responses_in_the_cache_appear_in_the_provenance(isolated_cache):
+    from support.fake_servers import FakeServer, Reply
+
+    from claimaudit import fetch
+    from claimaudit.report import _provenance
+
+    with FakeServer() as server:
+        server.route("/api/v1/aggregation", Reply.csv("measurement_start_day,measurement_count\n"))
+        url = server.url + "/api/v1/aggregation?probe_cc=PK&test_name=tor"
+        got = fetch.fetch(url, offline=False)
+    items = _provenance.live_items()
+    assert [(i["url"], i["sha256"], i["origin"]) for i in items] == [(url, got.sha256, "network")]
+    assert items[0]["retrieved"].endswith("Z")

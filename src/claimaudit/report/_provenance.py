@@ -99,6 +99,40 @@ def source_items(names: Iterable[str | tuple[str, str]]) -> list[dict[str, Any]]
     return items
 
 
+#: Licences of the live services, by host (their own published terms).
+LIVE_LICENCES = {
+    "api.ooni.io": "CC-BY-NC-SA-4.0 (OONI data)",
+    "metrics.torproject.org": "CC0-1.0 (Tor Metrics)",
+}
+
+
+def live_items(pinned_urls: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Provenance rows for live API responses in the cache (OONI API, Tor Metrics, …): every
+    cached URL that is not a pinned third-party file."""
+    try:
+        from claimaudit import fetch
+    except ImportError:
+        return []
+    pinned = set(pinned_urls)
+    items = []
+    for url, entry in sorted(fetch.manifest_entries().items()):
+        if url in pinned or url.startswith("https://raw.githubusercontent.com/"):
+            continue
+        host = url.split("/")[2] if "://" in url else ""
+        items.append(
+            {
+                "name": f"live: {host}",
+                "url": url,
+                "href": _render.safe_href(url),
+                "licence": LIVE_LICENCES.get(host, "see the service's terms"),
+                "sha256": str(entry.get("sha256") or "not recorded"),
+                "retrieved": str(entry.get("retrieved_at") or ""),
+                "origin": str(entry.get("origin") or ""),
+            }
+        )
+    return items
+
+
 def checks_summary(results_json: str | Path | None = None) -> str:
     """One line about the last data-quality run (``reports/checks/results.json``)."""
     base = paths.reports_dir() / "checks"
@@ -127,6 +161,7 @@ def provenance_html(
 ) -> str:
     info = run_info()
     items = dataset_items(datasets) + source_items(sources)
+    items += live_items(item["url"] for item in items)
     return _render.render(
         "fragments/provenance.html.j2", items=items, checks=checks_summary(results_json), **info
     )
