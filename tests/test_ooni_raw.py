@@ -244,6 +244,14 @@ def test_missing_keys_are_named(tmp_path: Path):
     assert row["blocking"] == "none" and row["probe_asn"] == "AS64496"
 
 
+def test_required_nulls_are_reported(tmp_path: Path):
+    row = parse_one(tmp_path, synthetic_web("dns") | {"probe_cc": None, "test_name": None})
+    assert "probe_cc is null" in row["parse_error"] and "test_name is null" in row["parse_error"]
+    assert row["probe_asn"] == "AS64496"
+    optional = parse_one(tmp_path, synthetic_web("dns") | {"probe_network_name": None, "software_name": None})
+    assert optional["parse_error"] is None
+
+
 def test_test_keys_null(tmp_path: Path):
     row = parse_one(tmp_path, synthetic_measurement("web_connectivity", None))
     assert row["parse_error"] == "test_keys is null"
@@ -267,7 +275,7 @@ def test_test_keys_of_wrong_type(tmp_path: Path):
 
 
 def test_bad_start_time_is_reported(tmp_path: Path):
-    row = parse_one(tmp_path, synthetic_web(False, ) | {"measurement_start_time": "15/11/2024"})
+    row = parse_one(tmp_path, synthetic_web(False) | {"measurement_start_time": "15/11/2024"})
     assert row["measurement_start_time"] is None
     assert "measurement_start_time: expected 'YYYY-MM-DD HH:MM:SS', got '15/11/2024'" in row["parse_error"]
 

@@ -129,10 +129,18 @@ class Extractor:
             or keys is UNSET
             or keys is None
             or b.test_name is None
+            or b.probe_cc is None
+            or b.probe_asn is None
+            or b.measurement_start_time is None
+            or b.report_id is None
         ):
             raise _Slow
         test_name = b.test_name
         kind = _TEST_KINDS.get(test_name, "other")
+        if kind == "web" and not (
+            keys.blocking is None or keys.blocking is False or keys.blocking in _derive.BLOCKING_VALUES
+        ):
+            raise _Slow  # an odd verdict: let the tolerant path word the problem
         values = (
             None if b.measurement_uid is UNSET else b.measurement_uid,
             b.report_id,
@@ -146,10 +154,6 @@ class Extractor:
             None if b.software_name is UNSET else b.software_name,
             None if b.software_version is UNSET else b.software_version,
         ) + self._fast_kind[kind](keys, test_name)
-        if kind == "web" and not (
-            keys.blocking is None or keys.blocking is False or keys.blocking in _derive.BLOCKING_VALUES
-        ):
-            raise _Slow  # an odd verdict: let the tolerant path word the problem
         if not self.candidates:
             return values, None, None
         cands: list[Candidate] = []
@@ -232,6 +236,8 @@ class Extractor:
         for key in REQUIRED_KEYS:
             if key not in obj:
                 errors.append(f"missing key {key}")
+            elif obj[key] is None and key != "test_keys":  # test_keys: reported below
+                errors.append(f"{key} is null")
         base = tuple(
             _input_text(obj.get("input")) if key == "input" and isinstance(obj.get("input"), list)
             else _text(obj, key, errors, path=key)
