@@ -60,7 +60,9 @@ Columns (:data:`SCHEMA`):
   filter (see :mod:`claimaudit.fingerprints`; an opt-in filter such as Nayatel Safeweb is not
   a state block), null when nothing matched. ``fingerprint_checked`` says matching ran on the
   row: null fingerprint columns with ``fingerprint_checked`` false mean "not looked at", not
-  "no blockpage".
+  "no blockpage". Read the scope before calling a match a block: ``fp`` marks a known *false
+  positive* (a CDN or server error page) and ``vbw`` only a vague blocking word; ``nat``,
+  ``isp``, ``prod`` and ``inst`` are blockpages (see :mod:`claimaudit.fingerprints`).
 - ``parse_error``: null, or every problem with the row, ``;``-separated.
 """
 
