@@ -386,3 +386,29 @@ def test_live_responses_in_the_cache_appear_in_the_provenance(isolated_cache):
     items = _provenance.live_items()
     assert [(i["url"], i["sha256"], i["origin"]) for i in items] == [(url, got.sha256, "network")]
     assert items[0]["retrieved"].endswith("Z")
+
+
+def test_an_online_fetch_fills_the_cache_the_notebooks_read_offline(isolated_cache, monkeypatch, tmp_path):
+    from support.fake_servers import FakeServer, aggregation_handler, synthetic_aggregation_rows, tor_handler
+
+    from claimaudit import pipeline
+
+    start, end = dt.date(2024, 11, 1), dt.date(2024, 11, 5)
+    rows = synthetic_aggregation_rows(tests=["tor", "psiphon", "web_connectivity"], asns=[17557, 9541],
+                                      since=start, until=end + dt.timedelta(days=1))
+    params = {"country": "PK", "window_start": start.isoformat(), "window_end": end.isoformat(), "offline": False}
+    monkeypatch.setattr("claimaudit.sources.list_sources", lambda: [])  # pinned files: see test_fetch
+    monkeypatch.setattr("claimaudit._fetch.everything.DEFAULT_WINDOWS", ())
+    with FakeServer() as server:
+        server.route("/api/v1/aggregation", aggregation_handler(rows))
+        server.route("/userstats-relay-country.csv", tor_handler("relay"))
+        monkeypatch.setenv("CLAIMAUDIT_OONI_API", server.url)
+        monkeypatch.setenv("CLAIMAUDIT_TOR_METRICS", server.url)
+        outcome = pipeline.step_fetch(offline=False, params=params)
+    assert (outcome.status, outcome.detail) == ("done", "3 from network")
+    page = report.Page("99-synthetic", tables_dir=tmp_path)
+    daily = views.ooni_daily(page, "circumvention", country="PK", since=start, until=end, offline=True)
+    rates = views.network_rates(daily)
+    assert sorted(rates.get_column("probe_asn").unique().to_list()) == [9541, 17557]
+    assert rates.get_column("date").max() == end
+    assert views.tor_users(page, country="PK", since=start, until=end, offline=True).height == 5

@@ -102,81 +102,57 @@ def discover_notebooks(folder: Path | None = None) -> list[Path]:
 # --------------------------------------------------------------------------- steps
 
 
-def _fetch_live(params: dict[str, Any]) -> str:
-    """Ask the live APIs the questions the notebooks will read from the cache."""
+def notebook_windows(params: dict[str, Any]) -> list[Any]:
+    """The live questions the notebooks read from the cache, for ``fetch_all`` to ask when online
+    (same test lists, window and grid as :func:`claimaudit.report.views.ooni_daily`)."""
     import datetime as dt
 
-    from claimaudit.report.views import OONI_QUESTIONS
+    from claimaudit._fetch.everything import LiveWindow
+    from claimaudit.report._views import OONI_QUESTIONS
 
     start = dt.date.fromisoformat(str(params["window_start"]))
     end = dt.date.fromisoformat(str(params["window_end"]))
-    done, failed = [], []
-    try:
-        from claimaudit import ooni_api, tor_metrics
-    except ImportError:
-        return f"live APIs {NOT_AVAILABLE}"
-    for name, asked in OONI_QUESTIONS.items():
-        try:
-            ooni_api.aggregate(probe_cc=params["country"], test_name=str(asked["test_name"]), domain=asked["domain"],
-                               since=start, until=end + dt.timedelta(days=1), offline=False)
-            done.append(f"OONI {name}")
-        except ClaimauditError as exc:
-            failed.append(f"OONI {name} ({str(exc).splitlines()[0][:120]})")
-    try:
-        tor_metrics.userstats(params["country"], start, end, offline=False)
-        done.append("Tor Metrics")
-    except ClaimauditError as exc:
-        failed.append(f"Tor Metrics ({str(exc).splitlines()[0][:120]})")
-    return "live: " + (", ".join(done) or "nothing") + (f"; live FAILED: {'; '.join(failed)}" if failed else "")
+    country = str(params["country"])
+    windows = [
+        LiveWindow(f"OONI {asked['test_name']} {country} {start}..{end}", "ooni_aggregate",
+                   {"probe_cc": country, "test_name": asked["test_name"], "domain": asked["domain"],
+                    "since": start, "until": end + dt.timedelta(days=1)})
+        for asked in OONI_QUESTIONS.values()
+    ]
+    windows.append(LiveWindow(f"Tor Metrics relay users {country} {start}..{end}", "tor_userstats",
+                              {"country": country, "start": start, "end": end, "kind": "relay"}))
+    return windows
 
 
 def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOutcome:
-    """Make every pinned third-party resource available in the cache; say where each came from."""
+    """Every pinned third-party file into the cache, and — online — every live window the audit
+    and the notebooks use; say where each came from and what is missing."""
     try:
-        from claimaudit import sources
-        from claimaudit.errors import NotAvailableError
+        from claimaudit._fetch.everything import DEFAULT_WINDOWS
+        from claimaudit.fetch import fetch_all
     except ImportError:
-        return StepOutcome("fetch", "unavailable", f"claimaudit.sources is {NOT_AVAILABLE}")
-    fetch_all = getattr(__import__("claimaudit.fetch", fromlist=["fetch_all"]), "fetch_all", None)
-    if fetch_all is not None:
-        try:
-            outcomes = dict(_fetch_all_outcomes(fetch_all(offline=offline)))
-        except TypeError:
-            outcomes = {}
-    else:
-        outcomes = {}
-    if not outcomes:
-        for name in sources.list_sources():
-            for resource in sources.resource_names(name):
-                try:
-                    outcomes[f"{name}/{resource}"] = sources.fetch_resource(name, resource, offline=offline).origin
-                except NotAvailableError:
-                    outcomes[f"{name}/{resource}"] = "missing"
+        return StepOutcome("fetch", "unavailable", f"claimaudit.fetch.fetch_all is {NOT_AVAILABLE}")
+    windows = (*DEFAULT_WINDOWS, *notebook_windows(params or default_parameters()))
+    outcomes = fetch_all(offline=offline, windows=windows)
     counts: dict[str, int] = {}
-    for origin in outcomes.values():
-        counts[origin] = counts.get(origin, 0) + 1
-    missing = sorted(k for k, v in outcomes.items() if v == "missing")
-    detail = ", ".join(f"{n} from {o}" for o, n in sorted(counts.items()) if o != "missing") or "nothing fetched"
-    if offline:
-        detail += "; offline: live OONI / Tor Metrics APIs not queried"
-    else:
-        detail += "; " + _fetch_live(params or default_parameters())
-    if "live FAILED" in detail:
-        return StepOutcome("fetch", "warning", detail)
-    if missing:
-        hint = "set CLAIMAUDIT_MIRROR=<mirror dir> or run online (`claimaudit run --online`)"
-        return StepOutcome("fetch", "warning", f"{detail}; MISSING {len(missing)}: {', '.join(missing)} ({hint})")
-    return StepOutcome("fetch", "done", detail)
-
-
-def _fetch_all_outcomes(result: Any) -> Iterator[tuple[str, str]]:
-    items = result.items() if isinstance(result, dict) else result
-    for item in items:
-        if isinstance(item, tuple) and len(item) == 2:
-            key, value = item
-            yield str(key), str(getattr(value, "origin", value))
+    for outcome in outcomes:
+        if outcome.origin:
+            counts[outcome.origin] = counts.get(outcome.origin, 0) + 1
+    detail = ", ".join(f"{n} from {o}" for o, n in sorted(counts.items())) or "nothing fetched"
+    pinned_missing = [o for o in outcomes if o.kind == "pinned" and not o.ok]
+    live_missing = [o for o in outcomes if o.kind == "live" and not o.ok]
+    if live_missing:
+        if offline:
+            detail += f"; offline: {len(live_missing)} live window(s) not in the cache (run `claimaudit run --online`)"
         else:
-            yield str(getattr(item, "url", getattr(item, "name", item))), str(getattr(item, "origin", "missing"))
+            detail += "; live FAILED: " + "; ".join(f"{o.name} ({o.detail[:120]})" for o in live_missing)
+    if pinned_missing:
+        hint = "set CLAIMAUDIT_MIRROR=<mirror dir> or run online (`claimaudit run --online`)"
+        names = ", ".join(f"{o.name} ({o.detail[:160]})" for o in pinned_missing)
+        return StepOutcome("fetch", "warning", f"{detail}; MISSING {len(pinned_missing)}: {names} ({hint})")
+    if live_missing and not offline:
+        return StepOutcome("fetch", "warning", detail)
+    return StepOutcome("fetch", "done", detail)
 
 
 def step_check(*, reports: Path) -> StepOutcome:

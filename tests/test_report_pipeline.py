@@ -1,0 +1,40 @@
+"""The steps of `claimaudit run` that do not execute notebooks (those are in test_notebooks.py)."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from claimaudit import pipeline
+from claimaudit.cli import app
+
+
+def test_offline_fetch_without_a_mirror_names_what_is_missing(isolated_cache, monkeypatch):
+    monkeypatch.delenv("CLAIMAUDIT_MIRROR", raising=False)
+    outcome = pipeline.step_fetch(offline=True)
+    assert outcome.status == "warning"
+    assert "MISSING" in outcome.detail and "cenalert-google-trends-vpn/pk" in outcome.detail
+    assert "CLAIMAUDIT_MIRROR" in outcome.detail, "says how to supply the files"
+
+
+@pytest.mark.mirror
+def test_offline_fetch_with_the_mirror_fills_the_cache(isolated_cache, mirror, monkeypatch):
+    monkeypatch.setenv("CLAIMAUDIT_MIRROR", str(mirror))
+    first = pipeline.step_fetch(offline=True)
+    assert first.status == "done" and "from mirror" in first.detail and "MISSING" not in first.detail
+    second = pipeline.step_fetch(offline=True)
+    assert "from cache" in second.detail and "from mirror" not in second.detail
+
+
+def test_only_some_steps_can_be_skipped(tmp_path):
+    with pytest.raises(ValueError, match="cannot skip"):
+        pipeline.run(reports=tmp_path, skip=("notebooks",))
+
+
+def test_cli_refuses_an_unknown_step():
+    result = CliRunner().invoke(app, ["run", "--skip", "bogus"])
+    assert result.exit_code == 2 and "cannot skip bogus" in result.output
+
+
+def test_default_parameters_match_the_notebooks_parameter_cells():
+    assert pipeline.default_parameters() == {"country": "PK", "window_start": "2024-01-01", "window_end": "2024-12-31", "offline": True}
