@@ -500,3 +500,20 @@ def test_great_expectations_is_imported_only_when_a_suite_runs() -> None:
     code = "import sys, claimaudit.cli, claimaudit.quality; print('great_expectations' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_junit_counts_failures_and_errors_per_suite(project: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    edit(project, "claims", ",1000,over,", ",-1000,over,")
+    edit(project, "sources", "Synthetic Outlet,2024-11-13,day,en,50%", "Synthetic Outlet,2024-11-13,day,xx,50%")
+    report = run_checks()
+    root = ET.parse(report.out_dir / "junit.xml").getroot()
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    claims, sources = suites["synthetic_claims"], suites["synthetic_claims-sources"]
+    assert (claims.get("failures"), claims.get("errors")) == ("1", "0")
+    assert (sources.get("failures"), sources.get("errors")) == ("1", "0")
+    assert root.get("failures") == "2" and int(root.get("tests")) == len(report.summary)
+    failure = sources.find("testcase/failure")
+    assert "1 of 3 rows fail" in failure.get("message")
+    assert '"line": 3' in failure.text and '"language": "xx"' in failure.text
