@@ -517,3 +517,56 @@ def test_junit_counts_failures_and_errors_per_suite(project: Path) -> None:
     failure = sources.find("testcase/failure")
     assert "1 of 3 rows fail" in failure.get("message")
     assert '"line": 3' in failure.text and '"language": "xx"' in failure.text
+
+
+# --------------------------------------------------------------------------- third-party targets
+
+
+@pytest.fixture
+def synthetic_source(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A pinned third-party JSON resource served from a private mirror (never the network)."""
+    import hashlib
+
+    body = json.dumps({"records": [{"name": "synthetic-a", "count": 4}, {"name": "synthetic-b", "count": -1}]})
+    url = "https://example.org/synthetic/feed.json"
+    mirror = project / "mirror"
+    (mirror / "example.org" / "synthetic").mkdir(parents=True)
+    (mirror / "example.org" / "synthetic" / "feed.json").write_text(body, encoding="utf-8")
+    resource = {
+        "name": "records",
+        "path": url,
+        "format": "json",
+        "hash": "sha256:" + hashlib.sha256(body.encode()).hexdigest(),
+        "bytes": len(body.encode()),
+        "claimaudit:json_records": "records",
+        "schema": {"fields": [{"name": "name", "type": "string"}, {"name": "count", "type": "integer"}]},
+    }
+    folder = project / "datasets" / "external" / "synthetic-feed"
+    folder.mkdir(parents=True)
+    (folder / "datapackage.json").write_text(json.dumps({"name": "synthetic-feed", "resources": [resource]}))
+    (project / "checks" / "quality" / "external-synthetic-feed-records.yml").write_text(
+        "description: Synthetic third-party records.\nsource: synthetic-feed\nresource: records\nexpectations:\n"
+        "  - expect: expect_column_values_to_not_be_negative\n    column: count\n    description: Counts are not negative.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CLAIMAUDIT_CACHE", str(project / "cache"))
+    monkeypatch.setenv("CLAIMAUDIT_MIRROR", str(mirror))
+    return mirror
+
+
+def test_source_target_is_read_from_the_mirror_and_numbers_json_records(synthetic_source: Path) -> None:
+    code, output = check("--suite", "external-synthetic-feed-records")
+    assert code == 1
+    line = one_line(output, "Counts are not negative")
+    assert "https://example.org/synthetic/feed.json record 2, column 'count' = -1" in line
+
+
+def test_source_not_fetched_is_an_error_that_says_to_fetch(
+    synthetic_source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMAUDIT_MIRROR", str(synthetic_source.parent / "empty-mirror"))
+    report = run_checks(suites=["external-synthetic-feed-records"])
+    assert report.exit_code == 2
+    error = report.results[0].error
+    assert error["kind"] == "fetch" and "feed.json" in error["message"]
+    assert "claimaudit fetch" in error["message"] or "claimaudit fetch" in error["hint"]

@@ -79,13 +79,14 @@ def _pointers(suite: SuiteResult, exp: ExpectationResult) -> list[str]:
         return [exp.error]
     where = suite.data_file or suite.target.get("source", suite.name)
     out = []
+    label = suite.row_label
     for example in exp.examples:
-        if "line" not in example:
+        if label not in example:
             out.append(f"{where}: {exp.description} (observed {json.dumps(example.get('observed'), default=str)})")
             continue
-        cells = [(k, v) for k, v in example.items() if k != "line"]
+        cells = [(k, v) for k, v in example.items() if k != label]
         columns = ", ".join(f"column {k!r} = {json.dumps(v, ensure_ascii=False)}" for k, v in cells)
-        out.append(f"{where} line {example['line']}, {columns}: breaks \"{exp.description}\" ({exp.expect})")
+        out.append(f"{where} {label} {example[label]}, {columns}: breaks \"{exp.description}\" ({exp.expect})")
     more = (exp.failing_rows or 0) - len(exp.examples)
     if more > 0:
         out.append(f"{where}: … and {more} more row(s); see results.json")
@@ -95,7 +96,8 @@ def _pointers(suite: SuiteResult, exp: ExpectationResult) -> list[str]:
 def _examples(exp: ExpectationResult) -> str:
     parts = []
     for example in exp.examples:
-        values = {k: v for k, v in example.items() if k != "line"}
+        number = example.get("line", example.get("record"))
+        values = {k: v for k, v in example.items() if k not in ("line", "record")}
         shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in values.items())
-        parts.append(f"{example['line']}: {shown}" if "line" in example else shown)
+        parts.append(f"{number}: {shown}" if number is not None else shown)
     return "\n".join(parts)

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,19 @@ from claimaudit.quality._writers import write_json, write_junit
 __all__ = ["run_checks"]
 
 EXAMPLES = 5
-_FIRST_LINE = 2  # the header is line 1
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where a target's rows come from and how to number them for an editor.
+
+    CSV rows are numbered by file line (the header is line 1, so row index + 2); records of a
+    JSON list by their position, from 1.
+    """
+
+    file: str | None
+    label: str = "line"
+    first: int = 2
 
 
 def run_checks(
@@ -132,12 +145,13 @@ class _Runner:
         except ClaimauditError as exc:
             result.error = _error_dict(exc, kind="data", target=suite.target.as_dict())
             return result
+        origin = _origin(suite)
         result.rows = frame.height
-        result.data_file = _data_file(suite)
-        result.expectations = self._validate(suite, frame)
+        result.data_file, result.row_label = origin.file, origin.label
+        result.expectations = self._validate(suite, frame, origin)
         return result
 
-    def _validate(self, suite: Suite, frame: pl.DataFrame) -> list[ExpectationResult]:
+    def _validate(self, suite: Suite, frame: pl.DataFrame, origin: _Origin) -> list[ExpectationResult]:
         """Validate in two passes: pass/fail for all, then counts and examples where needed.
 
         Great Expectations takes about twice as long to describe failures (counts, example
@@ -164,7 +178,7 @@ class _Runner:
         if not plans:
             return results
         pdf = frame.to_pandas()
-        pdf.index = range(_FIRST_LINE, frame.height + _FIRST_LINE)
+        pdf.index = range(origin.first, frame.height + origin.first)  # GX reports failing rows by index
         quick = self._run_gx(suite, suite.name, pdf, built, result_format="BOOLEAN_ONLY")
         again = {
             i: _build(self._gx(), *plans[i], suite.expectations[i], index=i)
@@ -175,9 +189,9 @@ class _Runner:
         detailed = self._run_gx(suite, f"{suite.name}.failures", pdf, again, result_format="SUMMARY") if again else {}
         for index, gx_result in quick.items():
             if index in detailed:
-                _fill(results[index], detailed[index], frame, plans[index][1])
+                _fill(results[index], detailed[index], frame, plans[index][1], origin)
             else:
-                _fill(results[index], gx_result, frame, plans[index][1])
+                _fill(results[index], gx_result, frame, plans[index][1], origin)
                 if results[index].success and results[index].error is None:
                     results[index].failing_rows = 0
                     results[index].checked_rows = _checked_rows(frame, suite.expectations[index], plans[index][0])
@@ -272,14 +286,24 @@ def _load_target(kind: str, name: str, resource: str) -> pl.DataFrame:
     return sources.load(name, resource, offline=True)
 
 
-def _data_file(suite: Suite) -> str | None:
-    """The CSV behind a curated dataset target, as shown to the user (None for sources)."""
-    if suite.target.kind != "dataset":
-        return None
-    from claimaudit import datasets
+def _origin(suite: Suite) -> _Origin:
+    """The file behind a target as shown to the user (a path, or a third-party URL)."""
+    if suite.target.kind == "dataset":
+        from claimaudit import datasets
 
-    package = datasets.read_package(suite.target.name)
-    return _shown(package.folder / package.resource(suite.target.resource)["path"])
+        package = datasets.read_package(suite.target.name)
+        return _Origin(_shown(package.folder / package.resource(suite.target.resource)["path"]))
+    try:
+        from claimaudit import sources
+
+        descriptor = sources.read_descriptor(suite.target.name)
+    except (ImportError, ClaimauditError):  # pragma: no cover - it loaded a moment ago
+        return _Origin(None)
+    resource = next((r for r in descriptor.get("resources", []) if r.get("name") == suite.target.resource), {})
+    path = resource.get("path")
+    if str(resource.get("format", "csv")).lower() == "csv":
+        return _Origin(path)
+    return _Origin(path, label="record", first=1)
 
 
 def _blank(spec: ExpectationSpec) -> ExpectationResult:
@@ -334,7 +358,9 @@ def _build(gx: Any, name: str, kwargs: dict[str, Any], spec: ExpectationSpec, *,
         raise ValueError(f"invalid arguments for {name}: {detail}") from None
 
 
-def _fill(result: ExpectationResult, gx_result: Any, frame: pl.DataFrame, kwargs: dict[str, Any]) -> None:
+def _fill(
+    result: ExpectationResult, gx_result: Any, frame: pl.DataFrame, kwargs: dict[str, Any], origin: _Origin
+) -> None:
     info = gx_result.exception_info or {}
     if info.get("raised_exception"):
         message = str(info.get("exception_message") or "Great Expectations raised an error").splitlines()[0]
@@ -349,7 +375,7 @@ def _fill(result: ExpectationResult, gx_result: Any, frame: pl.DataFrame, kwargs
     lines = body.get("partial_unexpected_index_list")
     if lines:
         columns = _columns_of(kwargs)
-        result.examples = _examples(frame, [int(x) for x in lines[:EXAMPLES]], columns)
+        result.examples = _examples(frame, [int(x) for x in lines[:EXAMPLES]], columns, origin)
     elif "observed_value" in body:
         result.examples = [{"observed": _jsonable(body["observed_value"])}]
 
@@ -367,12 +393,13 @@ def _checked_rows(frame: pl.DataFrame, spec: ExpectationSpec, name: str) -> int 
         return 0
 
 
-def _examples(frame: pl.DataFrame, lines: list[int], columns: list[str]) -> list[dict[str, Any]]:
+def _examples(frame: pl.DataFrame, lines: list[int], columns: list[str], origin: _Origin) -> list[dict[str, Any]]:
+    """The failing rows' values of the columns a rule reads, keyed by ``line`` (or ``record``)."""
     rows = (
         frame.lazy()
-        .with_row_index("line", offset=_FIRST_LINE)
-        .filter(pl.col("line").is_in(lines))
-        .select("line", *[c for c in dict.fromkeys(columns) if c in frame.columns])
+        .with_row_index(origin.label, offset=origin.first)
+        .filter(pl.col(origin.label).is_in(lines))
+        .select(origin.label, *[c for c in dict.fromkeys(columns) if c in frame.columns])
         .collect()
     )
     return [{k: _jsonable(v) for k, v in row.items()} for row in rows.iter_rows(named=True)]

@@ -54,6 +54,7 @@ class SuiteResult:
     expectations: list[ExpectationResult] = field(default_factory=list)
     error: dict[str, Any] | None = None
     data_file: str | None = None
+    row_label: str = "line"
 
     @property
     def status(self) -> str:
@@ -114,7 +115,7 @@ class CheckReport:
                         "outcome": e.outcome,
                         "checked_rows": e.checked_rows,
                         "failing_rows": e.failing_rows,
-                        "example_lines": [x["line"] for x in e.examples if "line" in x],
+                        "example_lines": [x.get("line", x.get("record")) for x in e.examples if "observed" not in x],
                         "error": e.error,
                     }
                 )
