@@ -217,3 +217,17 @@ def test_a_failing_notebook_fails_the_run_and_publishes_nothing(tmp_path):
     assert (reports / "failed" / "02-synthetic-broken.ipynb").is_file()
     assert not list(reports.glob(".run-*"))
     assert "02-synthetic-broken" in (reports / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_without_chromium_the_run_says_how_to_install_it_and_publishes_the_html(tmp_path, monkeypatch):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    (books / f"{pipeline.REPORT_NOTEBOOK}.ipynb").write_text(SYNTHETIC_OK, encoding="utf-8")
+    monkeypatch.setenv("CLAIMAUDIT_CHROMIUM", str(tmp_path / "no-chromium-here"))
+    result = pipeline.run(reports=tmp_path / "reports", notebook_dir=books, skip=("fetch", "check", "audit"))
+    pdf = next(s for s in result.steps if s.name == "pdf")
+    assert pdf.status == "unavailable" and "apt-get install chromium" in pdf.detail
+    assert result.exit_code == 0
+    assert result.report_html is not None and result.report_html.is_file() and result.report_pdf is None
