@@ -570,3 +570,15 @@ def test_source_not_fetched_is_an_error_that_says_to_fetch(
     error = report.results[0].error
     assert error["kind"] == "fetch" and "feed.json" in error["message"]
     assert "claimaudit fetch" in error["message"] or "claimaudit fetch" in error["hint"]
+
+
+@pytest.mark.mirror
+def test_shipped_third_party_suites_pass_on_the_mirror(mirror: Path, isolated_cache: Path, tmp_path: Path) -> None:
+    from claimaudit.quality import discover_suites, load_suite
+
+    external = [s.name for s in map(load_suite, discover_suites(root=REAL_SUITES)) if s.target.kind == "source"]
+    if not external:
+        pytest.skip("no third-party suites shipped yet")
+    report = run_checks(suites=external, out_dir=tmp_path / "checks")
+    problems = report.summary.filter(report.summary["outcome"].is_in(["fail", "error"]))
+    assert report.ok, problems.select("suite", "description", "example_lines", "error").to_dicts()
