@@ -42,6 +42,7 @@ __all__ = [
 
 REPORT_NOTEBOOK = "08-publish-transparency-report"
 KERNEL = "python3"
+CELL_TIMEOUT = 300  # seconds; a cell that hangs fails its notebook instead of the whole run
 NOT_AVAILABLE = "not available yet"
 
 Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
@@ -231,6 +232,7 @@ def execute_notebook(
             request_save_on_cell_execute=False,
             cwd=str(notebook.parent),
             kernel_manager_class=_kernel_manager_class(),
+            execution_timeout=CELL_TIMEOUT,
         )
     except PapermillExecutionError as exc:
         return NotebookOutcome(
