@@ -121,6 +121,14 @@ def test_every_notebook_executes_on_the_shipped_data(full_run):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("notebooks")
+def test_charts_drawn_from_the_ledger_are_in_the_pages(full_run):
+    for name in ("01-explore-claims-ledger", "02-audit-url-blocking-statistics"):
+        html = (full_run.reports / f"{name}.html").read_text(encoding="utf-8")
+        assert "<svg" in html and "Source: claims ledger" in html, f"{name} lost its chart"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
 def test_index_links_resolve(full_run):
     index = full_run.reports / "index.html"
     hrefs = parse(index).hrefs

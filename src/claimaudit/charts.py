@@ -60,7 +60,8 @@ OKABE_ITO: tuple[str, ...] = (
     "#CC79A7",
     "#F0E442",
 )
-SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke")
+#: Seven shapes against eight colours: (colour, shape) pairs stay unique for 56 series.
+SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
 DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 3))
 
 #: ASN -> operator name. Names as the routing registries list them, seen in public repositories
@@ -227,7 +228,11 @@ def with_source(chart: alt.TopLevelMixin, source: str, *, note: str | None = Non
         )
         .properties(height=16 * len(lines))
     )
-    return alt.vconcat(chart, caption).resolve_scale(color="independent", y="independent")
+    return (
+        alt.vconcat(chart, caption)
+        .resolve_scale(color="independent", shape="independent", strokeDash="independent", y="independent")
+        .resolve_legend(color="independent", shape="independent", strokeDash="independent")
+    )
 
 
 def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = None) -> alt.LayerChart | None:
@@ -266,7 +271,7 @@ def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = No
     labels = base.mark_text(align="left", baseline="top", dx=3, fontSize=10, color=_INK, angle=0).encode(
         x="event_date:T",
         y=alt.value(2),
-        yOffset=alt.YOffset("event_row:O", scale=alt.Scale(range=[0, 60])),
+        yOffset=alt.YOffset("event_row:O", scale=alt.Scale(range=[0, 13 * max(rows.height - 1, 1)])),
         text="event_label:N",
     )
     return alt.layer(rules, labels)
@@ -448,6 +453,7 @@ def figure_points(
     names = data.get_column(series).unique(maintain_order=True).to_list()
     colours = [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(names))]
     shapes = [SHAPES[i % len(SHAPES)] for i in range(len(names))]
+    legend = alt.Legend(columns=2, labelLimit=320, symbolSize=80)
     tooltip = [alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{y}:Q", format=","), alt.Tooltip(f"{series}:N")]
     tooltip += [alt.Tooltip(f"{c}:N") for c in ("claim_id", "category") if c in data.columns]
     points = (
@@ -456,8 +462,9 @@ def figure_points(
         .encode(
             x=alt.X(f"{x}:T", title=None),
             y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="~s")),
-            color=alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=colours), title=None),
-            shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=names, range=shapes), title=None),
+            # Same field, same title, same legend settings: Vega-Lite merges colour and shape into one legend.
+            color=alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=colours), title=series, legend=legend),
+            shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=names, range=shapes), title=series, legend=legend),
             tooltip=tooltip,
         )
     )

@@ -132,6 +132,11 @@ class Page:
             view.shown = True
         return view
 
+    def chart(self, chart: Any) -> None:
+        """Show a chart (inline SVG with the house renderer). Use it inside ``if`` blocks, where a
+        chart would otherwise not be the cell's value and would not be shown."""
+        _display(chart)
+
     def headline(self, text: str, *, display: bool = True) -> TableView:
         """A computed sentence in large type (escaped)."""
         view = TableView(html=_render.render("fragments/headline.html.j2", text=text))
