@@ -137,3 +137,14 @@ def test_svg_is_self_contained_and_escapes_event_text():
 def test_format_number_never_rounds():
     assert charts.format_number(0.123456789) == "0.123456789"
     assert charts.format_number(101083.0) == "101,083"
+
+
+def test_many_series_keep_distinct_colour_and_shape_pairs_in_one_legend():
+    names = [f"synthetic figure {i}" for i in range(12)]
+    frame = pl.DataFrame({"date": [dt.date(2024, 1, 1 + i) for i in range(12)], "value": [float(i) for i in range(12)], "figure": names})
+    spec = charts.figure_points(frame, series="figure", y_title="Figures", source="s").to_dict()
+    colour = next(n for n in nodes(spec) if n.get("field") == "figure" and "range" in n.get("scale", {}) and n["scale"]["range"][0].startswith("#"))
+    shape = next(n for n in nodes(spec) if n.get("field") == "figure" and n.get("scale", {}).get("range", [""])[0] == "circle")
+    pairs = set(zip(colour["scale"]["range"], shape["scale"]["range"], strict=True))
+    assert len(pairs) == len(names), "two series would look the same"
+    assert colour["title"] == shape["title"] and colour["legend"] == shape["legend"], "legends would not merge"
