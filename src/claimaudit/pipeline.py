@@ -271,6 +271,13 @@ try:
 
             return os.path.join(tempfile.gettempdir(), f"claimaudit-kernel-{uuid.uuid4().hex}")
 
+        async def _async_interrupt_kernel(self) -> None:
+            # jupyter_client interrupts before every shutdown; an idle kernel then logs a spurious
+            # "KeyboardInterrupt caught in kernel". Nothing runs at shutdown, so skip it then.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
 except ImportError:  # pragma: no cover - jupyter_client ships with papermill
     pass
 
