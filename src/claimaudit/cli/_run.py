@@ -62,8 +62,10 @@ def register(app: typer.Typer) -> None:
         console.rule()
         for step in result.steps:
             console.print(f"  {step.name:<10} [{_STYLE.get(step.status, 'white')}]{step.status:<11}[/] {step.seconds:6.1f} s", highlight=False)
+        stale = any(not o.ok for o in result.notebooks)
         if result.report_html:
-            console.print(f"Report: [bold]{result.report_html}[/]")
+            note = " [yellow](from an earlier run: this run did not replace it)[/]" if stale else ""
+            console.print(f"Report: [bold]{result.report_html}[/]{note}")
         if result.report_pdf:
             console.print(f"PDF:    [bold]{result.report_pdf}[/]")
         if result.index:
