@@ -30,6 +30,8 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes the file private (0600); published files get the usual umask mode.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -37,6 +39,12 @@ def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "u
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
