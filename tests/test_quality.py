@@ -561,14 +561,20 @@ def test_source_target_is_read_from_the_mirror_and_numbers_json_records(syntheti
     assert "https://example.org/synthetic/feed.json record 2, column 'count' = -1" in line
 
 
-def test_source_not_fetched_is_an_error_that_says_to_fetch(
+def test_source_not_fetched_is_reported_as_not_checked_and_says_to_fetch(
     synthetic_source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Third-party data that is not there is not bad data: reported, never counted as passed."""
     monkeypatch.setenv("CLAIMAUDIT_MIRROR", str(synthetic_source.parent / "empty-mirror"))
     report = run_checks(suites=["external-synthetic-feed-records"])
-    assert report.exit_code == 2
+    assert report.exit_code == 0 and report.ok
+    assert report.results[0].status == "unavailable"
+    assert report.unavailable == ["external-synthetic-feed-records"]
+    assert report.results[0].expectations == []
     error = report.results[0].error
-    assert error["kind"] == "fetch" and "feed.json" in error["message"]
+    assert error["kind"] == "unavailable" and "feed.json" in error["message"]
+    junit = (report.out_dir / "junit.xml").read_text(encoding="utf-8")
+    assert "<skipped" in junit and "<error" not in junit
     assert "claimaudit fetch" in error["message"] or "claimaudit fetch" in error["hint"]
 
 

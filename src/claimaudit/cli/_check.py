@@ -25,7 +25,7 @@ def check(
 
     Prints one row per expectation and writes results.json, junit.xml and Great Expectations Data Docs to reports/checks/ (a run that does not pass writes to reports/checks/failed/ and leaves the last passing results alone). Never downloads: third-party files must be in the cache or the mirror.
 
-    Exit codes: 0 all passed; 1 an expectation failed; 2 a dataset could not be loaded (bad type, encoding, truncated file, hash mismatch, not fetched) or a suite is malformed.
+    Exit codes: 0 all passed (third-party data not fetched is listed as "not checked"); 1 an expectation failed; 2 a dataset could not be loaded (bad type, encoding, truncated file, hash mismatch) or a suite is malformed.
     """  # noqa: E501 - typer keeps the docstring's line breaks, so each paragraph is one line
     from claimaudit.errors import ClaimauditError
     from claimaudit.quality import render_report, run_checks

@@ -15,8 +15,9 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run_command(
         online: bool = typer.Option(
-            False, "--online/--offline",
-            help="Query live sources and the network. Default offline: cache and CLAIMAUDIT_MIRROR only.",
+            True, "--online/--offline",
+            help="Online (default): cache, then CLAIMAUDIT_MIRROR, then the network; without a network it"
+            " carries on with what it has. --offline: cache and mirror only, no request leaves the machine.",
         ),
         notebook: list[str] = typer.Option(
             None, "--notebook", "-n", help="Run only notebooks whose names start with this (repeatable), e.g. -n 01 -n 08."
@@ -28,8 +29,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fetch, check, audit, execute the notebooks and publish the report (HTML, PDF, index).
 
-        Offline by default: third-party files come from the cache or CLAIMAUDIT_MIRROR, and
-        anything missing is named. Exit 0 when every step succeeded, 1 when data checks or a
+        Third-party files come from the cache, then CLAIMAUDIT_MIRROR, then the network (unless
+        --offline); anything that could not be had is named and the run carries on without it. Exit 0 when every step succeeded, 1 when data checks or a
         notebook failed (the previous report is then left in place).
         """
         from rich.console import Console

@@ -56,7 +56,9 @@ def render_report(report: CheckReport, *, console: Console | None = None, failur
             table.add_section()
     console.print(table)
     for suite in report.results:
-        if suite.error is not None:
+        if suite.status == "unavailable":
+            console.print(Text(f"NOT CHECKED {suite.name}: ", style="yellow") + Text(suite.error["message"]), soft_wrap=True)
+        elif suite.error is not None:
             console.print(Text(f"ERROR {suite.name}: ", style=_STYLE["error"]) + Text(suite.error["message"]), soft_wrap=True)
         for exp in suite.expectations:
             if exp.outcome in ("fail", "error"):
@@ -66,6 +68,8 @@ def render_report(report: CheckReport, *, console: Console | None = None, failur
     line = (
         f"{len(statuses)} suites: {statuses.count('passed')} passed, {statuses.count('failed')} failed, "
         f"{statuses.count('error')} errors"
+        + (f", {statuses.count('unavailable')} not checked (data not fetched: run `claimaudit fetch`"
+           " or set CLAIMAUDIT_MIRROR)" if "unavailable" in statuses else "")
     )
     console.print(Text(line, style="green" if report.ok else "bold red"))
     if report.out_dir is not None:

@@ -28,7 +28,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit import paths
-from claimaudit.errors import ClaimauditError, DataError, FetchError, RuleError
+from claimaudit.errors import ClaimauditError, DataError, FetchError, NotAvailableError, RuleError
 from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
 from claimaudit.quality._suite import ExpectationSpec, Suite, discover_suites, load_suite
 from claimaudit.quality._vocabulary import _Context, row_condition, translate
@@ -429,7 +429,7 @@ def _error_dict(exc: ClaimauditError, *, kind: str, target: dict[str, str] | Non
         if getattr(exc, attr, None) is not None:
             out[attr] = getattr(exc, attr)
     if isinstance(exc, FetchError):
-        out["kind"] = "fetch"
+        out["kind"] = "unavailable" if isinstance(exc, NotAvailableError) else "fetch"
         out["hint"] = out.get("hint") or "run `claimaudit fetch` first (or set CLAIMAUDIT_MIRROR)"
     if target and "dataset" not in out:
         out["dataset"] = next(iter(target.values()))

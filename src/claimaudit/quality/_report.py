@@ -58,8 +58,11 @@ class SuiteResult:
 
     @property
     def status(self) -> str:
-        """``error`` (data or suite could not be used), ``failed`` or ``passed``."""
+        """``unavailable`` (third-party data not fetched yet), ``error`` (data or suite could not
+        be used), ``failed`` or ``passed``."""
         outcomes = {e.outcome for e in self.expectations}
+        if self.error is not None and self.error.get("kind") == "unavailable":
+            return "unavailable"
         if self.error is not None or "error" in outcomes:
             return "error"
         if "fail" in outcomes:
@@ -88,11 +91,19 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return all(r.status == "passed" for r in self.results)
+        """No suite failed or errored. Third-party data that was not fetched is reported as
+        ``unavailable`` (see :attr:`unavailable`) but does not make the data wrong."""
+        return all(r.status in ("passed", "unavailable") for r in self.results)
+
+    @property
+    def unavailable(self) -> list[str]:
+        """Suites whose third-party data is neither cached nor in the mirror."""
+        return [r.name for r in self.results if r.status == "unavailable"]
 
     @property
     def exit_code(self) -> int:
-        """0 all passed, 1 an expectation failed, 2 a dataset or suite could not be used."""
+        """0 all passed (or data not fetched), 1 an expectation failed, 2 a dataset or suite
+        could not be used."""
         statuses = {r.status for r in self.results}
         if "error" in statuses:
             return 2
