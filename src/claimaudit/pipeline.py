@@ -367,10 +367,10 @@ def run(
     reports = Path(reports).resolve() if reports else paths.reports_dir()
     reports.mkdir(parents=True, exist_ok=True)
     result = RunResult(reports=reports)
-    params = {**default_parameters(), **(parameters or {}), "offline": offline}
-    env = {"CLAIMAUDIT_REPORTS": str(reports)}
-    if offline:
-        env["CLAIMAUDIT_OFFLINE"] = "1"
+    # Data flows one way: only the fetch step may use the network (and only when not `offline`);
+    # check, audit and the notebooks read what it left in the cache or the mirror.
+    params = {**default_parameters(), **(parameters or {}), "offline": True}
+    env = {"CLAIMAUDIT_REPORTS": str(reports), "CLAIMAUDIT_OFFLINE": "1"}
 
     def timed(name: str, fn: Callable[[], StepOutcome]) -> StepOutcome:
         say(name, dict(STEPS)[name])
@@ -392,7 +392,7 @@ def run(
     with _environment(**env):
         timed("fetch", lambda: step_fetch(offline=offline, params=params))
         timed("check", lambda: step_check(reports=reports))
-        timed("audit", lambda: step_audit(reports=reports, offline=offline))
+        timed("audit", lambda: step_audit(reports=reports, offline=True))
 
         chosen = discover_notebooks(Path(notebook_dir) if notebook_dir else None)
         if notebooks:
