@@ -29,15 +29,20 @@ from claimaudit._io import write_text_atomic
 from claimaudit.errors import ClaimauditError
 
 __all__ = [
-    "REPORT_NOTEBOOK",
-    "STEPS",
+    "IPCKernelManager",
     "NotebookOutcome",
+    "REPORT_NOTEBOOK",
     "RunResult",
+    "STEPS",
     "StepOutcome",
     "default_parameters",
     "discover_notebooks",
     "execute_notebook",
+    "notebook_windows",
     "run",
+    "step_audit",
+    "step_check",
+    "step_fetch",
 ]
 
 REPORT_NOTEBOOK = "08-publish-transparency-report"
