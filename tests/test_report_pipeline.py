@@ -38,3 +38,24 @@ def test_cli_refuses_an_unknown_step():
 
 def test_default_parameters_match_the_notebooks_parameter_cells():
     assert pipeline.default_parameters() == {"country": "PK", "window_start": "2024-01-01", "window_end": "2024-12-31", "offline": True}
+
+
+@pytest.mark.slow
+def test_online_run_without_a_network_carries_on_offline(isolated_cache, tmp_path, monkeypatch):
+    """`make run` defaults to online; with no network the fetch step warns and the notebooks still
+    run, reading only the cache and mirror (they never fetch themselves)."""
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: connections are refused at once
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    for variable in ("CLAIMAUDIT_OONI_API", "CLAIMAUDIT_TOR_METRICS", "CLAIMAUDIT_IODA_API"):
+        monkeypatch.setenv(variable, dead)
+    monkeypatch.delenv("CLAIMAUDIT_OFFLINE", raising=False)
+    result = pipeline.run(offline=False, notebooks=["00"], pdf=False, reports=tmp_path / "reports",
+                          skip=("check",))
+    fetch = next(s for s in result.steps if s.name == "fetch")
+    assert fetch.status == "warning" and "live FAILED" in fetch.detail
+    assert [o.ok for o in result.notebooks] == [True]
+    assert result.exit_code == 0
+    assert (tmp_path / "reports" / "00-start-here.html").is_file()
