@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import re
 from importlib import resources
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import jinja2
 
@@ -87,3 +88,69 @@ def cell(value: Any) -> dict[str, Any]:
         "null": value is None,
         "numeric": isinstance(value, (int, float)) and not isinstance(value, bool),
     }
+
+
+#: A web address inside running text (explanations, notes).
+URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def trim_url(url: str) -> str:
+    """A URL found in prose without the punctuation that ends the sentence around it.
+
+    >>> trim_url("https://a.org/x?q=1:"), trim_url("https://a.org/x)."), trim_url("https://a.org/(b)")
+    ('https://a.org/x?q=1', 'https://a.org/x', 'https://a.org/(b)')
+    """
+    while url and url[-1] in ".,;:!?)]":
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def short_url(url: str, *, limit: int = 48) -> str:
+    """A short text for a long URL (the link keeps the whole URL): OONI API questions by what they
+    ask, other addresses as host and the end of the path.
+
+    >>> short_url("https://api.ooni.io/api/v1/aggregation?probe_cc=PK&test_name=web_connectivity&since=2024-01-18&until=2024-02-17&domain=twitter.com%2Cx.com")
+    'OONI aggregation PK web_connectivity (twitter.com, x.com) since 2024-01-18 until 2024-02-17'
+    >>> short_url("https://dawn.com/news/1"), short_url("https://example.org/" + "a/" * 30 + "page.html")
+    ('dawn.com/news/1', 'example.org/…/page.html')
+    """
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if parts.netloc == "api.ooni.io" and "/aggregation" in parts.path:
+        asked = [query[k] for k in ("probe_cc", "test_name") if query.get(k)]
+        asked += [f"({query[k].replace(',', ', ')})" for k in ("domain", "input") if query.get(k)]
+        window = [f"{k} {query[k]}" for k in ("since", "until") if query.get(k)]
+        return " ".join(["OONI aggregation", *asked, *window])
+    whole = parts.netloc + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+    if len(whole) <= limit:
+        return whole
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if len(last) > limit // 2:
+        last = last[: limit // 2] + "…"
+    return f"{parts.netloc}/…/{last}" if last else f"{parts.netloc}/…"
+
+
+def linked_text(text: Any) -> list[dict[str, str | None]]:
+    """Running text as pieces for a template: plain text, and each http(s) URL as a short text
+    with its full address as ``href`` (the template escapes both).
+
+    >>> linked_text("missing (https://dawn.com/news/1: not cached)")
+    [{'text': 'missing (', 'href': None}, {'text': 'dawn.com/news/1', 'href': 'https://dawn.com/news/1'}, {'text': ': not cached)', 'href': None}]
+    """
+    text = "" if text is None else str(text)
+    pieces: list[dict[str, str | None]] = []
+    at = 0
+    for match in URL.finditer(text):
+        url = trim_url(match.group(0))
+        href = safe_href(url)
+        if href is None:
+            continue
+        if match.start() > at:
+            pieces.append({"text": text[at : match.start()], "href": None})
+        pieces.append({"text": short_url(url), "href": href})
+        at = match.start() + len(url)
+    if at < len(text) or not pieces:
+        pieces.append({"text": text[at:], "href": None})
+    return pieces

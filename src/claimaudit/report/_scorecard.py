@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit.report import _render
+from claimaudit.report._evidence import evidence_items, evidence_kinds
 
 #: verdict -> (label, symbol). Symbols are text, so they survive print and screen readers.
 VERDICT_LABELS: dict[str, tuple[str, str]] = {
@@ -35,6 +36,7 @@ STRENGTH_LABELS: dict[str, str] = {
     "third_party_observation": "●●○ third-party observation",
     "media_report": "●○○ media report",
     "claims_ledger": "○○○ official figures only",
+    "none": "○○○ nothing to decide on",
 }
 _ORDER = ["contradicted", "inconsistent", "supported", "consistent", "not_comparable", "insufficient_evidence"]
 
@@ -85,15 +87,18 @@ def scorecard_html(
         first = group.row(0, named=True)
         verdict = str(first["verdict"])
         label, symbol = VERDICT_LABELS.get(verdict, (verdict, "·"))
+        items = evidence_items(first.get("evidence_items"), first.get("evidence"))
         cards.append(
             {
                 "verdict": verdict,
                 "label": label,
                 "symbol": symbol,
                 "rule": first.get("rule_id"),
-                "why": first.get("explanation") or "",
+                "why": _render.linked_text(first.get("explanation") or ""),
                 "strength": STRENGTH_LABELS.get(str(first.get("evidence_strength")), str(first.get("evidence_strength") or "")),
-                "evidence": first.get("evidence") or "",
+                "evidence": items,
+                "kinds": evidence_kinds(items),
+                "not_fetched": sum(not i["available"] for i in items),
                 "n": first.get("n"),
                 "claims": [_claim(row, max_sources) for row in group.iter_rows(named=True)],
             }
@@ -145,4 +150,5 @@ def _normalise(verdicts: pl.DataFrame) -> pl.DataFrame:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
     if "n" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("n"))
-    return frame.select("rule_id", "claim_ids", "verdict", "explanation", "evidence_strength", "evidence", "n")
+    keep = ["rule_id", "claim_ids", "verdict", "explanation", "evidence_strength", "evidence", "n"]
+    return frame.select(*keep, *(["evidence_items"] if "evidence_items" in frame.columns else []))

@@ -121,7 +121,8 @@ class Page:
 
         path = self.csv_path(name)
         frame = scorecard_frame(verdicts, claims, sources)
-        write_csv(frame.drop("verdict_row"), path)
+        # the evidence is in the CSV as the engine's text; its structured copy is for display
+        write_csv(frame.drop("verdict_row", "evidence_items", strict=False), path)
         view = TableView(
             html=scorecard_html(verdicts, claims, sources, name=name, caption=caption, csv_name=path.name),
             csv_path=path,

@@ -122,13 +122,34 @@ def top_networks(rates: pl.DataFrame, *, limit: int = 6) -> pl.DataFrame:
 
 def audit_verdicts(page: Page, *, offline: bool = True) -> pl.DataFrame | None:
     """Every verdict as a frame (``claimaudit.audit``), or None if the audit engine is not there.
-    A malformed rule file raises (the run must fail, not publish without verdicts)."""
+    A malformed rule file raises (the run must fail, not publish without verdicts).
+
+    Besides the engine's columns, ``evidence_items`` holds each verdict's evidence as structs
+    (``Evidence.to_dict()``: source, window, n, networks, available, note), which the scorecard
+    shows one line each."""
     try:
         from claimaudit import audit
     except ImportError:
         page.unavailable("verdicts", f"claimaudit.audit is {NOT_AVAILABLE}")
         return None
-    return audit.verdicts_frame(audit.run_audit(offline=offline))
+    verdicts = list(audit.run_audit(offline=offline))
+    return with_evidence_items(audit.verdicts_frame(verdicts), verdicts)
+
+
+_EVIDENCE_ITEM = pl.Struct(
+    {"source": pl.String, "keys": pl.List(pl.String), "strength": pl.String, "window_start": pl.String,
+     "window_end": pl.String, "n": pl.Int64, "networks": pl.List(pl.String), "probes": pl.Int64,
+     "available": pl.Boolean, "observes": pl.String, "note": pl.String}
+)
+
+
+def with_evidence_items(frame: pl.DataFrame, verdicts: Iterable[Any]) -> pl.DataFrame:
+    """``frame`` (one row per verdict, same order) with an ``evidence_items`` column built from
+    each verdict's ``evidence`` (objects with ``to_dict()``); a new frame, ``frame`` is unchanged."""
+    items = [[{k: e.to_dict().get(k) for k in _EVIDENCE_ITEM.to_schema()} for e in v.evidence] for v in verdicts]
+    if len(items) != frame.height:
+        raise ValueError(f"{len(items)} verdicts for a frame of {frame.height} rows; pass the verdicts the frame was made from")
+    return frame.with_columns(pl.Series("evidence_items", items, dtype=pl.List(_EVIDENCE_ITEM)))
 
 
 # --------------------------------------------------------------------------- claims
