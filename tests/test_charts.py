@@ -148,3 +148,33 @@ def test_many_series_keep_distinct_colour_and_shape_pairs_in_one_legend():
     pairs = set(zip(colour["scale"]["range"], shape["scale"]["range"], strict=True))
     assert len(pairs) == len(names), "two series would look the same"
     assert colour["title"] == shape["title"] and colour["legend"] == shape["legend"], "legends would not merge"
+
+
+def test_events_are_numbered_on_the_chart_and_named_in_a_key_under_it():
+    events = synthetic_events().with_columns(pl.lit(True).alias("annotate"))  # the 2025 one is outside the window
+    spec = charts.time_series(synthetic_series(), y="value", y_title="I", source="s", events=events).to_dict()
+    rows = [row for data in datasets_of(spec) for row in data]
+    drawn = sorted((row["event_number"], row["event_label"]) for row in rows if "event_number" in row)
+    assert drawn == [("1", "vpn outage"), ("2", "not drawn")]
+    lines = [row["line"] for row in rows if "line" in row]
+    assert lines[:2] == ["1 · 2024-11-10 · vpn outage", "2 · 2024-11-15 · not drawn"]
+    assert lines[2] == "Source: s"
+    # the words are in the key, never printed over the plot
+    texts = [n["encoding"]["text"]["field"] for n in nodes(spec) if isinstance(n.get("encoding"), dict) and "text" in n["encoding"]]
+    assert "event_label" not in texts
+
+
+def test_a_long_peak_value_moves_to_the_subtitle_unrounded():
+    frame = synthetic_series().with_columns(pl.col("value") + 0.2927252793334)
+    spec = charts.time_series(frame, y="value", y_title="Interest", source="s").to_dict()
+    title = spec["vconcat"][0]["title"]
+    top = frame.sort("value", descending=True).row(0, named=True)
+    assert title["text"] == f"Interest peaked on {top['date'].isoformat()}"
+    assert title["subtitle"] == f"Highest value {top['value']} (as in the data, unrounded)"
+
+
+def test_rate_chart_numbers_events_too():
+    spec = charts.rate_chart(synthetic_series(), rate="value", n="n", rate_title="Rate", source="s",
+                             events=synthetic_events()).to_dict()
+    lines = [row["line"] for data in datasets_of(spec) for row in data if "line" in row]
+    assert lines == ["1 · 2024-11-10 · vpn outage", "Source: s"]

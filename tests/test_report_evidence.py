@@ -215,3 +215,4 @@ def test_evidence_kinds_are_strongest_first_and_skip_missing():
     assert _evidence.evidence_kinds(items) == ["network measurement", "official figures"]
     only_missing = _evidence.evidence_items([synthetic_evidence()[2].to_dict()])
     assert _evidence.evidence_kinds(only_missing) == []
+

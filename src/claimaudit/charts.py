@@ -34,11 +34,13 @@ __all__ = [
     "NETWORK_NAMES_SOURCE",
     "OKABE_ITO",
     "SHAPES",
+    "event_key",
     "event_layer",
     "figure_points",
     "format_number",
     "network_label",
     "network_panels",
+    "peak_subtitle",
     "peak_title",
     "rate_chart",
     "share_title",
@@ -155,17 +157,40 @@ def format_number(value: float | int | None) -> str:
 
 
 def peak_title(frame: pl.DataFrame, *, x: str, y: str, subject: str) -> str:
-    """``"<subject> peaked at <max> on <x>"`` computed from ``frame``.
+    """``"<subject> peaked at <max> on <x>"`` computed from ``frame``. A figure too long for a
+    headline (more than 8 characters, e.g. ``82.2927252793334``) is left out of the title, never
+    rounded: :func:`peak_subtitle` gives it exactly.
 
     >>> peak_title(pl.DataFrame({"d": ["a", "b"], "v": [1, 3]}), x="d", y="v", subject="Demand")
     'Demand peaked at 3 on b'
+    >>> peak_title(pl.DataFrame({"d": ["a"], "v": [82.2927252793334]}), x="d", y="v", subject="Interest")
+    'Interest peaked on a'
     """
+    top = _peak(frame, x=x, y=y)
+    if top is None:
+        return f"{subject}: no data in this window"
+    when, value = top
+    return f"{subject} peaked on {when}" if len(value) > 8 else f"{subject} peaked at {value} on {when}"
+
+
+def peak_subtitle(frame: pl.DataFrame, *, x: str, y: str) -> str | None:
+    """The exact peak value when :func:`peak_title` leaves it out, else None.
+
+    >>> peak_subtitle(pl.DataFrame({"d": ["a"], "v": [82.2927252793334]}), x="d", y="v")
+    'Highest value 82.2927252793334 (as in the data, unrounded)'
+    """
+    top = _peak(frame, x=x, y=y)
+    if top is None or len(top[1]) <= 8:
+        return None
+    return f"Highest value {top[1]} (as in the data, unrounded)"
+
+
+def _peak(frame: pl.DataFrame, *, x: str, y: str) -> tuple[str, str] | None:
     rows = frame.filter(pl.col(y).is_not_null())
     if rows.is_empty():
-        return f"{subject}: no data in this window"
+        return None
     top = rows.sort(y, descending=True).row(0, named=True)
-    when = top[x].isoformat() if isinstance(top[x], dt.date) else str(top[x])
-    return f"{subject} peaked at {format_number(top[y])} on {when}"
+    return _iso(top[x]), format_number(top[y])
 
 
 def share_title(*, part: int, whole: int, what: str, of: str) -> str:
@@ -208,8 +233,10 @@ def _network_expr(column: str) -> pl.Expr:
 # --------------------------------------------------------------------------- building blocks
 
 
-def with_source(chart: alt.TopLevelMixin, source: str, *, note: str | None = None) -> alt.VConcatChart:
-    """Put a "Source: …" line (and an optional note) under ``chart``.
+def with_source(
+    chart: alt.TopLevelMixin, source: str, *, note: str | None = None, key: Sequence[str] = ()
+) -> alt.VConcatChart:
+    """Put a "Source: …" line (an optional note, and the key to numbered events) under ``chart``.
 
     >>> c = with_source(alt.Chart(pl.DataFrame({"a": [1]})).mark_point().encode(x="a:Q"), "OONI")
     >>> c.to_dict()["vconcat"][1]["mark"]["type"]
@@ -217,7 +244,7 @@ def with_source(chart: alt.TopLevelMixin, source: str, *, note: str | None = Non
     """
     if not source or not source.strip():
         raise ValueError("every chart needs a source line: pass source='<who published the data>'")
-    lines = [f"Source: {source.strip()}"] + ([note.strip()] if note else [])
+    lines = list(key) + [f"Source: {source.strip()}"] + ([note.strip()] if note else [])
     caption = (
         alt.Chart(pl.DataFrame({"line": lines, "order": list(range(len(lines)))}))
         .mark_text(align="left", baseline="top", fontSize=11, color=_MUTED, dx=0)
@@ -235,12 +262,7 @@ def with_source(chart: alt.TopLevelMixin, source: str, *, note: str | None = Non
     )
 
 
-def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = None) -> alt.LayerChart | None:
-    """Dashed rules and labels for events with ``annotate`` true, within ``[start, end]``.
-
-    ``events`` is ``datasets.load("events")`` (fields ``start_date``, ``kind``, ``summary``,
-    ``annotate``). Returns None when nothing falls in the window.
-    """
+def _event_rows(events: pl.DataFrame | None, start: Any, end: Any) -> pl.DataFrame | None:
     if events is None or events.is_empty():
         return None
     rows = events.filter(pl.col("annotate").fill_null(False))
@@ -256,25 +278,53 @@ def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = No
         if "event_id" in rows.columns
         else pl.col("summary").str.slice(0, 40)
     )
-    rows = rows.select(
+    return rows.sort("start_date").select(
         pl.col("start_date").alias("event_date"),
         pl.col("kind").alias("event_kind"),
         label.alias("event_label"),
         pl.col("summary").alias("event_summary"),
         pl.int_range(pl.len()).alias("event_row"),
+        (pl.int_range(pl.len()) + 1).cast(pl.String).alias("event_number"),
     )
+
+
+def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = None) -> alt.LayerChart | None:
+    """Dashed rules, each numbered, for events with ``annotate`` true within ``[start, end]``;
+    :func:`event_key` gives the lines that say what each number is (under the chart, where words
+    never collide with the data or each other).
+
+    ``events`` is ``datasets.load("events")`` (fields ``start_date``, ``kind``, ``summary``,
+    ``annotate``). Returns None when nothing falls in the window.
+    """
+    rows = _event_rows(events, start, end)
+    if rows is None:
+        return None
     base = alt.Chart(rows)
-    rules = base.mark_rule(color=_MUTED, strokeDash=[4, 3], strokeWidth=1.2).encode(
-        x="event_date:T",
-        tooltip=[alt.Tooltip("event_date:T", title="date"), alt.Tooltip("event_summary:N", title="event")],
-    )
-    labels = base.mark_text(align="left", baseline="top", dx=3, fontSize=10, color=_INK, angle=0).encode(
+    tooltip = [alt.Tooltip("event_date:T", title="date"), alt.Tooltip("event_summary:N", title="event")]
+    rules = base.mark_rule(color=_MUTED, strokeDash=[4, 3], strokeWidth=1.2).encode(x="event_date:T", tooltip=tooltip)
+    # Numbers stagger downwards in date order, so events days apart do not print over each other.
+    numbers = base.mark_text(align="left", baseline="top", dx=3, fontSize=11, fontWeight="bold", color=_INK).encode(
         x="event_date:T",
         y=alt.value(2),
         yOffset=alt.YOffset("event_row:O", scale=alt.Scale(range=[0, 13 * max(rows.height - 1, 1)])),
-        text="event_label:N",
+        text="event_number:N",
+        tooltip=tooltip,
     )
-    return alt.layer(rules, labels)
+    return alt.layer(rules, numbers)
+
+
+def event_key(events: pl.DataFrame | None, *, start: Any = None, end: Any = None) -> list[str]:
+    """One line per numbered event drawn by :func:`event_layer`: ``"1 · 2024-02-08 · election day …"``.
+
+    >>> ev = pl.DataFrame({"event_id": ["2024-11-10-vpn-outage"], "start_date": [dt.date(2024, 11, 10)],
+    ...                    "kind": ["vpn_disruption"], "summary": ["VPNs failed"], "annotate": [True]})
+    >>> event_key(ev)
+    ['1 · 2024-11-10 · vpn outage']
+    """
+    rows = _event_rows(events, start, end)
+    if rows is None:
+        return []
+    return [f"{r['event_number']} · {_iso(r['event_date'])} · {r['event_label']}" for r in rows.iter_rows(named=True)]
 
 
 # --------------------------------------------------------------------------- charts
@@ -300,6 +350,7 @@ def time_series(
     """
     _require(frame, [x, y] + ([series] if series else []))
     data = frame.select([x, y] + ([series] if series else [])).sort(x)
+    subtitle = subtitle if title or subtitle else peak_subtitle(data, x=x, y=y)
     title = title or peak_title(data, x=x, y=y, subject=y_title)
     enc: dict[str, Any] = {
         "x": alt.X(f"{x}:T", title=None),
@@ -322,11 +373,12 @@ def time_series(
             .mark_text(align="left", dx=4, fontSize=11)
             .encode(x=f"{x}:T", y=f"{y}:Q", text=f"{series}:N", color=alt.Color(f"{series}:N", legend=None))
         )
-    marks = event_layer(events, start=data.get_column(x).min(), end=data.get_column(x).max())
+    window = {"start": data.get_column(x).min(), "end": data.get_column(x).max()}
+    marks = event_layer(events, **window)
     if marks is not None:
         layers.append(marks)
     chart = alt.layer(*layers).properties(title=_title(title, subtitle), width=560, height=220)
-    return with_source(chart, source, note=note)
+    return with_source(chart, source, note=note, key=event_key(events, **window))
 
 
 def strip_chart(frame: pl.DataFrame, *, x: str, n: str, n_title: str = "sample size") -> alt.Chart:
@@ -360,6 +412,7 @@ def rate_chart(
     """A rate over time (points + line) with the sample-size strip under it."""
     _require(frame, [x, rate, n])
     data = frame.select(x, rate, n).sort(x)
+    subtitle = subtitle if title or subtitle else peak_subtitle(data, x=x, y=rate)
     title = title or peak_title(data, x=x, y=rate, subject=rate_title)
     line = (
         alt.Chart(data)
@@ -371,14 +424,15 @@ def rate_chart(
         )
     )
     layers: list[Any] = [line]
-    marks = event_layer(events, start=data.get_column(x).min(), end=data.get_column(x).max())
+    window = {"start": data.get_column(x).min(), "end": data.get_column(x).max()}
+    marks = event_layer(events, **window)
     if marks is not None:
         layers.append(marks)
     top = alt.layer(*layers).properties(width=560, height=200)
     body = alt.vconcat(top, strip_chart(data, x=x, n=n, n_title=f"n ({n})")).properties(
         title=_title(title, subtitle)
     )
-    return with_source(body, source, note=note)
+    return with_source(body, source, note=note, key=event_key(events, **window))
 
 
 def network_panels(
@@ -469,12 +523,15 @@ def figure_points(
         )
     )
     layers: list[Any] = [points]
+    key: list[str] = []
     if not data.is_empty():
-        marks = event_layer(events, start=data.get_column(x).min(), end=data.get_column(x).max())
+        window = {"start": data.get_column(x).min(), "end": data.get_column(x).max()}
+        marks = event_layer(events, **window)
         if marks is not None:
             layers.append(marks)
+        key = event_key(events, **window)
     chart = alt.layer(*layers).properties(title=_title(title, subtitle), width=560, height=240)
-    return with_source(chart, source, note=note)
+    return with_source(chart, source, note=note, key=key)
 
 
 def _title(text: str, subtitle: str | None) -> alt.TitleParams:

@@ -8,6 +8,7 @@ widgets, and sets a Content-Security-Policy that forbids any request.
 from __future__ import annotations
 
 import datetime as dt
+from copy import deepcopy
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -64,8 +65,24 @@ def html_from_notebook(
         "commit": info.get("commit", ""),
         "generated": info.get("generated") or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    body, _ = exporter.from_notebook_node(nb, resources={"claimaudit": meta})
+    body, _ = exporter.from_notebook_node(_one_parameters_cell(nb), resources={"claimaudit": meta})
     return body
+
+
+def _one_parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` in which the notebook's default parameters are hidden when papermill
+    injected the values the run used (a reader would otherwise see two "# Parameters" cells)."""
+
+    def tags(cell: Any) -> list[str]:
+        return list(cell.get("metadata", {}).get("tags", []))
+
+    if not any("injected-parameters" in tags(c) for c in nb.cells):
+        return nb
+    copy = deepcopy(nb)
+    for cell in copy.cells:
+        if "parameters" in tags(cell):
+            cell.setdefault("metadata", {})["tags"] = [*tags(cell), "remove-cell"]
+    return copy
 
 
 def export_html(

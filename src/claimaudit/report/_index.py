@@ -1,7 +1,10 @@
-"""``reports/index.html``: one page linking every output of a run, only files that exist."""
+"""``reports/index.html``: one page linking every output of a run, only files that exist, each
+with a line saying what it is."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -10,28 +13,75 @@ from claimaudit._io import write_text_atomic
 from claimaudit.report import _render
 from claimaudit.report._provenance import run_info
 
+#: What each fixed output is, in a line (files named after what they feed).
+DESCRIPTIONS: dict[str, str] = {
+    "report.html": "The transparency report: findings, scorecard of verdicts, method, limitations and sources. Start here.",
+    "report.pdf": "The same report as a printable PDF (A4), source links printed with their address.",
+    "verdicts.csv": "Every verdict, one row each (rule, claims, verdict, explanation, evidence), for a spreadsheet.",
+    "verdicts.json": "Every verdict with its evidence as structured data (windows, sample sizes, networks), for programs.",
+    "results.json": "Results of the data-quality checks run before the audit, per suite and expectation.",
+    "junit.xml": "The same data-quality checks in JUnit XML, for continuous-integration tools.",
+    "failed/results.json": "Only the data-quality checks that failed, with the rows and values concerned.",
+    "data_docs": "Great Expectations data docs: the checks and their results as browsable pages.",
+}
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+
+
+def page_title(path: Path) -> str | None:
+    """The ``<title>`` of an HTML file we wrote (read from its first 4 kB), or None."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    match = _TITLE.search(head)
+    return html.unescape(match.group(1)).strip() or None if match else None
+
+
+def table_note(path: Path) -> str:
+    """``02-audit-x__url_blocking_claims.csv`` -> what the CSV holds and which page shows it.
+
+    >>> table_note(Path("02-audit-url-blocking-statistics__url_blocking_claims.csv"))
+    'All rows of the table "url blocking claims" shown in 02-audit-url-blocking-statistics.'
+    """
+    page, sep, name = path.stem.partition("__")
+    if not sep:
+        return "A table shown in a notebook, all rows."
+    return f'All rows of the table "{name.replace("_", " ")}" shown in {page}.'
+
 
 def index_sections(reports: Path) -> list[dict[str, Any]]:
-    """What to link, by section, from the files present under ``reports``."""
+    """What to link, by section, from the files present under ``reports``: each link has ``href``,
+    ``text`` (a page's title, else the file name), ``file`` and ``note`` (what it is)."""
 
-    def links(paths: Iterable[Path], note: str | None = None) -> list[dict[str, str | None]]:
-        return [{"href": p.relative_to(reports).as_posix(), "text": p.name, "note": note} for p in sorted(paths)]
+    def link(path: Path, note: str | None, text: str | None = None) -> dict[str, str | None]:
+        return {"href": path.relative_to(reports).as_posix(), "text": text or path.name, "file": path.name, "note": note}
 
-    report = sorted(reports.glob("08-*.html")) + sorted(reports.glob("08-*.pdf"))
-    notebooks = [p for p in sorted(reports.glob("[0-9][0-9]-*.html")) if not p.name.startswith("08-")]
+    report = [link(p, DESCRIPTIONS["report.html"], page_title(p)) for p in sorted(reports.glob("08-*.html"))]
+    report += [link(p, DESCRIPTIONS["report.pdf"]) for p in sorted(reports.glob("08-*.pdf"))]
+    notebooks = [
+        link(p, "The audit notebook as a page: its narrative, charts, tables and verdicts.", page_title(p))
+        for p in sorted(reports.glob("[0-9][0-9]-*.html"))
+        if not p.name.startswith("08-")
+    ]
     executed = sorted((reports / "notebooks").glob("*.ipynb")) if (reports / "notebooks").is_dir() else []
-    verdicts = [p for p in (reports / "verdicts.json", reports / "verdicts.csv") if p.is_file()]
-    checks = [p for p in (reports / "checks" / "results.json", reports / "checks" / "junit.xml") if p.is_file()]
-    checks += [p for p in (reports / "checks" / "failed" / "results.json",) if p.is_file()]
-    docs = sorted((reports / "checks" / "data_docs").rglob("index.html")) if (reports / "checks" / "data_docs").is_dir() else []
+    verdicts = [link(p, DESCRIPTIONS[p.name]) for p in (reports / "verdicts.json", reports / "verdicts.csv") if p.is_file()]
+    checks_dir = reports / "checks"
+    checks = [link(checks_dir / f, DESCRIPTIONS[f]) for f in ("results.json", "junit.xml", "failed/results.json") if (checks_dir / f).is_file()]
+    docs = sorted((checks_dir / "data_docs").rglob("index.html")) if (checks_dir / "data_docs").is_dir() else []
+    checks += [link(p, DESCRIPTIONS["data_docs"], "Data docs") for p in docs[:1]]
     tables = sorted((reports / "tables").glob("*.csv")) if (reports / "tables").is_dir() else []
     return [
-        {"title": "Transparency report", "links": links(report), "empty": "the report was not produced in this run"},
-        {"title": "Audit notebooks (HTML)", "links": links(notebooks), "empty": "no notebook was exported"},
-        {"title": "Verdicts", "links": links(verdicts), "empty": "no verdicts were written"},
-        {"title": "Data-quality checks", "links": links(checks) + links(docs[:1], "Great Expectations data docs"), "empty": "no check results"},
-        {"title": "Tables shown (CSV)", "links": links(tables), "empty": "no tables were exported"},
-        {"title": "Executed notebooks", "links": links(executed), "empty": "none kept"},
+        {"title": "Transparency report", "links": report, "empty": "the report was not produced in this run"},
+        {"title": "Audit notebooks (HTML)", "links": notebooks, "empty": "no notebook was exported"},
+        {"title": "Verdicts", "links": verdicts, "empty": "no verdicts were written"},
+        {"title": "Data-quality checks", "links": checks, "empty": "no check results"},
+        {"title": "Tables shown (CSV)", "links": [link(p, table_note(p)) for p in tables], "empty": "no tables were exported"},
+        {
+            "title": "Executed notebooks",
+            "links": [link(p, "The notebook with its outputs, to open in Jupyter and check each step.") for p in executed],
+            "empty": "none kept",
+        },
     ]
 
 
@@ -39,7 +89,7 @@ def write_index(reports: str | Path, *, problems: Iterable[str] = (), info: dict
     """Write ``<reports>/index.html`` (self-contained, escaped) and return its path."""
     reports = Path(reports)
     info = info or run_info()
-    html = _render.render(
+    text = _render.render(
         "fragments/site_index.html.j2",
         css=_render.css(),
         sections=index_sections(reports),
@@ -47,5 +97,5 @@ def write_index(reports: str | Path, *, problems: Iterable[str] = (), info: dict
         **info,
     )
     path = reports / "index.html"
-    write_text_atomic(path, html)
+    write_text_atomic(path, text)
     return path

@@ -79,14 +79,33 @@ def display_value(value: Any) -> str:
     return str(value)
 
 
-def cell(value: Any) -> dict[str, Any]:
-    """One table cell for the templates: text, whether numeric/null, and a safe link if a URL."""
+def cell(value: Any, *, column: str | None = None) -> dict[str, Any]:
+    """One table cell for the templates: text, whether numeric/null, a safe link if a URL (shown
+    short, linked in full), and a CSS class: ``num``, ``date`` (never broken across lines) or
+    ``ca-id`` (stable ids in a ``*_id`` column, in a column wide enough to wrap once or twice) or
+    ``ca-long`` (prose, in a column wide enough to read).
+
+    >>> cell("https://example.org/" + "a/" * 30 + "p.html")["text"], cell(dt.date(2024, 2, 17))["cls"]
+    ('example.org/…/p.html', 'date')
+    """
     href = safe_href(value)
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if numeric:
+        cls = "num"
+    elif isinstance(value, (dt.date, dt.datetime)):
+        cls = "date"
+    elif column is not None and (column == "id" or column.endswith("_id")) and isinstance(value, str):
+        cls = "ca-id"
+    elif isinstance(value, str) and len(value) > 60 and not href:
+        cls = "ca-long"  # prose gets a column wide enough to read, not one word a line
+    else:
+        cls = None
     return {
-        "text": display_value(value),
+        "text": short_url(value) if href else display_value(value),
         "href": href,
         "null": value is None,
-        "numeric": isinstance(value, (int, float)) and not isinstance(value, bool),
+        "numeric": numeric,
+        "cls": cls,
     }
 
 

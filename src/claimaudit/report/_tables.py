@@ -171,7 +171,7 @@ def table_html(
 ) -> str:
     """Render ``frame`` as an escaped HTML table (Jinja2, autoescape)."""
     shown = frame.head(max_rows)
-    rows = [[_render.cell(v) for v in row] for row in shown.iter_rows()]
+    rows = [[_render.cell(v, column=c) for c, v in zip(frame.columns, row, strict=True)] for row in shown.iter_rows()]
     return _render.render(
         "fragments/table.html.j2",
         name=name,
