@@ -418,6 +418,32 @@ def _suite(project: Path, name: str, body: str) -> None:
     )
 
 
+def test_parts_summing_past_the_total_are_reported_by_line(project: Path) -> None:
+    from claimaudit import datasets
+
+    folder = project / "datasets" / "synthetic_counts"
+    folder.mkdir()
+    (folder / "counts.csv").write_text(
+        "day,ok,dns,total\n2024-11-01,5,1,6\n2024-11-02,5,2,6\n2024-11-03,0,0,0\n2024-11-04,9,9,10\n",
+        encoding="utf-8",
+    )
+    fields = [{"name": "day", "type": "date"}] + [{"name": n, "type": "integer"} for n in ("ok", "dns", "total")]
+    (folder / "datapackage.json").write_text(json.dumps({
+        "name": "synthetic_counts",
+        "resources": [{"name": "synthetic_counts", "path": "counts.csv", "schema": {"fields": fields}}],
+    }))
+    datasets.stamp(["synthetic_counts"], root=project / "datasets")
+    (project / "checks" / "quality" / "synthetic_counts.yml").write_text(
+        "description: Synthetic daily counts.\ndataset: synthetic_counts\nresource: synthetic_counts\nexpectations:\n"
+        "  - expect: expect_column_parts_to_sum_to_at_most\n    column: total\n    parts: [ok, dns]\n"
+        "    description: Parts never exceed the total.\n",
+        encoding="utf-8",
+    )
+    result = run_checks(suites=["synthetic_counts"]).results[0].expectations[0]
+    assert (result.outcome, result.failing_rows) == ("fail", 2)
+    assert [e["line"] for e in result.examples] == [3, 5]
+
+
 def test_today_is_allowed_and_tomorrow_is_not(project: Path) -> None:
     import datetime as dt
 

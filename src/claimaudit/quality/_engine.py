@@ -348,8 +348,12 @@ def _build(gx: Any, name: str, kwargs: dict[str, Any], spec: ExpectationSpec, *,
         "meta": {"claimaudit": {"expect": spec.expect, "suite_line": spec.line, "index": index}},
     }
     if spec.when:
-        extra["row_condition"] = row_condition(spec.when)
-        extra["condition_parser"] = "pandas"
+        condition = row_condition(spec.when)
+        if "row_condition" in kwargs:  # a project expectation that filters rows itself
+            kwargs = {**kwargs, "row_condition": f"({kwargs['row_condition']}) and ({condition})"}
+        else:
+            extra["row_condition"] = condition
+            extra["condition_parser"] = "pandas"
     try:
         return cls(**kwargs, **extra)
     except Exception as exc:  # pydantic validation: bad or missing arguments

@@ -94,6 +94,23 @@ def _not_negative(kw: dict[str, Any], ctx: _Context) -> tuple[str, dict[str, Any
     return "expect_column_values_to_be_between", {"column": kw["column"], "min_value": 0}
 
 
+def _parts_at_most_total(kw: dict[str, Any], ctx: _Context) -> tuple[str, dict[str, Any]]:
+    # GX has no "A + B + ... <= C" for pandas; a row-conditioned null check reports exactly the
+    # rows where the parts exceed the total (their line numbers and the total's value).
+    parts = kw["parts"]
+    if not isinstance(parts, list) or len(parts) < 2 or not all(isinstance(p, str) for p in parts):
+        raise ValueError("parts must be a list of two or more column names")
+    missing = [c for c in [*parts, kw["column"]] if ctx.dtypes and c not in ctx.dtypes]
+    if missing:
+        raise ValueError(f"no column(s) {missing} in the data")
+    total = " + ".join(f"`{p}`" for p in parts)
+    return "expect_column_values_to_be_null", {
+        "column": kw["column"],
+        "row_condition": f"({total}) > `{kw['column']}`",
+        "condition_parser": "pandas",
+    }
+
+
 PROJECT_EXPECTATIONS: dict[str, ProjectExpectation] = {
     p.name: p
     for p in (
@@ -127,6 +144,13 @@ PROJECT_EXPECTATIONS: dict[str, ProjectExpectation] = {
             ("mostly",),
             "column: value, when: {kind: [assertion]}",
             _empty,
+        ),
+        ProjectExpectation(
+            "expect_column_parts_to_sum_to_at_most",
+            ("column", "parts"),
+            ("mostly",),
+            "column: total, parts: [ok, dns, http, tls]",
+            _parts_at_most_total,
         ),
         ProjectExpectation("expect_column_values_to_be_http_urls", ("column",), ("mostly",), "column: url", _http),
         ProjectExpectation(
