@@ -178,3 +178,12 @@ def test_rate_chart_numbers_events_too():
                              events=synthetic_events()).to_dict()
     lines = [row["line"] for data in datasets_of(spec) for row in data if "line" in row]
     assert lines == ["1 · 2024-11-10 · vpn outage", "Source: s"]
+
+
+def test_a_rate_peak_says_how_many_measurements_it_rests_on():
+    frame = synthetic_series().with_columns(
+        pl.when(pl.col("date") == dt.date(2024, 11, 3)).then(1.0).otherwise(0.5).alias("value"),
+    )
+    spec = charts.rate_chart(frame, rate="value", n="n", rate_title="Anomalous share", source="s").to_dict()
+    n_that_day = frame.filter(pl.col("date") == dt.date(2024, 11, 3))["n"].item()
+    assert spec["vconcat"][0]["title"]["text"] == f"Anomalous share peaked at 1 on 2024-11-03, from {n_that_day} measurements"

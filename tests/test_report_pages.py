@@ -22,9 +22,14 @@ def test_index_says_what_each_output_is_and_uses_page_titles(tmp_path):
         "<html><head><title>Synthetic &amp; report</title></head></html>", encoding="utf-8"
     )
     (tmp_path / "verdicts.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "02-audit-x.html").write_text(
+        '<title>Audit X</title><div class="ca-markdown"><h1>Audit X</h1><p>Synthetic <em>first</em> sentence. Second.</p></div>',
+        encoding="utf-8",
+    )
     html = report.write_index(tmp_path, info=INFO).read_text(encoding="utf-8")
     items = re.findall(r"<li>(.*?)</li>", html, re.S)
-    assert len(items) == 3
+    assert len(items) == 4
+    assert '<div class="ca-meta">Synthetic first sentence.</div>' in html, "a notebook is described in its own words"
     assert all('class="ca-meta"' in item for item in items), "every output has a line saying what it is"
     assert ">Synthetic &amp; report</a>" in html and "<code>08-publish-transparency-report.html</code>" in html
     assert 'All rows of the table &#34;url blocking claims&#34; shown in 02-audit-x.' in html

@@ -413,7 +413,7 @@ def rate_chart(
     _require(frame, [x, rate, n])
     data = frame.select(x, rate, n).sort(x)
     subtitle = subtitle if title or subtitle else peak_subtitle(data, x=x, y=rate)
-    title = title or peak_title(data, x=x, y=rate, subject=rate_title)
+    title = title or _with_peak_n(peak_title(data, x=x, y=rate, subject=rate_title), data, y=rate, n=n)
     line = (
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(shape="circle", size=18), color=OKABE_ITO[4])
@@ -515,7 +515,7 @@ def figure_points(
         .mark_point(size=70, filled=True, opacity=0.9)
         .encode(
             x=alt.X(f"{x}:T", title=None),
-            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="~s")),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="~s", labelExpr="datum.value == 0 ? '0' : datum.label")),
             # Same field, same title, same legend settings: Vega-Lite merges colour and shape into one legend.
             color=alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=colours), title=series, legend=legend),
             shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=names, range=shapes), title=series, legend=legend),
@@ -532,6 +532,15 @@ def figure_points(
         key = event_key(events, **window)
     chart = alt.layer(*layers).properties(title=_title(title, subtitle), width=560, height=240)
     return with_source(chart, source, note=note, key=key)
+
+
+def _with_peak_n(title: str, data: pl.DataFrame, *, y: str, n: str) -> str:
+    """A rate's peak says how many measurements it rests on: a share of 1 from 3 tests is not news."""
+    rows = data.filter(pl.col(y).is_not_null())
+    if rows.is_empty():
+        return title
+    size = rows.sort(y, descending=True).row(0, named=True)[n]
+    return f"{title}, from {format_number(size)} measurement{'' if size == 1 else 's'}" if size is not None else title
 
 
 def _title(text: str, subtitle: str | None) -> alt.TitleParams:

@@ -38,6 +38,30 @@ def page_title(path: Path) -> str | None:
     return html.unescape(match.group(1)).strip() or None if match else None
 
 
+_FIRST_PARAGRAPH = re.compile(r'<div class="ca-markdown">.*?<p>(.*?)</p>', re.S)
+
+
+def page_summary(path: Path, *, limit: int = 220) -> str | None:
+    """The first sentence of a page's opening paragraph (its own words), or None.
+
+    >>> import tempfile
+    >>> page = Path(tempfile.mkdtemp()) / "p.html"
+    >>> _ = page.write_text('<div class="ca-markdown"><h1>T</h1><p>PTA publishes <code>totals</code>. More.</p></div>')
+    >>> page_summary(page)
+    'PTA publishes totals.'
+    """
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = _FIRST_PARAGRAPH.search(text)
+    if not match:
+        return None
+    words = " ".join(html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
+    sentence = re.split(r"(?<=[.!?])\s", words, maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def table_note(path: Path) -> str:
     """``02-audit-x__url_blocking_claims.csv`` -> what the CSV holds and which page shows it.
 
@@ -60,7 +84,7 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
     report = [link(p, DESCRIPTIONS["report.html"], page_title(p)) for p in sorted(reports.glob("08-*.html"))]
     report += [link(p, DESCRIPTIONS["report.pdf"]) for p in sorted(reports.glob("08-*.pdf"))]
     notebooks = [
-        link(p, "The audit notebook as a page: its narrative, charts, tables and verdicts.", page_title(p))
+        link(p, page_summary(p) or "The notebook as a page: its narrative, charts, tables and verdicts.", page_title(p))
         for p in sorted(reports.glob("[0-9][0-9]-*.html"))
         if not p.name.startswith("08-")
     ]

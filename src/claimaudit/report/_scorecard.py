@@ -36,7 +36,7 @@ STRENGTH_LABELS: dict[str, str] = {
     "third_party_observation": "●●○ third-party observation",
     "media_report": "●○○ media report",
     "claims_ledger": "○○○ official figures only",
-    "none": "○○○ nothing to decide on",
+    "none": "○○○ nothing decisive",
 }
 _ORDER = ["contradicted", "inconsistent", "supported", "consistent", "not_comparable", "insufficient_evidence"]
 
@@ -99,6 +99,7 @@ def scorecard_html(
                 "evidence": items,
                 "kinds": evidence_kinds(items),
                 "not_fetched": sum(not i["available"] for i in items),
+                "ledger_only": all(i["strength"] == "claims_ledger" for i in items),
                 "n": first.get("n"),
                 "claims": [_claim(row, max_sources) for row in group.iter_rows(named=True)],
             }

@@ -247,14 +247,15 @@ def headline(verdicts: pl.DataFrame) -> str:
 
 
 def figure_series(claims: pl.DataFrame, *, subject: str, kind: str = "count") -> pl.DataFrame:
-    """Dated numeric figures on one subject: one point per claim, labelled ``metric (unit)``."""
+    """Dated numeric figures on one subject: one point per claim, labelled ``metric (unit)`` in
+    words (``items blocked (web links)``; the claim_id column keeps the exact keys)."""
     return (
         claims.filter((pl.col("subject") == subject) & (pl.col("kind") == kind))
         .filter(pl.col("value").is_not_null() & pl.col("statement_date").is_not_null())
         .select(
             pl.col("statement_date").alias("date"),
             "value",
-            (pl.col("metric") + pl.lit(" (") + pl.col("unit") + pl.lit(")")).alias("figure"),
+            (pl.col("metric") + pl.lit(" (") + pl.col("unit") + pl.lit(")")).str.replace_all("_", " ").alias("figure"),
             "category",
             "claim_id",
         )
