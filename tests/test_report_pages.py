@@ -68,3 +68,10 @@ def test_notebook_page_shows_only_the_parameters_the_run_used():
     assert nb.cells[1].metadata["tags"] == ["parameters"], "the caller's notebook is not changed"
     alone = new_notebook(cells=[defaults])
     assert "synthetic-default" in report.html_from_notebook(alone, show_code=True, info=INFO)
+
+
+def test_hashes_wrap_and_numeric_headers_align_with_their_numbers():
+    digest = "0123456789abcdef" * 4  # synthetic sha256
+    html = report.table_html(pl.DataFrame({"name": ["synthetic"], "sha256": [digest], "rows": [12]}))
+    assert f'<td class="ca-hash">{digest}</td>' in html
+    assert '<th scope="col" class="num">rows</th>' in html and '<th scope="col">sha256</th>' in html

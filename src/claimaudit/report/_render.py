@@ -83,7 +83,8 @@ def cell(value: Any, *, column: str | None = None) -> dict[str, Any]:
     """One table cell for the templates: text, whether numeric/null, a safe link if a URL (shown
     short, linked in full), and a CSS class: ``num``, ``date`` (never broken across lines) or
     ``ca-id`` (stable ids in a ``*_id`` column, in a column wide enough to wrap once or twice) or
-    ``ca-long`` (prose, in a column wide enough to read).
+    ``ca-long`` (prose, in a column wide enough to read), ``ca-hash`` (a hex digest, which wraps
+    anywhere) or ``ca-link``.
 
     >>> cell("https://example.org/" + "a/" * 30 + "p.html")["text"], cell(dt.date(2024, 2, 17))["cls"]
     ('example.org/…/p.html', 'date')
@@ -96,7 +97,11 @@ def cell(value: Any, *, column: str | None = None) -> dict[str, Any]:
         cls = "date"
     elif column is not None and (column == "id" or column.endswith("_id")) and isinstance(value, str):
         cls = "ca-id"
-    elif isinstance(value, str) and len(value) > 60 and not href:
+    elif isinstance(value, str) and _HASH.fullmatch(value):
+        cls = "ca-hash"  # a sha256 wraps inside its column instead of pushing the others aside
+    elif href:
+        cls = "ca-link"
+    elif isinstance(value, str) and len(value) > 60:
         cls = "ca-long"  # prose gets a column wide enough to read, not one word a line
     else:
         cls = None
@@ -109,6 +114,7 @@ def cell(value: Any, *, column: str | None = None) -> dict[str, Any]:
     }
 
 
+_HASH = re.compile(r"[0-9a-f]{32,}")
 #: A web address inside running text (explanations, notes).
 URL = re.compile(r"https?://[^\s<>\"']+")
 

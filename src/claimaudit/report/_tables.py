@@ -177,6 +177,7 @@ def table_html(
         name=name,
         caption=caption,
         columns=frame.columns,
+        numeric=[frame.schema[c].is_numeric() for c in frame.columns],
         rows=rows,
         shown=shown.height,
         total=frame.height,
