@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html as html_lib
 import re
 from html.parser import HTMLParser
 
@@ -216,3 +217,14 @@ def test_evidence_kinds_are_strongest_first_and_skip_missing():
     only_missing = _evidence.evidence_items([synthetic_evidence()[2].to_dict()])
     assert _evidence.evidence_kinds(only_missing) == []
 
+
+
+def test_numbered_points_of_an_explanation_get_a_paragraph_each_with_the_words_unchanged():
+    text = f"asserted x (2024); evidence: (1) 1 OONI finding (3 networks). (2) missing ({SYNTHETIC_NOTE}). The verdict rests on it."
+    frame = synthetic_frame().with_columns(pl.lit(text).alias("explanation"))
+    html = report.scorecard_html(frame)
+    why = re.search(r'<div class="ca-why">(.*?)</div>', html, re.S).group(1)
+    paragraphs = re.findall(r"<p>(.*?)</p>", why, re.S)
+    assert [p[:4] for p in paragraphs] == ["asse", "(1) ", "(2) "]
+    shown = html_lib.unescape(" ".join(re.sub(r"<[^>]+>", "", p) for p in paragraphs))
+    assert shown.replace(_render.short_url(SYNTHETIC_MISSING_URL), SYNTHETIC_MISSING_URL) == text

@@ -429,7 +429,7 @@ def rate_chart(
     if marks is not None:
         layers.append(marks)
     top = alt.layer(*layers).properties(width=560, height=200)
-    body = alt.vconcat(top, strip_chart(data, x=x, n=n, n_title=f"n ({n})")).properties(
+    body = alt.vconcat(top, strip_chart(data, x=x, n=n, n_title="n" if n == "n" else f"n ({n})")).properties(
         title=_title(title, subtitle)
     )
     return with_source(body, source, note=note, key=event_key(events, **window))

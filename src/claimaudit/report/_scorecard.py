@@ -94,7 +94,7 @@ def scorecard_html(
                 "label": label,
                 "symbol": symbol,
                 "rule": first.get("rule_id"),
-                "why": _render.linked_text(first.get("explanation") or ""),
+                "why": [_render.linked_text(part) for part in numbered_parts(first.get("explanation") or "")],
                 "strength": STRENGTH_LABELS.get(str(first.get("evidence_strength")), str(first.get("evidence_strength") or "")),
                 "evidence": items,
                 "kinds": evidence_kinds(items),
@@ -111,6 +111,28 @@ def scorecard_html(
     return _render.render(
         "fragments/scorecard.html.j2", name=name, caption=caption, cards=cards, counts=counts, csv_name=csv_name
     )
+
+
+def numbered_parts(text: str) -> list[str]:
+    """An explanation cut before its numbered points ``(1) … (2) …``, for display one a line;
+    the words are the engine's, unchanged: joining the parts with a space gives ``text`` back.
+    Only a run 1, 2, 3 … counts, so "(2024)" or a lone "(3)" is left alone.
+
+    >>> numbered_parts("Evidence: (1) OONI: blocked. (2) signals: none (3 of 4).")
+    ['Evidence:', '(1) OONI: blocked.', '(2) signals: none (3 of 4).']
+    >>> numbered_parts("No numbered points (2) here.")
+    ['No numbered points (2) here.']
+    """
+    cuts: list[int] = []
+    for number in range(1, 100):
+        at = text.find(f" ({number}) ", cuts[-1] if cuts else 0)
+        if at < 0:
+            break
+        cuts.append(at)
+    if not cuts:
+        return [text]
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
 def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
