@@ -187,3 +187,11 @@ def test_a_rate_peak_says_how_many_measurements_it_rests_on():
     spec = charts.rate_chart(frame, rate="value", n="n", rate_title="Anomalous share", source="s").to_dict()
     n_that_day = frame.filter(pl.col("date") == dt.date(2024, 11, 3))["n"].item()
     assert spec["vconcat"][0]["title"]["text"] == f"Anomalous share peaked at 1 on 2024-11-03, from {n_that_day} measurements"
+
+
+def test_a_long_source_line_wraps_to_the_plot_width_and_keeps_every_word():
+    source = "synthetic " + " ".join(f"word{i}" for i in range(40))
+    spec = charts.time_series(synthetic_series(), y="value", y_title="I", source=source).to_dict()
+    lines = [row["line"] for data in datasets_of(spec) for row in data if "line" in row]
+    assert len(lines) > 1 and all(len(line) <= 88 for line in lines)
+    assert " ".join(lines) == f"Source: {source}"

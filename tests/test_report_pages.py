@@ -75,3 +75,13 @@ def test_hashes_wrap_and_numeric_headers_align_with_their_numbers():
     html = report.table_html(pl.DataFrame({"name": ["synthetic"], "sha256": [digest], "rows": [12]}))
     assert f'<td class="ca-hash">{digest}</td>' in html
     assert '<th scope="col" class="num">rows</th>' in html and '<th scope="col">sha256</th>' in html
+
+
+def test_not_available_note_shows_a_long_request_url_short_and_links_it_in_full(tmp_path):
+    url = "https://api.ooni.io/api/v1/aggregation?probe_cc=PK&test_name=psiphon&since=2024-01-01&until=2024-01-31&format=CSV"
+    view = report.Page("99-synthetic", tables_dir=tmp_path).unavailable(
+        "synthetic <measurements>", f"{url}: not in the cache — run `claimaudit run --online`", display=False
+    )
+    assert "synthetic &lt;measurements&gt;" in view.html
+    assert f'href="{url.replace("&", "&amp;")}">OONI aggregation PK psiphon since 2024-01-01 until 2024-01-31</a>' in view.html
+    assert ": not in the cache — run `claimaudit run --online`" in view.html

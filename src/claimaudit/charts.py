@@ -22,6 +22,7 @@ Rules the functions here enforce, so notebooks cannot forget them:
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,6 +86,7 @@ NETWORK_NAMES_SOURCE = (
 )
 
 _FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+_CAPTION_CHARS = 88  # characters of 11 px text that fit under a 560 px plot
 _INK = "#1a1a1a"
 _MUTED = "#595959"
 
@@ -244,7 +246,9 @@ def with_source(
     """
     if not source or not source.strip():
         raise ValueError("every chart needs a source line: pass source='<who published the data>'")
-    lines = list(key) + [f"Source: {source.strip()}"] + ([note.strip()] if note else [])
+    # Wrapped to the plot's width, so a long source line does not widen the chart (and shrink it on a phone).
+    given = list(key) + [f"Source: {source.strip()}"] + ([note.strip()] if note else [])
+    lines = [part for line in given for part in (textwrap.wrap(line, width=_CAPTION_CHARS) or [line])]
     caption = (
         alt.Chart(pl.DataFrame({"line": lines, "order": list(range(len(lines)))}))
         .mark_text(align="left", baseline="top", fontSize=11, color=_MUTED, dx=0)

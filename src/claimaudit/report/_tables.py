@@ -148,7 +148,8 @@ class Page:
 
     def unavailable(self, what: str, why: str, *, display: bool = True) -> TableView:
         """Say plainly that a piece of evidence is not available (never fake it)."""
-        view = TableView(html=_render.render("fragments/unavailable.html.j2", what=what, why=why))
+        # a long request URL in the reason is shown short and linked in full
+        view = TableView(html=_render.render("fragments/unavailable.html.j2", what=what, why=_render.linked_text(why)))
         if display:
             _display(HTML(view.html))
             view.shown = True
