@@ -545,6 +545,28 @@ def test_findings_from_the_loader_schema_keep_only_pakistan():
     assert "https://explorer.ooni.org/findings/999" not in verdict.links
 
 
+def test_a_lifted_block_is_judged_by_what_followed_the_statement():
+    """affirms_unblocking looks forward: a finding that ended before the statement neither supports
+    nor contradicts it; measurements afterwards showing the block decide."""
+    claim = synthetic_ledger(synthetic_claim(
+        "synthetic-x-lifted", statement_date=D(2025, 5, 7), kind="assertion", subject="platform_block", value=None,
+        qualifier=None, unit="none", verb="stated", period="point_in_time", assertion="x_block_lifted",
+        wording="X restored"))
+    ended = pl.DataFrame({
+        "id": ["255040833200"], "title": ["Synthetic: X blocked"], "start_time": ["2024-02-17T00:00:00.000000Z"],
+        "end_time": ["2025-05-06T00:00:00.000000Z"], "ccs": [["PK"]], "asns": [[17557]],
+        "test_names": [["web_connectivity"]], "domains": [["x.com"]],
+    })
+    forward = rule("evidence_vs_assertion", polarity={"x_block_lifted": "affirms_unblocking"}, lookahead_days=30,
+                   evidence=[spec("ooni_findings", domains=["x.com"])])
+    verdict = audit(claim, forward, **{"ooni-incidents__incidents": ended})[0]
+    assert verdict.status is Status.INSUFFICIENT
+    assert "2025-05-07..2025-06-06" in verdict.explanation
+    still = ended.with_columns(end_time=pl.lit(None, dtype=pl.String))
+    verdict = audit(claim, forward, **{"ooni-incidents__incidents": still})[0]
+    assert verdict.status is Status.CONTRADICTED
+
+
 def test_an_assertion_the_rule_has_no_polarity_for_is_not_comparable():
     claim = denial().with_columns(assertion=pl.lit("vpns_to_be_restricted"))
     verdict = audit(claim, vpn_rule())[0]

@@ -1,9 +1,11 @@
 """Rule kind ``evidence_vs_assertion``: an official assertion against independent evidence.
 
 The rule's ``polarity`` says what each assertion claims about blocking: ``denies_blocking``
-(``vpns_not_blocked``, ``outage_was_technical_glitch``) or ``affirms_blocking`` (``x_blocked``).
-Evidence is gathered for a window ending on the claim's date (``lookback_days`` before it, or
-from ``window_start``). Only evidence at or above ``min_strength`` may decide the verdict, and
+(``vpns_not_blocked``, ``outage_was_technical_glitch``), ``affirms_blocking`` (``x_blocked``) or
+``affirms_unblocking`` (``x_block_lifted``). Evidence is gathered for a window ending on the
+claim's date (``lookback_days`` before it, or from ``window_start``); for a claim that a block was
+lifted, the window starts on the claim's date and runs ``lookahead_days`` forward, since only what
+happened afterwards can show whether the block really ended. Only evidence at or above ``min_strength`` may decide the verdict, and
 the strongest such evidence decides it:
 
 - it shows blocking → a denial is ``contradicted``, an affirmation ``supported``;
@@ -34,8 +36,12 @@ def audit(ctx: Context) -> list[Verdict]:
     return [_one(claim, ctx) for claim in claims.to_dicts()]
 
 
-def window_for(claim: dict, params: dict) -> tuple[dt.date, dt.date] | None:
-    """The evidence window for a claim: it ends on the claim's date (or its period_end)."""
+def window_for(claim: dict, params: dict, polarity: str | None = None) -> tuple[dt.date, dt.date] | None:
+    """The evidence window for a claim: it ends on the claim's date (or its period_end), or for
+    ``affirms_unblocking`` starts on it."""
+    if polarity == "affirms_unblocking":
+        start = claim.get("statement_date")
+        return None if start is None else (start, start + dt.timedelta(days=params["lookahead_days"]))
     end = claim.get("period_end") or claim.get("statement_date")
     if end is None:
         return None
@@ -55,7 +61,7 @@ def _one(claim: dict, ctx: Context) -> Verdict:
         return ctx.verdict(ids, Status.NOT_COMPARABLE,
                            f"{said}; the rule gives no polarity for assertion {claim['assertion']!r}, so no evidence"
                            " can bear on it. Add it to params.polarity to audit it.", strength=Strength.NONE)
-    window = window_for(claim, params)
+    window = window_for(claim, params, polarity)
     if window is None:
         return ctx.verdict(ids, Status.INSUFFICIENT, f"{said}, undated: no evidence window can be set.",
                            strength=Strength.NONE)
@@ -88,7 +94,7 @@ def _one(claim: dict, ctx: Context) -> Verdict:
     best = [f for f in deciding if f.strength.rank == top]
     strength = best[0].strength
     blocking = any(f.observes == "blocking" for f in best)
-    if polarity == "denies_blocking":
+    if polarity in ("denies_blocking", "affirms_unblocking"):
         status = Status.CONTRADICTED if blocking else Status.SUPPORTED
     else:
         status = Status.SUPPORTED if blocking else Status.CONTRADICTED

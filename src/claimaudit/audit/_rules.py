@@ -114,11 +114,11 @@ def _subset(*choices: str) -> Callable[[Any], bool]:
 
 def _polarity(v: Any) -> bool:
     return isinstance(v, dict) and all(
-        isinstance(k, str) and v_ in ("denies_blocking", "affirms_blocking") for k, v_ in v.items()
+        isinstance(k, str) and v_ in ("denies_blocking", "affirms_blocking", "affirms_unblocking") for k, v_ in v.items()
     )
 
 
-_polarity.__doc__ = "a mapping assertion -> denies_blocking | affirms_blocking"
+_polarity.__doc__ = "a mapping assertion -> denies_blocking | affirms_blocking | affirms_unblocking"
 _number.__doc__ = "a number"
 _int.__doc__ = "a whole number"
 _strs.__doc__ = "a list of strings"
@@ -168,6 +168,7 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
     "evidence_vs_assertion": {
         "polarity": (_polarity, _REQUIRED),
         "lookback_days": (_int, 30),
+        "lookahead_days": (_int, 30),
         "window_start": (_date, None),
         "min_strength": (_choice(*EVIDENCE_KINDS), "third_party_observation"),
         "min_measurements": (_int, 30),
