@@ -59,3 +59,30 @@ def test_online_run_without_a_network_carries_on_offline(isolated_cache, tmp_pat
     assert [o.ok for o in result.notebooks] == [True]
     assert result.exit_code == 0
     assert (tmp_path / "reports" / "00-start-here.html").is_file()
+
+
+def test_online_fetch_prefetches_the_audit_evidence_for_the_offline_audit(isolated_cache, monkeypatch):
+    """The fetch step asks for every evidence window the rules need; afterwards the audit,
+    offline, finds OONI circumvention-test data for the 'technical glitch' statement."""
+    import datetime as dt
+
+    from claimaudit.audit import run_audit
+    from support.fake_servers import FakeServer, aggregation_handler, synthetic_aggregation_rows
+
+    rows = synthetic_aggregation_rows(
+        tests=["psiphon", "tor", "torsf", "vanilla_tor", "riseupvpn", "openvpn", "web_connectivity"],
+        asns=[17557, 9541, 59257], since=dt.date(2024, 10, 1), until=dt.date(2024, 12, 31))
+    with FakeServer() as server:
+        server.route("/api/v1/aggregation", aggregation_handler(rows))
+        monkeypatch.setenv("CLAIMAUDIT_OONI_API", server.url)
+        monkeypatch.setenv("CLAIMAUDIT_TOR_METRICS", server.url)
+        monkeypatch.setenv("CLAIMAUDIT_IODA_API", server.url)
+        monkeypatch.delenv("CLAIMAUDIT_OFFLINE", raising=False)
+        before = {v.claim_ids: v for v in run_audit(offline=True)}
+        outcome = pipeline.step_fetch(offline=False)
+    assert "audit evidence:" in outcome.detail and "from network" in outcome.detail
+    after = {v.claim_ids: v for v in run_audit(offline=True)}  # the server is gone: cache only
+    glitch = ("pta-2024-11-11-outage-was-technical-glitch",)
+    assert "ooni_api/aggregation: missing" in before[glitch].explanation
+    assert "ooni_api/aggregation: missing" not in after[glitch].explanation
+    assert "measurements on 3 networks" in after[glitch].explanation
