@@ -77,6 +77,8 @@ def test_fetch_command_reports_origins_and_strict_exit(world):
     online = runner.invoke(app, ["fetch"])
     assert online.exit_code == 0, online.output
     assert "network" in online.output and "12 of 12 sources available" in online.output
+    # this synthetic world has no claims ledger: the audit prefetch says so and fetch carries on
+    assert "audit evidence not prefetched" in online.output and "claims" in online.output
     cached = runner.invoke(app, ["fetch", "--offline", "--strict"])
     assert cached.exit_code == 0 and "cache" in cached.output and "NOT AVAILABLE" not in cached.output
 

@@ -16,7 +16,8 @@ def fetch_command(
     offline: bool = typer.Option(False, "--offline", help="Never use the network: cache and mirror only."),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 1 if any source could not be had."),
 ) -> None:
-    """Fetch the pinned third-party sets and the live OONI / Tor Metrics / IODA windows.
+    """Fetch the pinned third-party sets, the live OONI / Tor Metrics / IODA windows, and (online)
+    every evidence window the audit rules ask for.
 
     Prints, per source, whether it came from the cache, the mirror or the network, or could not
     be had (and why); it carries on past failures. Pinned files are verified by sha256.
@@ -35,6 +36,12 @@ def fetch_command(
         console.print(f"[{colour}]{where:<14}[/{colour}] {escape(outcome.name)}  [dim]{escape(outcome.detail)}[/dim]")
 
     outcomes = fetch_all(offline=offline or None, mirror=mirror, on_outcome=show)
+    if not offline:
+        from claimaudit.pipeline import prefetch_audit_evidence
+
+        extra = prefetch_audit_evidence().removeprefix("; ")
+        if extra:
+            console.print(escape(extra))
     missing = [o for o in outcomes if not o.ok]
     console.print(f"{len(outcomes) - len(missing)} of {len(outcomes)} sources available"
                   + (f"; {len(missing)} could not be had (set CLAIMAUDIT_MIRROR or run online)" if missing else ""))
