@@ -14,7 +14,9 @@ True
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Collection
 from typing import Any
 
 import polars as pl
@@ -79,9 +81,18 @@ def scorecard_html(
     caption: str | None = None,
     csv_name: str | None = None,
     max_sources: int = 2,
+    compact: Collection[str] = (),
+    compact_csv_name: str | None = None,
 ) -> str:
-    """Render the scorecard (Jinja2, autoescaped): contradictions first, insufficient last."""
-    long = scorecard_frame(verdicts, claims, sources)
+    """Render the scorecard (Jinja2, autoescaped): contradictions first, insufficient last.
+
+    Verdicts whose state is in ``compact`` (e.g. ``["consistent"]``) get no card: they are rows
+    of one compact table (claims, who and when, rule, a one-line reason from the explanation,
+    source) folded in a ``<details>`` that prints open; ``compact_csv_name`` names its CSV.
+    """
+    frame = _normalise(verdicts)
+    folded = frame.filter(pl.col("verdict").is_in(list(compact)))
+    long = scorecard_frame(frame.filter(~pl.col("verdict").is_in(list(compact))), claims, sources)
     cards: list[dict[str, Any]] = []
     for (_row,), group in long.group_by("verdict_row", maintain_order=True):
         first = group.row(0, named=True)
@@ -106,11 +117,133 @@ def scorecard_html(
         )
     rank = {v: i for i, v in enumerate(_ORDER)}
     cards.sort(key=lambda c: rank.get(c["verdict"], len(_ORDER)))
-    counted = Counter(c["verdict"] for c in cards)
+    rows = _compact_rows(compact_frame(folded, claims, sources, states=compact), max_sources)
+    counted = Counter([c["verdict"] for c in cards] + [r["verdict"] for r in rows])
     counts = [(verdict_label(v), counted[v]) for v in sorted(counted, key=lambda v: rank.get(v, len(_ORDER)))]
+    folded_labels = [verdict_label(v) for v in sorted({r["verdict"] for r in rows}, key=lambda v: rank.get(v, len(_ORDER)))]
     return _render.render(
-        "fragments/scorecard.html.j2", name=name, caption=caption, cards=cards, counts=counts, csv_name=csv_name
+        "fragments/scorecard.html.j2", name=name, caption=caption, cards=cards, counts=counts, csv_name=csv_name,
+        rows=rows, folded_labels=folded_labels, compact_csv_name=compact_csv_name, total=len(cards) + len(rows),
     )
+
+
+def compact_frame(
+    verdicts: pl.DataFrame,
+    claims: pl.DataFrame | None = None,
+    sources: pl.DataFrame | None = None,
+    *,
+    states: Collection[str] = ("consistent",),
+) -> pl.DataFrame:
+    """One row per verdict in ``states``: its claims, who said them and when, the rule, a one-line
+    ``reason`` (:func:`reason_line`), the whole ``explanation`` and each claim's first source;
+    the CSV behind the compact table. A new frame; ``verdicts`` is unchanged.
+
+    >>> verdicts = pl.DataFrame({"rule_id": ["r1", "r2"], "claim_ids": [["c1", "c2"], ["c3"]],
+    ...                          "verdict": ["consistent", "inconsistent"],
+    ...                          "explanation": ["1 + 2 = 3 against 3 [c1]. The parts do not exceed the total.", "x"]})
+    >>> compact_frame(verdicts).select("rule_id", "claim_ids", "reason").rows()
+    [('r1', ['c1', 'c2'], 'The parts do not exceed the total.')]
+    """
+    long = scorecard_frame(_normalise(verdicts).filter(pl.col("verdict").is_in(list(states))), claims, sources)
+    for column, dtype in (("claimant", pl.String), ("authority", pl.String), ("statement_date", pl.String),
+                          ("source_urls", pl.List(pl.String)), ("source_outlets", pl.List(pl.String))):
+        if column not in long.columns:
+            long = long.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    # the authority only when the claimant does not already name it ("PTA (report to parliament)")
+    named = pl.col("claimant").str.contains(pl.col("authority"), literal=True).fill_null(False)
+    authority = pl.when(named).then(None).otherwise(pl.col("authority"))
+    who = pl.concat_str(pl.col("claimant"), authority, separator=" / ", ignore_nulls=True)
+    said_by = pl.concat_str(
+        pl.when(who.str.len_chars() > 0).then(who).otherwise(pl.lit("claimant not in the ledger")),
+        pl.col("statement_date").cast(pl.String),
+        separator=", ", ignore_nulls=True,
+    )
+    first_source = pl.struct(
+        pl.col("source_urls").list.first().alias("url"), pl.col("source_outlets").list.first().alias("outlet")
+    )
+    rows = (
+        long.with_columns(said_by.alias("said_by"), first_source.alias("source"))
+        .group_by("verdict_row", maintain_order=True)
+        .agg(
+            pl.col("rule_id", "verdict", "explanation").first(),
+            pl.col("claim_id").alias("claim_ids"),
+            pl.col("said_by").unique(maintain_order=True),
+            pl.col("source").filter(pl.col("source").struct.field("url").is_not_null()).unique(maintain_order=True),
+        )
+    )
+    return rows.select(
+        "rule_id",
+        "verdict",
+        "claim_ids",
+        "said_by",
+        pl.col("explanation").map_elements(reason_line, return_dtype=pl.String, skip_nulls=False).alias("reason"),
+        "explanation",
+        pl.col("source").list.eval(pl.element().struct.field("url")).alias("source_urls"),
+        pl.col("source").list.eval(pl.element().struct.field("outlet")).alias("source_outlets"),
+    )
+
+
+_CITATION = re.compile(r"\s*\[[a-z0-9][a-z0-9._-]*(?:, [^\]\[]*)?\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"‘“(])")
+_ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "no", "vs", "gen", "maj", "col", "lt", "jr", "sr", "st", "e.g", "i.e", "etc"}
+
+
+def reason_line(explanation: str | None, *, limit: int = 180) -> str:
+    """The finding of an explanation in one line, in the engine's own words. An explanation states
+    the figures first and what they mean after, so this is its second sentence when it has one,
+    else its first; claim-id citations ``[…]`` are dropped (the ids have their own column) and a
+    longer line is cut after its first clause (before ": "), or else on a word, with "…" (the
+    whole explanation is in the CSV).
+
+    >>> reason_line("20 ÷ 111 [c-1, medium confidence] = 0.18 per person. Within the rule's bound. More.")
+    "Within the rule's bound."
+    >>> reason_line("2 reports in statement s: 4,528 by Samaa TV [c-2], TechieTalks [c-2].")
+    '2 reports in statement s: 4,528 by Samaa TV, TechieTalks.'
+    >>> reason_line("Said by Dr. Naeemi: 20 million.")
+    'Said by Dr. Naeemi: 20 million.'
+    >>> reason_line("The figure 25,000 recurs in 2 claims: " + "a → b " * 40)
+    'The figure 25,000 recurs in 2 claims: …'
+    """
+    text = _CITATION.sub("", " ".join(str(explanation or "").split()))
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        word = text[start : match.start()].rsplit(" ", 1)[-1].rstrip(".!?").lower()
+        if word in _ABBREVIATIONS:
+            continue
+        sentences.append(text[start : match.start()])
+        start = match.end()
+    sentences.append(text[start:])
+    line = (sentences[1] if len(sentences) > 1 else sentences[0]).strip()
+    if len(line) <= limit:
+        return line
+    clause = line.find(": ")
+    if 0 < clause < limit - 2:  # the clause before a long list of figures
+        return line[: clause + 1] + " …"
+    cut = line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
+
+
+def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]:
+    rank = {v: i for i, v in enumerate(_ORDER)}
+    rows = [
+        {
+            "verdict": row["verdict"],
+            "symbol": VERDICT_LABELS.get(row["verdict"], (row["verdict"], "·"))[1],
+            "claim_ids": row["claim_ids"],
+            "said_by": row["said_by"],
+            "rule": row["rule_id"],
+            "reason": _render.linked_text(row["reason"]),
+            "sources": [
+                {"href": _render.safe_href(url), "outlet": outlet or url,
+                 "short": _render.short_url(url, limit=32) if _render.safe_href(url) else None}
+                for url, outlet in list(zip(row["source_urls"], row["source_outlets"], strict=True))[:max_sources]
+            ],
+            "more_sources": max(len(row["source_urls"]) - max_sources, 0),
+        }
+        for row in frame.iter_rows(named=True)
+    ]
+    rows.sort(key=lambda r: rank.get(r["verdict"], len(_ORDER)))
+    return rows
 
 
 def numbered_parts(text: str) -> list[str]:

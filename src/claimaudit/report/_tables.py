@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,17 +115,26 @@ class Page:
         *,
         name: str = "scorecard",
         caption: str | None = None,
+        compact: Collection[str] = (),
         display: bool = True,
     ) -> TableView:
-        """Show verdicts as a scorecard and write its rows (one per verdict and claim) as CSV."""
-        from claimaudit.report._scorecard import scorecard_frame, scorecard_html
+        """Show verdicts as a scorecard and write its rows (one per verdict and claim) as CSV.
+
+        Verdicts in a ``compact`` state (e.g. ``["consistent"]``) are shown as one line each in a
+        folded table instead of cards; those lines are also written to ``<name>_compact.csv``.
+        """
+        from claimaudit.report._scorecard import compact_frame, scorecard_frame, scorecard_html
 
         path = self.csv_path(name)
         frame = scorecard_frame(verdicts, claims, sources)
         # the evidence is in the CSV as the engine's text; its structured copy is for display
         write_csv(frame.drop("verdict_row", "evidence_items", strict=False), path)
+        compact_path = None
+        if compact:
+            compact_path = write_csv(compact_frame(verdicts, claims, sources, states=compact), self.csv_path(f"{name}_compact"))
         view = TableView(
-            html=scorecard_html(verdicts, claims, sources, name=name, caption=caption, csv_name=path.name),
+            html=scorecard_html(verdicts, claims, sources, name=name, caption=caption, csv_name=path.name,
+                                compact=compact, compact_csv_name=compact_path.name if compact_path else None),
             csv_path=path,
             frame=frame,
         )
