@@ -134,9 +134,9 @@ def compact_frame(
     *,
     states: Collection[str] = ("consistent",),
 ) -> pl.DataFrame:
-    """One row per verdict in ``states``: its claims, who said them and when, the rule, a one-line
-    ``reason`` (:func:`reason_line`), the whole ``explanation`` and each claim's first source;
-    the CSV behind the compact table. A new frame; ``verdicts`` is unchanged.
+    """One row per verdict in ``states``: its claims (ids, summaries), who said them and when, the
+    rule, a one-line ``reason`` (:func:`reason_line`), the whole ``explanation`` and each claim's
+    first source; the CSV behind the compact table. A new frame; ``verdicts`` is unchanged.
 
     >>> verdicts = pl.DataFrame({"rule_id": ["r1", "r2"], "claim_ids": [["c1", "c2"], ["c3"]],
     ...                          "verdict": ["consistent", "inconsistent"],
@@ -145,7 +145,7 @@ def compact_frame(
     [('r1', ['c1', 'c2'], 'The parts do not exceed the total.')]
     """
     long = scorecard_frame(_normalise(verdicts).filter(pl.col("verdict").is_in(list(states))), claims, sources)
-    for column, dtype in (("claimant", pl.String), ("authority", pl.String), ("statement_date", pl.String),
+    for column, dtype in (("summary", pl.String), ("claimant", pl.String), ("authority", pl.String), ("statement_date", pl.String),
                           ("source_urls", pl.List(pl.String)), ("source_outlets", pl.List(pl.String))):
         if column not in long.columns:
             long = long.with_columns(pl.lit(None, dtype=dtype).alias(column))
@@ -167,6 +167,7 @@ def compact_frame(
         .agg(
             pl.col("rule_id", "verdict", "explanation").first(),
             pl.col("claim_id").alias("claim_ids"),
+            pl.col("summary").alias("summaries"),
             pl.col("said_by").unique(maintain_order=True),
             pl.col("source").filter(pl.col("source").struct.field("url").is_not_null()).unique(maintain_order=True),
         )
@@ -175,6 +176,7 @@ def compact_frame(
         "rule_id",
         "verdict",
         "claim_ids",
+        "summaries",
         "said_by",
         pl.col("explanation").map_elements(reason_line, return_dtype=pl.String, skip_nulls=False).alias("reason"),
         "explanation",
@@ -229,7 +231,10 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
         {
             "verdict": row["verdict"],
             "symbol": VERDICT_LABELS.get(row["verdict"], (row["verdict"], "·"))[1],
-            "claim_ids": row["claim_ids"],
+            "claims": [
+                {"claim_id": claim_id or "", "said": said or "(claim not found in the ledger)"}
+                for claim_id, said in zip(row["claim_ids"], row["summaries"], strict=True)
+            ],
             "said_by": row["said_by"],
             "rule": row["rule_id"],
             "reason": _render.linked_text(row["reason"]),
