@@ -120,6 +120,7 @@ def test_compact_rows_say_who_when_rule_reason_and_source():
     assert "r-series" in first
     assert "No earlier synthetic figure is above it." in first  # the finding, in the engine's words
     assert 'href="https://example.org/a"' in first and "Synthetic Daily" in first
+    assert "+1 more" in first and "Evil" not in first  # one source a line; the others are in the CSV
     assert "javascript:" not in compact
     assert "2 synthetic reports of 10 items: by Synthetic Daily, Synthetic Weekly." in rows[1]
     assert "The parts do not exceed the synthetic total." in rows[2]

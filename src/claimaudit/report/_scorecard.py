@@ -117,7 +117,7 @@ def scorecard_html(
         )
     rank = {v: i for i, v in enumerate(_ORDER)}
     cards.sort(key=lambda c: rank.get(c["verdict"], len(_ORDER)))
-    rows = _compact_rows(compact_frame(folded, claims, sources, states=compact), max_sources)
+    rows = _compact_rows(compact_frame(folded, claims, sources, states=compact), 1)  # one source a line; all in the CSV
     counted = Counter([c["verdict"] for c in cards] + [r["verdict"] for r in rows])
     counts = [(verdict_label(v), counted[v]) for v in sorted(counted, key=lambda v: rank.get(v, len(_ORDER)))]
     folded_labels = [verdict_label(v) for v in sorted({r["verdict"] for r in rows}, key=lambda v: rank.get(v, len(_ORDER)))]
