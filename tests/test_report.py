@@ -405,7 +405,7 @@ def test_an_online_fetch_fills_the_cache_the_notebooks_read_offline(isolated_cac
         monkeypatch.setenv("CLAIMAUDIT_OONI_API", server.url)
         monkeypatch.setenv("CLAIMAUDIT_TOR_METRICS", server.url)
         outcome = pipeline.step_fetch(offline=False, params=params)
-    assert (outcome.status, outcome.detail) == ("done", "3 from network")
+    assert outcome.status == "done" and outcome.detail.startswith("3 from network")
     page = report.Page("99-synthetic", tables_dir=tmp_path)
     daily = views.ooni_daily(page, "circumvention", country="PK", since=start, until=end, offline=True)
     rates = views.network_rates(daily)
