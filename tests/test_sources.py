@@ -114,6 +114,22 @@ def test_a_changed_header_is_refused(synthetic, tmp_path, monkeypatch):
         sources.load("hdr-set", offline=True, mirror=tmp_path / "mirror2")
 
 
+@pytest.mark.parametrize(("body", "fmt", "field", "says"), [
+    (b"a\n1;2\n", "csv", {"name": "a", "type": "array"}, "array fields can only be read from JSON records"),
+    (b'[{"a": [1]}]', "json", {"name": "a", "type": "array", "claimaudit:item_type": "synthetic_kind"},
+     "array item type 'synthetic_kind' is not supported"),
+])
+def test_an_unsupported_schema_type_is_a_data_error_naming_the_column(tmp_path, monkeypatch, isolated_cache,
+                                                                      body, fmt, field, says):
+    root, mirror = tmp_path / "other", tmp_path / "mirror2"
+    _package(root, mirror, "odd-set", [("odd", f"https://synthetic.example/odd.{fmt}", body,
+                                        {"format": fmt, "schema": {"fields": [field]}})])
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
+    with pytest.raises(DataError, match=says) as info:
+        sources.load("odd-set", offline=True, mirror=mirror)
+    assert info.value.column == "a" and "datapackage.json" in info.value.hint
+
+
 def test_a_tampered_mirror_file_is_refused(synthetic):
     mirror_path("https://synthetic.example/abc/daily.csv", synthetic).write_bytes(SYNTHETIC_CSV + b"2,2024-11-03,1,1\n")
     with pytest.raises(HashMismatchError):

@@ -14,24 +14,21 @@ from typing import Any
 
 import polars as pl
 
+from claimaudit.datasets import _POLARS_TYPES as _SCALARS
 from claimaudit.errors import DataError
 
-_SCALARS: dict[str, pl.DataType] = {
-    "string": pl.String(),
-    "integer": pl.Int64(),
-    "number": pl.Float64(),
-    "date": pl.Date(),
-    "datetime": pl.Datetime("us", "UTC"),
-    "boolean": pl.Boolean(),
-}
-
-
 def dtype_of(field: dict[str, Any]) -> pl.DataType:
+    """The polars type of a schema field (the same type map as our own datasets)."""
     kind = field.get("type", "string")
     if kind == "array":
-        return pl.List(_SCALARS[field.get("claimaudit:item_type", "string")])
+        item = field.get("claimaudit:item_type", "string")
+        if item not in _SCALARS:
+            raise DataError(f"array item type {item!r} is not supported", column=field.get("name"),
+                            hint=f"use one of: {', '.join(_SCALARS)} in claimaudit:item_type of datapackage.json")
+        return pl.List(_SCALARS[item])
     if kind not in _SCALARS:
-        raise DataError(f"schema type {kind!r} is not supported", column=field.get("name"))
+        raise DataError(f"schema type {kind!r} is not supported", column=field.get("name"),
+                        hint=f"use one of: {', '.join([*_SCALARS, 'array'])} in datapackage.json")
     return _SCALARS[kind]
 
 
@@ -116,6 +113,9 @@ def _apply_schema(
         name, kind = field["name"], field.get("type", "string")
         if kind == "string":
             continue
+        if kind == "array":
+            raise DataError("array fields can only be read from JSON records", file=shown, column=name,
+                            hint="give this field a scalar type (e.g. string) in datapackage.json")
         if kind in ("date", "datetime"):
             typed = _parse_temporal(typed, name, kind)
         elif kind == "boolean":
