@@ -224,6 +224,17 @@ def test_retry_after_as_an_http_date_is_honoured(server, isolated_cache):
     assert len(sleeps) == 1 and 25 <= sleeps[0] <= 30
 
 
+def test_retry_after_as_a_date_without_a_zone_is_read_as_utc(server, isolated_cache):
+    import datetime as dt
+
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+    when = later.strftime("%a, %d %b %Y %H:%M:%S -0000")  # parses to a naive datetime
+    server.route("/limited", [Reply(429, b"", {"Retry-After": when}), Reply(body=SYNTHETIC_BODY)])
+    sleeps: list[float] = []
+    _fetch(server.url + "/limited", sleeps)
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 30
+
+
 def test_recording_collects_what_each_fetch_did(server, isolated_cache):
     from claimaudit.fetch import recording
 

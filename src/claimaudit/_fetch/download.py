@@ -212,6 +212,8 @@ def _retry_after(value: str | None) -> float | None:
         return None
     import datetime as dt
 
+    if when.tzinfo is None:  # "-0000" (RFC 5322: zone unknown) parses naive; HTTP dates are UTC
+        when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
