@@ -69,6 +69,16 @@ def test_fetch_all_carries_on_past_a_failing_source(world):
     assert outcomes["IODA country PK 2024-11-01..2024-12-01"].ok
 
 
+def test_fetch_all_reports_a_broken_descriptor_and_carries_on(world, tmp_path):
+    broken = tmp_path / "datasets" / "external" / "synthetic-broken"
+    broken.mkdir(parents=True)
+    (broken / "datapackage.json").write_text('{"name": "synthetic-broken", ')
+    outcomes = {o.name: o for o in fetch_all(windows=())}
+    assert not outcomes["synthetic-broken"].ok
+    assert "datapackage.json is not valid JSON" in outcomes["synthetic-broken"].detail
+    assert outcomes["synthetic-trend/pk"].ok
+
+
 def test_fetch_command_reports_origins_and_strict_exit(world):
     runner = CliRunner()
     offline = runner.invoke(app, ["fetch", "--offline", "--strict"])

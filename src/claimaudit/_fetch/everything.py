@@ -90,7 +90,12 @@ def fetch_all(
             on_outcome(outcome)
 
     for name in pinned if pinned is not None else sources.list_sources():
-        for resource in sources.resource_names(name):
+        try:
+            resources = sources.resource_names(name)
+        except ClaimauditError as exc:  # an unknown name or a broken datapackage.json
+            done(FetchOutcome(name, "pinned", None, _reason(exc)))
+            continue
+        for resource in resources:
             try:
                 got = sources.fetch_resource(name, resource, offline=offline, mirror=mirror)
                 done(FetchOutcome(f"{name}/{resource}", "pinned", got.origin, f"{got.entry['bytes']} bytes"))
