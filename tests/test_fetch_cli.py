@@ -93,6 +93,15 @@ def test_fetch_command_reports_origins_and_strict_exit(world):
     assert cached.exit_code == 0 and "cache" in cached.output and "NOT AVAILABLE" not in cached.output
 
 
+def test_fetch_command_honours_claimaudit_offline_for_the_audit_prefetch_too(world, monkeypatch):
+    monkeypatch.setenv("CLAIMAUDIT_OFFLINE", "1")
+    result = CliRunner().invoke(app, ["fetch"])
+    assert result.exit_code == 0, result.output
+    assert "0 of 12 sources available" in result.output
+    assert "audit evidence" not in result.output  # the online-only prefetch did not run
+    assert world.hits("/api/v1/aggregation") == []
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_ooni_aggregate_writes_a_tidy_daily_table(world, tmp_path, suffix):
     out = tmp_path / f"synthetic-ooni{suffix}"

@@ -25,7 +25,7 @@ def fetch_command(
     from rich.console import Console
     from rich.markup import escape
 
-    from claimaudit.fetch import FetchOutcome, fetch_all
+    from claimaudit.fetch import FetchOutcome, fetch_all, is_offline
 
     console = Console(highlight=False)
     style = {"cache": "green", "mirror": "cyan", "network": "blue"}
@@ -35,7 +35,8 @@ def fetch_command(
         colour = style.get(outcome.origin or "", "yellow" if outcome.origin else "red")
         console.print(f"[{colour}]{where:<14}[/{colour}] {escape(outcome.name)}  [dim]{escape(outcome.detail)}[/dim]")
 
-    outcomes = fetch_all(offline=offline or None, mirror=mirror, on_outcome=show)
+    offline = is_offline(offline or None)  # --offline, else CLAIMAUDIT_OFFLINE
+    outcomes = fetch_all(offline=offline, mirror=mirror, on_outcome=show)
     if not offline:
         from claimaudit.pipeline import prefetch_audit_evidence
 
