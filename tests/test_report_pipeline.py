@@ -86,3 +86,13 @@ def test_online_fetch_prefetches_the_audit_evidence_for_the_offline_audit(isolat
     assert "ooni_api/aggregation: missing" in before[glitch].explanation
     assert "ooni_api/aggregation: missing" not in after[glitch].explanation
     assert "measurements on 3 networks" in after[glitch].explanation
+
+
+def test_audit_step_writes_the_verdicts_it_counts(isolated_cache, tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.delenv("CLAIMAUDIT_MIRROR", raising=False)
+    outcome = pipeline.step_audit(reports=tmp_path, offline=True)
+    written = json.loads((tmp_path / "verdicts.json").read_text())
+    assert outcome.status == "done" and outcome.detail.startswith(f"{written['count']} verdicts: ")
+    assert (tmp_path / "verdicts.csv").read_text().count("\n") > written["count"] > 0

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from claimaudit import paths
-from claimaudit._io import write_text_atomic
 from claimaudit.errors import ClaimauditError
 
 __all__ = [
@@ -202,34 +201,16 @@ def step_check(*, reports: Path) -> StepOutcome:
 
 def step_audit(*, reports: Path, offline: bool) -> StepOutcome:
     try:
-        from claimaudit import audit
+        from claimaudit.audit import run_audit, write_verdicts
     except ImportError:
         return StepOutcome("audit", "unavailable", f"claimaudit.audit is {NOT_AVAILABLE}")
-    run_audit = getattr(audit, "run_audit", None)
-    if run_audit is None:
-        return StepOutcome("audit", "unavailable", f"claimaudit.audit.run_audit is {NOT_AVAILABLE}")
     verdicts = run_audit(offline=offline)
-    writer = getattr(audit, "write_verdicts", None)
-    if writer is not None:
-        writer(verdicts, out_dir=reports)
-    else:
-        _write_verdicts(audit, verdicts, reports)
+    write_verdicts(verdicts, out_dir=reports)
     counts: dict[str, int] = {}
     for verdict in verdicts:
-        key = str(getattr(verdict.status, "value", verdict.status))
+        key = verdict.status.value
         counts[key] = counts.get(key, 0) + 1
     return StepOutcome("audit", "done", f"{len(verdicts)} verdicts: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-
-
-def _write_verdicts(audit: Any, verdicts: Sequence[Any], reports: Path) -> None:
-    import json
-
-    from claimaudit.report import write_csv
-
-    write_text_atomic(
-        reports / "verdicts.json", json.dumps([v.to_dict() for v in verdicts], indent=2, ensure_ascii=False) + "\n"
-    )
-    write_csv(audit.verdicts_frame(verdicts), reports / "verdicts.csv")
 
 
 def execute_notebook(
