@@ -158,3 +158,30 @@ def test_shipped_datasets_load_and_verify() -> None:
     for name in names:
         for resource, frame in datasets.load_package(name).items():
             assert frame.height > 0, f"{name}/{resource} is empty"
+
+
+def test_cli_list_shows_rows_and_sha256(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from claimaudit.cli import app
+
+    folder = make_package(tmp_path, GOOD)
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(tmp_path))
+    digest = json.loads((folder / "datapackage.json").read_text())["resources"][0]["hash"].removeprefix("sha256:")
+    result = CliRunner().invoke(app, ["datasets", "list"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"synthetic_items/synthetic_items\t3 rows\tsha256 {digest}"
+
+
+def test_cli_stamp_reports_what_it_rewrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from claimaudit.cli import app
+
+    folder = make_package(tmp_path, GOOD)
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(tmp_path))
+    assert "already up to date" in CliRunner().invoke(app, ["datasets", "stamp"]).output
+    (folder / "items.csv").write_text(GOOD + "synthetic-d,2024-01-01,1,1,true\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["datasets", "stamp", "synthetic_items"])
+    assert result.exit_code == 0 and "stamped" in result.output
+    assert datasets.load("synthetic_items", root=tmp_path).height == 4

@@ -20,6 +20,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: paragraphs re-flow to the terminal and flags show no "<bool>" placeholder.
+    rich_markup_mode=None,
 )
 
 

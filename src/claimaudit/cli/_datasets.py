@@ -17,8 +17,10 @@ def list_command() -> None:
     from claimaudit import datasets
 
     for name in datasets.list_datasets():
+        package = datasets.read_package(name)
         for resource, frame in datasets.load_package(name).items():
-            typer.echo(f"{name}/{resource}\t{frame.height} rows")
+            digest = str(package.resource(resource).get("hash", "")).removeprefix("sha256:")
+            typer.echo(f"{name}/{resource}\t{frame.height} rows\tsha256 {digest}")
 
 
 @datasets_app.command("stamp")
