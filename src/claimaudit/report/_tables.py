@@ -102,10 +102,7 @@ class Page:
             csv_path=path,
             frame=frame,
         )
-        if display:
-            _display(HTML(view.html))
-            view.shown = True
-        return view
+        return _show(view, display)
 
     def scorecard(
         self,
@@ -138,10 +135,7 @@ class Page:
             csv_path=path,
             frame=frame,
         )
-        if display:
-            _display(HTML(view.html))
-            view.shown = True
-        return view
+        return _show(view, display)
 
     def chart(self, chart: Any) -> None:
         """Show a chart (inline SVG with the house renderer). Use it inside ``if`` blocks, where a
@@ -151,19 +145,13 @@ class Page:
     def headline(self, text: str, *, display: bool = True) -> TableView:
         """A computed sentence in large type (escaped)."""
         view = TableView(html=_render.render("fragments/headline.html.j2", text=text))
-        if display:
-            _display(HTML(view.html))
-            view.shown = True
-        return view
+        return _show(view, display)
 
     def unavailable(self, what: str, why: str, *, display: bool = True) -> TableView:
         """Say plainly that a piece of evidence is not available (never fake it)."""
         # a long request URL in the reason is shown short and linked in full
         view = TableView(html=_render.render("fragments/unavailable.html.j2", what=what, why=_render.linked_text(why)))
-        if display:
-            _display(HTML(view.html))
-            view.shown = True
-        return view
+        return _show(view, display)
 
     def export(self, frame: pl.DataFrame, name: str) -> Path:
         """Write a CSV of a table shown some other way (a scorecard, a chart's data)."""
@@ -205,6 +193,13 @@ def write_csv(frame: pl.DataFrame, path: str | Path) -> Path:
     with atomic_write(path, "wb") as fh:
         flat.write_csv(fh)
     return path
+
+
+def _show(view: TableView, display: bool) -> TableView:
+    """Display ``view`` now (once) unless ``display`` is False; return it."""
+    if display:
+        view._ipython_display_()
+    return view
 
 
 def _display(obj: Any) -> None:
