@@ -56,6 +56,20 @@ def test_daily_counts_per_network_and_test(api):
     assert all(q["time_grain"] == ["day"] and q["format"] == ["CSV"] for q in queries)
 
 
+def test_without_the_day_axis_the_totals_cover_only_the_window(api):
+    frame = ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=dt.date(2024, 11, 11),
+                               axis_x=None, axis_y="probe_asn")
+    expected = (_expected({"tor"}, NOV, dt.date(2024, 11, 11)).group_by("probe_asn")
+                .agg(pl.col("measurement_count").sum()).sort("probe_asn"))
+    assert frame.select("probe_asn", "measurement_count").sort("probe_asn").equals(expected)
+    assert [(q["since"], q["until"]) for q in api.hits("/api/v1/aggregation")] == [(["2024-11-01"], ["2024-11-11"])]
+
+
+def test_an_empty_test_list_is_a_clear_error(api):
+    with pytest.raises(DataError, match="names no test"):
+        ooni_api.aggregate(probe_cc="PK", test_name=" , ", since=NOV, until=DEC)
+
+
 def test_ranges_are_asked_in_30_day_blocks_on_a_fixed_grid_and_until_is_exclusive(api):
     frame = ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-10-01", until="2024-12-31")
     windows = sorted((q["since"][0], q["until"][0]) for q in api.hits("/api/v1/aggregation"))

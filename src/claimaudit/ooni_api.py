@@ -113,9 +113,15 @@ def aggregate(
     tests = [test_name] if "test_name" in axes else [t.strip() for t in test_name.split(",") if t.strip()]
     if domain:
         domain = ",".join(sorted({d.strip() for d in domain.split(",") if d.strip()}))
+    if not tests:
+        raise DataError(f"test_name={test_name!r} names no test",
+                        hint="give one or more OONI test names, e.g. tor,psiphon")
+    # The fixed grid needs the day axis to cut its blocks back to the window; without it the
+    # counts of a block are totals and only blocks that are exactly the window can be asked.
+    blocks = grid_windows if "measurement_start_day" in axes else windows
     frames = []
     for test in tests:
-        for lo, hi in grid_windows(start, end, days=AGGREGATION_DAYS):
+        for lo, hi in blocks(start, end, days=AGGREGATION_DAYS):
             url = aggregation_url(probe_cc=probe_cc, test_name=test, since=lo, until=hi, probe_asn=asn,
                                   domain=domain, category_code=category_code, axis_x=axis_x, axis_y=axis_y)
             got = fetch(url, offline=offline, mirror=mirror, refresh=refresh,
