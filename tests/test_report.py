@@ -412,3 +412,23 @@ def test_an_online_fetch_fills_the_cache_the_notebooks_read_offline(isolated_cac
     assert sorted(rates.get_column("probe_asn").unique().to_list()) == [9541, 17557]
     assert rates.get_column("date").max() == end
     assert views.tor_users(page, country="PK", since=start, until=end, offline=True).height == 5
+
+
+def test_dataset_inventory_lists_each_local_resource_with_its_stamped_sha256(tmp_path, monkeypatch):
+    import hashlib
+    import json
+
+    from claimaudit import datasets
+
+    folder = tmp_path / "synthetic_set"
+    folder.mkdir()
+    body = b"a,b\n1,x\n2,y\n"
+    (folder / "rows.csv").write_bytes(body)
+    (folder / "datapackage.json").write_text(json.dumps({"name": "synthetic_set", "resources": [
+        {"name": "rows", "path": "rows.csv",
+         "schema": {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]}},
+        {"name": "remote", "path": "https://synthetic.example/remote.csv"}]}))
+    datasets.stamp(["synthetic_set"], root=tmp_path)
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(tmp_path))
+    assert views.dataset_inventory().to_dicts() == [{"dataset": "synthetic_set", "resource": "rows", "rows": 2,
+                                                     "columns": 2, "sha256": hashlib.sha256(body).hexdigest()}]

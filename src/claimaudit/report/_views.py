@@ -349,8 +349,9 @@ def dataset_inventory() -> pl.DataFrame:
 
     rows = []
     for name in datasets.list_datasets():
+        package = datasets.read_package(name)
         for resource, frame in datasets.load_package(name).items():
-            res = datasets.read_package(name).resource(resource)
+            res = package.resource(resource)
             rows.append({
                 "dataset": name,
                 "resource": resource,
