@@ -25,7 +25,7 @@ import polars as pl
 from claimaudit import paths
 from claimaudit._sources.typed import read_csv, read_json_records
 from claimaudit.errors import DataError
-from claimaudit.fetch import FetchResult, cached_entry, fetch
+from claimaudit.fetch import FetchResult, fetch, manifest_entries
 
 __all__ = ["describe", "external_dir", "fetch_resource", "list_sources", "load", "read_descriptor", "resource_names"]
 
@@ -94,9 +94,10 @@ def describe(name: str) -> dict[str, Any]:
     and from where (``mirror`` / ``network``) its bytes entered the cache (None if never fetched).
     """
     descriptor = read_descriptor(name)
+    cached = manifest_entries()  # read once, not once per resource
     resources = []
     for res in descriptor.get("resources", []):
-        entry = cached_entry(res["path"]) or {}
+        entry = cached.get(res["path"]) or {}
         resources.append({
             "name": res["name"],
             "url": res["path"],
