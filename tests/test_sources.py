@@ -152,6 +152,18 @@ def test_describe_reports_provenance_and_origin(synthetic):
     assert sources.list_sources() == ["synthetic-set"]
 
 
+def test_provenance_rows_name_the_resource_asked_for_or_say_it_is_not_there(synthetic):
+    from claimaudit.report._provenance import source_items
+
+    sources.load("synthetic-set", "daily", offline=True)
+    daily, unknown, *rest = source_items([("synthetic-set", "daily"), ("synthetic-set", "synthetic_nope")])
+    assert rest == []
+    assert daily["name"] == "synthetic-set/daily" and daily["licence"] == "CC0-1.0" and daily["origin"] == "mirror"
+    assert daily["sha256"] == hashlib.sha256(SYNTHETIC_CSV).hexdigest()
+    assert unknown["origin"] == "missing" and "no resource named 'synthetic_nope'" in unknown["url"]
+    assert [i["name"] for i in source_items(["synthetic-set"])] == ["synthetic-set/daily", "synthetic-set/incidents"]
+
+
 # --------------------------------------------------------------------------- the shipped packages
 
 EXPECTED = {

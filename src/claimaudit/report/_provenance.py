@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from claimaudit import __version__, paths
+from claimaudit.errors import ClaimauditError
 from claimaudit.report import _render
 from claimaudit.report._tables import HTML
 
@@ -46,7 +47,7 @@ def dataset_items(names: Iterable[str]) -> list[dict[str, Any]]:
     for name in names:
         try:
             package = datasets.read_package(name)
-        except Exception as exc:  # a missing dataset is shown as such, not hidden
+        except ClaimauditError as exc:  # a missing dataset is shown as such, not hidden
             items.append(_missing(name, f"dataset not readable: {exc}"))
             continue
         descriptor = package.descriptor
@@ -80,18 +81,22 @@ def source_items(names: Iterable[str | tuple[str, str]]) -> list[dict[str, Any]]
         name, resource = entry if isinstance(entry, tuple) else (entry, None)
         try:
             described = sources.describe(name)
-        except Exception as exc:
+        except ClaimauditError as exc:
             items.append(_missing(_label(entry), f"not described: {exc}"))
             continue
-        for record in _records(described, resource):
-            url = str(record.get("url") or record.get("path") or "")
+        records = _records(described, resource)
+        if not records:
+            known = ", ".join(r["name"] for r in described["resources"])
+            items.append(_missing(_label(entry), f"no resource named {resource!r} (resources: {known})"))
+        for record in records:
+            url = str(record["url"] or "")
             items.append(
                 {
                     "name": _label((name, record.get("resource") or resource)),
                     "url": url,
                     "href": _render.safe_href(url),
-                    "licence": _licences(record.get("licence") or record.get("license") or record.get("licenses")) or "unknown",
-                    "sha256": str(record.get("sha256") or record.get("hash") or "").removeprefix("sha256:") or "not recorded",
+                    "licence": _licences(record.get("licenses")) or "unknown",
+                    "sha256": str(record.get("sha256") or "") or "not recorded",
                     "retrieved": str(record.get("retrieved_at") or "not retrieved"),
                     "origin": str(record.get("origin") or "not fetched"),
                 }
@@ -204,20 +209,11 @@ def _licences(value: Any) -> str:
     return ", ".join(filter(None, (_licences(v) for v in value)))
 
 
-def _records(described: Any, resource: str | None) -> list[dict[str, Any]]:
-    if isinstance(described, Mapping):
-        if "resources" in described and isinstance(described["resources"], list):
-            records = [{**described, **r, "resource": r.get("name")} for r in described["resources"]]
-        else:
-            records = [dict(described)]
-    elif isinstance(described, list):
-        records = [dict(r) if isinstance(r, Mapping) else vars(r) for r in described]
-    else:
-        records = [dict(vars(described))]
-    if resource:
-        chosen = [r for r in records if r.get("resource") == resource]
-        records = chosen or records
-    return records
+def _records(described: Mapping[str, Any], resource: str | None) -> list[dict[str, Any]]:
+    """One record per resource of ``sources.describe(name)``, the set's fields (licences) merged
+    in; only ``resource`` when one is named (none if the set has no such resource)."""
+    records = [{**described, **r, "resource": r["name"]} for r in described.get("resources", [])]
+    return [r for r in records if r["resource"] == resource] if resource else records
 
 
 def _label(entry: str | tuple[str, str | None]) -> str:
