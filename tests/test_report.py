@@ -228,6 +228,22 @@ def test_check_summary_reads_results_json(tmp_path):
     assert report.checks_summary(results) == "1 suites, 2 expectations (1 pass, 1 fail): NOT all passed (s1); run 2026-01-01T00:00:00+00:00"
 
 
+def test_check_views_read_the_newer_of_passed_and_failed_results(tmp_path, monkeypatch):
+    import json
+    import os
+
+    monkeypatch.setenv("CLAIMAUDIT_REPORTS", str(tmp_path))
+    assert views.check_results() is None
+    for folder, status, outcome, mtime in (("checks", "passed", "pass", 1_000), ("checks/failed", "failed", "fail", 2_000)):
+        path = tmp_path / folder / "results.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"created": "synthetic", "ok": status == "passed", "suites": [
+            {"name": "s1", "status": status, "rows": 3, "expectations": [{"outcome": outcome}]}]}))
+        os.utime(path, (mtime, mtime))
+    assert views.check_results().select("status", "passed", "failed").row(0) == ("failed", 0, 1)
+    assert report.checks_summary().endswith("NOT all passed (s1); run synthetic")
+
+
 def test_index_links_exactly_the_files_that_exist(tmp_path):
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "01-x__t.csv").write_text("a\n", encoding="utf-8")

@@ -138,14 +138,20 @@ def live_items(pinned_urls: Iterable[str] = ()) -> list[dict[str, Any]]:
     return items
 
 
-def checks_summary(results_json: str | Path | None = None) -> str:
-    """One line about the last data-quality run (``reports/checks/results.json``)."""
+def latest_check_results(results_json: str | Path | None = None) -> Path | None:
+    """``results_json`` if it exists, else the newer of ``reports/checks/results.json`` and
+    ``reports/checks/failed/results.json`` (a failing run writes there), else None."""
     base = paths.reports_dir() / "checks"
     candidates = [Path(results_json)] if results_json else [base / "results.json", base / "failed" / "results.json"]
     found = [p for p in candidates if p.is_file()]
-    if not found:
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+def checks_summary(results_json: str | Path | None = None) -> str:
+    """One line about the last data-quality run (``reports/checks/results.json``)."""
+    path = latest_check_results(results_json)
+    if path is None:
         return "no check results found (run `claimaudit check`)"
-    path = max(found, key=lambda p: p.stat().st_mtime)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:

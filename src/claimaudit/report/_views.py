@@ -319,12 +319,12 @@ def test_list_categories(test_list: pl.DataFrame) -> pl.DataFrame:
 
 def check_results(results_json: str | Path | None = None) -> pl.DataFrame | None:
     """Per-suite outcome counts from the last ``claimaudit check`` (``reports/checks/results.json``)."""
-    base = paths.reports_dir() / "checks"
-    candidates = [Path(results_json)] if results_json else [base / "results.json", base / "failed" / "results.json"]
-    found = [p for p in candidates if p.is_file()]
-    if not found:
+    from claimaudit.report._provenance import latest_check_results
+
+    path = latest_check_results(results_json)
+    if path is None:
         return None
-    data = json.loads(max(found, key=lambda p: p.stat().st_mtime).read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
     rows = [
         {
             "suite": s.get("name"),
