@@ -28,7 +28,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit import paths
-from claimaudit.errors import ClaimauditError, DataError, FetchError, NotAvailableError, RuleError
+from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError, RuleError
 from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
 from claimaudit.quality._suite import ExpectationSpec, Suite, discover_suites, load_suite
 from claimaudit.quality._vocabulary import _Context, row_condition, translate
@@ -274,14 +274,8 @@ def _load_target(kind: str, name: str, resource: str) -> pl.DataFrame:
         from claimaudit import datasets
 
         return datasets.load(name, resource)
-    try:
-        from claimaudit import sources
-    except ImportError:  # pragma: no cover - until the sources layer lands
-        raise DataError(
-            "claimaudit.sources is not available in this installation",
-            dataset=name,
-            hint="install the complete package (`pip install -e .`)",
-        ) from None
+    from claimaudit import sources
+
     # Checks never download: data flows fetch -> check. Cache or mirror only.
     return sources.load(name, resource, offline=True)
 
@@ -293,12 +287,9 @@ def _origin(suite: Suite) -> _Origin:
 
         package = datasets.read_package(suite.target.name)
         return _Origin(_shown(package.folder / package.resource(suite.target.resource)["path"]))
-    try:
-        from claimaudit import sources
+    from claimaudit import sources
 
-        descriptor = sources.read_descriptor(suite.target.name)
-    except (ImportError, ClaimauditError):  # pragma: no cover - it loaded a moment ago
-        return _Origin(None)
+    descriptor = sources.read_descriptor(suite.target.name)  # it loaded a moment ago
     resource = next((r for r in descriptor.get("resources", []) if r.get("name") == suite.target.resource), {})
     path = resource.get("path")
     if str(resource.get("format", "csv")).lower() == "csv":
