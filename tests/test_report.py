@@ -310,9 +310,21 @@ def test_export_html_writes_atomically(tmp_path):
 def test_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("CLAIMAUDIT_CHROMIUM", str(tmp_path / "no-such-browser"))
     (tmp_path / "r.html").write_text("<p>x</p>", encoding="utf-8")
-    with pytest.raises(report.ChromiumMissing, match="apt-get install chromium"):
+    with pytest.raises(report.ChromiumMissing, match="apt-get install chromium") as info:
         report.export_pdf(tmp_path / "r.html", tmp_path / "r.pdf")
+    assert f"CLAIMAUDIT_CHROMIUM={tmp_path / 'no-such-browser'} is not a file" in str(info.value)
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_a_chromium_that_cannot_start_is_missing_not_a_crash(monkeypatch, tmp_path):
+    synthetic_browser = tmp_path / "synthetic-not-executable"
+    synthetic_browser.write_text("not a program", encoding="utf-8")
+    synthetic_browser.chmod(0o644)
+    monkeypatch.setenv("CLAIMAUDIT_CHROMIUM", str(synthetic_browser))
+    (tmp_path / "r.html").write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(report.ChromiumMissing, match="could not be started"):
+        report.export_pdf(tmp_path / "r.html", tmp_path / "r.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "synthetic-not-executable"]
 
 
 @pytest.mark.browser

@@ -53,7 +53,9 @@ def export_pdf(html: str | Path, pdf: str | Path, *, chromium: str | Path | None
     """Print ``html`` to ``pdf``. Raises :class:`ChromiumMissing` when there is no browser."""
     browser = Path(chromium) if chromium else find_chromium()
     if browser is None:
-        raise ChromiumMissing(f"no Chromium found to make the PDF\n  What to do: {INSTALL_HINT}")
+        env = os.environ.get("CLAIMAUDIT_CHROMIUM")
+        because = f" (CLAIMAUDIT_CHROMIUM={env} is not a file)" if env and not chromium else ""
+        raise ChromiumMissing(f"no Chromium found to make the PDF{because}\n  What to do: {INSTALL_HINT}")
     html = Path(html).resolve()
     pdf = Path(pdf)
     pdf.parent.mkdir(parents=True, exist_ok=True)
@@ -74,10 +76,15 @@ def export_pdf(html: str | Path, pdf: str | Path, *, chromium: str | Path | None
                     f"{done.stderr.strip()[-500:]}\n  What to do: run the command by hand to see why: {' '.join(command)}"
                 )
             if not tmp.read_bytes()[:5] == b"%PDF-":
-                raise ClaimauditError(f"Chromium wrote something that is not a PDF for {html}")
+                raise ClaimauditError(f"Chromium wrote something that is not a PDF for {html}\n"
+                                      f"  What to do: run the command by hand to see why: {' '.join(command)}")
             os.replace(tmp, pdf)
+        except OSError as exc:  # not executable, wrong architecture, ...
+            raise ChromiumMissing(f"Chromium at {browser} could not be started ({exc})\n"
+                                  f"  What to do: {INSTALL_HINT}") from None
         except subprocess.TimeoutExpired:
-            raise ClaimauditError(f"Chromium took more than {timeout:.0f} s to print {html}") from None
+            raise ClaimauditError(f"Chromium took more than {timeout:.0f} s to print {html}\n"
+                                  "  What to do: try again on a less busy machine, or pass a larger timeout") from None
         finally:
             tmp.unlink(missing_ok=True)
     return pdf
