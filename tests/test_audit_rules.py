@@ -77,6 +77,13 @@ def test_bad_yaml_names_the_line(tmp_path):
     assert info.value.line is not None and info.value.line >= 3 and "not valid YAML" in str(info.value)
 
 
+def test_a_control_character_names_the_line_instead_of_a_traceback(tmp_path):
+    path = write(tmp_path, "rules:\n  - id: x\n    title: synthetic\x07\n")
+    with pytest.raises(RuleError) as info:
+        load_rule_file(path)
+    assert info.value.line == 3 and "not allowed" in str(info.value) and "cat -A" in str(info.value)
+
+
 def test_evidence_rules_need_a_polarity_and_known_sources(tmp_path):
     base = """\
     rules:

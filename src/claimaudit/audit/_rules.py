@@ -252,6 +252,12 @@ def load_rule_file(file: str | Path) -> list[Rule]:
             file=shown, line=mark.line + 1 if mark else None,
             hint="fix the YAML syntax (indentation, a missing colon or an unclosed quote)",
         ) from None
+    except yaml.reader.ReaderError as exc:  # a control character: YAML allows none
+        raise RuleError(
+            f"not valid YAML: control character U+{exc.character:04X} is not allowed",
+            file=shown, line=text[: exc.position].count("\n") + 1,
+            hint="delete the control character (it is often invisible; `cat -A` shows it)",
+        ) from None
     if root is None:
         raise RuleError("file is empty", file=shown, hint="add `rules:` with a list of rules, or delete the file")
     doc = _Doc(shown)
