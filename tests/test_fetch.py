@@ -193,6 +193,16 @@ def test_offline_without_cache_or_mirror_says_how_to_supply_it(isolated_cache, m
     assert url in text and "CLAIMAUDIT_MIRROR" in text and "claimaudit fetch" in text
 
 
+def test_offline_with_a_mirror_folder_that_does_not_exist_says_so(isolated_cache, monkeypatch, tmp_path):
+    monkeypatch.setenv("CLAIMAUDIT_MIRROR", str(tmp_path / "synthetic-typo"))
+    with pytest.raises(NotAvailableError, match="the mirror folder .*synthetic-typo does not exist"):
+        fetch("https://metrics.torproject.org/userstats-relay-country.csv", offline=True)
+    (tmp_path / "synthetic-typo").mkdir()
+    with pytest.raises(NotAvailableError) as info:
+        fetch("https://metrics.torproject.org/userstats-relay-country.csv", offline=True)
+    assert "does not exist" not in str(info.value)
+
+
 def test_offline_from_the_environment(isolated_cache, monkeypatch):
     monkeypatch.delenv("CLAIMAUDIT_MIRROR", raising=False)
     monkeypatch.setenv("CLAIMAUDIT_OFFLINE", "1")

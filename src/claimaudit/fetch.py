@@ -175,8 +175,10 @@ def _fetch(
     if mismatch is not None:
         raise mismatch
     where = f"{mirror_root}/{relative_path(url)}" if mirror_root else f"<DIR>/{relative_path(url)}"
+    no_mirror = mirror_root is not None and not mirror_root.is_dir()
     raise NotAvailableError(
-        "not in the cache and no mirror holds it, and fetching is offline",
+        "not in the cache and no mirror holds it, and fetching is offline"
+        + (f" (the mirror folder {mirror_root} does not exist: check CLAIMAUDIT_MIRROR / --mirror)" if no_mirror else ""),
         url=url,
         hint=f"set CLAIMAUDIT_MIRROR=DIR (or pass --mirror DIR) with the file at {where}, "
         "or run `claimaudit fetch` once with network access",
