@@ -206,6 +206,25 @@ SYNTHETIC_OK = '''{"cells": [{"cell_type": "markdown", "metadata": {}, "source":
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("notebooks")
+def test_a_failed_html_export_fails_that_notebook_not_the_run(tmp_path, monkeypatch):
+    import claimaudit.report
+
+    def synthetic_broken_export(*args, **kwargs):
+        raise RuntimeError("synthetic template error")
+
+    monkeypatch.setattr(claimaudit.report, "export_html", synthetic_broken_export)
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    (books / "01-synthetic-ok.ipynb").write_text(SYNTHETIC_OK, encoding="utf-8")
+    result = pipeline.run(reports=tmp_path / "reports", notebook_dir=books, skip=("fetch", "check", "audit", "pdf"))
+    step = next(s for s in result.steps if s.name == "notebooks")
+    assert result.exit_code == 1 and step.status == "failed"
+    assert "HTML export: RuntimeError: synthetic template error" in step.detail
+    assert (tmp_path / "reports" / "failed" / "01-synthetic-ok.ipynb").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
 def test_a_failing_notebook_fails_the_run_and_publishes_nothing(tmp_path):
     books = tmp_path / "notebooks"
     books.mkdir()

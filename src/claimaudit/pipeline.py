@@ -251,9 +251,13 @@ def execute_notebook(
         )
     except Exception as exc:  # kernel died, notebook unreadable, ...
         return NotebookOutcome(name, False, time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
-    html = export_html(
-        executed, out_dir / f"{name}.html", show_code=name != REPORT_NOTEBOOK, index_href="index.html", info=info
-    )
+    try:
+        html = export_html(
+            executed, out_dir / f"{name}.html", show_code=name != REPORT_NOTEBOOK, index_href="index.html", info=info
+        )
+    except Exception as exc:  # a template or conversion error fails this notebook, not the whole run
+        return NotebookOutcome(name, False, time.perf_counter() - started, executed=executed,
+                               error=f"HTML export: {type(exc).__name__}: {exc}")
     return NotebookOutcome(name, True, time.perf_counter() - started, executed=executed, html=html)
 
 
