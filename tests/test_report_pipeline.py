@@ -96,3 +96,13 @@ def test_audit_step_writes_the_verdicts_it_counts(isolated_cache, tmp_path, monk
     written = json.loads((tmp_path / "verdicts.json").read_text())
     assert outcome.status == "done" and outcome.detail.startswith(f"{written['count']} verdicts: ")
     assert (tmp_path / "verdicts.csv").read_text().count("\n") > written["count"] > 0
+
+
+def test_a_notebook_filter_that_matches_nothing_names_the_folder_and_prefix(tmp_path):
+    books = tmp_path / "synthetic-notebooks"
+    books.mkdir()
+    (books / "01-synthetic.ipynb").write_text("{}", encoding="utf-8")
+    result = pipeline.run(reports=tmp_path / "reports", notebook_dir=books, notebooks=["99"],
+                          skip=("fetch", "check", "audit", "pdf"))
+    step = next(s for s in result.steps if s.name == "notebooks")
+    assert step.status == "unavailable" and step.detail == f"no notebook in {books} starts with 99"

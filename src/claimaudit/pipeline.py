@@ -408,14 +408,18 @@ def run(
         timed("check", lambda: step_check(reports=reports))
         timed("audit", lambda: step_audit(reports=reports, offline=True))
 
-        chosen = discover_notebooks(Path(notebook_dir) if notebook_dir else None)
+        folder = Path(notebook_dir) if notebook_dir else paths.notebooks_dir()
+        chosen = discover_notebooks(folder)
         if notebooks:
             chosen = [p for p in chosen if any(p.stem.startswith(prefix) for prefix in notebooks)]
+        none_found = (f"no notebook in {folder} starts with {', '.join(notebooks)}" if notebooks
+                      else f"no notebooks (NN-*.ipynb) found in {folder}")
         staging = Path(tempfile.mkdtemp(prefix=".run-", dir=reports))
         try:
             info = run_info()
             with _environment(CLAIMAUDIT_TABLES=str(staging / "tables")):
-                timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say))
+                timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say,
+                                                          none_found=none_found))
             notebooks_ok = result.steps[-1].status != "failed"
             staged_report = staging / f"{REPORT_NOTEBOOK}.html"
 
@@ -465,9 +469,11 @@ def _run_notebooks(
     jobs: int,
     result: RunResult,
     say: Progress,
+    *,
+    none_found: str,
 ) -> StepOutcome:
     if not chosen:
-        return StepOutcome("notebooks", "unavailable", f"no notebooks found in {paths.notebooks_dir()}")
+        return StepOutcome("notebooks", "unavailable", none_found)
     (staging / "tables").mkdir(parents=True, exist_ok=True)
     # Longest first: the report notebook goes early so parallel workers finish together.
     ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
