@@ -395,6 +395,14 @@ def test_plausibility_within_the_bound_and_without_a_near_baseline():
     assert far.status is Status.INSUFFICIENT
 
 
+def test_plausibility_passes_over_a_zero_baseline_instead_of_dividing_by_it():
+    ledger = synthetic_ledger(synthetic_claim("synthetic-attempts", statement_date=D(2024, 11, 13),
+                                              value=20_000_000.0, unit="attempts", period="per_day"))
+    zero = synthetic_baselines().with_columns(value=pl.lit(0.0))
+    verdict = audit(ledger, rule("plausibility", per=["internet_users"], max_ratio=1.0), baselines=zero)[0]
+    assert verdict.status is Status.INSUFFICIENT and "no baseline (internet_users)" in verdict.explanation
+
+
 # --------------------------------------------------------------------------- evidence_vs_assertion
 
 SIGNAL_SCHEMA = {"signal_id": pl.String, "observer": pl.String, "evidence_kind": pl.String, "subject": pl.String,

@@ -40,7 +40,8 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
     parts, evidence, links, figures, over = [], [], [], {}, []
     missing = []
     for metric in params["per"]:
-        candidates = baselines.filter((pl.col("metric") == metric) & pl.col("value").is_not_null()
+        # a baseline of 0 cannot divide a figure: it is no reference for plausibility
+        candidates = baselines.filter((pl.col("metric") == metric) & (pl.col("value") > 0)
                                       & pl.col("as_of").is_not_null())
         if when is None or candidates.is_empty():
             missing.append(metric)
