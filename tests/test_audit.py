@@ -605,3 +605,15 @@ def test_a_stated_block_rate_must_follow_from_the_counts():
     assert ok.status is Status.CONSISTENT and "= 94.42%" in ok.explanation
     bad = audit(ledger(84.72), rule("series_consistency", checks=["rates"]))[0]
     assert bad.status is Status.INCONSISTENT and "84.72" in bad.explanation
+
+
+def test_a_block_rate_over_zero_processed_is_not_comparable_rather_than_a_crash():
+    ledger = synthetic_ledger(
+        synthetic_claim("synthetic-blocked", statement_id="synthetic-stmt", value=0.0, category="total"),
+        synthetic_claim("synthetic-processed", statement_id="synthetic-stmt", value=0.0, category="total",
+                        verb="processed"),
+        synthetic_claim("synthetic-rate", statement_id="synthetic-stmt", value=0.0, category="total",
+                        kind="ratio", unit="percent", metric="block_rate"),
+    )
+    verdict = audit(ledger, rule("series_consistency", checks=["rates"]))[0]
+    assert verdict.status is Status.NOT_COMPARABLE and "processed is zero" in verdict.explanation

@@ -26,7 +26,7 @@ import polars as pl
 
 from claimaudit.audit._context import Context
 from claimaudit.audit._text import fmt_claim, fmt_date, fmt_number, fmt_value, period_word, plural, unit_word
-from claimaudit.audit._verdict import Status, Verdict
+from claimaudit.audit._verdict import Status, Strength, Verdict
 
 Row = dict[str, Any]
 
@@ -419,6 +419,14 @@ def _rates(rates: list[Row], rows: list[Row], ctx: Context) -> list[Verdict]:
             continue
         for b in blocked:
             p = processed[0]
+            if not p["value"]:
+                verdicts.append(ctx.verdict(
+                    (rate["claim_id"], b["claim_id"], p["claim_id"]), Status.NOT_COMPARABLE,
+                    f"In statement {rate['statement_id']}: {fmt_value(p)} processed is zero, so no block rate can be"
+                    f" computed from the counts to set against the stated {fmt_value(rate)}.",
+                    strength=Strength.NONE,
+                ))
+                continue
             computed = b["value"] / p["value"] * 100
             low, high = b["_lo"] / p["_hi"] * 100, min(b["_hi"] / p["_lo"] * 100 if p["_lo"] else 100.0, 100.0)
             half_step = 0.5 * 10 ** -_decimals(rate["value"])  # a printed rate is rounded to its last digit
