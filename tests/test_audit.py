@@ -309,6 +309,15 @@ def test_rounded_and_bounded_prints_of_an_exact_figure_agree():
     assert "compatible with the exact figure 844,008" in verdict.explanation
 
 
+def test_a_spread_from_zero_gives_no_share_of_the_lower_figure():
+    ledger = synthetic_ledger(synthetic_claim("synthetic-zero", value=0.0))
+    sources = synthetic_sources(("synthetic-zero", "Outlet A", "0"), ("synthetic-zero", "Outlet B", "5"))
+    verdict = audit(ledger, rule("report_agreement"), claims__sources=sources)[0]
+    assert verdict.status is Status.INCONSISTENT
+    assert "min 0, max 5, difference 5." in verdict.explanation and "of the lower figure" not in verdict.explanation
+    assert verdict.figures["relative_difference"] is None
+
+
 def test_a_single_report_gets_no_agreement_verdict():
     ledger = synthetic_ledger(synthetic_claim("synthetic-alone"))
     assert audit(ledger, rule("report_agreement"), claims__sources=synthetic_sources(("synthetic-alone", "A", "100"))) == []

@@ -139,7 +139,7 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
     ids = tuple(sorted({r["claim_id"] for r in rows}))
     values = sorted({v for v, _, _ in reports})
     low, high = values[0], values[-1]
-    relative = (high - low) / low if low else 0.0
+    relative = (high - low) / low if low else None  # no share of a lower figure of 0
     by_print: dict[tuple, list[str]] = defaultdict(list)
     for value, qualifier, who in reports:
         by_print[(value, qualifier or "")].append(who)
@@ -155,8 +155,9 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
     what = (f"{first['metric']}{' (' + ', '.join(detail) + ')' if detail else ''} in {where}"
             f" of {fmt_date(first['statement_date'], first['date_precision'])}")
     stats = {"min": low, "max": high, "relative_difference": relative, "reports": len(reports)}
+    share = f" ({fmt_share(relative)} of the lower figure)" if relative is not None else ""
     spread = (f"Spread: min {fmt_number(low)}, max {fmt_number(high)}, difference {fmt_number(high - low)}"
-              f" ({fmt_share(relative)} of the lower figure).") if high != low else ""
+              f"{share}.") if high != low else ""
     unread_note = f" Not read as a number: {'; '.join(unread)}." if unread else ""
     grouped_by = ", ".join(f"{k}={v}" for k, v in key.items())
     evidence = (Evidence(source="datasets/claims/sources", keys=ids, n=len(reports),
