@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from claimaudit.errors import DataError, FetchError
 
 DateLike = dt.date | dt.datetime | str
@@ -80,3 +82,23 @@ def api_error(data: Any) -> str | None:
             if data.get(key):
                 return str(data[key])
     return None
+
+
+def refuse_unparsed(text: pl.DataFrame, typed: pl.DataFrame, *, url: str, first_line: int, hint: str) -> None:
+    """Raise a DataError at the first cell of ``text`` (a CSV read as strings) that is null in
+    ``typed`` (its columns after typing) without being null before: a value that did not parse.
+    ``first_line`` is the file line of the first data row.
+
+    >>> text = pl.DataFrame({"n": ["1", "two"]})
+    >>> refuse_unparsed(text, text.select(pl.col("n").cast(pl.Int64, strict=False)), url="synthetic.csv",
+    ...                 first_line=2, hint="check the file")
+    Traceback (most recent call last):
+    claimaudit.errors.DataError: file synthetic.csv, line 3, column 'n': 'two' is not a Int64
+      What to do: check the file
+    """
+    for column in (c for c in typed.columns if c in text.columns):  # columns typed.select() added are all null
+        bad = text[column].is_not_null() & typed[column].is_null()
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError(f"{text[column][i]!r} is not a {typed.schema[column]}", file=url, line=first_line + i,
+                            column=column, hint=hint)

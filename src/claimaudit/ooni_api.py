@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 
-from claimaudit._live import DateLike, api_error, as_date, grid_windows, read_json, windows
+from claimaudit._live import DateLike, api_error, as_date, grid_windows, read_json, refuse_unparsed, windows
 from claimaudit.errors import DataError, FetchError
 from claimaudit.fetch import fetch
 
@@ -164,12 +164,8 @@ def _parse_aggregation(path: Path, url: str, axes: list[str], since: dt.date, un
         else:
             exprs.append(value.cast(dtype, strict=False).alias(column))
     typed = text.select(exprs)
-    for column in schema:
-        bad = text[column].is_not_null() & typed[column].is_null()
-        if bad.any():
-            i = int(bad.arg_true()[0])
-            raise DataError(f"{text[column][i]!r} is not a {schema[column]}", file=url, line=i + 2, column=column,
-                            hint="the API format may have changed; the response was not cached")
+    refuse_unparsed(text, typed, url=url, first_line=2,
+                    hint="the API format may have changed; the response was not cached")
     problems = {
         "anomaly + confirmed + failure + ok differs from measurement_count":
             pl.sum_horizontal(COUNTERS[1:]) != pl.col("measurement_count"),

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 
-from claimaudit._live import DateLike, as_date
+from claimaudit._live import DateLike, as_date, refuse_unparsed
 from claimaudit.errors import DataError
 from claimaudit.fetch import fetch
 
@@ -103,12 +103,7 @@ def _parse(path: Path, url: str, first, last) -> pl.DataFrame:
         else:
             exprs.append(pl.col(column).str.strip_chars().cast(dtype, strict=False))
     typed = text.select(exprs)
-    for column in (c for c in _COLUMNS if c in text.columns):
-        bad = text[column].is_not_null() & typed[column].is_null()
-        if bad.any():
-            i = int(bad.arg_true()[0])
-            raise DataError(f"{text[column][i]!r} is not a {_COLUMNS[column]}", file=url,
-                            line=comments + i + 2, column=column, hint="the response was not cached")
+    refuse_unparsed(text, typed, url=url, first_line=comments + 2, hint="the response was not cached")
     if typed.filter(~pl.col("date").is_between(first, last)).height:
         raise DataError(f"the Tor Metrics CSV has days outside {first} .. {last}", file=url,
                         hint="the response was not cached; retry")
