@@ -162,6 +162,21 @@ def test_measurements_split_windows_of_180_days(api):
     assert spans == [("2024-01-01", "2024-06-29"), ("2024-06-29", "2024-12-26"), ("2024-12-26", "2024-12-31")]
 
 
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("anomaly", "synthetic-yes", "'synthetic-yes' is not of type boolean"),
+    ("report_id", 12345, "12345 is not of type string"),
+    ("probe_asn", "ASsynthetic", "probe_asn 'ASsynthetic' is not an AS number (record 2)"),
+])
+def test_a_measurement_of_the_wrong_type_is_a_data_error_and_not_cached(api, field, value, says):
+    items = synthetic_measurements(3)
+    items[1][field] = value
+    api.route("/api/v1/measurements", measurements_handler(items, lambda: api.url))
+    with pytest.raises(DataError) as info:
+        ooni_api.measurements(probe_cc="PK", test_name="tor", since=NOV, until=DEC)
+    assert says in str(info.value) and info.value.column == field
+    assert manifest_entries() == {}
+
+
 def test_measurements_error_document_is_refused(api):
     api.route("/api/v1/measurements", Reply.json({"msg": "synthetic: span too long"}, status=200))
     with pytest.raises(FetchError, match="span too long"):

@@ -203,7 +203,7 @@ def measurements(
     test_name, input, anomaly, confirmed, failure, measurement_url.
     """
     start, end = as_date(since, name="since"), as_date(until, name="until")
-    rows: list[dict[str, Any]] = []
+    frames: list[pl.DataFrame] = []
     for lo, hi in windows(start, end, days=MEASUREMENT_DAYS):
         params: dict[str, Any] = {"probe_cc": probe_cc, "test_name": test_name, "since": lo.isoformat(),
                                   "until": hi.isoformat(), "order_by": "measurement_start_time",
@@ -221,36 +221,39 @@ def measurements(
                                  hint="narrow the query (shorter window, probe_asn) or raise max_pages")
             got = fetch(url, offline=offline, mirror=mirror, refresh=refresh,
                         validate=lambda p, u=url: _measurement_page(p, u))
-            results, url = _measurement_page(got.path, url)
-            rows.extend(results)
-    return _measurement_frame(rows)
+            page, url = _measurement_page(got.path, url)
+            frames.append(page)
+    return pl.concat(frames).unique("measurement_uid", keep="first", maintain_order=True)
 
 
-def _measurement_page(path: Path, url: str) -> tuple[list[dict[str, Any]], str | None]:
+_MEASUREMENT_FIELDS: list[dict[str, Any]] = [
+    {"name": "measurement_uid", "type": "string"}, {"name": "report_id", "type": "string"},
+    {"name": "measurement_start_time", "type": "datetime"}, {"name": "probe_cc", "type": "string"},
+    {"name": "probe_asn", "type": "string"}, {"name": "test_name", "type": "string"},
+    {"name": "input", "type": "string"}, {"name": "anomaly", "type": "boolean"},
+    {"name": "confirmed", "type": "boolean"}, {"name": "failure", "type": "boolean"},
+    {"name": "measurement_url", "type": "string"},
+]
+
+
+def _measurement_page(path: Path, url: str) -> tuple[pl.DataFrame, str | None]:
+    """One page as a typed frame (a value of the wrong type is a DataError naming the record)."""
+    from claimaudit._sources.typed import records_frame
+
     data = read_json(path, url=url)
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         message = api_error(data) or "no 'results' list"
         raise FetchError(f"the OONI API answered with an error: {message}", url=url,
                          hint="check the parameters; the response was not cached")
+    frame = records_frame(data["results"], _MEASUREMENT_FIELDS, shown=url)
+    asn = frame["probe_asn"].str.replace(r"^AS", "")
+    typed = asn.cast(pl.Int64, strict=False)
+    if (bad := asn.is_not_null() & typed.is_null()).any():
+        i = int(bad.arg_true()[0])
+        raise DataError(f"probe_asn {frame['probe_asn'][i]!r} is not an AS number (record {i + 1})", file=url,
+                        column="probe_asn", hint="the API format may have changed; the response was not cached")
     metadata = data.get("metadata") or {}
-    return data["results"], metadata.get("next_url") or None
-
-
-_MEASUREMENT_FIELDS: dict[str, pl.DataType] = {
-    "measurement_uid": pl.String(), "report_id": pl.String(), "measurement_start_time": pl.String(),
-    "probe_cc": pl.String(), "probe_asn": pl.String(), "test_name": pl.String(), "input": pl.String(),
-    "anomaly": pl.Boolean(), "confirmed": pl.Boolean(), "failure": pl.Boolean(), "measurement_url": pl.String(),
-}
-
-
-def _measurement_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
-    frame = pl.DataFrame([{k: r.get(k) for k in _MEASUREMENT_FIELDS} for r in rows],
-                         schema=_MEASUREMENT_FIELDS, orient="row")
-    return frame.with_columns(
-        pl.col("measurement_start_time").str.replace(r"Z$", "").str.replace(" ", "T")
-        .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", time_unit="us").dt.replace_time_zone("UTC"),
-        pl.col("probe_asn").str.replace(r"^AS", "").cast(pl.Int64),
-    ).unique("measurement_uid", keep="first", maintain_order=True)
+    return frame.with_columns(probe_asn=typed), metadata.get("next_url") or None
 
 
 def incidents(
