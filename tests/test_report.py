@@ -244,6 +244,16 @@ def test_check_views_read_the_newer_of_passed_and_failed_results(tmp_path, monke
     assert report.checks_summary().endswith("NOT all passed (s1); run synthetic")
 
 
+def test_index_says_failed_results_hold_a_whole_failing_run(tmp_path):
+    from claimaudit.report._index import index_sections
+
+    (tmp_path / "checks" / "failed").mkdir(parents=True)
+    (tmp_path / "checks" / "failed" / "results.json").write_text("{}", encoding="utf-8")
+    checks = next(s for s in index_sections(tmp_path) if s["title"] == "Data-quality checks")["links"]
+    assert [link["href"] for link in checks] == ["checks/failed/results.json"]
+    assert checks[0]["note"].startswith("Results of the last data-quality run that did not pass (every suite")
+
+
 def test_index_links_exactly_the_files_that_exist(tmp_path):
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "01-x__t.csv").write_text("a\n", encoding="utf-8")

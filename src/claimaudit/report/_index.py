@@ -21,7 +21,8 @@ DESCRIPTIONS: dict[str, str] = {
     "verdicts.json": "Every verdict with its evidence as structured data (windows, sample sizes, networks), for programs.",
     "results.json": "Results of the data-quality checks run before the audit, per suite and expectation.",
     "junit.xml": "The same data-quality checks in JUnit XML, for continuous-integration tools.",
-    "failed/results.json": "Only the data-quality checks that failed, with the rows and values concerned.",
+    "failed/results.json": "Results of the last data-quality run that did not pass (every suite; failures with the"
+                           " rows and values concerned). results.json keeps the last passing run.",
     "data_docs": "Great Expectations data docs: the checks and their results as browsable pages.",
 }
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
