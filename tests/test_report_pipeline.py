@@ -106,3 +106,19 @@ def test_a_notebook_filter_that_matches_nothing_names_the_folder_and_prefix(tmp_
                           skip=("fetch", "check", "audit", "pdf"))
     step = next(s for s in result.steps if s.name == "notebooks")
     assert step.status == "unavailable" and step.detail == f"no notebook in {books} starts with 99"
+
+
+def test_a_broken_audit_import_is_not_reported_as_a_step_not_there_yet(tmp_path, monkeypatch):
+    import sys
+
+    from claimaudit.report import Page, views
+
+    import claimaudit
+
+    monkeypatch.setitem(sys.modules, "claimaudit.audit", None)  # importing it now raises ImportError
+    monkeypatch.delattr(claimaudit, "audit", raising=False)
+    with pytest.raises(ImportError):
+        pipeline.step_audit(reports=tmp_path, offline=True)
+    with pytest.raises(ImportError):
+        views.audit_verdicts(Page("synthetic-page", tables_dir=tmp_path), offline=True)
+    assert not (tmp_path / "verdicts.json").exists()

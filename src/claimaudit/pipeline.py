@@ -3,9 +3,9 @@
 >>> [step for step, _ in STEPS]
 ['fetch', 'check', 'audit', 'notebooks', 'pdf', 'publish']
 
-Each step says what it did; a step whose module is not there (yet) says so and the run carries
-on. Notebooks execute with papermill into a private staging folder, in parallel (``jobs``);
-their HTML (and the report's PDF) are made there too. Only when every notebook succeeded are the
+Each step says what it did; a step that cannot be done here (no notebooks, no Chromium for the
+PDF) says so and the run carries on. Notebooks execute with papermill into a private staging
+folder, in parallel (``jobs``); their HTML (and the report's PDF) are made there too. Only when every notebook succeeded are the
 staged files moved into ``reports/`` (each by an atomic rename), so a failed run never leaves a
 half-written or mixed report: the failing notebook is kept, executed up to its error, as
 ``reports/failed/<name>.ipynb`` and named in the summary, and the run exits non-zero.
@@ -48,7 +48,6 @@ __all__ = [
 REPORT_NOTEBOOK = "08-publish-transparency-report"
 KERNEL = "python3"
 CELL_TIMEOUT = 300  # seconds; a cell that hangs fails its notebook instead of the whole run
-NOT_AVAILABLE = "not available yet"
 
 Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
 
@@ -133,11 +132,9 @@ def notebook_windows(params: dict[str, Any]) -> list[Any]:
 def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOutcome:
     """Every pinned third-party file into the cache, and — online — every live window the audit
     and the notebooks use; say where each came from and what is missing."""
-    try:
-        from claimaudit._fetch.everything import DEFAULT_WINDOWS
-        from claimaudit.fetch import fetch_all
-    except ImportError:
-        return StepOutcome("fetch", "unavailable", f"claimaudit.fetch.fetch_all is {NOT_AVAILABLE}")
+    from claimaudit._fetch.everything import DEFAULT_WINDOWS
+    from claimaudit.fetch import fetch_all
+
     windows = (*DEFAULT_WINDOWS, *notebook_windows(params or default_parameters()))
     outcomes = fetch_all(offline=offline, windows=windows)
     counts: dict[str, int] = {}
@@ -185,10 +182,8 @@ def prefetch_audit_evidence() -> str:
 
 
 def step_check(*, reports: Path) -> StepOutcome:
-    try:
-        from claimaudit.quality import run_checks
-    except ImportError:
-        return StepOutcome("check", "unavailable", f"claimaudit.quality is {NOT_AVAILABLE}")
+    from claimaudit.quality import run_checks
+
     report = run_checks(out_dir=reports / "checks")
     summary = report.summary
     counts = summary.get_column("outcome").value_counts(sort=True).rows() if summary.height else []
@@ -200,10 +195,8 @@ def step_check(*, reports: Path) -> StepOutcome:
 
 
 def step_audit(*, reports: Path, offline: bool) -> StepOutcome:
-    try:
-        from claimaudit.audit import run_audit, write_verdicts
-    except ImportError:
-        return StepOutcome("audit", "unavailable", f"claimaudit.audit is {NOT_AVAILABLE}")
+    from claimaudit.audit import run_audit, write_verdicts
+
     verdicts = run_audit(offline=offline)
     write_verdicts(verdicts, out_dir=reports)
     counts: dict[str, int] = {}

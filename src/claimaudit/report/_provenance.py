@@ -22,8 +22,6 @@ from claimaudit.errors import ClaimauditError
 from claimaudit.report import _render
 from claimaudit.report._tables import HTML
 
-NOT_AVAILABLE = "not available yet"
-
 
 def run_info() -> dict[str, Any]:
     """Version, git commit (``CLAIMAUDIT_COMMIT`` overrides), whether the tree is dirty, and now (UTC)."""
@@ -72,10 +70,8 @@ def dataset_items(names: Iterable[str]) -> list[dict[str, Any]]:
 
 def source_items(names: Iterable[str | tuple[str, str]]) -> list[dict[str, Any]]:
     """Provenance rows for third-party sources via ``claimaudit.sources.describe(name)``."""
-    try:
-        from claimaudit import sources
-    except ImportError:
-        return [_missing(_label(n), f"claimaudit.sources is {NOT_AVAILABLE}") for n in names]
+    from claimaudit import sources
+
     items = []
     for entry in names:
         name, resource = entry if isinstance(entry, tuple) else (entry, None)
@@ -114,10 +110,8 @@ LIVE_LICENCES = {
 def live_items(pinned_urls: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Provenance rows for live API responses in the cache (OONI API, Tor Metrics, …): every
     cached URL that is not a pinned third-party file."""
-    try:
-        from claimaudit import fetch
-    except ImportError:
-        return []
+    from claimaudit import fetch
+
     pinned = set(pinned_urls)
     items = []
     for url, entry in sorted(fetch.manifest_entries().items()):

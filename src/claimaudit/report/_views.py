@@ -45,11 +45,8 @@ def load_source(page: Page, name: str, resource: str, *, offline: bool = True) -
     """A pinned third-party resource from cache/mirror (never fetched live when offline), or None
     after showing why it cannot be had (not in the cache and no ``CLAIMAUDIT_MIRROR``). Bytes that
     fail their sha256 or cannot be parsed raise."""
-    try:
-        from claimaudit import sources
-    except ImportError:
-        page.unavailable(f"source {name}/{resource}", f"claimaudit.sources is {NOT_AVAILABLE}")
-        return None
+    from claimaudit import sources
+
     try:
         return sources.load(name, resource, offline=offline)
     except NotAvailableError as exc:
@@ -68,11 +65,8 @@ OONI_QUESTIONS: dict[str, dict[str, str | None]] = {
 def ooni_daily(page: Page, question: str, *, country: str, since: Any, until: Any, offline: bool = True) -> pl.DataFrame | None:
     """OONI daily counts per network for one of :data:`OONI_QUESTIONS`, from the cache (or the
     network when ``offline`` is False), or None after saying why not."""
-    try:
-        from claimaudit import ooni_api
-    except ImportError:
-        page.unavailable(f"OONI measurements ({question})", f"claimaudit.ooni_api is {NOT_AVAILABLE}")
-        return None
+    from claimaudit import ooni_api
+
     asked = OONI_QUESTIONS[question]
     try:
         return ooni_api.aggregate(probe_cc=country, test_name=str(asked["test_name"]), domain=asked["domain"],
@@ -87,11 +81,8 @@ def ooni_daily(page: Page, question: str, *, country: str, since: Any, until: An
 def tor_users(page: Page, *, country: str, since: Any, until: Any, offline: bool = True) -> pl.DataFrame | None:
     """Tor Metrics daily relay users for the window, from the cache (live when online), or None
     after saying why not."""
-    try:
-        from claimaudit import tor_metrics
-    except ImportError:
-        page.unavailable("Tor Metrics relay users", f"claimaudit.tor_metrics is {NOT_AVAILABLE}")
-        return None
+    from claimaudit import tor_metrics
+
     try:
         return tor_metrics.userstats(country, _date(since), _date(until), offline=offline)
     except NotAvailableError as exc:
@@ -127,11 +118,8 @@ def audit_verdicts(page: Page, *, offline: bool = True) -> pl.DataFrame | None:
     Besides the engine's columns, ``evidence_items`` holds each verdict's evidence as structs
     (``Evidence.to_dict()``: source, window, n, networks, available, note), which the scorecard
     shows one line each."""
-    try:
-        from claimaudit import audit
-    except ImportError:
-        page.unavailable("verdicts", f"claimaudit.audit is {NOT_AVAILABLE}")
-        return None
+    from claimaudit import audit
+
     verdicts = list(audit.run_audit(offline=offline))
     return with_evidence_items(audit.verdicts_frame(verdicts), verdicts)
 
@@ -367,13 +355,9 @@ def source_provenance() -> pl.DataFrame:
     """Every pinned third-party resource: URL, sha256, licence, when and from where it was had."""
     from claimaudit.report._provenance import source_items
 
-    try:
-        from claimaudit import sources
-    except ImportError:
-        names: list[str] = []
-    else:
-        names = sources.list_sources()
-    items = source_items(names)
+    from claimaudit import sources
+
+    items = source_items(sources.list_sources())
     schema = {k: pl.String for k in ("name", "url", "licence", "sha256", "retrieved", "origin")}
     return pl.DataFrame([{k: i[k] for k in schema} for i in items], schema=schema)
 
