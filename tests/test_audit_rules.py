@@ -111,6 +111,12 @@ def test_duplicate_ids_across_files_are_refused(tmp_path):
         load_rules(tmp_path)
 
 
+def test_a_rules_folder_without_rule_files_is_refused_not_audited_as_nothing(tmp_path):
+    with pytest.raises(RuleError, match=r"no rule files \(\*\.yml\)") as info:
+        load_rules(tmp_path)
+    assert info.value.file == str(tmp_path) and "checks/claims" in info.value.hint
+
+
 def test_the_cli_exits_non_zero_naming_file_line_and_key(tmp_path):
     write(tmp_path, GOOD.replace("about_tolerance: 0.05", "about_tolerance: [1, 2]"))
     result = CliRunner().invoke(app, ["audit", "--rules", str(tmp_path), "--out", str(tmp_path / "out")])

@@ -220,9 +220,14 @@ def load_rules(directory: str | Path | None = None) -> list[Rule]:
         raise RuleError(
             "rules folder does not exist", file=directory, hint="pass --rules DIR pointing at checks/claims"
         )
+    files = sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml"))
+    if not files:
+        raise RuleError("no rule files (*.yml) in the rules folder: nothing would be audited", file=directory,
+                        hint="pass --rules DIR pointing at checks/claims, or add a rule file"
+                             " (see checks/claims/README.md)")
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
-    for file in sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml")):
+    for file in files:
         for rule in load_rule_file(file):
             if rule.id in seen:
                 first = seen[rule.id]
