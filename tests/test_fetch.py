@@ -203,6 +203,17 @@ def test_offline_with_a_mirror_folder_that_does_not_exist_says_so(isolated_cache
     assert "does not exist" not in str(info.value)
 
 
+def test_offline_with_a_cached_copy_of_another_pin_says_the_pin_changed(server, isolated_cache, monkeypatch):
+    monkeypatch.delenv("CLAIMAUDIT_MIRROR", raising=False)
+    url = server.url + "/pinned.csv"
+    server.route("/pinned.csv", Reply(body=SYNTHETIC_BODY))
+    _fetch(url, sha256=SYNTHETIC_SHA)
+    repinned = hashlib.sha256(b"synthetic: the publisher's new file").hexdigest()
+    with pytest.raises(NotAvailableError, match="the pin changed") as info:
+        fetch(url, sha256=repinned, offline=True)
+    assert SYNTHETIC_SHA[:12] in str(info.value) and repinned[:12] in str(info.value)
+
+
 def test_offline_from_the_environment(isolated_cache, monkeypatch):
     monkeypatch.delenv("CLAIMAUDIT_MIRROR", raising=False)
     monkeypatch.setenv("CLAIMAUDIT_OFFLINE", "1")

@@ -145,12 +145,16 @@ def _fetch(
         raise FetchError(str(exc), url=url, hint="give an absolute http(s) URL without '..' segments") from None
 
     entry = manifest.read_entries(cache_root).get(url)
+    stale = ""  # why a cached copy was not used, for the error below
     if entry is not None and (offline or not refresh):
         cached = cache_root / entry["path"]
         if cached.is_file():
             actual = sha256_file(cached)
             if actual == entry.get("sha256") and (expected is None or actual == expected):
                 return FetchResult(url, cached, "cache", actual, entry)
+            if actual == entry.get("sha256"):
+                stale = (f" (the cached copy has sha256 {actual[:12]}…, not the pinned {expected[:12]}…:"
+                         " the pin changed)")
 
     mirror_root = resolve_mirror(mirror)
     mismatch: HashMismatchError | None = None
@@ -177,8 +181,9 @@ def _fetch(
     where = f"{mirror_root}/{relative_path(url)}" if mirror_root else f"<DIR>/{relative_path(url)}"
     no_mirror = mirror_root is not None and not mirror_root.is_dir()
     raise NotAvailableError(
-        "not in the cache and no mirror holds it, and fetching is offline"
-        + (f" (the mirror folder {mirror_root} does not exist: check CLAIMAUDIT_MIRROR / --mirror)" if no_mirror else ""),
+        "not in the cache and no mirror holds it, and fetching is offline" + stale
+        + (f" (the mirror folder {mirror_root} does not exist: check CLAIMAUDIT_MIRROR / --mirror)"
+           if no_mirror else ""),
         url=url,
         hint=f"set CLAIMAUDIT_MIRROR=DIR (or pass --mirror DIR) with the file at {where}, "
         "or run `claimaudit fetch` once with network access",
