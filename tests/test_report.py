@@ -354,6 +354,20 @@ def test_report_package_exports_are_complete():
     assert report.__all__ == sorted(report.__all__, key=str)
 
 
+def test_network_rates_leave_failed_measurements_out_like_the_audit():
+    from claimaudit.ooni_api import anomaly_rate
+
+    daily = pl.DataFrame({
+        "measurement_start_day": [dt.date(2024, 11, 10)] * 2, "probe_asn": [17557, 17557],
+        "test_name": ["tor", "psiphon"], "measurement_count": [6, 4], "anomaly_count": [1, 1],
+        "confirmed_count": [0, 0], "failure_count": [3, 2], "ok_count": [2, 1],
+    })
+    rates = views.network_rates(daily)
+    assert rates.select("n", "rate").rows() == [(10, 0.4)]  # 2 anomalies among 5 usable, not 10
+    summed = daily.select(pl.col(c).sum() for c in ("measurement_count", "anomaly_count", "confirmed_count", "failure_count"))
+    assert summed.select(anomaly_rate()).item() == rates["rate"].item()
+
+
 def test_network_rates_sum_tests_and_keep_confirmed_apart():
     daily = pl.DataFrame(
         {

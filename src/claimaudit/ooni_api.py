@@ -34,12 +34,38 @@ from claimaudit._live import DateLike, api_error, as_date, grid_windows, read_js
 from claimaudit.errors import DataError, FetchError
 from claimaudit.fetch import fetch
 
-__all__ = ["COUNTERS", "INCIDENT_FIELDS", "aggregate", "aggregation_url", "base_url", "incidents", "measurements"]
+__all__ = [
+    "COUNTERS",
+    "INCIDENT_FIELDS",
+    "aggregate",
+    "aggregation_url",
+    "anomaly_rate",
+    "base_url",
+    "incidents",
+    "measurements",
+]
 
 COUNTERS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_count", "ok_count")
 AGGREGATION_DAYS = 30
 MEASUREMENT_DAYS = 180
 _AXIS_TYPES: dict[str, pl.DataType] = {"measurement_start_day": pl.Date(), "probe_asn": pl.Int64()}
+
+
+def anomaly_rate(*, confirmed_only: bool = False) -> pl.Expr:
+    """The one definition of an OONI anomaly rate used by the audit and the notebooks.
+
+    The share of *usable* measurements (``measurement_count − failure_count``: a failed
+    measurement says nothing about blocking) that were anomalous or confirmed — or, with
+    ``confirmed_only``, confirmed by a blockpage fingerprint. Null where nothing was usable.
+
+    >>> frame = pl.DataFrame({"measurement_count": [10, 2], "failure_count": [2, 2],
+    ...                       "anomaly_count": [3, 0], "confirmed_count": [1, 0]})
+    >>> frame.select(anomaly_rate()).to_series().to_list()
+    [0.5, None]
+    """
+    usable = pl.col("measurement_count") - pl.col("failure_count")
+    hits = pl.col("confirmed_count") if confirmed_only else pl.col("anomaly_count") + pl.col("confirmed_count")
+    return pl.when(usable > 0).then(hits / usable)
 
 
 #: The columns of a findings frame; the same as the pinned ``ooni-incidents`` resource (a test keeps

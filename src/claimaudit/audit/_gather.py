@@ -16,6 +16,8 @@ from typing import Any
 
 import polars as pl
 
+from claimaudit.ooni_api import anomaly_rate
+
 from claimaudit.audit._evidence import EvidenceProvider
 from claimaudit.audit._rules import EvidenceSpec
 from claimaudit.audit._text import fmt_number, fmt_pct, fmt_ratio, plural
@@ -250,9 +252,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     per_network = (
         data.filter(pl.col("probe_asn").is_not_null())
         .group_by("probe_asn").agg(pl.col(c).sum() for c in _COUNTS)
-        .with_columns(usable=pl.col("measurement_count") - pl.col("failure_count"))
-        .with_columns(rate=pl.when(pl.col("usable") > 0)
-                      .then((pl.col("anomaly_count") + pl.col("confirmed_count")) / pl.col("usable")))
+        .with_columns(usable=pl.col("measurement_count") - pl.col("failure_count"), rate=anomaly_rate())
         .sort("probe_asn")
     )
     n = int(data["measurement_count"].sum())

@@ -92,15 +92,21 @@ def tor_users(page: Page, *, country: str, since: Any, until: Any, offline: bool
 
 
 def network_rates(daily: pl.DataFrame) -> pl.DataFrame:
-    """Per network and day, summed over test names: ``n`` measurements, the share that were
-    anomalous or confirmed (``rate``) and the confirmed share alone (only a fingerprint confirms)."""
+    """Per network and day, summed over test names: ``n`` measurements, the share of usable ones
+    (failures excluded) that were anomalous or confirmed (``rate``) and the confirmed share alone
+    (only a fingerprint confirms) — the same definition as the audit (``ooni_api.anomaly_rate``)."""
+    from claimaudit.ooni_api import anomaly_rate
+
+    counts = ("measurement_count", "anomaly_count", "confirmed_count", "failure_count")
     return (
         daily.group_by("probe_asn", pl.col("measurement_start_day").alias("date"))
-        .agg(pl.col("measurement_count").sum().alias("n"), pl.col("anomaly_count").sum(), pl.col("confirmed_count").sum())
+        .agg(pl.col(c).sum() for c in counts)
         .with_columns(
-            pl.when(pl.col("n") > 0).then((pl.col("anomaly_count") + pl.col("confirmed_count")) / pl.col("n")).alias("rate"),
-            pl.when(pl.col("n") > 0).then(pl.col("confirmed_count") / pl.col("n")).alias("confirmed_rate"),
+            pl.col("measurement_count").alias("n"),
+            anomaly_rate().alias("rate"),
+            anomaly_rate(confirmed_only=True).alias("confirmed_rate"),
         )
+        .drop("measurement_count", "failure_count")
         .sort("probe_asn", "date")
     )
 
