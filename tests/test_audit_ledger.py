@@ -184,3 +184,20 @@ def test_with_ooni_measurements_the_vpn_denial_gets_a_measured_verdict(ledger):
     assert "150 measurements on 3 networks" in denial[0].explanation
     assert "2 of 3 networks" in denial[0].explanation
     assert verdicts_frame(verdicts).height == len(verdicts)
+
+
+def test_a_tampered_sources_file_stops_the_audit_instead_of_dropping_links(tmp_path, monkeypatch):
+    """A real dataset that fails its sha256 is bad input, not 'no data': the audit must say so."""
+    import shutil
+
+    from claimaudit import paths
+    from claimaudit.audit import run_audit
+    from claimaudit.errors import IntegrityError
+
+    root = tmp_path / "datasets"
+    shutil.copytree(paths.datasets_dir(), root)
+    with (root / "claims" / "sources.csv").open("a", encoding="utf-8") as fh:
+        fh.write("synthetic-tamper,https://example.org/,Synthetic,,unknown,en,,unreachable,\n")
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
+    with pytest.raises(IntegrityError, match="sources.csv"):
+        run_audit(offline=True)

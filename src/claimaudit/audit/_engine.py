@@ -21,10 +21,9 @@ from claimaudit._io import write_text_atomic
 from claimaudit.audit import _agreement, _assertion, _drift, _plausibility, _series
 from claimaudit.audit._claims import conform, prepare, select, source_links
 from claimaudit.audit._context import Context
-from claimaudit.audit._evidence import EvidenceProvider, LiveEvidence
+from claimaudit.audit._evidence import EvidenceProvider, LiveEvidence, NotProvided
 from claimaudit.audit._rules import Rule, load_rules
 from claimaudit.audit._verdict import Verdict
-from claimaudit.errors import DataError
 
 KIND_AUDITS: dict[str, Callable[[Context], list[Verdict]]] = {
     "series_consistency": _series.audit,
@@ -54,7 +53,7 @@ def run_audit(
     claims = conform(provider.dataset("claims"))
     try:
         sources = provider.dataset("claims", "sources")
-    except DataError:
+    except NotProvided:
         sources = None
     links = source_links(sources)
     verdicts: list[Verdict] = []

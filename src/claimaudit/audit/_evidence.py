@@ -26,6 +26,14 @@ import polars as pl
 from claimaudit.errors import DataError, FetchError
 
 
+
+class NotProvided(DataError):
+    """A hand-made evidence provider was given no frame for this dataset (tests, notebooks).
+
+    Only this is treated as "no such data"; a real dataset that fails to load (hash mismatch,
+    bad row) stops the audit with its own message.
+    """
+
 class EvidenceProvider(Protocol):
     offline: bool
 
@@ -108,7 +116,7 @@ class FrameEvidence:
     def dataset(self, name: str, resource: str | None = None) -> pl.DataFrame:
         key = f"{name}/{resource}" if resource and resource != name else name
         if key not in self.frames:
-            raise DataError("not provided to FrameEvidence", dataset=key)
+            raise NotProvided("not provided to FrameEvidence", dataset=key)
         return self.frames[key]
 
     def source(self, name: str, resource: str) -> pl.DataFrame:

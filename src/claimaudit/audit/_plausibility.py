@@ -10,9 +10,9 @@ from __future__ import annotations
 import polars as pl
 
 from claimaudit.audit._context import Context
+from claimaudit.audit._evidence import NotProvided
 from claimaudit.audit._text import fmt_claim, fmt_date, fmt_number, fmt_ratio, period_word, unit_word
 from claimaudit.audit._verdict import Evidence, Status, Verdict
-from claimaudit.errors import DataError
 
 
 _SINGULAR = {"subscriptions": "subscription", "people": "person", "identities": "identity",
@@ -26,7 +26,7 @@ def audit(ctx: Context) -> list[Verdict]:
         return []
     try:
         baselines = ctx.provider.dataset("baselines")
-    except DataError as exc:
+    except NotProvided as exc:
         return [ctx.verdict((c,), Status.INSUFFICIENT, f"No baselines to compare with: {exc}")
                 for c in claims["claim_id"]]
     verdicts = []
