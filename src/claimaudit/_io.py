@@ -11,7 +11,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 @contextmanager
@@ -55,6 +58,37 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> None:
 def write_text_atomic(path: str | Path, text: str) -> None:
     with atomic_write(path, "w") as fh:
         fh.write(text)
+
+
+FRAME_SUFFIXES = (".csv", ".parquet")
+
+
+def frame_suffix(path: str | Path) -> str:
+    """The output format of ``path`` (``.csv`` or ``.parquet``), or a DataError saying what to use.
+
+    Commands call it before doing any work, so a wrong name fails before a download.
+    """
+    from claimaudit.errors import DataError
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in FRAME_SUFFIXES:
+        raise DataError(
+            f"cannot write {suffix or 'a file without suffix'}",
+            file=path,
+            hint="name the output .csv or .parquet",
+        )
+    return suffix
+
+
+def write_frame(frame: "pl.DataFrame", path: str | Path) -> Path:
+    """Write a polars frame atomically as ``.csv`` or ``.parquet`` (chosen by the suffix)."""
+    suffix = frame_suffix(path)
+    with atomic_write(path, "wb") as fh:
+        if suffix == ".csv":
+            frame.write_csv(fh)
+        else:
+            frame.write_parquet(fh)
+    return Path(path)
 
 
 def sha256_file(path: str | Path, *, chunk: int = 1 << 20) -> str:

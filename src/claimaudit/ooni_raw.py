@@ -75,7 +75,7 @@ from pathlib import Path
 
 import polars as pl
 
-from claimaudit._io import atomic_write
+from claimaudit._io import write_frame
 from claimaudit._ooni_raw._extract import VALUE_COLUMNS, Extractor
 from claimaudit._ooni_raw._read import iter_records
 from claimaudit.errors import DataError
@@ -205,20 +205,7 @@ def iter_batches(
 
 def write(frame: pl.DataFrame, path: str | Path) -> Path:
     """Write a parsed frame atomically as ``.csv`` or ``.parquet`` (chosen by the suffix)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise DataError(
-            f"cannot write {suffix or 'a file without suffix'}",
-            file=path,
-            hint="name the output .csv or .parquet",
-        )
-    with atomic_write(path, "wb") as fh:
-        if suffix == ".csv":
-            frame.write_csv(fh)
-        else:
-            frame.write_parquet(fh)
-    return path
+    return write_frame(frame, path)
 
 
 def _check_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:

@@ -16,11 +16,8 @@ def list_command() -> None:
     """List the curated datasets and their resources (rows, sha256)."""
     from claimaudit import datasets
 
-    for name in datasets.list_datasets():
-        package = datasets.read_package(name)
-        for resource, frame in datasets.load_package(name).items():
-            digest = str(package.resource(resource).get("hash", "")).removeprefix("sha256:")
-            typer.echo(f"{name}/{resource}\t{frame.height} rows\tsha256 {digest}")
+    for row in datasets.inventory().iter_rows(named=True):
+        typer.echo(f"{row['dataset']}/{row['resource']}\t{row['rows']} rows\tsha256 {row['sha256']}")
 
 
 @datasets_app.command("stamp")

@@ -26,21 +26,14 @@ def aggregate_command(
     --since 2024-11-01 --until 2024-12-01 --out ooni-pk-vpn.csv
     """
     from claimaudit import ooni_api
-    from claimaudit._io import atomic_write
-    from claimaudit.errors import DataError
+    from claimaudit._io import frame_suffix, write_frame
 
-    suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise DataError(f"--out must end in .csv or .parquet, not {out.name!r}", hint="e.g. --out ooni.csv")
+    frame_suffix(out)  # a wrong name fails before any request
     frame = ooni_api.aggregate(
         probe_cc=country.upper(), test_name=test_name, since=since, until=until, domain=domain,
         probe_asn=asn, offline=offline or None, mirror=mirror,
     ).sort("measurement_start_day", "probe_asn", "test_name")
-    with atomic_write(out, "wb") as fh:
-        if suffix == ".csv":
-            frame.write_csv(fh)
-        else:
-            frame.write_parquet(fh)
+    write_frame(frame, out)
     days = frame["measurement_start_day"].n_unique()
     networks = frame["probe_asn"].n_unique()
     typer.echo(f"wrote {out}: {frame.height} rows ({days} days, {networks} networks, "

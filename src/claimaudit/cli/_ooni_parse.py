@@ -31,13 +31,14 @@ def parse(
     `parse_error` (and `file`, `line`) instead of stopping the run. Columns are described in
     `claimaudit.ooni_raw`.
 
-    Example: claimaudit ooni parse 2024111512_PK_webconnectivity.n0.0.jsonl.gz --out pk.parquet
+    \b
+    Example:
+      claimaudit ooni parse 2024111512_PK_webconnectivity.n0.0.jsonl.gz --out pk.parquet
     """
     from claimaudit import ooni_raw
-    from claimaudit.errors import DataError
+    from claimaudit._io import frame_suffix
 
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        raise DataError("unsupported output format", file=out, hint="name the output .csv or .parquet")
+    frame_suffix(out)  # a wrong name fails before any parsing
     table = None
     if fingerprints:
         from claimaudit.fingerprints import load_fingerprints

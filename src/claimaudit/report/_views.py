@@ -338,23 +338,10 @@ def check_results(results_json: str | Path | None = None) -> pl.DataFrame | None
 
 
 def dataset_inventory() -> pl.DataFrame:
-    """The curated datasets: resources, rows, sha256 (from each ``datapackage.json``)."""
+    """The curated datasets: resources, rows, sha256 (see :func:`claimaudit.datasets.inventory`)."""
     from claimaudit import datasets
 
-    rows = []
-    for name in datasets.list_datasets():
-        package = datasets.read_package(name)
-        for resource, frame in datasets.load_package(name).items():
-            res = package.resource(resource)
-            rows.append({
-                "dataset": name,
-                "resource": resource,
-                "rows": frame.height,
-                "columns": frame.width,
-                "sha256": str(res.get("hash", "")).removeprefix("sha256:"),
-            })
-    schema = {"dataset": pl.String, "resource": pl.String, "rows": pl.Int64, "columns": pl.Int64, "sha256": pl.String}
-    return pl.DataFrame(rows, schema=schema)
+    return datasets.inventory()
 
 
 def source_provenance() -> pl.DataFrame:
