@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from claimaudit import config
 
 
 def project_root() -> Path:
@@ -12,7 +13,7 @@ def project_root() -> Path:
     >>> (project_root() / "datasets").is_dir()
     True
     """
-    env = os.environ.get("CLAIMAUDIT_HOME")
+    env = config.get("CLAIMAUDIT_HOME")
     if env:
         return Path(env).resolve()
     here = Path(__file__).resolve()
@@ -23,11 +24,11 @@ def project_root() -> Path:
 
 
 def datasets_dir() -> Path:
-    return Path(os.environ.get("CLAIMAUDIT_DATASETS", project_root() / "datasets")).resolve()
+    return Path(config.get("CLAIMAUDIT_DATASETS") or project_root() / "datasets").resolve()
 
 
 def checks_dir() -> Path:
-    return Path(os.environ.get("CLAIMAUDIT_CHECKS", project_root() / "checks")).resolve()
+    return Path(config.get("CLAIMAUDIT_CHECKS") or project_root() / "checks").resolve()
 
 
 def notebooks_dir() -> Path:
@@ -35,16 +36,14 @@ def notebooks_dir() -> Path:
 
 
 def reports_dir() -> Path:
-    return Path(os.environ.get("CLAIMAUDIT_REPORTS", project_root() / "reports")).resolve()
+    return Path(config.get("CLAIMAUDIT_REPORTS") or project_root() / "reports").resolve()
 
 
 def cache_dir() -> Path:
-    return Path(
-        os.environ.get("CLAIMAUDIT_CACHE", project_root() / ".cache" / "claimaudit")
-    ).resolve()
+    return Path(config.get("CLAIMAUDIT_CACHE") or project_root() / ".cache" / "claimaudit").resolve()
 
 
 def mirror_dir() -> Path | None:
     """The local mirror of third-party files (``CLAIMAUDIT_MIRROR``), or None."""
-    env = os.environ.get("CLAIMAUDIT_MIRROR")
+    env = config.get("CLAIMAUDIT_MIRROR")
     return Path(env).resolve() if env else None

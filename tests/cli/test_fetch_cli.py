@@ -83,22 +83,22 @@ def test_fetch_command_reports_origins_and_strict_exit(world):
     runner = CliRunner()
     offline = runner.invoke(app, ["fetch", "--offline", "--strict"])
     assert offline.exit_code == 1
-    assert "NOT AVAILABLE" in offline.output and "0 of 12 sources available" in offline.output
+    # 1 pinned + 11 declared + 3 notebook windows; no claims ledger here, so no audit windows
+    assert "NOT AVAILABLE" in offline.output and "0 of 15 sources available" in offline.output
     online = runner.invoke(app, ["fetch"])
     assert online.exit_code == 0, online.output
-    assert "network" in online.output and "12 of 12 sources available" in online.output
-    # this synthetic world has no claims ledger: the audit prefetch says so and fetch carries on
-    assert "audit evidence not prefetched" in online.output and "claims" in online.output
+    assert "network" in online.output and "15 of 15 sources available" in online.output
+    plan = runner.invoke(app, ["fetch", "--plan"])
+    assert "note: the audit's evidence windows are not planned" in plan.output and "claims" in plan.output
     cached = runner.invoke(app, ["fetch", "--offline", "--strict"])
     assert cached.exit_code == 0 and "cache" in cached.output and "NOT AVAILABLE" not in cached.output
 
 
-def test_fetch_command_honours_claimaudit_offline_for_the_audit_prefetch_too(world, monkeypatch):
+def test_fetch_command_honours_claimaudit_offline(world, monkeypatch):
     monkeypatch.setenv("CLAIMAUDIT_OFFLINE", "1")
     result = CliRunner().invoke(app, ["fetch"])
     assert result.exit_code == 0, result.output
-    assert "0 of 12 sources available" in result.output
-    assert "audit evidence" not in result.output  # the online-only prefetch did not run
+    assert "0 of 15 sources available" in result.output
     assert world.hits("/api/v1/aggregation") == []
 
 

@@ -15,9 +15,11 @@ def fetch_command(
     ),
     offline: bool = typer.Option(False, "--offline", help="Never use the network: cache and mirror only."),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 1 if any source could not be had."),
+    plan: bool = typer.Option(False, "--plan", help="Print the fetch plan (every item, one a line) and fetch nothing."),
 ) -> None:
-    """Fetch the pinned third-party sets, the live OONI / Tor Metrics / IODA windows, and (online)
-    every evidence window the audit rules ask for.
+    """Fetch everything a run reads: the pinned third-party sets, the declared live OONI / Tor
+    Metrics / IODA windows, every evidence window the audit rules ask for and the windows the
+    notebooks declare (one plan, the same as the fetch step of `claimaudit run`).
 
     Prints, per source, whether it came from the cache, the mirror or the network, or could not
     be had (and why); it carries on past failures. Pinned files are verified by sha256.
@@ -26,7 +28,13 @@ def fetch_command(
     from rich.markup import escape
 
     from claimaudit.fetch import is_offline
-    from claimaudit.pipeline import FetchOutcome, fetch_all
+    from claimaudit.pipeline import FetchOutcome, fetch_all, fetch_plan
+
+    the_plan = fetch_plan()
+    if plan:
+        for line in the_plan.lines():
+            typer.echo(line)
+        return
 
     console = Console(highlight=False)
     style = {"cache": "green", "mirror": "cyan", "network": "blue"}
@@ -37,13 +45,8 @@ def fetch_command(
         console.print(f"[{colour}]{where:<14}[/{colour}] {escape(outcome.name)}  [dim]{escape(outcome.detail)}[/dim]")
 
     offline = is_offline(offline or None)  # --offline, else CLAIMAUDIT_OFFLINE
-    outcomes = fetch_all(offline=offline, mirror=mirror, on_outcome=show)
-    if not offline:
-        from claimaudit.pipeline import prefetch_audit_evidence
-
-        extra = prefetch_audit_evidence().removeprefix("; ")
-        if extra:
-            console.print(escape(extra))
+    outcomes = fetch_all(offline=offline, mirror=mirror, windows=the_plan.windows, pinned=the_plan.pinned,
+                         on_outcome=show)
     missing = [o for o in outcomes if not o.ok]
     console.print(f"{len(outcomes) - len(missing)} of {len(outcomes)} sources available"
                   + (f"; {len(missing)} could not be had (set CLAIMAUDIT_MIRROR or run online)" if missing else ""))

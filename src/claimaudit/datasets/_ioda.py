@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import polars as pl
 
+from claimaudit import config
 from claimaudit.datasets._live import DateLike, api_error, as_date, read_json
 from claimaudit.errors import DataError, FetchError
 from claimaudit.fetch import fetch
@@ -34,7 +34,7 @@ _SCHEMA = {"entity_type": pl.String(), "entity_code": pl.String(), "entity_name"
 
 
 def base_url() -> str:
-    return os.environ.get("CLAIMAUDIT_IODA_API", "https://api.ioda.inetintel.cc.gatech.edu").rstrip("/")
+    return config.url("CLAIMAUDIT_IODA_API")
 
 
 def _unix(value: DateLike, name: str) -> int:

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import polars as pl
 
+from claimaudit import config
 from claimaudit.datasets._live import DateLike, api_error, as_date, grid_windows, read_json, refuse_unparsed, windows
 from claimaudit.errors import DataError, FetchError
 from claimaudit.fetch import fetch
@@ -93,7 +93,7 @@ INCIDENT_FIELDS: list[dict[str, Any]] = [
 
 
 def base_url() -> str:
-    return os.environ.get("CLAIMAUDIT_OONI_API", "https://api.ooni.io").rstrip("/")
+    return config.url("CLAIMAUDIT_OONI_API")
 
 
 def aggregation_url(

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlencode
 
 import polars as pl
 
+from claimaudit import config
 from claimaudit.datasets._live import DateLike, as_date, refuse_unparsed
 from claimaudit.errors import DataError
 from claimaudit.fetch import fetch
@@ -34,7 +34,7 @@ _COLUMNS = {"date": pl.Date(), "country": pl.String(), "users": pl.Int64(), "low
 
 
 def base_url() -> str:
-    return os.environ.get("CLAIMAUDIT_TOR_METRICS", "https://metrics.torproject.org").rstrip("/")
+    return config.url("CLAIMAUDIT_TOR_METRICS")
 
 
 def userstats_url(country: str, start: DateLike, end: DateLike, *, kind: Kind = "relay") -> str:

@@ -28,7 +28,6 @@ supply the URL, :class:`~claimaudit.errors.NotAvailableError` says how to supply
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -37,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from claimaudit import paths
+from claimaudit import config, paths
 from claimaudit.fetch import _manifest as manifest
 from claimaudit.fetch._download import Validator, download
 from claimaudit.fetch._layout import relative_path
@@ -211,7 +210,7 @@ def is_offline(offline: bool | None = None) -> bool:
     """``offline`` if given, else whether ``CLAIMAUDIT_OFFLINE`` is set to 1/true/yes."""
     if offline is not None:
         return offline
-    return os.environ.get("CLAIMAUDIT_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+    return config.flag("CLAIMAUDIT_OFFLINE")
 
 
 # --------------------------------------------------------------------------- internals

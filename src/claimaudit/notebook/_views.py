@@ -48,6 +48,7 @@ __all__ = [
     "top_networks",
     "tor_users",
     "verdict_counts",
+    "verdict_records",
     "verdicts_about",
     "verification_summary",
     "with_evidence_items",
@@ -149,21 +150,44 @@ def top_networks(rates: pl.DataFrame, *, limit: int = 6) -> pl.DataFrame:
     return rates.filter(pl.col("probe_asn").is_in(keep.implode()))
 
 
-def audit_verdicts(page: Page, *, offline: bool = True) -> pl.DataFrame | None:
-    """Every verdict as a frame (``claimaudit.audit``), or None if the audit engine is not there.
-    A malformed rule file raises (the run must fail, not publish without verdicts).
-
-    Besides the engine's columns, ``evidence_items`` holds each verdict's evidence as structs
-    (``Evidence.to_dict()``: source, window, n, networks, available, note), which the scorecard
-    shows one line each."""
+def verdict_records(*, offline: bool = True, path: str | Path | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """The verdicts the audit step wrote (``reports/verdicts.json``), as dicts, and None; or, when
+    there is no such file yet (a notebook opened on its own), the verdicts of one audit run in this
+    process and a sentence saying so. It never re-runs the audit when the file is there."""
     from claimaudit import audit
 
-    verdicts = list(audit.run_audit(offline=offline))
-    return with_evidence_items(audit.verdicts_frame(verdicts), verdicts)
+    file = Path(path) if path is not None else paths.reports_dir() / "verdicts.json"
+    if file.is_file():
+        return audit.read_verdicts(file), None
+    key = (offline, str(paths.datasets_dir()), str(audit.rules_dir()))  # one run per ledger and rules
+    if key not in _AUDITED:
+        _AUDITED[key] = audit.verdict_records(audit.run_audit(offline=offline))
+    return _AUDITED[key], (f"No {file} yet: the audit was run once here, as `claimaudit audit` does"
+                               " (run it, or `claimaudit run`, to write the file the report reads).")
+
+
+_AUDITED: dict[tuple[bool, str, str], list[dict[str, Any]]] = {}
+
+
+def audit_verdicts(page: Page, *, offline: bool = True, path: str | Path | None = None) -> pl.DataFrame | None:
+    """Every verdict as a frame (:func:`claimaudit.audit.verdicts_frame`), read from the verdicts
+    file (see :func:`verdict_records`). A malformed rule file raises (the run must fail, not publish
+    without verdicts).
+
+    Besides the engine's columns, ``evidence_items`` holds each verdict's evidence as structs
+    (``docs/verdicts.md``: source, kind, status, request/page URL, window, n, networks, ...),
+    which the scorecard shows one line each."""
+    from claimaudit import audit
+
+    records, note = verdict_records(offline=offline, path=path)
+    if note:
+        print(note)
+    return with_evidence_items(audit.verdicts_frame(records), records)
 
 
 _EVIDENCE_ITEM = pl.Struct(
-    {"source": pl.String, "keys": pl.List(pl.String), "strength": pl.String, "window_start": pl.String,
+    {"source": pl.String, "kind": pl.String, "status": pl.String, "request_url": pl.String, "page_url": pl.String,
+     "keys": pl.List(pl.String), "strength": pl.String, "window_start": pl.String,
      "window_end": pl.String, "n": pl.Int64, "networks": pl.List(pl.String), "probes": pl.Int64,
      "available": pl.Boolean, "observes": pl.String, "note": pl.String}
 )
@@ -171,8 +195,12 @@ _EVIDENCE_ITEM = pl.Struct(
 
 def with_evidence_items(frame: pl.DataFrame, verdicts: Iterable[Any]) -> pl.DataFrame:
     """``frame`` (one row per verdict, same order) with an ``evidence_items`` column built from
-    each verdict's ``evidence`` (objects with ``to_dict()``); a new frame, ``frame`` is unchanged."""
-    items = [[{k: e.to_dict().get(k) for k in _EVIDENCE_ITEM.to_schema()} for e in v.evidence] for v in verdicts]
+    each verdict's ``evidence`` (dicts as in ``verdicts.json``, or objects with ``to_dict()``);
+    a new frame, ``frame`` is unchanged."""
+    items = []
+    for v in verdicts:
+        evidence = v["evidence"] if isinstance(v, dict) else [e.to_dict() for e in v.evidence]
+        items.append([{k: e.get(k) for k in _EVIDENCE_ITEM.to_schema()} for e in evidence])
     if len(items) != frame.height:
         raise ValueError(f"{len(items)} verdicts for a frame of {frame.height} rows; pass the verdicts the frame was made from")
     return frame.with_columns(pl.Series("evidence_items", items, dtype=pl.List(_EVIDENCE_ITEM)))

@@ -18,16 +18,18 @@ from claimaudit.pipeline._notebooks import (
 from claimaudit.pipeline._plan import (
     DEFAULT_WINDOWS,
     FetchOutcome,
+    FetchPlan,
     LiveWindow,
     fetch_all,
+    fetch_plan,
     notebook_windows,
-    prefetch_audit_evidence,
 )
 from claimaudit.pipeline._run import STEPS, RunResult, StepOutcome, run, step_audit, step_check, step_fetch
 
 __all__ = [
     "DEFAULT_WINDOWS",
     "FetchOutcome",
+    "FetchPlan",
     "IPCKernelManager",
     "LiveWindow",
     "NotebookOutcome",
@@ -39,8 +41,8 @@ __all__ = [
     "discover_notebooks",
     "execute_notebook",
     "fetch_all",
+    "fetch_plan",
     "notebook_windows",
-    "prefetch_audit_evidence",
     "run",
     "step_audit",
     "step_check",

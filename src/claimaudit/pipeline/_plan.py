@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,22 +142,65 @@ def notebook_windows(params: dict[str, Any]) -> list[Any]:
     return windows
 
 
-def prefetch_audit_evidence() -> str:
-    """Online, let the audit ask for every evidence window its rules need (one per assertion),
-    so that the offline audit step and the notebooks find them in the cache. Verdicts from this
-    pass are discarded; missing data is reported again, precisely, by the audit step.
-    Returns a short summary (``"; audit evidence: 12 from network, 3 from cache"``) or ``""``."""
-    from claimaudit.audit import run_audit
-    from claimaudit.fetch import recording
+@dataclass(frozen=True)
+class FetchPlan:
+    """Everything a run reads from the cache: the pinned sets, the suite's declared live windows
+    (:data:`DEFAULT_WINDOWS`), the evidence windows each audit rule asks for, and the windows each
+    notebook declares (:func:`notebook_windows`). ``claimaudit fetch``, the fetch step of
+    ``claimaudit run`` and (through the same declarations) the notebooks all use it."""
 
-    with recording() as seen:
-        try:
-            run_audit(offline=False)
-        except ClaimauditError as exc:  # no ledger, a bad rule file: the audit step reports it
-            return f"; audit evidence not prefetched ({str(exc).splitlines()[0]})"
-    origins: dict[str, int] = {}
-    for result in seen:
-        origins[result.origin] = origins.get(result.origin, 0) + 1
-    if not origins:
-        return ""
-    return "; audit evidence: " + ", ".join(f"{n} from {o}" for o, n in sorted(origins.items()))
+    pinned: tuple[str, ...]
+    windows: tuple[LiveWindow, ...]
+    sections: tuple[tuple[str, int], ...] = ()  # (what, how many windows) in order, for people
+    notes: tuple[str, ...] = ()  # what could not be planned, and why
+
+    def lines(self) -> list[str]:
+        """The plan as text, one item a line (``claimaudit fetch --plan``)."""
+        out = [f"note: {note}" for note in self.notes]
+        out += [f"pinned: {name}" for name in self.pinned]
+        index = 0
+        for what, count in self.sections:
+            out += [f"{what}: {w.label}" for w in self.windows[index:index + count]]
+            index += count
+        return out
+
+
+def fetch_plan(params: dict[str, Any] | None = None, *, rules_dir: str | Path | None = None) -> FetchPlan:
+    """The one fetch plan (see :class:`FetchPlan`); ``params`` are the notebooks' parameters."""
+    from claimaudit import audit
+    from claimaudit.datasets import sources
+    from claimaudit.pipeline._notebooks import default_parameters
+
+    rules, notes = [], []
+    try:
+        requests = audit.evidence_requests(rules_dir=rules_dir)
+    except ClaimauditError as exc:  # no ledger or a bad rule file: the audit step reports it precisely
+        requests = []
+        notes.append(f"the audit's evidence windows are not planned ({str(exc).splitlines()[0]})")
+    for loader, kwargs in requests:
+        rules.append(LiveWindow(_label(loader, kwargs), loader, kwargs))
+    notebooks = notebook_windows(params or default_parameters())
+    seen: set[str] = set()
+    sections: list[tuple[str, int]] = []
+    windows: list[LiveWindow] = []
+    for what, group in (("declared", DEFAULT_WINDOWS), ("audit", rules), ("notebooks", notebooks)):
+        kept = [w for w in group if _key(w) not in seen]
+        seen.update(_key(w) for w in kept)
+        windows += kept
+        sections.append((what, len(kept)))
+    return FetchPlan(pinned=tuple(sources.list_sources()), windows=tuple(windows), sections=tuple(sections),
+                     notes=tuple(notes))
+
+
+def _key(window: LiveWindow) -> str:
+    return f"{window.loader}{sorted((k, str(v)) for k, v in window.kwargs.items() if v is not None)}"
+
+
+def _label(loader: str, kwargs: dict[str, Any]) -> str:
+    if loader == "ooni_aggregate":
+        until = kwargs["until"] - dt.timedelta(days=1)  # the API's until is exclusive
+        domain = f" {kwargs['domain']}" if kwargs.get("domain") else ""
+        return f"OONI {kwargs['test_name']} {kwargs['probe_cc']}{domain} {kwargs['since']}..{until}"
+    if loader == "tor_userstats":
+        return f"Tor Metrics {kwargs.get('kind', 'relay')} users {kwargs['country']} {kwargs['start']}..{kwargs['end']}"
+    return f"{loader} {kwargs}"

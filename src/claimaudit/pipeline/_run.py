@@ -27,7 +27,6 @@ from typing import Any, Literal
 from claimaudit import paths
 from claimaudit.errors import ClaimauditError
 from claimaudit.pipeline._notebooks import REPORT_NOTEBOOK, NotebookOutcome, default_parameters, discover_notebooks, execute_notebook
-from claimaudit.pipeline._plan import notebook_windows, prefetch_audit_evidence
 from claimaudit.pipeline._publish import _publish, _readable
 
 Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
@@ -68,19 +67,18 @@ class RunResult:
 
 
 def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOutcome:
-    """Every pinned third-party file into the cache, and — online — every live window the audit
-    and the notebooks use; say where each came from and what is missing."""
-    from claimaudit.pipeline._plan import DEFAULT_WINDOWS, fetch_all
+    """Every item of the fetch plan (:func:`fetch_plan`: pinned sets, the audit's evidence
+    windows, the notebooks' windows) into the cache — live windows only online; say where each
+    came from and what is missing."""
+    from claimaudit.pipeline._plan import fetch_all, fetch_plan
 
-    windows = (*DEFAULT_WINDOWS, *notebook_windows(params or default_parameters()))
-    outcomes = fetch_all(offline=offline, windows=windows)
+    plan = fetch_plan(params or default_parameters())
+    outcomes = fetch_all(offline=offline, windows=plan.windows, pinned=plan.pinned)
     counts: dict[str, int] = {}
     for outcome in outcomes:
         if outcome.origin:
             counts[outcome.origin] = counts.get(outcome.origin, 0) + 1
     detail = ", ".join(f"{n} from {o}" for o, n in sorted(counts.items())) or "nothing fetched"
-    if not offline:
-        detail += prefetch_audit_evidence()
     pinned_missing = [o for o in outcomes if o.kind == "pinned" and not o.ok]
     live_missing = [o for o in outcomes if o.kind == "live" and not o.ok]
     if live_missing:

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from claimaudit import config
 from claimaudit.errors import ClaimauditError
 
 INSTALL_HINT = "install Chromium (`apt-get install chromium` on Debian/Ubuntu) or set CLAIMAUDIT_CHROMIUM=/path/to/chromium"
@@ -23,7 +24,7 @@ class ChromiumMissing(ClaimauditError):
 
 def find_chromium() -> Path | None:
     """``CLAIMAUDIT_CHROMIUM``, else ``/usr/bin/chromium``, else chromium/chrome on PATH."""
-    env = os.environ.get("CLAIMAUDIT_CHROMIUM")
+    env = config.get("CLAIMAUDIT_CHROMIUM")
     if env:
         return Path(env) if Path(env).is_file() else None
     for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
@@ -53,7 +54,7 @@ def export_pdf(html: str | Path, pdf: str | Path, *, chromium: str | Path | None
     """Print ``html`` to ``pdf``. Raises :class:`ChromiumMissing` when there is no browser."""
     browser = Path(chromium) if chromium else find_chromium()
     if browser is None:
-        env = os.environ.get("CLAIMAUDIT_CHROMIUM")
+        env = config.get("CLAIMAUDIT_CHROMIUM")
         because = f" (CLAIMAUDIT_CHROMIUM={env} is not a file)" if env and not chromium else ""
         raise ChromiumMissing(f"no Chromium found to make the PDF{because}\n  What to do: {INSTALL_HINT}")
     html = Path(html).resolve()

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from claimaudit import __version__, paths
+from claimaudit import __version__, config, paths
 from claimaudit.notebook import dataset_items, live_items, source_items
 from claimaudit.quality import latest_check_results
 from claimaudit.report import _render
@@ -26,7 +25,7 @@ from claimaudit.report._tables import HTML
 
 def run_info() -> dict[str, Any]:
     """Version, git commit (``CLAIMAUDIT_COMMIT`` overrides), whether the tree is dirty, and now (UTC)."""
-    commit = os.environ.get("CLAIMAUDIT_COMMIT")
+    commit = config.get("CLAIMAUDIT_COMMIT")
     dirty = False
     if not commit:
         commit, dirty = _git_commit(paths.project_root())

@@ -11,7 +11,6 @@ True
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from claimaudit import paths
+from claimaudit import config, paths
 from claimaudit._io import atomic_write
 from claimaudit.report import _render
 
@@ -30,7 +29,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 def tables_dir() -> Path:
     """Where table CSVs go: ``CLAIMAUDIT_TABLES`` if set (the pipeline stages a run there),
     else ``reports/tables``."""
-    env = os.environ.get("CLAIMAUDIT_TABLES")
+    env = config.get("CLAIMAUDIT_TABLES")
     return Path(env) if env else paths.reports_dir() / "tables"
 
 
