@@ -311,10 +311,12 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
         (pl.col("rate") >= params["anomaly_threshold"]) & (pl.col("usable") >= params["min_network_measurements"])
     )["probe_asn"].to_list()
     usable = n - failures
-    rate = (anomalies + confirmed) / usable if usable else 0.0
+    # the one definition (ooni_api.anomaly_rate): null, never 0, when no measurement is usable
+    rate = data.select(pl.col(c).sum() for c in _COUNTS).select(ooni_api.anomaly_rate()).item()
     base = (f"OONI {tests} measurements in {options['probe_cc']}, {start}..{end}: {plural(n, 'measurement')} on"
             f" {plural(k, 'network')} ({fmt_number(anomalies)} anomalies, {fmt_number(confirmed)} confirmed,"
-            f" {fmt_number(failures)} failures; anomaly rate {fmt_pct(rate)} of {fmt_number(usable)} usable)")
+            f" {fmt_number(failures)} failures; anomaly rate "
+            + (f"{fmt_pct(rate)} of {fmt_number(usable)} usable)" if rate is not None else "n/a: none usable)"))
     if missing:
         base += f"; missing: {'; '.join(missing)}"
     if n < params["min_measurements"] or k < params["min_networks"]:

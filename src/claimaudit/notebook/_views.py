@@ -321,15 +321,25 @@ def figure_series(claims: pl.DataFrame, *, subject: str, kind: str = "count") ->
 
 
 def anomaly_rate(daily: pl.DataFrame) -> pl.DataFrame:
-    """Daily OONI anomaly rate ``(total - ok) / total`` with ``n = total``; days with n = 0 are null.
+    """Daily OONI anomaly rate of the ACSAC extract (``ok``, ``dns``, ``http``, ``tls``, ``error``,
+    ``total`` = ok + dns + http + tls) by the one definition, :func:`claimaudit.datasets.ooni_api.anomaly_rate`:
+    anomalous among usable measurements (errors are failures, not anomalies), ``n = total``
+    usable; null on a day with none usable.
 
     An anomaly is not a confirmed block (only a blockpage fingerprint confirms one).
     """
-    return daily.select(
+    from claimaudit.datasets import ooni_api
+
+    error = pl.col("error") if "error" in daily.columns else pl.lit(0)
+    counts = daily.select(
         "date",
-        pl.when(pl.col("total") > 0).then((pl.col("total") - pl.col("ok")) / pl.col("total")).alias("anomaly_rate"),
+        (pl.col("total") + error).alias("measurement_count"),
+        error.alias("failure_count"),
+        (pl.col("total") - pl.col("ok")).alias("anomaly_count"),
+        pl.lit(0).alias("confirmed_count"),
         pl.col("total").alias("n"),
-    ).sort("date")
+    )
+    return counts.select("date", ooni_api.anomaly_rate().alias("anomaly_rate"), "n").sort("date")
 
 
 def incidents_for(incidents: pl.DataFrame, country: str) -> pl.DataFrame:
