@@ -119,6 +119,7 @@ class Entry:
     claim: dict[str, Any]
     sources: list[dict[str, Any]]
     positions: dict[_Key, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[_Key, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, key: _Key) -> tuple[int | None, int | None]:
         """(line, column), 1-based, of a value; falls back to its mapping, then the file."""
@@ -127,8 +128,8 @@ class Entry:
                 return self.positions[k]
         return (None, None)
 
-    def problem(self, key: _Key, message: str) -> Problem:
-        line, col = self.where(key)
+    def problem(self, key: _Key, message: str, *, at_key: bool = False) -> Problem:
+        line, col = self.key_positions[key] if at_key and key in self.key_positions else self.where(key)
         label = ".".join(str(k) for k in key) if key else None
         if key and key[0] == "sources" and len(key) >= 2:
             label = f"sources[{key[1] + 1}]" + (f".{key[2]}" if len(key) > 2 else "")
@@ -199,8 +200,9 @@ def _yaml_mapping(node: yaml.MappingNode, prefix: _Key, entry: Entry, problems: 
     for key_node, value_node in node.value:
         key = str(key_node.value)
         entry.positions[(*prefix, key)] = _mark(value_node)
+        entry.key_positions[(*prefix, key)] = _mark(key_node)
         if key in out:
-            problems.append(entry.problem((*prefix, key), f"{key!r} is given twice"))
+            problems.append(entry.problem((*prefix, key), f"{key!r} is given twice", at_key=True))
         if not isinstance(value_node, yaml.ScalarNode):
             problems.append(entry.problem((*prefix, key), "expected one value, not a list or mapping"))
             continue
@@ -264,6 +266,7 @@ def _toml_positions(text: str, entry: Entry) -> None:
         key = _TOML_KEY.match(line)
         if key and section:
             entry.positions.setdefault((*section, key[1]), (number, key.end() + 1))
+            entry.key_positions.setdefault((*section, key[1]), (number, key.start(1) + 1))
 
 
 def _toml_mapping(doc: dict[str, Any], prefix: _Key, entry: Entry, problems: list[Problem]) -> dict[str, Any]:
@@ -346,6 +349,9 @@ def _check_cell(fld: dict[str, Any], cell: str) -> str | None:
     if cell.strip() != cell:
         return f"{cell!r} has leading or trailing spaces"
     ftype = fld.get("type", "string")
+    strict = _STRICT.get(ftype)
+    if strict is not None and not strict[0].fullmatch(cell):
+        return f"{cell!r} is not {strict[1]}"
     try:
         value = datasets._convert(cell, ftype, DATASET, "", 0, name)
     except DataError as exc:
@@ -367,6 +373,17 @@ def _check_cell(fld: dict[str, Any], cell: str) -> str | None:
     if fld.get("format") == "uri" and not re.match(r"^https?://[^\s/]+\.[^\s]+$", cell):
         return f"{cell!r} is not a web address (https://...)"
     return None
+
+
+# Stricter than Python's float()/int()/fromisoformat: ASCII digits only, no "1_000", "1e5", "inf",
+# Arabic-Indic digits or week dates.
+_STRICT = {
+    "number": (re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII), "a number written with digits 0-9 and an optional "
+               "decimal point, without separators (844008 or 84.72)"),
+    "integer": (re.compile(r"-?[0-9]+", re.ASCII), "a whole number written with digits 0-9 (844008)"),
+    "year": (re.compile(r"[0-9]{4}", re.ASCII), "a year (2024)"),
+    "date": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII), "a date as YYYY-MM-DD"),
+}
 
 
 def _choices(constraints: dict[str, Any]) -> str:
@@ -474,7 +491,7 @@ def _validate(entry: Entry, ledger: _Ledger) -> _Candidate:
         if key not in claim_names:
             close = difflib.get_close_matches(key, claim_names, n=1)
             guess = f"; did you mean {close[0]!r}?" if close else f"; columns: {', '.join(claim_names)}"
-            problems.append(entry.problem(("claim", key), f"{key!r} is not a column of claims.csv{guess}"))
+            problems.append(entry.problem(("claim", key), f"{key!r} is not a column of claims.csv{guess}", at_key=True))
     if "claim" not in {k[0] for k in entry.positions}:
         problems.append(Problem(entry.file, 1, 1, "claim", "no `claim:` mapping (see `claimaudit claims template`)"))
     cells = {name: str(entry.claim.get(name, "")) for name in claim_names}
@@ -516,7 +533,8 @@ def _validate(entry: Entry, ledger: _Ledger) -> _Candidate:
             if key not in source_names:
                 close = difflib.get_close_matches(key, source_names, n=1)
                 guess = f"; did you mean {close[0]!r}?" if close else f"; columns: {', '.join(source_names)}"
-                problems.append(entry.problem(("sources", index, key), f"{key!r} is not a column of sources.csv{guess}"))
+                problems.append(entry.problem(("sources", index, key), f"{key!r} is not a column of sources.csv{guess}",
+                                              at_key=True))
         given_id = source.get("claim_id")
         if given_id and given_id != claim_id:
             problems.append(entry.problem(("sources", index, "claim_id"),

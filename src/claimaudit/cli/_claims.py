@@ -91,8 +91,6 @@ def template_command() -> None:
 
 def _ask() -> tuple[Path, str]:
     """Ask for each field, re-asking until the value fits the schema; save the answers as YAML."""
-    import click
-
     from claimaudit import _ledger, datasets
 
     package = datasets.read_package(_ledger.DATASET)
@@ -104,13 +102,10 @@ def _ask() -> tuple[Path, str]:
         enum = fld.get("constraints", {}).get("enum")
         label = fld["name"] + ("" if fld.get("constraints", {}).get("required") else " (optional)")
         typer.secho(f"  {fld.get('description', '')}", dim=True)
+        if enum:
+            label += f" [{'/'.join(map(str, enum))}]"
         while True:
-            if enum:
-                answer = typer.prompt(label, default="", show_default=False,
-                                      type=click.Choice([*map(str, enum), ""]), show_choices=True)
-            else:
-                answer = typer.prompt(label, default="", show_default=False)
-            answer = answer.strip()
+            answer = str(typer.prompt(label, default="", show_default=False)).strip()
             if fld["name"] == "claim_id" and not answer:
                 return ""
             problem = _ledger._check_cell(fld, answer)
