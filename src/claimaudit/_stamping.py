@@ -21,7 +21,7 @@ from pathlib import Path
 
 from claimaudit import paths
 
-__all__ = ["RowChanges", "Unstamped", "changes_since_stamp", "dataset_of", "summary_line", "unstamped"]
+__all__ = ["RowChanges", "Unstamped", "changes_since_stamp", "dataset_of", "resolve", "summary_line", "unstamped"]
 
 _HISTORY = 30  # commits to look back through for the stamped version
 
@@ -150,11 +150,23 @@ def unstamped(names: list[str] | None = None, *, root: Path | None = None) -> li
     return found
 
 
+def resolve(file: str | Path, *roots: Path) -> Path:
+    """A path as given (relative to the current folder), or else relative to the project root
+    when only that lands under one of ``roots`` (a hook or CI step run from elsewhere)."""
+    path = Path(file)
+    if path.is_absolute():
+        return path.resolve()
+    here = (Path.cwd() / path).resolve()
+    if any(here.is_relative_to(r.resolve()) for r in roots):
+        return here
+    there = (paths.project_root() / path).resolve()
+    return there if any(there.is_relative_to(r.resolve()) for r in roots) else here
+
+
 def dataset_of(file: str | Path, *, root: Path | None = None) -> str | None:
     """The curated dataset a path belongs to (``datasets/<name>/...``), or None."""
     root = (root or paths.datasets_dir()).resolve()
-    path = Path(file)
-    path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    path = resolve(file, root)
     if not path.is_relative_to(root):
         return None
     parts = path.relative_to(root).parts

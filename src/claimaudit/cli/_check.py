@@ -83,14 +83,13 @@ def check(
 def suites_for_files(files: list[str]) -> list[str]:
     """The suites to run for changed files: those reading a dataset a file belongs to
     (``datasets/<name>/...``) and any suite file itself (``checks/quality/<suite>.yml``)."""
-    from claimaudit import _ledger, paths
+    from claimaudit import _ledger, _stamping, paths
 
     datasets_root, suites_root = paths.datasets_dir(), paths.checks_dir() / "quality"
     names: set[str] = set()
     suites: set[str] = set()
     for file in files:
-        path = Path(file)
-        path = (path if path.is_absolute() else Path.cwd() / path).resolve()
+        path = _stamping.resolve(file, datasets_root, suites_root)
         if path.is_relative_to(datasets_root) and len(path.relative_to(datasets_root).parts) >= 2:
             names.add(path.relative_to(datasets_root).parts[0])
         elif path.is_relative_to(suites_root) and path.suffix in (".yml", ".yaml"):
