@@ -98,22 +98,52 @@ def _add(*args: str) -> object:
 @pytest.mark.parametrize(
     ("old", "new", "needle", "expected"),
     [
-        pytest.param("  unit: urls\n", "  unit: webistes\n", "webistes",
-                     ["'webistes' is not one of", "did you mean 'websites'?", "(claim.unit)"], id="bad-enum"),
-        pytest.param("  value: 100813\n", "  value: 100,813\n", "100,813\n",
-                     ["'100,813' is not a number", "(claim.value)"], id="thousands-separator"),
-        pytest.param("  value: 100813\n", "  value: 100_813\n", "100_813",
-                     ["'100_813' is not a number"], id="yaml-1_000-stays-text"),
-        pytest.param("  value: 100813\n", "  value: inf\n", "inf",
-                     ["'inf' is not a number"], id="inf"),
-        pytest.param("    language: en\n", "    language: english\n", "english",
-                     ["'english' is not one of en, ur", "(sources[1].language)"], id="bad-source-enum"),
-        pytest.param("  verb: blocked\n", "  verb: blocked\n  figure: 3\n", "figure: 3",
-                     ["'figure' is not a column of claims.csv"], id="unknown-column"),
-        pytest.param("  claimant: PTA\n", '  claimant: ""\n', '""',
-                     ["is required", "(claim.claimant)"], id="required-left-empty"),
-        pytest.param("  - url: https://example.org/synthetic-claim\n", "  - url: example dot org\n", "example dot",
-                     ["is not a web address"], id="not-a-url"),
+        pytest.param(
+            "  unit: urls\n",
+            "  unit: webistes\n",
+            "webistes",
+            ["'webistes' is not one of", "did you mean 'websites'?", "(claim.unit)"],
+            id="bad-enum",
+        ),
+        pytest.param(
+            "  value: 100813\n",
+            "  value: 100,813\n",
+            "100,813\n",
+            ["'100,813' is not a number", "(claim.value)"],
+            id="thousands-separator",
+        ),
+        pytest.param(
+            "  value: 100813\n",
+            "  value: 100_813\n",
+            "100_813",
+            ["'100_813' is not a number"],
+            id="yaml-1_000-stays-text",
+        ),
+        pytest.param("  value: 100813\n", "  value: inf\n", "inf", ["'inf' is not a number"], id="inf"),
+        pytest.param(
+            "    language: en\n",
+            "    language: english\n",
+            "english",
+            ["'english' is not one of en, ur", "(sources[1].language)"],
+            id="bad-source-enum",
+        ),
+        pytest.param(
+            "  verb: blocked\n",
+            "  verb: blocked\n  figure: 3\n",
+            "figure: 3",
+            ["'figure' is not a column of claims.csv"],
+            id="unknown-column",
+        ),
+        pytest.param(
+            "  claimant: PTA\n", '  claimant: ""\n', '""', ["is required", "(claim.claimant)"], id="required-left-empty"
+        ),
+        pytest.param(
+            "  - url: https://example.org/synthetic-claim\n",
+            "  - url: example dot org\n",
+            "example dot",
+            ["is not a web address"],
+            id="not-a-url",
+        ),
     ],
 )
 def test_schema_errors_name_the_input_file_line_and_column(ledger, tmp_path, old, new, needle, expected):
@@ -210,8 +240,12 @@ def test_a_good_claim_is_appended_stamped_and_its_verdict_changes_printed(ledger
     claims_after = (ledger / "claims.csv").read_text(encoding="utf-8")
     sources_after = (ledger / "sources.csv").read_text(encoding="utf-8")
     assert claims_after.startswith(claims_before) and sources_after.startswith(sources_before)  # appended, untouched
-    new_claims = list(csv.DictReader(io.StringIO(claims_before.splitlines()[0] + "\n" + claims_after[len(claims_before):])))
-    new_sources = list(csv.DictReader(io.StringIO(sources_before.splitlines()[0] + "\n" + sources_after[len(sources_before):])))
+    new_claims = list(
+        csv.DictReader(io.StringIO(claims_before.splitlines()[0] + "\n" + claims_after[len(claims_before) :]))
+    )
+    new_sources = list(
+        csv.DictReader(io.StringIO(sources_before.splitlines()[0] + "\n" + sources_after[len(sources_before) :]))
+    )
     assert [r["claim_id"] for r in new_claims] == [NEW_ID]
     assert new_claims[0]["value"] == "100813" and new_claims[0]["statement_date"] == "2024-11-13"
     assert [(r["claim_id"], r["url"], r["figure_as_printed"]) for r in new_sources] == [
@@ -243,8 +277,10 @@ def test_a_good_claim_is_appended_stamped_and_its_verdict_changes_printed(ledger
     agreement = next(c for c in expected if c.rule_id == "url-blocking-report-agreement" and NEW_ID in c.claim_ids)
     assert agreement.change == "changed"
     assert agreement.before == next(
-        v["verdict"] for v in verdicts_before
-        if v["rule_id"] == "url-blocking-report-agreement" and set(v["claim_ids"]) == set(agreement.claim_ids) - {NEW_ID}
+        v["verdict"]
+        for v in verdicts_before
+        if v["rule_id"] == "url-blocking-report-agreement"
+        and set(v["claim_ids"]) == set(agreement.claim_ids) - {NEW_ID}
     )
 
     # Added once: the same file again is a duplicate.
@@ -256,7 +292,9 @@ def test_against_a_verdicts_file_and_dry_run_write_nothing(ledger, tmp_path):
     out = CliRunner().invoke(app, ["audit", "--out", str(tmp_path / "before")])
     assert out.exit_code == 0, out.output
     before = _snapshot(ledger)
-    result = _add(str(_write(tmp_path, SYNTHETIC)), "--dry-run", "--against", str(tmp_path / "before" / "verdicts.json"))
+    result = _add(
+        str(_write(tmp_path, SYNTHETIC)), "--dry-run", "--against", str(tmp_path / "before" / "verdicts.json")
+    )
     assert result.exit_code == 0, result.output
     assert "dry run: every check passed" in result.output
     assert "compared with" in result.output and "verdicts.json" in result.output
@@ -351,7 +389,7 @@ def test_template_explains_every_field_and_reads_back_as_the_ledger_row(ledger):
             assert name in mapping, name
             at = next(i for i, line in enumerate(lines) if line.strip().lstrip("- ").startswith(f"{name}:"))
             assert lines[at - 1].strip().startswith("#"), f"{name} has no explanation above it"
-            assert any(f"# {name} (" in line for line in lines[max(0, at - 8):at]), name
+            assert any(f"# {name} (" in line for line in lines[max(0, at - 8) : at]), name
     entry = _ledger.parse_entry(text, "template.yml")
     rows = {r["claim_id"]: r for r in csv.DictReader(io.StringIO((ledger / "claims.csv").read_text(encoding="utf-8")))}
     matching = [r for r in rows.values() if all(r.get(k, "") == v for k, v in entry.claim.items())]
@@ -359,8 +397,16 @@ def test_template_explains_every_field_and_reads_back_as_the_ledger_row(ledger):
 
 
 def test_proposed_ids_follow_the_ledgers_style_and_are_stable():
-    claim = {"authority": "MoITT", "statement_date": "2025-02-24", "kind": "count", "category": "not_applicable",
-             "unit": "providers", "verb": "licensed", "scope": "not_applicable", "value": "2"}
+    claim = {
+        "authority": "MoITT",
+        "statement_date": "2025-02-24",
+        "kind": "count",
+        "category": "not_applicable",
+        "unit": "providers",
+        "verb": "licensed",
+        "scope": "not_applicable",
+        "value": "2",
+    }
     first = _ledger.propose_claim_id(claim, set())
     assert first == "moitt-2025-02-24-providers-licensed"
     assert _ledger.propose_claim_id(dict(claim), set()) == first

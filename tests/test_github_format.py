@@ -117,7 +117,9 @@ def test_audit_annotates_a_bad_rule_file_at_its_line_and_key(project, tmp_path):
     result = CliRunner().invoke(app, ["audit", "--format", "github"])
     assert result.exit_code == 2
     first = result.output.splitlines()[0]
-    assert first.startswith(f"::error file=checks/claims/vpn-blocking.yml,line={line},col={col},title=claimaudit audit::")
+    assert first.startswith(
+        f"::error file=checks/claims/vpn-blocking.yml,line={line},col={col},title=claimaudit audit::"
+    )
     assert "unknown rule kind 'evidence_vs_asertion'" in first
     assert "claimaudit audit: not run" in (tmp_path / "summary.md").read_text(encoding="utf-8")
 

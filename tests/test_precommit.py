@@ -29,7 +29,10 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
 
 
 def test_the_manifest_and_the_config_are_valid_for_pre_commit():
-    for command, file in (("validate-manifest", ".pre-commit-hooks.yaml"), ("validate-config", ".pre-commit-config.yaml")):
+    for command, file in (
+        ("validate-manifest", ".pre-commit-hooks.yaml"),
+        ("validate-config", ".pre-commit-config.yaml"),
+    ):
         done = _run([PRE_COMMIT, command, file], ROOT, dict(os.environ))
         assert done.returncode == 0, done.stdout + done.stderr
 
@@ -59,10 +62,17 @@ def repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         CLAIMAUDIT_REPORTS=str(tmp_path / "reports"),
         PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
     )
-    for args in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "synthetic test repository"],
-                 [PRE_COMMIT, "install"]):
+    for args in (
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-qm", "synthetic test repository"],
+        [PRE_COMMIT, "install"],
+    ):
         done = _run(args, copy, env)
         assert done.returncode == 0, done.stdout + done.stderr
     return copy, env
@@ -111,10 +121,13 @@ def test_a_commit_with_a_stamped_bad_edit_is_stopped_by_the_checks(repo):
     # fixed, the same hooks pass
     _edit(path, 10, ",opinion,", ",count,")
     assert _run([str(BIN / "claimaudit"), "datasets", "stamp", "claims"], path, env).returncode == 0
-    done = _run([PRE_COMMIT, "run", "--files", "datasets/claims/claims.csv", "datasets/claims/datapackage.json"],
-                path, env)
+    done = _run(
+        [PRE_COMMIT, "run", "--files", "datasets/claims/claims.csv", "datasets/claims/datapackage.json"], path, env
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert re.search(r"^claimaudit check \(the suites of the datasets this commit touches\)\.+Passed$", done.stdout, re.M)
+    assert re.search(
+        r"^claimaudit check \(the suites of the datasets this commit touches\)\.+Passed$", done.stdout, re.M
+    )
 
 
 def test_a_python_file_with_a_lint_finding_is_stopped_by_ruff(repo):

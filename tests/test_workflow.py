@@ -25,8 +25,9 @@ def actionlint() -> str:
 
 
 def _lint(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([actionlint(), "-no-color", "-oneline", str(path)], capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [actionlint(), "-no-color", "-oneline", str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_actionlint_passes_the_workflow():
@@ -85,5 +86,8 @@ def test_workflow_sets_up_python_with_a_pip_cache_and_uploads_reports():
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "reports" and upload["if"] == "always()"
     order = [s.get("run", s.get("uses", "")) for s in steps]
-    assert order.index("make test") < order.index("claimaudit check --format github") < order.index(
-        "claimaudit run --no-pdf")
+    assert (
+        order.index("make test")
+        < order.index("claimaudit check --format github")
+        < order.index("claimaudit run --no-pdf")
+    )

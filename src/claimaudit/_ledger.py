@@ -148,18 +148,45 @@ def _parse_yaml(text: str, file: str) -> Entry:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
-                raise InputError([Problem(file, mark.line + 1, mark.column + 1, None,
-                                          "YAML aliases (*name) are not accepted in a claim file; write the value out")])
+                raise InputError(
+                    [
+                        Problem(
+                            file,
+                            mark.line + 1,
+                            mark.column + 1,
+                            None,
+                            "YAML aliases (*name) are not accepted in a claim file; write the value out",
+                        )
+                    ]
+                )
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError([Problem(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None, None,
-                                  f"not valid YAML: {getattr(exc, 'problem', None) or exc}")],
-                         hint="check indentation and quoting around that line") from None
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    mark.line + 1 if mark else None,
+                    mark.column + 1 if mark else None,
+                    None,
+                    f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+                )
+            ],
+            hint="check indentation and quoting around that line",
+        ) from None
     entry = Entry(file=file, claim={}, sources=[])
     if not isinstance(root, yaml.MappingNode):
-        raise InputError([Problem(file, 1, 1, None, "expected a mapping with `claim:` and `sources:`"
-                                  " (see `claimaudit claims template`)")])
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    1,
+                    1,
+                    None,
+                    "expected a mapping with `claim:` and `sources:` (see `claimaudit claims template`)",
+                )
+            ]
+        )
     problems: list[Problem] = []
     for key_node, value_node in root.value:
         key = key_node.value
@@ -176,7 +203,9 @@ def _parse_yaml(text: str, file: str) -> Entry:
             for index, item in enumerate(value_node.value):
                 entry.positions[("sources", index)] = _mark(item)
                 if not isinstance(item, yaml.MappingNode):
-                    problems.append(entry.problem(("sources", index), "each source must be a mapping (url, outlet, ...)"))
+                    problems.append(
+                        entry.problem(("sources", index), "each source must be a mapping (url, outlet, ...)")
+                    )
                     entry.sources.append({})
                     continue
                 entry.sources.append(_yaml_mapping(item, ("sources", index), entry, problems))
@@ -378,8 +407,10 @@ def _check_cell(fld: dict[str, Any], cell: str) -> str | None:
 # Stricter than Python's float()/int()/fromisoformat: ASCII digits only, no "1_000", "1e5", "inf",
 # Arabic-Indic digits or week dates.
 _STRICT = {
-    "number": (re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII), "a number written with digits 0-9 and an optional "
-               "decimal point, without separators (844008 or 84.72)"),
+    "number": (
+        re.compile(r"-?[0-9]+(\.[0-9]+)?", re.ASCII),
+        "a number written with digits 0-9 and an optional decimal point, without separators (844008 or 84.72)",
+    ),
     "integer": (re.compile(r"-?[0-9]+", re.ASCII), "a whole number written with digits 0-9 (844008)"),
     "year": (re.compile(r"[0-9]{4}", re.ASCII), "a year (2024)"),
     "date": (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII), "a date as YYYY-MM-DD"),
@@ -465,8 +496,24 @@ def _slug(text: str) -> str:
 
 
 # Columns that make two claims the same claim (a variant differs in value).
-_SAME_CLAIM = ("statement_id", "statement_date", "claimant", "kind", "subject", "metric", "category", "scope",
-               "value", "qualifier", "unit", "verb", "period", "period_start", "period_end", "assertion")
+_SAME_CLAIM = (
+    "statement_id",
+    "statement_date",
+    "claimant",
+    "kind",
+    "subject",
+    "metric",
+    "category",
+    "scope",
+    "value",
+    "qualifier",
+    "unit",
+    "verb",
+    "period",
+    "period_start",
+    "period_end",
+    "assertion",
+)
 
 
 # --------------------------------------------------------------------------- validate
@@ -510,21 +557,34 @@ def _validate(entry: Entry, ledger: _Ledger) -> _Candidate:
         cells["claim_id"] = propose_claim_id(cells, set(taken))
     claim_id = cells["claim_id"]
     if claim_id in taken:
-        problems.append(entry.problem(("claim", "claim_id"),
-                                      f"claim_id {claim_id!r} already exists (claims.csv line {taken[claim_id]}); "
-                                      "choose another id, or correct that row instead of adding one"))
+        problems.append(
+            entry.problem(
+                ("claim", "claim_id"),
+                f"claim_id {claim_id!r} already exists (claims.csv line {taken[claim_id]}); "
+                "choose another id, or correct that row instead of adding one",
+            )
+        )
     same = tuple(cells.get(c, "") for c in _SAME_CLAIM if c in cells)
     for line, row in existing:
         if tuple(row.get(c, "") for c in _SAME_CLAIM if c in cells) == same and row["claim_id"] != claim_id:
-            problems.append(entry.problem(("claim",), f"duplicate: claims.csv line {line} ({row['claim_id']}) is the same "
-                                          "claim (statement, claimant, date, figure, unit, verb, period); add your page "
-                                          "as a source of that claim instead"))
+            problems.append(
+                entry.problem(
+                    ("claim",),
+                    f"duplicate: claims.csv line {line} ({row['claim_id']}) is the same "
+                    "claim (statement, claimant, date, figure, unit, verb, period); add your page "
+                    "as a source of that claim instead",
+                )
+            )
             break
 
     if not entry.sources:
-        problems.append(entry.problem(("sources",) if ("sources",) in entry.positions else ("claim",),
-                                      "no sources: every claim needs at least one `sources` entry (the page that "
-                                      "reports it: url, outlet, verification)"))
+        problems.append(
+            entry.problem(
+                ("sources",) if ("sources",) in entry.positions else ("claim",),
+                "no sources: every claim needs at least one `sources` entry (the page that "
+                "reports it: url, outlet, verification)",
+            )
+        )
     source_cells: list[dict[str, str]] = []
     seen_urls: dict[str, int] = {}
     existing_sources = {(row["claim_id"], row["url"]): line for line, row in _rows(ledger.sources_text)}
@@ -533,12 +593,19 @@ def _validate(entry: Entry, ledger: _Ledger) -> _Candidate:
             if key not in source_names:
                 close = difflib.get_close_matches(key, source_names, n=1)
                 guess = f"; did you mean {close[0]!r}?" if close else f"; columns: {', '.join(source_names)}"
-                problems.append(entry.problem(("sources", index, key), f"{key!r} is not a column of sources.csv{guess}",
-                                              at_key=True))
+                problems.append(
+                    entry.problem(
+                        ("sources", index, key), f"{key!r} is not a column of sources.csv{guess}", at_key=True
+                    )
+                )
         given_id = source.get("claim_id")
         if given_id and given_id != claim_id:
-            problems.append(entry.problem(("sources", index, "claim_id"),
-                                          f"claim_id {given_id!r} is not the claim being added ({claim_id!r}); leave it out"))
+            problems.append(
+                entry.problem(
+                    ("sources", index, "claim_id"),
+                    f"claim_id {given_id!r} is not the claim being added ({claim_id!r}); leave it out",
+                )
+            )
         row = {name: str(source.get(name, "")) for name in source_names}
         row["claim_id"] = claim_id
         for fld in ledger.sources_fields:
@@ -549,11 +616,17 @@ def _validate(entry: Entry, ledger: _Ledger) -> _Candidate:
                 problems.append(entry.problem(("sources", index, fld["name"]), problem))
         url = row.get("url", "")
         if url in seen_urls:
-            problems.append(entry.problem(("sources", index, "url"), f"the same url is listed as source {seen_urls[url] + 1}"))
+            problems.append(
+                entry.problem(("sources", index, "url"), f"the same url is listed as source {seen_urls[url] + 1}")
+            )
         seen_urls.setdefault(url, index)
         if (claim_id, url) in existing_sources:
-            problems.append(entry.problem(("sources", index, "url"),
-                                          f"sources.csv line {existing_sources[(claim_id, url)]} already has this claim and url"))
+            problems.append(
+                entry.problem(
+                    ("sources", index, "url"),
+                    f"sources.csv line {existing_sources[(claim_id, url)]} already has this claim and url",
+                )
+            )
         source_cells.append(row)
     if problems:
         raise InputError(problems)
@@ -627,8 +700,9 @@ def suites_for(names: set[str]) -> list[str]:
     return chosen
 
 
-def _quality(entry: Entry, cand: _Candidate, ledger: _Ledger, root: Path,
-             now: dt.datetime | None) -> tuple[list[str], Any]:
+def _quality(
+    entry: Entry, cand: _Candidate, ledger: _Ledger, root: Path, now: dt.datetime | None
+) -> tuple[list[str], Any]:
     """Run the ledger's suites on the candidate copy; refuse on a failure, return warnings."""
     from claimaudit.quality import run_checks
 
@@ -663,8 +737,15 @@ def _quality(entry: Entry, cand: _Candidate, ledger: _Ledger, root: Path,
             if key is not None and err.get("column"):
                 problems.append(entry.problem((*key, err["column"]), str(err.get("problem") or err["message"])))
             else:
-                problems.append(Problem(str(err.get("file") or suite.file), err.get("line"), None, err.get("column"),
-                                        str(err.get("problem") or err["message"])))
+                problems.append(
+                    Problem(
+                        str(err.get("file") or suite.file),
+                        err.get("line"),
+                        None,
+                        err.get("column"),
+                        str(err.get("problem") or err["message"]),
+                    )
+                )
             continue
         kind = which(suite.data_file)
         for exp in suite.expectations:
@@ -686,13 +767,22 @@ def _quality(entry: Entry, cand: _Candidate, ledger: _Ledger, root: Path,
                     for column in columns:
                         value = example.get(column) if column else None
                         shown = f" = {json.dumps(value, ensure_ascii=False)}" if column else ""
-                        problems.append(entry.problem((*key, column) if column else key, f"{column or 'row'}{shown} {rule}"))
+                        problems.append(
+                            entry.problem((*key, column) if column else key, f"{column or 'row'}{shown} {rule}")
+                        )
             else:
                 lines = ", ".join(str(x.get("line")) for x in exp.examples if "line" in x)
                 where = f"{suite.data_file or shown_claims}" + (f" line(s) {lines}" if lines else "")
-                problems.append(Problem(where, None, None, None,
-                                        f"with your claim added, the ledger {rule}; "
-                                        "if the ledger failed before, run `claimaudit check` and fix it first"))
+                problems.append(
+                    Problem(
+                        where,
+                        None,
+                        None,
+                        None,
+                        f"with your claim added, the ledger {rule}; "
+                        "if the ledger failed before, run `claimaudit check` and fix it first",
+                    )
+                )
     if problems:
         raise InputError(problems)
     return warnings, report
@@ -762,7 +852,9 @@ def diff_verdicts(before: Any, after: Any) -> list[VerdictChange]:
         if k in unmatched_old:
             was = unmatched_old.pop(k)
             if _status(was) != _status(v) or was.get("explanation") != v.get("explanation"):
-                changes.append(VerdictChange("changed", k[0], k[1], _status(was), _status(v), str(v.get("explanation", ""))))
+                changes.append(
+                    VerdictChange("changed", k[0], k[1], _status(was), _status(v), str(v.get("explanation", "")))
+                )
         else:
             pending.append(v)
     for v in pending:
@@ -771,7 +863,9 @@ def diff_verdicts(before: Any, after: Any) -> list[VerdictChange]:
         if grown:
             best = max(grown, key=lambda o: len(o[1]))
             was = unmatched_old.pop(best)
-            changes.append(VerdictChange("changed", k[0], k[1], _status(was), _status(v), str(v.get("explanation", ""))))
+            changes.append(
+                VerdictChange("changed", k[0], k[1], _status(was), _status(v), str(v.get("explanation", "")))
+            )
         else:
             changes.append(VerdictChange("new", k[0], k[1], None, _status(v), str(v.get("explanation", ""))))
     for k, was in unmatched_old.items():
@@ -852,8 +946,11 @@ def add_claim(
         try:
             before = json.loads(against.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise DataError(f"cannot read the verdicts to compare with: {exc}", file=against,
-                            hint="run `claimaudit audit` first, or leave out --against") from None
+            raise DataError(
+                f"cannot read the verdicts to compare with: {exc}",
+                file=against,
+                hint="run `claimaudit audit` first, or leave out --against",
+            ) from None
         compared_with = _shown(against)
     else:
         before, compared_with = None, ""
@@ -864,14 +961,25 @@ def add_claim(
     changes = diff_verdicts(before, after) if audit else None
     written: list[Path] = []
     if not dry_run:
-        _replace_together({
-            ledger.claims_path: claims_text,
-            ledger.sources_path: sources_text,
-            ledger.descriptor_path: descriptor_text,
-        })
+        _replace_together(
+            {
+                ledger.claims_path: claims_text,
+                ledger.sources_path: sources_text,
+                ledger.descriptor_path: descriptor_text,
+            }
+        )
         written = [ledger.claims_path, ledger.sources_path, ledger.descriptor_path]
-    return AddResult(cand.claim_id, cand.proposed, cand.claim_line, cand.source_lines, written, warnings, changes,
-                     compared_with, dry_run)
+    return AddResult(
+        cand.claim_id,
+        cand.proposed,
+        cand.claim_line,
+        cand.source_lines,
+        written,
+        warnings,
+        changes,
+        compared_with,
+        dry_run,
+    )
 
 
 def _replace_together(files: dict[Path, str]) -> None:
@@ -928,24 +1036,34 @@ def template(*, root: Path | None = None) -> str:
     for _, row in sources:
         by_claim.setdefault(row["claim_id"], []).append(row)
     example = next(
-        (row for _, row in claims if row.get("kind") == "count"
-         and any(s.get("verification") == "search_verified" for s in by_claim.get(row["claim_id"], []))),
+        (
+            row
+            for _, row in claims
+            if row.get("kind") == "count"
+            and any(s.get("verification") == "search_verified" for s in by_claim.get(row["claim_id"], []))
+        ),
         claims[0][1] if claims else {},
     )
-    example_sources = [s for s in by_claim.get(example.get("claim_id", ""), []) if s.get("verification") == "search_verified"][:1]
+    example_sources = [
+        s for s in by_claim.get(example.get("claim_id", ""), []) if s.get("verification") == "search_verified"
+    ][:1]
     out = [
         "# A claim for the claims ledger: `claimaudit claims add this-file.yml`",
         "# One claim as stated by one claimant on one date, and the page(s) that report it.",
         "# The values below are those of a real claim of the ledger, so adding this file unchanged",
-        "# is refused as a duplicate: replace them with yours. Leave a value empty (\"\") when unknown.",
+        '# is refused as a duplicate: replace them with yours. Leave a value empty ("") when unknown.',
         "# Checked before anything is written: types, enums and patterns of datasets/claims/datapackage.json,",
         "# then the quality suites (checks/quality/claims*.yml). See CONTRIBUTING.md.",
         "claim:",
     ]
     for fld in claims_res["schema"]["fields"]:
         if fld["name"] == "claim_id":
-            out += _explain(fld, "  ", extra="Optional: leave it out and one is proposed from the claim "
-                                              "(who-date-what, e.g. pta-2024-11-13-porn-websites-blocked).")
+            out += _explain(
+                fld,
+                "  ",
+                extra="Optional: leave it out and one is proposed from the claim "
+                "(who-date-what, e.g. pta-2024-11-13-porn-websites-blocked).",
+            )
             out.append(f"  # claim_id: {example.get('claim_id', '')}")
             continue
         out += _explain(fld, "  ")

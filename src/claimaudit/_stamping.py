@@ -39,10 +39,15 @@ def summary_line(dataset: str, resource: str, changes: RowChanges | None, *, row
     """One line: ``claims/claims: 1 row added, 0 removed, 2 changed (166 -> 167 rows)``."""
     if changes is None:
         now = f"{rows_now} rows now" if rows_now is not None else "content now"
-        return f"{dataset}/{resource}: changed; the stamped version is not in git history, so rows cannot be compared ({now})"
+        return (
+            f"{dataset}/{resource}: changed; the stamped version is not in git history, "
+            f"so rows cannot be compared ({now})"
+        )
     noun = "row" if changes.added == 1 else "rows"
-    return (f"{dataset}/{resource}: {changes.added} {noun} added, {changes.removed} removed, "
-            f"{changes.changed} changed ({changes.before} -> {changes.after} rows)")
+    return (
+        f"{dataset}/{resource}: {changes.added} {noun} added, {changes.removed} removed, "
+        f"{changes.changed} changed ({changes.before} -> {changes.after} rows)"
+    )
 
 
 def _git(args: list[str], cwd: Path) -> bytes | None:
@@ -78,6 +83,7 @@ def diff_rows(before: str, after: str, key: list[str] | None) -> RowChanges:
     old_header, new_header = (old[0] if old else []), (new[0] if new else [])
     old_rows, new_rows = old[1:], new[1:]
     if key and all(k in old_header for k in key) and all(k in new_header for k in key):
+
         def keyed(header: list[str], rows: list[list[str]]) -> dict[tuple[str, ...], dict[str, str]]:
             idx = [header.index(k) for k in key]
             return {tuple(r[i] if i < len(r) else "" for i in idx): dict(zip(header, r, strict=False)) for r in rows}
@@ -87,8 +93,9 @@ def diff_rows(before: str, after: str, key: list[str] | None) -> RowChanges:
         return RowChanges(len(b.keys() - a.keys()), len(a.keys() - b.keys()), changed, len(old_rows), len(new_rows))
     a_count = Counter(tuple(r) for r in old_rows)
     b_count = Counter(tuple(r) for r in new_rows)
-    return RowChanges(sum((b_count - a_count).values()), sum((a_count - b_count).values()), 0,
-                      len(old_rows), len(new_rows))
+    return RowChanges(
+        sum((b_count - a_count).values()), sum((a_count - b_count).values()), 0, len(old_rows), len(new_rows)
+    )
 
 
 def changes_since_stamp(name: str, *, root: Path | None = None) -> list[tuple[str, RowChanges | None, int]]:

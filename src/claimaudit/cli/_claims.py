@@ -16,15 +16,20 @@ claims_app = typer.Typer(
 @claims_app.command("add")
 def add_command(
     file: Path = typer.Argument(
-        None, help="A claim file (YAML, or TOML if it ends in .toml); see `claimaudit claims template`. "
-        "Without it, in a terminal, you are asked for each field."
+        None,
+        help="A claim file (YAML, or TOML if it ends in .toml); see `claimaudit claims template`. "
+        "Without it, in a terminal, you are asked for each field.",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and show the verdict changes; write nothing."),
     against: Path = typer.Option(
         None, "--against", help="Compare verdicts with this verdicts.json instead of auditing the ledger as it was."
     ),
-    no_audit: bool = typer.Option(False, "--no-audit", help="Do not re-run the audit (faster; no verdict changes shown)."),
-    interactive: bool = typer.Option(False, "--interactive", "-i", help="Ask for each field (default without FILE in a terminal)."),
+    no_audit: bool = typer.Option(
+        False, "--no-audit", help="Do not re-run the audit (faster; no verdict changes shown)."
+    ),
+    interactive: bool = typer.Option(
+        False, "--interactive", "-i", help="Ask for each field (default without FILE in a terminal)."
+    ),
 ) -> None:
     """Add one claim and its sources to datasets/claims, checked before anything is written.
 
@@ -38,8 +43,12 @@ def add_command(
     text = None
     if file is None:
         if not (interactive or sys.stdin.isatty()):
-            typer.secho("error: give a claim file (see `claimaudit claims template`), or run in a terminal "
-                        "to be asked for each field (--interactive)", fg=typer.colors.RED, err=True)
+            typer.secho(
+                "error: give a claim file (see `claimaudit claims template`), or run in a terminal "
+                "to be asked for each field (--interactive)",
+                fg=typer.colors.RED,
+                err=True,
+            )
             raise typer.Exit(2)
         file, text = _ask()
     try:
@@ -52,8 +61,10 @@ def add_command(
     for warning in result.warnings:
         typer.secho(warning, fg=typer.colors.YELLOW)
     if result.dry_run:
-        typer.echo(f"dry run: every check passed; would add claims.csv line {result.claim_line} and "
-                   f"sources.csv {_lines(result.source_lines)}")
+        typer.echo(
+            f"dry run: every check passed; would add claims.csv line {result.claim_line} and "
+            f"sources.csv {_lines(result.source_lines)}"
+        )
     else:
         claims_path, sources_path, descriptor = result.written
         typer.echo(f"added {_ledger._shown(claims_path)} line {result.claim_line}")
@@ -62,8 +73,10 @@ def add_command(
     if result.changes is None:
         return
     if not result.changes:
-        typer.echo(f"no verdict changes (compared with {result.compared_with}): no rule selects this claim, "
-                   "or it does not change what the rules conclude")
+        typer.echo(
+            f"no verdict changes (compared with {result.compared_with}): no rule selects this claim, "
+            "or it does not change what the rules conclude"
+        )
         return
     typer.echo(f"{len(result.changes)} verdict change(s) (compared with {result.compared_with}):")
     for change in result.changes:

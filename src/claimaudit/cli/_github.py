@@ -1,8 +1,7 @@
 """GitHub Actions output: workflow commands that annotate failing cells, and a step summary.
 
->>> command("error", "kind 'opinion' is not allowed", file="datasets/claims/claims.csv", line=121, col=14,
-...         title="claimaudit check: claims")
-'::error file=datasets/claims/claims.csv,line=121,col=14,title=claimaudit check%3A claims::kind \\'opinion\\' is not allowed'
+>>> print(command("error", "kind is opinion", file="data/c.csv", line=121, col=14, title="check: claims"))
+::error file=data/c.csv,line=121,col=14,title=check%3A claims::kind is opinion
 
 A ``::error file=…,line=…,col=…::`` line printed by a step makes GitHub show the message on
 that line of the pull request's diff. Data and properties are escaped as the runner expects
@@ -25,8 +24,7 @@ if TYPE_CHECKING:
     from claimaudit.errors import ClaimauditError
     from claimaudit.quality import CheckReport, ExpectationResult, SuiteResult
 
-__all__ = ["cell_position", "check_annotations", "check_summary", "command", "error_annotation",
-           "write_step_summary"]
+__all__ = ["cell_position", "check_annotations", "check_summary", "command", "error_annotation", "write_step_summary"]
 
 
 def _data(text: str) -> str:
@@ -37,8 +35,15 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(level: str, message: str, *, file: str | None = None, line: int | None = None,
-            col: int | None = None, title: str | None = None) -> str:
+def command(
+    level: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    col: int | None = None,
+    title: str | None = None,
+) -> str:
     """One workflow command: ``::error``, ``::warning`` or ``::notice`` with its properties."""
     props = []
     if file:
@@ -77,7 +82,7 @@ def cell_position(file: str | Path, line: int, column: str) -> tuple[int, int] |
         return None
     if line < 1 or line > len(lines):
         return None
-    rest = "\n".join(lines[line - 1:])
+    rest = "\n".join(lines[line - 1 :])
     row, col, field, quoted = line, 1, 0, False
     for pos, char in enumerate(rest):
         if field == index:
@@ -125,8 +130,11 @@ def check_annotations(report: CheckReport) -> list[str]:
             if exp.outcome in ("pass",):
                 continue
             if exp.outcome == "error":
-                out.append(command("error", f"{exp.expect}: {exp.error}", file=_relative(suite.file), line=exp.line,
-                                   title=title))
+                out.append(
+                    command(
+                        "error", f"{exp.expect}: {exp.error}", file=_relative(suite.file), line=exp.line, title=title
+                    )
+                )
                 continue
             out.extend(_expectation_commands(suite, exp, title))
     return out
@@ -155,8 +163,14 @@ def _expectation_commands(suite: SuiteResult, exp: ExpectationResult, title: str
         out.append(command(level, text, file=file, line=line if label == "line" else None, col=col, title=title))
     more = (exp.failing_rows or 0) - len(exp.examples)
     if more > 0:
-        out.append(command(level, f"… and {more} more row(s) {rule}; see reports/checks/failed/results.json",
-                           file=file, title=title))
+        out.append(
+            command(
+                level,
+                f"… and {more} more row(s) {rule}; see reports/checks/failed/results.json",
+                file=file,
+                title=title,
+            )
+        )
     return out
 
 
@@ -178,7 +192,9 @@ def _error_dict_command(error: dict[str, Any], title: str, *, fallback: str | No
 
 def error_annotation(exc: ClaimauditError, *, title: str) -> str:
     """A ClaimauditError (rule file, dataset) as one ``::error`` at its file, line and column."""
-    error = {a: getattr(exc, a) for a in ("file", "line", "column", "problem", "hint") if getattr(exc, a, None) is not None}
+    error = {
+        a: getattr(exc, a) for a in ("file", "line", "column", "problem", "hint") if getattr(exc, a, None) is not None
+    }
     error.setdefault("message", str(exc))
     key = getattr(exc, "key", None)
     if key and error.get("file") and error.get("line"):
@@ -223,8 +239,9 @@ def check_summary(report: CheckReport) -> str:
     """The run as Markdown: a verdict line, one row per suite, one row per failing cell."""
     statuses = [s.status for s in report.results]
     head = "passed" if report.ok else "NOT passed"
-    counts = ", ".join(f"{statuses.count(s)} {s}" for s in ("passed", "failed", "error", "unavailable")
-                       if statuses.count(s))
+    counts = ", ".join(
+        f"{statuses.count(s)} {s}" for s in ("passed", "failed", "error", "unavailable") if statuses.count(s)
+    )
     out = [f"## claimaudit check: {head}", "", f"{len(statuses)} suites: {counts or 'none'}.", ""]
     out += ["| suite | data | status | expectations failing |", "|---|---|---|---:|"]
     icons = {"passed": "✅ passed", "failed": "❌ failed", "error": "❌ error", "unavailable": "⏸ not checked"}
@@ -235,8 +252,10 @@ def check_summary(report: CheckReport) -> str:
     for suite in report.results:
         if suite.error is not None and suite.status != "unavailable":
             err = suite.error
-            rows.append(f"| {suite.name} | {_link(_relative(err.get('file')), err.get('line'))} | "
-                        f"{_cell(err.get('column', ''))} | | {_cell(err.get('problem') or err.get('message'))} |")
+            rows.append(
+                f"| {suite.name} | {_link(_relative(err.get('file')), err.get('line'))} | "
+                f"{_cell(err.get('column', ''))} | | {_cell(err.get('problem') or err.get('message'))} |"
+            )
         for exp in suite.expectations:
             if exp.outcome not in ("fail", "error", "warn"):
                 continue
