@@ -121,6 +121,13 @@ def _add(*args: str) -> object:
         ),
         pytest.param("  value: 100813\n", "  value: inf\n", "inf", ["'inf' is not a number"], id="inf"),
         pytest.param(
+            "  statement_date: 2024-11-13\n",
+            "  statement_date: 2024-02-30\n",
+            "2024-02-30",
+            ["'2024-02-30' is not a valid date", "(claim.statement_date)"],
+            id="impossible-date",
+        ),
+        pytest.param(
             "    language: en\n",
             "    language: english\n",
             "english",

@@ -54,10 +54,14 @@ __all__ = [
     "VerdictChange",
     "add_claim",
     "candidate_datasets",
+    "check_cell",
     "diff_verdicts",
     "parse_entry",
     "propose_claim_id",
+    "shown_path",
+    "suites_for",
     "template",
+    "yaml_scalar",
 ]
 
 DATASET = "claims"
@@ -367,12 +371,15 @@ def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
     return out
 
 
-def _check_cell(fld: dict[str, Any], cell: str) -> str | None:
-    """What is wrong with one cell under its schema field, or None."""
-    from claimaudit import datasets
+def check_cell(fld: dict[str, Any], cell: str) -> str | None:
+    """What is wrong with one cell under its schema field, or None.
 
+    >>> check_cell({"name": "unit", "constraints": {"enum": ["urls", "websites"]}}, "webistes")
+    "'webistes' is not one of urls, websites; did you mean 'websites'?"
+    >>> check_cell({"name": "statement_date", "type": "date"}, "2024-02-30")
+    "'2024-02-30' is not a valid date"
+    """
     constraints = fld.get("constraints", {})
-    name = fld["name"]
     if cell == "":
         return "is required" + _choices(constraints) if constraints.get("required") else None
     if cell.strip() != cell:
@@ -382,9 +389,9 @@ def _check_cell(fld: dict[str, Any], cell: str) -> str | None:
     if strict is not None and not strict[0].fullmatch(cell):
         return f"{cell!r} is not {strict[1]}"
     try:
-        value = datasets._convert(cell, ftype, DATASET, "", 0, name)
-    except DataError as exc:
-        return exc.problem.split(" (at ")[0]
+        value = _typed(cell, ftype)
+    except ValueError:
+        return f"{cell!r} is not a valid {ftype}"
     if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
         return f"{cell!r} is not a finite number"
     enum = constraints.get("enum")
@@ -402,6 +409,23 @@ def _check_cell(fld: dict[str, Any], cell: str) -> str | None:
     if fld.get("format") == "uri" and not re.match(r"^https?://[^\s/]+\.[^\s]+$", cell):
         return f"{cell!r} is not a web address (https://...)"
     return None
+
+
+def _typed(cell: str, ftype: str) -> Any:
+    """The cell's value under a Table Schema type (its spelling already checked by ``_STRICT``)."""
+    if ftype in ("integer", "year"):
+        return int(cell)
+    if ftype == "number":
+        return float(cell)
+    if ftype == "date":
+        return dt.date.fromisoformat(cell)  # 2024-02-30 is refused here
+    if ftype == "datetime":
+        return dt.datetime.fromisoformat(cell.replace("Z", "+00:00"))
+    if ftype == "boolean":
+        if cell not in ("true", "false"):
+            raise ValueError(cell)
+        return cell == "true"
+    return cell
 
 
 # Stricter than Python's float()/int()/fromisoformat: ASCII digits only, no "1_000", "1e5", "inf",
@@ -549,7 +573,7 @@ def _validate(entry: Entry, ledger: _Ledger) -> _Candidate:
         name = fld["name"]
         if name == "claim_id" and proposed:
             continue
-        problem = _check_cell(fld, cells[name])
+        problem = check_cell(fld, cells[name])
         if problem:
             problems.append(entry.problem(("claim", name), problem))
 
@@ -611,7 +635,7 @@ def _validate(entry: Entry, ledger: _Ledger) -> _Candidate:
         for fld in ledger.sources_fields:
             if fld["name"] == "claim_id":
                 continue
-            problem = _check_cell(fld, row[fld["name"]])
+            problem = check_cell(fld, row[fld["name"]])
             if problem:
                 problems.append(entry.problem(("sources", index, fld["name"]), problem))
         url = row.get("url", "")
@@ -726,7 +750,7 @@ def _quality(
 
     problems: list[Problem] = []
     warnings: list[str] = []
-    shown_claims = _shown(ledger.claims_path)
+    shown_claims = shown_path(ledger.claims_path)
     for suite in report.results:
         if suite.status == "unavailable":
             continue
@@ -913,7 +937,7 @@ def add_claim(
     of the ledger as it was, computed here, so the changes shown are the claim's alone).
     """
     file = Path(file)
-    shown = _shown(file)
+    shown = shown_path(file)
     if text is None:
         try:
             raw = file.read_bytes()
@@ -951,7 +975,7 @@ def add_claim(
                 file=against,
                 hint="run `claimaudit audit` first, or leave out --against",
             ) from None
-        compared_with = _shown(against)
+        compared_with = shown_path(against)
     else:
         before, compared_with = None, ""
     with candidate_datasets(edit) as root:
@@ -1009,7 +1033,7 @@ def _replace_together(files: dict[Path, str]) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(paths.project_root()))
     except ValueError:
@@ -1067,7 +1091,7 @@ def template(*, root: Path | None = None) -> str:
             out.append(f"  # claim_id: {example.get('claim_id', '')}")
             continue
         out += _explain(fld, "  ")
-        out.append(f"  {fld['name']}: {_yaml_scalar(example.get(fld['name'], ''))}")
+        out.append(f"  {fld['name']}: {yaml_scalar(example.get(fld['name'], ''))}")
     out += ["", "# One entry per page that reports the claim (at least one).", "sources:"]
     for source in example_sources or [{}]:
         first = True
@@ -1077,7 +1101,7 @@ def template(*, root: Path | None = None) -> str:
             out += _explain(fld, "    ")
             lead = "  - " if first else "    "
             first = False
-            out.append(f"{lead}{fld['name']}: {_yaml_scalar(source.get(fld['name'], ''))}")
+            out.append(f"{lead}{fld['name']}: {yaml_scalar(source.get(fld['name'], ''))}")
     return "\n".join(out) + "\n"
 
 
@@ -1106,7 +1130,7 @@ def _wrap(text: str, prefix: str, width: int = 100) -> list[str]:
     return [prefix + line for line in textwrap.wrap(text, width=width - len(prefix))] or [prefix.rstrip()]
 
 
-def _yaml_scalar(value: str) -> str:
+def yaml_scalar(value: str) -> str:
     """A cell as a YAML scalar that reads back as the same text."""
     if value == "":
         return '""'

@@ -67,9 +67,9 @@ def add_command(
         )
     else:
         claims_path, sources_path, descriptor = result.written
-        typer.echo(f"added {_ledger._shown(claims_path)} line {result.claim_line}")
-        typer.echo(f"added {_ledger._shown(sources_path)} {_lines(result.source_lines)}")
-        typer.echo(f"stamped {_ledger._shown(descriptor)}")
+        typer.echo(f"added {_ledger.shown_path(claims_path)} line {result.claim_line}")
+        typer.echo(f"added {_ledger.shown_path(sources_path)} {_lines(result.source_lines)}")
+        typer.echo(f"stamped {_ledger.shown_path(descriptor)}")
     if result.changes is None:
         return
     if not result.changes:
@@ -121,7 +121,7 @@ def _ask() -> tuple[Path, str]:
             answer = str(typer.prompt(label, default="", show_default=False)).strip()
             if fld["name"] == "claim_id" and not answer:
                 return ""
-            problem = _ledger._check_cell(fld, answer)
+            problem = _ledger.check_cell(fld, answer)
             if problem is None:
                 return answer
             typer.secho(f"  {fld['name']} {problem}", fg=typer.colors.RED)
@@ -134,11 +134,11 @@ def _ask() -> tuple[Path, str]:
         if not typer.confirm("Add another source?", default=False):
             break
     lines = ["claim:"]
-    lines += [f"  {k}: {_ledger._yaml_scalar(v)}" for k, v in claim.items() if v or k != "claim_id"]
+    lines += [f"  {k}: {_ledger.yaml_scalar(v)}" for k, v in claim.items() if v or k != "claim_id"]
     lines.append("sources:")
     for source in sources:
         for i, (k, v) in enumerate(source.items()):
-            lines.append(f"{'  - ' if i == 0 else '    '}{k}: {_ledger._yaml_scalar(v)}")
+            lines.append(f"{'  - ' if i == 0 else '    '}{k}: {_ledger.yaml_scalar(v)}")
     text = "\n".join(lines) + "\n"
     draft = Path("new-claim.yml")
     n = 2

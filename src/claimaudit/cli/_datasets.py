@@ -71,7 +71,7 @@ def _check_before_stamp(names: list[str]) -> None:
         report = run_checks(suites=_ledger.suites_for(set(names)), out_dir=Path(out) / "checks")
         for suite in report.results:  # name the real files, not the temporary copy
             if suite.data_file:
-                suite.data_file = _ledger._shown(Path(suite.data_file.replace(str(root), real)))
+                suite.data_file = _ledger.shown_path(Path(suite.data_file.replace(str(root), real)))
             if suite.error:
                 suite.error = {k: v.replace(str(root), real) if isinstance(v, str) else v for k, v in suite.error.items()}
         report.out_dir = None
@@ -114,7 +114,7 @@ def verify_command(
     for item in found:
         from claimaudit import _ledger
 
-        typer.secho(f"{_ledger._shown(item.file)}: edited but not stamped (datapackage.json records "
+        typer.secho(f"{_ledger.shown_path(item.file)}: edited but not stamped (datapackage.json records "
                     f"{item.recorded[:12] or 'no hash'}…, the file is {item.actual[:12]}…); review the change, then run "
                     f"`claimaudit datasets stamp --check {item.dataset}`", fg=typer.colors.RED, err=True)
     if found:
