@@ -83,7 +83,9 @@ def check(
 def suites_for_files(files: list[str]) -> list[str]:
     """The suites to run for changed files: those reading a dataset a file belongs to
     (``datasets/<name>/...``) and any suite file itself (``checks/quality/<suite>.yml``)."""
-    from claimaudit import _ledger, _stamping, paths
+    from claimaudit import paths
+    from claimaudit.datasets import stamping as _stamping
+    from claimaudit.pipeline import ledger as _ledger
 
     datasets_root, suites_root = paths.datasets_dir(), paths.checks_dir() / "quality"
     names: set[str] = set()

@@ -37,7 +37,7 @@ def add_command(
 
     Leave out claim_id and one is proposed from the claim (authority-date-what, as in the ledger). A claim that repeats an existing one, or an id already used, is refused.
     """  # noqa: E501 - typer keeps the docstring's line breaks, so each paragraph is one line
-    from claimaudit import _ledger
+    from claimaudit.pipeline import ledger as _ledger
     from claimaudit.errors import ClaimauditError
 
     text = None
@@ -97,14 +97,15 @@ def template_command() -> None:
 
     claimaudit claims template > new-claim.yml   # edit, then: claimaudit claims add new-claim.yml
     """
-    from claimaudit import _ledger
+    from claimaudit.pipeline import ledger as _ledger
 
     typer.echo(_ledger.template(), nl=False)
 
 
 def _ask() -> tuple[Path, str]:
     """Ask for each field, re-asking until the value fits the schema; save the answers as YAML."""
-    from claimaudit import _ledger, datasets
+    from claimaudit import datasets
+    from claimaudit.pipeline import ledger as _ledger
 
     package = datasets.read_package(_ledger.DATASET)
     claim_fields = package.resource("claims")["schema"]["fields"]

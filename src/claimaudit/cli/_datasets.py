@@ -38,7 +38,8 @@ def stamp_command(
 
     For each file stamped, one line says what changed since the last stamp (rows added, removed and changed, matched by primary key; the stamped version is looked up in git).
     """  # noqa: E501 - typer keeps the docstring's line breaks, so each paragraph is one line
-    from claimaudit import _stamping, datasets
+    from claimaudit import datasets
+    from claimaudit.datasets import stamping as _stamping
     from claimaudit.errors import ClaimauditError
 
     try:
@@ -63,7 +64,8 @@ def stamp_command(
 
 def _check_before_stamp(names: list[str]) -> None:
     """Run the suites reading ``names`` on a stamped temporary copy; exit 1 if they do not pass."""
-    from claimaudit import _ledger, paths
+    from claimaudit import paths
+    from claimaudit.pipeline import ledger as _ledger
     from claimaudit.quality import render_report, run_checks
 
     real = str(paths.datasets_dir())
@@ -93,7 +95,7 @@ def verify_command(
 
     Used by the pre-commit hook claimaudit-stamp-check with the files a commit touches; files outside datasets/ are ignored.
     """  # noqa: E501 - typer keeps the docstring's line breaks, so each paragraph is one line
-    from claimaudit import _stamping
+    from claimaudit.datasets import stamping as _stamping
     from claimaudit.errors import ClaimauditError
 
     names: set[str] = set()
@@ -112,7 +114,7 @@ def verify_command(
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     for item in found:
-        from claimaudit import _ledger
+        from claimaudit.pipeline import ledger as _ledger
 
         typer.secho(f"{_ledger.shown_path(item.file)}: edited but not stamped (datapackage.json records "
                     f"{item.recorded[:12] or 'no hash'}…, the file is {item.actual[:12]}…); review the change, then run "
