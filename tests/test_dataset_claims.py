@@ -177,7 +177,7 @@ X_STATEMENTS = {
 
 
 def test_x_block_statements_are_recorded_with_verified_sources(claims: pl.DataFrame, sources: pl.DataFrame) -> None:
-    x = claims.filter(pl.col("scope") == "platform:x")
+    x = claims.filter((pl.col("scope") == "platform:x") & (pl.col("kind") == "assertion"))
     assert set(X_STATEMENTS) <= set(x["claim_id"].to_list())
     assert set(x["subject"].to_list()) == {"platform_block"} and set(x["kind"].to_list()) == {"assertion"}
     assert set(x["unit"].to_list()) == {"none"} and x["value"].is_null().all()
@@ -208,7 +208,7 @@ def test_every_x_assertion_is_audited(claims: pl.DataFrame) -> None:
     rule_file = paths.checks_dir() / "claims" / "platform-blocks.yml"
     (rule,) = [r for r in yaml.safe_load(rule_file.read_text(encoding="utf-8"))["rules"] if r["id"] == "platform-block-assertions"]
     audited = set(rule["params"]["polarity"])
-    stated = set(claims.filter(pl.col("subject") == "platform_block")["assertion"].to_list())
+    stated = set(claims.filter((pl.col("subject") == "platform_block") & (pl.col("kind") == "assertion"))["assertion"].to_list())
     assert stated <= audited, f"no polarity for {sorted(stated - audited)}"
 
 
@@ -293,3 +293,58 @@ def test_pages_once_marked_unreachable_but_seen_are_verified(sources):
         assert rows.height == n and set(rows["verification"]) == {"search_verified"}, url
     assert sources.filter(pl.col("url") == "https://www.thenews.com.pk/latest/1256682-vpn-registration-deadline-ends-today")[
         "figure_as_printed"].to_list() == ["At least 27,000"]
+
+
+# --------------------------------------------------------------------------- issue 11: added statements
+
+ADDED_STATEMENTS = {
+    "pta-chair-senate-it-2019-07-17": 3, "pta-annual-report-2020": 2, "pta-document-2023-09-04": 2,
+    "cabinet-division-na-2024-08-vpn-registrations": 1, "pta-announcement-2024-08-04": 2,
+    "pta-chair-senate-cabinet-2024-08-02": 2, "pta-sources-2024-11-24-second-trial": 2,
+    "govt-official-2024-11-10-firewall-trial": 4, "pta-2025-05-anti-state-crackdown": 2, "pta-press-2025-05-07": 3,
+    "pta-data-samaa-fy2025": 1, "pta-press-2020-06-10": 3, "pta-announcement-2020-07-31": 1,
+    "pta-public-notice-2022-12-02": 1,
+}
+
+
+def test_added_statements_carry_every_outlet_seen_and_each_is_verified(claims, sources):
+    for statement, outlets in ADDED_STATEMENTS.items():
+        ids = claims.filter(pl.col("statement_id") == statement)["claim_id"].to_list()
+        assert ids, statement
+        rows = sources.filter(pl.col("claim_id").is_in(ids))
+        assert rows["outlet"].n_unique() >= outlets, statement
+        unverified = set(ids) - set(rows.filter(pl.col("verification") == "search_verified")["claim_id"])
+        assert unverified == set(), statement
+
+
+def test_pta_sources_said_blocking_of_unregistered_vpns_had_started_the_day_of_the_glitch(claims, sources):
+    started = _claim(claims, "pta-sources-2024-11-11-blocking-unregistered-vpns-started")
+    glitch = _claim(claims, "pta-2024-11-11-outage-was-technical-glitch")
+    assert started["assertion"] == "vpn_blocking_started" and started["authority"] == glitch["authority"] == "PTA"
+    assert started["statement_date"] == glitch["statement_date"]
+    outlets = set(sources.filter(pl.col("claim_id") == started["claim_id"])["outlet"])
+    assert {"The Nation", "The News (Geo)", "UrduPoint"} <= outlets
+
+
+def test_vpn_registration_deadlines_of_2020_2022_and_2024_are_in_the_ledger(claims):
+    deadlines = claims.filter(pl.col("assertion") == "vpn_registration_deadline").sort("statement_date")
+    ends = [str(d) for d in deadlines["period_end"].to_list()]
+    assert ends == ["2020-06-30", "2020-09-30", "2022-12-31", "2024-11-30"]
+
+
+def test_fiscal_2025_categories_sum_to_the_over_88000_headline(claims):
+    fy = claims.filter(pl.col("statement_id") == "pta-data-samaa-fy2025")
+    parts = fy.filter(~pl.col("category").is_in(["total"]) & (pl.col("scope") == "all_content"))["value"].sum()
+    total = fy.filter((pl.col("category") == "total") & (pl.col("scope") == "all_content")).row(0, named=True)
+    assert total["qualifier"] == "over" and total["value"] <= parts < total["value"] * 1.01
+
+
+def test_the_readme_verification_counts_match_the_sources(claims, sources):
+    readme = (paths.datasets_dir() / "claims" / "README.md").read_text(encoding="utf-8")
+    stated = {m[0]: int(m[1]) for m in re.findall(r"^\| `([a-z_]+)` \| (\d+) \|", readme, flags=re.M)}
+    counted = dict(sources.group_by("verification").len().iter_rows())
+    assert stated == {state: counted.get(state, 0) for state in stated}
+    assert set(counted) <= set(stated)
+    verified = sources.filter(pl.col("verification") == "search_verified")["claim_id"].n_unique()
+    assert f"{verified} of {claims.height} claims" in readme
+    assert f"# {claims.height} rows" in readme and f"# {sources.height} rows" in readme
