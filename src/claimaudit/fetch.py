@@ -181,7 +181,7 @@ def _fetch(
                 if due is None:
                     return hit
                 fallback = hit
-            if actual == entry.get("sha256"):
+            elif actual == entry.get("sha256"):
                 stale = (f" (the cached copy has sha256 {actual[:12]}…, not the pinned {expected[:12]}…:"
                          " the pin changed)")
 

@@ -139,6 +139,11 @@ class _Pacer:
             sleep(wait)
         return wait
 
+    def waited(self, host: str) -> None:
+        """A quota window was just waited out: the block set by :meth:`exhausted` is over."""
+        with self._lock:
+            self._blocked_until.pop(host, None)
+
     def exhausted(self, host: str) -> None:
         """The server said no quota is left: the next request waits for the window."""
         with self._lock:
@@ -178,36 +183,41 @@ def download(
     session = session or requests.Session()
     session.max_redirects = 10
     attempts = 0
-    quota_waits = 0
+    quota_hits = 0  # 429s without Retry-After so far
     active = 0.0  # seconds spent in attempts (not waiting)
 
     def once() -> Downloaded:
-        nonlocal attempts, active
+        nonlocal attempts, active, quota_hits
         attempts += 1
         PACER.before(host, sleep)
         started = clock()
         try:
             return _attempt(session, url, target, timeout=timeout, sha256=sha256, validate=validate,
                             attempts=attempts, deadline=deadline)
+        except _Retryable as exc:
+            if exc.quota:
+                quota_hits += 1
+            raise
         finally:
             active += clock() - started
 
     def wait(state: RetryCallState) -> float:
-        nonlocal quota_waits
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Retryable) and exc.retry_after is not None:
             return min(exc.retry_after, MAX_WAIT_SECONDS)
         if isinstance(exc, _Retryable) and exc.quota:
-            quota_waits += 1
+            if quota_hits > MAX_QUOTA_WAITS:  # tenacity may ask for the wait before the stop check
+                return 0.0
             notice(f"{host} answered 429 (quota exceeded) without Retry-After: waiting"
-                   f" {QUOTA_WINDOW_SECONDS:.0f} s for the next quota window ({quota_waits} of {MAX_QUOTA_WAITS})")
+                   f" {QUOTA_WINDOW_SECONDS:.0f} s for the next quota window ({quota_hits} of {MAX_QUOTA_WAITS})")
+            PACER.waited(host)
             return QUOTA_WINDOW_SECONDS
         return min(backoff * 2 ** (state.attempt_number - 1), MAX_WAIT_SECONDS)
 
     def stop(state: RetryCallState) -> bool:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Retryable) and exc.quota:
-            return quota_waits >= MAX_QUOTA_WAITS
+            return quota_hits > MAX_QUOTA_WAITS
         return state.attempt_number >= max_retries + 1 or active >= deadline
 
     retrying = Retrying(retry=retry_if_exception_type(_Retryable), stop=stop, wait=wait, sleep=sleep, reraise=True)
