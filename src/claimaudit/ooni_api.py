@@ -107,7 +107,10 @@ def drop_unscored(frame: pl.DataFrame, test_name: str | None = None) -> tuple[pl
     cut = pl.lit(None, dtype=pl.Date)
     for name, day in UNSCORED_SINCE.items():
         cut = pl.when(test == name).then(pl.lit(day)).otherwise(cut)
-    out = (pl.col("measurement_start_day") >= cut).fill_null(False)
+    day_col = pl.col("measurement_start_day")
+    if frame.schema["measurement_start_day"] == pl.String:
+        day_col = day_col.str.to_date("%Y-%m-%d", strict=False)
+    out = (day_col >= cut).fill_null(False)
     left_out = int(frame.filter(out)["measurement_count"].sum()) if frame.height else 0
     return frame.filter(~out), left_out
 
