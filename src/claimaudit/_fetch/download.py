@@ -134,7 +134,7 @@ class _Pacer:
                 wait = max(wait, sent[len(sent) - quota] + QUOTA_WINDOW_SECONDS - now)
             sent.append(now + wait)
         if wait > 0:
-            notice(f"waiting {wait:.0f} s to stay inside {host}'s quota"
+            notice(f"waiting {_seconds(wait)} s to stay inside {host}'s quota"
                    f" ({quota or '?'} requests per {QUOTA_WINDOW_SECONDS:.0f} s)")
             sleep(wait)
         return wait
@@ -151,6 +151,11 @@ class _Pacer:
 
 
 PACER = _Pacer()
+
+
+def _seconds(value: float) -> str:
+    """``'42'`` or, under ten seconds, ``'4.2'``."""
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
 def download(
@@ -209,7 +214,7 @@ def download(
             if quota_hits > MAX_QUOTA_WAITS:  # tenacity may ask for the wait before the stop check
                 return 0.0
             notice(f"{host} answered 429 (quota exceeded) without Retry-After: waiting"
-                   f" {QUOTA_WINDOW_SECONDS:.0f} s for the next quota window ({quota_hits} of {MAX_QUOTA_WAITS})")
+                   f" {_seconds(QUOTA_WINDOW_SECONDS)} s for the next quota window ({quota_hits} of {MAX_QUOTA_WAITS})")
             PACER.waited(host)
             return QUOTA_WINDOW_SECONDS
         return min(backoff * 2 ** (state.attempt_number - 1), MAX_WAIT_SECONDS)
