@@ -68,8 +68,10 @@ __all__ = [
     "live_provenance",
     "manifest_entries",
     "mirror_path",
+    "page_url",
     "recent_days",
     "recording",
+    "refetch_reason",
     "resolve_mirror",
     "ttl_hours",
 ]
@@ -411,4 +413,4 @@ def _entry(
     }
 
 
-from claimaudit._fetch.everything import FetchOutcome, fetch_all  # noqa: E402 - needs fetch above
+from claimaudit._fetch.everything import FetchOutcome, fetch_all, page_url  # noqa: E402 - needs fetch above
