@@ -275,3 +275,17 @@ def test_freshness_settings_that_are_not_numbers_are_named(monkeypatch):
     monkeypatch.setenv("CLAIMAUDIT_LIVE_RECENT_DAYS", "a week")
     with pytest.raises(FetchError, match="CLAIMAUDIT_LIVE_RECENT_DAYS='a week'"):
         claimaudit.fetch.recent_days()
+
+
+def test_defect_7_the_findings_list_has_no_end_and_is_asked_again_after_the_ttl(ooni):
+    from support.fake_servers import synthetic_incidents
+
+    ooni.route("/api/v1/incidents/search", Reply.json(synthetic_incidents()))
+    ooni_api.incidents("PK")
+    [entry] = manifest_entries().values()
+    assert entry["live"] == "ooni_api" and entry["window_end"] is None
+    ooni_api.incidents("PK")
+    assert len(ooni.hits("/api/v1/incidents/search")) == 1  # fresh
+    _backdate(24 * 30)  # a month later: still asked again (the list grows)
+    ooni_api.incidents("PK")
+    assert len(ooni.hits("/api/v1/incidents/search")) == 2

@@ -134,7 +134,7 @@ def fetch(
     sleep: Callable[[float], None] | None = None,
     cache: str | Path | None = None,
     live: str | None = None,
-    window: tuple[dt.date | None, dt.date] | None = None,
+    window: tuple[dt.date | None, dt.date | None] | None = None,
     empty: Callable[[Path], bool] | None = None,
     deadline: float | None = None,
 ) -> FetchResult:
@@ -159,7 +159,7 @@ def _fetch(
     url: str, *, sha256: str | None, offline: bool | None, mirror: str | Path | None, refresh: bool,
     validate: Validator | None, timeout: float, max_retries: int, backoff: float,
     sleep: Callable[[float], None] | None, cache: str | Path | None, live: str | None = None,
-    window: tuple[dt.date | None, dt.date] | None = None, empty: Callable[[Path], bool] | None = None,
+    window: tuple[dt.date | None, dt.date | None] | None = None, empty: Callable[[Path], bool] | None = None,
     deadline: float | None = None,
 ) -> FetchResult:
     expected = sha256.removeprefix("sha256:").lower() if sha256 else None
@@ -270,20 +270,27 @@ def refetch_reason(entry: dict[str, Any], *, now: dt.datetime | None = None) -> 
     True
     >>> refetch_reason({**old, "empty": True}, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     'the service answered it with no data'
+    >>> refetch_reason({**old, "live": "ooni_api", "window_end": None}, now=dt.datetime(2024, 11, 21, 1, tzinfo=dt.UTC))
+    'it has no end date (the list grows) and was fetched 25 hours ago'
     """
     if entry.get("empty"):
         return "the service answered it with no data"
     end = entry.get("window_end")
     fetched = entry.get("retrieved_at")
-    if not end or not fetched:
+    open_ended = entry.get("live") and "window_end" in entry and end is None  # e.g. the findings list
+    if not fetched or not (end or open_ended):
         return None
     now = now or _utcnow()
     try:
-        last = dt.date.fromisoformat(str(end))
         when = dt.datetime.fromisoformat(str(fetched).replace("Z", "+00:00"))
+        last = dt.date.fromisoformat(str(end)) if end else None
     except ValueError:
         return "its manifest entry has an unreadable window or time"
     age = now - when
+    if last is None:
+        if age >= dt.timedelta(hours=ttl_hours()):
+            return f"it has no end date (the list grows) and was fetched {age.total_seconds() / 3600:.0f} hours ago"
+        return None
     # the window still matters if it ends within the recent days (or in the future)
     if last >= now.date() - dt.timedelta(days=recent_days()) and age >= dt.timedelta(hours=ttl_hours()):
         days = age.days
@@ -318,7 +325,7 @@ def live_provenance(*, cache: str | Path | None = None) -> dict[str, dict[str, A
 
 
 def _live_fields(entry: dict[str, Any], target: Path, live: str | None,
-                 window: tuple[dt.date | None, dt.date] | None, empty: Callable[[Path], bool] | None) -> None:
+                 window: tuple[dt.date | None, dt.date | None] | None, empty: Callable[[Path], bool] | None) -> None:
     if live:
         entry["live"] = live
     if window is not None:
