@@ -283,28 +283,46 @@ def _socket_of(response: requests.Response) -> socket.socket | None:
     return getattr(fp, "_sock", None)
 
 
+#: A body that keeps arriving at least this fast (bytes per second) earns more time past the
+#: deadline, so a large file on a slow but working line is not cut; a dribbling server is.
+MIN_RATE = 64 * 1024
+
+
 class _Watchdog:
     """Shuts the connection of ``response`` down when the attempt's deadline passes, so a read
-    blocked on a server that dribbles bytes returns at once."""
+    blocked on a server that dribbles bytes returns at once. The deadline grows by one second
+    per :data:`MIN_RATE` bytes received."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = max(0.0, seconds)
+        self.started = time.monotonic()
+        self.received = 0
         self.fired = False
         self._timer: threading.Timer | None = None
+        self._response: requests.Response | None = None
 
     def watch(self, response: requests.Response) -> None:
-        def fire() -> None:
-            self.fired = True
-            sock = _socket_of(response)
-            if sock is not None:
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+        self._response = response
+        self._arm(self.seconds)
 
-        self._timer = threading.Timer(self.seconds, fire)
+    def _arm(self, delay: float) -> None:
+        self._timer = threading.Timer(max(0.01, delay), self._check)
         self._timer.daemon = True
         self._timer.start()
+
+    def _check(self) -> None:
+        allowed = self.started + self.seconds + self.received / MIN_RATE
+        left = allowed - time.monotonic()
+        if left > 0.01:
+            self._arm(left)
+            return
+        self.fired = True
+        sock = _socket_of(self._response) if self._response is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def cancel(self) -> None:
         if self._timer is not None:
@@ -415,6 +433,7 @@ def _read(response: requests.Response, url: str, target: Path, *, sha256: str | 
                     fh.write(chunk)
                     digest.update(chunk)
                     size += len(chunk)
+                    watchdog.received = size
                     progress.advance(len(chunk))
             if watchdog.fired:
                 raise _Retryable(f"timed out: the answer was not complete within {deadline:g} s"
