@@ -76,7 +76,7 @@ def test_defect_6_no_quota_left_makes_the_next_request_wait_for_the_window(serve
     assert sleeps == []
     fetch(server.url + "/api/v1/b", sleep=sleeps.append)
     assert len(sleeps) == 1 and 59 <= sleeps[0] <= 60
-    assert "to stay inside" in capsys.readouterr().err
+    assert "said no quota is left (X-RateLimit-Remaining: 0)" in capsys.readouterr().err
 
 
 def test_defect_6_requests_are_spaced_to_stay_inside_a_per_window_quota(monkeypatch, isolated_cache):

@@ -129,13 +129,14 @@ class _Pacer:
             sent = self._sent.setdefault(host, deque())
             while sent and sent[0] <= now - QUOTA_WINDOW_SECONDS:
                 sent.popleft()
-            wait = max(0.0, self._blocked_until.get(host, 0.0) - now)
-            if quota and len(sent) >= quota:
-                wait = max(wait, sent[len(sent) - quota] + QUOTA_WINDOW_SECONDS - now)
+            blocked = max(0.0, self._blocked_until.get(host, 0.0) - now)
+            spaced = sent[len(sent) - quota] + QUOTA_WINDOW_SECONDS - now if quota and len(sent) >= quota else 0.0
+            wait = max(blocked, spaced)
             sent.append(now + wait)
         if wait > 0:
-            notice(f"waiting {_seconds(wait)} s to stay inside {host}'s quota"
-                   f" ({quota or '?'} requests per {QUOTA_WINDOW_SECONDS:.0f} s)")
+            why = (f"{host} said no quota is left (X-RateLimit-Remaining: 0)" if blocked >= spaced else
+                   f"to stay inside {host}'s quota of {quota} requests per {_seconds(QUOTA_WINDOW_SECONDS)} s")
+            notice(f"waiting {_seconds(wait)} s: {why}")
             sleep(wait)
         return wait
 
