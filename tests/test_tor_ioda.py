@@ -11,6 +11,7 @@ import pytest
 from support.fake_servers import (
     FakeServer,
     Reply,
+    ioda_backend_failure_reply,
     ioda_envelope,
     ioda_handler,
     synthetic_ioda_merged_series,
@@ -191,3 +192,13 @@ def test_ioda_malformed_json(server):
 def test_ioda_rejects_unknown_entity_types():
     with pytest.raises(DataError, match="entity_type"):
         ioda.signals("planet", "PK", "2024-11-01", "2024-11-02")
+
+
+def test_an_ioda_answer_without_series_is_recorded_empty_and_asked_again(server):
+    server.route("/v2/signals/raw/country/PK", ioda_backend_failure_reply())
+    assert ioda.signals("country", "PK", "2024-11-01", "2024-11-02", datasource="bgp").height == 0
+    [entry] = manifest_entries().values()
+    assert entry["empty"] is True and entry["live"] == "ioda"
+    server.route("/v2/signals/raw/country/PK", ioda_handler())
+    assert ioda.signals("country", "PK", "2024-11-01", "2024-11-02", datasource="bgp").height == 24
+    assert len(server.hits("/v2/signals/raw/country/PK")) == 2

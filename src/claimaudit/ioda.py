@@ -16,7 +16,10 @@ What the server does, and what claimaudit does about it (InetIntel/ioda-api @a5f
 * A range over 100 days is refused with HTTP 400 (``SignalsController.php:133-137``), so longer
   windows are asked in pieces of at most 100 days, and joined.
 * Errors come in the envelope's ``error`` (``Envelope.php:294-297``) with status 400
-  (``SignalsController.php:349-351``); claimaudit's error shows it.
+  (``SignalsController.php:349-351``); claimaudit's error shows it. But a failing backend gives
+  status 200 with no series and no error (``SignalsController.php:364-370``: ``setData`` after
+  ``setError`` clears the error, ``Envelope.php:305-309``), so an answer without series is
+  recorded as empty and asked again on the next online fetch.
 
 >>> pk = signals("country", "PK", "2024-11-01", "2024-12-01", offline=True)   # doctest: +SKIP
 >>> pk.columns                                                               # doctest: +SKIP
@@ -133,7 +136,8 @@ def signals(
             window = (dt.datetime.fromtimestamp(lo, dt.UTC).date(),
                       dt.datetime.fromtimestamp(hi - 1, dt.UTC).date())
             got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, live="ioda", window=window,
-                        validate=lambda p, u=url, d=source: _parse(p, u, warn=False, asked=d))
+                        validate=lambda p, u=url, d=source: _parse(p, u, warn=False, asked=d),
+                        empty=lambda p, u=url, d=source: _parse(p, u, warn=False, asked=d).height == 0)
             frame = _parse(got.path, url, asked=source)
             frames.append(frame.filter(pl.col("timestamp") < dt.datetime.fromtimestamp(hi, dt.UTC)))
     if not frames:

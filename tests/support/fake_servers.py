@@ -457,6 +457,13 @@ def synthetic_ioda_merged_series(*, entity_type: str, entity_code: str, start: i
     return series
 
 
+def ioda_backend_failure_reply() -> Reply:
+    """What IODA sends when its time-series backend fails: status 200, ``data`` the empty list and
+    ``error`` null — SignalsController.php:364-370 calls ``setError`` then ``setData([])``, and
+    ``setData`` clears the error (src/Response/Envelope.php:305-309)."""
+    return Reply.json({**ioda_envelope([]), "data": [], "error": None})
+
+
 def ioda_handler(datasources: Iterable[str] = IODA_SCALAR + IODA_MERGED, step: int = 3600,
                  entity_code: str = "PK") -> Handler:
     """Answer /v2/signals/raw/{type}/{code} like src/Controller/SignalsController.php:
