@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                    CLAIMAUDIT_OONI_API=server.url, CLAIMAUDIT_TOR_METRICS=server.url, CLAIMAUDIT_IODA_API=server.url,
                    CLAIMAUDIT_REQUESTS_PER_MINUTE=str(args.quota if args.client_quota is None else args.client_quota), CLAIMAUDIT_BENCH_QUOTA_WINDOW=str(window))
         env.pop("CLAIMAUDIT_OFFLINE", None)
-        code = ("import sys; import claimaudit._fetch.download as d; "
+        code = ("import sys; import claimaudit.fetch._download as d; "
                 "d.QUOTA_WINDOW_SECONDS = float(__import__('os').environ['CLAIMAUDIT_BENCH_QUOTA_WINDOW']); "
                 "from claimaudit.cli import app; sys.argv = ['claimaudit', 'fetch']; app()")
         started = time.perf_counter()

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from claimaudit.ooni_api import anomaly_rate, drop_unscored, explorer_chart_url, unscored
+from claimaudit.datasets import ooni_api
 
 from claimaudit.audit._evidence import EvidenceProvider
 from claimaudit.audit._rules import EvidenceSpec
@@ -234,7 +234,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             missing.append(f"{test}: unexpected format (no {', '.join(absent)})")
             continue
         if "measurement_start_day" in frame.columns:
-            frame, dropped = drop_unscored(frame, test)
+            frame, dropped = ooni_api.drop_unscored(frame, test)
             left_out += dropped
         if "probe_asn" not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("probe_asn"))
@@ -243,8 +243,8 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             pl.col("probe_asn").cast(pl.String).str.replace(r"^(AS)?", "AS"),
             *(pl.col(c).cast(pl.Int64) for c in _COUNTS),
         ))
-        links.append(explorer_chart_url(probe_cc=options["probe_cc"], test_name=test, since=start, until=until,
-                                        domain=domain, axis_y="probe_asn"))
+        links.append(ooni_api.explorer_chart_url(probe_cc=options["probe_cc"], test_name=test, since=start,
+                                                 until=until, domain=domain, axis_y="probe_asn"))
     tests = ", ".join(options["test_names"])
     if not frames:
         failed = [m.split(":", 1)[0] for m in missing]
@@ -258,7 +258,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     per_network = (
         data.filter(pl.col("probe_asn").is_not_null())
         .group_by("probe_asn").agg(pl.col(c).sum() for c in _COUNTS)
-        .with_columns(usable=pl.col("measurement_count") - pl.col("failure_count"), rate=anomaly_rate())
+        .with_columns(usable=pl.col("measurement_count") - pl.col("failure_count"), rate=ooni_api.anomaly_rate())
         .sort("probe_asn")
     )
     n = int(data["measurement_count"].sum())
@@ -276,7 +276,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             f" {fmt_number(failures)} failures; anomaly rate {fmt_pct(rate)} of {fmt_number(usable)} usable)")
     if missing:
         base += f"; missing: {'; '.join(missing)}"
-    caveats = tuple(dict(item, measurements=left_out) for item in unscored(
+    caveats = tuple(dict(item, measurements=left_out) for item in ooni_api.unscored(
         [t for t in options["test_names"] if t not in {m.split(":", 1)[0] for m in missing}], start, until))
     for item in caveats:
         base += f"; {item['detail']} ({plural(left_out, 'measurement')} left out)"
@@ -313,7 +313,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
 def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
     frame = provider.source(*FINDINGS_SOURCE)
     id_col = "incident_id" if "incident_id" in frame.columns else "id"
-    # The OONI API spells them CCs/ASNs; claimaudit.sources gives snake_case ccs/asns.
+    # The OONI API spells them CCs/ASNs; claimaudit.datasets.sources gives snake_case ccs/asns.
     frame = frame.rename({c: c.lower() for c in frame.columns if c in ("CCs", "ASNs")})
     for column in ("ccs", "asns", "test_names", "domains"):
         frame = _as_list(frame, column)
