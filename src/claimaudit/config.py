@@ -37,6 +37,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("CLAIMAUDIT_OONI_API", "base URL of the OONI API", "https://api.ooni.io"),
     Variable("CLAIMAUDIT_TOR_METRICS", "base URL of Tor Metrics", "https://metrics.torproject.org"),
     Variable("CLAIMAUDIT_IODA_API", "base URL of the IODA API", "https://api.ioda.inetintel.cc.gatech.edu"),
+    Variable("CLAIMAUDIT_LIVE_RECENT_DAYS", "a cached live answer whose window ends within this many days is asked again"
+             " after the TTL (default 7)"),
+    Variable("CLAIMAUDIT_LIVE_TTL_HOURS", "hours after which such a recent live answer is asked again (default 24)"),
     Variable("CLAIMAUDIT_CHROMIUM", "the Chromium/Chrome binary for PDF export (default: searched on PATH)"),
     Variable("CLAIMAUDIT_COMMIT", "the git commit named in the report's provenance (default: asked of git)"),
 )}

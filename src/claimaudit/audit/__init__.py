@@ -9,7 +9,7 @@ rendered from one of :data:`FINDINGS` with typed slots, ``reasons``, ``evidence`
 ``caveats``; ``explanation`` is rendered from them by :func:`explain`.
 
 Rule kinds: ``series_consistency``, ``report_agreement``, ``unit_drift``, ``plausibility``,
-``evidence_vs_assertion`` (see ``checks/claims/README.md``). Verdicts are one of
+``evidence_vs_assertion``, ``opposite_assertions`` (see ``checks/claims/README.md``). Verdicts are one of
 :class:`Status`; ``insufficient_evidence`` is a state of its own, never "OK".
 """
 

@@ -131,6 +131,7 @@ CAVEATS: dict[str, str] = {
     "evidence_missing": "Evidence missing in this run: {detail}.",
     "probable_misprint": "Probably a misprint: {detail}.",
     "unverified_observation": "Rests on hand-entered observations not verified on their source: {detail}.",
+    "riseupvpn_unscored": "Not scored by OONI, left out: {detail}.",
 }
 
 _STRENGTH_WORDS = {

@@ -41,7 +41,8 @@ class Finding:
     observes: str
     links: tuple[str, ...] = ()
     figures: dict[str, Any] = field(default_factory=dict)
-    caveats: list[dict[str, Any]] = field(default_factory=list)
+    #: Structured caveats as data (e.g. ``ooni_api.unscored``'s ``riseupvpn_unscored`` items).
+    caveats: tuple[dict[str, Any], ...] = ()
 
     @property
     def strength(self) -> Strength:
@@ -97,13 +98,6 @@ def _missing(source: str, strength: Strength, start: dt.date, end: dt.date, reas
                         available=False, observes="missing", note=reason, status=status,
                         request_url=request_url, page_url=page_url)
     return Finding(evidence, f"{_NAMES[source]}: missing ({reason})", "missing")
-
-
-def explorer_url(probe_cc: str, test_name: str, since: dt.date, until: dt.date, *, domain: str | None = None) -> str:
-    """The OONI Explorer chart a person can open for one test's measurements (per network, per day)."""
-    url = (f"https://explorer.ooni.org/chart/mat?probe_cc={probe_cc}&test_name={test_name}"
-           f"&since={since}&until={until}&axis_x=measurement_start_day&axis_y=probe_asn&time_grain=day")
-    return url + (f"&domain={domain}" if domain and "," not in domain else "")
 
 
 def pinned_url(name: str, resource: str) -> str | None:
@@ -188,7 +182,7 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
                 f" ({'read as signs of blocking' if observes == 'blocking' else 'context only'}): "
                 + "; ".join(listed) + more)
     links = tuple(dict.fromkeys(rows["source_url"].drop_nulls().to_list()))
-    return Finding(evidence, sentence, observes, links, {"signals": rows.height}, caveats)
+    return Finding(evidence, sentence, observes, links, {"signals": rows.height}, tuple(caveats))
 
 
 # --------------------------------------------------------------------------- events
@@ -259,6 +253,7 @@ _COUNTS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_cou
 def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
     frames, missing, links = [], [], []
     offline_only = True  # every failure so far: offline and not in the cache
+    left_out = 0  # measurements of tests OONI no longer scores (riseupvpn since 2023-10-17)
     until = end + dt.timedelta(days=1)  # the API's `until` is exclusive
     domain = ",".join(options["domains"]) or None
     for test in options["test_names"]:
@@ -273,6 +268,9 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
         if absent:
             missing.append(f"{test}: unexpected format (no {', '.join(absent)})")
             continue
+        if "measurement_start_day" in frame.columns:
+            frame, dropped = ooni_api.drop_unscored(frame, test)
+            left_out += dropped
         if "probe_asn" not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("probe_asn"))
         frames.append(frame.select(
@@ -280,11 +278,13 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             pl.col("probe_asn").cast(pl.String).str.replace(r"^(AS)?", "AS"),
             *(pl.col(c).cast(pl.Int64) for c in _COUNTS),
         ))
-        links.append(explorer_url(options["probe_cc"], test, start, until))
+        links.append(ooni_api.explorer_chart_url(probe_cc=options["probe_cc"], test_name=test, since=start,
+                                                 until=until, domain=domain, axis_y="probe_asn"))
     tests = ", ".join(options["test_names"])
     request_url = ooni_api.aggregation_url(probe_cc=options["probe_cc"], test_name=",".join(options["test_names"]),
                                            since=start, until=until, domain=domain)
-    page_url = explorer_url(options["probe_cc"], options["test_names"][0], start, until, domain=domain)
+    page_url = ooni_api.explorer_chart_url(probe_cc=options["probe_cc"], test_name=options["test_names"][0],
+                                           since=start, until=until, domain=domain, axis_y="probe_asn")
     if not frames:
         failed = [m.split(":", 1)[0] for m in missing]
         reason = f"{', '.join(failed)}: {missing[0].split(': ', 1)[1]}" if len(missing) > 1 else missing[0]
@@ -319,6 +319,10 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             + (f"{fmt_pct(rate)} of {fmt_number(usable)} usable)" if rate is not None else "n/a: none usable)"))
     if missing:
         base += f"; missing: {'; '.join(missing)}"
+    caveats = tuple(dict(item, measurements=left_out) for item in ooni_api.unscored(
+        [t for t in options["test_names"] if t not in {m.split(":", 1)[0] for m in missing}], start, until))
+    for item in caveats:
+        base += f"; {item['detail']} ({plural(left_out, 'measurement')} left out)"
     if n < params["min_measurements"] or k < params["min_networks"]:
         observes = "thin"
         sentence = (base + f" — too few to conclude (the rule asks for at least {params['min_measurements']:,}"
@@ -337,11 +341,14 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
         sentence = base + f" — no network at or above the {fmt_pct(params['anomaly_threshold'])} anomaly threshold"
     evidence = Evidence(source="ooni_api/aggregation", keys=tuple(options["test_names"]),
                         strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end, n=n,
-                        networks=networks, observes=observes, note="; ".join(missing) or None,
+                        networks=networks, observes=observes,
+                        note="; ".join([*missing, *(f"{c['kind']}: {c['detail']}" for c in caveats)]) or None,
                         request_url=request_url, page_url=page_url)
     figures = {"ooni_measurements": n, "ooni_networks": k, "ooni_anomaly_rate": rate,
                "ooni_confirmed": confirmed, "ooni_anomalous_networks": len(anomalous_nets)}
-    return Finding(evidence, sentence, observes, tuple(links), figures)
+    if caveats:
+        figures["ooni_unscored_left_out"] = left_out
+    return Finding(evidence, sentence, observes, tuple(links), figures, caveats)
 
 
 # --------------------------------------------------------------------------- OONI findings
@@ -409,8 +416,7 @@ def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider
             raise first from None
     if name == "tor_metrics/userstats":
         request_url = tor_metrics.userstats_url(options["country"], base_start, end)
-        page_url = (f"https://metrics.torproject.org/userstats-relay-country.html?start={base_start}&end={end}"
-                    f"&country={options['country'].lower()}&events=off")
+        page_url = tor_metrics.graph_url(options["country"], base_start, end)
     else:
         request_url, page_url = pinned_url(*TOR_FALLBACK), None
     frame = _as_dates(frame, "date").select("date", pl.col("users").cast(pl.Float64)).drop_nulls()
