@@ -22,6 +22,7 @@ REASON_KINDS = {
     "unit_drift": "drift",
     "plausibility": "threshold",
     "evidence_vs_assertion": "evidence",
+    "opposite_assertions": "comparison",
 }
 
 

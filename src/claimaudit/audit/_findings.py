@@ -107,6 +107,15 @@ FINDINGS: dict[str, str] = {
     "plausibility.implausible":
         "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, above the bound of {threshold}:"
         " implausible as stated.",
+    # opposite_assertions: an official assertion against official statements of the opposite
+    "opposite_assertions.undated":
+        "{claimant}'s assertion {assertion} is undated, so no statement can be set against it.",
+    "opposite_assertions.none_opposite":
+        "No official statement in the ledger asserts the opposite of {claimant}'s {assertion} ({date})"
+        " from {lookback_days} days before to {lookahead_days} days after.",
+    "opposite_assertions.inconsistent":
+        "{claimant}'s assertion {assertion} ({date}) is contradicted by {opposites} official statements"
+        " of the opposite ({opposite_dates}).",
     # evidence_vs_assertion: an assertion against independent evidence
     "evidence_vs_assertion.no_polarity":
         "{claimant}'s assertion {assertion} ({date}) is not audited: the rule does not say what it claims.",

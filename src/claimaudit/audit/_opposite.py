@@ -96,7 +96,8 @@ def _one(denial: dict[str, Any], affirmations: list[dict[str, Any]], outlets: di
     if denial.get("statement_date") is None:
         return ctx.verdict(ids, Status.NOT_COMPARABLE,
                            f"{_said(denial, outlets)} is undated, so no statement can be placed within"
-                           f" {plural(back, 'day')} before or {plural(ahead, 'day')} after it.")
+                           f" {plural(back, 'day')} before or {plural(ahead, 'day')} after it.",
+                           finding=("undated", _slots(denial)))
     opposites = []
     for other in affirmations:
         if other.get("statement_date") is None or other["claim_id"] == denial["claim_id"]:
@@ -115,6 +116,7 @@ def _one(denial: dict[str, Any], affirmations: list[dict[str, Any]], outlets: di
             " This compares official statements with each other only; it says nothing about what was"
             " measured on the networks.",
             figures={"opposites": 0, "lookback_days": back, "lookahead_days": ahead},
+            finding=("none_opposite", {**_slots(denial), "lookback_days": back, "lookahead_days": ahead}),
         )
     opposites.sort(key=lambda pair: (pair[1]["statement_date"], pair[1]["claim_id"]))
     parts = []
@@ -136,4 +138,13 @@ def _one(denial: dict[str, Any], affirmations: list[dict[str, Any]], outlets: di
         + caveat,
         figures={"opposites": len(opposites), "max_gap_days": max(abs(g) for g, _ in opposites),
                  "lookback_days": back, "lookahead_days": ahead},
+        finding=("inconsistent", {**_slots(denial), "opposites": len(opposites),
+                                  "opposite_dates": [o["statement_date"].isoformat() for _, o in opposites]}),
+        reason={"kind": "comparison", "days": [g for g, _ in opposites], "authorities": authorities},
     )
+
+
+def _slots(row: dict[str, Any]) -> dict[str, Any]:
+    date = row.get("statement_date")
+    return {"claimant": row.get("claimant"), "assertion": f"“{row.get('wording')}”",
+            "date": date.isoformat() if date else "undated"}
