@@ -10,7 +10,9 @@ import pytest
 from claimaudit import config, paths
 
 ROOT = Path(__file__).resolve().parents[1]
-READ = re.compile(r"(?:environ(?:\.get)?\s*[\[(]|getenv\s*\()\s*[\"'](CLAIMAUDIT_[A-Z_]+)")
+# a read: environ.get("X"), getenv("X"), environ["X"] not assigned to (setting one for a child is fine)
+READ = re.compile(r"(?:environ\.get\s*\(|getenv\s*\()\s*[\"'](CLAIMAUDIT_[A-Z_]+)"
+                  r"|environ\s*\[\s*[\"'](CLAIMAUDIT_[A-Z_]+)[\"']\s*\](?!\s*=[^=])")
 
 
 def test_no_module_but_config_reads_a_claimaudit_variable():
@@ -18,8 +20,8 @@ def test_no_module_but_config_reads_a_claimaudit_variable():
     for path in (ROOT / "src" / "claimaudit").rglob("*.py"):
         if path.name == "config.py":
             continue
-        for name in READ.findall(path.read_text(encoding="utf-8")):
-            readers.setdefault(name, []).append(str(path.relative_to(ROOT)))
+        for match in READ.finditer(path.read_text(encoding="utf-8")):
+            readers.setdefault(match.group(1) or match.group(2), []).append(str(path.relative_to(ROOT)))
     assert not readers, f"read these through claimaudit.config: {readers}"
 
 

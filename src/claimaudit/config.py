@@ -40,6 +40,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("CLAIMAUDIT_LIVE_RECENT_DAYS", "a cached live answer whose window ends within this many days is asked again"
              " after the TTL (default 7)"),
     Variable("CLAIMAUDIT_LIVE_TTL_HOURS", "hours after which such a recent live answer is asked again (default 24)"),
+    Variable("CLAIMAUDIT_REQUESTS_PER_MINUTE", "requests per minute claimaudit sends to one live service"
+             " (0: no spacing; default: each service's published quota)"),
     Variable("CLAIMAUDIT_CHROMIUM", "the Chromium/Chrome binary for PDF export (default: searched on PATH)"),
     Variable("CLAIMAUDIT_COMMIT", "the git commit named in the report's provenance (default: asked of git)"),
 )}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import socket
 import threading
 import time
@@ -34,6 +33,7 @@ import requests
 from urllib3.exceptions import NameResolutionError
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
+from claimaudit import config
 from claimaudit.fetch._staging import staged
 from claimaudit.errors import FetchError, HashMismatchError
 
@@ -98,7 +98,7 @@ def quota_for(host: str) -> int:
     >>> quota_for("api.ooni.io") >= 1
     True
     """
-    value = os.environ.get("CLAIMAUDIT_REQUESTS_PER_MINUTE", "").strip()
+    value = (config.get("CLAIMAUDIT_REQUESTS_PER_MINUTE") or "").strip()
     if value:
         try:
             return max(0, int(value))
