@@ -159,7 +159,9 @@ def test_fetch_refresh_asks_every_live_window_again_but_not_the_pinned_files(wor
     from claimaudit.fetch import manifest_entries
 
     empty = sum(bool(e.get("empty")) for e in manifest_entries().values())
-    assert empty == 10  # the synthetic world has no psiphon, torsf, vanilla_tor, openvpn, riseupvpn rows
+    # the synthetic world has no psiphon, torsf, vanilla_tor, openvpn, riseupvpn rows: 10 empty answers
+    # for the declared windows, more for the notebooks' year-long windows that the plan adds
+    assert empty > 10
     again = runner.invoke(app, ["fetch"])
     assert again.exit_code == 0
     # old windows come from the cache; only the empty answers are asked again
