@@ -169,3 +169,14 @@ def test_group_by_splits_a_series():
     assert [v.status for v in merged] == [Status.INCONSISTENT]  # read as one series, it "fell"
     split = audit(ledger, rule("series_consistency", checks=["monotone"], group_by=["metric", "unit"]))
     assert split == []
+
+
+def test_judge_claim_ids_limits_the_judged_denials():
+    ledger = synthetic_ledger(
+        assertion("synthetic-a", "vpns_not_blocked", D(2024, 11, 18)),
+        assertion("synthetic-b", "vpns_not_blocked", D(2024, 12, 16)),
+        assertion("synthetic-started", "vpn_blocking_started", D(2024, 11, 11)),
+    )
+    verdicts = audit(ledger, rule("opposite_assertions", polarity=POLARITY, lookback_days=46,
+                                  judge_claim_ids=["synthetic-b"]))
+    assert [v.claim_ids for v in verdicts] == [("synthetic-b", "synthetic-started")]

@@ -348,3 +348,36 @@ def test_the_readme_verification_counts_match_the_sources(claims, sources):
     verified = sources.filter(pl.col("verification") == "search_verified")["claim_id"].n_unique()
     assert f"{verified} of {claims.height} claims" in readme
     assert f"# {claims.height} rows" in readme and f"# {sources.height} rows" in readme
+
+
+# --------------------------------------------------------------------------- issue 11: Urdu summaries
+
+MAIN_STORY_SUBJECTS = ["gateway_attempts", "vpn_registration", "vpn_blocking", "platform_block"]
+_URDU = re.compile(r"[\u0600-\u06FF]")
+
+
+def test_urdu_summaries_cover_the_main_stories_in_urdu_script_with_the_figures_kept(claims):
+    assert claims.columns.index("summary_ur") == claims.columns.index("summary") + 1
+    main = claims.filter(
+        pl.col("subject").is_in(MAIN_STORY_SUBJECTS)
+        | pl.col("statement_id").is_in(["pta-annual-report-2021", "pta-press-2024-11-13"])
+        | (pl.col("subject") == "url_blocking") & pl.col("category").is_in(["pornography", "blasphemy"])
+    )
+    assert main.height >= 90
+    assert main.filter(pl.col("summary_ur").is_null())["claim_id"].to_list() == []
+    given = claims.filter(pl.col("summary_ur").is_not_null())
+    assert all(_URDU.search(text) for text in given["summary_ur"])
+    for row in given.select("claim_id", "summary", "summary_ur").to_dicts():
+        figures = {n.rstrip(".,") for n in re.findall(r"\d[\d,.]*\d|\d", row["summary"])}
+        assert {f for f in figures if f not in row["summary_ur"]} == set(), row["claim_id"]
+    for claim_id in ("pta-2024-11-13-blasphemous-urls-blocked", "pta-2024-11-13-porn-websites-blocked",
+                     "pta-ar2021-decency-urls-blocked", "pta-2024-11-11-outage-was-technical-glitch",
+                     "pta-sources-2024-11-11-blocking-unregistered-vpns-started", "moi-2024-11-15-vpn-registration-deadline"):
+        assert _claim(claims, claim_id)["summary_ur"], claim_id
+
+
+def test_the_readme_says_the_urdu_summaries_are_drafts_awaiting_review():
+    readme = (paths.datasets_dir() / "claims" / "README.md").read_text(encoding="utf-8")
+    assert "draft translations awaiting review by a native speaker" in readme
+    header = (paths.datasets_dir() / "claims" / "claims.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+    assert "summary,summary_ur,confidence" in header and header.count(",") == 25

@@ -29,7 +29,7 @@ CLAIM_FIELDS = [
     ("category_as_stated", "string"), ("scope", "string"), ("value", "number"), ("qualifier", "string"),
     ("unit", "string"), ("verb", "string"), ("period", "string"), ("period_start", "date"),
     ("period_end", "date"), ("assertion", "string"), ("wording", "string"), ("summary", "string"),
-    ("confidence", "string"), ("notes", "string"),
+    ("summary_ur", "string"), ("confidence", "string"), ("notes", "string"),
 ]  # fmt: skip
 SOURCE_FIELDS = [
     ("claim_id", "string"), ("url", "string"), ("outlet", "string"), ("publication_date", "date"),
@@ -42,13 +42,13 @@ CLAIMS = (
     ",".join(name for name, _ in CLAIM_FIELDS) + "\n"
     "synthetic-count,synthetic-statement-1,2024-11-13,day,Synthetic claimant,PTA,press_statement,count,"
     "url_blocking,items_blocked,total,,all_content,1000,over,urls,blocked,cumulative,,,,synthetic wording,"
-    "Synthetic test row.,high,\n"
+    "Synthetic test row.,,high,\n"
     "synthetic-ratio,synthetic-statement-1,2024-11-13,day,Synthetic claimant,PTA,press_statement,ratio,"
     "url_blocking,block_rate,total,,all_content,50,about,percent,blocked,window,2024-01-01,2024-06-30,,"
-    "synthetic wording,Synthetic test row.,medium,\n"
+    "synthetic wording,Synthetic test row.,,medium,\n"
     "synthetic-assertion,synthetic-statement-2,2024-08-18,day,Synthetic minister,MoITT,press_conference,"
     "assertion,vpn_blocking,vpn_blocking_status,not_applicable,,not_applicable,,,none,stated,point_in_time,"
-    ",,vpns_not_blocked,synthetic wording,Synthetic test row.,high,\n"
+    ",,vpns_not_blocked,synthetic wording,Synthetic test row.,سطر,high,\n"
 )
 SOURCES = (
     ",".join(name for name, _ in SOURCE_FIELDS) + "\n"
@@ -284,7 +284,7 @@ def _truncate(project: Path) -> None:
 
 def _cp1252(project: Path) -> None:
     file = project / "datasets" / "synthetic_claims" / "claims.csv"
-    data = file.read_bytes().replace(b"synthetic wording,Synthetic test row.,medium", "synthetic wording’s,Synthetic test row.,medium".encode("cp1252"))
+    data = file.read_bytes().replace(b"synthetic wording,Synthetic test row.,,medium", "synthetic wording’s,Synthetic test row.,,medium".encode("cp1252"))
     file.write_bytes(data)
     datasets.stamp(["synthetic_claims"], root=project / "datasets")
 

@@ -18,7 +18,9 @@ between statement dates (a gap involving an approximate date is worded "about"):
   the window (it says nothing about what happened on the networks);
 - an undated "not blocked" claim → ``not_comparable``.
 
-``same_authority`` (default false) restricts opposites to the same institution; ``min_confidence``
+``judge_claim_ids`` (default: all) names the "not blocked" claims the rule judges, when the others
+in its selection serve only as possible opposites. ``same_authority`` (default false) restricts
+opposites to the same institution; ``min_confidence``
 (default ``low``) drops weaker claims from either side. Confidence below high on either side is
 named in the explanation, and statements attributed to unnamed sources say so through their
 claimant.
@@ -54,7 +56,9 @@ def audit(ctx: Context) -> list[Verdict]:
         if (row.get("assertion") or "") in polarity and _RANK.get(row.get("confidence") or "low", 0) >= floor
     ]
     outlets = _outlets(ctx)
-    denials = [r for r in claims if _side_of(polarity[r["assertion"]]) == "not_blocked"]
+    judged = set(params["judge_claim_ids"])
+    denials = [r for r in claims if _side_of(polarity[r["assertion"]]) == "not_blocked"
+               and (not judged or r["claim_id"] in judged)]
     affirmations = [r for r in claims if _side_of(polarity[r["assertion"]]) == "blocked"]
     return [_one(d, affirmations, outlets, ctx) for d in denials]
 

@@ -174,6 +174,7 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "lookahead_days": (_int, None),
         "same_authority": (_bool, False),
         "min_confidence": (_choice("low", "medium", "high"), "low"),
+        "judge_claim_ids": (_strs, []),
     },
     "evidence_vs_assertion": {
         "polarity": (_polarity, _REQUIRED),
