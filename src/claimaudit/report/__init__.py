@@ -24,6 +24,7 @@ from claimaudit.report._scorecard import (
     scorecard_html,
     verdict_label,
 )
+from claimaudit.report import _transparency as transparency
 from claimaudit.report import _views as views
 from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
 
@@ -51,6 +52,7 @@ __all__ = [
     "scorecard_html",
     "table_html",
     "tables_dir",
+    "transparency",
     "verdict_label",
     "views",
     "write_csv",
