@@ -48,6 +48,27 @@ _CATEGORY_WORDS = {
 LEDGER_SOURCE = "claims ledger (datasets/claims): official statements as printed by the outlets cited for each claim"
 
 
+def chart_title(text: str, subtitle: str | None = None, *, width: int = 72) -> alt.TitleParams:
+    """A chart title wrapped to lines of ``width`` characters (Vega draws a list as lines), so a
+    title that states a finding never widens the chart and never shrinks it on a phone.
+
+    >>> chart_title("a " * 50).to_dict()["text"][0].strip()[:5]
+    'a a a'
+    """
+    import textwrap
+
+    lines = textwrap.wrap(text, width=width) or [text]
+    return alt.TitleParams(text=lines if len(lines) > 1 else text, subtitle=subtitle if subtitle else alt.Undefined)
+
+
+def title_text(chart: alt.TopLevelMixin) -> str:
+    """The title a chart was given, as one line (however it was wrapped)."""
+    spec = chart.to_dict()
+    title = spec["vconcat"][0].get("title") if "vconcat" in spec else spec.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
 def category_words(category: str | None) -> str:
     """A category key in words (``anti_state`` -> ``anti-state``).
 
@@ -237,7 +258,7 @@ def running_totals(
                 x="date:T", y="value:Q", x2="date2:T", y2="value2:Q"))
         panels.append(alt.layer(*layers).properties(width=250, height=110, title=alt.TitleParams(label, fontSize=12)))
     grid = alt.concat(*panels, columns=columns).resolve_scale(y="independent").properties(
-        title=alt.TitleParams(title, subtitle=_("Each panel has its own scale; vermillion: a fall; hollow: a lower bound (\u201cover N\u201d); one print per statement")))
+        title=chart_title(title, _("Each panel has its own scale; vermillion: a fall; hollow: a lower bound (\u201cover N\u201d); one print per statement")))
     return with_source(grid, LEDGER_SOURCE)
 
 
@@ -259,6 +280,11 @@ def restatement_rows(claims: pl.DataFrame, *, subject: str = "gateway_attempts")
          .when(pl.col("period") == "per_week").then(pl.lit(" a week"))
          .when(pl.col("period") == "window").then(pl.lit(" on one day"))
          .otherwise(pl.lit(" (no period)"))).alias("as_stated"),
+        (pl.when(pl.col("verb") == "blocked").then(pl.lit("blocked ")).otherwise(pl.lit("")) + pl.col("unit").str.replace_all("_", " ")
+         + pl.when(pl.col("period") == "per_day").then(pl.lit(" a day"))
+         .when(pl.col("period") == "per_week").then(pl.lit(" a week"))
+         .when(pl.col("period") == "window").then(pl.lit(" on one day"))
+         .otherwise(pl.lit(""))).alias("in_short"),
     )
 
 
@@ -270,11 +296,11 @@ def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> al
         raise ValueError("no dated restatements of the gateway figure in the claims given")
     first, last = rows.row(0, named=True), rows.row(rows.height - 1, named=True)
     days = (_date(last["statement_date"]) - _date(first["statement_date"])).days
-    forms = rows.get_column("as_stated").unique(maintain_order=True).to_list()
+    forms = rows.get_column("in_short").unique(maintain_order=True).to_list()
     figure = short_figure(first["value"])
-    title = _("{who}'s “{figure} {first_form}” ({date}) was restated as {later} within {days} days").format(
+    title = _("{who}'s “{figure} {first_form}” ({date}) became {later} within {days} days").format(
         who=short_name(first["claimant"]), figure=figure, first_form=forms[0], date=day_words(first["statement_date"]),
-        later=_(", then ").join(f"“{figure} {form}”" for form in forms[1:]) or _("the same"), days=days)
+        later=_(", then ").join(f"{figure} {form}" for form in forms[1:]) or _("the same"), days=days)
     data = rows.with_columns(
         pl.col("statement_date").cast(pl.String).alias("date"),
         (pl.col("claimant").str.split(" (").list.first().str.slice(0, 24) + pl.lit(", ")
@@ -284,13 +310,13 @@ def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> al
     base = alt.Chart(data).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", tickCount=4),
                 scale=alt.Scale(padding=12)),
-        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
     )
     points = base.mark_point(filled=True, size=70, color=_INK).encode(
         tooltip=[alt.Tooltip("claim_id:N"), alt.Tooltip("label:N", title="as stated"), alt.Tooltip("confidence:N")])
     labels = base.mark_text(align="left", dx=8, fontSize=11, color=_MUTED).encode(text="who:N")
-    chart = alt.layer(points, labels).properties(width=280, height=28 * rows.height, title=alt.TitleParams(
-        title, subtitle=_("From {first} to {last}").format(first=first["as_stated"], last=last["as_stated"])))
+    chart = alt.layer(points, labels).properties(width=240, height=28 * rows.height, title=chart_title(
+        title, _("One row per restatement: the figure, its unit and its period as stated")))
     return with_source(chart, LEDGER_SOURCE)
 
 
@@ -307,7 +333,17 @@ BASELINE_WORDS = {
 }
 
 
-def per_subscriber_rows(claims: pl.DataFrame, baselines: pl.DataFrame, *, claim_id: str | None = None) -> pl.DataFrame:
+DEFAULT_BASELINES = ("broadband_subscribers", "mobile_broadband_subscribers", "internet_users")
+
+
+def per_subscriber_rows(
+    claims: pl.DataFrame,
+    baselines: pl.DataFrame,
+    *,
+    claim_id: str | None = None,
+    metrics: Sequence[str] = DEFAULT_BASELINES,
+    baseline_ids: Sequence[str] | None = None,
+) -> pl.DataFrame:
     """The per-day attempts figure divided by each baseline nearest before the statement:
     ``per_unit`` attempts per subscription (or user) per day."""
     rows = claims.filter((pl.col("subject") == "gateway_attempts") & (pl.col("period") == "per_day") & pl.col("value").is_not_null())
@@ -317,9 +353,13 @@ def per_subscriber_rows(claims: pl.DataFrame, baselines: pl.DataFrame, *, claim_
         raise ValueError("no per-day gateway attempts figure in the claims given")
     claim = rows.row(0, named=True)
     said = _date(claim["statement_date"])
-    base = (
-        baselines.filter(pl.col("metric").is_in(list(BASELINE_WORDS)) & (pl.col("as_of") <= said))
-        .sort("as_of").group_by("metric", maintain_order=True).last()
+    wanted = [m for m in metrics if m in BASELINE_WORDS]
+    chosen = baselines.filter(pl.col("metric").is_in(wanted))
+    if baseline_ids is not None:
+        chosen = baselines.filter(pl.col("baseline_id").is_in(list(baseline_ids)))
+    base = (  # the figure nearest the statement, before or after, as the audit's plausibility rule takes it
+        chosen.with_columns((pl.col("as_of") - pl.lit(said)).dt.total_days().abs().alias("_days"))
+        .sort("_days", "as_of").group_by("metric", maintain_order=True).first().drop("_days")
     )
     return base.select(
         pl.lit(claim["claim_id"]).alias("claim_id"), pl.lit(float(claim["value"])).alias("attempts_per_day"),
@@ -329,15 +369,18 @@ def per_subscriber_rows(claims: pl.DataFrame, baselines: pl.DataFrame, *, claim_
     ).sort("per_unit", descending=True)
 
 
-def per_subscriber(claims: pl.DataFrame, baselines: pl.DataFrame) -> alt.VConcatChart:
-    """Attempts a day per subscription / user, one bar per baseline, the exact division in the key."""
-    rows = per_subscriber_rows(claims, baselines)
+def per_subscriber(
+    claims: pl.DataFrame, baselines: pl.DataFrame, *, baseline_ids: Sequence[str] | None = None
+) -> alt.VConcatChart:
+    """Attempts a day per subscription / user, one bar per baseline, the exact division in the key.
+    ``baseline_ids`` draws the baselines a verdict used (its ``datasets/baselines`` evidence keys)."""
+    rows = per_subscriber_rows(claims, baselines, baseline_ids=baseline_ids)
     if rows.is_empty():
         raise ValueError("no subscriber or user baseline dated before the statement")
     low, high = rows.get_column("per_unit").min(), rows.get_column("per_unit").max()
     attempts = format_number(rows.row(0, named=True)["attempts_per_day"])
-    title = _("{attempts} blocked attempts a day is {low}–{high} attempts per subscription or user, every day").format(
-        attempts=attempts, low=f"{low:.2f}", high=f"{high:.2f}")
+    title = _("{attempts} blocked attempts a day is {low}–{high} a day per subscription or internet user").format(
+        attempts=short_figure(rows.row(0, named=True)["attempts_per_day"]), low=f"{low:.2f}", high=f"{high:.2f}")
     data = rows.with_columns(
         pl.col("per_unit").round(3).alias("shown"),
         (pl.col("per_unit").round(2).cast(pl.String)).alias("label"),
@@ -349,12 +392,12 @@ def per_subscriber(claims: pl.DataFrame, baselines: pl.DataFrame) -> alt.VConcat
                  alt.Tooltip("per_unit:Q", format=".3f")])
     text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(x="per_unit:Q", text="label:N")
     key = [
-        f"{attempts} ÷ {format_number(r['baseline_value'])} {r['baseline']} ({_iso(r['as_of'])}, {r['publisher']}) = {r['per_unit']:.3f}"
+        f"{attempts} ÷ {format_number(r['baseline_value'])} {r['baseline']} ({_iso(r['as_of'])}) = {r['per_unit']:.3f}"
         for r in rows.iter_rows(named=True)
     ]
-    chart = alt.layer(bars, text).properties(width=360, height=26 * rows.height, title=alt.TitleParams(
-        title, subtitle=_("Claim and baselines as published; the division is ours")))
-    return with_source(chart, _("claims ledger and baselines (datasets/baselines): PTA indicators, DataReportal"), key=key)
+    chart = alt.layer(bars, text).properties(width=360, height=26 * rows.height, title=chart_title(title, _("Claim and baselines as published; the division is ours")))
+    publishers = ", ".join(dict.fromkeys(str(p).split(" (")[0] for p in rows.get_column("publisher").to_list()))
+    return with_source(chart, _("claims ledger; baselines (datasets/baselines) published by {who}").format(who=publishers), key=key)
 
 
 # --------------------------------------------------------------------------- 4. registrations
@@ -400,8 +443,7 @@ def registrations(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> a
     marks = event_layer(deadlines, start=start, end=end)
     if marks is not None:
         layers.append(marks)
-    chart = alt.layer(*layers).properties(width=520, height=200, title=alt.TitleParams(
-        title, subtitle=_("A vertical bar joins the different figures outlets printed for one statement")))
+    chart = alt.layer(*layers).properties(width=520, height=200, title=chart_title(title, _("A vertical bar joins the different figures outlets printed for one statement")))
     return with_source(chart, LEDGER_SOURCE, key=event_key(deadlines, start=start, end=end))
 
 
@@ -486,7 +528,7 @@ def outage_panels(
     if not panels:
         raise ValueError("nothing to draw around the outage: no signals, trends, Tor or OONI frame given")
     title = title or _("What the data show around the November 2024 VPN outage")
-    chart = alt.vconcat(*panels, spacing=14).properties(title=alt.TitleParams(title, subtitle=_(
+    chart = alt.vconcat(*panels, spacing=14).properties(title=chart_title(title, _(
         "Numbered lines: events in the key; sources not available in this run are listed under the chart")))
     key = event_key(keep, start=start, end=end) + [_("Not drawn (not available): {what}").format(what=w) for w in missing]
     return with_source(chart, "; ".join(sources), key=key)
@@ -539,8 +581,7 @@ def x_timeline(claims: pl.DataFrame, *, finding: dict[str, Any] | None = None) -
             domain=["said X was blocked", "said X was not blocked", "said the block was lifted"],
             range=["circle", "diamond", "square"])),
         tooltip=[alt.Tooltip("date:T"), alt.Tooltip("claimant:N"), alt.Tooltip("claim_id:N")]))
-    chart = alt.layer(*layers).properties(width=520, height=110, title=alt.TitleParams(
-        title, subtitle=_("Shaded: the period of OONI's published finding of blocking") if finding else alt.Undefined))
+    chart = alt.layer(*layers).properties(width=520, height=110, title=chart_title(title, _("Shaded: the period of OONI's published finding of blocking") if finding else alt.Undefined))
     key = []
     if finding:
         nets = finding.get("networks") or []

@@ -211,8 +211,10 @@ def _twenty_million(inp: Inputs) -> Finding | None:
     chart = fc.restatements(inp.claims, inp.events)
     charts: list[alt.TopLevelMixin] = [chart]
     if inp.baselines is not None:
+        used = [k for v in inp.by_rule("gateway-attempts-per-subscription") for e in v.get("evidence") or ()
+                if e.get("source") == "datasets/baselines" for k in e.get("keys") or ()]
         try:
-            charts.append(fc.per_subscriber(inp.claims, inp.baselines))
+            charts.append(fc.per_subscriber(inp.claims, inp.baselines, baseline_ids=used or None))
         except ValueError:
             pass
     ids = rows.get_column("claim_id").to_list()
@@ -272,9 +274,7 @@ def findings(inp: Inputs) -> list[Finding]:
 
 
 def _title(chart: alt.TopLevelMixin) -> str:
-    spec = chart.to_dict()
-    title = spec["vconcat"][0].get("title") if "vconcat" in spec else spec.get("title")
-    return title["text"] if isinstance(title, dict) else str(title)
+    return fc.title_text(chart)
 
 
 def _assertion_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> str:
@@ -327,8 +327,8 @@ def prints_chart(inp: Inputs, verdicts: Sequence[Mapping[str, Any]]) -> tuple[al
             tooltip=[alt.Tooltip("claim_id:N"), alt.Tooltip("value:Q", format=","), alt.Tooltip("outlet_names:N", title="outlets"),
                      alt.Tooltip("confidence:N")]),
         base.mark_text(align="left", dx=7, dy=-8, fontSize=10, color="#1a1a1a").encode(text="label:N"),
-    ).properties(width=380, height=34 * widest.height, title=alt.TitleParams(
-        sentence, subtitle=_("Each point: a figure as printed; in brackets, how many outlets printed it")))
+    ).properties(width=380, height=34 * widest.height, title=fc.chart_title(
+        sentence, _("Each point: a figure as printed; in brackets, how many outlets printed it")))
     return fc.with_source(chart, _("claims ledger: the outlets' reports of each statement (datasets/claims/sources)")), sentence, ids
 
 
