@@ -24,6 +24,7 @@ from claimaudit.report._scorecard import (
     scorecard_html,
     verdict_label,
 )
+from claimaudit.report import _finding_charts as finding_charts
 from claimaudit.report import _transparency as transparency
 from claimaudit.report import _views as views
 from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
@@ -41,6 +42,7 @@ __all__ = [
     "export_html",
     "export_pdf",
     "find_chromium",
+    "finding_charts",
     "html_from_notebook",
     "index_sections",
     "notebook_title",
