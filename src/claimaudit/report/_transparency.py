@@ -416,7 +416,7 @@ def evidence_lines(verdict: Mapping[str, Any] | None) -> list[dict[str, Any]]:
 TABLE_STATES = ("contradicted", "inconsistent", "reports_differ", "supported")
 
 
-def family_table(inp: Inputs, family: Sequence[Mapping[str, Any]], *, limit: int = 6) -> dict[str, Any]:
+def family_table(inp: Inputs, family: Sequence[Mapping[str, Any]], *, limit: int = 4) -> dict[str, Any]:
     """A finding's verdicts that carry news (contradicted, inconsistent, reports differ, supported),
     one row per set of statements (the prints of one statement are one row, with each figure
     printed), most severe first; every state is counted."""
@@ -534,6 +534,10 @@ def who_when(inp: Inputs, finding: Finding) -> str:
     return f"{names}; {span}" if names else span
 
 
+#: Statements listed in a finding's section (the one its verdict is about first); the rest are on the scorecard.
+MAX_STATEMENTS = 4
+
+
 def sections_html(inp: Inputs, items: Sequence[Finding], *, scorecard_href: str = "scorecard.html") -> str:
     return _render.render(
         "fragments/report_sections.html.j2",
@@ -542,7 +546,8 @@ def sections_html(inp: Inputs, items: Sequence[Finding], *, scorecard_href: str 
             "key": f.key, "number": i, "sentence": f.sentence, "note": f.note,
             "badge": badge(f.verdict) if f.verdict else None,
             "charts": [chart_svg(c) for c in f.charts],
-            "statements": statements(inp, f.claim_ids)[:8],
+            "statements": statements(inp, [*((f.verdict or {}).get("claim_ids") or ()), *f.claim_ids])[:MAX_STATEMENTS],
+            "more_statements": max(len(statements(inp, f.claim_ids)) - MAX_STATEMENTS, 0),
             "evidence": evidence_lines(f.verdict),
             "family": family_table(inp, f.family),
         } for i, f in enumerate(items, start=1)],

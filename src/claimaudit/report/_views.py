@@ -178,6 +178,11 @@ def in_window(frame: pl.DataFrame, column: str, start: Any, end: Any, *, keep_un
     return frame.filter(inside | pl.col(column).is_null() if keep_undated else inside)
 
 
+def as_of(claims: pl.DataFrame, end: Any) -> pl.DataFrame:
+    """The claims ledger as it stood at ``end``: statements made later are left out, undated kept."""
+    return claims.filter(pl.col("statement_date").is_null() | (pl.col("statement_date") <= pl.lit(_date(end))))
+
+
 def claims_about(claims: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFrame:
     """The claims on some subjects, oldest first, with the columns a reader needs."""
     columns = [  # what was said first: the claim, its figure and unit, who and when; the keys after
