@@ -238,10 +238,15 @@ def _vpn_blocking(inp: Inputs) -> Finding | None:
     if not family:
         return None
     lead = _lead(family)
-    chart = fc.outage_panels(signals=inp.signals, trends=inp.trends, tor=inp.tor, ooni=inp.ooni, events=inp.events)
-    ids = list(lead.get("claim_ids") or ()) if lead else []
-    sentence = _assertion_sentence(inp, lead) if lead else _title(chart)
-    return Finding("vpn-blocking", sentence, lead, [chart], ids, family, _("Chart: ") + _title(chart) + ".")
+    try:
+        chart = fc.outage_panels(signals=inp.signals, trends=inp.trends, tor=inp.tor, ooni=inp.ooni, events=inp.events)
+    except ValueError:  # nothing at all to draw around the outage in this run
+        chart = None
+    if lead is None:
+        return None
+    ids = list(lead.get("claim_ids") or ())
+    note = _("Chart: ") + _title(chart) + "." if chart is not None else _("No data around the outage could be drawn in this run.")
+    return Finding("vpn-blocking", _assertion_sentence(inp, lead), lead, [chart] if chart is not None else [], ids, family, note)
 
 
 def _registrations(inp: Inputs) -> Finding | None:
@@ -308,14 +313,15 @@ def prints_chart(inp: Inputs, verdicts: Sequence[Mapping[str, Any]]) -> tuple[al
         pl.col("outlet").list.join(", ").alias("outlet_names"),
     ).sort("statement_date")
     widest = rows.group_by("statement").agg(pl.col("value").min().alias("lo"), pl.col("value").max().alias("hi"),
-                                            pl.len().alias("prints")).sort("prints", descending=True)
+                                            pl.len().alias("prints")).sort(["prints", "hi", "statement"], descending=[True, True, False])
     top = widest.row(0, named=True)
     figures = rows.filter(pl.col("statement") == top["statement"]).sort("value").get_column("value").to_list()
     one = rows.filter(pl.col("statement") == top["statement"]).row(0, named=True)
     shown = [fc.format_number(f) for f in figures]
     sentence = _("Outlets printed {n} different figures for {who}'s count of {what} on {date}: {figures}").format(
         n=len(figures), who=fc.short_name(one.get("claimant")), date=fc.day_words(one["statement_date"]),
-        what=_("items blocked as {category}").format(category=fc.category_words(one.get("category"))),
+        what=_("items blocked as {category}").format(category=fc.category_words(one.get("category")))
+        if one.get("subject") == "url_blocking" else str(one.get("metric") or "").replace("_", " "),
         figures=_("{some} and {last}").format(some=", ".join(shown[:-1]), last=shown[-1]) if len(shown) > 1 else shown[0])
     data = rows.with_columns((pl.col("value").map_elements(fc.format_number, return_dtype=pl.String)
                               + pl.lit(" (") + pl.col("outlets").cast(pl.String) + pl.lit(")")).alias("label"))
