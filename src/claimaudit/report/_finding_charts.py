@@ -13,8 +13,8 @@ the chart, so they never print over each other or over the data.
 ...     "metric": ["items_blocked"] * 2, "category": ["pornography"] * 2, "scope": ["all_content"] * 2,
 ...     "period": ["cumulative"] * 2, "value": [903074.0, 844008.0], "unit": ["urls", "websites"],
 ...     "claimant": ["PTA"] * 2, "confidence": ["medium", "high"]})
->>> running_totals(claims).to_dict()["vconcat"][0]["title"]["text"]
-"PTA's running total of blocked pornography items fell from 903,074 (2022-03-01) to 844,008 (2024-11-13)"
+>>> title_text(running_totals(claims))
+"PTA's running total of items blocked as pornography fell from 903,074 (March 2022) to 844,008 (November 2024)"
 """
 
 from __future__ import annotations
