@@ -26,7 +26,7 @@ from claimaudit.report._scorecard import (
 )
 from claimaudit.report import _finding_charts as finding_charts
 from claimaudit.report import _transparency as transparency
-from claimaudit.report import _views as views
+from claimaudit.report._transparency import what_this_notebook_found
 from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
 
 __all__ = [
@@ -56,7 +56,7 @@ __all__ = [
     "tables_dir",
     "transparency",
     "verdict_label",
-    "views",
+    "what_this_notebook_found",
     "write_csv",
     "write_index",
 ]

@@ -1,4 +1,4 @@
-"""One chart made for each headline finding of the report, in the house style (:mod:`claimaudit.charts`).
+"""One chart made for each headline finding of the report, in the house style (:mod:`claimaudit.notebook.charts`).
 
 Each function takes the curated frames (and third-party frames where it draws them), keeps only
 the rows its finding rests on, and computes its title from those rows: the title states the
@@ -26,7 +26,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from claimaudit.charts import OKABE_ITO, event_key, event_layer, format_number, with_source
+from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, format_number, with_source
 from claimaudit.report._text import _
 
 _INK = "#1a1a1a"

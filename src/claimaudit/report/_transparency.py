@@ -592,7 +592,7 @@ def load_inputs(
     missing: list[str] = []
     if verdicts is None:
         verdicts = [v.to_dict() for v in audit.run_audit(offline=offline)]
-    from claimaudit import ooni_api, sources, tor_metrics
+    from claimaudit.datasets import ooni_api, sources, tor_metrics
 
     start, end = fc.OUTAGE_WINDOW
     inputs = Inputs(
@@ -690,3 +690,33 @@ def write_scorecard(inp: Inputs, folder: Any, *, info: Mapping[str, Any] | None 
     write_text_atomic(folder / "scorecard.html", scorecard_page_html(inp, info=info))
     csv = write_csv(scorecard_frame(inp), folder / "scorecard.csv")
     return [folder / "scorecard.html", csv]
+
+
+# --------------------------------------------------------------------------- the end of an audit notebook
+
+
+def what_this_notebook_found(verdicts: pl.DataFrame | None, claims: pl.DataFrame | None, *, window: tuple[Any, Any] | None = None) -> Any:
+    """The closing summary of an audit notebook, generated from its verdicts: how many of each
+    state, and the verdicts that carry news (contradicted, inconsistent, outlets differing), each
+    with the statements it is about."""
+    from claimaudit.report._tables import HTML
+
+    if verdicts is None or verdicts.is_empty():
+        return HTML(_render.render("fragments/notebook_found.html.j2", counts=[], rows=[], total=0, window=window))
+    records = [_conform(v, claims if claims is not None else pl.DataFrame({"claim_id": [], "confidence": []},
+                                                                          schema={"claim_id": pl.String, "confidence": pl.String}))
+               for v in verdicts.select("rule_id", "rule_kind", "claim_ids", "verdict", "evidence_strength").to_dicts()]
+    counts: dict[str, int] = {}
+    for v in records:
+        counts[v["verdict"]] = counts.get(v["verdict"], 0) + 1
+    summaries = dict(claims.select("claim_id", "summary").iter_rows()) if claims is not None else {}
+    rows = [{"verdict": verdict_words(v["verdict"]), "state": v["verdict"], "rule": v["rule_id"],
+             "about": [summaries.get(c) or c for c in v["claim_ids"]][:2]}
+            for v in sorted(records, key=lambda v: SEVERITY.index(v["verdict"]) if v["verdict"] in SEVERITY else 99)
+            if v["verdict"] in TABLE_STATES and v["verdict"] != "supported"]
+    return HTML(_render.render(
+        "fragments/notebook_found.html.j2",
+        counts=[(verdict_words(s), counts[s]) for s in SEVERITY if counts.get(s)],
+        rows=rows[:10], more=max(len(rows) - 10, 0), total=len(records),
+        window=(fc._iso(window[0]), fc._iso(window[1])) if window else None,
+    ))
