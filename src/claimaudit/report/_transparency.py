@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -364,6 +365,7 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
             cites = sources.filter(pl.col("claim_id") == row["claim_id"])
             prints.append({
                 "figure": _print_figure(row),
+                "lang": script_lang(_print_figure(row)),
                 "confidence": row.get("confidence"),
                 "claim_id": row["claim_id"],
                 "outlets": [{"name": c.get("outlet") or c.get("url"), "href": _render.safe_href(c.get("url")),
@@ -379,6 +381,19 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
             "prints": prints,
         })
     return out
+
+
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+def script_lang(text: Any) -> str | None:
+    """``"ur"`` for text in Arabic script (the ledger's Urdu quotes), else None: the templates mark
+    it ``lang="ur" dir="rtl"`` so it is set in an Urdu font (Noto Nastaliq Urdu, embedded in the PDF).
+
+    >>> script_lang("ایکس کو ہم نے بند نہیں کیا تھا"), script_lang("X is not restricted")
+    ('ur', None)
+    """
+    return "ur" if isinstance(text, str) and _ARABIC_SCRIPT.search(text) else None
 
 
 def _print_figure(row: Mapping[str, Any]) -> str:
