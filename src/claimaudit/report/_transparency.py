@@ -679,14 +679,20 @@ def scorecard_page_html(inp: Inputs, *, info: Mapping[str, Any] | None = None, r
     from claimaudit.report._provenance import run_info
     from claimaudit.report._scorecard import scorecard_html
 
+    item = pl.Struct({"source": pl.String, "keys": pl.List(pl.String), "strength": pl.String, "window_start": pl.String,
+                      "window_end": pl.String, "n": pl.Int64, "networks": pl.List(pl.String), "probes": pl.Int64,
+                      "available": pl.Boolean, "status": pl.String, "note": pl.String, "request_url": pl.String,
+                      "page_url": pl.String})
     frame = pl.DataFrame({
         "rule_id": [v.get("rule_id") for v in inp.verdicts],
         "claim_ids": [list(v.get("claim_ids") or ()) for v in inp.verdicts],
         "verdict": [v.get("verdict") for v in inp.verdicts],
         "explanation": [v.get("explanation") for v in inp.verdicts],
+        "finding": [v.get("finding") for v in inp.verdicts],
         "evidence_strength": [v.get("evidence_strength") for v in inp.verdicts],
+        "evidence_items": [[{k: e.get(k) for k in item.to_schema()} for e in v.get("evidence") or ()] for v in inp.verdicts],
     }, schema={"rule_id": pl.String, "claim_ids": pl.List(pl.String), "verdict": pl.String, "explanation": pl.String,
-               "evidence_strength": pl.String})
+               "finding": pl.String, "evidence_strength": pl.String, "evidence_items": pl.List(item)})
     body = scorecard_html(frame, inp.claims, inp.sources, name="scorecard", compact=["consistent"], csv_name=None)
     info = dict(info or run_info())
     return _render.render("fragments/scorecard_page.html.j2", css=_render.css(), body=Markup(body),
