@@ -121,7 +121,7 @@ def test_published_report_loads_nothing_and_tells_readers_not_operators(shipped)
 
 def test_urdu_quotes_are_marked_for_an_urdu_font(shipped):
     html = shipped.read_text(encoding="utf-8")
-    assert re.search(r'<span class="ca-figure" lang="ur" dir="rtl">[\u0600-\u06FF]', html)
+    assert re.search(r'<span (?=[^>]*class="ca-figure")(?=[^>]*lang="ur")(?=[^>]*dir="rtl")[^>]*>[\u0600-\u06FF]', html)
     assert '[lang="ur"] { font-family: "Noto Nastaliq Urdu"' in html
     pdf = shipped.with_suffix(".pdf")
     if pdf.is_file() and shutil.which("pdffonts") and shutil.which("fc-list") and "Nastaliq" in subprocess.run(
