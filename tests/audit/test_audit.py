@@ -280,7 +280,9 @@ def test_two_outlets_reporting_different_counts_of_one_event_disagree_with_the_s
                                 ("synthetic-33000", "Outlet B", "over 33,000"))
     verdicts = audit(ledger, rule("report_agreement"), claims__sources=sources)
     verdict = by_ids(verdicts, "synthetic-31000", "synthetic-33000")
-    assert verdict.status is Status.INCONSISTENT
+    assert verdict.status is Status.REPORTS_DIFFER  # one statement: the outlets differ, not the claimant
+    assert verdict.finding_template == "report_agreement.bounds_differ"
+    assert verdict.reasons[0]["difference"] == 2000 and round(verdict.reasons[0]["share"], 3) == 0.065
     assert "min 31,000, max 33,000, difference 2,000 (6.5% of the lower figure)" in verdict.explanation
     assert "Outlet A" in verdict.explanation and "Outlet B" in verdict.explanation
     assert "lower bounds" in verdict.explanation
@@ -289,13 +291,18 @@ def test_two_outlets_reporting_different_counts_of_one_event_disagree_with_the_s
     assert lenient[0].status is Status.CONSISTENT
 
 
-def test_one_claim_printed_differently_by_outlets_is_inconsistent():
+def test_one_claim_printed_differently_by_outlets_is_a_probable_misprint_not_an_inconsistency():
     ledger = synthetic_ledger(synthetic_claim("synthetic-blasphemy", value=100183.0))
     sources = synthetic_sources(("synthetic-blasphemy", "Outlet A", "100,183"),
                                 ("synthetic-blasphemy", "Outlet B", "101,083"),
                                 ("synthetic-blasphemy", "Outlet C", "ایک لاکھ 183"))
     verdict = audit(ledger, rule("report_agreement"), claims__sources=sources)[0]
-    assert verdict.status is Status.INCONSISTENT
+    assert verdict.status is Status.REPORTS_DIFFER
+    assert verdict.finding_template == "report_agreement.probable_misprint"
+    misprint = [c for c in verdict.caveats if c["kind"] == "probable_misprint"]
+    assert misprint and misprint[0]["figures"] == [[100183.0, 101083.0]]
+    assert "100,183 and 101,083" in verdict.finding
+    assert [c["outlet"] for c in verdict.reasons[0]["claims"]] == ["Outlet A", "Outlet B", "Outlet C"]
     assert "100,183 by Outlet A" in verdict.explanation and "Outlet C" in verdict.explanation
     assert "101,083 by Outlet B" in verdict.explanation
 
@@ -313,7 +320,7 @@ def test_a_spread_from_zero_gives_no_share_of_the_lower_figure():
     ledger = synthetic_ledger(synthetic_claim("synthetic-zero", value=0.0))
     sources = synthetic_sources(("synthetic-zero", "Outlet A", "0"), ("synthetic-zero", "Outlet B", "5"))
     verdict = audit(ledger, rule("report_agreement"), claims__sources=sources)[0]
-    assert verdict.status is Status.INCONSISTENT
+    assert verdict.status is Status.REPORTS_DIFFER
     assert "min 0, max 5, difference 5." in verdict.explanation and "of the lower figure" not in verdict.explanation
     assert verdict.figures["relative_difference"] is None
 

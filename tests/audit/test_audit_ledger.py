@@ -63,10 +63,11 @@ def test_the_cli_writes_byte_identical_sorted_outputs(tmp_path, synthetic_datase
     payload = json.loads((tmp_path / "one" / "verdicts.json").read_text(encoding="utf-8"))
     keys = [(v["rule_id"], v["claim_ids"]) for v in payload["verdicts"]]
     assert keys == sorted(keys) and payload["count"] == len(keys) > 0
-    assert {"inconsistent", "not_comparable"} & {v["verdict"] for v in payload["verdicts"]}
+    assert {"inconsistent", "reports_differ", "not_comparable"} & {v["verdict"] for v in payload["verdicts"]}
+    assert payload["schema_version"] == 2 and payload["generated_from"]["rules"]
     csv = pl.read_csv(tmp_path / "one" / "verdicts.csv")
-    assert csv.columns == ["rule_id", "rule_kind", "claim_ids", "verdict", "evidence_strength", "explanation",
-                           "evidence", "links"]
+    assert csv.columns == ["verdict_id", "rule_id", "rule_kind", "claim_ids", "statement_ids", "verdict",
+                           "evidence_strength", "finding", "caveats", "explanation", "evidence", "links"]
     assert csv.height == len(keys)
     assert not list((tmp_path / "one").glob(".*.tmp"))
 
@@ -149,7 +150,7 @@ def test_registration_counts_for_the_same_event_disagree(ledger, verdicts):
     pair = same_day.filter(pl.col("n") == 2)
     assert not pair.is_empty(), "the 31,000 / 33,000 registrations of the same day are no longer both in the ledger"
     verdict = verdict_for(verdicts, "report_agreement", *pair["claim_id"][0])[0]
-    assert verdict.status is Status.INCONSISTENT
+    assert verdict.status is Status.REPORTS_DIFFER  # outlets' prints of one statement
     assert "min 31,000, max 33,000" in verdict.explanation
 
 

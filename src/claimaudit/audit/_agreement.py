@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from claimaudit.audit._context import Context
+from claimaudit.audit._context import Context, claim_entry
 from claimaudit.audit._text import fmt_date, fmt_number, fmt_share, fmt_value, plural
 from claimaudit.audit._verdict import Evidence, Status, Verdict
 
@@ -102,10 +102,11 @@ def audit(ctx: Context) -> list[Verdict]:
     if sources is None or sources.is_empty():
         sources = pl.DataFrame(schema={"claim_id": pl.String, "url": pl.String, "outlet": pl.String,
                                        "figure_as_printed": pl.String})
-    for name in ("outlet", "figure_as_printed", "url"):
+    for name in ("outlet", "figure_as_printed", "url", "verification"):
         if name not in sources.columns:
             sources = sources.with_columns(pl.lit(None, dtype=pl.String).alias(name))
-    reports = claims.join(sources.select("claim_id", "url", "outlet", "figure_as_printed"), on="claim_id", how="left")
+    reports = claims.join(sources.select("claim_id", "url", "outlet", "figure_as_printed", "verification"),
+                          on="claim_id", how="left")
     verdicts = []
     for key, group in reports.group_by(same, maintain_order=False):
         rows = group.sort(["claim_id", "outlet", "url"], nulls_last=True).to_dicts()
@@ -115,9 +116,67 @@ def audit(ctx: Context) -> list[Verdict]:
     return verdicts
 
 
+def one_digit_apart(a: float, b: float) -> bool:
+    """Two whole figures whose digits differ in one place, by one digit more or less, or by two
+    neighbouring digits swapped: the marks of a misprint.
+
+    >>> one_digit_apart(101083, 110083), one_digit_apart(844008, 844009), one_digit_apart(1000, 2000000)
+    (True, True, False)
+    """
+    if a % 1 or b % 1 or a == b:
+        return False
+    x, y = str(int(a)), str(int(b))
+    if len(x) == len(y):
+        diff = [i for i in range(len(x)) if x[i] != y[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
+    short, long = sorted((x, y), key=len)
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def _decide(reports: list[dict], values: list[float], params: dict) -> tuple[Status, str, str]:
+    """(status, finding name, why) for a set of prints of one figure; Status.INCONSISTENT marks
+    any disagreement (the caller says whose)."""
+    tolerance = params["about_tolerance"]
+    precise = sorted({r["value"] for r in reports if r["qualifier"] is None})
+    if len(precise) >= 2:
+        return (Status.INCONSISTENT, "disagree",
+                f" {len(precise)} different exact figures are printed for one statement"
+                f" ({', '.join(fmt_number(v) for v in precise)}); at most one can be what was said.")
+    if len(precise) == 1:
+        exact = precise[0]
+        off = [r for r in reports if r["qualifier"] is not None
+               and not (_interval(r["value"], r["qualifier"], tolerance)[0] <= exact
+                        <= _interval(r["value"], r["qualifier"], tolerance)[1])]
+        if off:
+            return (Status.INCONSISTENT, "disagree",
+                    f" The exact figure {fmt_number(exact)} lies outside "
+                    + "; ".join(f"'{fmt_value({'value': r['value'], 'qualifier': r['qualifier'], 'unit': None})}'"
+                                f" ({r['who']})" for r in off)
+                    + f" (approximations read as ±{tolerance * 100:.0f}%).")
+        why = (f" Every other print is a rounded or bounded form compatible with the exact figure"
+               f" {fmt_number(exact)} (approximations read as ±{tolerance * 100:.0f}%).") if len(values) > 1 else ""
+        return Status.CONSISTENT, "compatible" if len(values) > 1 else "consistent", why
+    lows = [_interval(r["value"], r["qualifier"], tolerance)[0] for r in reports]
+    highs = [_interval(r["value"], r["qualifier"], tolerance)[1] for r in reports]
+    overlap = max(lows) <= min(highs)
+    bounds = all(r["qualifier"] in ("over", "at_least") for r in reports)
+    if not overlap:
+        return Status.INCONSISTENT, "disagree", " The printed approximations and bounds cannot all be true of one figure."
+    if bounds and len(values) > 1:
+        why = (" All are printed as lower bounds, so they are logically compatible (the higher implies the lower), "
+               + ("and this rule accepts that." if params["bounds_agree"]
+                  else "but they give different headline figures for one statement: this rule counts that as"
+                       " disagreement."))
+        return (Status.CONSISTENT, "compatible", why) if params["bounds_agree"] else (Status.INCONSISTENT, "bounds", why)
+    why = " The printed approximations are compatible with one figure." if len(values) > 1 else ""
+    return Status.CONSISTENT, "compatible" if len(values) > 1 else "consistent", why
+
+
 def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdict | None:
     tolerance = params["about_tolerance"]
-    reports = []  # (value, qualifier, who)
+    reports = []  # one per print: value, qualifier, who, and the claim it belongs to
     unread = []
     for row in rows:
         printed = parse_figure(row["figure_as_printed"])
@@ -129,20 +188,23 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
             qualifier = row["qualifier"]
         value = printed if printed is not None else row["value"]
         who = f"{row['outlet'] or row['claimant'] + ' (no source row)'} [{row['claim_id']}]"
-        reports.append((value, qualifier if qualifier != "exact" else None, who))
+        reports.append({"value": value, "qualifier": qualifier if qualifier != "exact" else None, "who": who,
+                        "row": row, "low": row.get("confidence") == "low"})
     if len(reports) < 2:
         return None
     # A round figure printed without a qualifier beside a precise one is a rounding ("844,000" for
     # 844,008): read it as approximate rather than as a second exact figure.
-    if any(q is None and v % 1000 for v, q, _ in reports):
-        reports = [(v, "about" if q is None and not v % 1000 else q, w) for v, q, w in reports]
+    if any(r["qualifier"] is None and r["value"] % 1000 for r in reports):
+        for r in reports:
+            if r["qualifier"] is None and not r["value"] % 1000:
+                r["qualifier"] = "about"
     ids = tuple(sorted({r["claim_id"] for r in rows}))
-    values = sorted({v for v, _, _ in reports})
+    values = sorted({r["value"] for r in reports})
     low, high = values[0], values[-1]
     relative = (high - low) / low if low else None  # no share of a lower figure of 0
     by_print: dict[tuple, list[str]] = defaultdict(list)
-    for value, qualifier, who in reports:
-        by_print[(value, qualifier or "")].append(who)
+    for r in reports:
+        by_print[(r["value"], r["qualifier"] or "")].append(r["who"])
     described = "; ".join(
         f"{fmt_value({'value': v, 'qualifier': q or 'exact', 'unit': None})} by {', '.join(sorted(set(w)))}"
         for (v, q), w in sorted(by_print.items())
@@ -161,42 +223,61 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
     unread_note = f" Not read as a number: {'; '.join(unread)}." if unread else ""
     grouped_by = ", ".join(f"{k}={v}" for k, v in key.items())
     evidence = (Evidence(source="datasets/claims/sources", keys=ids, n=len(reports),
-                         note=f"reports grouped by {grouped_by}"),)
-    precise = sorted({v for v, q, _ in reports if q is None})
+                         note=f"reports grouped by {grouped_by}", verification=_verification(rows)),)
     head = f"{plural(len(reports), 'report')} of {what}: {described}."
-    if len(precise) >= 2:
-        status = Status.INCONSISTENT
-        why = (f" {len(precise)} different exact figures are printed for one statement"
-               f" ({', '.join(fmt_number(v) for v in precise)}); at most one can be what was said.")
-    elif len(precise) == 1:
-        exact = precise[0]
-        off = [(v, q, w) for v, q, w in reports if q is not None
-               and not (_interval(v, q, tolerance)[0] <= exact <= _interval(v, q, tolerance)[1])]
-        if off:
-            status = Status.INCONSISTENT
-            why = (f" The exact figure {fmt_number(exact)} lies outside "
-                   + "; ".join(f"'{fmt_value({'value': v, 'qualifier': q, 'unit': None})}' ({w})" for v, q, w in off)
-                   + f" (approximations read as ±{tolerance * 100:.0f}%).")
+    status, name, why = _decide(reports, values, params)
+    caveats = []
+    metric = f"{first['metric']}{' (' + ', '.join(detail) + ')' if detail else ''}"
+    slots = {"reports": len(reports), "subject": what, "figures": values, "claimant": first["authority"],
+             "statements": len(statements), "metric": metric,
+             "date": first["statement_date"].isoformat() if first["statement_date"] else "undated"}
+    if status is Status.INCONSISTENT:
+        # A low-confidence print never decides alone: decide again without the low-confidence prints.
+        kept = [r for r in reports if not r["low"]]
+        set_aside = sorted({r["value"] for r in reports if r["low"]})
+        if set_aside:
+            kept_values = sorted({r["value"] for r in kept})
+            again = _decide(kept, kept_values, params) if len(kept) >= 2 else None
+            if again is None or again[0] is not Status.INCONSISTENT:
+                caveats.append({"kind": "low_confidence", "claim_ids": sorted({r["row"]["claim_id"] for r in reports
+                                                                               if r["low"]}),
+                                "detail": f"{', '.join(fmt_number(v) for v in set_aside)} (set aside)"})
+                why += (f" The difference rests on low-confidence prints ({', '.join(fmt_number(v) for v in set_aside)}),"
+                        " which do not decide a verdict alone.")
+                slots.update(figures=kept_values or values, set_aside=set_aside, reports=len(kept))
+                if again is None:
+                    status, name = Status.INSUFFICIENT, "low_confidence_single"
+                else:
+                    status, name = again[0], "low_confidence_only"
+    # exact prints one digit apart (or two digits swapped) are probably misprints, set aside or not
+    precise = sorted({r["value"] for r in reports if r["qualifier"] is None})
+    pairs = [(a, b) for i, a in enumerate(precise) for b in precise[i + 1:] if one_digit_apart(a, b)]
+    if pairs and len(statements) == 1:
+        caveats.append({"kind": "probable_misprint", "figures": [list(p) for p in pairs],
+                        "detail": "; ".join(f"{fmt_number(a)} and {fmt_number(b)} differ by one digit or two"
+                                            " swapped digits" for a, b in pairs)})
+    if status is Status.INCONSISTENT and len(statements) == 1:
+        # one statement, several prints: the outlets differ, not the claimant's own figures
+        status = Status.REPORTS_DIFFER
+        deciding = [p for p in pairs if not any(r["low"] and r["value"] in p for r in reports)]
+        if deciding:
+            name = "probable_misprint"
         else:
-            status = Status.CONSISTENT
-            why = (f" Every other print is a rounded or bounded form compatible with the exact figure"
-                   f" {fmt_number(exact)} (approximations read as ±{tolerance * 100:.0f}%).") if len(values) > 1 else ""
-    else:
-        lows = [_interval(v, q, tolerance)[0] for v, q, _ in reports]
-        highs = [_interval(v, q, tolerance)[1] for v, q, _ in reports]
-        overlap = max(lows) <= min(highs)
-        bounds = all(q in ("over", "at_least") for _, q, _ in reports)
-        if not overlap:
-            status = Status.INCONSISTENT
-            why = " The printed approximations and bounds cannot all be true of one figure."
-        elif bounds and len(values) > 1:
-            status = Status.CONSISTENT if params["bounds_agree"] else Status.INCONSISTENT
-            why = (" All are printed as lower bounds, so they are logically compatible (the higher implies the lower), "
-                   + ("and this rule accepts that." if params["bounds_agree"]
-                      else "but they give different headline figures for one statement: this rule counts that as"
-                           " disagreement."))
-        else:
-            status = Status.CONSISTENT
-            why = " The printed approximations are compatible with one figure." if len(values) > 1 else ""
+            name = "reports_differ" if name != "bounds" else "bounds_differ"
+    elif status is Status.INCONSISTENT:
+        name = "inconsistent"
+    reason = {"kind": "comparison",
+              "claims": [{**claim_entry(r["row"], [r["row"].get("outlet") or ""]), "value": r["value"],
+                          "qualifier": r["qualifier"] or "exact", "figure_as_printed": r["row"].get("figure_as_printed")}
+                         for r in reports],
+              "difference": high - low, "share": relative, "tolerance": tolerance, "statements": statements}
     return ctx.verdict(ids, status, head + why + (" " + spread if spread else "") + unread_note,
-                       evidence=evidence, figures=stats)
+                       evidence=evidence, figures=stats, finding=(name, slots), reason=reason, caveats=caveats)
+
+
+def _verification(rows: list[dict]) -> dict[str, int] | None:
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.get("verification"):
+            counts[row["verification"]] = counts.get(row["verification"], 0) + 1
+    return counts or None

@@ -24,6 +24,7 @@ import datetime as dt
 import polars as pl
 
 from claimaudit.audit._context import Context
+from claimaudit.audit._findings import strength_words
 from claimaudit.audit._gather import gather
 from claimaudit.audit._text import fmt_date
 from claimaudit.audit._verdict import Status, Strength, Verdict
@@ -57,14 +58,16 @@ def _one(claim: dict, ctx: Context) -> Verdict:
     said = (f"{claim['claimant']} ({fmt_date(claim['statement_date'], claim['date_precision'])}) asserted"
             f" {claim['assertion']} (\"{claim['wording']}\")")
     polarity = params["polarity"].get(claim["assertion"] or "")
+    slots = _slots(claim)
     if polarity is None:
         return ctx.verdict(ids, Status.NOT_COMPARABLE,
                            f"{said}; the rule gives no polarity for assertion {claim['assertion']!r}, so no evidence"
-                           " can bear on it. Add it to params.polarity to audit it.", strength=Strength.NONE)
+                           " can bear on it. Add it to params.polarity to audit it.", strength=Strength.NONE,
+                           finding=("no_polarity", slots))
     window = window_for(claim, params, polarity)
     if window is None:
         return ctx.verdict(ids, Status.INSUFFICIENT, f"{said}, undated: no evidence window can be set.",
-                           strength=Strength.NONE)
+                           strength=Strength.NONE, finding=("undated", slots))
     start, end = window
     findings = [gather(spec, start, end, ctx.provider, params) for spec in ctx.rule.evidence]
     min_rank = Strength(params["min_strength"]).rank
@@ -76,6 +79,11 @@ def _one(claim: dict, ctx: Context) -> Verdict:
     for f in findings:
         figures.update(f.figures)
     head = f"{said}; evidence for {start}..{end}: {sentences}"
+    slots.update(window_start=start.isoformat(), window_end=end.isoformat())
+    reason = {"kind": "evidence", "polarity": polarity, "window_start": start.isoformat(),
+              "window_end": end.isoformat(), "min_strength": params["min_strength"],
+              "observed": [{"source": f.evidence.source, "observes": f.observes, "strength": f.strength.value,
+                            "deciding": f in deciding} for f in findings]}
     if not deciding:
         missing = [f.evidence.source for f in findings if f.observes == "missing"]
         weak = [f.evidence.source for f in findings if f.observes in _DECISIVE and f.strength.rank < min_rank]
@@ -89,7 +97,7 @@ def _one(claim: dict, ctx: Context) -> Verdict:
             why.append(f"context or no observation only: {', '.join(context)}")
         return ctx.verdict(ids, Status.INSUFFICIENT,
                            head + f" Nothing decisive: {'; '.join(why)}.", evidence=evidence, extra_links=links,
-                           figures=figures, strength=Strength.NONE)
+                           figures=figures, strength=Strength.NONE, finding=("insufficient", slots), reason=reason)
     top = max(f.strength.rank for f in deciding)
     best = [f for f in deciding if f.strength.rank == top]
     strength = best[0].strength
@@ -107,5 +115,14 @@ def _one(claim: dict, ctx: Context) -> Verdict:
         basis = (f" The verdict is weak: it rests on {strength.value.replace('_', ' ')}s only ({rests})"
                  + (f"; no direct measurement decided it ({', '.join(absent)} missing or not decisive)" if absent else "")
                  + ".")
+    slots.update(strength=strength_words(strength.value), sources=sorted({f.evidence.source for f in best}))
     return ctx.verdict(ids, status, head + basis, evidence=evidence, strength=strength, extra_links=links,
-                       figures=figures)
+                       figures=figures, finding=(status.value, slots), reason=reason,
+                       caveats=[c for f in findings for c in f.caveats])
+
+
+def _slots(claim: dict) -> dict:
+    wording = (claim.get("wording") or "").strip()
+    assertion = f"“{wording}”" if wording and len(wording) <= 120 else (claim.get("assertion") or "").replace("_", " ")
+    date = claim.get("statement_date")
+    return {"claimant": claim.get("claimant"), "assertion": assertion, "date": date.isoformat() if date else "undated"}

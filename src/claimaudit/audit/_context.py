@@ -1,16 +1,49 @@
-"""What every rule kind is handed: the rule, its claims, the ledger's links and the evidence."""
+"""What every rule kind is handed: the rule, its claims, the ledger's links and the evidence; and
+:meth:`Context.verdict`, which gives every verdict its statements, structured reasons and caveats."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from claimaudit.audit._evidence import EvidenceProvider
+from claimaudit.audit._findings import FINDINGS, slot_names
 from claimaudit.audit._rules import Rule
 from claimaudit.audit._verdict import Evidence, Status, Strength, Verdict
+
+#: The reason kind of a rule kind's verdicts unless the rule says otherwise.
+REASON_KINDS = {
+    "series_consistency": "comparison",
+    "report_agreement": "comparison",
+    "unit_drift": "drift",
+    "plausibility": "threshold",
+    "evidence_vs_assertion": "evidence",
+}
+
+
+def claim_entry(row: Mapping[str, Any], outlets: Iterable[str] = ()) -> dict[str, Any]:
+    """A claim as a reason cites it: the figure as recorded, who said it, when, how sure."""
+    outlets = sorted({o for o in outlets if o})
+    date = row.get("statement_date")
+    return {
+        "claim_id": row.get("claim_id"),
+        "statement_id": row.get("statement_id"),
+        "claimant": row.get("claimant"),
+        "value": row.get("value"),
+        "qualifier": row.get("qualifier"),
+        "unit": row.get("unit"),
+        "verb": row.get("verb"),
+        "period": row.get("period"),
+        "date": date.isoformat() if isinstance(date, dt.date) else date,
+        "date_precision": row.get("date_precision"),
+        "outlet": outlets[0] if outlets else None,
+        "outlets": outlets,
+        "confidence": row.get("confidence"),
+    }
 
 
 @dataclass
@@ -22,34 +55,110 @@ class Context:
     provider: EvidenceProvider
     sources: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    _rows: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    _outlets: dict[str, list[str]] | None = field(default=None, repr=False)
+
+    def row(self, claim_id: str) -> dict[str, Any]:
+        if self._rows is None:
+            self._rows = {r["claim_id"]: r for r in self.ledger.to_dicts()}
+        return self._rows.get(claim_id, {"claim_id": claim_id})
+
+    def outlets(self, claim_id: str) -> list[str]:
+        if self._outlets is None:
+            self._outlets = {}
+            if self.sources is not None and {"claim_id", "outlet"} <= set(self.sources.columns):
+                for cid, outlet in self.sources.select("claim_id", "outlet").iter_rows():
+                    self._outlets.setdefault(cid, []).append(outlet)
+        return self._outlets.get(claim_id, [])
+
+    def claim_entries(self, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
+        return [claim_entry(self.row(cid), self.outlets(cid)) for cid in claim_ids]
 
     def verdict(
         self,
         claim_ids: Iterable[str],
         status: Status,
-        explanation: str,
+        detail: str,
         *,
+        finding: tuple[str, Mapping[str, Any]],
         evidence: Iterable[Evidence] = (),
         strength: Strength = Strength.LEDGER,
         extra_links: Iterable[str] = (),
         figures: dict[str, Any] | None = None,
+        reason: Mapping[str, Any] | None = None,
+        caveats: Iterable[Mapping[str, Any]] = (),
     ) -> Verdict:
+        """``finding`` is (template name within the rule kind, slots); ``reason`` the computed
+        comparison (``difference``, ``ratio``, ``share``, ``threshold``, ...; ``claims`` defaults to
+        the verdict's claims). Caveats that follow from the claims and the evidence are added here."""
         ids = tuple(claim_ids)
         if status is Status.INSUFFICIENT:  # nothing decided it, whatever was consulted
             strength = Strength.NONE
+        template = f"{self.rule.kind}.{finding[0]}"
+        slots = dict(finding[1])
+        if template not in FINDINGS:
+            raise KeyError(f"no finding template {template!r} in claimaudit.audit._findings")
+        absent = slot_names(template) - set(slots)
+        if absent:
+            raise KeyError(f"finding {template!r} lacks slots {sorted(absent)}")
         links: list[str] = []
         for cid in ids:
             links.extend(self.links.get(cid, ()))
         links.extend(extra_links)
-        ledger = Evidence(source="datasets/claims", keys=tuple(sorted(set(ids))), strength=Strength.LEDGER)
+        ledger = Evidence(source="datasets/claims", keys=tuple(sorted(set(ids))), strength=Strength.LEDGER,
+                          verification=self._verification(ids))
+        items = (ledger, *evidence)
+        reason = dict(reason or {})
+        reason_kind = reason.pop("kind", REASON_KINDS.get(self.rule.kind, "comparison"))
+        claims = reason.pop("claims", None)
+        reasons = ({"kind": reason_kind, "claims": claims if claims is not None else self.claim_entries(ids),
+                    **reason},)
+        statements = tuple(sorted({s for s in (self.row(cid).get("statement_id") for cid in ids) if s}))
         return Verdict(
             rule_id=self.rule.id,
             rule_kind=self.rule.kind,
             claim_ids=ids,
             status=status,
-            explanation=explanation,
-            evidence=(ledger, *evidence),
+            detail=detail,
+            finding_template=template,
+            finding_slots=slots,
+            evidence=items,
             evidence_strength=strength,
             links=tuple(dict.fromkeys(links)),
             figures=dict(figures or {}),
+            statement_ids=statements,
+            reasons=reasons,
+            caveats=tuple(self._caveats(ids, status, strength, items, caveats)),
         )
+
+    def _verification(self, ids: Iterable[str]) -> dict[str, int] | None:
+        """Verification states of the ledger's source rows behind the claims (hand-entered)."""
+        if self.sources is None or "verification" not in self.sources.columns:
+            return None
+        rows = self.sources.filter(pl.col("claim_id").is_in(list(ids)))
+        counts: dict[str, int] = {}
+        for state in rows.get_column("verification").to_list():
+            counts[str(state)] = counts.get(str(state), 0) + 1
+        return counts or None
+
+    def _caveats(self, ids: tuple[str, ...], status: Status, strength: Strength, evidence: tuple[Evidence, ...],
+                 given: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        out = [dict(c) for c in given]
+        kinds = {c["kind"] for c in out}
+        low = [cid for cid in ids if self.row(cid).get("confidence") == "low"]
+        if low and "low_confidence" not in kinds:
+            out.append({"kind": "low_confidence", "claim_ids": low, "detail": ", ".join(low)})
+        single = [cid for cid in ids if len(set(self.outlets(cid))) == 1]
+        if single and status is not Status.INSUFFICIENT:
+            out.append({"kind": "single_outlet", "claim_ids": single,
+                        "detail": ", ".join(f"{cid} ({self.outlets(cid)[0]})" for cid in single)})
+        absent = [e for e in evidence if e.state in ("missing", "not_fetched")]
+        if absent:
+            out.append({"kind": "evidence_missing", "sources": [e.source for e in absent],
+                        "detail": "; ".join(f"{e.source} ({e.state.replace('_', ' ')})" for e in absent)})
+        if status in (Status.SUPPORTED, Status.CONTRADICTED) and strength in (
+                Strength.THIRD_PARTY_OBSERVATION, Strength.MEDIA_REPORT):
+            deciding = sorted({e.source for e in evidence if e.contributes is strength})
+            out.append({"kind": "third_party_only", "strength": strength.value,
+                        "detail": f"{strength.value.replace('_', ' ')}s ({', '.join(deciding)})"})
+        return out

@@ -53,7 +53,10 @@ def audit(ctx: Context) -> list[Verdict]:
         if len(meanings) == 1:
             verdicts.append(ctx.verdict(ids, Status.CONSISTENT,
                                         f"The figure {value} recurs in {plural(len(cluster), 'claim')} over"
-                                        f" {plural(days, 'day')} with one meaning: {chain}.", figures=figures))
+                                        f" {plural(days, 'day')} with one meaning: {chain}.", figures=figures,
+                                        finding=("consistent", {"value": cluster[0]["value"], "claims": len(cluster),
+                                                                "days": days}),
+                                        reason={"value": cluster[0]["value"], "days": days}))
             continue
         changed = [d for d in dims if len({_meaning(r, [d]) for r in cluster}) > 1]
         verdicts.append(ctx.verdict(
@@ -62,5 +65,8 @@ def audit(ctx: Context) -> list[Verdict]:
             f" meaning changes ({', '.join(changed)}): {chain}. One number cannot count all of these; at most one"
             " use can be right, and the reuse suggests the figure travelled without its definition.",
             figures=figures,
+            finding=("inconsistent", {"value": cluster[0]["value"], "claims": len(cluster), "days": days,
+                                      "changed": changed}),
+            reason={"value": cluster[0]["value"], "days": days, "changed": changed},
         ))
     return verdicts

@@ -24,6 +24,7 @@ from claimaudit.audit._context import Context
 from claimaudit.audit._evidence import EvidenceProvider, LiveEvidence, NotProvided
 from claimaudit.audit._rules import Rule, load_rules
 from claimaudit.audit._verdict import Verdict
+from claimaudit.errors import FetchError
 
 KIND_AUDITS: dict[str, Callable[[Context], list[Verdict]]] = {
     "series_consistency": _series.audit,
@@ -32,8 +33,10 @@ KIND_AUDITS: dict[str, Callable[[Context], list[Verdict]]] = {
     "plausibility": _plausibility.audit,
     "evidence_vs_assertion": _assertion.audit,
 }
-VERDICT_COLUMNS = ("rule_id", "rule_kind", "claim_ids", "verdict", "evidence_strength", "explanation",
-                   "evidence", "links")
+#: verdicts.csv, in order (docs/verdicts.md describes each column).
+VERDICT_COLUMNS = ("verdict_id", "rule_id", "rule_kind", "claim_ids", "statement_ids", "verdict",
+                   "evidence_strength", "finding", "caveats", "explanation", "evidence", "links")
+SCHEMA_VERSION = 2
 
 
 def run_audit(
@@ -66,56 +69,117 @@ def run_audit(
     return sorted(verdicts, key=lambda v: v.sort_key)
 
 
-def _evidence_text(verdict: Verdict) -> str:
+class _Planner(LiveEvidence):
+    """Our datasets as usual; every live request the rules make is recorded and answered "not
+    fetched", and pinned files are not read (they are in the plan), so planning fetches nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(offline=True)
+        self.asked: list[tuple[str, dict[str, Any]]] = []
+
+    def ooni_aggregate(self, **kwargs: Any) -> pl.DataFrame:
+        self.asked.append(("ooni_aggregate", {k: v for k, v in kwargs.items() if v is not None}))
+        raise FetchError("planned, not fetched")
+
+    def tor_users(self, **kwargs: Any) -> pl.DataFrame:
+        self.asked.append(("tor_userstats", dict(kwargs)))
+        raise FetchError("planned, not fetched")
+
+    def source(self, name: str, resource: str) -> pl.DataFrame:  # pinned sets are in the plan already
+        raise FetchError("planned, not fetched")
+
+
+def evidence_requests(*, rules_dir: str | Path | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The live requests (loader name, keyword arguments) the rules make for their evidence
+    windows: exactly what the audit will ask the cache for, in order, without duplicates."""
+    planner = _Planner()
+    run_audit(rules_dir=rules_dir, provider=planner)
+    unique: dict[str, tuple[str, dict[str, Any]]] = {}
+    for loader, kwargs in planner.asked:
+        unique.setdefault(f"{loader}{sorted(kwargs.items())}", (loader, kwargs))
+    return list(unique.values())
+
+
+def _evidence_text(record: dict[str, Any]) -> str:
     parts = []
-    for e in verdict.evidence:
+    for e in record["evidence"]:
         bits = []
-        if e.keys:
-            bits.append(",".join(e.keys))
-        if e.window_start or e.window_end:
-            bits.append(f"window={e.window_start}..{e.window_end}")
-        if e.n is not None:
-            bits.append(f"n={e.n}")
-        if e.networks:
-            bits.append(f"networks={','.join(e.networks)}")
-        if not e.available:
-            bits.append(f"missing: {e.note}")
-        parts.append(f"{e.source}[{'; '.join(bits)}]")
+        if e["keys"]:
+            bits.append(",".join(e["keys"]))
+        if e["window_start"] or e["window_end"]:
+            bits.append(f"window={e['window_start']}..{e['window_end']}")
+        if e["n"] is not None:
+            bits.append(f"n={e['n']}")
+        if e["networks"]:
+            bits.append(f"networks={','.join(e['networks'])}")
+        if not e["available"]:
+            bits.append(f"missing: {e['note']}")
+        parts.append(f"{e['source']}[{'; '.join(bits)}]")
     return " | ".join(parts)
 
 
-def _sample_size(verdict: Verdict) -> int | None:
+def _sample_size(record: dict[str, Any]) -> int | None:
     """The n behind the verdict: of the evidence that decided it (or the reports compared)."""
-    deciding = [e.n for e in verdict.evidence if e.n is not None and e.observes in (None, "blocking", "no_blocking")
-                and e.strength is verdict.evidence_strength]
+    deciding = [e["n"] for e in record["evidence"] if e["n"] is not None
+                and e["observes"] in (None, "blocking", "no_blocking")
+                and e["source_strength"] == record["evidence_strength"]]
     return max(deciding, default=None)
 
 
-def verdicts_frame(verdicts: Iterable[Verdict]) -> pl.DataFrame:
+def verdict_records(verdicts: Iterable[Verdict | dict[str, Any]]) -> list[dict[str, Any]]:
+    """Verdicts as the dicts of ``verdicts.json`` (what :func:`read_verdicts` gives back)."""
+    return [v if isinstance(v, dict) else _finite(v.to_dict()) for v in verdicts]
+
+
+def read_verdicts(path: str | Path | None = None) -> list[dict[str, Any]]:
+    """The verdicts in ``verdicts.json`` (default ``reports/verdicts.json``) as dicts, schema 2."""
+    from claimaudit.errors import DataError
+
+    path = Path(path) if path is not None else paths.reports_dir() / "verdicts.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(f"{path}: cannot read the verdicts ({exc})", hint="run `claimaudit audit` to write them") from None
+    version = payload.get("schema_version") if isinstance(payload, dict) else None
+    if version != SCHEMA_VERSION:
+        raise DataError(f"{path}: verdicts schema_version {version!r}, this claimaudit reads {SCHEMA_VERSION}",
+                        hint="run `claimaudit audit` to write them again")
+    return list(payload["verdicts"])
+
+
+def verdicts_frame(verdicts: Iterable[Verdict | dict[str, Any]]) -> pl.DataFrame:
     """Verdicts as a polars frame, one row each (for notebooks and reports).
 
-    Columns: rule_id, rule_kind, claim_ids (list), verdict, evidence_strength, explanation,
+    Columns: verdict_id, rule_id, rule_kind, claim_ids (list), statement_ids (list), verdict,
+    evidence_strength, finding, finding_template, caveats (list of kinds), explanation,
     evidence (text), evidence_sources (list), n (sample size of the evidence that decided the
     verdict, or null), links (list).
     """
     rows = [
         {
-            "rule_id": v.rule_id,
-            "rule_kind": v.rule_kind,
-            "claim_ids": list(v.claim_ids),
-            "verdict": v.status.value,
-            "evidence_strength": v.evidence_strength.value,
-            "explanation": v.explanation,
-            "evidence": _evidence_text(v),
-            "evidence_sources": [e.source for e in v.evidence],
-            "n": _sample_size(v),
-            "links": list(v.links),
+            "verdict_id": r["verdict_id"],
+            "rule_id": r["rule_id"],
+            "rule_kind": r["rule_kind"],
+            "claim_ids": list(r["claim_ids"]),
+            "statement_ids": list(r["statement_ids"]),
+            "verdict": r["verdict"],
+            "evidence_strength": r["evidence_strength"],
+            "finding": r["finding"],
+            "finding_template": r["finding_template"],
+            "caveats": [c["kind"] for c in r["caveats"]],
+            "explanation": r["explanation"],
+            "evidence": _evidence_text(r),
+            "evidence_sources": [e["source"] for e in r["evidence"]],
+            "n": _sample_size(r),
+            "links": list(r["links"]),
         }
-        for v in verdicts
+        for r in verdict_records(verdicts)
     ]
     schema = {
-        "rule_id": pl.String, "rule_kind": pl.String, "claim_ids": pl.List(pl.String), "verdict": pl.String,
-        "evidence_strength": pl.String, "explanation": pl.String, "evidence": pl.String,
+        "verdict_id": pl.String, "rule_id": pl.String, "rule_kind": pl.String, "claim_ids": pl.List(pl.String),
+        "statement_ids": pl.List(pl.String), "verdict": pl.String, "evidence_strength": pl.String,
+        "finding": pl.String, "finding_template": pl.String, "caveats": pl.List(pl.String),
+        "explanation": pl.String, "evidence": pl.String,
         "evidence_sources": pl.List(pl.String), "n": pl.Int64, "links": pl.List(pl.String),
     }
     return pl.DataFrame(rows, schema=schema)
@@ -131,12 +195,30 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def generated_from(verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    """What the verdicts were computed from: package version, rules, and the ledger's sha256 (no
+    timestamps, so the same inputs give the same bytes)."""
+    from claimaudit import __version__, datasets
+    from claimaudit.errors import ClaimauditError
+
+    ledger: dict[str, str | None] = {}
+    try:
+        for resource in datasets.read_package("claims").descriptor.get("resources", []):
+            ledger[str(resource.get("name"))] = resource.get("hash")
+    except ClaimauditError:
+        ledger = {}
+    return {"claimaudit_version": __version__, "rules": sorted({v.rule_id for v in verdicts}),
+            "ledger": dict(sorted(ledger.items()))}
+
+
 def verdicts_json(verdicts: Sequence[Verdict]) -> str:
-    """The JSON text of ``verdicts.json``: stable bytes for the same verdicts (no timestamps)."""
+    """The JSON text of ``verdicts.json`` (schema 2, ``docs/verdicts.md``): stable bytes for the
+    same verdicts (no timestamps)."""
     payload = {
-        "schema": "claimaudit/verdicts/1",
+        "schema_version": SCHEMA_VERSION,
+        "generated_from": generated_from(verdicts),
         "count": len(verdicts),
-        "verdicts": [_finite(v.to_dict()) for v in verdicts],
+        "verdicts": verdict_records(verdicts),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -146,9 +228,11 @@ def verdicts_csv(verdicts: Sequence[Verdict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(VERDICT_COLUMNS)
-    for v in verdicts:
-        writer.writerow([v.rule_id, v.rule_kind, ";".join(v.claim_ids), v.status.value, v.evidence_strength.value,
-                         v.explanation, _evidence_text(v), ";".join(v.links)])
+    for r in verdict_records(verdicts):
+        writer.writerow([r["verdict_id"], r["rule_id"], r["rule_kind"], ";".join(r["claim_ids"]),
+                         ";".join(r["statement_ids"]), r["verdict"], r["evidence_strength"], r["finding"],
+                         ";".join(c["kind"] for c in r["caveats"]), r["explanation"], _evidence_text(r),
+                         ";".join(r["links"])])
     return buffer.getvalue()
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import polars as pl
 
-from claimaudit.datasets import ooni_api
+from claimaudit.datasets import ooni_api, sources, tor_metrics
 
 from claimaudit.audit._evidence import EvidenceProvider
 from claimaudit.audit._rules import EvidenceSpec
 from claimaudit.audit._text import fmt_number, fmt_pct, fmt_ratio, plural
 from claimaudit.audit._verdict import Evidence, Strength
-from claimaudit.errors import ClaimauditError, FetchError
+from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError
 
 TRENDS_SOURCE = ("cenalert-google-trends-vpn", "pk")
 FINDINGS_SOURCE = ("ooni-incidents", "incidents")
@@ -41,6 +41,7 @@ class Finding:
     observes: str
     links: tuple[str, ...] = ()
     figures: dict[str, Any] = field(default_factory=dict)
+    caveats: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def strength(self) -> Strength:
@@ -55,7 +56,8 @@ def gather(spec: EvidenceSpec, start: dt.date, end: dt.date, provider: EvidenceP
         finding = handler(spec.options, start, end, provider, params)
     except ClaimauditError as exc:  # FetchError, NotAvailableError, DataError: the evidence is missing
         reason = str(exc).splitlines()[0]
-        finding = _missing(spec.source, _default_strength(spec.source), start, end, reason)
+        finding = _missing(spec.source, _default_strength(spec.source), start, end, reason,
+                           status="not_fetched" if isinstance(exc, NotAvailableError) else None)
     override = spec.options.get("strength")
     if override:
         finding.evidence = _replace(finding.evidence, strength=_KIND_STRENGTH[override])
@@ -89,10 +91,35 @@ _NAMES = {
 }
 
 
-def _missing(source: str, strength: Strength, start: dt.date, end: dt.date, reason: str) -> Finding:
+def _missing(source: str, strength: Strength, start: dt.date, end: dt.date, reason: str, *,
+             status: str | None = None, request_url: str | None = None, page_url: str | None = None) -> Finding:
     evidence = Evidence(source=_NAMES[source], strength=strength, window_start=start, window_end=end,
-                        available=False, observes="missing", note=reason)
+                        available=False, observes="missing", note=reason, status=status,
+                        request_url=request_url, page_url=page_url)
     return Finding(evidence, f"{_NAMES[source]}: missing ({reason})", "missing")
+
+
+def explorer_url(probe_cc: str, test_name: str, since: dt.date, until: dt.date, *, domain: str | None = None) -> str:
+    """The OONI Explorer chart a person can open for one test's measurements (per network, per day)."""
+    url = (f"https://explorer.ooni.org/chart/mat?probe_cc={probe_cc}&test_name={test_name}"
+           f"&since={since}&until={until}&axis_x=measurement_start_day&axis_y=probe_asn&time_grain=day")
+    return url + (f"&domain={domain}" if domain and "," not in domain else "")
+
+
+def pinned_url(name: str, resource: str) -> str | None:
+    """The canonical URL of a pinned third-party resource (``datasets/external/<name>``), if described."""
+    try:
+        descriptor = sources.read_descriptor(name)
+    except ClaimauditError:
+        return None
+    return next((str(r["path"]) for r in descriptor.get("resources", []) if r.get("name") == resource
+                 and str(r.get("path", "")).startswith("https://")), None)
+
+
+def _counts(rows: pl.DataFrame, column: str) -> dict[str, int] | None:
+    if column not in rows.columns:
+        return None
+    return {str(k): int(v) for k, v in rows.get_column(column).value_counts().iter_rows() if k is not None} or None
 
 
 def _as_dates(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -132,6 +159,18 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
                                  f" between {start} and {end}", "nothing")
     kinds = [k for k in _KIND_STRENGTH if k in set(rows["evidence_kind"].to_list())]
     strength = _KIND_STRENGTH[kinds[0]] if kinds else Strength.MEDIA_REPORT
+    verification = _counts(rows, "verification")
+    caveats = []
+    if strength is Strength.DIRECT_MEASUREMENT and "verification" in rows.columns:
+        # a hand-entered observation we could not check on its source cannot alone carry direct measurement
+        direct = rows.filter(pl.col("evidence_kind") == "direct_measurement")
+        unverified = direct.filter(pl.col("verification") != "search_verified")
+        if unverified.height == direct.height:
+            strength = _KIND_STRENGTH[kinds[1]] if len(kinds) > 1 else Strength.THIRD_PARTY_OBSERVATION
+            caveats.append({"kind": "unverified_observation", "keys": unverified["signal_id"].to_list(),
+                            "detail": ", ".join(f"{r['signal_id']} ({r['verification'].replace('_', ' ')})"
+                                                for r in unverified.select("signal_id", "verification").to_dicts())
+                                      + f"; counted as {strength.value.replace('_', ' ')}"})
     listed = []
     for row in rows.head(6).to_dicts():
         what = row["finding"] or (f"{row['signal']} {fmt_number(row['value'])}"
@@ -144,12 +183,12 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
     observes = "blocking" if options["shows"] == "blocking" else "context"
     evidence = Evidence(source="datasets/signals", keys=tuple(rows["signal_id"].to_list()), strength=strength,
                         window_start=start, window_end=end, n=rows.height, networks=tuple(networks),
-                        observes=observes)
+                        observes=observes, verification=verification)
     sentence = (f"{plural(rows.height, 'reported observation')} in datasets/signals between {start} and {end}"
                 f" ({'read as signs of blocking' if observes == 'blocking' else 'context only'}): "
                 + "; ".join(listed) + more)
     links = tuple(dict.fromkeys(rows["source_url"].drop_nulls().to_list()))
-    return Finding(evidence, sentence, observes, links, {"signals": rows.height})
+    return Finding(evidence, sentence, observes, links, {"signals": rows.height}, caveats)
 
 
 # --------------------------------------------------------------------------- events
@@ -190,7 +229,8 @@ def _trends(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
     if window.is_empty() or baseline.is_empty():
         span = f"{frame['date'].min()}..{frame['date'].max()}" if frame.height else "empty"
         return _missing("google_trends_vpn", Strength.THIRD_PARTY_OBSERVATION, start, end,
-                        f"the series ({span}) does not cover the window and its {params['baseline_days']}-day baseline")
+                        f"the series ({span}) does not cover the window and its {params['baseline_days']}-day baseline",
+                        request_url=pinned_url(TRENDS_SOURCE[0], options["resource"]))
     peak_row = window.sort(["value", "date"], descending=[True, False]).row(0, named=True)
     mean, median = baseline["value"].mean(), baseline["value"].median()
     ratio = peak_row["value"] / mean if mean else None
@@ -204,6 +244,7 @@ def _trends(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
                 + "; VPN demand shows people seeking circumvention, not by itself that VPNs were blocked")
     evidence = Evidence(source=name, keys=(str(peak_row["date"]),), strength=Strength.THIRD_PARTY_OBSERVATION,
                         window_start=start, window_end=end, observes="context",
+                        request_url=pinned_url(TRENDS_SOURCE[0], options["resource"]),
                         note=f"{window.height} days; peak/mean ratio {fmt_ratio(ratio) if ratio is not None else 'n/a'}")
     figures = {"trends_peak": peak_row["value"], "trends_baseline_mean": mean, "trends_baseline_median": median,
                "trends_ratio": ratio}
@@ -217,6 +258,7 @@ _COUNTS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_cou
 
 def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
     frames, missing, links = [], [], []
+    offline_only = True  # every failure so far: offline and not in the cache
     until = end + dt.timedelta(days=1)  # the API's `until` is exclusive
     domain = ",".join(options["domains"]) or None
     for test in options["test_names"]:
@@ -225,6 +267,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
                                             domain=domain)
         except FetchError as exc:
             missing.append(f"{test}: {str(exc).splitlines()[0]}")
+            offline_only = offline_only and isinstance(exc, NotAvailableError)
             continue
         absent = [c for c in _COUNTS if c not in frame.columns]
         if absent:
@@ -237,13 +280,17 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             pl.col("probe_asn").cast(pl.String).str.replace(r"^(AS)?", "AS"),
             *(pl.col(c).cast(pl.Int64) for c in _COUNTS),
         ))
-        links.append(f"https://explorer.ooni.org/chart/mat?probe_cc={options['probe_cc']}&test_name={test}"
-                     f"&since={start}&until={until}&axis_x=measurement_start_day&axis_y=probe_asn&time_grain=day")
+        links.append(explorer_url(options["probe_cc"], test, start, until))
     tests = ", ".join(options["test_names"])
+    request_url = ooni_api.aggregation_url(probe_cc=options["probe_cc"], test_name=",".join(options["test_names"]),
+                                           since=start, until=until, domain=domain)
+    page_url = explorer_url(options["probe_cc"], options["test_names"][0], start, until, domain=domain)
     if not frames:
         failed = [m.split(":", 1)[0] for m in missing]
         reason = f"{', '.join(failed)}: {missing[0].split(': ', 1)[1]}" if len(missing) > 1 else missing[0]
-        finding = _missing("ooni_aggregation", Strength.DIRECT_MEASUREMENT, start, end, reason)
+        finding = _missing("ooni_aggregation", Strength.DIRECT_MEASUREMENT, start, end, reason,
+                           status="not_fetched" if offline_only else None, request_url=request_url,
+                           page_url=page_url)
         if len(missing) > 1:
             finding.sentence = (f"ooni_api/aggregation: missing for {', '.join(failed)}"
                                 f" (first: {missing[0].split(': ', 1)[1]})")
@@ -288,7 +335,8 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
         sentence = base + f" — no network at or above the {fmt_pct(params['anomaly_threshold'])} anomaly threshold"
     evidence = Evidence(source="ooni_api/aggregation", keys=tuple(options["test_names"]),
                         strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end, n=n,
-                        networks=networks, observes=observes, note="; ".join(missing) or None)
+                        networks=networks, observes=observes, note="; ".join(missing) or None,
+                        request_url=request_url, page_url=page_url)
     figures = {"ooni_measurements": n, "ooni_networks": k, "ooni_anomaly_rate": rate,
                "ooni_confirmed": confirmed, "ooni_anomalous_networks": len(anomalous_nets)}
     return Finding(evidence, sentence, observes, tuple(links), figures)
@@ -322,7 +370,8 @@ def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidencePro
     name = "/".join(FINDINGS_SOURCE)
     if rows.is_empty():
         evidence = Evidence(source=name, strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end,
-                            n=0, observes="nothing", note="no matching OONI finding overlaps the window")
+                            n=0, observes="nothing", note="no matching OONI finding overlaps the window",
+                            request_url=pinned_url(*FINDINGS_SOURCE), page_url="https://explorer.ooni.org/findings")
         return Finding(evidence, f"OONI findings: none matching overlaps {start}..{end}", "nothing")
     networks = sorted({f"AS{a}".replace("ASAS", "AS") for cell in rows["asns"].to_list() for a in cell})
     listed = []
@@ -335,7 +384,9 @@ def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidencePro
     evidence = Evidence(source=name, keys=tuple(str(x) for x in rows[id_col].to_list()),
                         strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end, n=rows.height,
                         networks=tuple(networks), observes="blocking",
-                        note="OONI's published findings, drawn from its measurements")
+                        note="OONI's published findings, drawn from its measurements",
+                        request_url=pinned_url(*FINDINGS_SOURCE),
+                        page_url=links[0] if len(links) == 1 else "https://explorer.ooni.org/findings")
     sentence = f"{plural(rows.height, 'OONI finding')} overlapping {start}..{end}: " + "; ".join(listed)
     return Finding(evidence, sentence, "blocking", tuple(links), {"ooni_findings": rows.height})
 
@@ -354,13 +405,20 @@ def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider
             name = "/".join(TOR_FALLBACK)
         except FetchError:
             raise first from None
+    if name == "tor_metrics/userstats":
+        request_url = tor_metrics.userstats_url(options["country"], base_start, end)
+        page_url = (f"https://metrics.torproject.org/userstats-relay-country.html?start={base_start}&end={end}"
+                    f"&country={options['country'].lower()}&events=off")
+    else:
+        request_url, page_url = pinned_url(*TOR_FALLBACK), None
     frame = _as_dates(frame, "date").select("date", pl.col("users").cast(pl.Float64)).drop_nulls()
     baseline = frame.filter((pl.col("date") >= base_start) & (pl.col("date") < start))
     window = frame.filter((pl.col("date") >= start) & (pl.col("date") <= end))
     if window.is_empty() or baseline.is_empty():
         span = f"{frame['date'].min()}..{frame['date'].max()}" if frame.height else "empty"
         return _missing("tor_users", Strength.DIRECT_MEASUREMENT, start, end,
-                        f"{name} covers {span}, not the window and its {params['baseline_days']}-day baseline")
+                        f"{name} covers {span}, not the window and its {params['baseline_days']}-day baseline",
+                        request_url=request_url, page_url=page_url)
     mean_w, mean_b = window["users"].mean(), baseline["users"].mean()
     ratio = mean_w / mean_b if mean_b else None
     sentence = (f"Tor relay users from Pakistan ({name}): mean {fmt_number(round(mean_w))} a day in the window against"
@@ -368,7 +426,7 @@ def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider
                 + (f" (ratio {fmt_ratio(ratio)})" if ratio is not None else "")
                 + "; Tor use is context for circumvention, not a test of VPN blocking")
     evidence = Evidence(source=name, strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end,
-                        observes="context",
+                        observes="context", request_url=request_url, page_url=page_url,
                         note=f"{window.height} days; window/baseline ratio {fmt_ratio(ratio) if ratio else 'n/a'}")
     return Finding(evidence, sentence, "context", (), {"tor_ratio": ratio})
 

@@ -27,8 +27,9 @@ def audit(ctx: Context) -> list[Verdict]:
     try:
         baselines = ctx.provider.dataset("baselines")
     except NotProvided as exc:
-        return [ctx.verdict((c,), Status.INSUFFICIENT, f"No baselines to compare with: {exc}")
-                for c in claims["claim_id"]]
+        return [ctx.verdict((c["claim_id"],), Status.INSUFFICIENT, f"No baselines to compare with: {exc}",
+                            finding=("no_baseline", _slots(c)))
+                for c in claims.to_dicts()]
     verdicts = []
     for claim in claims.to_dicts():
         verdicts.append(_one(claim, baselines, params, ctx))
@@ -37,7 +38,7 @@ def audit(ctx: Context) -> list[Verdict]:
 
 def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Verdict:
     when = claim["statement_date"]
-    parts, evidence, links, figures, over = [], [], [], {}, []
+    parts, evidence, links, figures, over, ratios = [], [], [], {}, [], []
     missing = []
     for metric in params["per"]:
         # a baseline of 0 cannot divide a figure: it is no reference for plausibility
@@ -55,6 +56,8 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
         base = candidates.row(0, named=True)
         ratio = claim["value"] / base["value"]
         figures[f"per_{metric}"] = ratio
+        ratios.append({"metric": metric, "baseline_id": base["baseline_id"], "baseline": base["value"],
+                       "as_of": base["as_of"].isoformat() if base["as_of"] else None, "ratio": ratio})
         unit = unit_word(claim["unit"])
         parts.append(
             f"{fmt_number(claim['value'])} {unit} ({period_word(claim['period'])}) ÷ {fmt_number(base['value'])}"
@@ -72,7 +75,7 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
     if not parts:
         return ctx.verdict((claim["claim_id"],), Status.INSUFFICIENT,
                            head + f"no baseline ({', '.join(missing)}) within {params['max_gap_days']} days of the"
-                           " claim's date, so its size cannot be checked.")
+                           " claim's date, so its size cannot be checked.", finding=("no_baseline", _slots(claim)))
     text = head + "; ".join(parts) + "."
     if missing:
         text += f" No usable baseline for {', '.join(missing)}."
@@ -83,4 +86,14 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
     else:
         text += f" Within the rule's bound of {bound} per unit; the arithmetic does not rule the figure out."
         status = Status.CONSISTENT
-    return ctx.verdict((claim["claim_id"],), status, text, evidence=evidence, extra_links=links, figures=figures)
+    slots = {**_slots(claim), "ratios": [r["ratio"] for r in ratios], "threshold": params["max_ratio"]}
+    return ctx.verdict((claim["claim_id"],), status, text, evidence=evidence, extra_links=links, figures=figures,
+                       finding=("implausible" if over else "plausible", slots),
+                       reason={"ratio": max(r["ratio"] for r in ratios), "threshold": params["max_ratio"],
+                               "baselines": ratios, "missing": missing})
+
+
+def _slots(claim: dict) -> dict:
+    date = claim.get("statement_date")
+    return {"value": claim["value"], "unit": unit_word(claim.get("unit")), "claimant": claim.get("claimant"),
+            "date": date.isoformat() if date else "undated"}

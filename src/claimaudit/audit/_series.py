@@ -112,6 +112,10 @@ def _change(a: float, b: float) -> str:
     return f"{sign}{fmt_number(abs(diff))} ({sign}{abs(pct):.1f}%)"
 
 
+def _iso(row: Row) -> str | None:
+    return row["_date"].isoformat() if row.get("_date") is not None else None
+
+
 def _dated(row: Row) -> bool:
     return row["_lo_date"] is not None
 
@@ -156,6 +160,8 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                     verdicts.append(ctx.verdict(
                         (a["claim_id"], b["claim_id"]), Status.NOT_COMPARABLE,
                         f"{fmt_claim(a)} and {fmt_claim(b)} cannot be ordered: {why}",
+                        finding=("unordered", {"subject": _series_name(b), "figures": [a["value"], b["value"]],
+                                               "dates": [_iso(a), _iso(b)]}),
                     ))
             # a lower figure that is not like with like, yet close enough to be read as a fall
             naive = [a for a in earlier if _differences(a, b) and a["_lo"] > b["_hi"]
@@ -167,6 +173,9 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                     f"{fmt_claim(b)} is below the earlier {fmt_claim(a)}, but they are not like with like: "
                     + "; ".join(_differences(a, b)) + ". The drop is therefore not a contradiction.",
                     figures={"earlier_value": a["value"], "later_value": b["value"]},
+                    finding=("unlike", {"subject": _series_name(b), "earlier_value": a["value"],
+                                        "later_value": b["value"]}),
+                    reason={"difference": b["value"] - a["value"], "differences": _differences(a, b)},
                 ))
         for u in (r for r in group if not _dated(r) and r["_period_family"] == "cumulative"):
             verdicts.append(_undated_verdict(u, [a for a in dated if not _differences(a, u)], ctx))
@@ -183,6 +192,10 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
     figures = {"earlier_value": a["value"], "later_value": b["value"], "change": b["value"] - a["value"],
                "days": (b["_date"] - a["_date"]).days}
     head = f"{_series_name(b)}: {fmt_claim(a)} → {fmt_claim(b)}, {_span(a, b)} later: {_change(a['value'], b['value'])}."
+    slots = {"subject": _series_name(b), "earlier_value": a["value"], "earlier_date": _iso(a),
+             "later_value": b["value"], "later_date": _iso(b), "difference": b["value"] - a["value"],
+             "change_share": (b["value"] - a["value"]) / a["value"] if a["value"] else None}
+    reason = {"difference": b["value"] - a["value"], "share": slots["change_share"], "days": figures["days"]}
     also_above = [r for r in comparable if r is not a and r["_lo"] > b["_hi"]]
     also = ""
     if also_above:
@@ -197,21 +210,25 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
                                + f" This rule reads a lower bound given as the headline figure as the speaker's figure:"
                                f" at {ratio * 100:.1f}% of a figure already published (threshold"
                                f" {params['headline_bound_ratio'] * 100:.0f}%), the two statements disagree."
-                               + _unit_note(a, b), figures=figures)
+                               + _unit_note(a, b), figures=figures,
+                               finding=("bound_below", {**slots, "later_share": ratio}),
+                               reason={**reason, "kind": "threshold", "ratio": ratio,
+                                       "threshold": params["headline_bound_ratio"]})
         return ctx.verdict(ids, Status.CONSISTENT, head + " " + logic
                            + " This rule does not treat a lower bound as the speaker's figure, so there is no conflict."
-                           + _unit_note(a, b), figures=figures)
+                           + _unit_note(a, b), figures=figures,
+                           finding=("bound_below", {**slots, "later_share": ratio}), reason={**reason, "ratio": ratio})
     if b["_hi"] < a["_lo"]:
         approx = " even allowing for the stated approximation" if "about" in (a["qualifier"], b["qualifier"]) else ""
         return ctx.verdict(ids, Status.INCONSISTENT, head
                            + f" A running total cannot fall{approx} unless items were unblocked or the counting changed."
-                           + also + _unit_note(a, b), figures=figures)
+                           + also + _unit_note(a, b), figures=figures, finding=("fall", slots), reason=reason)
     within = ""
     if b["value"] < a["value"]:
         within = " The figure is lower, but within the approximation the sources state ('about'), so no fall can be shown."
     return ctx.verdict(ids, Status.CONSISTENT, head + within
                        + f" No earlier comparable figure ({plural(len(comparable), 'figure')}) is above it."
-                       + _unit_note(a, b), figures=figures)
+                       + _unit_note(a, b), figures=figures, finding=("no_fall", slots), reason=reason)
 
 
 def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
@@ -234,6 +251,7 @@ def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
         (u["claim_id"],), Status.NOT_COMPARABLE,
         f"{fmt_claim(u)} has no date, so it cannot be ordered against the {plural(len(dated), 'dated comparable figure')}"
         f" of {_series_name(u)}.{fit}",
+        finding=("undated", {"subject": _series_name(u), "value": u["value"]}),
     )
 
 
@@ -277,6 +295,7 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                 (w["claim_id"],), Status.INSUFFICIENT,
                 f"{fmt_claim(w)} covers {span}; checking it needs a running total ({w['verb']}, {w['scope']},"
                 f" same unit family) {missing} {edge.isoformat()}, and {have}.",
+                finding=("additions_unchecked", {"subject": _series_name(w), "value": w["value"], "window": span}),
             ))
             continue
         change_lo, change_hi = c1["_lo"] - c0["_hi"], c1["_hi"] - c0["_lo"]
@@ -286,12 +305,15 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
         ids = (c0["claim_id"], w["claim_id"], c1["claim_id"])
         figures = {"window_value": w["value"], "change": c1["value"] - c0["value"],
                    "change_low": change_lo, "change_high": change_hi}
+        slots = {"subject": _series_name(w), "value": w["value"], "window": span, "change": c1["value"] - c0["value"]}
+        reason = {"difference": w["value"] - (c1["value"] - c0["value"]), "change_low": change_lo,
+                  "change_high": change_hi, "tolerance": tol}
         if change_hi < 0:
             verdicts.append(ctx.verdict(
                 ids, Status.NOT_COMPARABLE,
                 f"{fmt_claim(w)} for {span}: the running totals around the window fall ({arithmetic}), so additions"
                 " cannot be checked against them; the fall itself is judged by the running-total check.",
-                figures=figures,
+                figures=figures, finding=("additions_total_falls", slots), reason=reason,
             ))
             continue
         if tight:
@@ -302,7 +324,7 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                 f"{fmt_claim(w)} for {span} against the change in the running total over the same span: {arithmetic}."
                 f" {'They agree' if agree else 'They do not agree'} within the rule's tolerance of {tol * 100:.0f}%"
                 f" (bracketing figures at most {plural(slack, 'day')} from the window's edges).",
-                figures=figures,
+                figures=figures, finding=("additions_agree" if agree else "additions_disagree", slots), reason=reason,
             ))
         else:
             fits = w["_lo"] <= change_hi * (1 + tol)
@@ -316,7 +338,7 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                 + ("The window figure is within that bound." if fits else
                    f"The window figure exceeds it by {fmt_number(w['_lo'] - change_hi)} beyond the"
                    f" {tol * 100:.0f}% tolerance."),
-                figures=figures,
+                figures=figures, finding=("additions_within" if fits else "additions_exceed", slots), reason=reason,
             ))
     return verdicts
 
@@ -343,6 +365,10 @@ def _ordering(rows: list[Row], ctx: Context) -> list[Verdict]:
                     + (f"they do not (difference {fmt_number(gap)})." if ok
                        else f"they exceed them by {fmt_number(-gap)}."),
                     figures={small: a["value"], big: b["value"]},
+                    finding=("ordering_holds" if ok else "ordering_broken",
+                             {"statement": a["statement_id"], "smaller": small, "smaller_value": a["value"],
+                              "larger": big, "larger_value": b["value"]}),
+                    reason={"difference": gap},
                 ))
     return verdicts
 
@@ -399,7 +425,11 @@ def _parts_verdict(totals: list[Row], parts: list[Row], key: str, what: str, tol
     if len(totals) > 1:
         text += f" The smallest of {len(totals)} recorded totals is used."
     return ctx.verdict(ids, Status.CONSISTENT if ok else Status.INCONSISTENT, text,
-                       figures={"parts_sum": exact, "total": total["value"]})
+                       figures={"parts_sum": exact, "total": total["value"]},
+                       finding=("parts_fit" if ok else "parts_exceed",
+                                {"statement": total["statement_id"], "parts": len(used), "what": what,
+                                 "parts_sum": exact, "total": total["value"]}),
+                       reason={"difference": exact - total["value"], "tolerance": tol})
 
 
 def _decimals(value: float) -> int:
@@ -425,6 +455,7 @@ def _rates(rates: list[Row], rows: list[Row], ctx: Context) -> list[Verdict]:
                     f"In statement {rate['statement_id']}: {fmt_value(p)} processed is zero, so no block rate can be"
                     f" computed from the counts to set against the stated {fmt_value(rate)}.",
                     strength=Strength.NONE,
+                    finding=("rate_uncomputable", {"statement": rate["statement_id"], "stated_rate": rate["value"]}),
                 ))
                 continue
             computed = b["value"] / p["value"] * 100
@@ -441,5 +472,9 @@ def _rates(rates: list[Row], rows: list[Row], ctx: Context) -> list[Verdict]:
                 + (f"They are compatible (the stated rate read as ±{half_step:g} points for rounding)." if ok
                    else "The stated rate does not follow from the stated counts."),
                 figures={"computed_rate_pct": computed, "stated_rate_pct": rate["value"]},
+                finding=("rate_matches" if ok else "rate_differs",
+                         {"statement": rate["statement_id"], "stated_rate": rate["value"], "computed_rate": computed}),
+                reason={"difference": rate["value"] - computed, "computed_low": low, "computed_high": high,
+                        "rounding": half_step},
             ))
     return verdicts

@@ -15,6 +15,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from claimaudit.audit import _findings
+
 
 class Status(enum.StrEnum):
     CONSISTENT = "consistent"
@@ -23,6 +25,7 @@ class Status(enum.StrEnum):
     SUPPORTED = "supported"
     NOT_COMPARABLE = "not_comparable"
     INSUFFICIENT = "insufficient_evidence"
+    REPORTS_DIFFER = "reports_differ"  # outlets printed different figures for one statement
 
 
 #: verdict -> (label, symbol). Symbols are text, so they survive print and screen readers.
@@ -33,6 +36,7 @@ VERDICT_LABELS: dict[str, tuple[str, str]] = {
     "inconsistent": ("Inconsistent with other claims", "≠"),
     "not_comparable": ("Not comparable", "⇹"),
     "insufficient_evidence": ("Insufficient evidence", "?"),
+    "reports_differ": ("Outlets printed different figures", "⇄"),
 }
 
 
@@ -60,13 +64,25 @@ _RANK = {
 }
 
 
+#: What an evidence item's source is: one of our curated datasets, a pinned third-party file, or
+#: a live service (the request can be repeated).
+EVIDENCE_KINDS = ("dataset", "pinned", "live")
+#: ``used``: had and read; ``missing``: could not be had or read (the note says why);
+#: ``not_fetched``: offline and not in the cache or mirror; ``empty``: had, but no rows matched.
+EVIDENCE_STATUSES = ("used", "missing", "not_fetched", "empty")
+_NOT_CONTRIBUTING = {"nothing", "thin", "context", "missing"}
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One body of evidence a verdict used (or looked for and did not find).
 
     ``source`` is a dataset (``datasets/claims``) or a third-party source
     (``ooni_api/aggregation``, ``cenalert-google-trends-vpn/pk``); ``keys`` the rows used.
-    ``available`` is False when the source could not be had; ``note`` says why.
+    ``available`` is False when the source could not be had; ``note`` says why; ``status``
+    (``EVIDENCE_STATUSES``) is derived from them unless set (``not_fetched``). ``request_url``
+    is the machine request, ``page_url`` a page a person can open; ``verification`` counts the
+    verification states of the hand-entered rows it rests on.
     """
 
     source: str
@@ -78,19 +94,55 @@ class Evidence:
     networks: tuple[str, ...] = ()
     probes: int | None = None
     available: bool = True
-    observes: str | None = None  # blocking | no_blocking | nothing | context, for evidence rules
+    observes: str | None = None  # blocking | no_blocking | nothing | thin | context | missing (evidence rules)
     note: str | None = None
+    status: str | None = None
+    request_url: str | None = None
+    page_url: str | None = None
+    verification: dict[str, int] | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.source.startswith("datasets/"):
+            return "dataset"
+        if self.source.split("/", 1)[0] in ("ooni_api", "tor_metrics", "ioda"):
+            return "live"
+        return "pinned"
+
+    @property
+    def state(self) -> str:
+        """``used`` | ``missing`` | ``not_fetched`` | ``empty``."""
+        if self.status:
+            return self.status
+        if not self.available:
+            return "missing"
+        if self.n == 0:
+            return "empty"
+        return "used"
+
+    @property
+    def contributes(self) -> Strength:
+        """The strength this item adds to the verdict: none unless it was used and observed something."""
+        if self.state != "used" or self.observes in _NOT_CONTRIBUTING:
+            return Strength.NONE
+        return self.strength
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
+            "kind": self.kind,
+            "status": self.state,
+            "request_url": self.request_url,
+            "page_url": self.page_url,
             "keys": list(self.keys),
-            "strength": self.strength.value,
+            "strength": self.contributes.value,
+            "source_strength": self.strength.value,
             "window_start": self.window_start.isoformat() if self.window_start else None,
             "window_end": self.window_end.isoformat() if self.window_end else None,
             "n": self.n,
             "networks": list(self.networks),
             "probes": self.probes,
+            "verification": dict(sorted(self.verification.items())) if self.verification else None,
             "available": self.available,
             "observes": self.observes,
             "note": self.note,
@@ -99,29 +151,58 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Verdict:
+    """What one rule concluded about some claims. ``finding`` (one sentence for a reader) is
+    rendered from ``finding_template`` and ``finding_slots`` (:mod:`claimaudit.audit._findings`);
+    ``detail`` is the rule's working; ``explanation`` is rendered from both and the caveats."""
+
     rule_id: str
     rule_kind: str
     claim_ids: tuple[str, ...]
     status: Status
-    explanation: str
+    detail: str
+    finding_template: str
+    finding_slots: dict[str, Any] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
     evidence_strength: Strength = Strength.LEDGER
     links: tuple[str, ...] = ()
     figures: dict[str, float | int | str | None] = field(default_factory=dict)
+    statement_ids: tuple[str, ...] = ()
+    reasons: tuple[dict[str, Any], ...] = ()
+    caveats: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def verdict_id(self) -> str:
+        """Stable across runs: ``<rule_id>:<claim ids joined by +>``."""
+        return f"{self.rule_id}:{'+'.join(self.claim_ids)}"
+
+    @property
+    def finding(self) -> str:
+        return _findings.render(self.finding_template, self.finding_slots)
+
+    @property
+    def explanation(self) -> str:
+        return _findings.explain(self.finding, self.detail, self.caveats)
 
     @property
     def sort_key(self) -> tuple[str, tuple[str, ...], str]:
-        return (self.rule_id, self.claim_ids, self.explanation)
+        return (self.rule_id, self.claim_ids, self.detail)
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "verdict_id": self.verdict_id,
             "rule_id": self.rule_id,
             "rule_kind": self.rule_kind,
             "claim_ids": list(self.claim_ids),
+            "statement_ids": list(self.statement_ids),
             "verdict": self.status.value,
             "evidence_strength": self.evidence_strength.value,
-            "explanation": self.explanation,
+            "finding": self.finding,
+            "finding_template": self.finding_template,
+            "finding_slots": dict(self.finding_slots),
+            "reasons": [dict(r) for r in self.reasons],
             "evidence": [e.to_dict() for e in self.evidence],
+            "caveats": [dict(c) for c in self.caveats],
+            "explanation": self.explanation,
             "links": list(self.links),
             "figures": dict(sorted(self.figures.items())),
         }
