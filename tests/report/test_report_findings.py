@@ -189,7 +189,8 @@ def test_outlets_printing_different_figures_is_its_own_state_not_an_official_con
     assert states["url-blocking-report-agreement"] == "reports_differ"
     assert states["url-blocking-series"] == "inconsistent"
     prints = next(f for f in tr.findings(inp) if f.key == "prints-differ")
-    assert prints.sentence == "Outlets printed 2 different figures for PTA's count of items blocked as blasphemy on 13 November 2024: 100,183 and 101,083"
+    assert prints.sentence == ("Outlets printed 2 official statements with different figures; PTA Chairman's count of vpns "
+                               "registered on 16 December 2024 appeared as 31,000 and 33,000"), "the widest spread leads"
     assert tr.badge(prints.verdict)["words"] == "Outlets printed different figures"
     assert tr.badge(prints.verdict)["weak"], "resting on a low-confidence print, the badge says weak"
 

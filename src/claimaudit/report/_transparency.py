@@ -262,11 +262,21 @@ def _registrations(inp: Inputs) -> Finding | None:
 
 def _prints_differ(inp: Inputs) -> Finding | None:
     family = [v for v in inp.verdicts if v.get("rule_kind") == "report_agreement"]
-    differ = [v for v in family if v.get("verdict") in ("reports_differ", "inconsistent")]
-    if not differ or inp.sources is None:
+    varied = varied_prints(inp.claims)
+    if varied.is_empty() or inp.sources is None:
         return None
-    chart, sentence, ids = prints_chart(inp, differ)
-    return Finding("prints-differ", sentence, _lead(differ, ids), [chart], ids, family)
+    ids = varied.get_column("claim_id").to_list()
+    chart, sentence = prints_chart(inp, varied)
+    differ = [v for v in family if v.get("verdict") == "reports_differ"]
+    return Finding("prints-differ", sentence, _lead(differ or family, ids), [chart], ids, family)
+
+
+def varied_prints(claims: pl.DataFrame) -> pl.DataFrame:
+    """Claims of statements that were printed with more than one figure for the same thing (same
+    statement, metric, category): the outlets' variants, straight from the ledger."""
+    key = [c for c in ("statement_id", "subject", "metric", "category", "scope", "period") if c in claims.columns]
+    numeric = claims.filter(pl.col("value").is_not_null() & pl.col("statement_id").is_not_null())
+    return numeric.filter(pl.col("value").n_unique().over(key) > 1).sort("statement_date", *key, "value")
 
 
 #: The headline findings, in the order the report gives them.
@@ -286,8 +296,6 @@ def _title(chart: alt.TopLevelMixin) -> str:
 def _assertion_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> str:
     """A sentence for an assertion verdict: who said what, when, and the verdict in words (the
     verdict's own ``finding`` sentence when the audit gives one)."""
-    if verdict.get("finding"):
-        return str(verdict["finding"])
     claim = inp.claim((verdict.get("claim_ids") or [""])[0]) or {}
     who = fc.short_name(claim.get("claimant"))
     return _("{who} said on {date}: “{wording}” — {verdict}").format(
@@ -298,34 +306,36 @@ def _assertion_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- outlets' prints
 
 
-def prints_chart(inp: Inputs, verdicts: Sequence[Mapping[str, Any]]) -> tuple[alt.TopLevelMixin, str, list[str]]:
-    """The statements whose prints differ: one row per statement, one point per distinct figure,
-    labelled with how many outlets printed it."""
-    ids = sorted({c for v in verdicts for c in v.get("claim_ids") or ()})
-    claims = inp.claims.filter(pl.col("claim_id").is_in(ids))
-    outlets = inp.sources.group_by("claim_id").agg(pl.col("outlet").unique().sort()) if inp.sources is not None else None
-    if outlets is not None:
+def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, str]:
+    """The statements printed with different figures: one row per statement, one point per distinct
+    figure, labelled with how many outlets printed it (log scale: the variants differ by digits)."""
+    claims = rows
+    if inp.sources is not None:
+        outlets = inp.sources.group_by("claim_id").agg(pl.col("outlet").unique().sort())
         claims = claims.join(outlets, on="claim_id", how="left")
-    rows = claims.with_columns(
+    else:
+        claims = claims.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("outlet"))
+    data = claims.with_columns(
         (pl.col("statement_date").dt.strftime("%Y-%m-%d") + pl.lit(" · ")
          + pl.col("metric").str.replace_all("_", " ") + pl.lit(" (") + pl.col("category").str.replace_all("_", " ")
-         + pl.lit(")")).alias("statement"),
+         + pl.when(pl.col("scope").str.starts_with("platform:")).then(pl.lit(", ") + pl.col("scope").str.slice(9))
+         .otherwise(pl.lit("")) + pl.lit(")")).alias("statement"),
         pl.col("outlet").list.len().alias("outlets"),
         pl.col("outlet").list.join(", ").alias("outlet_names"),
-    ).sort("statement_date")
-    widest = rows.group_by("statement").agg(pl.col("value").min().alias("lo"), pl.col("value").max().alias("hi"),
-                                            pl.len().alias("prints")).sort(["prints", "hi", "statement"], descending=[True, True, False])
-    top = widest.row(0, named=True)
-    figures = rows.filter(pl.col("statement") == top["statement"]).sort("value").get_column("value").to_list()
-    one = rows.filter(pl.col("statement") == top["statement"]).row(0, named=True)
-    shown = [fc.format_number(f) for f in figures]
-    sentence = _("Outlets printed {n} different figures for {who}'s count of {what} on {date}: {figures}").format(
-        n=len(figures), who=fc.short_name(one.get("claimant")), date=fc.day_words(one["statement_date"]),
-        what=_("items blocked as {category}").format(category=fc.category_words(one.get("category")))
-        if one.get("subject") == "url_blocking" else str(one.get("metric") or "").replace("_", " "),
-        figures=_("{some} and {last}").format(some=", ".join(shown[:-1]), last=shown[-1]) if len(shown) > 1 else shown[0])
-    data = rows.with_columns((pl.col("value").map_elements(fc.format_number, return_dtype=pl.String)
-                              + pl.lit(" (") + pl.col("outlets").cast(pl.String) + pl.lit(")")).alias("label"))
+    ).with_columns((pl.col("value").map_elements(fc.format_number, return_dtype=pl.String)
+                    + pl.lit(" (") + pl.col("outlets").cast(pl.String) + pl.lit(")")).alias("label"))
+    widest = (data.group_by("statement").agg(pl.col("value").n_unique().alias("figures"),
+                                             (pl.col("value").max() / pl.col("value").min()).alias("spread"))
+              .sort(["figures", "spread", "statement"], descending=[True, True, False]))
+    one = data.filter(pl.col("statement") == widest.item(0, "statement")).sort("value")
+    first = one.row(0, named=True)
+    shown = [fc.format_number(f) for f in one.get_column("value").unique(maintain_order=True).to_list()]
+    what = (_("items blocked as {category}").format(category=fc.category_words(first.get("category")))
+            if first.get("subject") == "url_blocking" else str(first.get("metric") or "").replace("_", " "))
+    sentence = _("Outlets printed {n} official statements with different figures; {who}'s count of {what} on {date} "
+                 "appeared as {figures}").format(
+        n=widest.height, who=fc.short_name(first.get("claimant")), what=what, date=fc.day_words(first["statement_date"]),
+        figures=_("{some} and {last}").format(some=", ".join(shown[:-1]), last=shown[-1]))
     base = alt.Chart(data).encode(
         y=alt.Y("statement:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)),
         x=alt.X("value:Q", title=_("figure as printed (log scale)"), scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")))
@@ -336,7 +346,7 @@ def prints_chart(inp: Inputs, verdicts: Sequence[Mapping[str, Any]]) -> tuple[al
         base.mark_text(align="left", dx=7, dy=-8, fontSize=10, color="#1a1a1a").encode(text="label:N"),
     ).properties(width=380, height=34 * widest.height, title=fc.chart_title(
         sentence, _("Each point: a figure as printed; in brackets, how many outlets printed it")))
-    return fc.with_source(chart, _("claims ledger: the outlets' reports of each statement (datasets/claims/sources)")), sentence, ids
+    return fc.with_source(chart, _("claims ledger: the outlets' reports of each statement (datasets/claims/sources)")), sentence
 
 
 # --------------------------------------------------------------------------- what reaches the page
