@@ -265,8 +265,7 @@ def _prints_differ(inp: Inputs) -> Finding | None:
     varied = varied_prints(inp.claims)
     if varied.is_empty() or inp.sources is None:
         return None
-    ids = varied.get_column("claim_id").to_list()
-    chart, sentence = prints_chart(inp, varied)
+    chart, sentence, ids = prints_chart(inp, varied)
     differ = [v for v in family if v.get("verdict") == "reports_differ"]
     return Finding("prints-differ", sentence, _lead(differ or family, ids), [chart], ids, family)
 
@@ -306,7 +305,14 @@ def _assertion_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- outlets' prints
 
 
-def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, str]:
+def varied_statements(claims: pl.DataFrame) -> int:
+    """How many statements outlets printed with more than one figure."""
+    rows = varied_prints(claims)
+    key = [c for c in ("statement_id", "subject", "metric", "category", "scope", "period") if c in rows.columns]
+    return rows.select(key).unique().height
+
+
+def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, str, list[str]]:
     """The statements printed with different figures: one row per statement, one point per distinct
     figure, labelled with how many outlets printed it (log scale: the variants differ by digits)."""
     claims = rows
@@ -334,7 +340,7 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
             if first.get("subject") == "url_blocking" else str(first.get("metric") or "").replace("_", " "))
     sentence = _("Outlets printed {n} official statements with different figures; {who}'s count of {what} on {date} "
                  "appeared as {figures}").format(
-        n=widest.height, who=fc.short_name(first.get("claimant")), what=what, date=fc.day_words(first["statement_date"]),
+        n=varied_statements(rows), who=fc.short_name(first.get("claimant")), what=what, date=fc.day_words(first["statement_date"]),
         figures=_("{some} and {last}").format(some=", ".join(shown[:-1]), last=shown[-1]))
     base = alt.Chart(data).encode(
         y=alt.Y("statement:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)),
@@ -346,7 +352,8 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
         base.mark_text(align="left", dx=7, dy=-8, fontSize=10, color="#1a1a1a").encode(text="label:N"),
     ).properties(width=380, height=34 * widest.height, title=fc.chart_title(
         sentence, _("Each point: a figure as printed; in brackets, how many outlets printed it")))
-    return fc.with_source(chart, _("claims ledger: the outlets' reports of each statement (datasets/claims/sources)")), sentence
+    source = _("claims ledger: the outlets' reports of each statement (datasets/claims/sources)")
+    return fc.with_source(chart, source), sentence, one.get_column("claim_id").to_list()
 
 
 # --------------------------------------------------------------------------- what reaches the page
@@ -524,7 +531,7 @@ def not_checked(inp: Inputs) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- rendering
 
 
-def lead_text(items: Sequence[Finding], verdicts: Sequence[Mapping[str, Any]] = ()) -> str:
+def lead_text(items: Sequence[Finding], verdicts: Sequence[Mapping[str, Any]] = (), *, differ: int | None = None) -> str:
     """The lead paragraph: the main finding in its own sentence, then what else the audit found."""
     if not items:
         return _("This run produced no headline finding.")
@@ -533,7 +540,7 @@ def lead_text(items: Sequence[Finding], verdicts: Sequence[Mapping[str, Any]] = 
              "evidence contradicts {contradicted} official statements; {differ} statements were printed with different "
              "figures by different outlets.").format(inconsistent=counts.get("inconsistent", 0),
                                                      contradicted=counts.get("contradicted", 0),
-                                                     differ=counts.get("reports_differ", 0))
+                                                     differ=counts.get("reports_differ", 0) if differ is None else differ)
     return _sentence(items[0].sentence) + " " + rest if verdicts else _sentence(items[0].sentence)
 
 
@@ -546,7 +553,7 @@ def first_screen_html(inp: Inputs, items: Sequence[Finding]) -> str:
     """Lead, incomplete-run banner, the headline findings with their badges."""
     return _render.render(
         "fragments/report_first_screen.html.j2",
-        lead=lead_text(items, inp.verdicts),
+        lead=lead_text(items, inp.verdicts, differ=varied_statements(inp.claims)),
         missing=missing_evidence(inp),
         headlines=[{"key": f.key, "sentence": _sentence(f.sentence), "badge": badge(f.verdict) if f.verdict else None,
                     "who_when": who_when(inp, f)} for f in items],
