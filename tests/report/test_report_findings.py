@@ -192,7 +192,8 @@ def test_outlets_printing_different_figures_is_its_own_state_not_an_official_con
     assert prints.sentence == ("Outlets printed 2 official statements with different figures; PTA Chairman's count of vpns "
                                "registered on 16 December 2024 appeared as 31,000 and 33,000"), "the widest spread leads"
     assert tr.badge(prints.verdict)["words"] == "Outlets printed different figures"
-    assert tr.badge(prints.verdict)["weak"], "resting on a low-confidence print, the badge says weak"
+    blasphemy = next(v for v in inp.verdicts if v["rule_id"] == "url-blocking-report-agreement")
+    assert tr.badge(blasphemy)["weak"], "resting on a low-confidence print, the badge says weak"
 
 
 def test_badge_shows_weak_evidence_in_words():

@@ -672,6 +672,15 @@ class TransparencyReport:
 
         return HTML(not_checked_html(self.inputs))
 
+    def scorecard_page(self, *, notebook: str = "08-publish-transparency-report") -> list[Any]:
+        """Publish ``scorecard.html`` and ``scorecard.csv`` beside the report (the parent of the run's
+        tables folder) and the same rows as ``tables/<notebook>__scorecard.csv``; their paths."""
+        from claimaudit.report._tables import Page, tables_dir
+
+        written = write_scorecard(self.inputs, tables_dir().parent)
+        written.append(Page(notebook).export(scorecard_frame(self.inputs), "scorecard"))
+        return written
+
 
 # --------------------------------------------------------------------------- the scorecard page
 
