@@ -122,7 +122,7 @@ def test_compact_rows_say_who_when_rule_reason_and_source():
     assert 'href="https://example.org/a"' in first and "Synthetic Daily" in first
     assert "+1 more" in first and "Evil" not in first  # one source a line; the others are in the CSV
     assert "javascript:" not in compact
-    assert "2 synthetic reports of 10 items: by Synthetic Daily, Synthetic Weekly." in rows[1]
+    assert "2 synthetic reports of 10 items: by Synthetic Daily [synthetic-b], Synthetic Weekly [synthetic-b]." in rows[1]
     assert "The parts do not exceed the synthetic total." in rows[2]
     assert "claimant not in the ledger" in rows[2]
 
@@ -167,9 +167,12 @@ def test_only_compact_verdicts_give_no_card_table():
     assert "<summary>Synthetic agreeing figures: 3 verdicts" in html
 
 
-def test_reason_line_is_drawn_from_the_explanation():
-    assert _scorecard.reason_line("Figures [x-1]. They agree (difference 3).") == "They agree (difference 3)."
-    assert _scorecard.reason_line(None) == ""
-    long = "A " + "word " * 60
-    line = _scorecard.reason_line(long)
-    assert line.endswith("…") and len(line) <= 180 and long.startswith(line[:-1])
+def test_compact_reason_is_the_verdicts_finding_else_its_whole_explanation():
+    """The explanation is never cut into sentences or re-parsed: a finding sentence, when the audit
+    gives one, stands for it; else the explanation is shown whole."""
+    frame = synthetic_mixed_verdicts().filter(pl.col("verdict") == "consistent")
+    whole = _scorecard.compact_frame(frame, synthetic_claims())
+    assert whole.get_column("reason").to_list() == whole.get_column("explanation").to_list()
+    given = frame.with_columns(pl.lit("Synthetic finding sentence.").alias("finding"))
+    assert set(_scorecard.compact_frame(given, synthetic_claims()).get_column("reason")) == {"Synthetic finding sentence."}
+

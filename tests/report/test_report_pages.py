@@ -42,9 +42,10 @@ def test_table_cells_keep_dates_whole_mark_ids_and_shorten_long_links():
         {"claim_id": ["synthetic-2024-02-17-a-long-claim-id"], "date": [dt.date(2024, 2, 17)], "n": [1234], "url": [long_url]}
     )
     html = report.table_html(frame)
-    assert '<td class="ca-id">synthetic-2024-02-17-a-long-claim-id</td>' in html
-    assert '<td class="date">2024-02-17</td>' in html
-    assert '<td class="num">1,234</td>' in html
+    # alignment is inline too: JupyterLab right-aligns every cell unless told otherwise
+    assert '<td class="ca-id" style="text-align:left">synthetic-2024-02-17-a-long-claim-id</td>' in html
+    assert '<td class="date" style="text-align:left">2024-02-17</td>' in html
+    assert '<td class="num" style="text-align:right">1,234</td>' in html
     assert f'<a class="ca-source" href="{long_url}">www.example.org/…/synthetic-article.html</a>' in html
 
 
@@ -73,8 +74,9 @@ def test_notebook_page_shows_only_the_parameters_the_run_used():
 def test_hashes_wrap_and_numeric_headers_align_with_their_numbers():
     digest = "0123456789abcdef" * 4  # synthetic sha256
     html = report.table_html(pl.DataFrame({"name": ["synthetic"], "sha256": [digest], "rows": [12]}))
-    assert f'<td class="ca-hash">{digest}</td>' in html
-    assert '<th scope="col" class="num">rows</th>' in html and '<th scope="col">sha256</th>' in html
+    assert f'<td class="ca-hash" style="text-align:left">{digest}</td>' in html
+    assert '<th scope="col" class="num" style="text-align:right">rows</th>' in html
+    assert '<th scope="col" style="text-align:left">sha256</th>' in html
 
 
 def test_not_available_note_shows_a_long_request_url_short_and_links_it_in_full(tmp_path):

@@ -29,6 +29,7 @@ from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvid
 from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, slot_text
 from claimaudit.audit._findings import render as render_finding
 from claimaudit.audit._rules import KINDS, EvidenceSpec, Rule, Selector, load_rule_file, load_rules, rules_dir
+from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
 from claimaudit.audit._verdict import EVIDENCE_STATUSES, VERDICT_LABELS, Evidence, Status, Strength, Verdict
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "FrameEvidence",
     "KINDS",
     "LiveEvidence",
+    "RULE_PARAMETERS",
     "Rule",
     "SCHEMA_VERSION",
     "Selector",

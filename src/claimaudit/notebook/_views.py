@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from claimaudit import paths
-from claimaudit.errors import NotAvailableError
+from claimaudit.errors import FetchError, HashMismatchError, NotAvailableError
 from claimaudit.notebook._charts import network_label
 
 if TYPE_CHECKING:  # a notebook's Page (report layer) is handed in; the views only call it
@@ -27,6 +27,7 @@ __all__ = [
     "NOT_AVAILABLE",
     "OONI_QUESTIONS",
     "anomaly_rate",
+    "as_of",
     "audit_verdicts",
     "check_results",
     "claims_about",
@@ -42,6 +43,7 @@ __all__ = [
     "load_source",
     "network_rates",
     "ooni_daily",
+    "rejudge",
     "signals_about",
     "source_provenance",
     "test_list_categories",
@@ -85,6 +87,18 @@ def load_source(page: Page, name: str, resource: str, *, offline: bool = True) -
     except NotAvailableError as exc:
         page.unavailable(f"source {name}/{resource}", str(exc))
         return None
+    except FetchError as exc:
+        if isinstance(exc, HashMismatchError):
+            raise
+        page.unavailable(f"source {name}/{resource}", _no_network(exc))
+        return None
+
+
+def _no_network(exc: Exception) -> str:
+    """What a notebook says when ``offline=False`` and the fetch failed (no network, a service down)."""
+    first = str(exc).splitlines()[0][:300]
+    return (f"could not be fetched: {first} — with no network, set offline = True in the parameters cell "
+            "(cache and mirror only); the notebook goes on without it")
 
 
 #: Live OONI questions the notebooks ask (the fetch step asks them when online, so notebooks
@@ -115,6 +129,12 @@ def ooni_daily(page: Page, question: str, *, country: str, since: Any, until: An
         page.unavailable(f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",
                          f"{first[:300]} — run `claimaudit run --online` (or `claimaudit fetch`) to fill the cache")
         return None
+    except FetchError as exc:
+        if isinstance(exc, HashMismatchError):
+            raise
+        page.unavailable(f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",
+                         _no_network(exc))
+        return None
 
 
 def tor_users(page: Page, *, country: str, since: Any, until: Any, offline: bool = True) -> pl.DataFrame | None:
@@ -127,6 +147,11 @@ def tor_users(page: Page, *, country: str, since: Any, until: Any, offline: bool
     except NotAvailableError as exc:
         page.unavailable(f"Tor Metrics relay users for {country}, {_date(since)} to {_date(until)}",
                          f"{str(exc).splitlines()[0][:300]} — run `claimaudit run --online` to fill the cache")
+        return None
+    except FetchError as exc:
+        if isinstance(exc, HashMismatchError):
+            raise
+        page.unavailable(f"Tor Metrics relay users for {country}, {_date(since)} to {_date(until)}", _no_network(exc))
         return None
 
 
@@ -215,17 +240,23 @@ def with_evidence_items(frame: pl.DataFrame, verdicts: Iterable[Any]) -> pl.Data
 # --------------------------------------------------------------------------- claims
 
 
-def in_window(frame: pl.DataFrame, column: str, start: Any, end: Any) -> pl.DataFrame:
-    """Rows whose ``column`` (date) lies in ``[start, end]``; nulls are dropped."""
-    return frame.filter(pl.col(column).is_between(_date(start), _date(end)))
+def in_window(frame: pl.DataFrame, column: str, start: Any, end: Any, *, keep_undated: bool = False) -> pl.DataFrame:
+    """Rows whose ``column`` (date) lies in ``[start, end]``; nulls are dropped unless ``keep_undated``."""
+    inside = pl.col(column).is_between(_date(start), _date(end))
+    return frame.filter(inside | pl.col(column).is_null() if keep_undated else inside)
+
+
+def as_of(claims: pl.DataFrame, end: Any) -> pl.DataFrame:
+    """The claims ledger as it stood at ``end``: statements made later are left out, undated kept."""
+    return claims.filter(pl.col("statement_date").is_null() | (pl.col("statement_date") <= pl.lit(_date(end))))
 
 
 def claims_about(claims: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFrame:
     """The claims on some subjects, oldest first, with the columns a reader needs."""
-    columns = [
-        "claim_id", "statement_date", "date_precision", "claimant", "authority", "venue", "kind",
-        "metric", "category", "scope", "qualifier", "value", "unit", "verb", "period", "period_start",
-        "period_end", "assertion", "wording", "confidence",
+    columns = [  # what was said first: the claim, its figure and unit, who and when; the keys after
+        "summary", "qualifier", "value", "unit", "verb", "period", "claimant", "statement_date", "confidence",
+        "category", "metric", "scope", "assertion", "wording", "venue", "date_precision", "period_start",
+        "period_end", "authority", "kind", "claim_id",
     ]
     return (
         claims.filter(pl.col("subject").is_in(list(subjects)))
@@ -436,3 +467,79 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+# --------------------------------------------------------------------------- re-judging in a notebook
+
+
+class _AsOf:
+    """An evidence provider whose claims ledger stops at ``end``: the record as it stood then.
+    Everything else is the live provider's (cache and mirror only when offline)."""
+
+    def __init__(self, end: dt.date, *, offline: bool) -> None:
+        from claimaudit.audit import LiveEvidence
+
+        self._live = LiveEvidence(offline=offline)
+        self.offline = offline
+        self._end = end
+
+    def dataset(self, name: str, resource: str | None = None) -> pl.DataFrame:
+        frame = self._live.dataset(name, resource)
+        if name == "claims" and resource is None and "statement_date" in frame.columns:
+            return frame.filter(pl.col("statement_date").is_null() | (pl.col("statement_date") <= pl.lit(self._end)))
+        return frame
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._live, name)
+
+
+def rejudge(
+    rules: str,
+    *,
+    window_start: Any,
+    window_end: Any,
+    params: dict[str, dict[str, Any]] | None = None,
+    offline: bool = True,
+) -> pl.DataFrame:
+    """This notebook's rules (``checks/claims/<rules>.yml``) judged again for a window, through the
+    audit package: verdicts about at least one statement made in ``[window_start, window_end]``,
+    against the record as it stood at ``window_end``. ``params`` overrides rule parameters by rule
+    id (``{"url-blocking-series": {"headline_bound_ratio": 0.8}}``); a parameter the rule kind does
+    not have is a ``RuleError`` naming it.
+
+    Same columns as :func:`audit_verdicts`, plus the evidence as structs.
+    """
+    import dataclasses
+
+    from claimaudit import audit
+    from claimaudit.audit import RULE_PARAMETERS as PARAMS
+    from claimaudit.errors import RuleError
+
+    start, end = _date(window_start), _date(window_end)
+    if start > end:
+        raise RuleError(f"window_start {start} is after window_end {end}", hint="swap them in the parameters cell")
+    chosen = audit.load_rule_file(audit.rules_dir() / f"{rules}.yml")
+    overrides = dict(params or {})
+    unknown_rules = sorted(set(overrides) - {r.id for r in chosen})
+    if unknown_rules:
+        raise RuleError(f"no rule {unknown_rules} in {rules}.yml", hint=f"rules there: {', '.join(r.id for r in chosen)}")
+    changed = []
+    for rule in chosen:
+        given = overrides.get(rule.id, {})
+        allowed = PARAMS.get(rule.kind, {})
+        for key, value in given.items():
+            if key not in allowed:
+                raise RuleError(f"rule {rule.id} ({rule.kind}) has no parameter {key!r}",
+                                hint=f"its parameters: {', '.join(sorted(allowed)) or 'none'}")
+            check = allowed[key][0]
+            if not check(value):
+                raise RuleError(f"rule {rule.id}: parameter {key!r} cannot be {value!r}", hint="see checks/claims/README.md")
+        changed.append(dataclasses.replace(rule, params={**rule.params, **given}) if given else rule)
+    verdicts = audit.run_audit(rules=changed, provider=_AsOf(end, offline=offline))
+    ledger = _AsOf(end, offline=offline).dataset("claims")
+    dated = ledger.filter(pl.col("statement_date").is_between(pl.lit(start), pl.lit(end))).get_column("claim_id").to_list()
+    keep = [v for v in verdicts if set(v.claim_ids) & set(dated)]
+    if not keep:
+        frame = audit.verdicts_frame(verdicts).head(0)
+        return with_evidence_items(frame, [])
+    return with_evidence_items(audit.verdicts_frame(keep), keep)

@@ -40,6 +40,8 @@ class StepOutcome:
     status: Status
     detail: str
     seconds: float = 0.0
+    #: what could not be had, as (source, reason) pairs, for index.html to group by source
+    missing: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +83,7 @@ def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOu
     detail = ", ".join(f"{n} from {o}" for o, n in sorted(counts.items())) or "nothing fetched"
     pinned_missing = [o for o in outcomes if o.kind == "pinned" and not o.ok]
     live_missing = [o for o in outcomes if o.kind == "live" and not o.ok]
+    missing = [(o.name, o.detail) for o in (*pinned_missing, *live_missing)]
     if live_missing:
         if offline:
             detail += f"; offline: {len(live_missing)} live window(s) not in the cache (run `claimaudit run --online`)"
@@ -89,10 +92,10 @@ def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOu
     if pinned_missing:
         hint = "set CLAIMAUDIT_MIRROR=<mirror dir> or run online (`claimaudit run --online`)"
         names = ", ".join(f"{o.name} ({o.detail[:160]})" for o in pinned_missing)
-        return StepOutcome("fetch", "warning", f"{detail}; MISSING {len(pinned_missing)}: {names} ({hint})")
+        return StepOutcome("fetch", "warning", f"{detail}; MISSING {len(pinned_missing)}: {names} ({hint})", missing=missing)
     if live_missing and not offline:
-        return StepOutcome("fetch", "warning", detail)
-    return StepOutcome("fetch", "done", detail)
+        return StepOutcome("fetch", "warning", detail, missing=missing)
+    return StepOutcome("fetch", "done", detail, missing=missing)
 
 
 def step_check(*, reports: Path) -> StepOutcome:
@@ -241,7 +244,7 @@ def run(
                         if not outcome.ok and outcome.executed and outcome.executed.is_file():
                             failed_dir.mkdir(exist_ok=True)
                             os.replace(outcome.executed, failed_dir / outcome.executed.name)
-                result.index = write_index(reports, problems=result.problems(), info=info)
+                result.index = write_index(reports, problems=result.problems(), info=info, steps=result.steps)
                 _readable(reports)
                 html = reports / f"{REPORT_NOTEBOOK}.html"
                 result.report_html = html if html.is_file() else None

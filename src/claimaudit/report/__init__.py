@@ -19,11 +19,13 @@ from claimaudit.report._scorecard import (
     STRENGTH_LABELS,
     VERDICT_LABELS,
     compact_frame,
-    reason_line,
     scorecard_frame,
     scorecard_html,
     verdict_label,
 )
+from claimaudit.report import _finding_charts as finding_charts
+from claimaudit.report import _transparency as transparency
+from claimaudit.report._transparency import what_this_notebook_found
 from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
 
 __all__ = [
@@ -39,18 +41,20 @@ __all__ = [
     "export_html",
     "export_pdf",
     "find_chromium",
+    "finding_charts",
     "html_from_notebook",
     "index_sections",
     "notebook_title",
     "provenance",
     "provenance_html",
-    "reason_line",
     "run_info",
     "scorecard_frame",
     "scorecard_html",
     "table_html",
     "tables_dir",
+    "transparency",
     "verdict_label",
+    "what_this_notebook_found",
     "write_csv",
     "write_index",
 ]

@@ -2,19 +2,19 @@
 window, n and networks), and a short "not fetched: …" for evidence that could not be had,
 linked to the full URL that was asked for.
 
-The audit engine gives evidence either as structured items (``Evidence.to_dict()``, in the
-``evidence_items`` column :func:`claimaudit.notebook.views.audit_verdicts` adds) or as its one-line
-text form (``source[keys; window=a..b; n=3; networks=AS1,AS2; missing: why]`` joined by `` | ``,
-as in ``verdicts.csv``). Both become the same display items; nothing is recomputed or rounded.
+Only structured items are read (``Evidence.to_dict()``, in the ``evidence_items`` column
+:func:`claimaudit.notebook.views.audit_verdicts` adds, or the ``evidence`` list of
+``verdicts.json``); the engine's one-line text form in ``verdicts.csv`` is for spreadsheets and is
+never parsed back. Nothing is recomputed or rounded.
 
->>> items = evidence_items(None, "ooni-incidents/incidents[255; window=2024-01-31..2024-03-01; n=1; networks=AS1,AS2]")
+>>> items = evidence_items([{"source": "ooni-incidents/incidents", "keys": ["255"], "window_start": "2024-01-31",
+...                          "window_end": "2024-03-01", "n": 1, "networks": ["AS1", "AS2"]}])
 >>> items[0]["label"], items[0]["window"], items[0]["n"], items[0]["networks"]
 ('OONI published findings', '2024-01-31..2024-03-01', 1, 'AS1, AS2')
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -39,16 +39,12 @@ KIND_LABELS: dict[str, str] = {
     "media_report": "media report",
     "claims_ledger": "official figures",
 }
-_BITS = re.compile(r"^(?P<source>[^\[]+)\[(?P<body>.*)\]$", re.S)
 
 
 def evidence_items(structured: Iterable[Mapping[str, Any]] | None, text: str | None = None) -> list[dict[str, Any]]:
-    """Display items from structured evidence (preferred) or, failing that, the text form."""
-    if structured:
-        return [_item(dict(e)) for e in structured]
-    if not text:
-        return []
-    return [_item(_parse(part)) for part in str(text).split(" | ") if part.strip()]
+    """Display items from structured evidence. ``text`` (the CSV's one-line form) is ignored: it
+    is never parsed back into fields."""
+    return [_item(dict(e)) for e in structured or ()]
 
 
 def evidence_kinds(items: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -62,7 +58,8 @@ def _item(e: dict[str, Any]) -> dict[str, Any]:
     source = str(e.get("source") or "")
     start, end = e.get("window_start"), e.get("window_end")
     window = f"{start or '…'}..{end or '…'}" if (start or end) else None
-    available = e.get("available", True) is not False
+    status = e.get("status")
+    available = status == "used" if status else e.get("available", True) is not False
     note = e.get("note")
     return {
         "source": source,
@@ -76,43 +73,14 @@ def _item(e: dict[str, Any]) -> dict[str, Any]:
         "rows": list(e.get("keys") or ()),
         "available": available,
         "note": None if (not available or not note) else str(note),
-        "missing": None if available else _missing(str(note or "no reason given")),
+        "missing": None if available else _missing(str(note or "no reason given"), e.get("request_url")),
     }
 
 
-def _missing(note: str) -> dict[str, Any]:
-    """``label: URL: reason`` -> a short text linked to the full URL, and the reason."""
-    match = _render.URL.search(note)
-    if not match:
-        return {"text": note, "href": None, "what": None, "reason": None}
-    url = _render.trim_url(match.group(0))
-    before = note[: match.start()].strip().rstrip(":").strip()
-    after = note[match.start() + len(url):].strip().lstrip(":").strip()
-    text = _render.short_url(url)
-    what = before if before and before not in text else None  # "web_connectivity" is in the short text already
-    return {"text": text, "href": _render.safe_href(url), "what": what, "reason": after or None}
-
-
-def _parse(part: str) -> dict[str, Any]:
-    """One item of the engine's text form back into fields (the inverse of its formatting)."""
-    match = _BITS.match(part.strip())
-    if not match:
-        return {"source": part.strip()}
-    e: dict[str, Any] = {"source": match["source"].strip(), "available": True}
-    body = match["body"]
-    if "missing: " in body:
-        body, e["note"] = body.split("missing: ", 1)
-        e["available"] = False
-    for bit in (b.strip() for b in body.split("; ")):
-        if not bit:
-            continue
-        if bit.startswith("window="):
-            start, _, end = bit[len("window="):].partition("..")
-            e["window_start"], e["window_end"] = (None if v in ("", "None") else v for v in (start, end))
-        elif bit.startswith("n=") and bit[2:].isdigit():
-            e["n"] = int(bit[2:])
-        elif bit.startswith("networks="):
-            e["networks"] = bit[len("networks="):].split(",")
-        elif "keys" not in e:
-            e["keys"] = bit.split(",")
-    return e
+def _missing(note: str, request_url: Any = None) -> dict[str, Any]:
+    """The request that could not be answered, short and linked in full, and why (the engine's note,
+    shown as written: its web addresses become links, nothing else is taken apart)."""
+    href = _render.safe_href(request_url)
+    if href:
+        return {"text": _render.short_url(href), "href": href, "what": None, "reason": note or None}
+    return {"text": None, "href": None, "what": None, "reason": None, "note": _render.linked_text(note)}

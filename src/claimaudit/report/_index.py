@@ -15,7 +15,8 @@ from claimaudit.report._provenance import run_info
 
 #: What each fixed output is, in a line (files named after what they feed).
 DESCRIPTIONS: dict[str, str] = {
-    "report.html": "The transparency report: findings, scorecard of verdicts, method, limitations and sources. Start here.",
+    "report.html": "The transparency report: headline findings with their charts and evidence, what could not be checked, method, limitations and sources. Start here.",
+    "scorecard.html": "The full scorecard: every verdict of the run, contradictions first (scorecard.csv has the same rows).",
     "report.pdf": "The same report as a printable PDF (A4), source links printed with their address.",
     "verdicts.csv": "Every verdict, one row each (rule, claims, verdict, explanation, evidence), for a spreadsheet.",
     "verdicts.json": "Every verdict with its evidence as structured data (windows, sample sizes, networks), for programs.",
@@ -84,6 +85,7 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
 
     report = [link(p, DESCRIPTIONS["report.html"], page_title(p)) for p in sorted(reports.glob("08-*.html"))]
     report += [link(p, DESCRIPTIONS["report.pdf"]) for p in sorted(reports.glob("08-*.pdf"))]
+    report += [link(p, DESCRIPTIONS["scorecard.html"], "Scorecard: every verdict") for p in (reports / "scorecard.html",) if p.is_file()]
     notebooks = [
         link(p, page_summary(p) or "The notebook as a page: its narrative, charts, tables and verdicts.", page_title(p))
         for p in sorted(reports.glob("[0-9][0-9]-*.html"))
@@ -110,15 +112,107 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
     ]
 
 
-def write_index(reports: str | Path, *, problems: Iterable[str] = (), info: dict[str, Any] | None = None) -> Path:
-    """Write ``<reports>/index.html`` (self-contained, escaped) and return its path."""
+_URL_IN_TEXT = re.compile(r"\s*\(?\bhttps?://[^\s)]*\)?")
+
+
+def one_line(text: str | None, *, limit: int = 110) -> str:
+    """A reason in one line: web addresses dropped (the console has them), whitespace collapsed,
+    and, if still too long, cut at a word boundary with "…" — never in the middle of a word.
+
+    >>> one_line("not in the cache (https://api.ooni.io/api/v1/aggregation?x=1): offline")
+    'not in the cache: offline'
+    >>> one_line("alpha beta gamma delta", limit=12)
+    'alpha beta…'
+    """
+    words = " ".join(_URL_IN_TEXT.sub("", str(text or "")).split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1]
+    if words[limit - 1] != " ":
+        cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return cut.rstrip(" ,;:(") + "…"
+
+
+def _source_group(name: str) -> str:
+    """The source a missing item belongs to: a pinned set's name, or the live service."""
+    if "/" in name and " " not in name:
+        return name.split("/", 1)[0]
+    first = name.split(" ", 1)[0]
+    return {"OONI": "OONI API (live)", "Tor": "Tor Metrics (live)", "IODA": "IODA (live)"}.get(first, first)
+
+
+def _reason(detail: str) -> str:
+    text = one_line(detail, limit=400)
+    for marker in ("not in the cache", "cannot resolve", "could not be reached", "offline", "timed out", "sha256", "HTTP"):
+        if marker in text:
+            return {"not in the cache": "not in the cache, and no mirror holds it",
+                    "cannot resolve": "the service could not be reached",
+                    "could not be reached": "the service could not be reached",
+                    "offline": "not in the cache (offline run)",
+                    "timed out": "the service did not answer in time",
+                    "sha256": "the bytes did not match their recorded sha256",
+                    "HTTP": "the service answered with an error"}[marker]
+    return one_line(text, limit=80)
+
+
+def missing_groups(steps: Iterable[Any]) -> list[dict[str, Any]]:
+    """What a run could not get, one line per source: ``{"source", "n", "what", "reason"}``."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for step in steps:
+        for name, detail in getattr(step, "missing", None) or ():
+            groups.setdefault(_source_group(name), []).append((name, detail))
+    out = []
+    for source, items in sorted(groups.items()):
+        reasons = [_reason(d) for _n, d in items]
+        live = source.endswith("(live)")
+        out.append({"source": source, "n": len(items),
+                    "what": ("query window" if live else "file") + ("" if len(items) == 1 else "s"),
+                    "reason": max(set(reasons), key=reasons.count)})
+    return out
+
+
+def step_rows(steps: Iterable[Any]) -> list[dict[str, str]]:
+    """The status table: step, state, one-line reason (addresses and long lists left to the console)."""
+    rows = []
+    for step in steps:
+        detail = str(step.detail)
+        missing = getattr(step, "missing", None) or ()
+        if missing:
+            detail = detail.split("; MISSING", 1)[0].split("; offline:", 1)[0].split("; live FAILED", 1)[0]
+            detail += f"; {len(missing)} not available (below)"
+        rows.append({"step": step.name, "state": step.status, "reason": one_line(detail, limit=150)})
+    return rows
+
+
+#: Said once, on index.html only (never in the published report).
+FIX = ("To fill in what is missing: point CLAIMAUDIT_MIRROR at a mirror directory (a copy laid out by URL), "
+       "or run `claimaudit run --online`.")
+
+
+def write_index(
+    reports: str | Path,
+    *,
+    problems: Iterable[str] = (),
+    info: dict[str, Any] | None = None,
+    steps: Iterable[Any] | None = None,
+) -> Path:
+    """Write ``<reports>/index.html`` (self-contained, escaped) and return its path.
+
+    With ``steps`` (the run's step outcomes) the first screen is the report link, the run's date
+    and commit, a status table (one line per step) and the missing sources grouped by source;
+    ``problems`` (lines) are shown, one line each, only when ``steps`` is not given."""
     reports = Path(reports)
     info = info or run_info()
+    steps = list(steps) if steps is not None else None
+    missing = missing_groups(steps or ())
     text = _render.render(
         "fragments/site_index.html.j2",
         css=_render.css(),
         sections=index_sections(reports),
-        problems=list(problems),
+        problems=[] if steps is not None else [one_line(p, limit=200) for p in problems],
+        steps=step_rows(steps or ()),
+        missing=missing,
+        fix=FIX if missing or any(s.status in ("warning", "unavailable") for s in steps or ()) else None,
         **info,
     )
     path = reports / "index.html"

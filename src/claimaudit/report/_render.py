@@ -20,13 +20,17 @@ import jinja2
 @functools.cache
 def environment() -> jinja2.Environment:
     """The package's template environment (``claimaudit/templates``), autoescaping on."""
-    return jinja2.Environment(
+    from claimaudit.report._text import template_globals
+
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("claimaudit", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         lstrip_blocks=False,
     )
+    env.globals.update(template_globals())  # `_()` for every reader-visible string (see report._text)
+    return env
 
 
 def render(template: str, **context: Any) -> str:

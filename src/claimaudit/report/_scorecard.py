@@ -14,7 +14,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Collection
 from typing import Any
@@ -97,7 +96,8 @@ def scorecard_html(
                 "label": label,
                 "symbol": symbol,
                 "rule": first.get("rule_id"),
-                "why": [_render.linked_text(part) for part in numbered_parts(first.get("explanation") or "")],
+                # the verdict's own sentence when the audit gives one, then its explanation whole
+                "why": [_render.linked_text(text) for text in (first.get("finding"), first.get("explanation")) if text],
                 "strength": STRENGTH_LABELS.get(str(first.get("evidence_strength")), str(first.get("evidence_strength") or "")),
                 "evidence": items,
                 "kinds": evidence_kinds(items),
@@ -127,14 +127,14 @@ def compact_frame(
     states: Collection[str] = ("consistent",),
 ) -> pl.DataFrame:
     """One row per verdict in ``states``: its claims (ids, summaries), who said them and when, the
-    rule, a one-line ``reason`` (:func:`reason_line`), the whole ``explanation`` and each claim's
+    rule, the ``reason`` (the verdict's ``finding`` sentence, else its whole explanation) and each claim's
     first source; the CSV behind the compact table. A new frame; ``verdicts`` is unchanged.
 
     >>> verdicts = pl.DataFrame({"rule_id": ["r1", "r2"], "claim_ids": [["c1", "c2"], ["c3"]],
     ...                          "verdict": ["consistent", "inconsistent"],
     ...                          "explanation": ["1 + 2 = 3 against 3 [c1]. The parts do not exceed the total.", "x"]})
     >>> compact_frame(verdicts).select("rule_id", "claim_ids", "reason").rows()
-    [('r1', ['c1', 'c2'], 'The parts do not exceed the total.')]
+    [('r1', ['c1', 'c2'], '1 + 2 = 3 against 3 [c1]. The parts do not exceed the total.')]
     """
     long = scorecard_frame(_normalise(verdicts).filter(pl.col("verdict").is_in(list(states))), claims, sources)
     for column, dtype in (("summary", pl.String), ("claimant", pl.String), ("authority", pl.String), ("statement_date", pl.String),
@@ -157,7 +157,7 @@ def compact_frame(
         long.with_columns(said_by.alias("said_by"), first_source.alias("source"))
         .group_by("verdict_row", maintain_order=True)
         .agg(
-            pl.col("rule_id", "verdict", "explanation").first(),
+            pl.col("rule_id", "verdict", "explanation", "finding").first(),
             pl.col("claim_id").alias("claim_ids"),
             pl.col("summary").alias("summaries"),
             pl.col("said_by").unique(maintain_order=True),
@@ -170,51 +170,11 @@ def compact_frame(
         "claim_ids",
         "summaries",
         "said_by",
-        pl.col("explanation").map_elements(reason_line, return_dtype=pl.String, skip_nulls=False).alias("reason"),
+        pl.coalesce(pl.col("finding"), pl.col("explanation")).alias("reason"),
         "explanation",
         pl.col("source").list.eval(pl.element().struct.field("url")).alias("source_urls"),
         pl.col("source").list.eval(pl.element().struct.field("outlet")).alias("source_outlets"),
     )
-
-
-_CITATION = re.compile(r"\s*\[[a-z0-9][a-z0-9._-]*(?:, [^\]\[]*)?\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"‘“(])")
-_ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "no", "vs", "gen", "maj", "col", "lt", "jr", "sr", "st", "e.g", "i.e", "etc"}
-
-
-def reason_line(explanation: str | None, *, limit: int = 180) -> str:
-    """The finding of an explanation in one line, in the engine's own words. An explanation states
-    the figures first and what they mean after, so this is its second sentence when it has one,
-    else its first; claim-id citations ``[…]`` are dropped (the ids have their own column) and a
-    longer line is cut after its first clause (before ": "), or else on a word, with "…" (the
-    whole explanation is in the CSV).
-
-    >>> reason_line("20 ÷ 111 [c-1, medium confidence] = 0.18 per person. Within the rule's bound. More.")
-    "Within the rule's bound."
-    >>> reason_line("2 reports in statement s: 4,528 by Samaa TV [c-2], TechieTalks [c-2].")
-    '2 reports in statement s: 4,528 by Samaa TV, TechieTalks.'
-    >>> reason_line("Said by Dr. Naeemi: 20 million.")
-    'Said by Dr. Naeemi: 20 million.'
-    >>> reason_line("The figure 25,000 recurs in 2 claims: " + "a → b " * 40)
-    'The figure 25,000 recurs in 2 claims: …'
-    """
-    text = _CITATION.sub("", " ".join(str(explanation or "").split()))
-    sentences, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        word = text[start : match.start()].rsplit(" ", 1)[-1].rstrip(".!?").lower()
-        if word in _ABBREVIATIONS:
-            continue
-        sentences.append(text[start : match.start()])
-        start = match.end()
-    sentences.append(text[start:])
-    line = (sentences[1] if len(sentences) > 1 else sentences[0]).strip()
-    if len(line) <= limit:
-        return line
-    clause = line.find(": ")
-    if 0 < clause < limit - 2:  # the clause before a long list of figures
-        return line[: clause + 1] + " …"
-    cut = line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return cut + "…"
 
 
 def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]:
@@ -241,28 +201,6 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
     ]
     rows.sort(key=lambda r: rank.get(r["verdict"], len(_ORDER)))
     return rows
-
-
-def numbered_parts(text: str) -> list[str]:
-    """An explanation cut before its numbered points ``(1) … (2) …``, for display one a line;
-    the words are the engine's, unchanged: joining the parts with a space gives ``text`` back.
-    Only a run 1, 2, 3 … counts, so "(2024)" or a lone "(3)" is left alone.
-
-    >>> numbered_parts("Evidence: (1) OONI: blocked. (2) signals: none (3 of 4).")
-    ['Evidence:', '(1) OONI: blocked.', '(2) signals: none (3 of 4).']
-    >>> numbered_parts("No numbered points (2) here.")
-    ['No numbered points (2) here.']
-    """
-    cuts: list[int] = []
-    for number in range(1, 100):
-        at = text.find(f" ({number}) ", cuts[-1] if cuts else 0)
-        if at < 0:
-            break
-        cuts.append(at)
-    if not cuts:
-        return [text]
-    bounds = [0, *cuts, len(text)]
-    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
 
 
 def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
@@ -298,10 +236,10 @@ def _normalise(verdicts: pl.DataFrame) -> pl.DataFrame:
         frame = frame.with_columns(pl.col("claim_ids").str.split(";").list.eval(pl.element().str.strip_chars()))
     elif not isinstance(ids, pl.List):
         raise ValueError(f"claim_ids must be a list or ';'-separated string, not {ids}")
-    for column in ("rule_id", "explanation", "evidence_strength", "evidence"):
+    for column in ("rule_id", "explanation", "evidence_strength", "evidence", "finding"):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column))
     if "n" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("n"))
-    keep = ["rule_id", "claim_ids", "verdict", "explanation", "evidence_strength", "evidence", "n"]
+    keep = ["rule_id", "claim_ids", "verdict", "explanation", "evidence_strength", "evidence", "n", "finding"]
     return frame.select(*keep, *(["evidence_items"] if "evidence_items" in frame.columns else []))

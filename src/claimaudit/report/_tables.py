@@ -90,14 +90,16 @@ class Page:
         name: str,
         *,
         caption: str | None = None,
-        max_rows: int = 40,
+        max_rows: int = 15,
+        fold_rows: int = 100,
         display: bool = True,
     ) -> TableView:
-        """Write ``frame`` (all rows) as CSV and show up to ``max_rows`` rows as an escaped HTML table."""
+        """Write ``frame`` (all rows) as CSV and show ``max_rows`` rows as an escaped HTML table,
+        up to ``fold_rows`` more folded."""
         path = self.csv_path(name)
         write_csv(frame, path)
         view = TableView(
-            html=table_html(frame, name=name, caption=caption, max_rows=max_rows, csv_name=path.name),
+            html=table_html(frame, name=name, caption=caption, max_rows=max_rows, csv_name=path.name, fold_rows=fold_rows),
             csv_path=path,
             frame=frame,
         )
@@ -164,19 +166,26 @@ def table_html(
     *,
     name: str = "table",
     caption: str | None = None,
-    max_rows: int = 40,
+    max_rows: int = 15,
     csv_name: str | None = None,
+    fold_rows: int = 100,
 ) -> str:
-    """Render ``frame`` as an escaped HTML table (Jinja2, autoescape)."""
+    """Render ``frame`` as an escaped HTML table (Jinja2, autoescape): ``max_rows`` rows open,
+    up to ``fold_rows`` more folded under "Show N more rows", all of them in the CSV."""
+    def cells(part: pl.DataFrame) -> list[list[dict[str, Any]]]:
+        return [[_render.cell(v, column=c) for c, v in zip(frame.columns, row, strict=True)] for row in part.iter_rows()]
+
+    # the first rows open, the next ones folded (up to ``fold_rows``), the rest only in the CSV
     shown = frame.head(max_rows)
-    rows = [[_render.cell(v, column=c) for c, v in zip(frame.columns, row, strict=True)] for row in shown.iter_rows()]
+    folded = frame.slice(max_rows, fold_rows) if fold_rows else frame.head(0)
     return _render.render(
         "fragments/table.html.j2",
         name=name,
         caption=caption,
         columns=frame.columns,
         numeric=[frame.schema[c].is_numeric() for c in frame.columns],
-        rows=rows,
+        rows=cells(shown),
+        folded=cells(folded),
         shown=shown.height,
         total=frame.height,
         csv_name=csv_name,
