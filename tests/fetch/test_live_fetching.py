@@ -132,12 +132,12 @@ def test_a_server_dribbling_bytes_cannot_hold_a_url_past_its_deadline(server):
 
 
 def test_a_body_that_keeps_arriving_fast_enough_earns_time_past_the_deadline(server, monkeypatch):
-    # a large file on a slow but working line: scaled down to 30 bytes at 20 bytes/s against a
-    # minimum rate of 10 bytes/s and a 0.5 s deadline
-    monkeypatch.setattr(download, "MIN_RATE", 10)
+    # a large file on a slow but working line: scaled down to 30 bytes at up to 50 bytes/s against
+    # a minimum rate of 2 bytes/s and a 0.3 s deadline (the 1.5 s it takes at 20 bytes/s is far past it)
+    monkeypatch.setattr(download, "MIN_RATE", 2)
     monkeypatch.setattr(download, "CHUNK", 1)
-    server.route("/steady.csv", Reply(body=b"y" * 30, dribble=0.05))
-    assert fetch(server.url + "/steady.csv", deadline=0.5, max_retries=0).read_bytes() == b"y" * 30
+    server.route("/steady.csv", Reply(body=b"y" * 30, dribble=0.02))
+    assert fetch(server.url + "/steady.csv", deadline=0.3, max_retries=0).read_bytes() == b"y" * 30
 
 
 def test_a_server_that_never_answers_fails_fast_naming_the_url(server):
