@@ -273,11 +273,11 @@ def _load_target(kind: str, name: str, resource: str) -> pl.DataFrame:
     if kind == "dataset":
         from claimaudit import datasets
 
-        return datasets.load(name, resource)
+        return datasets.load(name, resource, constraints=False)
     from claimaudit import sources
 
     # Checks never download: data flows fetch -> check. Cache or mirror only.
-    return sources.load(name, resource, offline=True)
+    return sources.load(name, resource, offline=True, constraints=False)
 
 
 def _origin(suite: Suite) -> _Origin:
