@@ -23,7 +23,7 @@ def check(
 ) -> None:
     """Check every dataset against its data-quality suite (checks/quality/*.yml).
 
-    Prints one row per expectation and writes results.json, junit.xml and Great Expectations Data Docs to reports/checks/ (a run that does not pass writes to reports/checks/failed/ and leaves the last passing results alone). Never downloads: third-party files must be in the cache or the mirror.
+    Prints one row per expectation and writes results.json, junit.xml and a self-contained results page (index.html) to reports/checks/ (a run that does not pass writes to reports/checks/failed/ and leaves the last passing results alone; a run of some suites only, -s, writes to reports/checks/partial/). Never downloads: third-party files must be in the cache or the mirror.
 
     Exit codes: 0 all passed (third-party data not fetched is listed as "not checked"); 1 an expectation failed; 2 a dataset could not be loaded (bad type, encoding, truncated file, hash mismatch) or a suite is malformed.
     """  # noqa: E501 - typer keeps the docstring's line breaks, so each paragraph is one line

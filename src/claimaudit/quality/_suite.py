@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import yaml
 
-from claimaudit import paths
+from claimaudit import _yaml, paths
 from claimaudit.errors import RuleError
 from claimaudit.quality._vocabulary import PROJECT_EXPECTATIONS
 
@@ -109,9 +109,11 @@ def load_suite(path: str | Path) -> Suite:
     path = Path(path)
     shown = _shown(path)
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        doc = _yaml.load(path.read_text(encoding="utf-8"), _LineLoader)
     except UnicodeDecodeError:
         raise RuleError("not valid UTF-8", file=shown, hint="save the suite as UTF-8") from None
+    except _yaml.ExpansionError as exc:
+        raise RuleError(str(exc), file=shown, hint="write the values out instead of nesting aliases") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleError(
