@@ -354,6 +354,18 @@ def test_malformed_suite_names_file_line_and_key(project: Path) -> None:
     assert "synthetic_claims.yml" in line and "line 8" in line and "key 'description'" in line
 
 
+@pytest.mark.parametrize("pattern", ['"^[a-z"', '"(unclosed"', '"a{2,1}"'])
+def test_an_invalid_regex_is_a_suite_error_with_file_and_line(project: Path, pattern: str) -> None:
+    suite = project / "checks" / "quality" / "synthetic_claims.yml"
+    text = suite.read_text()
+    assert 'regex: "^[a-z0-9][a-z0-9-]*$"' in text, "test set-up: the claims suite changed"
+    suite.write_text(text.replace('regex: "^[a-z0-9][a-z0-9-]*$"', f"regex: {pattern}", 1))
+    code, output = check()
+    assert code == 2
+    line = one_line(output, "ERROR synthetic_claims:")
+    assert "synthetic_claims.yml" in line and "line " in line and "regular expression" in line
+
+
 def test_unknown_expectation_and_column_are_errors(project: Path) -> None:
     suite = project / "checks" / "quality" / "synthetic_claims-sources.yml"
     text = suite.read_text()
