@@ -1,4 +1,4 @@
-"""Atomic file output: write to a temporary file beside the target, then rename.
+"""Atomic file output: write to a temporary file beside the target, fsync, then rename.
 
 A failure part-way never leaves a half-written report, cache entry or dataset.
 """
@@ -18,30 +18,42 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temporary file next to ``path``; on success rename it over ``path``.
+def staged(path: str | Path, mode: str = "wb", *, encoding: str | None = "utf-8",
+           suffix: str = ".tmp") -> Iterator[tuple[IO, Path]]:
+    """The one staged-write primitive: yield ``(file, temporary path)`` for a file created in the
+    target's own folder; on a clean exit flush, fsync, give it the usual permissions for the umask
+    (``mkstemp`` makes it private, 0600) and rename it over ``path``. On any exception, or an
+    interrupt, the temporary file is removed and ``path`` is left as it was.
 
-    >>> with atomic_write("/tmp/claimaudit-doctest.txt") as fh:
-    ...     _ = fh.write("hello")
+    The temporary path lets a caller check the finished file (length, sha256) before the rename.
+    Cache entries, verdicts, check results, tables and report pages are all written through it.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:80]}.", suffix=suffix, dir=path.parent)
+    tmp_path = Path(tmp)
     try:
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as fh:
-            yield fh
+            yield fh, tmp_path
             fh.flush()
             os.fsync(fh.fileno())
-        # mkstemp makes the file private (0600); published files get the usual umask mode.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        os.chmod(tmp_path, 0o666 & ~_umask())
+        os.replace(tmp_path, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp_path.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_write(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Open a temporary file next to ``path``; on success rename it over ``path`` (see :func:`staged`).
+
+    >>> with atomic_write("/tmp/claimaudit-doctest.txt") as fh:
+    ...     _ = fh.write("hello")
+    """
+    with staged(path, mode, encoding=encoding) as (fh, _tmp):
+        yield fh
 
 
 def _umask() -> int:

@@ -59,8 +59,9 @@ _WHY = {
 def os_error_message(exc: OSError) -> str:
     """``OSError`` as a user-facing message: which path, why, and what to do.
 
-    >>> os_error_message(OSError(28, "No space left on device", "reports/verdicts.json"))
-    'cannot write reports/verdicts.json: no space left on the device (errno 28)\n  What to do: free some space (or write elsewhere) and run the command again'
+    >>> print(os_error_message(OSError(28, "No space left on device", "reports/verdicts.json")))
+    cannot write reports/verdicts.json: no space left on the device (errno 28)
+      What to do: free some space (or write elsewhere) and run the command again
     """
     why, todo = _WHY.get(exc.errno or 0, (exc.strerror or str(exc), "check the path and try again"))
     where = exc.filename if exc.filename is not None else "a file"
