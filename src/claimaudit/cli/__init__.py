@@ -18,6 +18,8 @@ import typer
 from claimaudit import __version__
 from claimaudit.errors import ClaimauditError
 
+__all__ = ["app", "main", "run"]
+
 app = typer.Typer(
     name="claimaudit",
     help="Audit official claims about internet censorship in Pakistan against independent evidence.",
@@ -56,10 +58,10 @@ _WHY = {
 }
 
 
-def os_error_message(exc: OSError) -> str:
+def _os_error_message(exc: OSError) -> str:
     """``OSError`` as a user-facing message: which path, why, and what to do.
 
-    >>> print(os_error_message(OSError(28, "No space left on device", "reports/verdicts.json")))
+    >>> print(_os_error_message(OSError(28, "No space left on device", "reports/verdicts.json")))
     cannot write reports/verdicts.json: no space left on the device (errno 28)
       What to do: free some space (or write elsewhere) and run the command again
     """
@@ -70,7 +72,7 @@ def os_error_message(exc: OSError) -> str:
     return f"cannot write {where}: {why} (errno {exc.errno})\n  What to do: {todo}"
 
 
-def clear_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _clear_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command so that a user's problem is a message and exit 2, never a traceback:
     a :class:`ClaimauditError` (bad input) or an ``OSError`` (read-only folder, full disk)."""
 
@@ -84,7 +86,7 @@ def clear_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:
             if exc.errno is None:
                 raise
-            typer.secho(f"error: {os_error_message(exc)}", fg=typer.colors.RED, err=True)
+            typer.secho(f"error: {_os_error_message(exc)}", fg=typer.colors.RED, err=True)
             raise typer.Exit(2) from None
 
     return wrapper
@@ -93,7 +95,7 @@ def clear_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _wrap_commands(typer_app: typer.Typer) -> None:
     for info in typer_app.registered_commands:
         if info.callback is not None and not getattr(info.callback, "__wrapped__", None):
-            info.callback = clear_errors(info.callback)
+            info.callback = _clear_errors(info.callback)
     for group in typer_app.registered_groups:
         if group.typer_instance is not None:
             _wrap_commands(group.typer_instance)
@@ -119,5 +121,5 @@ def run() -> None:  # pragma: no cover - console entry point wrapper
     except OSError as exc:
         if exc.errno is None:
             raise
-        typer.secho(f"error: {os_error_message(exc)}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {_os_error_message(exc)}", fg=typer.colors.RED, err=True)
         sys.exit(2)
