@@ -178,3 +178,44 @@ def test_a_partial_run_publishes_the_whole_set_and_says_which_pages_are_earlier(
     assert "kept from an earlier run (not run this time): 01-synthetic-ledger" in index
     assert "verdicts.json/csv are from an earlier run" in index
     assert not list(previous.glob(".run-*")) and not list(previous.glob(".old-*"))
+
+
+# --------------------------------------------------------------------------- determinism
+
+#: What may differ between two runs on the same inputs: the run-time stamps (docs/determinism.md).
+STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?"
+
+
+def normalised(path: Path) -> bytes:
+    """A published file with its documented run-time stamps blanked."""
+    import json
+    import re
+
+    data = path.read_bytes()
+    if path.suffix == ".ipynb":
+        notebook = json.loads(data)
+        notebook.get("metadata", {}).pop("papermill", None)
+        for cell in notebook.get("cells", []):
+            cell.get("metadata", {}).pop("papermill", None)
+            cell.get("metadata", {}).pop("execution", None)
+        return json.dumps(notebook, sort_keys=True).encode()
+    if path.suffix in (".html", ".json", ".xml"):
+        return re.sub(STAMP.encode(), b"<stamp>", data)
+    return data
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_two_runs_on_the_same_inputs_are_byte_identical_but_for_the_run_time_stamps(tmp_path, isolated_cache):
+    runs = []
+    for name in ("one", "two"):
+        reports = tmp_path / name
+        result = pipeline.run(reports=reports, notebooks=["02"], skip=("fetch", "check"), pdf=False)
+        assert result.exit_code == 0, result.problems()
+        runs.append(reports)
+    one, two = (_tree(r) for r in runs)
+    assert sorted(one) == sorted(two)
+    differ = [rel for rel in one if normalised(runs[0] / rel) != normalised(runs[1] / rel)]
+    assert differ == [], differ
+    # the tables, verdicts and the CSVs are byte-identical without any normalising
+    assert all(one[rel] == two[rel] for rel in one if rel.endswith((".csv", "verdicts.json")))

@@ -71,7 +71,7 @@ def run_checks(
 
     A run of only some suites (``suites=``) with the default ``out_dir`` writes to
     ``reports/checks/partial`` (``partial/failed`` when it does not pass): it never replaces
-    the full results of all suites. ``write=False`` writes nothing (no Data Docs either): the
+    the full results of all suites. ``write=False`` writes nothing: the
     audit uses it to refuse data that fails its checks.
     """
     out = Path(out_dir).resolve() if out_dir is not None else paths.reports_dir() / "checks"
@@ -170,7 +170,7 @@ class _Runner:
         rows) as to decide pass/fail, and on shipped data almost everything passes. So every
         expectation is first validated with ``BOOLEAN_ONLY``; those that failed, or that allow
         some failures (``mostly``), are validated again with ``SUMMARY`` as a second GX suite
-        ``<name>.failures`` (both appear in the Data Docs).
+        ``<name>.failures``.
         """
         results = [_blank(spec) for spec in suite.expectations]
         plans: dict[int, tuple[str, dict[str, Any]]] = {}
