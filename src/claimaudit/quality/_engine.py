@@ -100,8 +100,9 @@ def run_checks(
         report = CheckReport(results=results, created=created)
         write_json(report, staging / "results.json")
         write_junit(report, staging / "junit.xml")
-        write_html(report, staging / "index.html")
         final = out if report.ok else out / "failed"
+        # checks/ is one folder below reports/index.html; failed/ and partial/ one more each
+        write_html(report, staging / "index.html", depth=1 + (final != out) + (out.name == "partial"))
         _replace_dir(staging, final)
         report.out_dir = final
         return report

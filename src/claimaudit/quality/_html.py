@@ -41,11 +41,12 @@ th,td{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:left;vertical-
 td.n{text-align:right;font-variant-numeric:tabular-nums}code{font-size:.85em;word-break:break-all}
 pre{white-space:pre-wrap;word-break:break-word;background:#f6f6f6;padding:.4rem;font-size:.8rem}
 @media (max-width:40rem){table,tbody,tr,td{display:block}thead{display:none}td{border:0;padding:.1rem 0}
-tr{border-bottom:1px solid #ddd;padding:.4rem 0}}
+tr{border-bottom:1px solid #ddd;padding:.4rem 0}td.n{text-align:left}
+td[data-label]:not(:empty)::before{content:attr(data-label) ": ";color:#555}}
 </style>
 </head>
 <body>
-<p><a href="../index.html">← all outputs</a></p>
+<p><a href="{{ index_href }}">← all outputs</a></p>
 <h1>Data-quality checks</h1>
 <p class="meta">Run {{ created }}: {{ results|length }} suites, {{ counts.passed }} passed, {{ counts.failed }} failed,
 {{ counts.error }} could not be used, {{ counts.unavailable }} not checked (third-party data not fetched).
@@ -64,8 +65,8 @@ The same results as data: <a href="results.json">results.json</a>, <a href="juni
 {% for exp in suite.expectations %}
 <tr><td class="{{ exp.outcome }}">{{ exp.outcome }}</td>
 <td>{{ exp.description }}<br><code>{{ exp.expect }}</code></td>
-<td class="n">{{ exp.line if exp.line is not none else "" }}</td>
-<td class="n">{% if exp.failing_rows is not none %}{{ exp.failing_rows }}{% if exp.checked_rows is not none %} of {{ exp.checked_rows }}{% endif %}{% endif %}</td>
+<td class="n" data-label="Suite line">{{ exp.line if exp.line is not none else "" }}</td>
+<td class="n" data-label="Rows failing">{% if exp.failing_rows is not none %}{{ exp.failing_rows }}{% if exp.checked_rows is not none %} of {{ exp.checked_rows }}{% endif %}{% endif %}</td>
 <td>{% if exp.error %}{{ exp.error }}{% endif %}{% for example in exp.examples %}<code>{{ example_text(example) }}</code><br>{% endfor %}</td></tr>
 {% endfor %}
 </tbody>
@@ -83,16 +84,19 @@ def _example_text(example: dict) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
-def results_html(report: CheckReport) -> str:
+def results_html(report: CheckReport, *, index_href: str = "../index.html") -> str:
     """The results page (escaped; no script, no external resource)."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     counts = {k: 0 for k in ("passed", "failed", "error", "unavailable")}
     for suite in report.results:
         counts[suite.status] = counts.get(suite.status, 0) + 1
     return env.from_string(_TEMPLATE).render(
-        created=report.created, results=report.results, counts=counts, ok=report.ok, example_text=_example_text
+        created=report.created, results=report.results, counts=counts, ok=report.ok, example_text=_example_text,
+        index_href=index_href,
     )
 
 
-def write_html(report: CheckReport, path: str | Path) -> None:
-    write_text_atomic(path, results_html(report))
+def write_html(report: CheckReport, path: str | Path, *, depth: int = 1) -> None:
+    """Write the page; ``depth`` is how many folders below ``reports/`` it will be published
+    (``checks/`` 1, ``checks/failed/`` 2), for its link back to ``index.html``."""
+    write_text_atomic(path, results_html(report, index_href="../" * depth + "index.html"))
