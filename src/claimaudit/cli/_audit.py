@@ -22,11 +22,12 @@ def audit(
     (exit 1, or 2 if a dataset cannot be read) and nothing is written. Otherwise exits 0 whatever
     the verdicts; a malformed rule file exits 2 naming file, line and key.
     """
-    from claimaudit.audit import run_audit, write_verdicts
+    from claimaudit.audit import load_rules, run_audit, write_verdicts
 
     try:
+        loaded = load_rules(rules)  # a malformed rule file is reported before the (slower) checks
         refuse_failed_data()
-        verdicts = run_audit(rules_dir=rules, offline=offline)
+        verdicts = run_audit(rules=loaded, offline=offline)
         json_path, csv_path = write_verdicts(verdicts, out_dir=out)
     except ClaimauditError as exc:
         typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
