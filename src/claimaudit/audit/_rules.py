@@ -33,6 +33,7 @@ from claimaudit.errors import RuleError
 
 KINDS = (
     "evidence_vs_assertion",
+    "opposite_assertions",
     "plausibility",
     "report_agreement",
     "series_consistency",
@@ -162,6 +163,7 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "headline_lower_bound_conflicts": (_bool, False),
         "headline_bound_ratio": (_nonneg, 0.9),
         "naive_fall_min_ratio": (_nonneg, 0.5),
+        "group_by": (_subset("metric", "unit", "scope", "verb"), []),
     },
     "report_agreement": {
         "same": (_subset("statement_id", "statement_date", "authority", "metric", "category", "scope", "unit", "period"),
@@ -177,6 +179,14 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "per": (_subset(*sorted(BASELINE_METRICS)), _REQUIRED),
         "max_ratio": (_nonneg, _REQUIRED),
         "max_gap_days": (_nonneg_int, 400),
+    },
+    "opposite_assertions": {
+        "polarity": (_polarity, _REQUIRED),
+        "window_days": (_nonneg_int, 7),
+        "lookback_days": (_nonneg_int, None),
+        "lookahead_days": (_nonneg_int, None),
+        "same_authority": (_bool, False),
+        "min_confidence": (_choice("low", "medium", "high"), "low"),
     },
     "evidence_vs_assertion": {
         "polarity": (_polarity, _REQUIRED),
