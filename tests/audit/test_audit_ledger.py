@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -49,6 +50,14 @@ def synthetic_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated
     root = tmp_path / "datasets"
     write_synthetic_claims_package(root, ledger, sources)
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
+    # The shipped rules name real claim ids (refused against another ledger) and the shipped
+    # suites check the real ledger's columns: this synthetic ledger gets rules that select by
+    # field only, and no quality suites.
+    checks = tmp_path / "checks"
+    (checks / "claims").mkdir(parents=True)
+    (checks / "quality").mkdir()
+    shutil.copy(paths.checks_dir() / "claims" / "url-blocking.yml", checks / "claims")
+    monkeypatch.setenv("CLAIMAUDIT_CHECKS", str(checks))
     return root
 
 

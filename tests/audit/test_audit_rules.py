@@ -146,3 +146,85 @@ def test_selector_values_follow_the_ledgers_own_enums(tmp_path, monkeypatch):
         load_rule_file(write(tmp_path, rule_text))
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     assert load_rule_file(write(tmp_path, rule_text))[0].select.fields["venue"] == ("synthetic_hearing",)
+
+
+# --------------------------------------------------------------------------- issue 13
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "key", "words"),
+    [
+        ("      kind: [count]\n", "      kind: [count]\n      date_from: 2024-13-45\n", 8, "select.date_from", "valid date"),
+        ("      about_tolerance: 0.05\n", "      about_tolerance: 0.05\n      headline_bound_ratio: 2024-02-30\n", 10,
+         "params.headline_bound_ratio", "valid date"),
+        ("      about_tolerance: 0.05\n", "      about_tolerance: -0.05\n", 9, "params.about_tolerance", "zero or more"),
+        ("      about_tolerance: 0.05\n", "      bracket_slack_days: -3\n", 9, "params.bracket_slack_days",
+         "zero or more"),
+        ("      kind: [count]\n", "      kind: [count]\n      date_from: 2024-12-01\n      date_to: 2024-01-01\n", 8,
+         "select.date_from", "after"),
+    ],
+)
+def test_bad_dates_order_and_negative_tolerances_are_rule_errors(tmp_path, old, new, line, key, words):
+    path = write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(RuleError) as info:
+        load_rule_file(path)
+    assert (info.value.line, info.value.key) == (line, key), str(info.value)
+    assert words in str(info.value) and "synthetic.yml" in str(info.value)
+
+
+def test_an_evidence_window_start_that_is_not_a_calendar_date_is_a_rule_error(tmp_path):
+    text = (rules_dir() / "vpn-blocking.yml").read_text(encoding="utf-8")
+    assert "window_start: 2024-" in text, "test set-up: the shipped file no longer sets window_start"
+    import re
+
+    path = write(tmp_path, re.sub(r"window_start: 2024-\d\d-\d\d", "window_start: 2024-02-30", text, count=1))
+    result = CliRunner().invoke(app, ["audit", "--rules", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "params.window_start" in result.output and "'2024-02-30'" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("key", ["claim_ids", "exclude_claim_ids", "statement_ids"])
+def test_a_rule_naming_an_unknown_claim_id_is_a_rule_error(tmp_path, key):
+    from claimaudit.audit import run_audit
+
+    text = GOOD.replace("      kind: [count]\n", f"      kind: [count]\n      {key}: [synthetic-no-such-claim]\n")
+    write(tmp_path, text)
+    with pytest.raises(RuleError) as info:
+        run_audit(rules_dir=tmp_path, offline=True)
+    assert info.value.key == f"select.{key}" and info.value.line == 8
+    assert "synthetic-no-such-claim" in str(info.value) and "not a" in str(info.value)
+
+
+BOMB = """\
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+rules: [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands_with_a_short_message(tmp_path, monkeypatch):
+    from claimaudit import _yaml
+
+    walked = []
+    real = _yaml.expanded_size
+    monkeypatch.setattr(_yaml, "expanded_size", lambda root, limit=_yaml.MAX_NODES: walked.append(1) or real(root, limit))
+    write(tmp_path, BOMB)
+    result = CliRunner().invoke(app, ["audit", "--rules", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert walked, "the expansion check ran on the composed graph"
+    assert result.exit_code == 2 and "aliases" in result.output
+    assert len(result.output) < 2000
+
+
+def test_an_alias_bomb_in_a_quality_suite_is_a_suite_error(tmp_path, monkeypatch):
+    (tmp_path / "quality").mkdir()
+    (tmp_path / "quality" / "synthetic.yml").write_text(BOMB.replace("rules:", "expectations:"), encoding="utf-8")
+    monkeypatch.setenv("CLAIMAUDIT_CHECKS", str(tmp_path))
+    result = CliRunner().invoke(app, ["check", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "aliases" in result.output and len(result.output) < 5000

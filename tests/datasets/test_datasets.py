@@ -184,3 +184,134 @@ def test_cli_stamp_reports_what_it_rewrote(tmp_path: Path, monkeypatch: pytest.M
     result = CliRunner().invoke(app, ["datasets", "stamp", "synthetic_items"])
     assert result.exit_code == 0 and "stamped" in result.output
     assert datasets.load("synthetic_items", root=tmp_path).height == 4
+
+
+# --------------------------------------------------------------------------- issue 13: strict cells
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column"),
+    [
+        ("84.72", "1e400", 2, "share"),
+        ("84.72", "inf", 2, "share"),
+        ("84.72", "nan", 2, "share"),
+        ("84.72", "-Infinity", 2, "share"),
+        ("84.72", "1e30", 2, "share"),
+        ("844008", "\u0661\u0660\u0660", 2, "count"),  # Arabic-Indic digits
+        ("844008", "769_870", 2, "count"),
+        ("84.72", "769_870", 2, "share"),
+        ("844008", " 844008", 2, "count"),
+        ("844008", "1e3", 2, "count"),
+        ("844008", "99999999999999999999999", 2, "count"),
+        ("84.72", "\u0968\u0966", 2, "share"),  # Devanagari digits
+        ("2024-11-13", "2018-W42-5", 2, "seen_on"),
+        ("2024-11-13", "20241113", 2, "seen_on"),
+        ("2024-11-13", "2024-02-30", 2, "seen_on"),
+        ("2024-11-13", "\u0662\u0660\u0662\u0664-11-13", 2, "seen_on"),
+        ("2024-12-16", "2024-12-16T00:00", 4, "seen_on"),
+    ],
+)
+def test_lenient_numbers_and_dates_are_refused_naming_the_cell(tmp_path: Path, old: str, new: str, line: int,
+                                                                column: str) -> None:
+    make_package(tmp_path, GOOD.replace(old, new, 1))
+    with pytest.raises(DataError) as info:
+        datasets.load("synthetic_items", root=tmp_path)
+    err = info.value
+    assert (err.line, err.column, err.file) == (line, column, str(tmp_path / "synthetic_items" / "items.csv"))
+    assert repr(new) in str(err) or repr(new)[:50] in str(err)
+
+
+@pytest.mark.parametrize("value", ["-3", "+3", "0", "-0.5", ".5", "3.", "+84.72"])
+def test_plain_signed_and_decimal_numbers_are_numbers(tmp_path: Path, value: str) -> None:
+    make_package(tmp_path, GOOD.replace("84.72", value, 1))
+    assert datasets.load("synthetic_items", root=tmp_path)["share"][0] == float(value)
+
+
+CONSTRAINED = [
+    {"name": "item_id", "type": "string", "constraints": {"required": True, "unique": True, "pattern": "[a-z0-9-]+"}},
+    {"name": "seen_on", "type": "date", "constraints": {"minimum": "2018-01-01", "maximum": "2025-12-31"}},
+    {"name": "count", "type": "integer", "constraints": {"minimum": 0}},
+    {"name": "share", "type": "number", "constraints": {"maximum": 100}},
+    {"name": "flag", "type": "boolean"},
+    {"name": "kind", "type": "string", "constraints": {"enum": ["count", "ratio"]}},
+]
+CONSTRAINED_GOOD = (
+    "item_id,seen_on,count,share,flag,kind\n"
+    "synthetic-a,2024-11-13,844008,84.72,true,count\n"
+    "synthetic-b,,100183,,false,\n"
+    "synthetic-c,2024-12-16,0,0.5,,ratio\n"
+)
+
+
+def _constrained(root: Path, text: str) -> None:
+    folder = root / "synthetic_items"
+    folder.mkdir(parents=True)
+    (folder / "items.csv").write_text(text, encoding="utf-8")
+    descriptor = {"name": "synthetic_items", "resources": [
+        {"name": "synthetic_items", "path": "items.csv", "schema": {"fields": CONSTRAINED}}]}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    datasets.stamp(["synthetic_items"], root=root)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column", "says"),
+    [
+        ("synthetic-c,", "synthetic-a,", 4, "item_id", "duplicate"),
+        ("synthetic-b,", ",", 3, "item_id", "required"),
+        ("synthetic-b,", "Synthetic B,", 3, "item_id", "pattern"),
+        ("2024-12-16", "2031-01-01", 4, "seen_on", "maximum"),
+        ("2024-12-16", "2017-12-31", 4, "seen_on", "minimum"),
+        (",100183,", ",-1,", 3, "count", "minimum"),
+        ("84.72", "100.5", 2, "share", "maximum"),
+        (",ratio", ",ratios", 4, "kind", "allowed"),
+    ],
+)
+def test_schema_constraints_are_enforced_with_line_and_column(tmp_path: Path, old: str, new: str, line: int,
+                                                              column: str, says: str) -> None:
+    _constrained(tmp_path, CONSTRAINED_GOOD)
+    assert datasets.load("synthetic_items", root=tmp_path).height == 3
+    for child in (tmp_path / "synthetic_items").iterdir():
+        child.unlink()
+    (tmp_path / "synthetic_items").rmdir()
+    _constrained(tmp_path, CONSTRAINED_GOOD.replace(old, new, 1))
+    with pytest.raises(DataError) as info:
+        datasets.load("synthetic_items", root=tmp_path)
+    assert (info.value.line, info.value.column) == (line, column)
+    assert says in str(info.value)
+    # the quality suites load without constraints, to report every failing row themselves
+    assert datasets.load("synthetic_items", root=tmp_path, constraints=False).height == 3
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "says"),
+    [
+        ([], "JSON object"),
+        ({"name": "x", "resources": "claims.csv"}, "resources"),
+        ({"name": "x", "resources": [{"name": "x", "schema": {"fields": []}}]}, "path"),
+        ({"name": "x", "resources": [{"name": "x", "path": "items.csv", "schema": {"fields": "item_id"}}]}, "fields"),
+        ({"name": "x", "resources": [{"name": "x", "path": "items.csv", "schema": {"fields": [{"type": "string"}]}}]},
+         "name"),
+        ({"name": "x", "resources": [{"name": "x", "path": "items.csv",
+                                      "schema": {"fields": [{"name": "a", "constraints": {"enum": "a"}}]}}]}, "enum"),
+        ({"name": "x", "resources": [{"name": "x", "path": 3}]}, "path"),
+        ({"name": "x", "resources": [{"path": "items.csv"}]}, "name"),
+    ],
+)
+def test_a_broken_but_valid_json_descriptor_is_a_data_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            descriptor: object, says: str) -> None:
+    make_package(tmp_path, GOOD)
+    path = tmp_path / "synthetic_items" / "datapackage.json"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        datasets.load("synthetic_items", root=tmp_path)
+    assert str(path) in str(info.value) and says in str(info.value)
+    # and every command that reads descriptors says so with exit 2, not a traceback
+    from typer.testing import CliRunner
+
+    from claimaudit.cli import app
+
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(tmp_path))
+    for args in (["datasets", "list"], ["datasets", "stamp"], ["check", "--out", str(tmp_path / "out")]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, (args, result.output, result.exception)
+        assert "datapackage.json" in result.output, (args, result.output)

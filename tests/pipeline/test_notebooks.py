@@ -163,10 +163,14 @@ def test_report_has_findings_first_and_provenance_last(full_run):
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.xdist_group("notebooks")
-def test_report_opens_offline_in_chromium(full_run):
-    seen = visit(full_run.reports / "08-publish-transparency-report.html")
-    assert seen.external == [] and seen.failed == []
-    assert seen.console_errors == [] and seen.page_errors == []
+def test_every_page_under_reports_opens_offline_in_chromium(full_run):
+    pages = sorted(p for p in full_run.reports.rglob("*.html") if not p.name.startswith("."))
+    names = {str(p.relative_to(full_run.reports)) for p in pages}
+    assert {"index.html", "checks/index.html", "08-publish-transparency-report.html"} <= names, names
+    for page in pages:
+        seen = visit(page)
+        assert seen.external == [] and seen.failed == [], (page, seen.external, seen.failed)
+        assert seen.console_errors == [] and seen.page_errors == [], (page, seen.console_errors, seen.page_errors)
     assert (full_run.reports / "08-publish-transparency-report.pdf").read_bytes()[:5] == b"%PDF-"
 
 

@@ -137,7 +137,7 @@ def test_good_synthetic_data_passes_and_writes_all_outputs(project: Path) -> Non
         results["suites"][1]["expectations"]
     )
     assert 'failures="0"' in junit and 'errors="0"' in junit
-    assert (out / "data_docs" / "index.html").is_file()
+    assert (out / "index.html").is_file() and not (out / "data_docs").exists()
     assert not (out / "failed").exists()
 
 
@@ -354,6 +354,18 @@ def test_malformed_suite_names_file_line_and_key(project: Path) -> None:
     assert "synthetic_claims.yml" in line and "line 8" in line and "key 'description'" in line
 
 
+@pytest.mark.parametrize("pattern", ['"^[a-z"', '"(unclosed"', '"a{2,1}"'])
+def test_an_invalid_regex_is_a_suite_error_with_file_and_line(project: Path, pattern: str) -> None:
+    suite = project / "checks" / "quality" / "synthetic_claims.yml"
+    text = suite.read_text()
+    assert 'regex: "^[a-z0-9][a-z0-9-]*$"' in text, "test set-up: the claims suite changed"
+    suite.write_text(text.replace('regex: "^[a-z0-9][a-z0-9-]*$"', f"regex: {pattern}", 1))
+    code, output = check()
+    assert code == 2
+    line = one_line(output, "ERROR synthetic_claims:")
+    assert "synthetic_claims.yml" in line and "line " in line and "regular expression" in line
+
+
 def test_unknown_expectation_and_column_are_errors(project: Path) -> None:
     suite = project / "checks" / "quality" / "synthetic_claims-sources.yml"
     text = suite.read_text()
@@ -495,14 +507,25 @@ def test_when_on_a_missing_column_is_an_error_not_a_pass(project: Path) -> None:
     assert "synthetic_when.yml, line 5" in report.results[0].expectations[0].error
 
 
-def test_data_docs_hold_every_suite(project: Path) -> None:
+def test_the_results_page_holds_every_suite_and_loads_nothing_from_outside(project: Path) -> None:
+    edit(project, "claims", ",1000,over,", ",-1000,over,")
     report = run_checks()
-    docs = report.out_dir / "data_docs"
-    index = (docs / "index.html").read_text(encoding="utf-8")
+    page = (report.out_dir / "index.html").read_text(encoding="utf-8")
     for suite in ("synthetic_claims", "synthetic_claims-sources"):
-        assert suite in index
-        assert (docs / "expectations" / f"{suite}.html").is_file()
-    assert any((docs / "validations").rglob("*.html"))
+        assert f'id="{suite}"' in page
+    assert "NOT passed" in page and "-1000" in page  # the failing row's value is shown
+    assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)
+    assert "default-src 'none'" in page  # the browser is told to load nothing else
+
+
+def test_checking_some_suites_never_replaces_the_results_of_all(project: Path) -> None:
+    assert check()[0] == 0
+    out = project / "reports" / "checks"
+    full = (out / "results.json").read_bytes()
+    assert check("-s", "synthetic_claims")[0] == 0
+    assert (out / "results.json").read_bytes() == full
+    partial = json.loads((out / "partial" / "results.json").read_text(encoding="utf-8"))
+    assert [s["name"] for s in partial["suites"]] == ["synthetic_claims"]
 
 
 def test_public_names_are_complete_and_sorted() -> None:

@@ -17,14 +17,14 @@ from typing import Any
 import polars as pl
 
 from claimaudit import paths
-from claimaudit._io import write_text_atomic
+from claimaudit._io import csv_safe, write_text_atomic
 from claimaudit.audit import _agreement, _assertion, _drift, _opposite, _plausibility, _series
 from claimaudit.audit._claims import conform, prepare, select, source_links
 from claimaudit.audit._context import Context
 from claimaudit.audit._evidence import EvidenceProvider, LiveEvidence, NotProvided
 from claimaudit.audit._rules import Rule, load_rules
 from claimaudit.audit._verdict import Verdict
-from claimaudit.errors import FetchError
+from claimaudit.errors import DataError, FetchError, RuleError
 
 KIND_AUDITS: dict[str, Callable[[Context], list[Verdict]]] = {
     "series_consistency": _series.audit,
@@ -55,6 +55,10 @@ def run_audit(
     rules = list(rules) if rules is not None else load_rules(rules_dir)
     provider = provider if provider is not None else LiveEvidence(offline=offline)
     claims = conform(provider.dataset("claims"))
+    if claims.height == 0:
+        raise DataError("the claims ledger has no rows: nothing to audit", dataset="claims",
+                        hint="restore datasets/claims/claims.csv from git (a header-only file audits nothing)")
+    check_rule_ids(rules, claims)
     try:
         sources = provider.dataset("claims", "sources")
     except NotProvided:
@@ -99,6 +103,36 @@ def evidence_requests(*, rules_dir: str | Path | None = None) -> list[tuple[str,
     for loader, kwargs in planner.asked:
         unique.setdefault(f"{loader}{sorted(kwargs.items())}", (loader, kwargs))
     return list(unique.values())
+
+
+def check_rule_ids(rules: Sequence[Rule], claims: pl.DataFrame) -> None:
+    """Refuse a rule whose ``claim_ids``, ``exclude_claim_ids`` or ``statement_ids`` name an id
+    the ledger does not have (a typo would quietly audit fewer claims)."""
+    import difflib
+
+    known = {
+        "claim_ids": set(claims.get_column("claim_id").drop_nulls().to_list()) if "claim_id" in claims.columns else set(),
+        "statement_ids": set(claims.get_column("statement_id").drop_nulls().to_list())
+        if "statement_id" in claims.columns else set(),
+    }
+    known["exclude_claim_ids"] = known["claim_ids"]
+    for rule in rules:
+        given = {
+            "claim_ids": rule.select.fields.get("claim_id", ()),
+            "statement_ids": rule.select.fields.get("statement_id", ()),
+            "exclude_claim_ids": rule.select.exclude_claim_ids,
+        }
+        for key, values in given.items():
+            unknown = [v for v in values if v not in known[key]]
+            if unknown:
+                close = difflib.get_close_matches(unknown[0], sorted(known[key]), n=1)
+                what = "statement" if key == "statement_ids" else "claim"
+                raise RuleError(
+                    f"rule {rule.id!r}: select.{key} names {unknown[0]!r}, which is not a {what} id in the ledger"
+                    + (f" ({len(unknown) - 1} more unknown)" if len(unknown) > 1 else ""),
+                    file=rule.file, line=rule.select.lines.get(key, rule.line), key=f"select.{key}",
+                    hint=(f"did you mean {close[0]!r}?" if close else f"use an id from datasets/claims/claims.csv"),
+                )
 
 
 def _evidence_text(record: dict[str, Any]) -> str:
@@ -225,15 +259,16 @@ def verdicts_json(verdicts: Sequence[Verdict]) -> str:
 
 
 def verdicts_csv(verdicts: Sequence[Verdict]) -> str:
-    """The CSV text of ``verdicts.csv``: one row per verdict, lists joined with ``;``."""
+    """The CSV text of ``verdicts.csv``: one row per verdict, lists joined with ``;``; text a
+    spreadsheet would run as a formula starts with ``'`` (:func:`claimaudit._io.csv_safe`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(VERDICT_COLUMNS)
     for r in verdict_records(verdicts):
-        writer.writerow([r["verdict_id"], r["rule_id"], r["rule_kind"], ";".join(r["claim_ids"]),
-                         ";".join(r["statement_ids"]), r["verdict"], r["evidence_strength"], r["finding"],
-                         ";".join(c["kind"] for c in r["caveats"]), r["explanation"], _evidence_text(r),
-                         ";".join(r["links"])])
+        writer.writerow([csv_safe(cell) for cell in (
+            r["verdict_id"], r["rule_id"], r["rule_kind"], ";".join(r["claim_ids"]), ";".join(r["statement_ids"]),
+            r["verdict"], r["evidence_strength"], r["finding"], ";".join(c["kind"] for c in r["caveats"]),
+            r["explanation"], _evidence_text(r), ";".join(r["links"]))])
     return buffer.getvalue()
 
 

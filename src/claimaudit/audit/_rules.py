@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from claimaudit import paths
+from claimaudit import _yaml, paths
 from claimaudit.audit._vocab import (
     BASELINE_METRICS,
     CLAIM_ENUMS,
@@ -56,6 +56,7 @@ class Selector:
     exclude_claim_ids: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # selector key -> file line
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,18 @@ def _polarity(v: Any) -> bool:
 
 _polarity.__doc__ = "a mapping assertion -> denies_blocking | affirms_blocking | affirms_unblocking"
 _number.__doc__ = "a number"
+
+
+def _nonneg(v: Any) -> bool:
+    return _number(v) and v >= 0
+
+
+def _nonneg_int(v: Any) -> bool:
+    return _int(v) and v >= 0
+
+
+_nonneg.__doc__ = "a number, zero or more"
+_nonneg_int.__doc__ = "a whole number, zero or more"
 _int.__doc__ = "a whole number"
 _strs.__doc__ = "a list of strings"
 
@@ -142,52 +155,52 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
     "series_consistency": {
         "checks": (_subset("monotone", "additions", "ordering", "parts", "rates"),
                    ["monotone", "additions", "ordering", "parts", "rates"]),
-        "about_tolerance": (_number, 0.05),
-        "addition_tolerance": (_number, 0.05),
-        "parts_tolerance": (_number, 0.0),
-        "bracket_slack_days": (_int, 45),
-        "approx_date_days": (_int, 15),
+        "about_tolerance": (_nonneg, 0.05),
+        "addition_tolerance": (_nonneg, 0.05),
+        "parts_tolerance": (_nonneg, 0.0),
+        "bracket_slack_days": (_nonneg_int, 45),
+        "approx_date_days": (_nonneg_int, 15),
         "headline_lower_bound_conflicts": (_bool, False),
-        "headline_bound_ratio": (_number, 0.9),
-        "naive_fall_min_ratio": (_number, 0.5),
+        "headline_bound_ratio": (_nonneg, 0.9),
+        "naive_fall_min_ratio": (_nonneg, 0.5),
         "group_by": (_subset("metric", "unit", "scope", "verb"), []),
     },
     "report_agreement": {
         "same": (_subset("statement_id", "statement_date", "authority", "metric", "category", "scope", "unit", "period"),
                  ["statement_id", "metric", "category", "scope", "period"]),
-        "about_tolerance": (_number, 0.05),
+        "about_tolerance": (_nonneg, 0.05),
         "bounds_agree": (_bool, False),
     },
     "unit_drift": {
-        "window_days": (_int, 30),
+        "window_days": (_nonneg_int, 30),
         "dimensions": (_subset("unit", "period", "metric", "verb", "category"), ["unit", "period", "metric"]),
     },
     "plausibility": {
         "per": (_subset(*sorted(BASELINE_METRICS)), _REQUIRED),
-        "max_ratio": (_number, _REQUIRED),
-        "max_gap_days": (_int, 400),
+        "max_ratio": (_nonneg, _REQUIRED),
+        "max_gap_days": (_nonneg_int, 400),
     },
     "opposite_assertions": {
         "polarity": (_polarity, _REQUIRED),
-        "window_days": (_int, 7),
-        "lookback_days": (_int, None),
-        "lookahead_days": (_int, None),
+        "window_days": (_nonneg_int, 7),
+        "lookback_days": (_nonneg_int, None),
+        "lookahead_days": (_nonneg_int, None),
         "same_authority": (_bool, False),
         "min_confidence": (_choice("low", "medium", "high"), "low"),
         "judge_claim_ids": (_strs, []),
     },
     "evidence_vs_assertion": {
         "polarity": (_polarity, _REQUIRED),
-        "lookback_days": (_int, 30),
-        "lookahead_days": (_int, 30),
+        "lookback_days": (_nonneg_int, 30),
+        "lookahead_days": (_nonneg_int, 30),
         "window_start": (_date, None),
         "min_strength": (_choice(*EVIDENCE_KINDS), "third_party_observation"),
-        "min_measurements": (_int, 30),
-        "min_networks": (_int, 2),
-        "anomaly_threshold": (_number, 0.1),
-        "min_network_measurements": (_int, 5),
-        "spike_ratio": (_number, 2.0),
-        "baseline_days": (_int, 28),
+        "min_measurements": (_nonneg_int, 30),
+        "min_networks": (_nonneg_int, 2),
+        "anomaly_threshold": (_nonneg, 0.1),
+        "min_network_measurements": (_nonneg_int, 5),
+        "spike_ratio": (_nonneg, 2.0),
+        "baseline_days": (_nonneg_int, 28),
     },
 }
 
@@ -214,6 +227,12 @@ _STRENGTH_OPTION = (_choice(*EVIDENCE_KINDS), None)
 
 
 # --------------------------------------------------------------------------- loading
+
+
+def brief(value: Any, limit: int = 80) -> str:
+    """A value as shown in an error message: its repr, cut short (never a whole large value)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def rules_dir() -> Path:
@@ -260,7 +279,7 @@ def load_rule_file(file: str | Path) -> list[Rule]:
     except UnicodeDecodeError as exc:
         raise RuleError(f"not valid UTF-8 ({exc.reason})", file=shown, hint="save the file as UTF-8") from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _yaml.compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise RuleError(
@@ -268,6 +287,8 @@ def load_rule_file(file: str | Path) -> list[Rule]:
             file=shown, line=mark.line + 1 if mark else None,
             hint="fix the YAML syntax (indentation, a missing colon or an unclosed quote)",
         ) from None
+    except _yaml.ExpansionError as exc:
+        raise RuleError(str(exc), file=shown, hint="write the values out instead of nesting aliases") from None
     except yaml.reader.ReaderError as exc:  # a control character: YAML allows none
         raise RuleError(
             f"not valid YAML: control character U+{exc.character:04X} is not allowed",
@@ -317,7 +338,12 @@ class _Doc:
 
     def value(self, node: yaml.Node, key: str) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            return self._scalars.construct_object(node)
+            try:
+                return self._scalars.construct_object(node)
+            except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+                # YAML reads 2024-13-45 as a timestamp and the calendar refuses it
+                raise self.fail(node, key, f"{brief(node.value)} is not a valid date or value ({exc})",
+                                hint="write a real calendar date as YYYY-MM-DD") from None
         if isinstance(node, yaml.SequenceNode):
             return [self.value(n, key) for n in node.value]
         return {k: self.value(v, f"{key}.{k}") for k, (_, v) in self.mapping(node, key).items()}
@@ -359,7 +385,7 @@ class _Doc:
     def string(self, node: yaml.Node, key: str) -> str:
         v = self.value(node, key)
         if not isinstance(v, str) or not v.strip():
-            raise self.fail(node, key, f"{key!r} must be non-empty text, found {v!r}")
+            raise self.fail(node, key, f"{key!r} must be non-empty text, found {brief(v)}")
         return v
 
     def selector(self, node: yaml.Node) -> Selector:
@@ -367,6 +393,7 @@ class _Doc:
         fields: dict[str, tuple[str, ...]] = {}
         exclude: tuple[str, ...] = ()
         date_from = date_to = None
+        lines: dict[str, int] = {}
         for k, (kn, vn) in m.items():
             if k not in SELECT_KEYS:
                 raise self.fail(kn, f"select.{k}", f"unknown selector {k!r}",
@@ -374,12 +401,14 @@ class _Doc:
             v = self.value(vn, f"select.{k}")
             if k in ("date_from", "date_to"):
                 if not _date(v):
-                    raise self.fail(vn, f"select.{k}", f"{k} must be a date YYYY-MM-DD, found {v!r}")
+                    raise self.fail(vn, f"select.{k}", f"{k} must be a date YYYY-MM-DD, found {brief(v)}")
                 date_from, date_to = (v, date_to) if k == "date_from" else (date_from, v)
+                lines[k] = vn.start_mark.line + 1
                 continue
             values = [v] if isinstance(v, str) else v
             if not _strs(values) or not values:
-                raise self.fail(vn, f"select.{k}", f"select.{k} must be a value or a non-empty list of values, found {v!r}")
+                raise self.fail(vn, f"select.{k}", f"select.{k} must be a value or a non-empty list of values, found {brief(v)}")
+            lines[k] = vn.start_mark.line + 1
             if k == "exclude_claim_ids":
                 exclude = tuple(values)
                 continue
@@ -391,7 +420,11 @@ class _Doc:
                     raise self.fail(vn, f"select.{k}", f"{bad[0]!r} is not a known {name}",
                                     hint=f"use one of: {', '.join(sorted(allowed))}")
             fields[name] = tuple(values)
-        return Selector(fields=fields, exclude_claim_ids=exclude, date_from=date_from, date_to=date_to)
+        if date_from is not None and date_to is not None and date_from > date_to:
+            raise RuleError(f"select.date_from {date_from} is after select.date_to {date_to}: no claim could match",
+                            file=self.file, line=lines.get("date_from"), key="select.date_from",
+                            hint="swap them, or correct the one that is wrong")
+        return Selector(fields=fields, exclude_claim_ids=exclude, date_from=date_from, date_to=date_to, lines=lines)
 
     def options(self, node: yaml.Node | None, schema: dict[str, tuple[Callable[[Any], bool], Any]],
                 where: str, line: int) -> dict[str, Any]:
@@ -404,7 +437,7 @@ class _Doc:
             check, _ = schema[k]
             v = self.value(vn, f"{where}.{k}")
             if not check(v):
-                raise self.fail(vn, f"{where}.{k}", f"{where}.{k} must be {check.__doc__}, found {v!r}")
+                raise self.fail(vn, f"{where}.{k}", f"{where}.{k} must be {check.__doc__}, found {brief(v)}")
             out[k] = v
         for k, (_, default) in schema.items():
             if k not in out:

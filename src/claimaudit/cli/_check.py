@@ -41,7 +41,7 @@ def check(
 ) -> None:
     """Check every dataset against its data-quality suite (checks/quality/*.yml).
 
-    Prints one row per expectation and writes results.json, junit.xml and Great Expectations Data Docs to reports/checks/ (a run that does not pass writes to reports/checks/failed/ and leaves the last passing results alone). Never downloads: third-party files must be in the cache or the mirror.
+    Prints one row per expectation and writes results.json, junit.xml and a self-contained results page (index.html) to reports/checks/ (a run that does not pass writes to reports/checks/failed/ and leaves the last passing results alone; a run of some suites only, -s, writes to reports/checks/partial/). Never downloads: third-party files must be in the cache or the mirror.
 
     With --format github (in GitHub Actions) every failing cell becomes an annotation on its file, line and column in the pull request, and a Markdown summary goes to $GITHUB_STEP_SUMMARY.
 

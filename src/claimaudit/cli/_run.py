@@ -30,8 +30,11 @@ def register(app: typer.Typer) -> None:
         """Fetch, check, audit, execute the notebooks and publish the report (HTML, PDF, index).
 
         Third-party files come from the cache, then CLAIMAUDIT_MIRROR, then the network (unless
-        --offline); anything that could not be had is named and the run carries on without it. Exit 0 when every step succeeded, 1 when data checks or a
-        notebook failed (the previous report is then left in place).
+        --offline); anything that could not be had is named and the run carries on without it. Everything is
+        made in a staging folder and published whole or not at all: exit 0 when every step succeeded, 1 when the
+        data checks, the audit or a notebook failed (nothing of the run is published then: the previous report
+        stays, failed notebooks go to reports/failed/ and failed check results to reports/checks/failed/).
+        Ctrl-C (exit 130) leaves reports/ as it was and says so.
         """
         from rich.console import Console
 
@@ -56,19 +59,23 @@ def register(app: typer.Typer) -> None:
             else:  # one notebook finished
                 console.print(f"   [dim]·[/] {message}", highlight=False)
 
-        with status:
-            result = pipeline.run(offline=not online, notebooks=notebook or None, jobs=jobs, pdf=pdf,
-                                  reports=reports, progress=progress, skip=tuple(skip or ()))
+        try:
+            with status:
+                result = pipeline.run(offline=not online, notebooks=notebook or None, jobs=jobs, pdf=pdf,
+                                      reports=reports, progress=progress, skip=tuple(skip or ()))
+        except KeyboardInterrupt as exc:
+            console.print(f"[bold yellow]{exc or 'interrupted'}[/]", highlight=False)
+            raise typer.Exit(130) from None
 
         console.rule()
         for step in result.steps:
             console.print(f"  {step.name:<10} [{_STYLE.get(step.status, 'white')}]{step.status:<11}[/] {step.seconds:6.1f} s", highlight=False)
-        stale = any(not o.ok for o in result.notebooks)
+        stale = not result.ok  # nothing of a failed run is published
         if result.report_html:
             note = " [yellow](from an earlier run: this run did not replace it)[/]" if stale else ""
             console.print(f"Report: [bold]{result.report_html}[/]{note}")
         if result.report_pdf:
-            console.print(f"PDF:    [bold]{result.report_pdf}[/]")
+            console.print(f"PDF:    [bold]{result.report_pdf}[/]{note if result.report_html else ''}")
         if result.index:
             console.print(f"Index:  [bold]{result.index}[/] (open it in a browser)")
         if not result.ok:

@@ -13,8 +13,6 @@ dataset, file, line and column. After a deliberate edit, re-stamp with
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ import polars as pl
 
 from claimaudit import paths
 from claimaudit._io import sha256_file, write_text_atomic
+from claimaudit.datasets._typed import SCALAR_TYPES, parse_csv, read_descriptor, type_frame
 from claimaudit.errors import DataError, IntegrityError
 
 __all__ = [
@@ -37,18 +36,7 @@ __all__ = [
     "stamp",
 ]
 
-_POLARS_TYPES: dict[str, pl.DataType] = {
-    "string": pl.String(),
-    "integer": pl.Int64(),
-    "number": pl.Float64(),
-    "date": pl.Date(),
-    "datetime": pl.Datetime("us", "UTC"),
-    "boolean": pl.Boolean(),
-    "year": pl.Int64(),
-}
-
-_TRUE = {"true", "True", "TRUE", "1", "yes"}
-_FALSE = {"false", "False", "FALSE", "0", "no"}
+_POLARS_TYPES: dict[str, pl.DataType] = SCALAR_TYPES  # kept for callers of the old name
 
 
 @dataclass(frozen=True)
@@ -126,36 +114,30 @@ def read_package(name: str, *, root: Path | None = None) -> Package:
             dataset=name,
             hint=f"use one of: {known}",
         )
-    try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise DataError(
-            f"datapackage.json is not valid JSON: {exc}",
-            dataset=name,
-            file=descriptor_path,
-            line=line,
-            hint="fix the JSON syntax (a linter such as `python -m json.tool` shows where)",
-        ) from None
+    descriptor = read_descriptor(descriptor_path, dataset=name, shown=_shown(descriptor_path))
     return Package(name=name, folder=folder, descriptor=descriptor)
 
 
-def load(name: str, resource: str | None = None, *, root: Path | None = None, verify: bool = True) -> pl.DataFrame:
+def load(name: str, resource: str | None = None, *, root: Path | None = None, verify: bool = True,
+         constraints: bool = True) -> pl.DataFrame:
     """Load one resource of a curated dataset as a typed polars frame.
 
-    ``name`` may be ``"claims"`` or ``"claims/sources"`` (dataset/resource).
+    ``name`` may be ``"claims"`` or ``"claims/sources"`` (dataset/resource). The schema's
+    constraints (required, unique, enum, minimum/maximum, pattern) are enforced unless
+    ``constraints=False`` (the quality suites load that way, to report every failing row).
     """
     if resource is None and "/" in name:
         name, resource = name.split("/", 1)
     package = read_package(name, root=root)
-    return _load_resource(package, package.resource(resource), verify=verify)
+    return _load_resource(package, package.resource(resource), verify=verify, constraints=constraints)
 
 
-def load_package(name: str, *, root: Path | None = None, verify: bool = True) -> dict[str, pl.DataFrame]:
+def load_package(name: str, *, root: Path | None = None, verify: bool = True,
+                 constraints: bool = True) -> dict[str, pl.DataFrame]:
     """Every local resource of a dataset, by resource name."""
     package = read_package(name, root=root)
     return {
-        r["name"]: _load_resource(package, r, verify=verify)
+        r["name"]: _load_resource(package, r, verify=verify, constraints=constraints)
         for r in package.descriptor.get("resources", [])
         if package.is_local(r)
     }
@@ -195,7 +177,7 @@ def stamp(names: Iterable[str] | None = None, *, root: Path | None = None) -> li
 # --------------------------------------------------------------------------- internals
 
 
-def _load_resource(package: Package, resource: dict[str, Any], *, verify: bool) -> pl.DataFrame:
+def _load_resource(package: Package, resource: dict[str, Any], *, verify: bool, constraints: bool = True) -> pl.DataFrame:
     rel = resource.get("path")
     if not package.is_local(resource):
         raise DataError(
@@ -236,10 +218,11 @@ def _load_resource(package: Package, resource: dict[str, Any], *, verify: bool) 
                     f"`claimaudit datasets stamp {package.name}`; otherwise restore it with git"
                 ),
             )
-    text = _decode(raw, package.name, shown)
-    fields = resource.get("schema", {}).get("fields", [])
-    rows = _parse_csv(text, fields, package.name, shown, resource.get("dialect", {}))
-    return _typed_frame(rows, fields, package.name, shown)
+    fields = (resource.get("schema") or {}).get("fields", [])
+    delimiter = (resource.get("dialect") or {}).get("delimiter", ",")
+    text = parse_csv(raw, shown=shown, dataset=package.name, expected=[f["name"] for f in fields], ordered=True,
+                     delimiter=delimiter)
+    return type_frame(text, fields, shown=shown, dataset=package.name, constraints=constraints)
 
 
 def _shown(file: Path) -> str:
@@ -247,148 +230,3 @@ def _shown(file: Path) -> str:
         return str(file.relative_to(paths.project_root()))
     except ValueError:
         return str(file)
-
-
-def _decode(raw: bytes, dataset: str, file: str) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise DataError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at character {col} of the line)",
-            dataset=dataset,
-            file=file,
-            line=line,
-            hint="save the file as UTF-8 (for example `iconv -f cp1252 -t utf-8`)",
-        ) from None
-    return text.removeprefix("\ufeff")
-
-
-def _parse_csv(
-    text: str, fields: list[dict[str, Any]], dataset: str, file: str, dialect: dict[str, Any]
-) -> list[tuple[int, list[str]]]:
-    if not text.strip():
-        raise DataError("file is empty", dataset=dataset, file=file, hint="restore it from git")
-    if not text.endswith("\n"):
-        raise DataError(
-            "file does not end with a newline: it may be truncated",
-            dataset=dataset,
-            file=file,
-            line=text.count("\n") + 1,
-            hint="compare with git (`git diff`) and restore the missing rows",
-        )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.get("delimiter", ","), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise DataError(f"unreadable header: {exc}", dataset=dataset, file=file, line=1) from None
-    expected = [f["name"] for f in fields]
-    if header != expected:
-        missing = [c for c in expected if c not in header]
-        extra = [c for c in header if c not in expected]
-        detail = []
-        if missing:
-            detail.append(f"missing columns {missing}")
-        if extra:
-            detail.append(f"unexpected columns {extra}")
-        if not detail:
-            detail.append(f"columns out of order; expected {expected}")
-        raise DataError(
-            "header does not match the schema: " + "; ".join(detail),
-            dataset=dataset,
-            file=file,
-            line=1,
-            hint="make the header match datapackage.json (or change the schema on purpose)",
-        )
-    rows: list[tuple[int, list[str]]] = []
-    start = 2
-    try:
-        for record in reader:
-            if len(record) != len(header):
-                raise DataError(
-                    f"expected {len(header)} fields, found {len(record)}"
-                    + (" (the file may be truncated)" if len(record) < len(header) else ""),
-                    dataset=dataset,
-                    file=file,
-                    line=start,
-                    column=header[len(record)] if len(record) < len(header) else None,
-                    hint="check quoting on this line: a field containing a comma must be in double quotes",
-                )
-            rows.append((start, record))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataError(
-            f"malformed CSV ({exc}); an unterminated quote often means a truncated file",
-            dataset=dataset,
-            file=file,
-            line=start,
-            hint="close the quote or restore the file from git",
-        ) from None
-    return rows
-
-
-def _typed_frame(
-    rows: list[tuple[int, list[str]]], fields: list[dict[str, Any]], dataset: str, file: str
-) -> pl.DataFrame:
-    columns: dict[str, pl.Series] = {}
-    for index, field in enumerate(fields):
-        name = field["name"]
-        ftype = field.get("type", "string")
-        dtype = _POLARS_TYPES.get(ftype)
-        if dtype is None:
-            raise DataError(f"schema type {ftype!r} is not supported", dataset=dataset, column=name)
-        values = []
-        for line, record in rows:
-            cell = record[index]
-            values.append(None if cell == "" else _convert(cell, ftype, dataset, file, line, name))
-        columns[name] = pl.Series(name, values, dtype=dtype)
-    return pl.DataFrame(columns)
-
-
-def _convert(cell: str, ftype: str, dataset: str, file: str, line: int, column: str) -> Any:
-    import datetime as dt
-
-    try:
-        if ftype == "string":
-            return cell
-        if ftype in ("integer", "year"):
-            if cell.strip() != cell or not cell.lstrip("-").isdigit():
-                raise ValueError
-            return int(cell)
-        if ftype == "number":
-            if cell.strip() != cell or "," in cell:
-                raise ValueError
-            return float(cell)
-        if ftype == "date":
-            return dt.date.fromisoformat(cell) if len(cell) == 10 else _bad()
-        if ftype == "datetime":
-            return dt.datetime.fromisoformat(cell.replace("Z", "+00:00"))
-        if ftype == "boolean":
-            if cell in _TRUE:
-                return True
-            if cell in _FALSE:
-                return False
-            raise ValueError
-    except ValueError:
-        pass
-    expected = {
-        "integer": "a whole number without separators (844008)",
-        "year": "a year (2024)",
-        "number": "a number without thousands separators (844008 or 84.72)",
-        "date": "a date as YYYY-MM-DD",
-        "datetime": "an ISO 8601 timestamp",
-        "boolean": "true or false",
-    }[ftype]
-    raise DataError(
-        f"{cell!r} is not {expected}",
-        dataset=dataset,
-        file=file,
-        line=line,
-        column=column,
-        hint="fix the cell; figures are typed exactly as the source prints them, without separators",
-    )
-
-
-def _bad() -> None:
-    raise ValueError

@@ -16,7 +16,6 @@ index columns dropped and dates as ``Date``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ import polars as pl
 
 from claimaudit import paths
 from claimaudit.datasets._typed import read_csv, read_json_records
+from claimaudit.datasets._typed import read_descriptor as _read_descriptor
 from claimaudit.errors import DataError
 from claimaudit.fetch import FetchResult, fetch, manifest_entries
 
@@ -46,11 +46,7 @@ def read_descriptor(name: str) -> dict[str, Any]:
     if not path.is_file():
         raise DataError(f"no third-party source named {name!r}", dataset=name,
                         hint=f"use one of: {', '.join(list_sources()) or 'none'}")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"datapackage.json is not valid JSON: {exc}", dataset=name, file=path,
-                        line=getattr(exc, "lineno", None), hint="fix the JSON syntax") from None
+    return _read_descriptor(path, dataset=name)
 
 
 def resource_names(name: str) -> list[str]:
@@ -66,7 +62,8 @@ def fetch_resource(
 
 
 def load(
-    name: str, resource: str | None = None, *, offline: bool | None = None, mirror: str | Path | None = None
+    name: str, resource: str | None = None, *, offline: bool | None = None, mirror: str | Path | None = None,
+    constraints: bool = True,
 ) -> pl.DataFrame:
     """One resource of a pinned third-party set as a typed polars frame.
 
@@ -82,7 +79,8 @@ def load(
     try:
         if res.get("format", "csv") == "json":
             return read_json_records(got.path, fields, shown=shown, key=res.get("claimaudit:json_records"))
-        return read_csv(got.path, fields, shown=shown, drop=res.get("claimaudit:drop_columns", []))
+        return read_csv(got.path, fields, shown=shown, drop=res.get("claimaudit:drop_columns", []),
+                        constraints=constraints)
     except DataError as exc:
         exc.dataset = exc.dataset or f"{name}/{res['name']}"
         raise type(exc)(exc.problem, dataset=exc.dataset, file=exc.file, line=exc.line,

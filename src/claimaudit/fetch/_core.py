@@ -166,6 +166,16 @@ def _fetch(
                 stale = (f" (the cached copy has sha256 {actual[:12]}…, not the pinned {expected[:12]}…:"
                          " the pin changed)")
 
+    if entry is None and expected is not None and target.is_file() and sha256_file(target) == expected:
+        # the pinned bytes are in the cache but their manifest entry was lost: record them again
+        mirrored = resolve_mirror(mirror)
+        from_mirror = (mirrored is not None and (mirrored / relative_path(url)).is_file()
+                       and sha256_file(mirrored / relative_path(url)) == expected)
+        entry = _entry(url, target, cache_root, target.stat().st_size, expected,
+                       origin="mirror" if from_mirror else "cache")
+        manifest.record(cache_root, entry)
+        return FetchResult(url, target, "cache", expected, entry)
+
     mirror_root = resolve_mirror(mirror)
     mismatch: HashMismatchError | None = None
     if mirror_root is not None and fallback is None:  # a live answer due again comes from the network

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from claimaudit._io import write_text_atomic
-from claimaudit.errors import FetchError
 
 MANIFEST_NAME = "manifest.json"
 FILES_DIR = "files"
@@ -31,18 +31,71 @@ def manifest_path(cache: Path) -> Path:
 
 
 def read_entries(cache: Path) -> dict[str, dict[str, Any]]:
-    """All manifest entries by URL (empty when there is no manifest yet)."""
+    """All usable manifest entries by URL (empty when there is no manifest yet).
+
+    A manifest that is not valid JSON, or not shaped as above (``entries`` a list, an entry
+    without ``path``), is not fatal: the usable entries are kept, the rest dropped, and the
+    broken file is kept beside it as ``manifest.json.broken``; a pinned file whose entry was
+    lost is re-recorded from its bytes on the next fetch (or copied again from the mirror).
+    """
     path = manifest_path(cache)
     if not path.is_file():
         return {}
+    problem = None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return dict(data["entries"])
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise FetchError(
-            f"the cache manifest {path} is unreadable ({exc})",
-            hint=f"delete {path.parent} (the cache) and run `claimaudit fetch` again",
-        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError, ValueError) as exc:
+        data, problem = {}, f"not valid JSON ({str(exc).splitlines()[0][:120]})"
+    raw = data.get("entries") if isinstance(data, dict) else None
+    if problem is None and not isinstance(raw, dict):
+        problem = "`entries` is not a mapping of URL to entry"
+    entries: dict[str, dict[str, Any]] = {}
+    dropped = 0
+    for url, entry in (raw.items() if isinstance(raw, dict) else ()):
+        if _usable(url, entry):
+            entries[url] = entry
+        else:
+            dropped += 1
+    if problem is None and dropped:
+        problem = f"{dropped} entr{'y' if dropped == 1 else 'ies'} without a usable url, path or sha256"
+    if problem is not None:
+        _repair(cache, path, entries, problem)
+    return entries
+
+
+def _usable(url: Any, entry: Any) -> bool:
+    if not isinstance(url, str) or not isinstance(entry, dict):
+        return False
+    rel = entry.get("path")
+    if not isinstance(rel, str) or not rel or rel.startswith("/") or ".." in Path(rel).parts:
+        return False
+    return isinstance(entry.get("sha256"), str) and entry.get("url", url) == url
+
+
+_REPAIRED: set[Path] = set()
+
+
+def _repair(cache: Path, path: Path, entries: dict[str, dict[str, Any]], problem: str) -> None:
+    """Keep the broken manifest aside, write the usable entries back, and say so once."""
+    import sys
+
+    try:
+        with _locked(cache):
+            if path.is_file():
+                os.replace(path, path.with_name(MANIFEST_NAME + ".broken"))
+            _write(cache, entries)
+    except OSError as exc:  # a read-only cache: carry on with what could be read
+        problem += f"; it could not be rewritten ({exc.strerror})"
+    if path not in _REPAIRED:
+        _REPAIRED.add(path)
+        print(f"note: the cache manifest {path} was unreadable: {problem}. Kept {len(entries)} usable entries"
+              f" (the old file is {path.name}.broken); missing entries are rebuilt from the cached files"
+              " and the mirror as they are fetched.", file=sys.stderr)
+
+
+def _write(cache: Path, entries: dict[str, dict[str, Any]]) -> None:
+    text = json.dumps({"version": 1, "entries": dict(sorted(entries.items()))}, indent=2)
+    write_text_atomic(manifest_path(cache), text + "\n")
 
 
 @contextmanager
@@ -61,5 +114,4 @@ def record(cache: Path, entry: dict[str, Any]) -> None:
     with _locked(cache):
         entries = read_entries(cache)
         entries[entry["url"]] = entry
-        text = json.dumps({"version": 1, "entries": dict(sorted(entries.items()))}, indent=2)
-        write_text_atomic(manifest_path(cache), text + "\n")
+        _write(cache, entries)

@@ -177,7 +177,8 @@ def network_rates(daily: pl.DataFrame) -> pl.DataFrame:
 
 def top_networks(rates: pl.DataFrame, *, limit: int = 6) -> pl.DataFrame:
     """The ``limit`` networks with the most measurements (the rest are in the CSV, not the chart)."""
-    keep = rates.group_by("probe_asn").agg(pl.col("n").sum()).sort("n", descending=True).head(limit).get_column("probe_asn")
+    keep = (rates.group_by("probe_asn").agg(pl.col("n").sum())
+            .sort("n", "probe_asn", descending=[True, False]).head(limit).get_column("probe_asn"))
     return rates.filter(pl.col("probe_asn").is_in(keep.implode()))
 
 
@@ -294,12 +295,13 @@ def verification_summary(sources: pl.DataFrame) -> pl.DataFrame:
     return (
         sources.group_by("verification")
         .agg(pl.len().alias("sources"), pl.col("claim_id").n_unique().alias("claims"), pl.col("outlet").n_unique().alias("outlets"))
-        .sort("sources", descending=True)
+        .sort("sources", "verification", descending=[True, False], nulls_last=True)
     )
 
 
 def confidence_summary(claims: pl.DataFrame) -> pl.DataFrame:
-    return claims.group_by("confidence").agg(pl.len().alias("claims")).sort("claims", descending=True)
+    return (claims.group_by("confidence").agg(pl.len().alias("claims"))
+            .sort("claims", "confidence", descending=[True, False], nulls_last=True))
 
 
 def verdicts_about(verdicts: pl.DataFrame, claims: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFrame:
@@ -411,7 +413,8 @@ def test_list_categories(test_list: pl.DataFrame) -> pl.DataFrame:
     return (
         test_list.group_by("category_code", "category_description")
         .agg(pl.len().alias("urls"))
-        .sort("urls", descending=True)
+        # equal counts in code order, so a rerun writes the same bytes
+        .sort("urls", "category_code", "category_description", descending=[True, False, False], nulls_last=True)
     )
 
 

@@ -75,6 +75,7 @@ def execute_notebook(
         )
     except Exception as exc:  # kernel died, notebook unreadable, ...
         return NotebookOutcome(name, False, time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
+    _stable_parameter_cell_id(executed)
     try:
         html = export_html(
             executed, out_dir / f"{name}.html", show_code=name != REPORT_NOTEBOOK, index_href="index.html", info=info
@@ -83,6 +84,23 @@ def execute_notebook(
         return NotebookOutcome(name, False, time.perf_counter() - started, executed=executed,
                                error=f"HTML export: {type(exc).__name__}: {exc}")
     return NotebookOutcome(name, True, time.perf_counter() - started, executed=executed, html=html)
+
+
+def _stable_parameter_cell_id(executed: Path) -> None:
+    """papermill gives the cell it injects a random id; give it a fixed one, so a rerun on the same
+    inputs writes the same notebook (docs/determinism.md)."""
+    import json
+
+    from claimaudit._io import write_text_atomic
+
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    changed = False
+    for cell in notebook.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and cell.get("id") != "injected-parameters":
+            cell["id"] = "injected-parameters"
+            changed = True
+    if changed:
+        write_text_atomic(executed, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
 
 
 def _kernel_manager_class() -> str:

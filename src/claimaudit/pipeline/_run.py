@@ -4,11 +4,13 @@
 ['fetch', 'check', 'audit', 'notebooks', 'pdf', 'publish']
 
 Each step says what it did; a step that cannot be done here (no notebooks, no Chromium for the
-PDF) says so and the run carries on. Notebooks execute with papermill into a private staging
-folder, in parallel (``jobs``); their HTML (and the report's PDF) are made there too. Only when every notebook succeeded are the
-staged files moved into ``reports/`` (each by an atomic rename), so a failed run never leaves a
-half-written or mixed report: the failing notebook is kept, executed up to its error, as
-``reports/failed/<name>.ipynb`` and named in the summary, and the run exits non-zero.
+PDF) says so and the run carries on. Every step writes into one private staging folder: check
+results, verdicts, notebooks executed with papermill in parallel (``jobs``), their HTML, tables,
+the report's PDF and the index. Only when the checks, the audit and every notebook succeeded is
+the staged set swapped in for the published one (:mod:`claimaudit.pipeline._publish`), so a run
+is published whole or not at all: data that fails its checks is not audited; a failing notebook
+is kept, executed up to its error, as ``reports/failed/<name>.ipynb`` and named in the summary;
+the run exits non-zero and the previous report stays.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any, Literal
 from claimaudit import paths
 from claimaudit.errors import ClaimauditError
 from claimaudit.pipeline._notebooks import REPORT_NOTEBOOK, NotebookOutcome, default_parameters, discover_notebooks, execute_notebook
-from claimaudit.pipeline._publish import _publish, _readable
+from claimaudit.pipeline._publish import carry_over, publish, publish_failed_checks
 
 Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
 
@@ -151,6 +153,10 @@ STEPS: list[tuple[str, str]] = [
 Progress = Callable[[str, str], None]
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run; ``str()`` says what ``reports/`` holds now."""
+
+
 def run(
     *,
     offline: bool = True,
@@ -170,6 +176,12 @@ def run(
     notebook finishes (the CLI draws it with rich). ``notebook_dir`` defaults to ``notebooks/``.
     ``skip`` names steps not to run (``fetch``, ``check``, ``audit``, ``pdf``); they are reported
     as skipped.
+
+    Everything is made in a staging folder and published all or none (see
+    :mod:`claimaudit.pipeline._publish`): data that fails its checks is not audited and nothing
+    but ``checks/failed/`` is published; a failed audit or notebook publishes nothing (a failed
+    notebook is kept in ``reports/failed/``). Ctrl-C raises :class:`Interrupted`, whose message
+    says what ``reports/`` holds.
     """
     unknown = set(skip) - {"fetch", "check", "audit", "pdf"}
     if unknown:
@@ -183,12 +195,16 @@ def run(
     # Data flows one way: only the fetch step may use the network (and only when not `offline`);
     # check, audit and the notebooks read what it left in the cache or the mirror.
     params = {**default_parameters(), **(parameters or {}), "offline": True}
-    env = {"CLAIMAUDIT_REPORTS": str(reports), "CLAIMAUDIT_OFFLINE": "1"}
+    staging = Path(tempfile.mkdtemp(prefix=".run-", dir=reports))
+    # Every step writes into the staging folder: CLAIMAUDIT_REPORTS points there, so the notebooks
+    # read this run's check results and verdicts, never the published ones.
+    env = {"CLAIMAUDIT_REPORTS": str(staging), "CLAIMAUDIT_OFFLINE": "1", "CLAIMAUDIT_TABLES": str(staging / "tables")}
+    published = False
 
-    def timed(name: str, fn: Callable[[], StepOutcome]) -> StepOutcome:
+    def timed(name: str, fn: Callable[[], StepOutcome], *, refuse: str | None = None) -> StepOutcome:
         say(name, dict(STEPS)[name])
-        if name in skip:
-            outcome = StepOutcome(name, "skipped", "skipped on request")
+        if name in skip or refuse:
+            outcome = StepOutcome(name, "skipped", refuse or "skipped on request")
             result.steps.append(outcome)
             say(name, f"skipped: {outcome.detail}")
             return outcome
@@ -202,29 +218,33 @@ def run(
         say(name, f"{outcome.status}: {outcome.detail}")
         return outcome
 
-    with _environment(**env):
-        timed("fetch", lambda: step_fetch(offline=offline, params=params))
-        timed("check", lambda: step_check(reports=reports))
-        timed("audit", lambda: step_audit(reports=reports, offline=True))
+    try:
+        with _environment(**env):
+            timed("fetch", lambda: step_fetch(offline=offline, params=params))
+            checked = timed("check", lambda: step_check(reports=staging))
+            refused = ("refused: the data did not pass its checks (see the check step); nothing of this run is"
+                       " published" if checked.status == "failed" else None)
+            audited = timed("audit", lambda: step_audit(reports=staging, offline=True), refuse=refused)
+            if audited.status == "failed" and not refused:
+                refused = "not run: the audit failed (see the audit step); nothing of this run is published"
 
-        folder = Path(notebook_dir) if notebook_dir else paths.notebooks_dir()
-        chosen = discover_notebooks(folder)
-        if notebooks:
-            chosen = [p for p in chosen if any(p.stem.startswith(prefix) for prefix in notebooks)]
-        none_found = (f"no notebook in {folder} starts with {', '.join(notebooks)}" if notebooks
-                      else f"no notebooks (NN-*.ipynb) found in {folder}")
-        staging = Path(tempfile.mkdtemp(prefix=".run-", dir=reports))
-        try:
+            folder = Path(notebook_dir) if notebook_dir else paths.notebooks_dir()
+            available = discover_notebooks(folder)
+            chosen = available
+            if notebooks:
+                chosen = [p for p in available if any(p.stem.startswith(prefix) for prefix in notebooks)]
+            none_found = (f"no notebook in {folder} starts with {', '.join(notebooks)}" if notebooks
+                          else f"no notebooks (NN-*.ipynb) found in {folder}")
             info = run_info()
-            with _environment(CLAIMAUDIT_TABLES=str(staging / "tables")):
-                timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say,
-                                                          none_found=none_found))
-            notebooks_ok = result.steps[-1].status != "failed"
+            ran = timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say,
+                                                            none_found=none_found), refuse=refused)
+            notebooks_ok = ran.status in ("done", "unavailable")
             staged_report = staging / f"{REPORT_NOTEBOOK}.html"
 
             def make_pdf() -> StepOutcome:
                 if not pdf:
-                    return StepOutcome("pdf", "skipped", "--no-pdf")
+                    return StepOutcome("pdf", "skipped", "--no-pdf: no PDF is published for this run's report"
+                                       " (an earlier one is removed)")
                 if not notebooks_ok or not staged_report.is_file():
                     return StepOutcome("pdf", "skipped", "no report HTML in this run")
                 try:
@@ -233,31 +253,66 @@ def run(
                     return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
                 return StepOutcome("pdf", "done", f"{REPORT_NOTEBOOK}.pdf")
 
-            timed("pdf", make_pdf)
+            timed("pdf", make_pdf, refuse=refused)
 
-            def publish() -> StepOutcome:
-                if notebooks_ok:
-                    _publish(staging, reports)
-                else:
-                    failed_dir = reports / "failed"
-                    for outcome in result.notebooks:
-                        if not outcome.ok and outcome.executed and outcome.executed.is_file():
-                            failed_dir.mkdir(exist_ok=True)
-                            os.replace(outcome.executed, failed_dir / outcome.executed.name)
-                result.index = write_index(reports, problems=result.problems(), info=info, steps=result.steps)
-                _readable(reports)
+            def do_publish() -> StepOutcome:
+                nonlocal published
+                if not result.ok:
+                    return _keep_previous(result, staging, reports, info, write_index)
+                not_run = {p.stem for p in available} - {p.stem for p in chosen}
+                carried = carry_over(reports, staging, pages=not_run, checks=checked.status == "skipped",
+                                     verdicts=audited.status == "skipped")
+                problems = result.problems()
+                pages = sorted({Path(c).name.split("__")[0].removesuffix(".html").removesuffix(".pdf")
+                                .removesuffix(".ipynb") for c in carried if not c.startswith(("checks", "verdicts"))})
+                if pages:
+                    problems.append("kept from an earlier run (not run this time): " + ", ".join(pages))
+                if checked.status == "skipped" and "checks" in carried:
+                    problems.append("check results are from an earlier run (--skip check)")
+                if audited.status == "skipped" and any(c.startswith("verdicts") for c in carried):
+                    problems.append("verdicts.json/csv are from an earlier run (--skip audit)")
+                write_index(staging, problems=problems, info=info, steps=result.steps)
+                publish(staging, reports)
+                published = True
+                result.index = reports / "index.html"
                 html = reports / f"{REPORT_NOTEBOOK}.html"
                 result.report_html = html if html.is_file() else None
                 pdf_path = reports / f"{REPORT_NOTEBOOK}.pdf"
                 result.report_pdf = pdf_path if pdf_path.is_file() else None
-                if not notebooks_ok:
-                    return StepOutcome("publish", "warning", f"index written; notebooks NOT published (kept the previous ones); see {reports / 'failed'}")
                 return StepOutcome("publish", "done", f"{result.index}")
 
-            timed("publish", publish)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            timed("publish", do_publish)
+    except KeyboardInterrupt:
+        if published:
+            raise Interrupted(f"interrupted after this run was published whole in {reports}") from None
+        raise Interrupted(f"interrupted: nothing of this run was published; {reports} is as it was before the run"
+                          " (the partial outputs were deleted)") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def _keep_previous(result: RunResult, staging: Path, reports: Path, info: dict[str, Any], write_index: Any) -> StepOutcome:
+    """A failed run publishes nothing but what helps fix it: failed notebooks (``failed/``) and
+    failed check results (``checks/failed/``); the index says the rest is the previous run's."""
+    kept = []
+    failed_dir = reports / "failed"
+    for outcome in result.notebooks:
+        if not outcome.ok and outcome.executed and outcome.executed.is_file():
+            failed_dir.mkdir(exist_ok=True)
+            os.replace(outcome.executed, failed_dir / outcome.executed.name)
+            kept.append(f"failed/{outcome.executed.name}")
+    if publish_failed_checks(staging, reports):
+        kept.append("checks/failed/")
+    problems = [*result.problems(), "nothing of this run was published: the pages, tables, verdicts and PDF"
+                " linked here are the previous run's" + (f"; this run's {', '.join(kept)} are kept" if kept else "")]
+    result.index = write_index(reports, problems=problems, info=info, steps=result.steps)
+    html = reports / f"{REPORT_NOTEBOOK}.html"
+    result.report_html = html if html.is_file() else None
+    pdf_path = reports / f"{REPORT_NOTEBOOK}.pdf"
+    result.report_pdf = pdf_path if pdf_path.is_file() else None
+    where = ", ".join(str(reports / k) for k in kept) or "nothing"
+    return StepOutcome("publish", "warning", f"NOT published (kept the previous report); kept for diagnosis: {where}")
 
 
 def _run_notebooks(
@@ -276,13 +331,18 @@ def _run_notebooks(
     (staging / "tables").mkdir(parents=True, exist_ok=True)
     # Longest first: the report notebook goes early so parallel workers finish together.
     ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = {pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info): nb for nb in ordered}
         for future in as_completed(futures):
             outcome = future.result()
             result.notebooks.append(outcome)
             mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
             say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
+    except BaseException:  # Ctrl-C: start no further notebook (the running kernels get the SIGINT too)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     result.notebooks.sort(key=lambda o: o.name)
     failed = [o for o in result.notebooks if not o.ok]
     if failed:

@@ -32,6 +32,7 @@ from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError, Ru
 from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
 from claimaudit.quality._suite import ExpectationSpec, Suite, discover_suites, load_suite
 from claimaudit.quality._vocabulary import _Context, row_condition, translate
+from claimaudit.quality._html import write_html
 from claimaudit.quality._writers import write_json, write_junit
 
 __all__ = ["run_checks"]
@@ -57,6 +58,7 @@ def run_checks(
     suites: list[str] | None = None,
     out_dir: str | Path | None = None,
     now: dt.datetime | None = None,
+    write: bool = True,
 ) -> CheckReport:
     """Run the suites in ``checks/quality/`` (or only those named) and write the results.
 
@@ -66,9 +68,16 @@ def run_checks(
     ``now`` fixes "today" for ``expect_column_values_to_not_be_in_future`` (default: the clock).
     An unknown suite name raises :class:`~claimaudit.errors.RuleError`; data problems do not
     raise, they are reported per suite.
+
+    A run of only some suites (``suites=``) with the default ``out_dir`` writes to
+    ``reports/checks/partial`` (``partial/failed`` when it does not pass): it never replaces
+    the full results of all suites. ``write=False`` writes nothing: the
+    audit uses it to refuse data that fails its checks.
     """
     out = Path(out_dir).resolve() if out_dir is not None else paths.reports_dir() / "checks"
     files = discover_suites(list(suites) if suites else None)
+    if out_dir is None and suites and len(files) < len(discover_suites()):
+        out = out / "partial"
     if not files:
         from claimaudit.quality._suite import suites_dir
 
@@ -78,17 +87,22 @@ def run_checks(
             hint="add a YAML suite there (see checks/README.md) or set CLAIMAUDIT_CHECKS",
         )
     now = now or dt.datetime.now(dt.UTC)
+    if not write:
+        runner = _Runner(now=now)
+        results = [runner.run_file(f) for f in files]
+        return CheckReport(results=results, created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        runner = _Runner(docs_dir=staging / "data_docs", now=now)
+        runner = _Runner(now=now)
         results = [runner.run_file(f) for f in files]
-        runner.build_docs()
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")  # the real time, even when `now` is fixed
         report = CheckReport(results=results, created=created)
         write_json(report, staging / "results.json")
         write_junit(report, staging / "junit.xml")
         final = out if report.ok else out / "failed"
+        # checks/ is one folder below reports/index.html; failed/ and partial/ one more each
+        write_html(report, staging / "index.html", depth=1 + (final != out) + (out.name == "partial"))
         _replace_dir(staging, final)
         report.out_dir = final
         return report
@@ -102,8 +116,7 @@ def run_checks(
 class _Runner:
     """Loads each target once, owns the single GX context of a run."""
 
-    def __init__(self, *, docs_dir: Path, now: dt.datetime) -> None:
-        self.docs_dir = docs_dir
+    def __init__(self, *, now: dt.datetime) -> None:
         self.now = now
         self._frames: dict[tuple[str, str, str], pl.DataFrame | ClaimauditError] = {}
         self._context: Any = None
@@ -158,7 +171,7 @@ class _Runner:
         rows) as to decide pass/fail, and on shipped data almost everything passes. So every
         expectation is first validated with ``BOOLEAN_ONLY``; those that failed, or that allow
         some failures (``mostly``), are validated again with ``SUMMARY`` as a second GX suite
-        ``<name>.failures`` (both appear in the Data Docs).
+        ``<name>.failures``.
         """
         results = [_blank(spec) for spec in suite.expectations]
         plans: dict[int, tuple[str, dict[str, Any]]] = {}
@@ -210,20 +223,10 @@ class _Runner:
 
                 context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
-            # The ephemeral default site points at a fresh /tmp folder; ours lives in the staging dir.
+            # No Great Expectations Data Docs: their pages load jQuery, Bootstrap and Vega from CDNs.
+            # The results page is ours (quality/_html.py), self-contained like the report.
             for site in list(context.variables.data_docs_sites or {}):
                 context.delete_data_docs_site(site)
-            context.add_data_docs_site(
-                site_name="claimaudit",
-                site_config={
-                    "class_name": "SiteBuilder",
-                    "store_backend": {
-                        "class_name": "TupleFilesystemStoreBackend",
-                        "base_directory": str(self.docs_dir),
-                    },
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                },
-            )
             self._source = context.data_sources.add_pandas("claimaudit")
             self._context = context
         return self._context
@@ -258,14 +261,6 @@ class _Runner:
                     outcomes[index] = item
         return outcomes
 
-    def build_docs(self) -> None:
-        if self._context is None:
-            return
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self._context.build_data_docs(site_names=["claimaudit"])
-
-
 # --------------------------------------------------------------------------- helpers
 
 
@@ -273,11 +268,11 @@ def _load_target(kind: str, name: str, resource: str) -> pl.DataFrame:
     if kind == "dataset":
         from claimaudit import datasets
 
-        return datasets.load(name, resource)
+        return datasets.load(name, resource, constraints=False)
     from claimaudit.datasets import sources
 
     # Checks never download: data flows fetch -> check. Cache or mirror only.
-    return sources.load(name, resource, offline=True)
+    return sources.load(name, resource, offline=True, constraints=False)
 
 
 def _origin(suite: Suite) -> _Origin:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import yaml
 
-from claimaudit import paths
+from claimaudit import _yaml, paths
 from claimaudit.errors import RuleError
 from claimaudit.quality._vocabulary import PROJECT_EXPECTATIONS
 
@@ -109,9 +109,11 @@ def load_suite(path: str | Path) -> Suite:
     path = Path(path)
     shown = _shown(path)
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        doc = _yaml.load(path.read_text(encoding="utf-8"), _LineLoader)
     except UnicodeDecodeError:
         raise RuleError("not valid UTF-8", file=shown, hint="save the suite as UTF-8") from None
+    except _yaml.ExpansionError as exc:
+        raise RuleError(str(exc), file=shown, hint="write the values out instead of nesting aliases") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise RuleError(
@@ -214,6 +216,7 @@ def _spec(item: Any, shown: str, index: int) -> ExpectationSpec:
         )
     when = _when(item.get("when"), shown, line)
     kwargs = _strip_lines({k: v for k, v in item.items() if k not in _OWN_KEYS and k != _LINE})
+    _check_regexes(kwargs, shown, line)
     project = PROJECT_EXPECTATIONS.get(expect)
     if project is not None:
         missing = [a for a in project.required if a not in kwargs and not (a == "when" and when)]
@@ -235,6 +238,30 @@ def _spec(item: Any, shown: str, index: int) -> ExpectationSpec:
         when=when,
         line=line,
     )
+
+
+def _check_regexes(kwargs: dict[str, Any], shown: str, line: int | None) -> None:
+    """A regular expression that does not compile is a suite error (it would fail every row)."""
+    import re
+
+    for key in ("regex", "regex_list"):
+        if key not in kwargs:
+            continue
+        patterns = kwargs[key] if isinstance(kwargs[key], list) else [kwargs[key]]
+        for pattern in patterns:
+            if not isinstance(pattern, str):
+                raise RuleError(f"`{key}` must be text, found {_brief(pattern)}", file=shown, line=line, key=key)
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise RuleError(f"`{key}` {_brief(pattern)} is not a valid regular expression: {exc}",
+                                file=shown, line=line, key=key,
+                                hint="fix the pattern (quote it in YAML; a backslash needs no doubling in '...')") from None
+
+
+def _brief(value: Any, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _when(value: Any, shown: str, line: int | None) -> dict[str, list[Any]] | None:

@@ -2,7 +2,7 @@
 
 Each one is translated into a core Great Expectations expectation with its arguments filled in
 at run time (today's date, the values of a referenced column), so it is validated by GX and
-shown in the Data Docs like any other.
+shown in the results like any other.
 
 >>> name, kwargs = translate(
 ...     "expect_column_values_to_not_be_negative", {"column": "value"}, _Context.empty()

@@ -24,7 +24,7 @@ DESCRIPTIONS: dict[str, str] = {
     "junit.xml": "The same data-quality checks in JUnit XML, for continuous-integration tools.",
     "failed/results.json": "Results of the last data-quality run that did not pass (every suite; failures with the"
                            " rows and values concerned). results.json keeps the last passing run.",
-    "data_docs": "Great Expectations data docs: the checks and their results as browsable pages.",
+    "index.html": "The data-quality checks and their results as a page: every suite and expectation, failing rows.",
 }
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
 
@@ -94,9 +94,10 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
     executed = sorted((reports / "notebooks").glob("*.ipynb")) if (reports / "notebooks").is_dir() else []
     verdicts = [link(p, DESCRIPTIONS[p.name]) for p in (reports / "verdicts.json", reports / "verdicts.csv") if p.is_file()]
     checks_dir = reports / "checks"
-    checks = [link(checks_dir / f, DESCRIPTIONS[f]) for f in ("results.json", "junit.xml", "failed/results.json") if (checks_dir / f).is_file()]
-    docs = sorted((checks_dir / "data_docs").rglob("index.html")) if (checks_dir / "data_docs").is_dir() else []
-    checks += [link(p, DESCRIPTIONS["data_docs"], "Data docs") for p in docs[:1]]
+    checks = [link(checks_dir / f, DESCRIPTIONS[f], "Check results" if f == "index.html" else None)
+              for f in ("index.html", "results.json", "junit.xml") if (checks_dir / f).is_file()]
+    if (checks_dir / "failed" / "results.json").is_file():
+        checks.append(link(checks_dir / "failed" / "results.json", DESCRIPTIONS["failed/results.json"]))
     tables = sorted((reports / "tables").glob("*.csv")) if (reports / "tables").is_dir() else []
     return [
         {"title": "Transparency report", "links": report, "empty": "the report was not produced in this run"},

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit import config, paths
-from claimaudit._io import atomic_write
+from claimaudit._io import atomic_write, csv_safe_frame
 from claimaudit.report import _render
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -193,10 +193,11 @@ def table_html(
 
 
 def write_csv(frame: pl.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` as UTF-8 CSV atomically; list columns are joined with ``"; "``."""
-    flat = frame.with_columns(
+    """Write ``frame`` as UTF-8 CSV atomically; list columns are joined with ``"; "``; text cells a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) start with ``'``."""
+    flat = csv_safe_frame(frame.with_columns(
         pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c, t in frame.schema.items() if isinstance(t, pl.List)
-    )
+    ))
     path = Path(path)
     with atomic_write(path, "wb") as fh:
         flat.write_csv(fh)

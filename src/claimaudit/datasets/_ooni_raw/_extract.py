@@ -85,6 +85,10 @@ _TEST_KINDS = {
 }
 
 
+_TOO_DEEP = ("invalid JSON: nested too deeply to decode (thousands of levels of [ or {);"
+             " not an OONI measurement, the row is skipped")
+
+
 class Extractor:
     """Reusable decoders; ``header_names`` are the lower-case response headers worth matching."""
 
@@ -110,11 +114,15 @@ class Extractor:
             pass
         except msgspec.DecodeError as exc:
             return _EMPTY_VALUES, f"invalid JSON: {exc}", None
+        except RecursionError:
+            return _EMPTY_VALUES, _TOO_DEEP, None
         try:
             obj = msgspec.json.decode(data)
+            return self._tolerant(obj)
         except msgspec.DecodeError as exc:  # pragma: no cover - the fast path already decoded it
             return _EMPTY_VALUES, f"invalid JSON: {exc}", None
-        return self._tolerant(obj)
+        except RecursionError:
+            return _EMPTY_VALUES, _TOO_DEEP, None
 
     # -- fast path ---------------------------------------------------------------------------
     def _fast(self, data: bytes) -> Extracted:

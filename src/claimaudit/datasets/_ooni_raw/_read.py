@@ -132,7 +132,7 @@ def _first_line_is_json(head: bytes) -> bool:
     line = head[:end]
     try:
         msgspec.json.decode(line)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return False
     return True
 
@@ -201,7 +201,7 @@ def _json_document(fh, head: bytes, gz: bool, *, as_list: bool) -> Iterator[Reco
         return
     try:
         items = _list_of_raw.decode(data)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
         yield 1, None, f"invalid JSON list: {exc}; fix the file or give it as JSONL"
         return
     for index, item in enumerate(items, start=1):
