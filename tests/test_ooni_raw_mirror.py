@@ -92,7 +92,7 @@ def test_fast_and_tolerant_paths_agree_on_fixtures(fixture_files: list[Path]):
     extractor = Extractor(candidates=True, header_names=["location", "server", "via", "x-app-url"])
     fast_count = 0
     for path in fixture_files:
-        for _, data, _ in iter_records(path):
+        for _, data, _, _ in iter_records(path):
             try:
                 fast = extractor._fast(data)
             except Exception:  # the fast path declines odd shapes; the tolerant path reads them
