@@ -79,8 +79,10 @@ Columns (:data:`SCHEMA`):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import multiprocessing
+import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -184,18 +186,44 @@ def parse_file(path: str | Path, matcher: FingerprintMatcher | None) -> tuple[pl
 
 
 def trivial_id(data: bytes | memoryview, measurement_start_time: str | None) -> str:
-    """OONI's id for a measurement without ``measurement_uid`` (``oonidata.datautils.trivial_id``).
+    """OONI's id for a measurement without ``measurement_uid``.
 
-    >>> trivial_id(b'{"x": 1}\\n', "2024-11-15 10:00:00")[:10]
-    '0120241115'
-    >>> len(trivial_id(b"{}", None)), trivial_id(b"{}", "not a time")[2:10]
-    (40, '00000000')
+    The OONI backend's fastpath gives legacy measurements this id as their ``measurement_uid``
+    (ooni/backend ``fastpath/fastpath/utils.py``, ``trivial_id``; also ``oonidata``): ``"01"``,
+    the measurement day ``YYYYMMDD`` (``00000000`` when ``measurement_start_time`` is not
+    ``YYYY-MM-DD HH:MM:SS``), 15 bytes of SHAKE-128 over the raw bytes, in hex. The backend's
+    own test vector:
+
+    >>> trivial_id(b"", "2021-02-03 10:11:12")
+    '01202102037f9c2ba4e88f827d61604550760585'
+    >>> trivial_id(b"", "2021-02-30 10:11:12")[:10], trivial_id(b"", None)[:10]
+    ('0100000000', '0100000000')
     """
+    return f"01{_id_day(measurement_start_time)}{hashlib.shake_128(data).hexdigest(15)}"
+
+
+_TIME_SHAPE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+def _id_day(text: str | None) -> str:
+    """``YYYYMMDD`` when ``datetime.strptime(text, "%Y-%m-%d %H:%M:%S")`` accepts it, else ``00000000``."""
+    if text and _TIME_SHAPE.fullmatch(text):  # the usual shape: no strptime (slow) needed
+        if "00" <= text[11:13] <= "23" and "00" <= text[14:16] <= "59" and "00" <= text[17:19] <= "59":
+            return _valid_day(text[:10])
+        return "00000000"
     try:
-        day = dt.datetime.strptime(measurement_start_time or "", _TIME_FORMAT).strftime("%Y%m%d")
+        return dt.datetime.strptime(text or "", _TIME_FORMAT).strftime("%Y%m%d")
     except ValueError:
-        day = "00000000"
-    return f"01{day}{hashlib.shake_128(data).hexdigest(15)}"
+        return "00000000"
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_day(day: str) -> str:
+    try:
+        dt.date(int(day[:4]), int(day[5:7]), int(day[8:10]))
+    except ValueError:
+        return "00000000"
+    return day[:4] + day[5:7] + day[8:10]
 
 
 def iter_batches(
