@@ -46,11 +46,18 @@ from claimaudit._ooni_corpus.run import run as _run
 from claimaudit._ooni_corpus.summary import SUMMARY_SCHEMA, scan, summarize, summarize_frame
 from claimaudit.errors import DataError
 
-__all__ = ["BUCKET", "SUMMARY_SCHEMA", "BatchResult", "Failure", "ObjectEntry", "build", "endpoint_url", "plan",
+__all__ = ["BUCKET", "SUMMARY_SCHEMA", "BatchResult", "Failure", "ObjectEntry", "build", "corpus_folder", "endpoint_url", "plan",
            "pending", "scan", "scheduler_address", "summarize", "summarize_frame"]
 
 ENDPOINT_ENV = "CLAIMAUDIT_OONI_S3"
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
+CORPUS_ENV = "CLAIMAUDIT_OONI_CORPUS"
+
+
+def corpus_folder() -> Path | None:
+    """The corpus the audit reads (``CLAIMAUDIT_OONI_CORPUS``: a folder ``ooni corpus`` wrote), or None."""
+    value = os.environ.get(CORPUS_ENV)
+    return Path(value) if value else None
 
 
 def endpoint_url(value: str | None = None) -> str | None:
