@@ -142,19 +142,44 @@ PUBLIC_READ = {
 
 
 class LocalBucket:
-    """moto's S3 server bound to 127.0.0.1 on a free port, holding ``objects`` publicly readable."""
+    """moto's S3 server bound to 127.0.0.1 on a free port, holding ``objects`` publicly readable.
 
-    def __init__(self, objects: dict[str, bytes]) -> None:
+    ``process=True`` runs the server in its own process (benchmarks: its CPU is not the client's).
+    """
+
+    def __init__(self, objects: dict[str, bytes], *, process: bool = False) -> None:
         import logging
 
-        from moto.server import ThreadedMotoServer
+        self.proc = self.server = None
+        if process:
+            import socket
+            import subprocess
+            import sys
+            import time
+            import urllib.request
 
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
-        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self.server.start()
-        host, port = self.server.get_host_and_port()
-        assert host == "127.0.0.1"
-        self.url = f"http://{host}:{port}"
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", "from moto.server import main; main()", "-H", "127.0.0.1", "-p", str(port)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.url = f"http://127.0.0.1:{port}"
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(self.url + "/moto-api/", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        else:
+            from moto.server import ThreadedMotoServer
+
+            logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+            self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+            self.server.start()
+            host, port = self.server.get_host_and_port()
+            assert host == "127.0.0.1"
+            self.url = f"http://{host}:{port}"
         self.client = self._client()
         self.client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         self.client.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(PUBLIC_READ))
@@ -172,4 +197,8 @@ class LocalBucket:
         self.client.put_object(Bucket=BUCKET, Key=key, Body=data)
 
     def stop(self) -> None:
-        self.server.stop()
+        if self.server is not None:
+            self.server.stop()
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
