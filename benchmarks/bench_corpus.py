@@ -11,7 +11,7 @@ lists, downloads (s3fs), parses with fingerprints and writes Parquet exactly as 
 
 - ``single process``: :func:`process_batch` over all objects in this process;
 - ``-j 2``: the batches on a ``ProcessPoolExecutor`` of 2 (spawned) processes;
-- ``LocalCluster(2)``: :func:`claimaudit._ooni_corpus.run.run` on a Dask LocalCluster of 2 workers.
+- ``LocalCluster(2)``: :func:`claimaudit.datasets._ooni_corpus._run.run` on a Dask LocalCluster of 2 workers.
 
 *Cold* includes starting the processes / cluster (and, for the single process, compiling the
 fingerprints); *warm* runs the same job again on the started workers (output emptied first).
@@ -79,7 +79,7 @@ def build(mirror: Path, megabytes: int, files: int) -> tuple[dict[str, bytes], i
 
 
 def run_single(entries, out, bucket, options, matcher):
-    from claimaudit._ooni_corpus.run import process_batch
+    from claimaudit.datasets._ooni_corpus._run import process_batch
 
     return process_batch(entries, str(out), bucket, options, matcher)
 
@@ -117,10 +117,10 @@ def main() -> int:
 def measure(mirror: Path, args) -> tuple[float, float]:
     from distributed import Client, LocalCluster
 
-    from claimaudit import ooni_corpus
-    from claimaudit._ooni_corpus.layout import batches
-    from claimaudit._ooni_corpus.run import process_batch, run, storage_options
-    from claimaudit.fingerprints import compile_matcher, read_fingerprints
+    from claimaudit.datasets import ooni_corpus
+    from claimaudit.datasets._ooni_corpus._layout import batches
+    from claimaudit.datasets._ooni_corpus._run import process_batch, run, storage_options
+    from claimaudit.datasets.fingerprints import compile_matcher, read_fingerprints
     from support.ooni_bucket import BUCKET, LocalBucket
 
     objects, count, raw = build(mirror, args.mb, args.files)

@@ -25,6 +25,17 @@ class Status(enum.StrEnum):
     INSUFFICIENT = "insufficient_evidence"
 
 
+#: verdict -> (label, symbol). Symbols are text, so they survive print and screen readers.
+VERDICT_LABELS: dict[str, tuple[str, str]] = {
+    "supported": ("Supported by evidence", "✔"),
+    "contradicted": ("Contradicted by evidence", "✘"),
+    "consistent": ("Consistent with other claims", "="),
+    "inconsistent": ("Inconsistent with other claims", "≠"),
+    "not_comparable": ("Not comparable", "⇹"),
+    "insufficient_evidence": ("Insufficient evidence", "?"),
+}
+
+
 class Strength(enum.StrEnum):
     """Evidence strength, strongest first. ``claims_ledger``: official figures compared with each
     other; ``none``: nothing decided the verdict."""

@@ -54,7 +54,7 @@ def corpus(
     Example:
       claimaudit ooni corpus --country PK --test-name web_connectivity,tor,psiphon --since 2024-01-01 --until 2025-01-01 --out pk-2024
     """
-    from claimaudit import ooni_corpus
+    from claimaudit.datasets import ooni_corpus
 
     country = country.upper()
     entries = ooni_corpus.plan(country, test_name, since, until, bucket=bucket, endpoint=endpoint, prefer=prefer)
@@ -68,7 +68,7 @@ def corpus(
         return
     table = None
     if fingerprints:
-        from claimaudit.fingerprints import load_fingerprints
+        from claimaudit.datasets.fingerprints import load_fingerprints
 
         table = load_fingerprints(offline=offline)
     request = {"country": country, "test_names": test_name, "since": since, "until": until, "prefer": prefer,
@@ -120,7 +120,7 @@ def summarize(
     Example:
       claimaudit ooni summarize pk-2024 --out pk-2024-summary.csv
     """
-    from claimaudit import ooni_corpus
+    from claimaudit.datasets import ooni_corpus
     from claimaudit._io import frame_suffix, write_frame
 
     frame_suffix(out)

@@ -21,18 +21,10 @@ from typing import Any
 
 import polars as pl
 
+from claimaudit.audit import VERDICT_LABELS
 from claimaudit.report import _render
 from claimaudit.report._evidence import evidence_items, evidence_kinds
 
-#: verdict -> (label, symbol). Symbols are text, so they survive print and screen readers.
-VERDICT_LABELS: dict[str, tuple[str, str]] = {
-    "supported": ("Supported by evidence", "✔"),
-    "contradicted": ("Contradicted by evidence", "✘"),
-    "consistent": ("Consistent with other claims", "="),
-    "inconsistent": ("Inconsistent with other claims", "≠"),
-    "not_comparable": ("Not comparable", "⇹"),
-    "insufficient_evidence": ("Insufficient evidence", "?"),
-}
 STRENGTH_LABELS: dict[str, str] = {
     "direct_measurement": "●●● direct network measurement",
     "third_party_observation": "●●○ third-party observation",
