@@ -119,6 +119,9 @@ def test_placeholder_lines_are_skipped_and_counted(tmp_path: Path):
     stats_j = ooni_raw.ReadStats()
     assert ooni_raw.parse([path, path], workers=2, stats=stats_j).height == 4
     assert stats_j.placeholders == 4
+    result = CliRunner().invoke(app, ["ooni", "parse", str(path), "--out", str(tmp_path / "o.csv"), "--no-fingerprints"])
+    assert result.exit_code == 0, result.output
+    assert "2 rows from 1 file(s)" in result.output and "2 {} placeholder line(s) skipped" in result.output
 
 
 def write_postcan(path: Path, members: dict[str, bytes], *, compress: bool = True) -> Path:
