@@ -54,9 +54,11 @@ def storage_options(endpoint_url: str | None) -> dict:
 
 
 def filesystem(options: dict):
+    """An anonymous s3fs filesystem; s3fs reuses one instance per options in a process (worker),
+    so a task does not pay for a new client."""
     import s3fs
 
-    return s3fs.S3FileSystem(skip_instance_cache=True, **options)
+    return s3fs.S3FileSystem(**options)
 
 
 def output_path(out: Path, entry: ObjectEntry) -> Path:
