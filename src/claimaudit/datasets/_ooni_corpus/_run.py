@@ -50,7 +50,7 @@ def storage_options(endpoint_url: str | None) -> dict:
     client: dict = {"region_name": REGION}
     if endpoint_url:
         client["endpoint_url"] = endpoint_url
-    return {"anon": True, "client_kwargs": client}
+    return {"anon": True, "client_kwargs": client, "use_listings_cache": False}  # a rerun lists afresh
 
 
 def filesystem(options: dict):
