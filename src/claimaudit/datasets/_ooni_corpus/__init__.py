@@ -46,8 +46,8 @@ from claimaudit.datasets._ooni_corpus._run import run as _run
 from claimaudit.datasets._ooni_corpus._summary import SUMMARY_SCHEMA, scan, summarize, summarize_frame
 from claimaudit.errors import DataError
 
-__all__ = ["BUCKET", "SUMMARY_SCHEMA", "BatchResult", "Failure", "ObjectEntry", "build", "corpus_folder", "endpoint_url", "plan",
-           "pending", "scan", "scheduler_address", "summarize", "summarize_frame"]
+__all__ = ["BUCKET", "BatchResult", "Failure", "ObjectEntry", "SUMMARY_SCHEMA", "build", "corpus_folder",
+           "endpoint_url", "pending", "plan", "scan", "scheduler_address", "summarize", "summarize_frame"]
 
 ENDPOINT_ENV = "CLAIMAUDIT_OONI_S3"
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"

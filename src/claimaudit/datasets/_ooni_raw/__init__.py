@@ -95,7 +95,7 @@ from claimaudit.datasets._ooni_raw._read import ReadStats, iter_records
 from claimaudit.errors import DataError
 from claimaudit.datasets._fingerprints import FingerprintMatcher, compile_matcher
 
-__all__ = ["SCHEMA", "ReadStats", "iter_batches", "parse", "trivial_id", "write"]
+__all__ = ["ReadStats", "SCHEMA", "iter_batches", "parse", "parse_file", "trivial_id", "write"]
 
 SCHEMA: dict[str, pl.DataType] = {
     "file": pl.String(),
