@@ -26,7 +26,6 @@ the stated S3 throughput per worker, for several cluster sizes.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
@@ -115,7 +114,7 @@ def main() -> int:
 
 
 def measure(mirror: Path, args) -> tuple[float, float]:
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
 
     from claimaudit.datasets import ooni_corpus
     from claimaudit.datasets._ooni_corpus._layout import batches
@@ -146,7 +145,7 @@ def measure(mirror: Path, args) -> tuple[float, float]:
 
         for label in ("cold", "warm"):
             reset(out)
-            wall, cpu, result = timed(lambda: single(label == "cold"))
+            wall, cpu, result = timed(lambda label=label: single(label == "cold"))
             rows.append(("single process", label, wall, cpu, result.measurements + result.errors))
         matcher = compile_matcher(table)
         import multiprocessing

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from test_audit import rule, spec, synthetic_claim, synthetic_ledger
 
-from claimaudit.datasets import ooni_corpus, ooni_raw
 from claimaudit.audit import FrameEvidence, Status, Strength, run_audit
 from claimaudit.audit._evidence import LiveEvidence
+from claimaudit.datasets import ooni_corpus, ooni_raw
 from claimaudit.errors import FetchError
-from test_audit import by_ids, rule, spec, synthetic_claim, synthetic_ledger
 
 D = dt.date
 NETWORKS = ["AS59257", "AS17557", "AS45595", "AS9541", "AS38193", "AS23674"]
@@ -25,7 +25,7 @@ def synthetic_row(asn: str, i: int, *, blocking: str | None = None, fingerprint:
         file="s3://synthetic/raw.jsonl.gz", line=i, measurement_id=f"synthetic-{asn}-{i}",
         measurement_uid=f"synthetic-{asn}-{i}", report_id="synthetic", test_name="web_connectivity",
         probe_cc="PK", probe_asn=asn, probe_network_name=f"Synthetic {asn}",
-        measurement_start_time=dt.datetime.fromisoformat(day + " 10:00:00").replace(tzinfo=dt.timezone.utc),
+        measurement_start_time=dt.datetime.fromisoformat(day + " 10:00:00").replace(tzinfo=dt.UTC),
         input=f"https://{domain}/", blocking=blocking or "none", accessible=blocking is None,
         fingerprint_checked=True,
     )
@@ -42,7 +42,8 @@ def synthetic_corpus() -> pl.DataFrame:
     for n, asn in enumerate(NETWORKS):
         for i in range(10):
             if n < 4 and i < 6:
-                rows.append(synthetic_row(asn, i, blocking="http-diff", fingerprint=("synthetic.pk_state", "isp", False)))
+                state = ("synthetic.pk_state", "isp", False)
+                rows.append(synthetic_row(asn, i, blocking="http-diff", fingerprint=state))
             elif n == 4 and i < 6:
                 rows.append(synthetic_row(asn, i, blocking="http-diff", fingerprint=("synthetic.safeweb", "isp", True)))
             else:

@@ -19,8 +19,8 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from claimaudit.datasets import ooni_corpus, ooni_raw
 from claimaudit.cli import app
+from claimaudit.datasets import ooni_corpus, ooni_raw
 from conftest import mirror_path
 from support.ooni_bucket import BUCKET, LocalBucket, expected_keys, seed_objects
 
@@ -161,7 +161,7 @@ def test_rerun_skips_written_files(built, bucket, scheduler):
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.parquet")}
     result = corpus(out, bucket, "--scheduler", scheduler)
     assert result.exit_code == 0, result.output
-    assert f"already written" in result.output and "wrote 0 files" in result.output
+    assert "already written" in result.output and "wrote 0 files" in result.output
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.parquet")} == before
 
 

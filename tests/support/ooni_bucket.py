@@ -25,7 +25,7 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FIXTURES = "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"
+FIXTURES = "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"  # noqa: E501
 BUCKET = "ooni-data-eu-fra"
 REGION = "eu-central-1"
 UNREADABLE = b'{"format": "json", "content": {"report_id": '  # a submission cut short: the uploader writes {}
@@ -58,19 +58,20 @@ def uploader_files(hour: str, cc: str, testname: str, can: int, posts: list[byte
     spool = f"var/lib/ooniapi/measurements/incoming/{hour}_{cc}_{testname}/"
     tar_buffer = io.BytesIO()
     with tarfile.open(fileobj=tar_buffer, mode="w:gz") as tar:
-        for uid, data in sorted(zip(uids, posts)):  # fill_postcan adds the spool files sorted
+        for uid, data in sorted(zip(uids, posts, strict=True)):  # fill_postcan adds the spool files sorted
             info = tarfile.TarInfo(spool + uid + ".post")
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     lines = []
-    for _, data in sorted(zip(uids, posts)):
+    for _, data in sorted(zip(uids, posts, strict=True)):
         try:
             post = json.loads(data)
             lines.append(json.dumps(post["content"]).encode() + b"\n")
         except ValueError:
             lines.append(b"{}\n")
     prefix = f"raw/{hour[:8]}/{hour[8:10]}/{cc}/{testname}/"
-    return {prefix + stem + ".tar.gz": tar_buffer.getvalue(), prefix + stem + ".jsonl.gz": gzip.compress(b"".join(lines))}
+    return {prefix + stem + ".tar.gz": tar_buffer.getvalue(),
+            prefix + stem + ".jsonl.gz": gzip.compress(b"".join(lines))}
 
 
 def post(measurement: dict) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -29,20 +28,28 @@ def corpus(
     until: str = typer.Option(..., "--until", help="Day after the last, YYYY-MM-DD (exclusive)."),
     out: Path = typer.Option(..., "--out", help="Output folder: date=/country=/test= partitions of Parquet files."),
     bucket: str = typer.Option("ooni-data-eu-fra", "--bucket", help="Bucket to read (anonymously)."),
-    endpoint: Optional[str] = typer.Option(
+    endpoint: str | None = typer.Option(
         None, "--endpoint-url", envvar="CLAIMAUDIT_OONI_S3", help="S3 endpoint URL (default AWS; $CLAIMAUDIT_OONI_S3)."
     ),
-    prefer: str = typer.Option("postcan", "--prefer", help="Of each pair: postcan (.tar.gz, has measurement_uid) or jsonl."),
+    prefer: str = typer.Option(
+        "postcan", "--prefer", help="Of each pair: postcan (.tar.gz, has measurement_uid) or jsonl."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="List and print the file count and bytes; download nothing."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Processes of the LocalCluster (ignored with --scheduler)."),
-    scheduler: Optional[str] = typer.Option(
+    workers: int = typer.Option(
+        2, "--workers", min=1, help="Processes of the LocalCluster (ignored with --scheduler)."
+    ),
+    scheduler: str | None = typer.Option(
         None, "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="An existing Dask cluster, tcp://host:8786."
     ),
     batch_mb: float = typer.Option(60.0, "--batch-mb", min=0.000001, help="Compressed MB of objects per task."),
     retries: int = typer.Option(2, "--retries", min=0, help="Times Dask re-runs a failed task."),
-    fingerprints: bool = typer.Option(True, "--fingerprints/--no-fingerprints", help="Match OONI's blockpage fingerprints."),
+    fingerprints: bool = typer.Option(
+        True, "--fingerprints/--no-fingerprints", help="Match OONI's blockpage fingerprints."
+    ),
     offline: bool = typer.Option(False, "--offline", help="Fingerprints from cache/mirror only."),
-    dashboard: Optional[str] = typer.Option(None, "--dashboard", help="Serve the Dask dashboard here, e.g. 127.0.0.1:8787."),
+    dashboard: str | None = typer.Option(
+        None, "--dashboard", help="Serve the Dask dashboard here, e.g. 127.0.0.1:8787."
+    ),
 ) -> None:
     """Parse OONI's raw measurements of one country from its public bucket into a Parquet dataset.
 
@@ -52,7 +59,8 @@ def corpus(
 
     \b
     Example:
-      claimaudit ooni corpus --country PK --test-name web_connectivity,tor,psiphon --since 2024-01-01 --until 2025-01-01 --out pk-2024
+      claimaudit ooni corpus --country PK --test-name web_connectivity,tor,psiphon \\
+          --since 2024-01-01 --until 2025-01-01 --out pk-2024
     """
     from claimaudit.datasets import ooni_corpus
 
@@ -111,8 +119,8 @@ def corpus(
 def summarize(
     folder: Path = typer.Argument(..., help="A dataset written by `claimaudit ooni corpus`."),
     out: Path = typer.Option(..., "--out", help="Output file, .csv or .parquet (written atomically)."),
-    since: Optional[str] = typer.Option(None, "--since", help="Only measurements taken from this day."),
-    until: Optional[str] = typer.Option(None, "--until", help="...and before this day (exclusive)."),
+    since: str | None = typer.Option(None, "--since", help="Only measurements taken from this day."),
+    until: str | None = typer.Option(None, "--until", help="...and before this day (exclusive)."),
 ) -> None:
     """Per day x network x domain (x tool for circumvention tests): n, anomalies, blockpages, failures.
 
@@ -120,8 +128,8 @@ def summarize(
     Example:
       claimaudit ooni summarize pk-2024 --out pk-2024-summary.csv
     """
-    from claimaudit.datasets import ooni_corpus
     from claimaudit._io import frame_suffix, write_frame
+    from claimaudit.datasets import ooni_corpus
 
     frame_suffix(out)
     frame = ooni_corpus.summarize(folder, since=since, until=until)

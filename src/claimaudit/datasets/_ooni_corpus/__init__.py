@@ -92,7 +92,8 @@ def plan(country: str, test_names: str | Iterable[str], since: str | dt.date, un
     """Every object holding ``country``'s measurements of ``test_names``, days ``since``..``until`` (exclusive)."""
     start, end = _date(since, "since"), _date(until, "until")
     if end <= start:
-        raise DataError(f"until ({end}) must be after since ({start})", hint="until is exclusive: the day after the last")
+        raise DataError(f"until ({end}) must be after since ({start})",
+                        hint="until is exclusive: the day after the last")
     if len(country) != 2 or not country.isalpha():
         raise DataError(f"country must be a two-letter code, got {country!r}", hint="e.g. --country PK")
     fs = filesystem(storage_options(endpoint_url(endpoint)))

@@ -90,10 +90,10 @@ from pathlib import Path
 import polars as pl
 
 from claimaudit._io import write_frame
+from claimaudit.datasets._fingerprints import FingerprintMatcher, compile_matcher
 from claimaudit.datasets._ooni_raw._extract import VALUE_COLUMNS, Extractor
 from claimaudit.datasets._ooni_raw._read import ReadStats, iter_records
 from claimaudit.errors import DataError
-from claimaudit.datasets._fingerprints import FingerprintMatcher, compile_matcher
 
 __all__ = ["ReadStats", "SCHEMA", "iter_batches", "parse", "parse_file", "trivial_id", "write"]
 
