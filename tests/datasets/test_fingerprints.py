@@ -169,3 +169,78 @@ def test_real_fingerprints_optin_rule_on_pakistani_entries(mirror: Path, isolate
     assert optin["ooni.pk_3"] is False  # Nayatel SurfSafely: its notes do not say opt-in
     matcher = compile_matcher(table)
     assert {"location", "server"} <= matcher.header_names
+
+
+class OONIReference:
+    """OONI's matching semantics, pattern by pattern, as ``oonipipeline/fingerprintdb.py``
+    (ooni/data @c8fcc72) writes them: ``full`` equality, ``contains`` substring, ``prefix``
+    startswith, ``regexp`` a search with ``.`` matching newlines (re2 ``dot_nl``; Python's
+    ``re.DOTALL`` here). Unlike oonipipeline's ``matches_http``, which only tries header
+    fingerprints that are regexps, every pattern type is tried in every location.
+    """
+
+    def __init__(self, table: pl.DataFrame) -> None:
+        import re
+
+        self.rows = []
+        for fp, (location, kind, pattern) in enumerate(table.select("location_found", "pattern_type", "pattern").iter_rows()):
+            compiled = re.compile(pattern, re.DOTALL) if kind == "regexp" else None
+            self.rows.append((fp, location, kind, pattern, compiled))
+
+    def matches(self, kind: str, pattern: str, compiled, value: str) -> bool:
+        if kind == "full":
+            return value == pattern
+        if kind == "contains":
+            return pattern in value
+        if kind == "prefix":
+            return value.startswith(pattern)
+        return compiled.search(value) is not None
+
+    def match(self, cands: pl.DataFrame) -> set[tuple[int, str]]:
+        by_location: dict[str, list] = {}
+        for item in self.rows:
+            by_location.setdefault(item[1], []).append(item)
+        found = set()
+        for row, location, value in cands.iter_rows():
+            for fp, _, kind, pattern, compiled in by_location.get(location, ()):
+                if self.matches(kind, pattern, compiled, value):
+                    found.add((row, fp))
+        return found
+
+
+@pytest.mark.mirror
+def test_matching_agrees_with_oonis_semantics_on_every_real_fingerprint(mirror: Path, isolated_cache: Path):
+    from claimaudit.datasets._ooni_raw._extract import Extractor
+    from claimaudit.datasets._ooni_raw._read import iter_records
+
+    table = load_fingerprints(offline=True)
+    matcher = compile_matcher(table)
+    rows: list[tuple[int, str, str]] = []
+    # genuine candidates: every HTTP body, header and DNS answer of the OONI backend's fixtures
+    extractor = Extractor(candidates=True, header_names=matcher.header_names)
+    fixtures = mirror / "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"
+    for path in sorted(fixtures.glob("*.json")):
+        for _, data, _, _ in iter_records(path):
+            if data is not None:
+                for location, value in extractor.extract(data)[2] or ():
+                    rows.append((len(rows), location, value))
+    # every literal fingerprint made to fire (and near misses), regexps across newlines
+    for location, kind, pattern in table.select("location_found", "pattern_type", "pattern").iter_rows():
+        if kind != "regexp":
+            for value in (pattern, f"<p>\n{pattern}\n</p>", pattern + " tail", pattern[:-1], pattern.upper()):
+                rows.append((len(rows), location, value))
+    for value in ("<p>Sorry, but the URL you\nare requesting is prohibited!</p>", '{"msg": 1,\n "id": 2}',
+                  "U.S.\nCyber Command", "URL blocked by Spider\nGate", "You don't have permission to access /x"
+                  " on this server.<P>", "a {\"msg\"} b"):
+        rows.append((len(rows), "body", value))
+    cands = pl.DataFrame(rows, schema={"row": pl.Int64, "location": pl.String, "value": pl.String}, orient="row",
+                         infer_schema_length=None)
+    found = matcher.match(cands)
+    ours = set(found.select("row", "fingerprint_name").iter_rows())
+    reference = OONIReference(table).match(cands)
+    names = table["name"].to_list()
+    assert ours == {(row, names[fp]) for row, fp in reference}
+    assert found.height == len(ours)  # one row per (row, fingerprint name)
+    literal = {fp for fp, kind in enumerate(table["pattern_type"]) if kind != "regexp"}
+    assert {fp for _, fp in reference} >= literal  # every literal fingerprint fired
+    assert len({fp for _, fp in reference} - literal) >= 5  # and regexps, some across newlines

@@ -90,13 +90,110 @@ def test_base_columns_and_types(tmp_path: Path):
     assert frame.schema == pl.Schema(ooni_raw.SCHEMA)
 
 
-def test_measurement_id_falls_back_to_report_id(tmp_path: Path):
+def test_measurement_id_without_uid_is_oonis_trivial_id_never_report_id(tmp_path: Path):
+    import hashlib
+
+    first, second = synthetic_web(False), synthetic_web("dns")
+    for m in (first, second):
+        del m["measurement_uid"]  # as in OONI's raw/*.jsonl.gz files
+    path = write_jsonl(tmp_path / "synthetic.jsonl", [first, second])
+    frame = ooni_raw.parse(path)
+    assert frame["measurement_uid"].null_count() == 2
+    assert frame["report_id"].n_unique() == 1  # one probe run: report_id alone is no id
+    assert frame["measurement_id"].n_unique() == 2
+    line = (json.dumps(first) + "\n").encode()  # oonidata.datautils.trivial_id over the stored line
+    expected = "0120241115" + hashlib.shake_128(line).hexdigest(15)
+    assert frame["measurement_id"][0] == expected
+    again = ooni_raw.parse(write_jsonl(tmp_path / "copy.jsonl.gz", [second, first]))  # same bytes elsewhere
+    assert sorted(again["measurement_id"].to_list()) == sorted(frame["measurement_id"].to_list())
+
+
+def test_placeholder_lines_are_skipped_and_counted(tmp_path: Path):
+    path = write_jsonl(tmp_path / "up.jsonl.gz", [synthetic_web(False), synthetic_web("dns")],
+                       raw_lines={0: "{}", 2: "{}"})
+    stats = ooni_raw.ReadStats()
+    frame = ooni_raw.parse(path, stats=stats)
+    assert stats.placeholders == 2
+    assert frame["line"].to_list() == [2, 4]  # later lines keep their line numbers
+    assert frame["parse_error"].null_count() == 2
+    stats_j = ooni_raw.ReadStats()
+    assert ooni_raw.parse([path, path], workers=2, stats=stats_j).height == 4
+    assert stats_j.placeholders == 4
+    result = CliRunner().invoke(app, ["ooni", "parse", str(path), "--out", str(tmp_path / "o.csv"), "--no-fingerprints"])
+    assert result.exit_code == 0, result.output
+    assert "2 rows from 1 file(s)" in result.output and "2 {} placeholder line(s) skipped" in result.output
+
+
+def write_postcan(path: Path, members: dict[str, bytes], *, compress: bool = True) -> Path:
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    data = buffer.getvalue()
+    path.write_bytes(gzip.compress(data) if compress else data)
+    return path
+
+
+def post(measurement: dict, fmt: str = "json") -> bytes:
+    return json.dumps({"format": fmt, "content": measurement}).encode()
+
+
+def test_postcan_members_become_rows_with_their_uid(tmp_path: Path):
+    a, b = synthetic_web(False), synthetic_web("dns")
+    for m in (a, b):
+        del m["measurement_uid"]
+    uid_a = "20241115100000.000001_PK_webconnectivity_0123456789abcdef"
+    uid_b = "20241115100001.000002_PK_webconnectivity_fedcba9876543210"
+    prefix = "var/lib/ooniapi/measurements/incoming/2024111510_PK_webconnectivity/"
+    path = write_postcan(tmp_path / "2024111510_PK_webconnectivity.n1.0.tar.gz", {
+        prefix + uid_a + ".post": post(a),
+        prefix + uid_b + ".post": post(b),
+        prefix + "20241115100002.000003_PK_webconnectivity_0000000000000000.post": post(a, "yaml"),
+        prefix + "notes.txt": b"x",
+    })
+    frame = ooni_raw.parse(path)
+    assert frame["line"].to_list() == [1, 2, 3, 4]
+    assert frame["measurement_uid"].to_list()[:2] == [uid_a, uid_b]
+    assert frame["measurement_id"].to_list()[:2] == [uid_a, uid_b]
+    assert frame["blocking"].to_list()[:2] == ["none", "dns"]
+    assert frame["parse_error"][2].endswith("submission format 'yaml' is not read (only json)")
+    assert "notes.txt: not a .post submission" in frame["parse_error"][3]
+    plain = write_postcan(tmp_path / "plain.tar.gz", {uid_a + ".post": post(a)}, compress=False)
+    assert ooni_raw.parse(plain)["measurement_uid"].to_list() == [uid_a]
+
+
+def test_truncated_postcan_keeps_members_before_the_cut(tmp_path: Path):
+    import os
+
+    uids = [f"2024111510{i:04d}.000000_PK_webconnectivity_{i:016x}" for i in range(40)]
+    members = {}
+    for uid in uids:
+        measurement = synthetic_web(False, x_pad=os.urandom(3000).hex())  # incompressible padding
+        del measurement["measurement_uid"]
+        members[uid + ".post"] = post(measurement)
+    path = write_postcan(tmp_path / "cut.tar.gz", members)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    frame = ooni_raw.parse(path)
+    good = frame.filter(pl.col("parse_error").is_null())
+    assert 5 < good.height < 40 and frame.height == good.height + 1
+    assert frame["parse_error"][-1].startswith("gzip stream unreadable after member")
+    assert good["measurement_uid"].to_list() == uids[: good.height]
+
+
+def test_single_post_file_takes_uid_from_its_name(tmp_path: Path):
     measurement = synthetic_web(False)
     del measurement["measurement_uid"]
-    row = parse_one(tmp_path, measurement)
-    assert row["measurement_uid"] is None
-    assert row["measurement_id"] == measurement["report_id"]
-    assert row["parse_error"] is None
+    uid = "20241115100000.000001_PK_webconnectivity_0123456789abcdef"
+    path = tmp_path / f"{uid}.post"
+    path.write_bytes(post(measurement))
+    row = ooni_raw.parse(path).row(0, named=True)
+    assert (row["measurement_uid"], row["measurement_id"], row["blocking"]) == (uid, uid, "none")
 
 
 def test_list_input_is_kept_as_json_text(tmp_path: Path):

@@ -92,7 +92,7 @@ def test_fast_and_tolerant_paths_agree_on_fixtures(fixture_files: list[Path]):
     extractor = Extractor(candidates=True, header_names=["location", "server", "via", "x-app-url"])
     fast_count = 0
     for path in fixture_files:
-        for _, data, _ in iter_records(path):
+        for _, data, _, _ in iter_records(path):
             try:
                 fast = extractor._fast(data)
             except Exception:  # the fast path declines odd shapes; the tolerant path reads them
@@ -114,3 +114,21 @@ def test_spec_examples():
     errors = frame.filter(pl.col("parse_error").is_not_null())
     # some spec examples predate measurement_start_time; they are reported, not dropped
     assert errors["parse_error"].str.contains("missing key measurement_start_time").all()
+
+
+@pytest.mark.mirror
+def test_measurement_ids_are_unique_where_report_ids_collide(parsed: pl.DataFrame):
+    """The backend's fixtures share report_ids (one probe run, several measurements); ids do not."""
+    assert parsed["report_id"].n_unique() < parsed.height  # the collisions issue 12 (row 9) names
+    assert parsed["measurement_id"].null_count() == 0
+    assert parsed["measurement_id"].n_unique() == parsed.height - _identical_files(parsed)
+    without_uid = parsed.filter(pl.col("measurement_uid").is_null())
+    assert without_uid.height > 30 and without_uid["measurement_id"].str.starts_with("01").all()
+
+
+def _identical_files(parsed: pl.DataFrame) -> int:
+    """Fixtures that are byte-identical copies (report2.json / report2blocked.json) share an id, as in OONI."""
+    import hashlib
+
+    digests = [hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in parsed["file"].to_list()]
+    return len(digests) - len(set(digests))

@@ -46,6 +46,9 @@ class EvidenceProvider(Protocol):
 
     def tor_users(self, *, country: str, start: dt.date, end: dt.date) -> pl.DataFrame: ...
 
+    def ooni_corpus(self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date,
+                    domains: list[str] | None = None) -> pl.DataFrame: ...
+
 
 def _loader(module: str, attribute: str) -> Callable:
     package, _, name = module.rpartition(".")  # claimaudit.datasets.<alias>: an attribute of the package
@@ -96,6 +99,21 @@ class LiveEvidence:
         userstats = _loader("claimaudit.datasets.tor_metrics", "userstats")
         return userstats(country=country, start=start, end=end, offline=self.offline)
 
+    def ooni_corpus(self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date,
+                    domains: list[str] | None = None) -> pl.DataFrame:
+        """Summary rows (:mod:`claimaudit.datasets.ooni_corpus`) of the corpus at ``CLAIMAUDIT_OONI_CORPUS``."""
+        from claimaudit.datasets import ooni_corpus
+
+        folder = ooni_corpus.corpus_folder()
+        if folder is None:
+            raise FetchError("the OONI raw corpus is not built (CLAIMAUDIT_OONI_CORPUS is not set)",
+                             hint="build it: claimaudit ooni corpus --country PK --test-name ... --out DIR; "
+                                  "then set CLAIMAUDIT_OONI_CORPUS=DIR")
+        key = ("ooni_corpus", str(folder), since, until)
+        if key not in self._cache:
+            self._cache[key] = ooni_corpus.summarize(folder, since=since, until=until)
+        return select_corpus(self._cache[key], probe_cc=probe_cc, test_names=test_names, domains=domains)
+
 
 class FrameEvidence:
     """Evidence from frames in memory (tests, notebooks, what-if analysis).
@@ -108,10 +126,11 @@ class FrameEvidence:
     """
 
     def __init__(self, frames: Mapping[str, pl.DataFrame], *, ooni: pl.DataFrame | Callable | None = None,
-                 tor: pl.DataFrame | None = None, offline: bool = True) -> None:
+                 tor: pl.DataFrame | None = None, corpus: pl.DataFrame | None = None, offline: bool = True) -> None:
         self.frames = dict(frames)
         self.ooni = ooni
         self.tor = tor
+        self.corpus = corpus  # summary rows of the raw corpus (claimaudit.datasets.ooni_corpus.summarize)
         self.offline = offline
 
     def dataset(self, name: str, resource: str | None = None) -> pl.DataFrame:
@@ -141,3 +160,25 @@ class FrameEvidence:
         if self.tor is None:
             raise FetchError(f"Tor Metrics users for {country} are not available offline")
         return self.tor
+
+    def ooni_corpus(self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date,
+                    domains: list[str] | None = None) -> pl.DataFrame:
+        if self.corpus is None:
+            raise FetchError("the OONI raw corpus is not built (not provided)")
+        rows = self.corpus.filter((pl.col("day") >= since) & (pl.col("day") < until))
+        return select_corpus(rows, probe_cc=probe_cc, test_names=test_names, domains=domains)
+
+
+def select_corpus(summary: pl.DataFrame, *, probe_cc: str, test_names: list[str],
+                  domains: list[str] | None) -> pl.DataFrame:
+    """The summary rows of one country, some tests and (for web tests) some domains.
+
+    A domain matches itself and its subdomains (``x.com`` matches ``www.x.com``).
+    """
+    rows = summary.filter((pl.col("probe_cc") == probe_cc) & pl.col("test_name").is_in(test_names))
+    if domains:
+        wanted = [d.lower() for d in domains]
+        host = pl.col("domain").fill_null("")
+        match = pl.any_horizontal([(host == d) | host.str.ends_with("." + d) for d in wanted])
+        rows = rows.filter(pl.col("tool").is_not_null() | match)
+    return rows

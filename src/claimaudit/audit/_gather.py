@@ -74,6 +74,7 @@ def _replace(evidence: Evidence, **changes: Any) -> Evidence:
 def _default_strength(source: str) -> Strength:
     return {
         "ooni_aggregation": Strength.DIRECT_MEASUREMENT,
+        "ooni_corpus": Strength.DIRECT_MEASUREMENT,
         "ooni_findings": Strength.DIRECT_MEASUREMENT,
         "tor_users": Strength.DIRECT_MEASUREMENT,
         "google_trends_vpn": Strength.THIRD_PARTY_OBSERVATION,
@@ -84,6 +85,7 @@ def _default_strength(source: str) -> Strength:
 
 _NAMES = {
     "ooni_aggregation": "ooni_api/aggregation",
+    "ooni_corpus": "ooni_corpus/summary",
     "ooni_findings": "ooni-incidents/incidents",
     "tor_users": "tor_metrics/userstats",
     "google_trends_vpn": "cenalert-google-trends-vpn/pk",
@@ -351,6 +353,73 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     return Finding(evidence, sentence, observes, tuple(links), figures, caveats)
 
 
+# --------------------------------------------------------------------------- OONI raw corpus
+
+
+def _corpus(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+    """The raw measurements themselves (``claimaudit ooni corpus`` + ``summarize``): a block is
+    *confirmed* only by a state blockpage fingerprint (opt-in subscriber filters such as Nayatel
+    Safeweb apart); anomalies without one are signs of interference."""
+    until = end + dt.timedelta(days=1)
+    rows = provider.ooni_corpus(probe_cc=options["probe_cc"], test_names=list(options["test_names"]), since=start,
+                                until=until, domains=list(options["domains"]) or None)
+    name = _NAMES["ooni_corpus"]
+    tests = ", ".join(options["test_names"])
+    what = f"OONI raw {tests} measurements in {options['probe_cc']}" + (
+        f" of {', '.join(options['domains'])}" if options["domains"] else "")
+    if rows.is_empty():
+        evidence = Evidence(source=name, keys=tuple(options["test_names"]), strength=Strength.DIRECT_MEASUREMENT,
+                            window_start=start, window_end=end, n=0, observes="nothing",
+                            note="the corpus holds no matching measurement in the window")
+        return Finding(evidence, f"{what}, {start}..{end}: none in the corpus", "nothing")
+    per_network = (
+        rows.filter(pl.col("probe_asn").is_not_null())
+        .group_by("probe_asn")
+        .agg(pl.col("n", "anomalies", "blockpage_state", "blockpage_optin", "control_failures").sum())
+        .with_columns(usable=pl.col("n") - pl.col("control_failures"))
+        .with_columns(rate=pl.when(pl.col("usable") > 0).then(pl.col("anomalies") / pl.col("usable")).otherwise(0.0))
+        .sort("probe_asn")
+    )
+    n = int(rows["n"].sum())
+    anomalies, blockpages, optin = (int(rows[c].sum()) for c in ("anomalies", "blockpage_state", "blockpage_optin"))
+    networks = tuple(per_network["probe_asn"].to_list())
+    k = len(networks)
+    blocked = per_network.filter(pl.col("blockpage_state") > 0)["probe_asn"].to_list()
+    anomalous = per_network.filter((pl.col("rate") >= params["anomaly_threshold"])
+                                   & (pl.col("usable") >= params["min_network_measurements"]))["probe_asn"].to_list()
+    base = (f"{what}, {start}..{end}: {plural(n, 'measurement')} on {plural(k, 'network')}"
+            f" ({fmt_number(anomalies)} anomalies, {fmt_number(blockpages)} with a state blockpage)")
+    if optin:
+        base += (f"; {fmt_number(optin)} showed only an opt-in subscriber filter's page (e.g. Nayatel Safeweb),"
+                 " not counted as a block")
+    if n < params["min_measurements"] or k < params["min_networks"]:
+        observes = "thin"
+        sentence = (base + f" — too few to conclude (the rule asks for at least {params['min_measurements']:,}"
+                    f" measurements on {params['min_networks']} networks)")
+    elif blocked:
+        observes = "blocking"
+        sentence = base + f" — blocked by blockpage on {len(blocked)} of {k} networks ({', '.join(blocked)})"
+    elif anomalous:
+        observes = "blocking"
+        sentence = (base + f" — no blockpage, but an anomaly rate at or above {fmt_pct(params['anomaly_threshold'])}"
+                    f" on {len(anomalous)} of {k} networks ({', '.join(anomalous)}): signs of interference,"
+                    " not confirmed blocking")
+    else:
+        observes = "no_blocking"
+        sentence = base + (f" — no blockpage and no network at or above the {fmt_pct(params['anomaly_threshold'])}"
+                           " anomaly threshold")
+    evidence = Evidence(source=name, keys=tuple(options["test_names"]), strength=Strength.DIRECT_MEASUREMENT,
+                        window_start=start, window_end=end, n=n, networks=networks, observes=observes,
+                        note="raw measurements; blocks confirmed by blockpage fingerprints")
+    figures = {"corpus_measurements": n, "corpus_networks": k, "corpus_blockpage_networks": len(blocked),
+               "corpus_blockpages": blockpages, "corpus_optin_blockpages": optin, "corpus_anomalies": anomalies}
+    links = []
+    for domain in options["domains"][:3]:
+        links.append(f"https://explorer.ooni.org/search?probe_cc={options['probe_cc']}&test_name="
+                     f"{options['test_names'][0]}&domain={domain}&since={start}&until={until}")
+    return Finding(evidence, sentence, observes, tuple(links), figures)
+
+
 # --------------------------------------------------------------------------- OONI findings
 
 
@@ -444,6 +513,7 @@ _HANDLERS = {
     "signals": _signals,
     "google_trends_vpn": _trends,
     "ooni_aggregation": _ooni,
+    "ooni_corpus": _corpus,
     "ooni_findings": _findings,
     "tor_users": _tor,
 }

@@ -43,7 +43,8 @@ RULE_KEYS = {"id", "kind", "title", "description", "select", "params", "evidence
 SELECT_KEYS = sorted(
     set(CLAIM_ENUMS) | CLAIM_FREE_FIELDS | {"claim_ids", "statement_ids", "exclude_claim_ids", "date_from", "date_to"}
 )
-EVIDENCE_SOURCES = ("events", "google_trends_vpn", "ooni_aggregation", "ooni_findings", "signals", "tor_users")
+EVIDENCE_SOURCES = ("events", "google_trends_vpn", "ooni_aggregation", "ooni_corpus", "ooni_findings", "signals",
+                    "tor_users")
 EVENT_KINDS = ("platform_block", "shutdown", "vpn_disruption", "statement", "directive", "deadline", "report", "policy")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -206,6 +207,11 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
 
 EVIDENCE_OPTIONS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
     "ooni_aggregation": {
+        "test_names": (_strs, _REQUIRED),
+        "probe_cc": (_choice("PK"), "PK"),
+        "domains": (_strs, []),
+    },
+    "ooni_corpus": {
         "test_names": (_strs, _REQUIRED),
         "probe_cc": (_choice("PK"), "PK"),
         "domains": (_strs, []),

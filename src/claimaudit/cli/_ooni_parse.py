@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
 
 def parse(
     files: list[Path] = typer.Argument(
-        ..., help="Raw OONI measurements: .jsonl, .jsonl.gz, or .json (one measurement or a list)."
+        ..., help="Raw OONI measurements: .jsonl(.gz), .json (one or a list), postcans (.tar.gz), .post."
     ),
     out: Path = typer.Option(..., "--out", "-o", help="Output file, .csv or .parquet (written atomically)."),
     fingerprints: bool = typer.Option(
@@ -44,11 +44,14 @@ def parse(
         from claimaudit.datasets import fingerprints as fingerprint_tables
 
         table = fingerprint_tables.load_fingerprints(offline=offline)
-    frame = ooni_raw.parse(files, fingerprints=table, workers=workers)
+    stats = ooni_raw.ReadStats()
+    frame = ooni_raw.parse(files, fingerprints=table, workers=workers, stats=stats)
     ooni_raw.write(frame, out)
     errors = frame["parse_error"].is_not_null().sum()
     matched = frame["fingerprint_name"].is_not_null().sum()
     summary = f"{frame.height} rows from {len(files)} file(s) -> {out}; {errors} with parse_error"
+    if stats.placeholders:
+        summary += f"; {stats.placeholders} {{}} placeholder line(s) skipped (not measurements)"
     if fingerprints:
         summary += f"; {matched} with a blockpage fingerprint"
     typer.echo(summary)

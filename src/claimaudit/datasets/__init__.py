@@ -7,8 +7,8 @@
   :mod:`claimaudit.datasets.ioda`;
 - what changed since a dataset was stamped, and files edited but not stamped:
   :mod:`claimaudit.datasets.stamping`;
-- the raw OONI corpus and its fingerprints: :mod:`claimaudit.datasets.ooni_raw`,
-  :mod:`claimaudit.datasets.fingerprints`.
+- the raw OONI corpus and its fingerprints: :mod:`claimaudit.datasets.ooni_raw` (files),
+  :mod:`claimaudit.datasets.ooni_corpus` (OONI's bucket, on Dask), :mod:`claimaudit.datasets.fingerprints`.
 
 The loaders are private modules with a curated ``__all__``, published here under public names:
 
@@ -23,14 +23,16 @@ import sys
 from claimaudit.datasets import _fingerprints as fingerprints
 from claimaudit.datasets import _ioda as ioda
 from claimaudit.datasets import _ooni_api as ooni_api
+from claimaudit.datasets import _ooni_corpus as ooni_corpus
 from claimaudit.datasets import _ooni_raw as ooni_raw
 from claimaudit.datasets import _sources as sources
 from claimaudit.datasets import _stamping as stamping
 from claimaudit.datasets import _tor_metrics as tor_metrics
 from claimaudit.datasets._datasets import Package, inventory, list_datasets, load, load_package, read_package, stamp
 
-for _alias, _module in {"fingerprints": fingerprints, "ioda": ioda, "ooni_api": ooni_api, "ooni_raw": ooni_raw,
-                        "sources": sources, "stamping": stamping, "tor_metrics": tor_metrics}.items():
+for _alias, _module in {"fingerprints": fingerprints, "ioda": ioda, "ooni_api": ooni_api, "ooni_corpus": ooni_corpus,
+                        "ooni_raw": ooni_raw, "sources": sources, "stamping": stamping,
+                        "tor_metrics": tor_metrics}.items():
     sys.modules.setdefault(f"{__name__}.{_alias}", _module)  # `import claimaudit.datasets.sources` works
 del _alias, _module
 
@@ -43,6 +45,7 @@ __all__ = [
     "load",
     "load_package",
     "ooni_api",
+    "ooni_corpus",
     "ooni_raw",
     "read_package",
     "sources",

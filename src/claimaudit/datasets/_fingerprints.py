@@ -190,13 +190,30 @@ def _normalise(source: str | Path | pl.DataFrame, kind: str) -> pl.DataFrame:
 
 
 @dataclass(frozen=True)
+class _Location:
+    """The fingerprints of one location, compiled to be matched in one pass each.
+
+    ``full``: equality, one hash join; ``literals``: every ``contains`` and ``prefix`` pattern in
+    one Aho-Corasick automaton (``prefix`` confirmed with ``starts_with``); ``alternation``:
+    every ``regexp`` polars' engine accepts, as one alternation that finds the few values worth
+    testing pattern by pattern; ``python``: the rare regexps only Python's ``re`` accepts.
+    """
+
+    name: str
+    full: pl.DataFrame  # pattern, fp
+    literals: tuple[str, ...]
+    literal_table: pl.DataFrame  # pattern, pattern_type, fp
+    regexps: tuple[tuple[int, str], ...]  # (fp, polars pattern)
+    alternation: str | None
+    python: tuple[tuple[int, re.Pattern[str]], ...]
+
+
+@dataclass(frozen=True)
 class FingerprintMatcher:
     """Fingerprints compiled once for :meth:`match` (use :func:`compile_matcher`)."""
 
     table: pl.DataFrame
-    literals: tuple[str, ...]
-    literal_table: pl.DataFrame
-    regexps: tuple[tuple[int, str, str, re.Pattern[str] | None], ...]
+    locations: dict[str, _Location]
     header_names: frozenset[str]
     wants_dns: bool
     wants_body: bool
@@ -215,30 +232,10 @@ class FingerprintMatcher:
             pl.col("row").cast(pl.Int64), pl.col("location").cast(pl.String), pl.col("value").cast(pl.String)
         ).with_row_index("order")
         parts = []
-        if self.literals:
-            hits = (
-                cands.with_columns(pattern=pl.col("value").str.extract_many(list(self.literals), overlapping=True))
-                .explode("pattern")
-                .drop_nulls("pattern")
-                .join(self.literal_table, left_on=["location", "pattern"], right_on=["location_found", "pattern"])
-                .filter(
-                    (pl.col("pattern_type") == "contains")
-                    | ((pl.col("pattern_type") == "prefix") & pl.col("value").str.starts_with(pl.col("pattern")))
-                    | ((pl.col("pattern_type") == "full") & (pl.col("value") == pl.col("pattern")))
-                )
-                .select("order", "row", "fp")
-            )
-            parts.append(hits)
-        for fp, location, pattern, compiled in self.regexps:
-            sub = cands.filter(pl.col("location") == location)
-            if sub.height == 0:
-                continue
-            if compiled is None:
-                sub = sub.filter(pl.col("value").str.contains(pattern))
-            else:  # Python-only syntax: rare, so a per-value search is acceptable
-                keep = [compiled.search(v) is not None for v in sub["value"].to_list()]
-                sub = sub.filter(pl.Series(keep, dtype=pl.Boolean))
-            parts.append(sub.select("order", "row", pl.lit(fp, pl.UInt32).alias("fp")))
+        for (name,), sub in cands.partition_by("location", as_dict=True, include_key=False).items():
+            location = self.locations.get(name)
+            if location is not None:
+                parts.extend(_match_location(location, sub))
         if not parts:
             return self._empty
         found = (
@@ -257,6 +254,55 @@ class FingerprintMatcher:
         )
 
 
+def _match_location(loc: _Location, sub: pl.DataFrame) -> list[pl.DataFrame]:
+    """(order, row, fp) of every match in one location's candidates."""
+    parts = []
+    if loc.full.height:
+        parts.append(sub.join(loc.full, left_on="value", right_on="pattern").select("order", "row", "fp"))
+    if loc.literals:
+        parts.append(
+            sub.with_columns(pattern=pl.col("value").str.extract_many(list(loc.literals), overlapping=True))
+            .explode("pattern")
+            .drop_nulls("pattern")
+            .join(loc.literal_table, on="pattern")
+            .filter((pl.col("pattern_type") == "contains") | pl.col("value").str.starts_with(pl.col("pattern")))
+            .select("order", "row", "fp")
+        )
+    if loc.alternation is not None:
+        hits = sub.filter(pl.col("value").str.contains(loc.alternation))  # one pass; hits are few
+        if hits.height:
+            for fp, pattern in loc.regexps:
+                parts.append(
+                    hits.filter(pl.col("value").str.contains(pattern)).select(
+                        "order", "row", pl.lit(fp, pl.UInt32).alias("fp")
+                    )
+                )
+    if loc.python:
+        values = sub["value"].to_list()
+        for fp, compiled in loc.python:
+            keep = [compiled.search(v) is not None for v in values]
+            parts.append(sub.filter(pl.Series(keep, dtype=pl.Boolean)).select(
+                "order", "row", pl.lit(fp, pl.UInt32).alias("fp")))
+    return parts
+
+
+# A '{' that opens no counted repetition ({2}, {2,}, {2,5}) is a literal for Python's re and OONI's
+# re2, an error for polars' engine: escaping it keeps the meaning.
+_LONE_BRACE = re.compile(r"(?<!\\)\{(?!\d+(?:,\d*)?\})")
+
+
+def _polars_regexp(pattern: str) -> str | None:
+    """``pattern`` for polars' engine, with ``.`` matching newlines as in OONI's matcher, or None."""
+    for candidate in (pattern, _LONE_BRACE.sub(r"\\{", pattern)):
+        translated = f"(?s:{candidate})"
+        try:
+            pl.Series([""]).str.contains(translated)
+            return translated
+        except pl.exceptions.PolarsError:
+            continue
+    return None
+
+
 def _empty_matches() -> pl.DataFrame:
     return pl.DataFrame(
         schema={
@@ -272,38 +318,44 @@ def _empty_matches() -> pl.DataFrame:
 def compile_matcher(fingerprints: pl.DataFrame) -> FingerprintMatcher:
     """Compile a table from :func:`read_fingerprints` / :func:`load_fingerprints` for matching.
 
-    All ``full``/``prefix``/``contains`` patterns go into one Aho-Corasick automaton (run by
-    polars over all candidate values at once); each ``regexp`` is run on its own location only,
-    with polars' regex engine or, for the few patterns only Python's ``re`` accepts, with ``re``.
+    Per location, all patterns are matched in one pass each: ``full`` patterns by one hash
+    join, ``contains``/``prefix`` by one Aho-Corasick automaton, ``regexp`` by one alternation
+    (then pattern by pattern on the few values it found). Regexps are searched as OONI's own
+    matcher does (``oonipipeline.fingerprintdb``: re2 with ``dot_nl``): ``.`` matches a newline.
+    The rare regexp polars' engine cannot take is run with Python's ``re`` (``re.DOTALL``).
     """
     if "is_optin_filter" not in fingerprints.columns or "kind" not in fingerprints.columns:
         fingerprints = read_fingerprints(http=fingerprints)
     table = fingerprints.with_row_index("fp")
-    literal_table = table.filter(pl.col("pattern_type") != "regexp").select(
-        "location_found", "pattern", "pattern_type", "fp"
-    )
-    literals = tuple(literal_table["pattern"].unique(maintain_order=True).to_list())
-    regexps = []
-    for fp, location, pattern in table.filter(pl.col("pattern_type") == "regexp").select(
-        "fp", "location_found", "pattern"
-    ).iter_rows():
-        try:
-            pl.Series([""]).str.contains(pattern)
-            compiled = None
-        except pl.exceptions.PolarsError:
+    locations = {}
+    for name in table["location_found"].unique(maintain_order=True).to_list():
+        rows = table.filter(pl.col("location_found") == name)
+        literal_table = rows.filter(pl.col("pattern_type").is_in(["contains", "prefix"])).select(
+            "pattern", "pattern_type", "fp")
+        regexps, python = [], []
+        for fp, pattern in rows.filter(pl.col("pattern_type") == "regexp").select("fp", "pattern").iter_rows():
+            translated = _polars_regexp(pattern)
+            if translated is not None:
+                regexps.append((fp, translated))
+                continue
             try:
-                compiled = re.compile(pattern)
+                python.append((fp, re.compile(pattern, re.DOTALL)))
             except re.error as exc:
                 raise DataError(
                     f"regexp does not compile: {exc}", column="pattern", hint=f"fix fingerprint row {fp}"
                 ) from exc
-        regexps.append((fp, location, pattern, compiled))
-    locations = set(table["location_found"].to_list())
+        locations[name] = _Location(
+            name=name,
+            full=rows.filter(pl.col("pattern_type") == "full").select("pattern", "fp").unique(maintain_order=True),
+            literals=tuple(literal_table["pattern"].unique(maintain_order=True).to_list()),
+            literal_table=literal_table,
+            regexps=tuple(regexps),
+            alternation="|".join(p for _, p in regexps) if regexps else None,
+            python=tuple(python),
+        )
     return FingerprintMatcher(
         table=table,
-        literals=literals,
-        literal_table=literal_table,
-        regexps=tuple(regexps),
+        locations=locations,
         header_names=frozenset(loc[len("header."):] for loc in locations if loc.startswith("header.")),
         wants_dns="dns" in locations,
         wants_body="body" in locations,

@@ -9,8 +9,11 @@
 >>> parse([path]).select("test_name", "success", "bootstrap_time", "parse_error").row(0)
 ('vanilla_tor', True, 12.5, None)
 
-Input: JSONL (``.jsonl``), JSONL.gz, or JSON holding one measurement or a list of them (gzip is
-detected by its magic bytes). Bad input never stops a file: an unreadable line, a measurement
+Input: JSONL (``.jsonl``), JSONL.gz, JSON holding one measurement or a list of them, OONI
+postcans (``.tar.gz`` of ``<measurement_uid>.post`` submissions) and single ``.post`` files
+(gzip and tar are detected by their magic bytes). The ``{}`` lines OONI's uploader writes in
+place of a submission it could not read are not measurements: they are skipped and counted
+(pass a :class:`ReadStats` as ``stats``). Bad input never stops a file: an unreadable line, a measurement
 with missing keys, nulls or values of the wrong type, ``test_keys: null``, or a gzip stream cut
 short all give a row whose ``parse_error`` says what was wrong, with ``file`` and ``line``
 (for a JSON list, the 1-based position in the list). Every value that could be read is kept;
@@ -20,10 +23,17 @@ the cut plus one error row.
 Columns (:data:`SCHEMA`):
 
 - ``file``, ``line``: where the measurement was read.
-- ``measurement_uid``, ``report_id`` as in the measurement (``report_id`` is shared by all
-  measurements of one probe run: use it with ``input``); ``measurement_id`` is
-  ``measurement_uid`` or, when that is absent (files older than the fastpath), a non-empty
-  ``report_id``.
+- ``measurement_uid`` as in the measurement or, for a postcan member or ``.post`` file, its
+  name without ``.post`` (how OONI names submissions; the uid OONI Explorer links to).
+  ``report_id`` as in the measurement (shared by all measurements of one probe run: never an
+  id on its own). ``measurement_id`` is unique per measurement and stable: the
+  ``measurement_uid`` where there is one; otherwise (the ``raw/*.jsonl.gz`` files in OONI's
+  bucket carry none, nor do older files) OONI's own *trivial id* for such measurements
+  (``oonidata.datautils.trivial_id``): ``"01"`` + the ``YYYYMMDD`` of
+  ``measurement_start_time`` (``00000000`` when unreadable) + the first 15 bytes, in hex, of
+  SHAKE-128 over the measurement's bytes as stored (for JSONL the line with its ``\\n``). It
+  depends only on the bytes, so the same measurement gets the same id wherever it is read;
+  it never looks like a ``measurement_uid`` (those start with a 14-digit timestamp and a dot).
 - ``test_name``, ``test_version``, ``probe_cc``, ``probe_asn``, ``probe_network_name``,
   ``input``, ``software_name``, ``software_version`` as in the measurement.
 - ``measurement_start_time``: Datetime (UTC) from ``"YYYY-MM-DD HH:MM:SS"``; any other text is
@@ -68,7 +78,11 @@ Columns (:data:`SCHEMA`):
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import hashlib
 import multiprocessing
+import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -76,12 +90,12 @@ from pathlib import Path
 import polars as pl
 
 from claimaudit._io import write_frame
-from claimaudit.datasets._ooni_raw._extract import VALUE_COLUMNS, Extractor
-from claimaudit.datasets._ooni_raw._read import iter_records
-from claimaudit.errors import DataError
 from claimaudit.datasets._fingerprints import FingerprintMatcher, compile_matcher
+from claimaudit.datasets._ooni_raw._extract import VALUE_COLUMNS, Extractor
+from claimaudit.datasets._ooni_raw._read import ReadStats, iter_records
+from claimaudit.errors import DataError
 
-__all__ = ["SCHEMA", "iter_batches", "parse", "write"]
+__all__ = ["ReadStats", "SCHEMA", "iter_batches", "parse", "parse_file", "trivial_id", "write"]
 
 SCHEMA: dict[str, pl.DataType] = {
     "file": pl.String(),
@@ -121,6 +135,7 @@ _ROW_SCHEMA: dict[str, pl.DataType] = {
     **{c: SCHEMA[c] if c != "measurement_start_time" else pl.String() for c in VALUE_COLUMNS},
     "fingerprint_checked": pl.Boolean(),
     "parse_error": pl.String(),
+    "_trivial_id": pl.String(),
 }
 _EMPTY_VALUES = (None,) * len(VALUE_COLUMNS)
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -129,33 +144,86 @@ Fingerprints = pl.DataFrame | FingerprintMatcher | None
 
 
 def parse(
-    paths: str | Path | Iterable[str | Path], *, fingerprints: Fingerprints = None, workers: int = 1
+    paths: str | Path | Iterable[str | Path],
+    *,
+    fingerprints: Fingerprints = None,
+    workers: int = 1,
+    stats: ReadStats | None = None,
 ) -> pl.DataFrame:
     """Parse raw OONI measurement files into one frame (see module doc for the columns).
 
     ``fingerprints``: a table from :func:`claimaudit.datasets.fingerprints.load_fingerprints` (or
     ``read_fingerprints``), or a compiled matcher; None skips blockpage matching.
     ``workers > 1`` parses that many files at a time in separate processes (rows keep the
-    order of ``paths``); one file is always parsed by one process.
+    order of ``paths``); one file is always parsed by one process. ``stats`` (a
+    :class:`ReadStats`) receives the count of skipped ``{}`` placeholder lines.
     Raises :class:`~claimaudit.errors.DataError` only for a file that does not exist.
     """
     files = _check_paths(paths)
     matcher = _matcher(fingerprints)
+    stats = stats if stats is not None else ReadStats()
     if workers > 1 and len(files) > 1:
         # spawn, not fork: forking a process that runs polars' thread pool can deadlock
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context) as pool:
-            frames = list(pool.map(_parse_file, files, [matcher] * len(files)))
+            frames = []
+            for frame, skipped in pool.map(parse_file, files, [matcher] * len(files)):
+                frames.append(frame)
+                stats.placeholders += skipped
     else:
-        frames = list(iter_batches(files, fingerprints=matcher))
+        frames = list(iter_batches(files, fingerprints=matcher, stats=stats))
     if not frames:
         return pl.DataFrame(schema=SCHEMA)
     return pl.concat(frames, how="vertical", rechunk=True)
 
 
-def _parse_file(path: Path, matcher: FingerprintMatcher | None) -> pl.DataFrame:
-    frames = list(iter_batches([path], fingerprints=matcher))
-    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=SCHEMA)
+def parse_file(path: str | Path, matcher: FingerprintMatcher | None) -> tuple[pl.DataFrame, int]:
+    """One file's rows and its count of skipped ``{}`` placeholders (used by workers)."""
+    stats = ReadStats()
+    frames = list(iter_batches([path], fingerprints=matcher, stats=stats))
+    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=SCHEMA)
+    return frame, stats.placeholders
+
+
+def trivial_id(data: bytes | memoryview, measurement_start_time: str | None) -> str:
+    """OONI's id for a measurement without ``measurement_uid``.
+
+    The OONI backend's fastpath gives legacy measurements this id as their ``measurement_uid``
+    (ooni/backend ``fastpath/fastpath/utils.py``, ``trivial_id``; also ``oonidata``): ``"01"``,
+    the measurement day ``YYYYMMDD`` (``00000000`` when ``measurement_start_time`` is not
+    ``YYYY-MM-DD HH:MM:SS``), 15 bytes of SHAKE-128 over the raw bytes, in hex. The backend's
+    own test vector:
+
+    >>> trivial_id(b"", "2021-02-03 10:11:12")
+    '01202102037f9c2ba4e88f827d61604550760585'
+    >>> trivial_id(b"", "2021-02-30 10:11:12")[:10], trivial_id(b"", None)[:10]
+    ('0100000000', '0100000000')
+    """
+    return f"01{_id_day(measurement_start_time)}{hashlib.shake_128(data).hexdigest(15)}"
+
+
+_TIME_SHAPE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+
+
+def _id_day(text: str | None) -> str:
+    """``YYYYMMDD`` when ``datetime.strptime(text, "%Y-%m-%d %H:%M:%S")`` accepts it, else ``00000000``."""
+    if text and _TIME_SHAPE.fullmatch(text):  # the usual shape: no strptime (slow) needed
+        if "00" <= text[11:13] <= "23" and "00" <= text[14:16] <= "59" and "00" <= text[17:19] <= "59":
+            return _valid_day(text[:10])
+        return "00000000"
+    try:
+        return dt.datetime.strptime(text or "", _TIME_FORMAT).strftime("%Y%m%d")
+    except ValueError:
+        return "00000000"
+
+
+@functools.lru_cache(maxsize=4096)
+def _valid_day(day: str) -> str:
+    try:
+        dt.date(int(day[:4]), int(day[5:7]), int(day[8:10]))
+    except ValueError:
+        return "00000000"
+    return day[:4] + day[5:7] + day[8:10]
 
 
 def iter_batches(
@@ -163,6 +231,7 @@ def iter_batches(
     *,
     fingerprints: Fingerprints = None,
     batch_size: int = 20_000,
+    stats: ReadStats | None = None,
 ) -> Iterator[pl.DataFrame]:
     """Like :func:`parse`, a frame of at most ``batch_size`` rows at a time (bounded memory).
 
@@ -182,20 +251,27 @@ def iter_batches(
     cand_locations: list[str] = []
     cand_values: list[str] = []
     extract = extractor.extract
+    stats = stats if stats is not None else ReadStats()
     for path in files:
         name = str(path)
-        for line, data, problem in iter_records(path):
+        for line, data, problem, uid in iter_records(path, stats):
             if data is None:
-                rows.append((name, line, *_EMPTY_VALUES, False, problem))
+                rows.append((name, line, uid, *_EMPTY_VALUES[1:], False, problem, None))
             else:
                 values, problem, cands = extract(data)
+                tid = None
+                if values[0] is None:
+                    if uid is not None:
+                        values = (uid, *values[1:])
+                    else:
+                        tid = trivial_id(data, values[7])  # values[7]: measurement_start_time
                 if cands:
                     row = len(rows)
                     for location, value in cands:
                         cand_rows.append(row)
                         cand_locations.append(location)
                         cand_values.append(value)
-                rows.append((name, line, *values, cands is not None, problem))
+                rows.append((name, line, *values, cands is not None, problem, tid))
             if len(rows) >= batch_size:
                 yield _frame(rows, cand_rows, cand_locations, cand_values, matcher)
                 rows, cand_rows, cand_locations, cand_values = [], [], [], []
@@ -217,7 +293,7 @@ def _check_paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
             raise DataError(
                 "no such file" if not path.exists() else "not a file",
                 file=path,
-                hint="give paths of .json, .jsonl or .jsonl.gz files of raw OONI measurements",
+                hint="give paths of .json, .jsonl, .jsonl.gz, .tar.gz or .post files of raw OONI measurements",
             )
     return files
 
@@ -241,7 +317,7 @@ def _frame(
     bad_time = raw_time.is_not_null() & parsed_time.is_null()
     time_problem = pl.format("measurement_start_time: expected 'YYYY-MM-DD HH:MM:SS', got '{}'", raw_time)
     frame = frame.with_columns(
-        measurement_id=pl.coalesce(pl.col("measurement_uid"), pl.when(pl.col("report_id") != "").then("report_id")),
+        measurement_id=pl.coalesce(pl.col("measurement_uid"), pl.col("_trivial_id")),
         measurement_start_time=parsed_time,
         parse_error=pl.when(bad_time)
         .then(pl.concat_str(pl.col("parse_error"), time_problem, separator="; ", ignore_nulls=True))
