@@ -26,6 +26,7 @@ from claimaudit.pipeline._plan import (
     LiveWindow,
     fetch_all,
     notebook_windows,
+    page_url,
     prefetch_audit_evidence,
 )
 from claimaudit.pipeline import _ledger as ledger
@@ -47,6 +48,7 @@ __all__ = [
     "fetch_all",
     "ledger",
     "notebook_windows",
+    "page_url",
     "prefetch_audit_evidence",
     "run",
     "step_audit",
