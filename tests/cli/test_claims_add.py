@@ -62,6 +62,28 @@ sources:
 NEW_ID = "pta-2024-11-13-blasphemous-urls-blocked-100813"
 
 
+def _with_required_columns(text: str) -> str:
+    """Add a synthetic value for any required column the ledger gains later (e.g. a translation)."""
+    descriptor = json.loads((REAL_DATASETS / "claims" / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {r["name"]: r["schema"]["fields"] for r in descriptor["resources"]}
+    doc = yaml.safe_load(text)
+    claim_extra = [
+        f"  {f['name']}: SYNTHETIC test value\n"
+        for f in fields["claims"]
+        if f.get("constraints", {}).get("required") and f["name"] not in doc["claim"] and f["name"] != "claim_id"
+    ]
+    source_extra = [
+        f"    {f['name']}: SYNTHETIC test value\n"
+        for f in fields["sources"]
+        if f.get("constraints", {}).get("required") and f["name"] not in doc["sources"][0] and f["name"] != "claim_id"
+    ]
+    head, tail = text.split("sources:\n", 1)
+    return head + "".join(claim_extra) + "sources:\n" + tail + "".join(source_extra)
+
+
+SYNTHETIC = _with_required_columns(SYNTHETIC)
+
+
 @pytest.fixture
 def ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of datasets/ and reports/; returns the copy's claims folder."""
