@@ -8,6 +8,7 @@ It is the lowest layer: it imports nothing else of the package but ``paths``, ``
 from claimaudit.fetch._core import (
     FetchResult,
     Origin,
+    asking_once,
     cache_path,
     cached_entry,
     fetch,
@@ -25,6 +26,7 @@ from claimaudit.fetch._core import (
 __all__ = [
     "FetchResult",
     "Origin",
+    "asking_once",
     "cache_path",
     "cached_entry",
     "fetch",

@@ -80,6 +80,21 @@ class FetchResult:
 
 
 _RECORDERS: list[list[FetchResult]] = []
+#: Inside :func:`asking_once`: the URLs already asked of the network in this block.
+_ASKED: list[set[str]] = []
+
+
+@contextmanager
+def asking_once() -> Iterator[None]:
+    """Inside the block, a URL is asked of the network at most once: an answer due to be asked
+    again (empty, a recent window past its TTL, or ``refresh=True``) that was already asked in
+    the block is served from the cache. ``fetch_all`` runs in one, so two windows of the plan that
+    make the same request cost one request."""
+    _ASKED.append(set())
+    try:
+        yield
+    finally:
+        _ASKED.pop()
 
 
 @contextmanager
@@ -152,13 +167,13 @@ def _fetch(
     entry = manifest.read_entries(cache_root).get(url)
     stale = ""  # why a cached copy was not used, for the error below
     fallback: FetchResult | None = None  # a cached live answer due to be asked again
-    if entry is not None and (offline or not refresh):
+    if entry is not None and (offline or not refresh or _asked(url)):
         cached = cache_root / entry["path"]
         if cached.is_file():
             actual = sha256_file(cached)
             if actual == entry.get("sha256") and (expected is None or actual == expected):
                 hit = FetchResult(url, cached, "cache", actual, entry)
-                due = None if offline else refetch_reason(entry)
+                due = None if offline or _asked(url) else refetch_reason(entry)
                 if due is None:
                     return hit
                 fallback = hit
@@ -205,6 +220,8 @@ def _fetch(
                        status=got.status, etag=got.etag, last_modified=got.last_modified)
         _live_fields(entry, target, live, window, empty)
         manifest.record(cache_root, entry)
+        if _ASKED:
+            _ASKED[-1].add(url)
         return FetchResult(url, target, "network", got.sha256, entry)
 
     if mismatch is not None:
@@ -243,6 +260,10 @@ def _env_number(name: str, default: float, *, integer: bool = True) -> Any:
         raise FetchError(f"{name}={value!r} is not a non-negative {'whole ' if integer else ''}number",
                          hint=f"unset it (default {default}) or give a number")
     return number
+
+
+def _asked(url: str) -> bool:
+    return bool(_ASKED) and url in _ASKED[-1]
 
 
 def _utcnow() -> dt.datetime:

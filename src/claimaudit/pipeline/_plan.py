@@ -110,8 +110,16 @@ def fetch_all(
     every live window again online (pinned files are verified by hash and never re-asked).
     """
     from claimaudit.datasets import sources
-    from claimaudit.fetch import recording
+    from claimaudit.fetch import asking_once, recording
 
+    with asking_once():
+        return _fetch_all(sources, recording, offline=offline, mirror=mirror, windows=windows, pinned=pinned,
+                          on_outcome=on_outcome, refresh=refresh)
+
+
+def _fetch_all(sources: Any, recording: Any, *, offline: bool | None, mirror: str | Path | None,
+               windows: Iterable[LiveWindow], pinned: Iterable[str] | None,
+               on_outcome: Callable[[FetchOutcome], None] | None, refresh: bool) -> list[FetchOutcome]:
     outcomes: list[FetchOutcome] = []
 
     def done(outcome: FetchOutcome) -> None:
