@@ -109,17 +109,18 @@ def test_a_commit_with_an_edit_that_is_not_stamped_is_stopped(repo):
 def test_a_commit_with_a_stamped_bad_edit_is_stopped_by_the_checks(repo):
     path, env = repo
     head = _head(path, env)
-    _edit(path, 10, ",count,", ",opinion,")
+    # a value that loads (so it can be stamped) but fails a quality suite: a date in the future
+    _edit(path, 10, ",2018-10-19,approx,", ",2031-10-19,approx,")
     stamp = _run([str(BIN / "claimaudit"), "datasets", "stamp", "claims"], path, env)
     assert stamp.returncode == 0, stamp.stdout + stamp.stderr
     done = _commit(path, env)
     out = done.stdout + done.stderr
     assert done.returncode != 0, out
     assert "claimaudit check" in out and "Failed" in out
-    assert "datasets/claims/claims.csv line 10, column 'kind' = \"opinion\"" in out
+    assert "datasets/claims/claims.csv line 10, column 'statement_date'" in out
     assert _head(path, env) == head
     # fixed, the same hooks pass
-    _edit(path, 10, ",opinion,", ",count,")
+    _edit(path, 10, ",2031-10-19,approx,", ",2018-10-19,approx,")
     assert _run([str(BIN / "claimaudit"), "datasets", "stamp", "claims"], path, env).returncode == 0
     done = _run(
         [PRE_COMMIT, "run", "--files", "datasets/claims/claims.csv", "datasets/claims/datapackage.json"], path, env

@@ -87,17 +87,24 @@ def test_stamp_refuses_a_file_that_does_not_load(repo):
 
 def test_stamp_check_runs_the_suites_first_and_stamps_nothing_on_a_failure(repo):
     lines = _lines(repo)
-    lines[9] = lines[9].replace(",count,", ",opinion,", 1)
-    assert ",opinion," in lines[9], "test set-up"
-    _save(repo, lines)
     descriptor = (repo / "datasets" / "claims" / "datapackage.json").read_bytes()
+    # a value the schema refuses (an enum) is refused when the file is read, before any suite
+    _save(repo, [*lines[:9], lines[9].replace(",count,", ",opinion,", 1), *lines[10:]])
+    result = CliRunner().invoke(app, ["datasets", "stamp", "--check", "claims"])
+    assert result.exit_code == 2, result.output
+    assert "not stamped" in result.output and "line 10, column 'kind'" in result.output
+    assert (repo / "datasets" / "claims" / "datapackage.json").read_bytes() == descriptor
+    # a value that loads but fails a quality suite (a claim dated in the future)
+    lines[9] = lines[9].replace(",2018-10-19,approx,", ",2031-10-19,approx,", 1)
+    assert ",2031-10-19," in lines[9], "test set-up"
+    _save(repo, lines)
     result = CliRunner().invoke(app, ["datasets", "stamp", "--check", "claims"])
     assert result.exit_code == 1, result.output
     assert "not stamped: the quality suites of claims do not pass" in result.output
-    assert "datasets/claims/claims.csv line 10, column 'kind' = \"opinion\"" in result.output  # the real file
+    assert "datasets/claims/claims.csv line 10, column 'statement_date'" in result.output  # the real file
     assert (repo / "datasets" / "claims" / "datapackage.json").read_bytes() == descriptor
     # a good edit passes and is stamped
-    lines[9] = lines[9].replace(",opinion,", ",count,", 1).replace(",medium,", ",low,", 1)
+    lines[9] = lines[9].replace(",2031-10-19,approx,", ",2018-10-19,approx,", 1).replace(",medium,", ",low,", 1)
     _save(repo, lines)
     result = CliRunner().invoke(app, ["datasets", "stamp", "--check", "claims"])
     assert result.exit_code == 0, result.output
