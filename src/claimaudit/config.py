@@ -42,6 +42,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("CLAIMAUDIT_LIVE_TTL_HOURS", "hours after which such a recent live answer is asked again (default 24)"),
     Variable("CLAIMAUDIT_REQUESTS_PER_MINUTE", "requests per minute claimaudit sends to one live service"
              " (0: no spacing; default: each service's published quota)"),
+    Variable("CLAIMAUDIT_OONI_S3", "S3 endpoint URL of OONI's bucket for `ooni corpus` (default: AWS, read anonymously)"),
+    Variable("CLAIMAUDIT_OONI_CORPUS", "a folder `ooni corpus` wrote: the audit's ooni_corpus evidence (default: none)"),
     Variable("CLAIMAUDIT_CHROMIUM", "the Chromium/Chrome binary for PDF export (default: searched on PATH)"),
     Variable("CLAIMAUDIT_COMMIT", "the git commit named in the report's provenance (default: asked of git)"),
 )}

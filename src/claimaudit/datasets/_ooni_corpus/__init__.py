@@ -31,6 +31,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from claimaudit import config
 from claimaudit._io import write_text_atomic
 from claimaudit.datasets._ooni_corpus import _layout as layout
 from claimaudit.datasets._ooni_corpus._layout import BUCKET, ObjectEntry, batches
@@ -56,13 +57,13 @@ CORPUS_ENV = "CLAIMAUDIT_OONI_CORPUS"
 
 def corpus_folder() -> Path | None:
     """The corpus the audit reads (``CLAIMAUDIT_OONI_CORPUS``: a folder ``ooni corpus`` wrote), or None."""
-    value = os.environ.get(CORPUS_ENV)
+    value = config.get(CORPUS_ENV)
     return Path(value) if value else None
 
 
 def endpoint_url(value: str | None = None) -> str | None:
     """The S3 endpoint: ``value``, else ``CLAIMAUDIT_OONI_S3``, else None (AWS)."""
-    return value or os.environ.get(ENDPOINT_ENV) or None
+    return value or config.get(ENDPOINT_ENV) or None
 
 
 def scheduler_address(value: str | None = None) -> str | None:
