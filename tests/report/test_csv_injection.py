@@ -45,9 +45,15 @@ def test_a_table_csv_neutralises_formula_text_and_keeps_negative_numbers(tmp_pat
 
 def test_verdicts_csv_neutralises_formula_text():
     verdict = Verdict(rule_id="synthetic-rule", rule_kind="report_agreement", claim_ids=("synthetic-a",),
-                      status=Status.CONSISTENT, explanation=FORMULAS[0], links=("@evil",))
-    rows = _cells(verdicts_csv([verdict]))
-    assert rows[1][5] == "'" + FORMULAS[0] and rows[1][7] == "'@evil" and rows[1][0] == "synthetic-rule"
+                      status=Status.CONSISTENT, detail=FORMULAS[0], finding_template="report_agreement.consistent",
+                      finding_slots={"subject": FORMULAS[1], "figures": "1", "reports": 2}, links=("@evil",))
+    header, row = _cells(verdicts_csv([verdict]))[:2]
+    cells = dict(zip(header, row, strict=True))
+    assert cells["rule_id"] == "synthetic-rule"
+    assert cells["links"] == "'@evil"
+    assert FORMULAS[0] in cells["explanation"]  # the rule's working is kept, neutralised
+    # no cell of the row can start a formula in a spreadsheet
+    assert not any(cell.startswith(tuple("=+-@\t\r")) for cell in row)
 
 
 def test_frame_exports_neutralise_formula_text(tmp_path):
