@@ -30,6 +30,9 @@ class SyntheticPage:
     def unavailable(self, what: str, why: str) -> None:
         raise AssertionError(f"offline after `claimaudit fetch`, still unavailable: {what}: {why}")
 
+    def left_out(self, what: str, why: str) -> None:  # a caveat (unscored tests), not missing evidence
+        pass
+
 
 def test_the_plan_holds_every_window_the_audit_asks_for_and_the_notebooks_declare():
     plan = pipeline.fetch_plan()

@@ -121,8 +121,8 @@ def ooni_daily(page: Page, question: str, *, country: str, since: Any, until: An
         # tests OONI no longer scores (riseupvpn since 2023-10-17) would dilute the rates: left out, and said
         daily, left_out = ooni_api.drop_unscored(daily)
         for item in ooni_api.unscored(str(asked["test_name"]), _date(since), _date(until) + dt.timedelta(days=1)):
-            page.unavailable(f"{item['test_name']} measurements from {item['excluded_from']} ({left_out:,} left out)",
-                             item["detail"])
+            page.left_out(f"{item['test_name']} measurements from {item['excluded_from']} ({left_out:,} of them)",
+                          item["detail"])
         return daily
     except NotAvailableError as exc:
         first = str(exc).splitlines()[0]

@@ -201,7 +201,8 @@ def write_index(
 
     With ``steps`` (the run's step outcomes) the first screen is the report link, the run's date
     and commit, a status table (one line per step) and the missing sources grouped by source;
-    ``problems`` (lines) are shown, one line each, only when ``steps`` is not given."""
+    ``problems`` (lines) are shown one line each; with ``steps``, only those the status table does
+    not already say (``"<step>: <detail>"`` lines), e.g. that nothing of a failed run was published."""
     reports = Path(reports)
     info = info or run_info()
     steps = list(steps) if steps is not None else None
@@ -210,7 +211,8 @@ def write_index(
         "fragments/site_index.html.j2",
         css=_render.css(),
         sections=index_sections(reports),
-        problems=[] if steps is not None else [one_line(p, limit=200) for p in problems],
+        problems=[one_line(p, limit=200) for p in problems
+                  if not any(str(p) == f"{s.name}: {s.detail}" for s in steps or ())],
         steps=step_rows(steps or ()),
         missing=missing,
         fix=FIX if missing or any(s.status in ("warning", "unavailable") for s in steps or ()) else None,

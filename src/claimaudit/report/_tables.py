@@ -154,6 +154,12 @@ class Page:
         view = TableView(html=_render.render("fragments/unavailable.html.j2", what=what, why=_render.linked_text(why)))
         return _show(view, display)
 
+    def left_out(self, what: str, why: str, *, display: bool = True) -> TableView:
+        """Say plainly that some evidence was there but deliberately left out, and why (a caveat,
+        not a gap: e.g. measurements OONI no longer scores)."""
+        view = TableView(html=_render.render("fragments/left_out.html.j2", what=what, why=_render.linked_text(why)))
+        return _show(view, display)
+
     def export(self, frame: pl.DataFrame, name: str) -> Path:
         """Write a CSV of a table shown some other way (a scorecard, a chart's data)."""
         path = self.csv_path(name)
