@@ -19,14 +19,40 @@ import jinja2
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The package's template environment (``claimaudit/templates``), autoescaping on."""
-    return jinja2.Environment(
+    """The package's template environment (``claimaudit/templates``), autoescaping on, with
+    gettext (``{% trans %}``, ``_()``) translating into the active language
+    (:mod:`claimaudit.i18n`) and the filters ``number`` / ``date`` formatting for it."""
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("claimaudit", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         lstrip_blocks=False,
+        extensions=["jinja2.ext.i18n"],
     )
+    install_i18n(env)
+    return env
+
+
+def install_i18n(env: jinja2.Environment) -> jinja2.Environment:
+    """Give ``env`` gettext callables bound to the active language, and the ``number``/``date``
+    filters. A translation is text: it is escaped like any value (a catalogue cannot inject HTML)."""
+    from markupsafe import escape
+
+    from claimaudit import i18n
+
+    def gettext(message: str) -> str:
+        return escape(i18n.gettext(message))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return escape(i18n.plural_form(singular, plural, n))
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["number"] = lambda value: i18n.number(value)
+    env.filters["date"] = lambda value: i18n.date(value)
+    env.globals["lang"] = i18n.current
+    env.globals["dir"] = i18n.direction
+    return env
 
 
 def render(template: str, **context: Any) -> str:
