@@ -133,11 +133,11 @@ def _house_theme() -> alt.theme.ThemeConfig:
 
 def chart_font(lang: str | None = None) -> str:
     """The font stack of chart text in ``lang`` (default: the active language): in Urdu the
-    embedded Urdu face first (the published page carries it as a subset), Latin after it."""
+    Urdu text face first (the published page embeds it as a subset), Latin after it."""
     from claimaudit import i18n
 
     if i18n.direction(lang) == "rtl":
-        return "Noto Nastaliq Urdu, Noto Naskh Arabic, " + _FONT
+        return "Noto Naskh Arabic, " + _FONT
     return _FONT
 
 

@@ -251,7 +251,7 @@ def _format(text: str, slots: Mapping[str, Any], message: str) -> str:
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STRONG_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-_LATIN = re.compile(r"[A-Za-z0-9]")
+_LATIN = re.compile(r"[A-Za-z]")
 FSI, PDI = "\u2068", "\u2069"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 from claimaudit import i18n
-from claimaudit.i18n import _check as check_catalogues
+from claimaudit.i18n import _verify
 from claimaudit.i18n import _extract
 
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
             print(i18n.status(lang))
         return 0
     if command == "check":
-        problems = check_catalogues.problems(others)
+        problems = _verify.problems(others)
         for problem in problems:
             print(problem)
         print(f"{len(problems)} problem(s)" if problems else "every message translated, slots equal")

@@ -1,14 +1,20 @@
-"""Fonts embedded in a published page: the Urdu typeface (and, in the Urdu edition, a Latin face
+"""Fonts embedded in a published page: the Urdu typefaces (and, in the Urdu edition, a Latin face
 for ids, URLs and figures), subset to the characters the page shows, as woff2 in ``data:`` URLs.
 
 A page therefore loads no font from anywhere, renders the same on a phone without Urdu fonts,
-and Chromium embeds the same subset in the PDF.
+and Chromium embeds the same subsets in the PDF.
+
+Two Urdu faces: **Noto Naskh Arabic** for running text, tables and charts (``claimaudit-urdu``)
+and **Noto Nastaliq Urdu** for headings (``claimaudit-urdu-display``). Nastaliq is the script
+Urdu readers expect, but its stacked, sloping joins come out of a PDF scrambled (pdftotext of a
+Nastaliq line gives letters out of order, e.g. "گےئ" for "گئے"), so a sentence quoted from the
+PDF would be wrong; Naskh copies out letter for letter and its subset is a tenth of the size.
 
 >>> visible_text('<style>p{}</style><p>ایکس &amp; X</p><svg><text>ٹ</text></svg>')
 'ایکس & Xٹ'
 
-The Urdu font is found, in order: ``CLAIMAUDIT_URDU_FONT=PATH``; fontconfig (``fc-match``) for
-Noto Nastaliq Urdu, then Noto Naskh Arabic; known install paths (Debian's ``fonts-noto-core``,
+The text face is found, in order: ``CLAIMAUDIT_URDU_FONT=PATH``; fontconfig (``fc-match``) for
+Noto Naskh Arabic, then Noto Nastaliq Urdu; known install paths (Debian's ``fonts-noto-core``,
 Homebrew casks, ``~/Library/Fonts``). Subsets are cached under ``<cache>/fonts/`` by font hash and
 character set (subsetting Nastaliq with its contextual forms takes a few seconds).
 """
@@ -30,7 +36,8 @@ from pathlib import Path
 from claimaudit import paths
 from claimaudit._io import atomic_write
 
-URDU_FAMILIES = ("Noto Nastaliq Urdu", "Noto Naskh Arabic")
+URDU_FAMILIES = ("Noto Naskh Arabic", "Noto Nastaliq Urdu")
+DISPLAY_FAMILIES = ("Noto Nastaliq Urdu",)
 LATIN_FAMILIES = ("DejaVu Sans", "Noto Sans")
 _KNOWN = {
     "Noto Nastaliq Urdu": ["NotoNastaliqUrdu-Regular.ttf"],
@@ -48,43 +55,65 @@ _FOLDERS = [
 ARABIC_RANGES = "U+0600-06FF, U+0750-077F, U+08A0-08FF, U+FB50-FDFF, U+FE70-FEFF, U+200C-200F"
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufefc]")
 URDU_FACE = "claimaudit-urdu"
+DISPLAY_FACE = "claimaudit-urdu-display"
 LATIN_FACE = "claimaudit-latin"
 INSTALL_HINT = ("install Debian's fonts-noto-core (`apt-get install fonts-noto-core`; other systems: see README, "
                 "'Urdu fonts') or set CLAIMAUDIT_URDU_FONT=/path/to/NotoNastaliqUrdu-Regular.ttf")
+
+
+_HEADINGS = ("h1", "h2", "h3")
 
 
 class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.headings: list[str] = []
         self._skip = 0
+        self._heading = 0
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in ("style", "script", "title"):
             self._skip += 1
+        elif tag in _HEADINGS:
+            self._heading += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script", "title") and self._skip:
             self._skip -= 1
+        elif tag in _HEADINGS and self._heading:
+            self._heading -= 1
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
             self.parts.append(data)
+            if self._heading:
+                self.headings.append(data)
+
+
+def _parse(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return parser
 
 
 def visible_text(html: str) -> str:
     """The text a reader can see in ``html`` (text nodes, SVG text included; no CSS, no scripts)."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
+    return "".join(_parse(html).parts)
+
+
+def heading_text(html: str) -> str:
+    """The text of the page's ``h1``–``h3`` headings (drawn in the display face)."""
+    return "".join(_parse(html).headings)
 
 
 def _fc_match(family: str) -> Path | None:
     if not shutil.which("fc-match"):
         return None
     try:
-        done = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", family], capture_output=True, text=True, timeout=20)
+        done = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", f"{family}:style=Regular"],
+                              capture_output=True, text=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired):
         return None
     lines = done.stdout.splitlines()
@@ -120,8 +149,13 @@ def urdu_font() -> Path:
         raise FontMissing(f"CLAIMAUDIT_URDU_FONT={env} is not a file; {INSTALL_HINT}")
     found = find_font(URDU_FAMILIES)
     if found is None:
-        raise FontMissing(f"no Urdu font (Noto Nastaliq Urdu or Noto Naskh Arabic) found; {INSTALL_HINT}")
+        raise FontMissing(f"no Urdu font (Noto Naskh Arabic or Noto Nastaliq Urdu) found; {INSTALL_HINT}")
     return found
+
+
+def display_font() -> Path | None:
+    """The Urdu heading face (Noto Nastaliq Urdu), or None (headings then use the text face)."""
+    return find_font(DISPLAY_FAMILIES)
 
 
 @functools.cache
@@ -138,8 +172,12 @@ def subset_woff2(font: Path, characters: str) -> bytes:
     cached = paths.cache_dir() / "fonts" / f"{key}.woff2"
     if cached.is_file():
         return cached.read_bytes()
+    import logging
+
     from fontTools import subset
     from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" and the like
 
     options = subset.Options()
     options.flavor = "woff2"
@@ -169,40 +207,50 @@ class Embedded:
 
     css: str
     urdu_font: Path | None
+    display_font: Path | None
     latin_font: Path | None
     bytes_added: int
     missing: str | None = None  # why the Urdu face could not be embedded
 
 
-def font_css(text: str, *, latin: bool = False) -> Embedded:
-    """``@font-face`` rules for the Urdu face (Arabic-script characters of ``text`` only, by
-    ``unicode-range``) and, when ``latin``, a Latin face for the rest; plus the rules that use
-    them. Empty CSS when ``text`` has no Urdu and ``latin`` is False."""
+def font_css(text: str, *, latin: bool = False, headings: str = "") -> Embedded:
+    """``@font-face`` rules for the Urdu faces (Arabic-script characters of ``text`` only, by
+    ``unicode-range``; the display face only for those of ``headings``) and, when ``latin``, a
+    Latin face for the rest. Empty CSS when ``text`` has no Urdu and ``latin`` is False."""
     arabic = "".join(sorted(set(_ARABIC.findall(text))))
     rules: list[str] = []
-    urdu_path = latin_path = None
+    urdu_path = display_path = latin_path = None
     missing = None
+    # joiners and the Arabic comma/full stop shape with the letters
+    shaping = "\u200c\u200d\u060c\u06d4"
     if arabic:
         try:
             urdu_path = urdu_font()
         except FontMissing as exc:
             missing = str(exc)
         if urdu_path is not None:
-            # joiners and the Arabic comma/full stop shape with the letters
-            data = subset_woff2(urdu_path, arabic + "\u200c\u200d\u060c\u06d4")
-            rules.append(_face(URDU_FACE, data, ARABIC_RANGES))
+            # Naskh sits small beside Latin at the same font-size: drawn 12 % larger
+            rules.append(_face(URDU_FACE, subset_woff2(urdu_path, arabic + shaping), ARABIC_RANGES,
+                               size_adjust="112%" if "Naskh" in urdu_path.name else None))
+            in_headings = "".join(sorted(set(_ARABIC.findall(headings))))
+            display_path = display_font() if in_headings else None
+            if display_path is not None and display_path != urdu_path:
+                rules.append(_face(DISPLAY_FACE, subset_woff2(display_path, in_headings + shaping), ARABIC_RANGES))
+            else:
+                display_path = None
     if latin:
         other = "".join(sorted({c for c in text if not _ARABIC.match(c) and c.isprintable() and not c.isspace()}))
         latin_path = find_font(LATIN_FAMILIES)
         if latin_path is not None and other:
             rules.append(_face(LATIN_FACE, subset_woff2(latin_path, other + " "), None))
     css = "\n".join(rules)
-    return Embedded(css, urdu_path, latin_path, len(css), missing)
+    return Embedded(css, urdu_path, display_path, latin_path, len(css), missing)
 
 
-def _face(family: str, data: bytes, ranges: str | None) -> str:
+def _face(family: str, data: bytes, ranges: str | None, *, size_adjust: str | None = None) -> str:
     url = "data:font/woff2;base64," + base64.b64encode(data).decode("ascii")
     extra = f" unicode-range: {ranges};" if ranges else ""
+    extra += f" size-adjust: {size_adjust};" if size_adjust else ""
     return f'@font-face {{ font-family: "{family}"; src: url({url}) format("woff2"); font-display: block;{extra} }}'
 
 
@@ -214,7 +262,8 @@ def embed_fonts(html: str, *, latin: bool = False) -> tuple[str, Embedded]:
     shows no Urdu and ``latin`` is False). The page's CSS names the faces
     (``claimaudit-urdu``, ``claimaudit-latin``) in its font stacks; without an Urdu font the page
     keeps the system-font fallback and :attr:`Embedded.missing` says why."""
-    embedded = font_css(visible_text(html), latin=latin)
+    parsed = _parse(html)
+    embedded = font_css("".join(parsed.parts), latin=latin, headings="".join(parsed.headings))
     if not embedded.css:
         return html, embedded
     style = f'<style id="ca-fonts">\n{embedded.css}\n</style>\n'

@@ -37,7 +37,7 @@ def environment() -> jinja2.Environment:
 def install_i18n(env: jinja2.Environment) -> jinja2.Environment:
     """Give ``env`` gettext callables bound to the active language, and the ``number``/``date``
     filters. A translation is text: it is escaped like any value (a catalogue cannot inject HTML)."""
-    from markupsafe import escape
+    from markupsafe import Markup, escape
 
     from claimaudit import i18n
 
@@ -50,6 +50,8 @@ def install_i18n(env: jinja2.Environment) -> jinja2.Environment:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["number"] = lambda value: i18n.number(value)
     env.filters["date"] = lambda value: i18n.date(value)
+    # a left-to-right run (a file name, an id) kept whole and in order inside right-to-left text
+    env.filters["ltr"] = lambda value: Markup('<bdi dir="ltr"><code>%s</code></bdi>') % value
     env.globals["lang"] = i18n.current
     env.globals["dir"] = i18n.direction
     return env

@@ -118,6 +118,8 @@ def scorecard_html(
                 "symbol": symbol,
                 "rule": first.get("rule_id"),
                 "why": [_render.linked_text(part) for part in numbered_parts(first.get("explanation") or "")],
+                # the audit's explanation is English prose: in another edition it is marked as such
+                "why_lang": None if current_language() == "en" else "en",
                 "strength": strength_label(first.get("evidence_strength")),
                 "evidence": items,
                 "kinds": evidence_kinds(items),
@@ -250,6 +252,7 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
             "said_by": row["said_by"],
             "rule": row["rule_id"],
             "reason": _render.linked_text(row["reason"]),
+            "reason_lang": None if current_language() == "en" else "en",
             "sources": [
                 {"href": _render.safe_href(url), "outlet": outlet or url,
                  "short": _render.short_url(url, limit=32) if _render.safe_href(url) else None}
@@ -295,6 +298,7 @@ def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
         "claim_id": row.get("claim_id") or "",
         "said": said,
         "said_note": said_note,
+        "said_lang": _summary_lang(row),
         "wording": row.get("wording"),
         "who": who,
         "when": fmt_date(when) if when else "",
@@ -343,3 +347,9 @@ def _summary(row: dict[str, Any]) -> tuple[str, str | None]:
     if own:
         return str(own), None
     return str(english or ""), _("summary in English: not yet translated")
+
+
+def _summary_lang(row: dict[str, Any]) -> str | None:
+    """``"en"`` when the summary shown is English inside another edition, else None."""
+    lang = current_language()
+    return None if lang == "en" or row.get(f"summary_{lang}") else "en"
