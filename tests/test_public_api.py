@@ -11,7 +11,7 @@ import claimaudit
 from claimaudit import errors
 
 PUBLIC_MODULES = [
-    "audit", "charts", "datasets", "fetch", "fingerprints", "ioda", "ooni_api", "ooni_raw",
+    "audit", "charts", "datasets", "fetch", "fingerprints", "i18n", "ioda", "ooni_api", "ooni_raw",
     "pipeline", "quality", "report", "sources", "tor_metrics",
 ]
 

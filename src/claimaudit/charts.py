@@ -35,6 +35,7 @@ __all__ = [
     "NETWORK_NAMES_SOURCE",
     "OKABE_ITO",
     "SHAPES",
+    "chart_font",
     "event_key",
     "event_layer",
     "figure_points",

@@ -5,11 +5,11 @@ claimaudit.po`` holds each language's translation. Catalogues are read from the 
 when first needed (no compiled ``.mo`` is built or committed), so a translator edits one text
 file and the next run uses it.
 
->>> _("Findings")
-'Findings'
+>>> _("Verdict")
+'Verdict'
 >>> with language("ur"):
-...     _("Findings"), number(844008), direction()
-('نتائج', '844,008', 'rtl')
+...     _("Verdict"), number(844008), direction()
+('فیصلہ', '844,008', 'rtl')
 >>> fill("{n} of {total} networks", {"n": 3, "total": 41}, lang="en")
 '3 of 41 networks'
 
@@ -214,8 +214,9 @@ def fill(template: str, slots: Mapping[str, Any], *, lang: str | None = None) ->
     verdict's ``finding_template``) translated into ``lang`` and filled from ``slots`` (e.g. its
     ``finding_slots``). A slot the template names but ``slots`` lacks is an error.
 
-    >>> fill("PTA's total fell from {before} to {after}", {"before": 903074, "after": 844008}, lang="ur")
-    'PTA کی مجموعی تعداد 903,074 سے کم ہو کر 844,008 رہ گئی'
+    >>> fill("PTA's total fell from {before} to {after} on {date}", {"before": 903074, "after": 844008,
+    ...      "date": "2024-11-18"}, lang="en")
+    "PTA's total fell from 903,074 to 844,008 on 2024-11-18"
     """
     lang = lang or current()
     with language(lang):

@@ -103,8 +103,9 @@ def _html(nb: nbformat.NotebookNode, *, title: str | None, show_code: bool, inde
                       if i18n.is_draft(lang) else "",
         "t": {
             "all_outputs": _("all outputs of this run"),
-            "footer": _("Generated {generated} by claimaudit {version}", generated=generated, version=version),
-            "commit": _("commit"),
+            "footer": (_("Generated {generated} by claimaudit {version}, commit {commit}.", generated=generated,
+                         version=version, commit=commit) if commit else
+                       _("Generated {generated} by claimaudit {version}.", generated=generated, version=version)),
             "other_edition": _("This report in another language:"),
         },
     }

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from claimaudit import paths
 from claimaudit._io import atomic_write
+from claimaudit.errors import ClaimauditError
 
 URDU_FAMILIES = ("Noto Naskh Arabic", "Noto Nastaliq Urdu")
 DISPLAY_FAMILIES = ("Noto Nastaliq Urdu",)
@@ -136,7 +137,7 @@ def find_font(families: tuple[str, ...]) -> Path | None:
     return None
 
 
-class FontMissing(Exception):
+class FontMissing(ClaimauditError):
     """No Urdu font on this machine (or ``CLAIMAUDIT_URDU_FONT`` is not a file)."""
 
 
