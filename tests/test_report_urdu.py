@@ -169,3 +169,82 @@ def test_urdu_pdf_embeds_the_urdu_font_and_its_text_copies_out_whole(urdu_file, 
     # pdftotext marks directions with embedding controls; the letters between them must be whole
     letters = re.sub(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
     assert DRAFT_SENTENCE in " ".join(letters.split()), letters[:400]
+
+
+# --------------------------------------------------------------------------- claimaudit run --lang
+
+SYNTHETIC_REPORT = '''{"cells": [
+ {"cell_type": "markdown", "metadata": {}, "source": ["## Findings"]},
+ {"cell_type": "code", "execution_count": null, "metadata": {"tags": ["parameters"]}, "outputs": [], "source": ["lang = 'en'"]},
+ {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+  "source": ["from claimaudit import i18n, report\\n", "from claimaudit.i18n import _\\n", "i18n.set_language(lang)\\n",
+             "import polars as pl\\n", "report.Page('08-publish-transparency-report').table(pl.DataFrame({'verdict': ['supported']}), 'synthetic', caption=_('Verdicts by state'))"]}],
+ "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+ "nbformat": 4, "nbformat_minor": 4}'''
+
+
+@pytest.fixture
+def synthetic_books(tmp_path):
+    books = tmp_path / "notebooks"
+    books.mkdir()
+    (books / "08-publish-transparency-report.ipynb").write_text(SYNTHETIC_REPORT, encoding="utf-8")
+    return books
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_run_writes_both_editions_linked_and_on_the_index(tmp_path, synthetic_books):
+    from claimaudit import pipeline
+
+    reports = tmp_path / "reports"
+    result = pipeline.run(reports=reports, notebook_dir=synthetic_books, skip=("fetch", "check", "audit", "pdf"))
+    assert result.exit_code == 0, result.problems()
+    assert set(result.editions) == {"en", "ur"}
+    english, urdu = (reports / EDITIONS["en"]).read_text(encoding="utf-8"), (reports / EDITIONS["ur"]).read_text(encoding="utf-8")
+    assert _tag(urdu, "html", lang="ur", dir="rtl") and re.search(r"<h2[^>]*>نتائج<", urdu), "Markdown cells translated"
+    assert "فیصلے، نوعیت کے لحاظ سے" in urdu and "Verdicts by state" in english
+    assert _tag(english, "a", href=EDITIONS["ur"]) and _tag(urdu, "a", href=EDITIONS["en"])
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert f'href="{EDITIONS["en"]}"' in index and f'href="{EDITIONS["ur"]}"' in index
+    assert [p.name for p in (reports / "tables").iterdir()] == ["08-publish-transparency-report__synthetic.csv"], \
+        "one set of CSVs (the English run's); the Urdu run's copies are not published"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_run_lang_en_makes_only_the_english_edition(tmp_path, synthetic_books):
+    from claimaudit import pipeline
+
+    reports = tmp_path / "reports"
+    result = pipeline.run(reports=reports, notebook_dir=synthetic_books, skip=("fetch", "check", "audit", "pdf"),
+                          languages=("en",))
+    assert set(result.editions) == {"en"} and not (reports / EDITIONS["ur"]).exists()
+    assert f'href="{EDITIONS["ur"]}"' not in (reports / EDITIONS["en"]).read_text(encoding="utf-8"), "no link to a missing edition"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.xdist_group("notebooks")
+def test_without_the_urdu_font_the_run_writes_the_html_and_says_the_pdf_was_not_made(tmp_path, synthetic_books, monkeypatch):
+    from claimaudit import pipeline
+    from support.report_browser import chromium_or_skip
+
+    chromium_or_skip()
+    monkeypatch.setenv("CLAIMAUDIT_URDU_FONT", str(tmp_path / "no-such-font.ttf"))
+    reports = tmp_path / "reports"
+    result = pipeline.run(reports=reports, notebook_dir=synthetic_books, skip=("fetch", "check", "audit"), languages=("ur",))
+    assert (reports / EDITIONS["ur"]).is_file() and not (reports / EDITIONS["ur"]).with_suffix(".pdf").exists()
+    pdf = next(s for s in result.steps if s.name == "pdf")
+    assert pdf.status == "unavailable"
+    assert "08-publish-transparency-report.ur.pdf NOT made" in pdf.detail and "fonts-noto-core" in pdf.detail
+    assert result.exit_code == 0
+    assert any("NOT made" in p for p in result.problems())
+
+
+def test_cli_rejects_an_unknown_language():
+    from typer.testing import CliRunner
+
+    from claimaudit.cli import app
+
+    done = CliRunner().invoke(app, ["run", "--lang", "en,fr"])
+    assert done.exit_code == 2 and "unknown language fr" in done.output

@@ -61,9 +61,9 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-def css() -> str:
-    """The house stylesheet, to inline (never linked)."""
-    return resources.files("claimaudit").joinpath("templates/claimaudit_report/report.css").read_text(encoding="utf-8")
+def css(name: str = "report.css") -> str:
+    """The house stylesheet (or another of ``templates/claimaudit_report``), to inline (never linked)."""
+    return resources.files("claimaudit").joinpath(f"templates/claimaudit_report/{name}").read_text(encoding="utf-8")
 
 
 def safe_href(value: Any) -> str | None:
