@@ -140,3 +140,13 @@ def test_a_translation_cannot_inject_markup_into_a_template(monkeypatch):
     with i18n.language("ur"):
         html = _render.render("fragments/unavailable.html.j2", what="x <b>", why=_render.linked_text("y"))
     assert "<script>" not in html and "&lt;script&gt;" in html and "x &lt;b&gt;" in html
+
+
+def test_a_message_without_translation_is_remembered_not_hidden():
+    i18n.untranslated(clear=True)
+    with i18n.language("ur"):
+        assert _("A synthetic message with no translation") == "A synthetic message with no translation"
+        _("Verdict")
+        _("Source: {source}", source="Synthetic Outlet")
+    assert i18n.untranslated("ur") == ["A synthetic message with no translation"]
+    i18n.untranslated(clear=True)

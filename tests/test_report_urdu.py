@@ -89,6 +89,13 @@ def test_summary_ur_is_shown_and_an_english_summary_is_marked_as_such(urdu_html)
     assert "technical glitch" in body, "a claim's wording is shown as stated"
 
 
+def test_rendering_the_urdu_edition_leaves_no_message_untranslated():
+    i18n.untranslated(clear=True)
+    report.html_from_notebook(synthetic_urdu_notebook(), lang="ur", editions=EDITIONS, info={"version": "v", "commit": "c"})
+    left = [m for m in i18n.untranslated("ur") if m != "# Synthetic report\n\nNarrative."]  # the test's own text
+    assert left == [], f"shown in English in the Urdu edition: {left}"
+
+
 def _embedded_cmaps(html: str) -> dict[str, set[int]]:
     from fontTools.ttLib import TTFont
 

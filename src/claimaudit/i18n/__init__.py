@@ -43,6 +43,7 @@ from claimaudit.i18n._catalog import (
     status,
     template_path,
 )
+from claimaudit.i18n._extract import markdown_key
 
 __all__ = [
     "CatalogueStatus",
@@ -63,6 +64,7 @@ __all__ = [
     "isolate",
     "language",
     "language_name",
+    "markdown_key",
     "messages",
     "ngettext",
     "number",
@@ -73,6 +75,7 @@ __all__ = [
     "slots_of",
     "status",
     "template_path",
+    "untranslated",
 ]
 
 #: Languages the report is published in, source language first.
@@ -161,12 +164,31 @@ def is_draft(lang: str | None = None) -> bool:
 # --------------------------------------------------------------------------- translating
 
 
+_UNTRANSLATED: set[tuple[str, str]] = set()
+
+
 def gettext(message: str, lang: str | None = None) -> str:
-    """The translation of ``message`` in ``lang`` (default: active), else ``message`` itself."""
+    """The translation of ``message`` in ``lang`` (default: active), else ``message`` itself
+    (and, in a language other than English, the message is remembered: :func:`untranslated`)."""
     lang = lang or current()
     if lang == SOURCE_LANGUAGE and not messages(lang):
         return message
-    return messages(lang).get(message) or message
+    found = messages(lang).get(message)
+    if found:
+        return found
+    if lang != SOURCE_LANGUAGE and message.strip():
+        _UNTRANSLATED.add((lang, message))
+    return message
+
+
+def untranslated(lang: str | None = None, *, clear: bool = False) -> list[str]:
+    """Messages asked for in ``lang`` (default: every language) since the start (or the last
+    ``clear``) that its catalogue could not translate: shown in English. A render of the report
+    should leave this empty; tests check it."""
+    found = sorted(m for lg, m in _UNTRANSLATED if lang is None or lg == lang)
+    if clear:
+        _UNTRANSLATED.clear()
+    return found
 
 
 def _(message: str, /, **slots: Any) -> str:
@@ -268,7 +290,8 @@ def _slot_text(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return gettext("; ").join(_slot_text(v) for v in value) if value else ""
     text = "" if value is None else str(value)
-    return isolate(gettext(text) if text else text)
+    # a slot value is data (a name, an id); a vocabulary word the catalogue has is translated
+    return isolate(messages(current()).get(text, text) if text else text)
 
 
 def isolate(text: str) -> str:

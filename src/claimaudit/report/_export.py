@@ -121,7 +121,7 @@ def translated_notebook(nb: nbformat.NotebookNode, lang: str) -> nbformat.Notebo
     """``nb`` with each Markdown cell in ``lang`` from the catalogue (the English source when the
     catalogue has no translation of it; tests make sure it has). ``nb`` is not changed."""
     from claimaudit import i18n
-    from claimaudit.i18n._extract import markdown_key
+    from claimaudit.i18n import markdown_key
 
     if lang == i18n.SOURCE_LANGUAGE:
         return nb

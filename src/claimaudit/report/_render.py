@@ -90,18 +90,22 @@ def display_value(value: Any) -> str:
     >>> display_value(844008), display_value(84.72), display_value(True), display_value(["a", "b"])
     ('844,008', '84.72', 'yes', 'a; b')
     """
+    from claimaudit import i18n
+
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return i18n.gettext("yes") if value else i18n.gettext("no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return i18n.number(value)
     if isinstance(value, float):
         if math.isnan(value):
             return "NaN"
-        return f"{int(value):,}" if value.is_integer() and abs(value) < 1e15 else f"{value:,}"
-    if isinstance(value, (dt.date, dt.datetime)):
+        return i18n.number(value) if abs(value) < 1e15 else f"{value:,}"
+    if isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, dt.date):
+        return i18n.date(value)  # ISO in English; the language's own pattern in another edition
     if isinstance(value, (list, tuple)):
         return "; ".join(display_value(v) for v in value)
     return str(value)
