@@ -1,4 +1,4 @@
-"""Speed of ``claimaudit.ooni_raw.parse`` against a plain ``json.loads`` + dict-walking baseline.
+"""Speed of ``claimaudit.datasets.ooni_raw.parse`` against a plain ``json.loads`` + dict-walking baseline.
 
 Run: ``CLAIMAUDIT_MIRROR=/work/shared/mirror .venv/bin/python benchmarks/bench_ooni_parse.py``
 (options: ``--mb 200`` uncompressed size, ``--repeat 3`` best-of runs, ``--keep DIR``).
@@ -226,8 +226,8 @@ def main() -> int:
         sys.exit("set CLAIMAUDIT_MIRROR to the mirror folder (e.g. /work/shared/mirror)")
     mirror_path = Path(mirror)
 
-    from claimaudit.fingerprints import compile_matcher, read_fingerprints
-    from claimaudit.ooni_raw import parse
+    from claimaudit.datasets.fingerprints import compile_matcher, read_fingerprints
+    from claimaudit.datasets.ooni_raw import parse
 
     fingerprints = read_fingerprints(
         dns=mirror_path / FINGERPRINTS / "fingerprints_dns.csv",

@@ -12,7 +12,7 @@ Rule kinds: ``series_consistency``, ``report_agreement``, ``unit_drift``, ``plau
 from claimaudit.audit._engine import run_audit, verdicts_csv, verdicts_frame, verdicts_json, write_verdicts
 from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvidence
 from claimaudit.audit._rules import KINDS, EvidenceSpec, Rule, Selector, load_rule_file, load_rules, rules_dir
-from claimaudit.audit._verdict import Evidence, Status, Strength, Verdict
+from claimaudit.audit._verdict import VERDICT_LABELS, Evidence, Status, Strength, Verdict
 
 __all__ = [
     "Evidence",
@@ -25,6 +25,7 @@ __all__ = [
     "Selector",
     "Status",
     "Strength",
+    "VERDICT_LABELS",
     "Verdict",
     "load_rule_file",
     "load_rules",

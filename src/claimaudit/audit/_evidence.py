@@ -1,7 +1,7 @@
 """Where the audit gets its data: one small interface, two implementations.
 
 :class:`LiveEvidence` reads the curated datasets and the third-party loaders
-(``claimaudit.sources``, ``claimaudit.ooni_api``, ``claimaudit.tor_metrics``);
+(``claimaudit.datasets.sources``, ``claimaudit.datasets.ooni_api``, ``claimaudit.datasets.tor_metrics``);
 :class:`FrameEvidence` serves frames handed to it, for tests and notebooks:
 
 >>> import polars as pl
@@ -48,8 +48,9 @@ class EvidenceProvider(Protocol):
 
 
 def _loader(module: str, attribute: str) -> Callable:
+    package, _, name = module.rpartition(".")  # claimaudit.datasets.<alias>: an attribute of the package
     try:
-        return getattr(importlib.import_module(module), attribute)
+        return getattr(getattr(importlib.import_module(package), name), attribute)
     except (ImportError, AttributeError):
         raise FetchError(
             f"the loader {module}.{attribute} is not available in this installation",
@@ -75,7 +76,7 @@ class LiveEvidence:
     def source(self, name: str, resource: str) -> pl.DataFrame:
         key = ("source", name, resource)
         if key not in self._cache:
-            load = _loader("claimaudit.sources", "load")
+            load = _loader("claimaudit.datasets.sources", "load")
             try:
                 self._cache[key] = load(name, resource, offline=self.offline)
             except DataError as exc:  # a third-party file that cannot be read is missing evidence
@@ -84,7 +85,7 @@ class LiveEvidence:
 
     def ooni_aggregate(self, *, probe_cc: str, test_name: str, since: dt.date, until: dt.date,
                        domain: str | None = None) -> pl.DataFrame:
-        aggregate = _loader("claimaudit.ooni_api", "aggregate")
+        aggregate = _loader("claimaudit.datasets.ooni_api", "aggregate")
         kwargs = {"probe_cc": probe_cc, "test_name": test_name, "since": since, "until": until,
                   "offline": self.offline}
         if domain:
@@ -92,7 +93,7 @@ class LiveEvidence:
         return aggregate(**kwargs)
 
     def tor_users(self, *, country: str, start: dt.date, end: dt.date) -> pl.DataFrame:
-        userstats = _loader("claimaudit.tor_metrics", "userstats")
+        userstats = _loader("claimaudit.datasets.tor_metrics", "userstats")
         return userstats(country=country, start=start, end=end, offline=self.offline)
 
 

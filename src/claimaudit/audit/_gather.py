@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from claimaudit.ooni_api import anomaly_rate
+from claimaudit.datasets import ooni_api
 
 from claimaudit.audit._evidence import EvidenceProvider
 from claimaudit.audit._rules import EvidenceSpec
@@ -252,7 +252,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     per_network = (
         data.filter(pl.col("probe_asn").is_not_null())
         .group_by("probe_asn").agg(pl.col(c).sum() for c in _COUNTS)
-        .with_columns(usable=pl.col("measurement_count") - pl.col("failure_count"), rate=anomaly_rate())
+        .with_columns(usable=pl.col("measurement_count") - pl.col("failure_count"), rate=ooni_api.anomaly_rate())
         .sort("probe_asn")
     )
     n = int(data["measurement_count"].sum())
@@ -300,7 +300,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
 def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
     frame = provider.source(*FINDINGS_SOURCE)
     id_col = "incident_id" if "incident_id" in frame.columns else "id"
-    # The OONI API spells them CCs/ASNs; claimaudit.sources gives snake_case ccs/asns.
+    # The OONI API spells them CCs/ASNs; claimaudit.datasets.sources gives snake_case ccs/asns.
     frame = frame.rename({c: c.lower() for c in frame.columns if c in ("CCs", "ASNs")})
     for column in ("ccs", "asns", "test_names", "domains"):
         frame = _as_list(frame, column)

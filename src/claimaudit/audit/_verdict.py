@@ -15,6 +15,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from claimaudit.i18n import N_  # labels are message ids, translated where they are shown
+
 
 class Status(enum.StrEnum):
     CONSISTENT = "consistent"
@@ -23,6 +25,17 @@ class Status(enum.StrEnum):
     SUPPORTED = "supported"
     NOT_COMPARABLE = "not_comparable"
     INSUFFICIENT = "insufficient_evidence"
+
+
+#: verdict -> (label, symbol). Symbols are text, so they survive print and screen readers.
+VERDICT_LABELS: dict[str, tuple[str, str]] = {
+    "supported": (N_("Supported by evidence"), "✔"),
+    "contradicted": (N_("Contradicted by evidence"), "✘"),
+    "consistent": (N_("Consistent with other claims"), "="),
+    "inconsistent": (N_("Inconsistent with other claims"), "≠"),
+    "not_comparable": (N_("Not comparable"), "⇹"),
+    "insufficient_evidence": (N_("Insufficient evidence"), "?"),
+}
 
 
 class Strength(enum.StrEnum):

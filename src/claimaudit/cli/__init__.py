@@ -14,6 +14,8 @@ import typer
 from claimaudit import __version__
 from claimaudit.errors import ClaimauditError
 
+__all__ = ["app", "main", "run"]
+
 app = typer.Typer(
     name="claimaudit",
     help="Audit official claims about internet censorship in Pakistan against independent evidence.",

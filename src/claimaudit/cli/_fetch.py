@@ -25,7 +25,8 @@ def fetch_command(
     from rich.console import Console
     from rich.markup import escape
 
-    from claimaudit.fetch import FetchOutcome, fetch_all, is_offline
+    from claimaudit.fetch import is_offline
+    from claimaudit.pipeline import FetchOutcome, fetch_all
 
     console = Console(highlight=False)
     style = {"cache": "green", "mirror": "cyan", "network": "blue"}

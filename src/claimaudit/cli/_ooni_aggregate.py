@@ -25,7 +25,7 @@ def aggregate_command(
     Example: claimaudit ooni aggregate --country PK --test-name tor,psiphon
     --since 2024-11-01 --until 2024-12-01 --out ooni-pk-vpn.csv
     """
-    from claimaudit import ooni_api
+    from claimaudit.datasets import ooni_api
     from claimaudit._io import frame_suffix, write_frame
 
     frame_suffix(out)  # a wrong name fails before any request

@@ -29,21 +29,21 @@ def parse(
 
     Bad lines, missing keys, wrong types and truncated gzip files become rows with a
     `parse_error` (and `file`, `line`) instead of stopping the run. Columns are described in
-    `claimaudit.ooni_raw`.
+    `claimaudit.datasets.ooni_raw`.
 
     \b
     Example:
       claimaudit ooni parse 2024111512_PK_webconnectivity.n0.0.jsonl.gz --out pk.parquet
     """
-    from claimaudit import ooni_raw
+    from claimaudit.datasets import ooni_raw
     from claimaudit._io import frame_suffix
 
     frame_suffix(out)  # a wrong name fails before any parsing
     table = None
     if fingerprints:
-        from claimaudit.fingerprints import load_fingerprints
+        from claimaudit.datasets import fingerprints as fingerprint_tables
 
-        table = load_fingerprints(offline=offline)
+        table = fingerprint_tables.load_fingerprints(offline=offline)
     frame = ooni_raw.parse(files, fingerprints=table, workers=workers)
     ooni_raw.write(frame, out)
     errors = frame["parse_error"].is_not_null().sum()

@@ -12,7 +12,8 @@ Messages come from (see :data:`SOURCES`):
 
 ``python -m claimaudit.i18n update`` writes ``claimaudit.pot`` and merges it into every
 ``<lang>/LC_MESSAGES/claimaudit.po``: new messages arrive untranslated (no fuzzy guess from a
-similar message), messages no longer used are dropped, translations and flags are kept.
+similar message), messages no longer used are kept as obsolete (``#~``, revived with their
+translation if the message comes back), translations and flags are kept.
 """
 
 from __future__ import annotations
@@ -84,20 +85,32 @@ def markdown_key(source: str) -> str:
     return source.strip()
 
 
-def finding_templates() -> dict[str, str]:
-    """The audit's finding templates (id -> English template with ``{named}`` slots), wherever
-    the audit package keeps them; ``{}`` while it defines none."""
-    try:
-        from claimaudit.audit import findings as module  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
-    for name in ("FINDING_TEMPLATES", "TEMPLATES", "templates"):
-        found = getattr(module, name, None)
-        if callable(found):
-            found = found()
-        if isinstance(found, dict):
-            return {str(k): str(v) for k, v in found.items()}
-    return {}
+def finding_templates(root: Path | None = None) -> dict[str, str]:
+    """The audit's finding templates (name -> English template with ``{named}`` slots): every
+    string in a module-level assignment whose name contains ``TEMPLATE`` in ``audit/*.py`` (e.g.
+    ``FINDING_TEMPLATES = {"drop": "PTA's total fell from {before} to {after}", ...}``). Read from
+    the source, not imported: the audit imports this package, not the other way round."""
+    import ast
+
+    root = root or paths.project_root()
+    found: dict[str, str] = {}
+    for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            names = [t.id for t in targets if isinstance(t, ast.Name) and "TEMPLATE" in t.id.upper()]
+            if not names or node.value is None:
+                continue
+            if isinstance(node.value, ast.Dict):
+                pairs = [(k.value if isinstance(k, ast.Constant) else f"{names[0]}[{i}]", v)
+                         for i, (k, v) in enumerate(zip(node.value.keys, node.value.values, strict=True))]
+            else:
+                pairs = [(names[0], node.value)]
+            for key, value in pairs:
+                for const in ast.walk(value):
+                    if isinstance(const, ast.Constant) and isinstance(const.value, str) and "{" in const.value:
+                        found[f"{path.stem}.{key}"] = const.value
+    return found
 
 
 SOURCES = {
@@ -128,8 +141,9 @@ def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
             if len(message) == 1:
                 message = message[0]
         template.add(message, None, [(where, lineno)], auto_comments=comments)
-    for key, text in finding_templates().items():
-        template.add(text, None, [("src/claimaudit/audit", 0)], auto_comments=[f"Finding template {key}: keep every {{slot}}."])
+    for key, text in finding_templates(root).items():
+        template.add(text, None, [(f"src/claimaudit/audit/{key.split('.', 1)[0]}.py", 0)],
+                     auto_comments=[f"Finding template {key.split('.', 1)[1]}: keep every {{slot}}."])
     return template
 
 
@@ -153,11 +167,20 @@ def update(languages: Iterable[str], root: Path | None = None) -> list[str]:
         else:
             cat = Catalog(locale=lang, domain=DOMAIN, project="claimaudit", fuzzy=False)
         before = {m.id for m in cat if m.id}
+        # a message that comes back (code moved, text restored) gets its old translation back
+        revived = 0
+        for message in template:
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            old = cat.obsolete.pop(key, None)
+            if message.id and old is not None and cat.get(message.id) is None:
+                cat[old.id] = old
+                revived += 1
         cat.update(template, no_fuzzy_matching=True, update_header_comment=False)
-        cat.obsolete.clear()
         after = {m.id for m in cat if m.id}
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_write(path, "wb") as fh:
-            write_po(fh, cat, width=100, include_lineno=False, ignore_obsolete=True)
-        said.append(f"{path}: {len(after - before)} new, {len(before - after)} dropped, {len(after)} in all")
+            # messages no longer used are kept at the end as obsolete (#~), so no translation is lost
+            write_po(fh, cat, width=100, include_lineno=False, ignore_obsolete=False)
+        said.append(f"{path}: {len(after - before)} new ({revived} revived from obsolete), "
+                    f"{len(before - after)} now obsolete, {len(after)} in use")
     return said

@@ -14,6 +14,7 @@ from claimaudit.quality._engine import run_checks
 from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
 from claimaudit.quality._suite import ExpectationSpec, Suite, Target, discover_suites, load_suite
 from claimaudit.quality._vocabulary import PROJECT_EXPECTATIONS
+from claimaudit.quality._writers import latest_check_results
 
 __all__ = [
     "CheckReport",
@@ -24,6 +25,7 @@ __all__ = [
     "SuiteResult",
     "Target",
     "discover_suites",
+    "latest_check_results",
     "load_suite",
     "render_report",
     "run_checks",

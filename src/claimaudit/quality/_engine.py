@@ -5,7 +5,7 @@
 (True, 0)
 
 Data is loaded with :func:`claimaudit.datasets.load` (typed, sha256-checked) or
-:func:`claimaudit.sources.load`, handed to GX as a pandas frame whose index is the CSV line
+:func:`claimaudit.datasets.sources.load`, handed to GX as a pandas frame whose index is the CSV line
 number (row index + 2), so every failing row GX reports is a line an editor can open.
 Great Expectations is imported only when a suite actually runs, and one ephemeral context
 serves the whole run.
@@ -274,7 +274,7 @@ def _load_target(kind: str, name: str, resource: str) -> pl.DataFrame:
         from claimaudit import datasets
 
         return datasets.load(name, resource)
-    from claimaudit import sources
+    from claimaudit.datasets import sources
 
     # Checks never download: data flows fetch -> check. Cache or mirror only.
     return sources.load(name, resource, offline=True)
@@ -287,7 +287,7 @@ def _origin(suite: Suite) -> _Origin:
 
         package = datasets.read_package(suite.target.name)
         return _Origin(_shown(package.folder / package.resource(suite.target.resource)["path"]))
-    from claimaudit import sources
+    from claimaudit.datasets import sources
 
     descriptor = sources.read_descriptor(suite.target.name)  # it loaded a moment ago
     resource = next((r for r in descriptor.get("resources", []) if r.get("name") == suite.target.resource), {})

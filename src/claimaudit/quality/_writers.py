@@ -14,12 +14,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimaudit import paths
 from claimaudit._io import write_text_atomic
 
 if TYPE_CHECKING:
     from claimaudit.quality._report import CheckReport, ExpectationResult
 
-__all__ = ["junit_xml", "write_json", "write_junit"]
+__all__ = ["junit_xml", "latest_check_results", "write_json", "write_junit"]
 
 
 def write_json(report: CheckReport, path: str | Path) -> None:
@@ -92,3 +93,12 @@ def _failure_line(exp: ExpectationResult) -> str:
 
 def _details(exp: ExpectationResult) -> str:
     return "\n".join(json.dumps(example, ensure_ascii=False) for example in exp.examples)
+
+
+def latest_check_results(results_json: str | Path | None = None) -> Path | None:
+    """``results_json`` if it exists, else the newer of ``reports/checks/results.json`` and
+    ``reports/checks/failed/results.json`` (a failing run writes there), else None."""
+    base = paths.reports_dir() / "checks"
+    candidates = [Path(results_json)] if results_json else [base / "results.json", base / "failed" / "results.json"]
+    found = [p for p in candidates if p.is_file()]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None

@@ -24,7 +24,6 @@ from claimaudit.report._scorecard import (
     scorecard_html,
     verdict_label,
 )
-from claimaudit.report import _views as views
 from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
 
 __all__ = [
@@ -52,7 +51,6 @@ __all__ = [
     "table_html",
     "tables_dir",
     "verdict_label",
-    "views",
     "write_csv",
     "write_index",
 ]

@@ -3,7 +3,7 @@ window, n and networks), and a short "not fetched: …" for evidence that could 
 linked to the full URL that was asked for.
 
 The audit engine gives evidence either as structured items (``Evidence.to_dict()``, in the
-``evidence_items`` column :func:`claimaudit.report.views.audit_verdicts` adds) or as its one-line
+``evidence_items`` column :func:`claimaudit.notebook.views.audit_verdicts` adds) or as its one-line
 text form (``source[keys; window=a..b; n=3; networks=AS1,AS2; missing: why]`` joined by `` | ``,
 as in ``verdicts.csv``). Both become the same display items; nothing is recomputed or rounded.
 

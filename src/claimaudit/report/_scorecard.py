@@ -21,21 +21,13 @@ from typing import Any
 
 import polars as pl
 
+from claimaudit.audit import VERDICT_LABELS
 from claimaudit.i18n import N_, _
 from claimaudit.i18n import current as current_language
 from claimaudit.i18n import date as fmt_date
 from claimaudit.report import _render
 from claimaudit.report._evidence import evidence_items, evidence_kinds
 
-#: verdict -> (label, symbol). Symbols are text, so they survive print and screen readers.
-VERDICT_LABELS: dict[str, tuple[str, str]] = {
-    "supported": (N_("Supported by evidence"), "✔"),
-    "contradicted": (N_("Contradicted by evidence"), "✘"),
-    "consistent": (N_("Consistent with other claims"), "="),
-    "inconsistent": (N_("Inconsistent with other claims"), "≠"),
-    "not_comparable": (N_("Not comparable"), "⇹"),
-    "insufficient_evidence": (N_("Insufficient evidence"), "?"),
-}
 #: English labels (message ids); shown through :func:`strength_label` in the active language.
 STRENGTH_LABELS: dict[str, str] = {
     "direct_measurement": N_("●●● direct network measurement"),

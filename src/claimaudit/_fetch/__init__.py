@@ -1,1 +1,0 @@
-"""Private implementation of :mod:`claimaudit.fetch` (layout, manifest, HTTP download)."""

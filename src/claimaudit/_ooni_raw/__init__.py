@@ -1,1 +1,0 @@
-"""Private implementation of :mod:`claimaudit.ooni_raw` (reading, typed decoding, extraction)."""

@@ -1,1 +1,0 @@
-"""Private implementation of :mod:`claimaudit.sources`: reading and typing third-party files."""

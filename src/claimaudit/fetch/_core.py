@@ -1,0 +1,261 @@
+"""Get third-party bytes by canonical URL: from the cache, a local mirror, or the network.
+
+>>> result = fetch("https://raw.githubusercontent.com/ooni/blocking-fingerprints/"
+...                "171641e60b54231cad18753a72145da87b0d3e07/fingerprints_dns.csv",
+...                sha256="66acd7b5c3449b03d01b8ae3b1c83146f1d99453c67597e59fc5f6d52b4a7013",
+...                offline=True)                                   # doctest: +SKIP
+>>> result.origin, result.path.name                                # doctest: +SKIP
+('mirror', 'fingerprints_dns.csv')
+
+Order of search:
+
+1. **cache** — ``claimaudit.paths.cache_dir()`` (``.cache/claimaudit/``, ``CLAIMAUDIT_CACHE``
+   overrides), used when the cached file still has the sha256 the manifest recorded (and the
+   caller's ``sha256``, if given). ``refresh=True`` skips it when online.
+2. **mirror** — ``mirror=DIR`` or ``CLAIMAUDIT_MIRROR=DIR``: ``https://host/path`` is
+   ``DIR/host/path``. A URL with a query string maps to ``DIR/host/path__q_<sha1>`` where
+   ``<sha1>`` is the SHA-1 of the query with its parameters sorted (see :func:`mirror_path`).
+   A mirror file is copied into the cache so later runs need neither mirror nor network.
+3. **network** — unless ``offline=True`` (or ``CLAIMAUDIT_OFFLINE=1``): requests with a timeout,
+   retries with exponential backoff on connection errors, 5xx and 429 (honouring Retry-After).
+
+Every file entering the cache is written beside its final name and renamed only once its
+length, sha256 and the caller's ``validate`` hook pass; each gets a manifest entry (url,
+retrieved_at UTC, bytes, sha256, HTTP status, ETag/Last-Modified, origin). When nothing can
+supply the URL, :class:`~claimaudit.errors.NotAvailableError` says how to supply it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from claimaudit import paths
+from claimaudit.fetch import _manifest as manifest
+from claimaudit.fetch._download import Validator, download
+from claimaudit.fetch._layout import relative_path
+from claimaudit.fetch._staging import staged
+from claimaudit._io import sha256_file
+from claimaudit.errors import FetchError, HashMismatchError, NotAvailableError
+
+Origin = Literal["cache", "mirror", "network"]
+
+#: How :func:`fetch` waits between retries when no ``sleep=`` is passed. Tests replace it (with
+#: ``monkeypatch.setattr(claimaudit.fetch._core, "backoff_sleep", recorder)``) so they never sleep.
+backoff_sleep: Callable[[float], None] = time.sleep
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """Where the bytes of ``url`` now are (always inside the cache) and where they came from.
+
+    ``origin`` is how this call got them; ``entry["origin"]`` is how they first entered the cache.
+    """
+
+    url: str
+    path: Path
+    origin: Origin
+    sha256: str
+    entry: dict[str, Any]
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+_RECORDERS: list[list[FetchResult]] = []
+
+
+@contextmanager
+def recording() -> Iterator[list[FetchResult]]:
+    """Collect every :class:`FetchResult` produced inside the block (to report origins).
+
+    >>> with recording() as seen:                                   # doctest: +SKIP
+    ...     ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-01", until="2024-12-01")
+    >>> {r.origin for r in seen}                                    # doctest: +SKIP
+    {'network'}
+    """
+    seen: list[FetchResult] = []
+    _RECORDERS.append(seen)
+    try:
+        yield seen
+    finally:
+        _RECORDERS.remove(seen)
+
+
+def fetch(
+    url: str,
+    *,
+    sha256: str | None = None,
+    offline: bool | None = None,
+    mirror: str | Path | None = None,
+    refresh: bool = False,
+    validate: Validator | None = None,
+    timeout: float = 60.0,
+    max_retries: int = 4,
+    backoff: float = 1.0,
+    sleep: Callable[[float], None] | None = None,
+    cache: str | Path | None = None,
+) -> FetchResult:
+    """Return the cached bytes of ``url``, getting them from the mirror or network if needed.
+
+    ``sha256`` (hex, optionally ``sha256:``-prefixed) pins the expected content; ``validate``
+    is called with the finished temporary file and may raise to keep it out of the cache.
+    ``sleep`` waits between retries (default :data:`backoff_sleep`).
+    """
+    result = _fetch(url, sha256=sha256, offline=offline, mirror=mirror, refresh=refresh, validate=validate,
+                    timeout=timeout, max_retries=max_retries, backoff=backoff, sleep=sleep, cache=cache)
+    for seen in _RECORDERS:
+        seen.append(result)
+    return result
+
+
+def _fetch(
+    url: str, *, sha256: str | None, offline: bool | None, mirror: str | Path | None, refresh: bool,
+    validate: Validator | None, timeout: float, max_retries: int, backoff: float,
+    sleep: Callable[[float], None] | None, cache: str | Path | None,
+) -> FetchResult:
+    expected = sha256.removeprefix("sha256:").lower() if sha256 else None
+    offline = is_offline(offline)
+    cache_root = Path(cache) if cache is not None else paths.cache_dir()
+    try:
+        target = cache_root / manifest.FILES_DIR / relative_path(url)
+    except ValueError as exc:
+        raise FetchError(str(exc), url=url, hint="give an absolute http(s) URL without '..' segments") from None
+
+    entry = manifest.read_entries(cache_root).get(url)
+    stale = ""  # why a cached copy was not used, for the error below
+    if entry is not None and (offline or not refresh):
+        cached = cache_root / entry["path"]
+        if cached.is_file():
+            actual = sha256_file(cached)
+            if actual == entry.get("sha256") and (expected is None or actual == expected):
+                return FetchResult(url, cached, "cache", actual, entry)
+            if actual == entry.get("sha256"):
+                stale = (f" (the cached copy has sha256 {actual[:12]}…, not the pinned {expected[:12]}…:"
+                         " the pin changed)")
+
+    mirror_root = resolve_mirror(mirror)
+    mismatch: HashMismatchError | None = None
+    if mirror_root is not None:
+        source = mirror_root / relative_path(url)
+        if source.is_file():
+            try:
+                return _from_mirror(url, source, target, cache_root, expected, validate)
+            except HashMismatchError as exc:
+                mismatch = exc
+
+    if not offline:
+        got = download(
+            url, target, timeout=timeout, max_retries=max_retries, backoff=backoff,
+            sleep=sleep if sleep is not None else backoff_sleep, sha256=expected, validate=validate,
+        )
+        entry = _entry(url, target, cache_root, got.bytes, got.sha256, origin="network",
+                       status=got.status, etag=got.etag, last_modified=got.last_modified)
+        manifest.record(cache_root, entry)
+        return FetchResult(url, target, "network", got.sha256, entry)
+
+    if mismatch is not None:
+        raise mismatch
+    where = f"{mirror_root}/{relative_path(url)}" if mirror_root else f"<DIR>/{relative_path(url)}"
+    no_mirror = mirror_root is not None and not mirror_root.is_dir()
+    raise NotAvailableError(
+        "not in the cache and no mirror holds it, and fetching is offline" + stale
+        + (f" (the mirror folder {mirror_root} does not exist: check CLAIMAUDIT_MIRROR / --mirror)"
+           if no_mirror else ""),
+        url=url,
+        hint=f"set CLAIMAUDIT_MIRROR=DIR (or pass --mirror DIR) with the file at {where}, "
+        "or run `claimaudit fetch` once with network access",
+    )
+
+
+def mirror_path(url: str, mirror: str | Path) -> Path:
+    """Where ``url`` lives in a mirror directory.
+
+    >>> str(mirror_path("https://metrics.torproject.org/userstats-relay-country.csv", "/m"))
+    '/m/metrics.torproject.org/userstats-relay-country.csv'
+    """
+    return Path(mirror) / relative_path(url)
+
+
+def cache_path(url: str, *, cache: str | Path | None = None) -> Path:
+    """Where ``url`` is (or would be) cached."""
+    root = Path(cache) if cache is not None else paths.cache_dir()
+    return root / manifest.FILES_DIR / relative_path(url)
+
+
+def manifest_entries(*, cache: str | Path | None = None) -> dict[str, dict[str, Any]]:
+    """Every manifest entry, by URL."""
+    return manifest.read_entries(Path(cache) if cache is not None else paths.cache_dir())
+
+
+def cached_entry(url: str, *, cache: str | Path | None = None) -> dict[str, Any] | None:
+    """The manifest entry for ``url``, or None if it was never cached."""
+    return manifest_entries(cache=cache).get(url)
+
+
+def resolve_mirror(mirror: str | Path | None = None) -> Path | None:
+    """``mirror`` if given, else ``CLAIMAUDIT_MIRROR``, else None."""
+    if mirror is not None:
+        return Path(mirror).resolve()
+    return paths.mirror_dir()
+
+
+def is_offline(offline: bool | None = None) -> bool:
+    """``offline`` if given, else whether ``CLAIMAUDIT_OFFLINE`` is set to 1/true/yes."""
+    if offline is not None:
+        return offline
+    return os.environ.get("CLAIMAUDIT_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _from_mirror(
+    url: str, source: Path, target: Path, cache_root: Path, expected: str | None,
+    validate: Validator | None,
+) -> FetchResult:
+    with staged(target) as (fh, tmp):
+        with open(source, "rb") as src:
+            shutil.copyfileobj(src, fh)
+        fh.flush()
+        actual = sha256_file(tmp)
+        if expected and actual != expected:
+            raise HashMismatchError(
+                f"sha256 mismatch in the mirror copy {source}: expected {expected}, found {actual}; "
+                "it was not cached",
+                url=url,
+                hint="replace the mirror file with a byte-exact copy of the URL, or fetch online",
+            )
+        if validate is not None:
+            validate(tmp)
+    size = target.stat().st_size
+    entry = _entry(url, target, cache_root, size, actual, origin="mirror", mirror_file=str(source))
+    manifest.record(cache_root, entry)
+    return FetchResult(url, target, "mirror", actual, entry)
+
+
+def _entry(
+    url: str, target: Path, cache_root: Path, size: int, digest: str, *, origin: str,
+    status: int | None = None, etag: str | None = None, last_modified: str | None = None,
+    mirror_file: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "url": url,
+        "path": target.relative_to(cache_root).as_posix(),
+        "retrieved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "bytes": size,
+        "sha256": digest,
+        "status": status,
+        "etag": etag,
+        "last_modified": last_modified,
+        "origin": origin,
+        "mirror_file": mirror_file,
+    }
+

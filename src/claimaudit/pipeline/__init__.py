@@ -1,0 +1,48 @@
+"""``claimaudit run`` and the fetch plan: the top of the package, above the report.
+
+- :mod:`claimaudit.pipeline._plan`: what to fetch (pinned sets, the audit's and the notebooks'
+  live windows) and :func:`fetch_all`;
+- :mod:`claimaudit.pipeline._notebooks`: executing notebooks with papermill and exporting HTML;
+- :mod:`claimaudit.pipeline._publish`: moving a finished run into ``reports/``;
+- :mod:`claimaudit.pipeline._run`: the steps and :func:`run`.
+"""
+
+from claimaudit.pipeline._notebooks import (
+    REPORT_NOTEBOOK,
+    IPCKernelManager,
+    NotebookOutcome,
+    default_parameters,
+    discover_notebooks,
+    execute_notebook,
+)
+from claimaudit.pipeline._plan import (
+    DEFAULT_WINDOWS,
+    FetchOutcome,
+    LiveWindow,
+    fetch_all,
+    notebook_windows,
+    prefetch_audit_evidence,
+)
+from claimaudit.pipeline._run import STEPS, RunResult, StepOutcome, run, step_audit, step_check, step_fetch
+
+__all__ = [
+    "DEFAULT_WINDOWS",
+    "FetchOutcome",
+    "IPCKernelManager",
+    "LiveWindow",
+    "NotebookOutcome",
+    "REPORT_NOTEBOOK",
+    "RunResult",
+    "STEPS",
+    "StepOutcome",
+    "default_parameters",
+    "discover_notebooks",
+    "execute_notebook",
+    "fetch_all",
+    "notebook_windows",
+    "prefetch_audit_evidence",
+    "run",
+    "step_audit",
+    "step_check",
+    "step_fetch",
+]

@@ -1,0 +1,162 @@
+"""The fetch plan and ``fetch_all``: every pinned set plus the live windows the audit and the
+notebooks use, into the cache. It sits above the loaders (it names ``sources``, ``ooni_api``,
+``tor_metrics`` and ``ioda``), so the fetch layer below knows nothing of them.
+
+Each item is tried on its own; one that cannot be had is reported (with the reason) and the rest
+carry on. ``claimaudit fetch`` prints the outcomes; ``claimaudit run`` calls :func:`fetch_all`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimaudit.errors import ClaimauditError, NotAvailableError
+
+D = dt.date
+
+
+@dataclass(frozen=True)
+class LiveWindow:
+    """One live question: a loader name, its keyword arguments, and a label for people."""
+
+    label: str
+    loader: str  # "ooni_aggregate" | "ooni_incidents" | "tor_userstats" | "ioda_signals"
+    kwargs: dict = field(default_factory=dict)
+
+
+VPN_TESTS = ("tor", "psiphon", "torsf", "vanilla_tor", "openvpn", "riseupvpn")
+
+#: The 2024 events: X blocked (February) and the VPN disruptions (November).
+DEFAULT_WINDOWS: tuple[LiveWindow, ...] = (
+    LiveWindow("OONI web_connectivity PK x.com,twitter.com 2024-02-01..2024-03-01", "ooni_aggregate",
+               {"probe_cc": "PK", "test_name": "web_connectivity", "since": D(2024, 2, 1),
+                "until": D(2024, 3, 1), "domain": "x.com,twitter.com"}),
+    *(LiveWindow(f"OONI {test} PK 2024-11-01..2024-12-01", "ooni_aggregate",
+                 {"probe_cc": "PK", "test_name": test, "since": D(2024, 11, 1), "until": D(2024, 12, 1)})
+      for test in VPN_TESTS),
+    LiveWindow("OONI findings PK", "ooni_incidents", {"country_code": "PK"}),
+    LiveWindow("Tor Metrics relay users PK 2024", "tor_userstats",
+               {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "relay"}),
+    LiveWindow("Tor Metrics bridge users PK 2024", "tor_userstats",
+               {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "bridge"}),
+    LiveWindow("IODA country PK 2024-11-01..2024-12-01", "ioda_signals",
+               {"entity_type": "country", "entity_code": "PK", "since": D(2024, 11, 1), "until": D(2024, 12, 1)}),
+)
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What happened to one source: where it came from, or why it could not be had."""
+
+    name: str
+    kind: str  # "pinned" | "live"
+    origin: str | None  # cache | mirror | network, "cache+network" for mixed requests; None if not had
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.origin is not None
+
+
+def _loaders() -> dict[str, Callable]:
+    from claimaudit.datasets import ioda, ooni_api, tor_metrics
+
+    return {"ooni_aggregate": ooni_api.aggregate, "ooni_incidents": ooni_api.incidents,
+            "tor_userstats": tor_metrics.userstats, "ioda_signals": ioda.signals}
+
+
+def fetch_all(
+    *,
+    offline: bool | None = None,
+    mirror: str | Path | None = None,
+    windows: Iterable[LiveWindow] = DEFAULT_WINDOWS,
+    pinned: Iterable[str] | None = None,
+    on_outcome: Callable[[FetchOutcome], None] | None = None,
+) -> list[FetchOutcome]:
+    """Fetch every pinned resource (``pinned`` names, default all) and every live window.
+
+    Never raises for a source that cannot be had: its outcome has ``origin=None`` and the reason.
+    ``on_outcome`` is called as each finishes (the CLI prints progressively).
+    """
+    from claimaudit.datasets import sources
+    from claimaudit.fetch import recording
+
+    outcomes: list[FetchOutcome] = []
+
+    def done(outcome: FetchOutcome) -> None:
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    for name in pinned if pinned is not None else sources.list_sources():
+        try:
+            resources = sources.resource_names(name)
+        except ClaimauditError as exc:  # an unknown name or a broken datapackage.json
+            done(FetchOutcome(name, "pinned", None, _reason(exc)))
+            continue
+        for resource in resources:
+            try:
+                got = sources.fetch_resource(name, resource, offline=offline, mirror=mirror)
+                done(FetchOutcome(f"{name}/{resource}", "pinned", got.origin, f"{got.entry['bytes']} bytes"))
+            except ClaimauditError as exc:
+                done(FetchOutcome(f"{name}/{resource}", "pinned", None, _reason(exc)))
+    loaders = _loaders()
+    for window in windows:
+        kwargs = dict(window.kwargs)
+        try:
+            with recording() as seen:
+                frame = loaders[window.loader](**kwargs, offline=offline, mirror=mirror)
+            origins = sorted({r.origin for r in seen}) or ["cache"]
+            done(FetchOutcome(window.label, "live", "+".join(origins), f"{frame.height} rows, {len(seen)} request(s)"))
+        except ClaimauditError as exc:
+            done(FetchOutcome(window.label, "live", None, _reason(exc)))
+    return outcomes
+
+
+def _reason(exc: ClaimauditError) -> str:
+    if isinstance(exc, NotAvailableError):
+        return f"offline, and neither the cache nor the mirror has {exc.url}"
+    return str(exc).splitlines()[0]
+
+
+def notebook_windows(params: dict[str, Any]) -> list[Any]:
+    """The live questions the notebooks read from the cache, for ``fetch_all`` to ask when online
+    (same test lists, window and grid as :func:`claimaudit.notebook.views.ooni_daily`)."""
+    from claimaudit.notebook import views
+
+    start = dt.date.fromisoformat(str(params["window_start"]))
+    end = dt.date.fromisoformat(str(params["window_end"]))
+    country = str(params["country"])
+    windows = [
+        LiveWindow(f"OONI {asked['test_name']} {country} {start}..{end}", "ooni_aggregate",
+                   {"probe_cc": country, "test_name": asked["test_name"], "domain": asked["domain"],
+                    "since": start, "until": end + dt.timedelta(days=1)})
+        for asked in views.OONI_QUESTIONS.values()
+    ]
+    windows.append(LiveWindow(f"Tor Metrics relay users {country} {start}..{end}", "tor_userstats",
+                              {"country": country, "start": start, "end": end, "kind": "relay"}))
+    return windows
+
+
+def prefetch_audit_evidence() -> str:
+    """Online, let the audit ask for every evidence window its rules need (one per assertion),
+    so that the offline audit step and the notebooks find them in the cache. Verdicts from this
+    pass are discarded; missing data is reported again, precisely, by the audit step.
+    Returns a short summary (``"; audit evidence: 12 from network, 3 from cache"``) or ``""``."""
+    from claimaudit.audit import run_audit
+    from claimaudit.fetch import recording
+
+    with recording() as seen:
+        try:
+            run_audit(offline=False)
+        except ClaimauditError as exc:  # no ledger, a bad rule file: the audit step reports it
+            return f"; audit evidence not prefetched ({str(exc).splitlines()[0]})"
+    origins: dict[str, int] = {}
+    for result in seen:
+        origins[result.origin] = origins.get(result.origin, 0) + 1
+    if not origins:
+        return ""
+    return "; audit evidence: " + ", ".join(f"{n} from {o}" for o, n in sorted(origins.items()))

@@ -1,0 +1,332 @@
+"""``claimaudit run``: fetch, check, audit, execute the notebooks, publish the report.
+
+>>> [step for step, _ in STEPS]
+['fetch', 'check', 'audit', 'notebooks', 'pdf', 'publish']
+
+Each step says what it did; a step that cannot be done here (no notebooks, no Chromium for the
+PDF) says so and the run carries on. Notebooks execute with papermill into a private staging
+folder, in parallel (``jobs``); their HTML (and the report's PDF) are made there too. Only when every notebook succeeded are the
+staged files moved into ``reports/`` (each by an atomic rename), so a failed run never leaves a
+half-written or mixed report: the failing notebook is kept, executed up to its error, as
+``reports/failed/<name>.ipynb`` and named in the summary, and the run exits non-zero.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from claimaudit import paths
+from claimaudit.errors import ClaimauditError
+from claimaudit.pipeline._notebooks import REPORT_NOTEBOOK, NotebookOutcome, default_parameters, discover_notebooks, execute_notebook
+from claimaudit.pipeline._plan import notebook_windows, prefetch_audit_evidence
+from claimaudit.pipeline._publish import _publish, _readable
+
+Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
+
+
+@dataclass
+class StepOutcome:
+    """What one step did. ``failed`` makes the run exit non-zero; ``unavailable`` does not."""
+
+    name: str
+    status: Status
+    detail: str
+    seconds: float = 0.0
+
+
+@dataclass
+class RunResult:
+    reports: Path
+    steps: list[StepOutcome] = field(default_factory=list)
+    notebooks: list[NotebookOutcome] = field(default_factory=list)
+    index: Path | None = None
+    report_html: Path | None = None
+    report_pdf: Path | None = None
+    #: every edition of the report published by this run: language -> HTML / PDF
+    editions: dict[str, Path] = field(default_factory=dict)
+    edition_pdfs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(s.status == "failed" for s in self.steps)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def problems(self) -> list[str]:
+        return [f"{s.name}: {s.detail}" for s in self.steps if s.status in ("failed", "unavailable", "warning")]
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOutcome:
+    """Every pinned third-party file into the cache, and — online — every live window the audit
+    and the notebooks use; say where each came from and what is missing."""
+    from claimaudit.pipeline._plan import DEFAULT_WINDOWS, fetch_all
+
+    windows = (*DEFAULT_WINDOWS, *notebook_windows(params or default_parameters()))
+    outcomes = fetch_all(offline=offline, windows=windows)
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        if outcome.origin:
+            counts[outcome.origin] = counts.get(outcome.origin, 0) + 1
+    detail = ", ".join(f"{n} from {o}" for o, n in sorted(counts.items())) or "nothing fetched"
+    if not offline:
+        detail += prefetch_audit_evidence()
+    pinned_missing = [o for o in outcomes if o.kind == "pinned" and not o.ok]
+    live_missing = [o for o in outcomes if o.kind == "live" and not o.ok]
+    if live_missing:
+        if offline:
+            detail += f"; offline: {len(live_missing)} live window(s) not in the cache (run `claimaudit run --online`)"
+        else:
+            detail += "; live FAILED: " + "; ".join(f"{o.name} ({o.detail[:120]})" for o in live_missing)
+    if pinned_missing:
+        hint = "set CLAIMAUDIT_MIRROR=<mirror dir> or run online (`claimaudit run --online`)"
+        names = ", ".join(f"{o.name} ({o.detail[:160]})" for o in pinned_missing)
+        return StepOutcome("fetch", "warning", f"{detail}; MISSING {len(pinned_missing)}: {names} ({hint})")
+    if live_missing and not offline:
+        return StepOutcome("fetch", "warning", detail)
+    return StepOutcome("fetch", "done", detail)
+
+
+def step_check(*, reports: Path) -> StepOutcome:
+    from claimaudit.quality import run_checks
+
+    report = run_checks(out_dir=reports / "checks")
+    summary = report.summary
+    counts = summary.get_column("outcome").value_counts(sort=True).rows() if summary.height else []
+    detail = f"{len(report.results)} suites; " + ", ".join(f"{n} {o}" for o, n in counts)
+    if not report.ok:
+        bad = [r.name for r in report.results if r.status != "passed"]
+        return StepOutcome("check", "failed", f"{detail}; NOT passed: {', '.join(bad)} (see {report.out_dir})")
+    return StepOutcome("check", "done", detail)
+
+
+def step_audit(*, reports: Path, offline: bool) -> StepOutcome:
+    from claimaudit.audit import run_audit, write_verdicts
+
+    verdicts = run_audit(offline=offline)
+    write_verdicts(verdicts, out_dir=reports)
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        key = verdict.status.value
+        counts[key] = counts.get(key, 0) + 1
+    return StepOutcome("audit", "done", f"{len(verdicts)} verdicts: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+# --------------------------------------------------------------------------- the run
+
+STEPS: list[tuple[str, str]] = [
+    ("fetch", "Fetching third-party data (cache / mirror / network)"),
+    ("check", "Checking data quality"),
+    ("audit", "Auditing claims against evidence"),
+    ("notebooks", "Executing notebooks"),
+    ("pdf", "Printing the report to PDF"),
+    ("publish", "Publishing reports/ and index.html"),
+]
+
+Progress = Callable[[str, str], None]
+
+
+def run(
+    *,
+    offline: bool = True,
+    notebooks: Sequence[str] | None = None,
+    jobs: int = 2,
+    pdf: bool = True,
+    reports: str | Path | None = None,
+    parameters: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    notebook_dir: str | Path | None = None,
+    skip: Sequence[str] = (),
+    languages: Sequence[str] | None = None,
+) -> RunResult:
+    """Run everything and return what happened (``result.exit_code``: 0 ok, 1 a step failed).
+
+    ``notebooks`` limits the run to notebooks whose names start with one of the given prefixes
+    (``["01", "08"]``). ``progress(step, message)`` is called as each step starts and each
+    notebook finishes (the CLI draws it with rich). ``notebook_dir`` defaults to ``notebooks/``.
+    ``skip`` names steps not to run (``fetch``, ``check``, ``audit``, ``pdf``); they are reported
+    as skipped. ``languages`` are the editions of the report to make (default: every language of
+    :data:`claimaudit.i18n.LANGUAGES`, English and Urdu); each is its own HTML and PDF.
+    """
+    from claimaudit import i18n
+
+    languages = tuple(languages) if languages else i18n.LANGUAGES
+    bad = [lang for lang in languages if lang not in i18n.LANGUAGES]
+    if bad:
+        raise ValueError(f"unknown language {', '.join(bad)}: choose from {', '.join(i18n.LANGUAGES)}")
+    unknown = set(skip) - {"fetch", "check", "audit", "pdf"}
+    if unknown:
+        raise ValueError(f"cannot skip {sorted(unknown)}: only fetch, check, audit and pdf can be skipped")
+    from claimaudit.report import ChromiumMissing, export_pdf, run_info, write_index
+
+    say = progress or (lambda step, message: None)
+    reports = Path(reports).resolve() if reports else paths.reports_dir()
+    reports.mkdir(parents=True, exist_ok=True)
+    result = RunResult(reports=reports)
+    # Data flows one way: only the fetch step may use the network (and only when not `offline`);
+    # check, audit and the notebooks read what it left in the cache or the mirror.
+    params = {**default_parameters(), **(parameters or {}), "offline": True}
+    env = {"CLAIMAUDIT_REPORTS": str(reports), "CLAIMAUDIT_OFFLINE": "1"}
+
+    def timed(name: str, fn: Callable[[], StepOutcome]) -> StepOutcome:
+        say(name, dict(STEPS)[name])
+        if name in skip:
+            outcome = StepOutcome(name, "skipped", "skipped on request")
+            result.steps.append(outcome)
+            say(name, f"skipped: {outcome.detail}")
+            return outcome
+        started = time.perf_counter()
+        try:
+            outcome = fn()
+        except ClaimauditError as exc:
+            outcome = StepOutcome(name, "failed", str(exc))
+        outcome.seconds = time.perf_counter() - started
+        result.steps.append(outcome)
+        say(name, f"{outcome.status}: {outcome.detail}")
+        return outcome
+
+    with _environment(**env):
+        timed("fetch", lambda: step_fetch(offline=offline, params=params))
+        timed("check", lambda: step_check(reports=reports))
+        timed("audit", lambda: step_audit(reports=reports, offline=True))
+
+        folder = Path(notebook_dir) if notebook_dir else paths.notebooks_dir()
+        chosen = discover_notebooks(folder)
+        if notebooks:
+            chosen = [p for p in chosen if any(p.stem.startswith(prefix) for prefix in notebooks)]
+        none_found = (f"no notebook in {folder} starts with {', '.join(notebooks)}" if notebooks
+                      else f"no notebooks (NN-*.ipynb) found in {folder}")
+        staging = Path(tempfile.mkdtemp(prefix=".run-", dir=reports))
+        try:
+            info = run_info()
+            with _environment(CLAIMAUDIT_TABLES=str(staging / "tables")):
+                timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say,
+                                                          none_found=none_found, languages=languages))
+            notebooks_ok = result.steps[-1].status != "failed"
+            # an edition in another language writes its tables apart; the English ones are published
+            # (or, when no English edition was made, the first other edition's tables are)
+            for lang in languages:
+                if lang == i18n.SOURCE_LANGUAGE:
+                    continue
+                apart = staging / "tables" / f".{lang}"
+                if i18n.SOURCE_LANGUAGE not in languages and lang == languages[0] and apart.is_dir():
+                    for table in apart.glob("*.csv"):
+                        os.replace(table, staging / "tables" / table.name)
+                shutil.rmtree(apart, ignore_errors=True)
+
+            def make_pdf() -> StepOutcome:
+                if not pdf:
+                    return StepOutcome("pdf", "skipped", "--no-pdf")
+                staged = [(lang, staging / f"{REPORT_NOTEBOOK}{i18n.edition_suffix(lang)}.html") for lang in languages]
+                staged = [(lang, html) for lang, html in staged if html.is_file()]
+                if not notebooks_ok or not staged:
+                    return StepOutcome("pdf", "skipped", "no report HTML in this run")
+                made, not_made = [], []
+                for lang, html in staged:
+                    outcome = next((o for o in result.notebooks if o.name == html.stem), None)
+                    if outcome is not None and outcome.font_missing:
+                        # a PDF in fallback fonts would print missing letters: not made, and said so
+                        not_made.append(f"{html.with_suffix('.pdf').name} NOT made: {outcome.font_missing}")
+                        continue
+                    try:
+                        made.append(export_pdf(html, html.with_suffix(".pdf")).name)
+                    except ChromiumMissing as exc:
+                        return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
+                if not_made:
+                    return StepOutcome("pdf", "unavailable", "; ".join([*made, *not_made]))
+                return StepOutcome("pdf", "done", ", ".join(made))
+
+            timed("pdf", make_pdf)
+
+            def publish() -> StepOutcome:
+                if notebooks_ok:
+                    _publish(staging, reports)
+                else:
+                    failed_dir = reports / "failed"
+                    for outcome in result.notebooks:
+                        if not outcome.ok and outcome.executed and outcome.executed.is_file():
+                            failed_dir.mkdir(exist_ok=True)
+                            os.replace(outcome.executed, failed_dir / outcome.executed.name)
+                result.index = write_index(reports, problems=result.problems(), info=info)
+                _readable(reports)
+                for lang in i18n.LANGUAGES:
+                    html = reports / f"{REPORT_NOTEBOOK}{i18n.edition_suffix(lang)}.html"
+                    if html.is_file():
+                        result.editions[lang] = html
+                    if html.with_suffix(".pdf").is_file():
+                        result.edition_pdfs[lang] = html.with_suffix(".pdf")
+                first = next((lang for lang in languages if lang in result.editions), None)
+                result.report_html = result.editions.get(first) if first else None
+                result.report_pdf = result.edition_pdfs.get(first) if first else None
+                if not notebooks_ok:
+                    return StepOutcome("publish", "warning", f"index written; notebooks NOT published (kept the previous ones); see {reports / 'failed'}")
+                return StepOutcome("publish", "done", f"{result.index}")
+
+            timed("publish", publish)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _run_notebooks(
+    chosen: Sequence[Path],
+    staging: Path,
+    params: dict[str, Any],
+    info: dict[str, Any],
+    jobs: int,
+    result: RunResult,
+    say: Progress,
+    *,
+    none_found: str,
+    languages: Sequence[str] = ("en",),
+) -> StepOutcome:
+    if not chosen:
+        return StepOutcome("notebooks", "unavailable", none_found)
+    (staging / "tables").mkdir(parents=True, exist_ok=True)
+    # Longest first: the report notebook (each edition) goes early so parallel workers finish together.
+    ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
+    jobs_to_run = [(nb, lang) for nb in ordered for lang in (languages if nb.stem == REPORT_NOTEBOOK else ("en",))]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang,
+                               editions=languages): nb for nb, lang in jobs_to_run}
+        for future in as_completed(futures):
+            outcome = future.result()
+            result.notebooks.append(outcome)
+            mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+            say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
+    result.notebooks.sort(key=lambda o: o.name)
+    failed = [o for o in result.notebooks if not o.ok]
+    if failed:
+        return StepOutcome(
+            "notebooks", "failed",
+            "; ".join(f"{o.name} failed at {o.error}" for o in failed)
+            + f" ({len(result.notebooks) - len(failed)} of {len(result.notebooks)} succeeded)",
+        )
+    return StepOutcome("notebooks", "done", f"{len(result.notebooks)} executed and exported to HTML")

@@ -1,0 +1,131 @@
+"""`claimaudit fetch`, `fetch_all` and `claimaudit ooni aggregate` end to end on a local server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import polars as pl
+import pytest
+from support.fake_servers import (
+    FakeServer,
+    Reply,
+    aggregation_handler,
+    ioda_handler,
+    synthetic_aggregation_rows,
+    synthetic_incidents,
+    tor_handler,
+)
+from typer.testing import CliRunner
+
+from claimaudit.cli import app
+from claimaudit.pipeline import fetch_all
+
+SYNTHETIC_CSV = b"date,value\n2024-11-01,1.5\n"
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch, isolated_cache):
+    """A synthetic pinned set served by the local server, plus the live APIs on the same server."""
+    rows = synthetic_aggregation_rows(tests=["tor", "web_connectivity"], asns=[17557, 9541],
+                                      since=dt.date(2024, 1, 1), until=dt.date(2025, 1, 1))
+    with FakeServer() as server:
+        folder = tmp_path / "datasets" / "external" / "synthetic-trend"
+        folder.mkdir(parents=True)
+        (folder / "datapackage.json").write_text(json.dumps({"name": "synthetic-trend", "resources": [{
+            "name": "pk", "path": server.url + "/synthetic/trend.csv", "format": "csv",
+            "hash": "sha256:" + hashlib.sha256(SYNTHETIC_CSV).hexdigest(), "bytes": len(SYNTHETIC_CSV),
+            "schema": {"fields": [{"name": "date", "type": "date"}, {"name": "value", "type": "number"}]}}]}))
+        server.route("/synthetic/trend.csv", Reply.csv(SYNTHETIC_CSV.decode()))
+        server.route("/api/v1/aggregation", aggregation_handler(rows))
+        server.route("/api/v1/incidents/search", Reply.json(synthetic_incidents()))
+        server.route("/userstats-relay-country.csv", tor_handler("relay"))
+        server.route("/userstats-bridge-country.csv", tor_handler("bridge"))
+        server.route("/v2/signals/raw/country/PK", ioda_handler())
+        for var in ("CLAIMAUDIT_OONI_API", "CLAIMAUDIT_TOR_METRICS", "CLAIMAUDIT_IODA_API"):
+            monkeypatch.setenv(var, server.url)
+        monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(tmp_path / "datasets"))
+        monkeypatch.delenv("CLAIMAUDIT_MIRROR", raising=False)
+        monkeypatch.delenv("CLAIMAUDIT_OFFLINE", raising=False)
+        yield server
+
+
+def test_fetch_all_gets_everything_then_serves_it_from_the_cache(world):
+    first = fetch_all()
+    assert [o.name for o in first if o.kind == "pinned"] == ["synthetic-trend/pk"]
+    assert all(o.ok for o in first), [o for o in first if not o.ok]
+    assert {o.origin for o in first} == {"network"}
+    assert len([o for o in first if o.kind == "live"]) == 11
+    again = fetch_all(offline=True)
+    assert {o.origin for o in again} == {"cache"}
+
+
+def test_fetch_all_carries_on_past_a_failing_source(world):
+    world.route("/userstats-bridge-country.csv", Reply(404, b"synthetic: gone"))
+    outcomes = {o.name: o for o in fetch_all()}
+    bridge = outcomes["Tor Metrics bridge users PK 2024"]
+    assert not bridge.ok and "HTTP 404" in bridge.detail
+    assert outcomes["IODA country PK 2024-11-01..2024-12-01"].ok
+
+
+def test_fetch_all_reports_a_broken_descriptor_and_carries_on(world, tmp_path):
+    broken = tmp_path / "datasets" / "external" / "synthetic-broken"
+    broken.mkdir(parents=True)
+    (broken / "datapackage.json").write_text('{"name": "synthetic-broken", ')
+    outcomes = {o.name: o for o in fetch_all(windows=())}
+    assert not outcomes["synthetic-broken"].ok
+    assert "datapackage.json is not valid JSON" in outcomes["synthetic-broken"].detail
+    assert outcomes["synthetic-trend/pk"].ok
+
+
+def test_fetch_command_reports_origins_and_strict_exit(world):
+    runner = CliRunner()
+    offline = runner.invoke(app, ["fetch", "--offline", "--strict"])
+    assert offline.exit_code == 1
+    assert "NOT AVAILABLE" in offline.output and "0 of 12 sources available" in offline.output
+    online = runner.invoke(app, ["fetch"])
+    assert online.exit_code == 0, online.output
+    assert "network" in online.output and "12 of 12 sources available" in online.output
+    # this synthetic world has no claims ledger: the audit prefetch says so and fetch carries on
+    assert "audit evidence not prefetched" in online.output and "claims" in online.output
+    cached = runner.invoke(app, ["fetch", "--offline", "--strict"])
+    assert cached.exit_code == 0 and "cache" in cached.output and "NOT AVAILABLE" not in cached.output
+
+
+def test_fetch_command_honours_claimaudit_offline_for_the_audit_prefetch_too(world, monkeypatch):
+    monkeypatch.setenv("CLAIMAUDIT_OFFLINE", "1")
+    result = CliRunner().invoke(app, ["fetch"])
+    assert result.exit_code == 0, result.output
+    assert "0 of 12 sources available" in result.output
+    assert "audit evidence" not in result.output  # the online-only prefetch did not run
+    assert world.hits("/api/v1/aggregation") == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_ooni_aggregate_writes_a_tidy_daily_table(world, tmp_path, suffix):
+    out = tmp_path / f"synthetic-ooni{suffix}"
+    result = CliRunner().invoke(app, ["ooni", "aggregate", "--country", "pk", "--test-name", "tor,web_connectivity",
+                                      "--since", "2024-11-01", "--until", "2024-12-01", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = pl.read_csv(out, try_parse_dates=True) if suffix == ".csv" else pl.read_parquet(out)
+    assert frame.columns == ["measurement_start_day", "probe_asn", "test_name", "measurement_count",
+                             "anomaly_count", "confirmed_count", "failure_count", "ok_count"]
+    assert frame.height == 30 * 2 * 2
+    assert frame.select("measurement_start_day", "probe_asn", "test_name").is_unique().all()
+    assert "120 rows (30 days, 2 networks" in result.output
+
+
+def test_ooni_aggregate_refuses_other_suffixes_without_writing(world, tmp_path):
+    result = CliRunner().invoke(app, ["ooni", "aggregate", "--country", "PK", "--test-name", "tor",
+                                      "--since", "2024-11-01", "--until", "2024-12-01", "--out", str(tmp_path / "x.xlsx")])
+    assert result.exit_code != 0 and not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.mirror
+def test_every_pinned_resource_comes_from_the_mirror_then_the_cache(mirror, isolated_cache, monkeypatch):
+    monkeypatch.delenv("CLAIMAUDIT_DATASETS", raising=False)
+    first = fetch_all(offline=True, mirror=mirror, windows=())
+    assert len(first) == 16 and {o.origin for o in first} == {"mirror"}
+    again = fetch_all(offline=True, mirror=mirror, windows=())
+    assert {o.origin for o in again} == {"cache"}
