@@ -248,15 +248,19 @@ def run(
                 staged = [(lang, html) for lang, html in staged if html.is_file()]
                 if not notebooks_ok or not staged:
                     return StepOutcome("pdf", "skipped", "no report HTML in this run")
-                made, not_made = [], []
+                made, not_made, printable = [], [], []
                 for lang, html in staged:
                     outcome = next((o for o in result.notebooks if o.name == html.stem), None)
                     if outcome is not None and outcome.font_missing:
                         # a PDF in fallback fonts would print missing letters: not made, and said so
                         not_made.append(f"{html.with_suffix('.pdf').name} NOT made: {outcome.font_missing}")
-                        continue
+                    else:
+                        printable.append(html)
+                # the editions print side by side (one Chromium each), as the notebooks run
+                with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(printable) or 1))) as pool:
+                    printing = [pool.submit(export_pdf, html, html.with_suffix(".pdf")) for html in printable]
                     try:
-                        made.append(export_pdf(html, html.with_suffix(".pdf")).name)
+                        made = [job.result().name for job in printing]
                     except ChromiumMissing as exc:
                         return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
                 if not_made:
