@@ -63,6 +63,8 @@ INSTALL_HINT = ("install Debian's fonts-noto-core (`apt-get install fonts-noto-c
 
 
 _HEADINGS = ("h1", "h2", "h3")
+#: attributes whose text a reader sees: ``data-label`` (``content: attr(data-label)``), ``alt``
+_SHOWN_ATTRIBUTES = ("data-label", "alt")
 
 
 class _Text(HTMLParser):
@@ -78,6 +80,8 @@ class _Text(HTMLParser):
             self._skip += 1
         elif tag in _HEADINGS:
             self._heading += 1
+        # text the stylesheet shows from attributes (a phone's and a printed card's labels)
+        self.parts.extend(value for name, value in attrs if name in _SHOWN_ATTRIBUTES and value)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script", "title") and self._skip:
