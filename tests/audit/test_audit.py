@@ -496,6 +496,26 @@ def test_measured_anomalies_contradict_a_denial_with_n_and_networks():
                for link in verdict.links)
 
 
+def test_riseupvpn_measurements_ooni_no_longer_scores_are_left_out_and_said_as_data():
+    # Defect 3 of issue 12: since 2023-10-17 every riseupvpn measurement counts as "ok" (ooni/backend
+    # fastpath/core.py:1469-1475); 1,000 of them would dilute AS17557's anomaly rate below threshold.
+    ooni = synthetic_ooni({"17557": 20, "9541": 1, "45595": 0})
+    padding = pl.DataFrame([{"test_name": "riseupvpn", "measurement_start_day": "2024-11-10", "probe_asn": 17557,
+                             "measurement_count": 1000, "anomaly_count": 0, "confirmed_count": 0,
+                             "failure_count": 0, "ok_count": 1000}])
+    rule_with_tests = rule(
+        "evidence_vs_assertion", polarity={"vpns_not_blocked": "denies_blocking"},
+        evidence=[spec("ooni_aggregation", test_names=["psiphon", "tor", "riseupvpn"])], lookback_days=45)
+    verdict = audit(denial(), rule_with_tests, ooni=pl.concat([ooni, padding], how="diagonal_relaxed"))[0]
+    assert verdict.status is Status.CONTRADICTED
+    assert "240 measurements on 3 networks" in verdict.explanation
+    assert "OONI stopped scoring riseupvpn measurements on 2023-10-17" in verdict.explanation
+    assert "1,000 measurements left out" in verdict.explanation
+    assert verdict.figures["ooni_unscored_left_out"] == 1000
+    measured = next(e for e in verdict.evidence if e.source == "ooni_api/aggregation")
+    assert "riseupvpn_unscored" in measured.note
+
+
 def test_clean_measurements_support_a_denial_and_thin_ones_do_not_decide():
     clean = audit(denial(), vpn_rule(), ooni=synthetic_ooni({"17557": 0, "9541": 1}))[0]
     assert clean.status is Status.SUPPORTED and clean.evidence_strength is Strength.DIRECT_MEASUREMENT

@@ -129,3 +129,65 @@ def test_every_pinned_resource_comes_from_the_mirror_then_the_cache(mirror, isol
     assert len(first) == 16 and {o.origin for o in first} == {"mirror"}
     again = fetch_all(offline=True, mirror=mirror, windows=())
     assert {o.origin for o in again} == {"cache"}
+
+
+def test_a_full_fetch_stays_inside_the_services_per_minute_quota(world, monkeypatch):
+    # The OONI API's quota is a moving window per client with 429s that carry no Retry-After
+    # (ooni/backend ooniapi/common/src/common/rate_limit_quotas.py); here a minute is scaled down
+    # to one second and the quota to 5 requests, and claimaudit is told the same quota.
+    from support.fake_servers import Quota
+
+    from claimaudit.fetch import _download as download
+
+    monkeypatch.setattr(download, "QUOTA_WINDOW_SECONDS", 1.0)
+    monkeypatch.setenv("CLAIMAUDIT_REQUESTS_PER_MINUTE", "5")
+    world.quota = Quota(5, window=1.0)
+    result = CliRunner().invoke(app, ["fetch", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "12 of 12 sources available" in result.output
+    ooni_requests = [p for p, _ in world.requests if p.startswith("/api/")]
+    assert len(ooni_requests) == 15  # 7 windows × 2 grid blocks + findings
+    assert world.quota.refused == 0  # not one 429
+    assert "ooni_api: as of" in result.output and "tor_metrics: as of" in result.output
+
+
+def test_fetch_refresh_asks_every_live_window_again_but_not_the_pinned_files(world):
+    runner = CliRunner()
+    assert runner.invoke(app, ["fetch"]).exit_code == 0
+    before = {p: n for p, n in _counts(world).items()}
+    from claimaudit.fetch import manifest_entries
+
+    empty = sum(bool(e.get("empty")) for e in manifest_entries().values())
+    assert empty == 10  # the synthetic world has no psiphon, torsf, vanilla_tor, openvpn, riseupvpn rows
+    again = runner.invoke(app, ["fetch"])
+    assert again.exit_code == 0
+    # old windows come from the cache; only the empty answers are asked again
+    assert _counts(world) == {**before, "/api/v1/aggregation": before["/api/v1/aggregation"] + empty}
+    before = _counts(world)
+    refreshed = runner.invoke(app, ["fetch", "--refresh"])
+    assert refreshed.exit_code == 0, refreshed.output
+    after = _counts(world)
+    assert after["/synthetic/trend.csv"] == before["/synthetic/trend.csv"] == 1
+    assert after["/api/v1/aggregation"] == before["/api/v1/aggregation"] + 14
+    for path in ("/api/v1/incidents/search", "/userstats-relay-country.csv", "/v2/signals/raw/country/PK"):
+        assert after[path] == 2 * before[path], path
+
+
+def test_live_outcomes_carry_as_of_and_a_page_people_can_open(world):
+    outcomes = {o.name: o for o in fetch_all()}
+    tor = outcomes["Tor Metrics relay users PK 2024"]
+    assert tor.as_of and tor.as_of.endswith("Z") and "as of" in tor.detail
+    assert tor.page_url == ("https://metrics.torproject.org/userstats-relay-country.html?start=2024-01-01"
+                            "&end=2024-12-31&country=pk&events=on")
+    x = outcomes["OONI web_connectivity PK x.com,twitter.com 2024-02-01..2024-03-01"]
+    assert x.page_url.startswith("https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=web_connectivity")
+    assert "domain=x.com%2Ctwitter.com" in x.page_url
+    assert outcomes["IODA country PK 2024-11-01..2024-12-01"].page_url.startswith(
+        "https://ioda.inetintel.cc.gatech.edu/country/PK?from=")
+
+
+def _counts(server) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for path, _ in server.requests:
+        counts[path] = counts.get(path, 0) + 1
+    return counts

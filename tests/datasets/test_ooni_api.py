@@ -145,21 +145,137 @@ def test_a_500_is_retried(api, monkeypatch):
     assert frame.height == 90 and len(calls) == 3 and waits == [1.0]  # 2 blocks, 1 retry
 
 
-def test_measurements_follow_next_url(api):
+def test_measurements_are_paged_by_time_and_all_come_back(api):
     items = synthetic_measurements(250)
     api.route("/api/v1/measurements", measurements_handler(items, lambda: api.url))
     frame = ooni_api.measurements(probe_cc="PK", test_name="tor", since=NOV, until=DEC, limit=100)
     assert frame.height == 250 and frame["measurement_uid"].n_unique() == 250
     assert frame.schema["measurement_start_time"] == pl.Datetime("us", "UTC")
     assert frame["probe_asn"].unique().sort().to_list() == [9541, 17557, 45595]
-    assert [q.get("offset", ["0"])[0] for q in api.hits("/api/v1/measurements")] == ["0", "100", "200"]
+    sinces = [q["since"][0] for q in api.hits("/api/v1/measurements")]
+    # each next page starts one second before the last start time seen (item 99 is at +99 h, item 198 at +198 h)
+    assert sinces == ["2024-10-31T23:59:59", "2024-11-05T02:59:59", "2024-11-09T05:59:59"]
+
+
+def test_defect_4_the_window_is_since_inclusive_until_exclusive_whatever_the_api_filters(api):
+    # The API keeps start > since and start <= until (measurements.py:782-788): asked naively with
+    # since=2024-11-01, it would drop a measurement at 00:00:00 that day and keep one at 00:00:00
+    # on 2024-12-01. The remodelled server filters like the API.
+    at = [dt.datetime(2024, 11, 1, tzinfo=dt.UTC), dt.datetime(2024, 11, 15, 12, tzinfo=dt.UTC),
+          dt.datetime(2024, 12, 1, tzinfo=dt.UTC)]
+    items = [synthetic_measurements(1, start=t)[0] | {"measurement_uid": f"synthetic-uid-{i}"} for i, t in enumerate(at)]
+    api.route("/api/v1/measurements", measurements_handler(items, lambda: api.url))
+    frame = ooni_api.measurements(probe_cc="PK", test_name="tor", since=NOV, until=DEC)
+    assert frame["measurement_start_time"].to_list() == at[:2]
+    query = api.hits("/api/v1/measurements")[0]
+    assert (query["since"], query["until"]) == (["2024-10-31T23:59:59"], ["2024-11-30T23:59:59"])
+
+
+def _naive_offset_pages(api, limit: int) -> list[str]:
+    """What following next_url would have collected (the old behaviour)."""
+    import requests
+
+    url = (f"{api.url}/api/v1/measurements?probe_cc=PK&test_name=tor&since=2024-10-31T23:59:59"
+           f"&until=2024-11-30T23:59:59&order_by=measurement_start_time&order=asc&limit={limit}")
+    uids = []
+    while url:
+        data = requests.get(url, timeout=5).json()
+        uids += [m["measurement_uid"] for m in data["results"]]
+        url = data["metadata"]["next_url"]
+    return uids
+
+
+def test_defect_5_ties_at_page_boundaries_are_neither_skipped_nor_repeated(api):
+    # 300 measurements, 7 sharing each start time, pages of 100: the server gives ties in a
+    # different order on every query (ORDER BY start time only, measurements.py:887-894).
+    items = synthetic_measurements(300, per_step=7)
+    api.route("/api/v1/measurements", measurements_handler(items, lambda: api.url, seed=3))
+    naive = _naive_offset_pages(api, 100)
+    assert len(naive) == 300 and len(set(naive)) < 300  # the server does model the defect
+    frame = ooni_api.measurements(probe_cc="PK", test_name="tor", since=NOV, until=DEC, limit=100)
+    assert frame.height == 300 and set(frame["measurement_uid"]) == {m["measurement_uid"] for m in items}
+
+
+def test_defect_5_a_whole_page_in_one_second_is_paged_by_offset_and_counted(api):
+    items = synthetic_measurements(30, per_step=30)  # all at 2024-11-01T00:00:00
+    api.route("/api/v1/measurements", measurements_handler(items, lambda: api.url, seed=5))
+    frame = ooni_api.measurements(probe_cc="PK", test_name="tor", since=NOV, until=DEC, limit=50)
+    assert frame.height == 30
+    items = synthetic_measurements(60, per_step=60)
+    api.route("/api/v1/measurements", measurements_handler(items, lambda: api.url, seed=5))
+    # 60 ties in one second, pages of 25: offset pages of shuffled ties lose some — said, not hidden
+    with pytest.raises(DataError, match=r"60 measurements share the start time 2024-11-01T00:00:00Z but only \d+"):
+        ooni_api.measurements(probe_cc="PK", test_name="tor", since=NOV, until=DEC, limit=25, refresh=True)
 
 
 def test_measurements_split_windows_of_180_days(api):
     api.route("/api/v1/measurements", measurements_handler(synthetic_measurements(3), lambda: api.url))
     ooni_api.measurements(probe_cc="PK", test_name="tor", since="2024-01-01", until="2024-12-31")
-    spans = [(q["since"][0], q["until"][0]) for q in api.hits("/api/v1/measurements")]
-    assert spans == [("2024-01-01", "2024-06-29"), ("2024-06-29", "2024-12-26"), ("2024-12-26", "2024-12-31")]
+    spans = [(q["since"][0][:10], q["until"][0][:10]) for q in api.hits("/api/v1/measurements")]
+    assert spans == [("2023-12-31", "2024-06-28"), ("2024-06-28", "2024-12-25"), ("2024-12-25", "2024-12-30")]
+
+
+def test_the_servers_180_day_refusal_is_shown_in_its_words(api):
+    from claimaudit.fetch import fetch
+
+    api.route("/api/v1/measurements", measurements_handler([], lambda: api.url))
+    url = ooni_api.measurements_url(probe_cc="PK", test_name="tor", since=dt.datetime(2024, 1, 1),
+                                    until=dt.datetime(2024, 12, 1))
+    with pytest.raises(FetchError, match=r"HTTP 400.*the service said: Time range must not exceed 6 months"):
+        fetch(url, max_retries=0)
+
+
+def test_defect_8_an_ooni_400_says_what_the_api_said_with_the_request(api):
+    with pytest.raises(FetchError) as info:
+        ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=DEC, probe_asn="synthetic")
+    text = str(info.value)
+    assert "HTTP 400" in text and "the service said: Invalid ASN value in parameter probe_asn" in text
+    assert "probe_asn=ASsynthetic" in text  # the request
+
+
+def test_defect_8_fastapi_validation_errors_are_listed(api):
+    api.route("/api/v1/aggregation", Reply.json({"detail": [
+        {"loc": ["query", "since"], "msg": "Input should be a valid datetime", "type": "datetime_parsing"}]},
+        status=422))
+    with pytest.raises(FetchError, match="the service said: since: Input should be a valid datetime"):
+        ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=dt.date(2024, 11, 2))
+
+
+def test_aggregation_csv_with_crlf_line_ends_is_read(api):
+    frame = ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=dt.date(2024, 11, 3))
+    assert frame.height == 6 and frame.schema["ok_count"] == pl.Int64
+    body = next(iter(manifest_entries().values()))
+    from claimaudit.fetch import cache_path
+
+    assert b"\r\n" in cache_path(body["url"]).read_bytes()  # the server does send CRLF
+
+
+def test_defect_3_riseupvpn_after_2023_10_17_is_unscored_data():
+    assert ooni_api.UNSCORED_SINCE == {"riseupvpn": dt.date(2023, 10, 17)}
+    [item] = ooni_api.unscored(["tor", "riseupvpn"], "2023-10-01", "2023-11-01")
+    assert item["kind"] == "riseupvpn_unscored" and item["excluded_from"] == "2023-10-17"
+    assert ooni_api.unscored("riseupvpn,tor", "2023-01-01", "2023-10-17") == []
+    days = pl.DataFrame({"measurement_start_day": [dt.date(2023, 10, 16), dt.date(2023, 10, 17)] * 2,
+                         "test_name": ["riseupvpn", "riseupvpn", "tor", "tor"], "measurement_count": [3, 4, 5, 6]})
+    kept, left_out = ooni_api.drop_unscored(days)
+    assert left_out == 4 and kept["measurement_count"].to_list() == [3, 5, 6]
+
+
+def test_explorer_links_ask_the_same_question():
+    from urllib.parse import parse_qs, urlsplit
+
+    chart = ooni_api.explorer_chart_url(probe_cc="PK", test_name="web_connectivity", since=NOV, until=DEC,
+                                        domain="x.com", probe_asn=17557)
+    parts = urlsplit(chart)
+    assert (parts.netloc, parts.path) == ("explorer.ooni.org", "/chart/mat")
+    assert parse_qs(parts.query) == {"probe_cc": ["PK"], "test_name": ["web_connectivity"], "since": ["2024-11-01"],
+                                     "until": ["2024-12-01"], "axis_x": ["measurement_start_day"],
+                                     "time_grain": ["day"], "domain": ["x.com"], "probe_asn": ["AS17557"]}
+    search = ooni_api.explorer_search_url(probe_cc="PK", test_name="tor", since=NOV, until=DEC, only="anomalies")
+    assert search == ("https://explorer.ooni.org/search?probe_cc=PK&test_name=tor&since=2024-11-01"
+                      "&until=2024-12-01&only=anomalies")
+    with pytest.raises(DataError, match="only="):
+        ooni_api.explorer_search_url(probe_cc="PK", test_name="tor", since=NOV, until=DEC, only="synthetic")
 
 
 @pytest.mark.parametrize(("field", "value", "says"), [

@@ -5,7 +5,7 @@
 >>> frame.filter(pl.col("verdict") == "inconsistent")         # doctest: +SKIP
 
 Rule kinds: ``series_consistency``, ``report_agreement``, ``unit_drift``, ``plausibility``,
-``evidence_vs_assertion`` (see ``checks/claims/README.md``). Verdicts are one of
+``evidence_vs_assertion``, ``opposite_assertions`` (see ``checks/claims/README.md``). Verdicts are one of
 :class:`Status`; ``insufficient_evidence`` is a state of its own, never "OK".
 """
 

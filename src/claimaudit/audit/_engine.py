@@ -18,7 +18,7 @@ import polars as pl
 
 from claimaudit import paths
 from claimaudit._io import write_text_atomic
-from claimaudit.audit import _agreement, _assertion, _drift, _plausibility, _series
+from claimaudit.audit import _agreement, _assertion, _drift, _opposite, _plausibility, _series
 from claimaudit.audit._claims import conform, prepare, select, source_links
 from claimaudit.audit._context import Context
 from claimaudit.audit._evidence import EvidenceProvider, LiveEvidence, NotProvided
@@ -31,6 +31,7 @@ KIND_AUDITS: dict[str, Callable[[Context], list[Verdict]]] = {
     "unit_drift": _drift.audit,
     "plausibility": _plausibility.audit,
     "evidence_vs_assertion": _assertion.audit,
+    "opposite_assertions": _opposite.audit,
 }
 VERDICT_COLUMNS = ("rule_id", "rule_kind", "claim_ids", "verdict", "evidence_strength", "explanation",
                    "evidence", "links")

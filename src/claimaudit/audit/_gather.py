@@ -41,6 +41,8 @@ class Finding:
     observes: str
     links: tuple[str, ...] = ()
     figures: dict[str, Any] = field(default_factory=dict)
+    #: Structured caveats as data (e.g. ``ooni_api.unscored``'s ``riseupvpn_unscored`` items).
+    caveats: tuple[dict[str, Any], ...] = ()
 
     @property
     def strength(self) -> Strength:
@@ -217,6 +219,7 @@ _COUNTS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_cou
 
 def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
     frames, missing, links = [], [], []
+    left_out = 0  # measurements of tests OONI no longer scores (riseupvpn since 2023-10-17)
     until = end + dt.timedelta(days=1)  # the API's `until` is exclusive
     domain = ",".join(options["domains"]) or None
     for test in options["test_names"]:
@@ -230,6 +233,9 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
         if absent:
             missing.append(f"{test}: unexpected format (no {', '.join(absent)})")
             continue
+        if "measurement_start_day" in frame.columns:
+            frame, dropped = ooni_api.drop_unscored(frame, test)
+            left_out += dropped
         if "probe_asn" not in frame.columns:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("probe_asn"))
         frames.append(frame.select(
@@ -237,8 +243,8 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             pl.col("probe_asn").cast(pl.String).str.replace(r"^(AS)?", "AS"),
             *(pl.col(c).cast(pl.Int64) for c in _COUNTS),
         ))
-        links.append(f"https://explorer.ooni.org/chart/mat?probe_cc={options['probe_cc']}&test_name={test}"
-                     f"&since={start}&until={until}&axis_x=measurement_start_day&axis_y=probe_asn&time_grain=day")
+        links.append(ooni_api.explorer_chart_url(probe_cc=options["probe_cc"], test_name=test, since=start,
+                                                 until=until, domain=domain, axis_y="probe_asn"))
     tests = ", ".join(options["test_names"])
     if not frames:
         failed = [m.split(":", 1)[0] for m in missing]
@@ -270,6 +276,10 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             f" {fmt_number(failures)} failures; anomaly rate {fmt_pct(rate)} of {fmt_number(usable)} usable)")
     if missing:
         base += f"; missing: {'; '.join(missing)}"
+    caveats = tuple(dict(item, measurements=left_out) for item in ooni_api.unscored(
+        [t for t in options["test_names"] if t not in {m.split(":", 1)[0] for m in missing}], start, until))
+    for item in caveats:
+        base += f"; {item['detail']} ({plural(left_out, 'measurement')} left out)"
     if n < params["min_measurements"] or k < params["min_networks"]:
         observes = "thin"
         sentence = (base + f" — too few to conclude (the rule asks for at least {params['min_measurements']:,}"
@@ -288,10 +298,13 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
         sentence = base + f" — no network at or above the {fmt_pct(params['anomaly_threshold'])} anomaly threshold"
     evidence = Evidence(source="ooni_api/aggregation", keys=tuple(options["test_names"]),
                         strength=Strength.DIRECT_MEASUREMENT, window_start=start, window_end=end, n=n,
-                        networks=networks, observes=observes, note="; ".join(missing) or None)
+                        networks=networks, observes=observes,
+                        note="; ".join([*missing, *(f"{c['kind']}: {c['detail']}" for c in caveats)]) or None)
     figures = {"ooni_measurements": n, "ooni_networks": k, "ooni_anomaly_rate": rate,
                "ooni_confirmed": confirmed, "ooni_anomalous_networks": len(anomalous_nets)}
-    return Finding(evidence, sentence, observes, tuple(links), figures)
+    if caveats:
+        figures["ooni_unscored_left_out"] = left_out
+    return Finding(evidence, sentence, observes, tuple(links), figures, caveats)
 
 
 # --------------------------------------------------------------------------- OONI findings

@@ -33,6 +33,7 @@ from claimaudit.errors import RuleError
 
 KINDS = (
     "evidence_vs_assertion",
+    "opposite_assertions",
     "plausibility",
     "report_agreement",
     "series_consistency",
@@ -149,6 +150,7 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "headline_lower_bound_conflicts": (_bool, False),
         "headline_bound_ratio": (_number, 0.9),
         "naive_fall_min_ratio": (_number, 0.5),
+        "group_by": (_subset("metric", "unit", "scope", "verb"), []),
     },
     "report_agreement": {
         "same": (_subset("statement_id", "statement_date", "authority", "metric", "category", "scope", "unit", "period"),
@@ -164,6 +166,14 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "per": (_subset(*sorted(BASELINE_METRICS)), _REQUIRED),
         "max_ratio": (_number, _REQUIRED),
         "max_gap_days": (_int, 400),
+    },
+    "opposite_assertions": {
+        "polarity": (_polarity, _REQUIRED),
+        "window_days": (_int, 7),
+        "lookback_days": (_int, None),
+        "lookahead_days": (_int, None),
+        "same_authority": (_bool, False),
+        "min_confidence": (_choice("low", "medium", "high"), "low"),
     },
     "evidence_vs_assertion": {
         "polarity": (_polarity, _REQUIRED),

@@ -132,7 +132,8 @@ def _series_name(row: Row) -> str:
 def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
     params = ctx.rule.params
     verdicts: list[Verdict] = []
-    for _, group in _groups(rows, "authority", "category").items():
+    # group_by splits a series further (e.g. one registration scheme per metric and unit)
+    for _, group in _groups(rows, "authority", "category", *params.get("group_by", [])).items():
         dated = [r for r in group if _dated(r)]
         for b in dated:
             earlier = [a for a in dated if _before(a, b) and a["statement_id"] != b["statement_id"]]

@@ -1,7 +1,7 @@
 """The ``claimaudit`` command line.
 
-Each area registers its own commands from a private module (``_datasets``, ``_check``, ``_audit``,
-``_fetch``, ``_ooni``, ``_run``); this module only assembles them and turns ``ClaimauditError``
+Each area registers its own commands from a private module (``_datasets``, ``_claims``, ``_check``,
+``_audit``, ``_fetch``, ``_ooni``, ``_run``); this module only assembles them and turns ``ClaimauditError``
 into a clear message and a non-zero exit instead of a traceback.
 """
 
@@ -46,9 +46,9 @@ def main(
 
 
 def _register() -> None:
-    from claimaudit.cli import _audit, _check, _datasets, _fetch, _ooni, _run
+    from claimaudit.cli import _audit, _check, _claims, _datasets, _fetch, _ooni, _run
 
-    for module in (_run, _fetch, _check, _audit, _datasets, _ooni):
+    for module in (_run, _fetch, _check, _audit, _datasets, _claims, _ooni):
         module.register(app)
 
 

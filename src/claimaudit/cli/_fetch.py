@@ -15,17 +15,23 @@ def fetch_command(
     ),
     offline: bool = typer.Option(False, "--offline", help="Never use the network: cache and mirror only."),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 1 if any source could not be had."),
+    refresh: bool = typer.Option(
+        False, "--refresh", help="Ask every live window (OONI, Tor Metrics, IODA) again, even if cached and fresh.",
+    ),
 ) -> None:
     """Fetch the pinned third-party sets, the live OONI / Tor Metrics / IODA windows, and (online)
     every evidence window the audit rules ask for.
 
     Prints, per source, whether it came from the cache, the mirror or the network, or could not
-    be had (and why); it carries on past failures. Pinned files are verified by sha256.
+    be had (and why); it carries on past failures. Pinned files are verified by sha256. Cached
+    live answers whose window ends within the last 7 days are asked again after 24 hours
+    (CLAIMAUDIT_LIVE_RECENT_DAYS, CLAIMAUDIT_LIVE_TTL_HOURS); --refresh asks all of them again.
+    Requests are spaced to stay inside the services' per-minute quotas; waits are shown.
     """
     from rich.console import Console
     from rich.markup import escape
 
-    from claimaudit.fetch import is_offline
+    from claimaudit.fetch import is_offline, live_provenance
     from claimaudit.pipeline import FetchOutcome, fetch_all
 
     console = Console(highlight=False)
@@ -37,13 +43,18 @@ def fetch_command(
         console.print(f"[{colour}]{where:<14}[/{colour}] {escape(outcome.name)}  [dim]{escape(outcome.detail)}[/dim]")
 
     offline = is_offline(offline or None)  # --offline, else CLAIMAUDIT_OFFLINE
-    outcomes = fetch_all(offline=offline, mirror=mirror, on_outcome=show)
+    if refresh and offline:
+        console.print("[yellow]--refresh has no effect offline: the cache is used as it is[/yellow]")
+    outcomes = fetch_all(offline=offline, mirror=mirror, on_outcome=show, refresh=refresh and not offline)
     if not offline:
         from claimaudit.pipeline import prefetch_audit_evidence
 
         extra = prefetch_audit_evidence().removeprefix("; ")
         if extra:
             console.print(escape(extra))
+    for source, row in live_provenance().items():
+        console.print(f"[dim]{escape(source)}: as of {row['as_of']}" + (f" (newest {row['latest']})" if row["latest"] != row["as_of"] else "")
+                      + f", {row['requests']} cached answer(s)" + (f", {row['empty']} empty" if row["empty"] else "") + "[/dim]")
     missing = [o for o in outcomes if not o.ok]
     console.print(f"{len(outcomes) - len(missing)} of {len(outcomes)} sources available"
                   + (f"; {len(missing)} could not be had (set CLAIMAUDIT_MIRROR or run online)" if missing else ""))

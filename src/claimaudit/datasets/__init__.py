@@ -5,6 +5,8 @@
 - pinned third-party sets: :mod:`claimaudit.datasets.sources`;
 - live services: :mod:`claimaudit.datasets.ooni_api`, :mod:`claimaudit.datasets.tor_metrics`,
   :mod:`claimaudit.datasets.ioda`;
+- what changed since a dataset was stamped, and files edited but not stamped:
+  :mod:`claimaudit.datasets.stamping`;
 - the raw OONI corpus and its fingerprints: :mod:`claimaudit.datasets.ooni_raw`,
   :mod:`claimaudit.datasets.fingerprints`.
 
@@ -23,11 +25,12 @@ from claimaudit.datasets import _ioda as ioda
 from claimaudit.datasets import _ooni_api as ooni_api
 from claimaudit.datasets import _ooni_raw as ooni_raw
 from claimaudit.datasets import _sources as sources
+from claimaudit.datasets import _stamping as stamping
 from claimaudit.datasets import _tor_metrics as tor_metrics
 from claimaudit.datasets._datasets import Package, inventory, list_datasets, load, load_package, read_package, stamp
 
 for _alias, _module in {"fingerprints": fingerprints, "ioda": ioda, "ooni_api": ooni_api, "ooni_raw": ooni_raw,
-                        "sources": sources, "tor_metrics": tor_metrics}.items():
+                        "sources": sources, "stamping": stamping, "tor_metrics": tor_metrics}.items():
     sys.modules.setdefault(f"{__name__}.{_alias}", _module)  # `import claimaudit.datasets.sources` works
 del _alias, _module
 
@@ -44,5 +47,6 @@ __all__ = [
     "read_package",
     "sources",
     "stamp",
+    "stamping",
     "tor_metrics",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -66,10 +67,40 @@ def grid_windows(since: dt.date, until: dt.date, *, days: int) -> Iterator[tuple
         start += dt.timedelta(days=days)
 
 
+class _NotFinite(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotFinite(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(text)
+    return value
+
+
 def read_json(path: Path, *, url: str) -> Any:
-    """Parse a cached JSON body, or raise a FetchError naming the URL."""
+    """Parse a cached JSON body, or raise a FetchError naming the URL.
+
+    Strict JSON only: ``NaN``, ``Infinity`` and numbers too large for a float (``-1e999``), which
+    Python's parser would accept, are refused, so they never reach the cache as data.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "synthetic.json"
+    >>> _ = p.write_text('{"values": [1, -1e999]}')
+    >>> read_json(p, url="http://127.0.0.1/synthetic")
+    Traceback (most recent call last):
+    claimaudit.errors.FetchError: http://127.0.0.1/synthetic: the response has a number that is not finite ('-1e999'); it was not cached
+      What to do: the service sent a value JSON does not allow; retry later or report it to the service
+    """
     try:
-        return json.loads(path.read_bytes())
+        return json.loads(path.read_bytes(), parse_constant=_refuse_constant, parse_float=_finite_float)
+    except _NotFinite as exc:
+        raise FetchError(f"the response has a number that is not finite ({str(exc)!r}); it was not cached", url=url,
+                         hint="the service sent a value JSON does not allow; retry later or report it to the service") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FetchError(f"the response is not valid JSON ({exc})", url=url,
                          hint="the API may be failing; retry later") from None

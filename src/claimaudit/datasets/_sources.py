@@ -105,6 +105,7 @@ def describe(name: str) -> dict[str, Any]:
             "bytes": res.get("bytes"),
             "commit": res.get("claimaudit:commit"),
             "as_of": res.get("claimaudit:as_of"),
+            "hash_verification": res.get("claimaudit:hash_verification"),
             "retrieved_at": entry.get("retrieved_at"),
             "origin": entry.get("origin"),
         })

@@ -26,7 +26,7 @@ from claimaudit.datasets._live import DateLike, as_date, refuse_unparsed
 from claimaudit.errors import DataError
 from claimaudit.fetch import fetch
 
-__all__ = ["base_url", "userstats", "userstats_url"]
+__all__ = ["GRAPH_BASE", "base_url", "graph_url", "userstats", "userstats_url"]
 
 Kind = Literal["relay", "bridge"]
 _COLUMNS = {"date": pl.Date(), "country": pl.String(), "users": pl.Int64(), "lower": pl.Float64(),
@@ -35,6 +35,29 @@ _COLUMNS = {"date": pl.Date(), "country": pl.String(), "users": pl.Int64(), "low
 
 def base_url() -> str:
     return os.environ.get("CLAIMAUDIT_TOR_METRICS", "https://metrics.torproject.org").rstrip("/")
+
+
+#: The public Tor Metrics site (graph pages are ``<id>.html``, torproject/metrics-web
+#: src/main/java/org/torproject/metrics/web/GraphServlet.java:118; ids and parameters in
+#: src/main/resources/web/json/metrics.json:143-155 and 197-208).
+GRAPH_BASE = "https://metrics.torproject.org"
+
+
+def graph_url(country: str, start: DateLike, end: DateLike, *, kind: Kind = "relay") -> str:
+    """The Tor Metrics graph page for the same question (dates inclusive): a page a person can open.
+
+    >>> graph_url("PK", "2024-11-01", "2024-11-30")
+    'https://metrics.torproject.org/userstats-relay-country.html?start=2024-11-01&end=2024-11-30&country=pk&events=on'
+    >>> graph_url("pk", "2024-01-01", "2024-12-31", kind="bridge")
+    'https://metrics.torproject.org/userstats-bridge-country.html?start=2024-01-01&end=2024-12-31&country=pk'
+    """
+    if kind not in ("relay", "bridge"):
+        raise DataError(f"kind={kind!r} is not relay or bridge", hint="use kind='relay' or kind='bridge'")
+    params = {"start": as_date(start, name="start").isoformat(), "end": as_date(end, name="end").isoformat(),
+              "country": country.lower()}
+    if kind == "relay":
+        params["events"] = "on"
+    return f"{GRAPH_BASE}/userstats-{kind}-country.html?{urlencode(params)}"
 
 
 def userstats_url(country: str, start: DateLike, end: DateLike, *, kind: Kind = "relay") -> str:
@@ -68,7 +91,9 @@ def userstats(
     for year in range(first.year, last.year + 1):
         lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
         url = userstats_url(country, lo, hi, kind=kind)
-        got = fetch(url, offline=offline, mirror=mirror, refresh=refresh,
+        # The current year's answer grows daily and late reports revise recent days: its window
+        # ends within the recent days, so it is asked again after the TTL (claimaudit.fetch).
+        got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, live="tor_metrics", window=(lo, hi),
                     validate=lambda p, u=url, a=lo, b=hi: _parse(p, u, a, b))
         frames.append(_parse(got.path, url, lo, hi))
     return (pl.concat(frames).filter(pl.col("date").is_between(first, last))

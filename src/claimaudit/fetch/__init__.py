@@ -12,10 +12,14 @@ from claimaudit.fetch._core import (
     cached_entry,
     fetch,
     is_offline,
+    live_provenance,
     manifest_entries,
     mirror_path,
+    recent_days,
     recording,
+    refetch_reason,
     resolve_mirror,
+    ttl_hours,
 )
 
 __all__ = [
@@ -25,8 +29,12 @@ __all__ = [
     "cached_entry",
     "fetch",
     "is_offline",
+    "live_provenance",
     "manifest_entries",
     "mirror_path",
+    "recent_days",
     "recording",
+    "refetch_reason",
     "resolve_mirror",
+    "ttl_hours",
 ]

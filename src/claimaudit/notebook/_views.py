@@ -101,8 +101,14 @@ def ooni_daily(page: Page, question: str, *, country: str, since: Any, until: An
 
     asked = OONI_QUESTIONS[question]
     try:
-        return ooni_api.aggregate(probe_cc=country, test_name=str(asked["test_name"]), domain=asked["domain"],
-                                  since=_date(since), until=_date(until) + dt.timedelta(days=1), offline=offline)
+        daily = ooni_api.aggregate(probe_cc=country, test_name=str(asked["test_name"]), domain=asked["domain"],
+                                   since=_date(since), until=_date(until) + dt.timedelta(days=1), offline=offline)
+        # tests OONI no longer scores (riseupvpn since 2023-10-17) would dilute the rates: left out, and said
+        daily, left_out = ooni_api.drop_unscored(daily)
+        for item in ooni_api.unscored(str(asked["test_name"]), _date(since), _date(until) + dt.timedelta(days=1)):
+            page.unavailable(f"{item['test_name']} measurements from {item['excluded_from']} ({left_out:,} left out)",
+                             item["detail"])
+        return daily
     except NotAvailableError as exc:
         first = str(exc).splitlines()[0]
         page.unavailable(f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",

@@ -4,8 +4,13 @@
   live windows) and :func:`fetch_all`;
 - :mod:`claimaudit.pipeline._notebooks`: executing notebooks with papermill and exporting HTML;
 - :mod:`claimaudit.pipeline._publish`: moving a finished run into ``reports/``;
-- :mod:`claimaudit.pipeline._run`: the steps and :func:`run`.
+- :mod:`claimaudit.pipeline._run`: the steps and :func:`run`;
+- :mod:`claimaudit.pipeline.ledger` (``_ledger``): adding a claim to the claims ledger, checked
+  against the schema, the quality suites and the audit before anything is written
+  (``claimaudit claims add``).
 """
+
+import sys
 
 from claimaudit.pipeline._notebooks import (
     REPORT_NOTEBOOK,
@@ -21,8 +26,10 @@ from claimaudit.pipeline._plan import (
     LiveWindow,
     fetch_all,
     notebook_windows,
+    page_url,
     prefetch_audit_evidence,
 )
+from claimaudit.pipeline import _ledger as ledger
 from claimaudit.pipeline._run import STEPS, RunResult, StepOutcome, run, step_audit, step_check, step_fetch
 
 __all__ = [
@@ -39,10 +46,14 @@ __all__ = [
     "discover_notebooks",
     "execute_notebook",
     "fetch_all",
+    "ledger",
     "notebook_windows",
+    "page_url",
     "prefetch_audit_evidence",
     "run",
     "step_audit",
     "step_check",
     "step_fetch",
 ]
+
+sys.modules.setdefault(f"{__name__}.ledger", ledger)  # `import claimaudit.pipeline.ledger` works

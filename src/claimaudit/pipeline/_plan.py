@@ -49,12 +49,18 @@ DEFAULT_WINDOWS: tuple[LiveWindow, ...] = (
 
 @dataclass(frozen=True)
 class FetchOutcome:
-    """What happened to one source: where it came from, or why it could not be had."""
+    """What happened to one source: where it came from, or why it could not be had.
+
+    For a live window, ``as_of`` is when its oldest cached answer was fetched (UTC, ISO) and
+    ``page_url`` the public page (OONI Explorer, Tor Metrics, IODA dashboard) for the same question.
+    """
 
     name: str
     kind: str  # "pinned" | "live"
     origin: str | None  # cache | mirror | network, "cache+network" for mixed requests; None if not had
     detail: str
+    as_of: str | None = None
+    page_url: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -68,6 +74,25 @@ def _loaders() -> dict[str, Callable]:
             "tor_userstats": tor_metrics.userstats, "ioda_signals": ioda.signals}
 
 
+def page_url(window: LiveWindow) -> str | None:
+    """The public page a person can open for a live window's question (None for findings).
+
+    >>> page_url(DEFAULT_WINDOWS[-1])
+    'https://ioda.inetintel.cc.gatech.edu/country/PK?from=1730419200&until=1733011200'
+    """
+    from claimaudit.datasets import ioda, ooni_api, tor_metrics
+
+    k = window.kwargs
+    if window.loader == "ooni_aggregate":
+        return ooni_api.explorer_chart_url(probe_cc=k["probe_cc"], test_name=k["test_name"], since=k["since"],
+                                           until=k["until"], domain=k.get("domain"), axis_y="probe_asn")
+    if window.loader == "tor_userstats":
+        return tor_metrics.graph_url(k["country"], k["start"], k["end"], kind=k.get("kind", "relay"))
+    if window.loader == "ioda_signals":
+        return ioda.dashboard_url(k["entity_type"], k["entity_code"], k["since"], k["until"])
+    return None
+
+
 def fetch_all(
     *,
     offline: bool | None = None,
@@ -75,11 +100,13 @@ def fetch_all(
     windows: Iterable[LiveWindow] = DEFAULT_WINDOWS,
     pinned: Iterable[str] | None = None,
     on_outcome: Callable[[FetchOutcome], None] | None = None,
+    refresh: bool = False,
 ) -> list[FetchOutcome]:
     """Fetch every pinned resource (``pinned`` names, default all) and every live window.
 
     Never raises for a source that cannot be had: its outcome has ``origin=None`` and the reason.
-    ``on_outcome`` is called as each finishes (the CLI prints progressively).
+    ``on_outcome`` is called as each finishes (the CLI prints progressively). ``refresh`` asks
+    every live window again online (pinned files are verified by hash and never re-asked).
     """
     from claimaudit.datasets import sources
     from claimaudit.fetch import recording
@@ -108,11 +135,16 @@ def fetch_all(
         kwargs = dict(window.kwargs)
         try:
             with recording() as seen:
-                frame = loaders[window.loader](**kwargs, offline=offline, mirror=mirror)
+                frame = loaders[window.loader](**kwargs, offline=offline, mirror=mirror, refresh=refresh)
             origins = sorted({r.origin for r in seen}) or ["cache"]
-            done(FetchOutcome(window.label, "live", "+".join(origins), f"{frame.height} rows, {len(seen)} request(s)"))
+            fetched = [r.entry.get("retrieved_at") for r in seen if r.entry.get("retrieved_at")]
+            as_of = min(fetched) if fetched else None
+            empty = sum(bool(r.entry.get("empty")) for r in seen)
+            detail = f"{frame.height} rows, {len(seen)} request(s)" + (f", {empty} answered empty" if empty else "")
+            done(FetchOutcome(window.label, "live", "+".join(origins), detail + (f", as of {as_of}" if as_of else ""),
+                              as_of=as_of, page_url=page_url(window)))
         except ClaimauditError as exc:
-            done(FetchOutcome(window.label, "live", None, _reason(exc)))
+            done(FetchOutcome(window.label, "live", None, _reason(exc), page_url=page_url(window)))
     return outcomes
 
 
