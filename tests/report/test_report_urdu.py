@@ -13,10 +13,10 @@ import unicodedata
 
 import polars as pl
 import pytest
+from test_report import SCRIPT, synthetic_claims, synthetic_executed_notebook, synthetic_sources, synthetic_verdicts
 
 from claimaudit import i18n, report
 from claimaudit.report import _fonts
-from test_report import SCRIPT, synthetic_claims, synthetic_executed_notebook, synthetic_sources, synthetic_verdicts
 
 EDITIONS = {"en": "08-publish-transparency-report.html", "ur": "08-publish-transparency-report.ur.html"}
 DRAFT_SENTENCE = "یہ ایڈیشن انگریزی سے کیا گیا مسودہ ترجمہ ہے"

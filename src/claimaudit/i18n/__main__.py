@@ -10,8 +10,7 @@ from __future__ import annotations
 import sys
 
 from claimaudit import i18n
-from claimaudit.i18n import _verify
-from claimaudit.i18n import _extract
+from claimaudit.i18n import _extract, _verify
 
 
 def main(argv: list[str] | None = None) -> int:
