@@ -52,6 +52,9 @@ class RunResult:
     index: Path | None = None
     report_html: Path | None = None
     report_pdf: Path | None = None
+    #: every edition of the report published by this run: language -> HTML / PDF
+    editions: dict[str, Path] = field(default_factory=dict)
+    edition_pdfs: dict[str, Path] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -162,6 +165,7 @@ def run(
     progress: Progress | None = None,
     notebook_dir: str | Path | None = None,
     skip: Sequence[str] = (),
+    languages: Sequence[str] | None = None,
 ) -> RunResult:
     """Run everything and return what happened (``result.exit_code``: 0 ok, 1 a step failed).
 
@@ -169,8 +173,15 @@ def run(
     (``["01", "08"]``). ``progress(step, message)`` is called as each step starts and each
     notebook finishes (the CLI draws it with rich). ``notebook_dir`` defaults to ``notebooks/``.
     ``skip`` names steps not to run (``fetch``, ``check``, ``audit``, ``pdf``); they are reported
-    as skipped.
+    as skipped. ``languages`` are the editions of the report to make (default: every language of
+    :data:`claimaudit.i18n.LANGUAGES`, English and Urdu); each is its own HTML and PDF.
     """
+    from claimaudit import i18n
+
+    languages = tuple(languages) if languages else i18n.LANGUAGES
+    bad = [lang for lang in languages if lang not in i18n.LANGUAGES]
+    if bad:
+        raise ValueError(f"unknown language {', '.join(bad)}: choose from {', '.join(i18n.LANGUAGES)}")
     unknown = set(skip) - {"fetch", "check", "audit", "pdf"}
     if unknown:
         raise ValueError(f"cannot skip {sorted(unknown)}: only fetch, check, audit and pdf can be skipped")
@@ -218,20 +229,44 @@ def run(
             info = run_info()
             with _environment(CLAIMAUDIT_TABLES=str(staging / "tables")):
                 timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say,
-                                                          none_found=none_found))
+                                                          none_found=none_found, languages=languages))
             notebooks_ok = result.steps[-1].status != "failed"
-            staged_report = staging / f"{REPORT_NOTEBOOK}.html"
+            # an edition in another language writes its tables apart; the English ones are published
+            # (or, when no English edition was made, the first other edition's tables are)
+            for lang in languages:
+                if lang == i18n.SOURCE_LANGUAGE:
+                    continue
+                apart = staging / "tables" / f".{lang}"
+                if i18n.SOURCE_LANGUAGE not in languages and lang == languages[0] and apart.is_dir():
+                    for table in apart.glob("*.csv"):
+                        os.replace(table, staging / "tables" / table.name)
+                shutil.rmtree(apart, ignore_errors=True)
 
             def make_pdf() -> StepOutcome:
                 if not pdf:
                     return StepOutcome("pdf", "skipped", "--no-pdf")
-                if not notebooks_ok or not staged_report.is_file():
+                staged = [(lang, staging / f"{REPORT_NOTEBOOK}{i18n.edition_suffix(lang)}.html") for lang in languages]
+                staged = [(lang, html) for lang, html in staged if html.is_file()]
+                if not notebooks_ok or not staged:
                     return StepOutcome("pdf", "skipped", "no report HTML in this run")
-                try:
-                    export_pdf(staged_report, staging / f"{REPORT_NOTEBOOK}.pdf")
-                except ChromiumMissing as exc:
-                    return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
-                return StepOutcome("pdf", "done", f"{REPORT_NOTEBOOK}.pdf")
+                made, not_made, printable = [], [], []
+                for lang, html in staged:
+                    outcome = next((o for o in result.notebooks if o.name == html.stem), None)
+                    if outcome is not None and outcome.font_missing:
+                        # a PDF in fallback fonts would print missing letters: not made, and said so
+                        not_made.append(f"{html.with_suffix('.pdf').name} NOT made: {outcome.font_missing}")
+                    else:
+                        printable.append(html)
+                # the editions print side by side (one Chromium each), as the notebooks run
+                with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(printable) or 1))) as pool:
+                    printing = [pool.submit(export_pdf, html, html.with_suffix(".pdf")) for html in printable]
+                    try:
+                        made = [job.result().name for job in printing]
+                    except ChromiumMissing as exc:
+                        return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
+                if not_made:
+                    return StepOutcome("pdf", "unavailable", "; ".join([*made, *not_made]))
+                return StepOutcome("pdf", "done", ", ".join(made))
 
             timed("pdf", make_pdf)
 
@@ -246,10 +281,15 @@ def run(
                             os.replace(outcome.executed, failed_dir / outcome.executed.name)
                 result.index = write_index(reports, problems=result.problems(), info=info, steps=result.steps)
                 _readable(reports)
-                html = reports / f"{REPORT_NOTEBOOK}.html"
-                result.report_html = html if html.is_file() else None
-                pdf_path = reports / f"{REPORT_NOTEBOOK}.pdf"
-                result.report_pdf = pdf_path if pdf_path.is_file() else None
+                for lang in i18n.LANGUAGES:
+                    html = reports / f"{REPORT_NOTEBOOK}{i18n.edition_suffix(lang)}.html"
+                    if html.is_file():
+                        result.editions[lang] = html
+                    if html.with_suffix(".pdf").is_file():
+                        result.edition_pdfs[lang] = html.with_suffix(".pdf")
+                first = next((lang for lang in languages if lang in result.editions), None)
+                result.report_html = result.editions.get(first) if first else None
+                result.report_pdf = result.edition_pdfs.get(first) if first else None
                 if not notebooks_ok:
                     return StepOutcome("publish", "warning", f"index written; notebooks NOT published (kept the previous ones); see {reports / 'failed'}")
                 return StepOutcome("publish", "done", f"{result.index}")
@@ -270,14 +310,17 @@ def _run_notebooks(
     say: Progress,
     *,
     none_found: str,
+    languages: Sequence[str] = ("en",),
 ) -> StepOutcome:
     if not chosen:
         return StepOutcome("notebooks", "unavailable", none_found)
     (staging / "tables").mkdir(parents=True, exist_ok=True)
-    # Longest first: the report notebook goes early so parallel workers finish together.
+    # Longest first: the report notebook (each edition) goes early so parallel workers finish together.
     ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
+    jobs_to_run = [(nb, lang) for nb in ordered for lang in (languages if nb.stem == REPORT_NOTEBOOK else ("en",))]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info): nb for nb in ordered}
+        futures = {pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang,
+                               editions=languages): nb for nb, lang in jobs_to_run}
         for future in as_completed(futures):
             outcome = future.result()
             result.notebooks.append(outcome)
