@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check audit fetch lab clean help
+.PHONY: run test check audit fetch lab clean help messages
 
 help:
 	@echo "make run   - set up .venv, run the whole audit on shipped data, print where the report is"
@@ -32,6 +32,11 @@ audit: $(STAMP)
 
 fetch: $(STAMP)
 	$(BIN)/claimaudit fetch
+
+# Extract every reader-visible message and merge it into the .po catalogues (docs/translating.md).
+messages: $(STAMP)
+	$(BIN)/python -m claimaudit.i18n update
+	$(BIN)/python -m claimaudit.i18n status
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

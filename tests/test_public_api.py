@@ -13,7 +13,8 @@ from claimaudit import errors
 
 PUBLIC_MODULES = [
     "audit", "cli", "datasets", "datasets.fingerprints", "datasets.ioda", "datasets.ooni_api",
-    "datasets.ooni_corpus", "datasets.ooni_raw", "datasets.sources", "datasets.tor_metrics", "fetch", "notebook",
+    "datasets.ooni_corpus", "datasets.ooni_raw", "datasets.sources", "datasets.tor_metrics", "fetch", "i18n",
+    "notebook",
     "notebook.charts", "notebook.views", "pipeline", "quality", "report",
 ]
 

@@ -46,6 +46,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("CLAIMAUDIT_OONI_CORPUS", "a folder `ooni corpus` wrote: the audit's ooni_corpus evidence (default: none)"),
     Variable("CLAIMAUDIT_CHROMIUM", "the Chromium/Chrome binary for PDF export (default: searched on PATH)"),
     Variable("CLAIMAUDIT_COMMIT", "the git commit named in the report's provenance (default: asked of git)"),
+    Variable("CLAIMAUDIT_LANG", "the language of text rendered outside a run: en or ur (default en;"
+             " claimaudit run --lang chooses the editions)"),
+    Variable("CLAIMAUDIT_URDU_FONT", "the Urdu text font to embed (default: Noto Naskh Arabic from the system)"),
 )}
 
 

@@ -31,6 +31,8 @@ EXPECTED = [
     "07-review-data-quality",
     "08-publish-transparency-report",
 ]
+#: what a run executes: every stored notebook, and the report once more for its Urdu edition
+EDITIONS_RUN = sorted([*EXPECTED, "08-publish-transparency-report.ur"])
 
 
 def notebook_paths() -> list[Path]:
@@ -77,7 +79,10 @@ def test_notebook_declares_papermill_parameters(path):
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
     names = dict(re.findall(r"^(\w+) = (.+?)(?:\s+#.*)?$", tagged[0].source, re.M))
-    assert names == {"country": '"PK"', "window_start": '"2024-01-01"', "window_end": '"2024-12-31"', "offline": "True"}
+    expected = {"country": '"PK"', "window_start": '"2024-01-01"', "window_end": '"2024-12-31"', "offline": "True"}
+    if path.stem == "08-publish-transparency-report":
+        expected["lang"] = '"en"'  # the report is rendered once per language
+    assert names == expected
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
@@ -112,8 +117,8 @@ def full_run(tmp_path_factory):
 def test_every_notebook_executes_on_the_shipped_data(full_run):
     failed = [f"{o.name}: {o.error}" for o in full_run.notebooks if not o.ok]
     assert not failed, failed
-    assert sorted(o.name for o in full_run.notebooks) == EXPECTED
-    for name in EXPECTED:
+    assert sorted(o.name for o in full_run.notebooks) == EDITIONS_RUN
+    for name in EDITIONS_RUN:
         assert (full_run.reports / f"{name}.html").is_file()
         assert (full_run.reports / "notebooks" / f"{name}.ipynb").is_file()
     assert not list(full_run.reports.glob(".run-*")), "staging folder left behind"
@@ -193,7 +198,8 @@ def test_a_script_in_a_claim_summary_renders_as_text(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(copy))
     monkeypatch.setenv("CLAIMAUDIT_CACHE", str(tmp_path / "cache"))
     result = pipeline.run(reports=tmp_path / "reports", notebooks=["08"], pdf=False, skip=("fetch", "check"))
-    assert [o.ok for o in result.notebooks] == [True], result.notebooks
+    assert [(o.name, o.ok) for o in result.notebooks] == [("08-publish-transparency-report", True),
+                                                          ("08-publish-transparency-report.ur", True)], result.notebooks
     page = tmp_path / "reports" / "08-publish-transparency-report.html"
     html = page.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert('synthetic')&lt;/script&gt;" in html

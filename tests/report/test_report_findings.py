@@ -4,6 +4,7 @@ no operator instructions, and the index's first screen."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import Counter
@@ -329,3 +330,37 @@ def test_every_audit_notebook_rejudges_its_rules_and_ends_with_what_it_found():
         sources = ["".join(c["source"]) for c in cells]
         assert any("views.rejudge(" in s and "rule_params" in s for s in sources), path.name
         assert "what_this_notebook_found" in sources[-1], path.name
+
+
+def test_the_findings_report_in_urdu_leaves_no_message_untranslated():
+    """Issue 9's report through issue 10's catalogue: every string a reader sees is in Urdu."""
+    from claimaudit import i18n
+
+    inp = synthetic_inputs(missing_sources=["tor_metrics/userstats"])
+    i18n.untranslated(clear=True)
+    with i18n.language("ur"):
+        items = tr.findings(inp)
+        html = tr.first_screen_html(inp, items) + tr.sections_html(inp, items) + tr.not_checked_html(inp)
+    assert i18n.untranslated("ur") == [], f"shown in English in the Urdu edition: {i18n.untranslated('ur')}"
+    assert "اداروں نے مختلف اعداد شائع کیے" in html, "verdict words (VERDICT_WORDS through N_) from the catalogue"
+    assert "کمزور شواہد" in html, "badge words from the catalogue"
+    with i18n.language("en"):
+        english = tr.first_screen_html(inp, tr.findings(inp))
+    assert "Outlets printed different figures" in english or "weak evidence" in english
+
+
+def test_what_was_said_uses_summary_ur_in_urdu_and_marks_an_english_summary():
+    from claimaudit import i18n
+
+    inp = synthetic_inputs()
+    ur = ["مصنوعی خلاصہ" if c == "synthetic-blas-2024" else None for c in inp.claims["claim_id"]]
+    inp = dataclasses.replace(inp, claims=inp.claims.with_columns(
+        pl.lit("Synthetic English summary").alias("summary"), pl.Series("summary_ur", ur, dtype=pl.String)))
+    with i18n.language("ur"):
+        [urdu] = tr.statements(inp, ["synthetic-blas-2024"])
+        [english] = tr.statements(inp, ["synthetic-porn-2022"])
+    assert (urdu["summary"], urdu["summary_lang"]) == ("مصنوعی خلاصہ", None)
+    assert (english["summary"], english["summary_lang"]) == ("Synthetic English summary", "en")
+    with i18n.language("en"):
+        [plain] = tr.statements(inp, ["synthetic-blas-2024"])
+    assert (plain["summary"], plain["summary_lang"]) == ("Synthetic English summary", None)

@@ -31,7 +31,7 @@ def test_index_says_what_each_output_is_and_uses_page_titles(tmp_path):
     assert len(items) == 4
     assert '<div class="ca-meta">Synthetic first sentence.</div>' in html, "a notebook is described in its own words"
     assert all('class="ca-meta"' in item for item in items), "every output has a line saying what it is"
-    assert ">Synthetic &amp; report</a>" in html and "<code>08-publish-transparency-report.html</code>" in html
+    assert ">Synthetic &amp; report</bdi></a>" in html and "<code>08-publish-transparency-report.html</code>" in html
     assert 'All rows of the table &#34;url blocking claims&#34; shown in 02-audit-x.' in html
     assert "Start here" in html
 

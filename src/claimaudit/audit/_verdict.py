@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from claimaudit.audit import _findings
+from claimaudit.i18n import N_  # labels are message ids, translated where they are shown
 
 
 class Status(enum.StrEnum):
@@ -30,13 +31,13 @@ class Status(enum.StrEnum):
 
 #: verdict -> (label, symbol). Symbols are text, so they survive print and screen readers.
 VERDICT_LABELS: dict[str, tuple[str, str]] = {
-    "supported": ("Supported by evidence", "✔"),
-    "contradicted": ("Contradicted by evidence", "✘"),
-    "consistent": ("Consistent with other claims", "="),
-    "inconsistent": ("Inconsistent with other claims", "≠"),
-    "not_comparable": ("Not comparable", "⇹"),
-    "insufficient_evidence": ("Insufficient evidence", "?"),
-    "reports_differ": ("Outlets printed different figures", "⇄"),
+    "supported": (N_("Supported by evidence"), "✔"),
+    "contradicted": (N_("Contradicted by evidence"), "✘"),
+    "consistent": (N_("Consistent with other claims"), "="),
+    "inconsistent": (N_("Inconsistent with other claims"), "≠"),
+    "not_comparable": (N_("Not comparable"), "⇹"),
+    "insufficient_evidence": (N_("Insufficient evidence"), "?"),
+    "reports_differ": (N_("Outlets printed different figures"), "⇄"),
 }
 
 

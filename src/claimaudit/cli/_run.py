@@ -26,6 +26,10 @@ def register(app: typer.Typer) -> None:
         pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Print the report to PDF with headless Chromium."),
         reports: Path = typer.Option(None, "--reports", help="Output folder (default reports/, or CLAIMAUDIT_REPORTS)."),
         skip: list[str] = typer.Option(None, "--skip", help="Step not to run: fetch, check, audit or pdf (repeatable)."),
+        lang: str = typer.Option(
+            "en,ur", "--lang", help="Editions of the report to make: en, ur or en,ur (default). The Urdu edition is"
+            " reports/08-publish-transparency-report.ur.html / .ur.pdf.",
+        ),
     ) -> None:
         """Fetch, check, audit, execute the notebooks and publish the report (HTML, PDF, index).
 
@@ -38,8 +42,12 @@ def register(app: typer.Typer) -> None:
         """
         from rich.console import Console
 
-        from claimaudit import pipeline
+        from claimaudit import i18n, pipeline
 
+        try:
+            languages = i18n.parse_languages(lang)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--lang") from None
         bad = set(skip or ()) - {"fetch", "check", "audit", "pdf"}
         if bad:
             raise typer.BadParameter(f"cannot skip {', '.join(sorted(bad))}; choose from fetch, check, audit, pdf", param_hint="--skip")
@@ -62,7 +70,8 @@ def register(app: typer.Typer) -> None:
         try:
             with status:
                 result = pipeline.run(offline=not online, notebooks=notebook or None, jobs=jobs, pdf=pdf,
-                                      reports=reports, progress=progress, skip=tuple(skip or ()))
+                                      reports=reports, progress=progress, skip=tuple(skip or ()),
+                                      languages=languages)
         except KeyboardInterrupt as exc:
             console.print(f"[bold yellow]{exc or 'interrupted'}[/]", highlight=False)
             raise typer.Exit(130) from None
@@ -71,11 +80,13 @@ def register(app: typer.Typer) -> None:
         for step in result.steps:
             console.print(f"  {step.name:<10} [{_STYLE.get(step.status, 'white')}]{step.status:<11}[/] {step.seconds:6.1f} s", highlight=False)
         stale = not result.ok  # nothing of a failed run is published
-        if result.report_html:
-            note = " [yellow](from an earlier run: this run did not replace it)[/]" if stale else ""
-            console.print(f"Report: [bold]{result.report_html}[/]{note}")
-        if result.report_pdf:
-            console.print(f"PDF:    [bold]{result.report_pdf}[/]{note if result.report_html else ''}")
+        note = " [yellow](from an earlier run: this run did not replace it)[/]" if stale else ""
+        for edition, html in result.editions.items():
+            if edition in languages:
+                console.print(f"Report ({edition}): [bold]{html}[/]{note}")
+        for edition, pdf_path in result.edition_pdfs.items():
+            if edition in languages:
+                console.print(f"PDF ({edition}):    [bold]{pdf_path}[/]{note}")
         if result.index:
             console.print(f"Index:  [bold]{result.index}[/] (open it in a browser)")
         if not result.ok:

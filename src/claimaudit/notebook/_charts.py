@@ -35,6 +35,7 @@ __all__ = [
     "NETWORK_NAMES_SOURCE",
     "OKABE_ITO",
     "SHAPES",
+    "chart_font",
     "event_key",
     "event_layer",
     "figure_points",
@@ -96,9 +97,10 @@ _MUTED = "#595959"
 
 @alt.theme.register("claimaudit", enable=False)
 def _house_theme() -> alt.theme.ThemeConfig:
+    font = chart_font()
     return {
         "config": {
-            "font": _FONT,
+            "font": font,
             "background": "#ffffff",
             "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 220},
             "title": {
@@ -123,11 +125,21 @@ def _house_theme() -> alt.theme.ThemeConfig:
             "range": {"category": list(OKABE_ITO), "ordinal": list(OKABE_ITO)},
             "line": {"strokeWidth": 2},
             "point": {"size": 45, "filled": True},
-            "text": {"font": _FONT, "color": _INK},
+            "text": {"font": font, "color": _INK},
             "header": {"labelFontSize": 12, "labelFontWeight": "bold", "labelColor": _INK, "labelAnchor": "start"},
             "concat": {"spacing": 6},
         }
     }
+
+
+def chart_font(lang: str | None = None) -> str:
+    """The font stack of chart text in ``lang`` (default: the active language): in Urdu the
+    Urdu text face first (the published page embeds it as a subset), Latin after it."""
+    from claimaudit import i18n
+
+    if i18n.direction(lang) == "rtl":
+        return "Noto Naskh Arabic, " + _FONT
+    return _FONT
 
 
 def use_theme(*, renderer: str | None = "svg") -> None:
@@ -168,11 +180,15 @@ def peak_title(frame: pl.DataFrame, *, x: str, y: str, subject: str) -> str:
     >>> peak_title(pl.DataFrame({"d": ["a"], "v": [82.2927252793334]}), x="d", y="v", subject="Interest")
     'Interest peaked on a'
     """
+    from claimaudit.i18n import _
+
     top = _peak(frame, x=x, y=y)
     if top is None:
-        return f"{subject}: no data in this window"
+        return _("{subject}: no data in this window", subject=subject)
     when, value = top
-    return f"{subject} peaked on {when}" if len(value) > 8 else f"{subject} peaked at {value} on {when}"
+    if len(value) > 8:
+        return _("{subject} peaked on {date}", subject=subject, date=when)
+    return _("{subject} peaked at {value} on {date}", subject=subject, value=value, date=when)
 
 
 def peak_subtitle(frame: pl.DataFrame, *, x: str, y: str) -> str | None:
@@ -181,10 +197,12 @@ def peak_subtitle(frame: pl.DataFrame, *, x: str, y: str) -> str | None:
     >>> peak_subtitle(pl.DataFrame({"d": ["a"], "v": [82.2927252793334]}), x="d", y="v")
     'Highest value 82.2927252793334 (as in the data, unrounded)'
     """
+    from claimaudit.i18n import _
+
     top = _peak(frame, x=x, y=y)
     if top is None or len(top[1]) <= 8:
         return None
-    return f"Highest value {top[1]} (as in the data, unrounded)"
+    return _("Highest value {value} (as in the data, unrounded)", value=top[1])
 
 
 def _peak(frame: pl.DataFrame, *, x: str, y: str) -> tuple[str, str] | None:
@@ -201,7 +219,9 @@ def share_title(*, part: int, whole: int, what: str, of: str) -> str:
     >>> share_title(part=3, whole=41, what="Blocked", of="networks")
     'Blocked on 3 of 41 networks'
     """
-    return f"{what} on {part:,} of {whole:,} {of}"
+    from claimaudit.i18n import _
+
+    return _("{what} on {part} of {whole} {of}", what=what, part=part, whole=whole, of=of)
 
 
 def network_label(asn: str | int | None) -> str:
@@ -247,7 +267,9 @@ def with_source(
     if not source or not source.strip():
         raise ValueError("every chart needs a source line: pass source='<who published the data>'")
     # Wrapped to the plot's width, so a long source line does not widen the chart (and shrink it on a phone).
-    given = list(key) + [f"Source: {source.strip()}"] + ([note.strip()] if note else [])
+    from claimaudit.i18n import _
+
+    given = list(key) + [_("Source: {source}", source=source.strip())] + ([note.strip()] if note else [])
     lines = [part for line in given for part in (textwrap.wrap(line, width=_CAPTION_CHARS) or [line])]
     caption = (
         alt.Chart(pl.DataFrame({"line": lines, "order": list(range(len(lines)))}))

@@ -314,7 +314,9 @@ def verdict_counts(verdicts: pl.DataFrame) -> pl.DataFrame:
     """Verdicts per state, with the state's label (the report's headline numbers)."""
     from claimaudit.audit import VERDICT_LABELS
 
-    labels = {k: v[0] for k, v in VERDICT_LABELS.items()}
+    from claimaudit.i18n import _
+
+    labels = {k: _(v[0]) for k, v in VERDICT_LABELS.items()}
     return (
         verdicts.group_by("verdict")
         .agg(pl.len().alias("verdicts"))
@@ -330,12 +332,15 @@ def headline(verdicts: pl.DataFrame) -> str:
     >>> headline(pl.DataFrame({"verdict": ["inconsistent", "consistent", "insufficient_evidence"]}))
     'Of 3 verdicts, 1 found official figures inconsistent with each other, 0 found a claim contradicted by independent evidence, 0 found one supported, and 1 could not be decided for lack of evidence.'
     """
+    from claimaudit.i18n import _
+
     counts = dict(verdicts.group_by("verdict").agg(pl.len()).iter_rows())
-    return (
-        f"Of {verdicts.height:,} verdicts, {counts.get('inconsistent', 0):,} found official figures inconsistent with each other, "
-        f"{counts.get('contradicted', 0):,} found a claim contradicted by independent evidence, "
-        f"{counts.get('supported', 0):,} found one supported, and "
-        f"{counts.get('insufficient_evidence', 0):,} could not be decided for lack of evidence."
+    return _(
+        "Of {total} verdicts, {inconsistent} found official figures inconsistent with each other, "
+        "{contradicted} found a claim contradicted by independent evidence, {supported} found one supported, "
+        "and {insufficient} could not be decided for lack of evidence.",
+        total=verdicts.height, inconsistent=counts.get("inconsistent", 0), contradicted=counts.get("contradicted", 0),
+        supported=counts.get("supported", 0), insufficient=counts.get("insufficient_evidence", 0),
     )
 
 

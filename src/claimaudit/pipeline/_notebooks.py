@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ class NotebookOutcome:
     executed: Path | None = None
     html: Path | None = None
     error: str | None = None
+    lang: str = "en"
+    font_missing: str | None = None  # why the Urdu typeface could not be embedded
 
 
 def default_parameters() -> dict[str, Any]:
@@ -44,15 +47,25 @@ def execute_notebook(
     parameters: dict[str, Any],
     info: dict[str, Any],
     kernel: str = KERNEL,
+    lang: str = "en",
+    editions: Sequence[str] = (),
 ) -> NotebookOutcome:
-    """Execute one notebook with papermill into ``out_dir/notebooks/`` and export its HTML."""
+    """Execute one notebook with papermill into ``out_dir/notebooks/`` and export its HTML.
+
+    ``lang`` other than English makes an edition of the report in that language: the notebook
+    gets the parameter ``lang`` and its files are ``<name>.<lang>.ipynb`` / ``.html``; ``editions``
+    are the languages of this run's report, linked from each other."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from claimaudit import i18n
     from claimaudit.report import export_html
 
-    name = notebook.stem
-    executed = out_dir / "notebooks" / notebook.name
+    name = notebook.stem + i18n.edition_suffix(lang)
+    fonts: list[Any] = []
+    if lang != i18n.SOURCE_LANGUAGE:
+        parameters = {**parameters, "lang": lang}
+    executed = out_dir / "notebooks" / f"{name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
@@ -77,13 +90,17 @@ def execute_notebook(
         return NotebookOutcome(name, False, time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
     _stable_parameter_cell_id(executed)
     try:
+        links = {other: f"{notebook.stem}{i18n.edition_suffix(other)}.html" for other in editions}
         html = export_html(
-            executed, out_dir / f"{name}.html", show_code=name != REPORT_NOTEBOOK, index_href="index.html", info=info
+            executed, out_dir / f"{name}.html", show_code=notebook.stem != REPORT_NOTEBOOK, index_href="index.html",
+            info=info, lang=lang, editions=links if len(links) > 1 else None, fonts=fonts,
         )
     except Exception as exc:  # a template or conversion error fails this notebook, not the whole run
         return NotebookOutcome(name, False, time.perf_counter() - started, executed=executed,
                                error=f"HTML export: {type(exc).__name__}: {exc}")
-    return NotebookOutcome(name, True, time.perf_counter() - started, executed=executed, html=html)
+    missing = next((f.missing for f in fonts if f.missing), None)
+    return NotebookOutcome(name, True, time.perf_counter() - started, executed=executed, html=html, lang=lang,
+                           font_missing=missing)
 
 
 def _stable_parameter_cell_id(executed: Path) -> None:

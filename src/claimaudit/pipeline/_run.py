@@ -54,6 +54,9 @@ class RunResult:
     index: Path | None = None
     report_html: Path | None = None
     report_pdf: Path | None = None
+    #: every edition of the report published by this run: language -> HTML / PDF
+    editions: dict[str, Path] = field(default_factory=dict)
+    edition_pdfs: dict[str, Path] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -168,6 +171,7 @@ def run(
     progress: Progress | None = None,
     notebook_dir: str | Path | None = None,
     skip: Sequence[str] = (),
+    languages: Sequence[str] | None = None,
 ) -> RunResult:
     """Run everything and return what happened (``result.exit_code``: 0 ok, 1 a step failed).
 
@@ -175,7 +179,8 @@ def run(
     (``["01", "08"]``). ``progress(step, message)`` is called as each step starts and each
     notebook finishes (the CLI draws it with rich). ``notebook_dir`` defaults to ``notebooks/``.
     ``skip`` names steps not to run (``fetch``, ``check``, ``audit``, ``pdf``); they are reported
-    as skipped.
+    as skipped. ``languages`` are the editions of the report to make (default: every language of
+    :data:`claimaudit.i18n.LANGUAGES`, English and Urdu); each is its own HTML and PDF.
 
     Everything is made in a staging folder and published all or none (see
     :mod:`claimaudit.pipeline._publish`): data that fails its checks is not audited and nothing
@@ -183,6 +188,12 @@ def run(
     notebook is kept in ``reports/failed/``). Ctrl-C raises :class:`Interrupted`, whose message
     says what ``reports/`` holds.
     """
+    from claimaudit import i18n
+
+    languages = tuple(languages) if languages else i18n.LANGUAGES
+    bad = [lang for lang in languages if lang not in i18n.LANGUAGES]
+    if bad:
+        raise ValueError(f"unknown language {', '.join(bad)}: choose from {', '.join(i18n.LANGUAGES)}")
     unknown = set(skip) - {"fetch", "check", "audit", "pdf"}
     if unknown:
         raise ValueError(f"cannot skip {sorted(unknown)}: only fetch, check, audit and pdf can be skipped")
@@ -237,21 +248,46 @@ def run(
                           else f"no notebooks (NN-*.ipynb) found in {folder}")
             info = run_info()
             ran = timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say,
-                                                            none_found=none_found), refuse=refused)
+                                                            none_found=none_found, languages=languages),
+                        refuse=refused)
             notebooks_ok = ran.status in ("done", "unavailable")
-            staged_report = staging / f"{REPORT_NOTEBOOK}.html"
+            # an edition in another language writes its tables apart; the English ones are published
+            # (or, when no English edition was made, the first other edition's tables are)
+            for lang in languages:
+                if lang == i18n.SOURCE_LANGUAGE:
+                    continue
+                apart = staging / "tables" / f".{lang}"
+                if i18n.SOURCE_LANGUAGE not in languages and lang == languages[0] and apart.is_dir():
+                    for table in apart.glob("*.csv"):
+                        os.replace(table, staging / "tables" / table.name)
+                shutil.rmtree(apart, ignore_errors=True)
 
             def make_pdf() -> StepOutcome:
                 if not pdf:
                     return StepOutcome("pdf", "skipped", "--no-pdf: no PDF is published for this run's report"
                                        " (an earlier one is removed)")
-                if not notebooks_ok or not staged_report.is_file():
+                staged = [(lang, staging / f"{REPORT_NOTEBOOK}{i18n.edition_suffix(lang)}.html") for lang in languages]
+                staged = [(lang, html) for lang, html in staged if html.is_file()]
+                if not notebooks_ok or not staged:
                     return StepOutcome("pdf", "skipped", "no report HTML in this run")
-                try:
-                    export_pdf(staged_report, staging / f"{REPORT_NOTEBOOK}.pdf")
-                except ChromiumMissing as exc:
-                    return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
-                return StepOutcome("pdf", "done", f"{REPORT_NOTEBOOK}.pdf")
+                made, not_made, printable = [], [], []
+                for lang, html in staged:
+                    outcome = next((o for o in result.notebooks if o.name == html.stem), None)
+                    if outcome is not None and outcome.font_missing:
+                        # a PDF in fallback fonts would print missing letters: not made, and said so
+                        not_made.append(f"{html.with_suffix('.pdf').name} NOT made: {outcome.font_missing}")
+                    else:
+                        printable.append(html)
+                # the editions print side by side (one Chromium each), as the notebooks run
+                with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(printable) or 1))) as pool:
+                    printing = [pool.submit(export_pdf, html, html.with_suffix(".pdf")) for html in printable]
+                    try:
+                        made = [job.result().name for job in printing]
+                    except ChromiumMissing as exc:
+                        return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
+                if not_made:
+                    return StepOutcome("pdf", "unavailable", "; ".join([*made, *not_made]))
+                return StepOutcome("pdf", "done", ", ".join(made))
 
             timed("pdf", make_pdf, refuse=refused)
 
@@ -275,10 +311,7 @@ def run(
                 publish(staging, reports)
                 published = True
                 result.index = reports / "index.html"
-                html = reports / f"{REPORT_NOTEBOOK}.html"
-                result.report_html = html if html.is_file() else None
-                pdf_path = reports / f"{REPORT_NOTEBOOK}.pdf"
-                result.report_pdf = pdf_path if pdf_path.is_file() else None
+                _editions(result, reports, languages)
                 return StepOutcome("publish", "done", f"{result.index}")
 
             timed("publish", do_publish)
@@ -290,6 +323,21 @@ def run(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def _editions(result: RunResult, reports: Path, languages: Sequence[str]) -> None:
+    """The published report editions (HTML and PDF per language), and the first asked as *the* report."""
+    from claimaudit import i18n
+
+    for lang in i18n.LANGUAGES:
+        html = reports / f"{REPORT_NOTEBOOK}{i18n.edition_suffix(lang)}.html"
+        if html.is_file():
+            result.editions[lang] = html
+        if html.with_suffix(".pdf").is_file():
+            result.edition_pdfs[lang] = html.with_suffix(".pdf")
+    first = next((lang for lang in (*languages, *result.editions) if lang in result.editions), None)
+    result.report_html = result.editions.get(first) if first else None
+    result.report_pdf = result.edition_pdfs.get(first) if first else None
 
 
 def _keep_previous(result: RunResult, staging: Path, reports: Path, info: dict[str, Any], write_index: Any) -> StepOutcome:
@@ -307,10 +355,7 @@ def _keep_previous(result: RunResult, staging: Path, reports: Path, info: dict[s
     problems = [*result.problems(), "nothing of this run was published: the pages, tables, verdicts and PDF"
                 " linked here are the previous run's" + (f"; this run's {', '.join(kept)} are kept" if kept else "")]
     result.index = write_index(reports, problems=problems, info=info, steps=result.steps)
-    html = reports / f"{REPORT_NOTEBOOK}.html"
-    result.report_html = html if html.is_file() else None
-    pdf_path = reports / f"{REPORT_NOTEBOOK}.pdf"
-    result.report_pdf = pdf_path if pdf_path.is_file() else None
+    _editions(result, reports, ())
     where = ", ".join(str(reports / k) for k in kept) or "nothing"
     return StepOutcome("publish", "warning", f"NOT published (kept the previous report); kept for diagnosis: {where}")
 
@@ -325,15 +370,18 @@ def _run_notebooks(
     say: Progress,
     *,
     none_found: str,
+    languages: Sequence[str] = ("en",),
 ) -> StepOutcome:
     if not chosen:
         return StepOutcome("notebooks", "unavailable", none_found)
     (staging / "tables").mkdir(parents=True, exist_ok=True)
-    # Longest first: the report notebook goes early so parallel workers finish together.
+    # Longest first: the report notebook (each edition) goes early so parallel workers finish together.
     ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
+    jobs_to_run = [(nb, lang) for nb in ordered for lang in (languages if nb.stem == REPORT_NOTEBOOK else ("en",))]
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info): nb for nb in ordered}
+        futures = {pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang,
+                               editions=languages): nb for nb, lang in jobs_to_run}
         for future in as_completed(futures):
             outcome = future.result()
             result.notebooks.append(outcome)

@@ -18,26 +18,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from claimaudit.i18n import N_, _
 from claimaudit.report import _render
 
 #: Readable names of the evidence sources the audit engine uses; others are shown as they are.
 SOURCE_LABELS: dict[str, str] = {
-    "datasets/claims": "Claims ledger",
-    "datasets/claims/sources": "Claims ledger: reports of the statements",
-    "datasets/baselines": "Baselines (subscribers, users)",
-    "datasets/signals": "Reported observations",
-    "datasets/events": "Events timeline",
-    "ooni-incidents/incidents": "OONI published findings",
-    "ooni_api/aggregation": "OONI measurements (API aggregation)",
-    "tor_metrics/userstats": "Tor Metrics relay users",
-    "cenalert-google-trends-vpn/pk": "Google Trends interest in VPNs (CenAlert)",
+    "datasets/claims": N_("Claims ledger"),
+    "datasets/claims/sources": N_("Claims ledger: reports of the statements"),
+    "datasets/baselines": N_("Baselines (subscribers, users)"),
+    "datasets/signals": N_("Reported observations"),
+    "datasets/events": N_("Events timeline"),
+    "ooni-incidents/incidents": N_("OONI published findings"),
+    "ooni_api/aggregation": N_("OONI measurements (API aggregation)"),
+    "tor_metrics/userstats": N_("Tor Metrics relay users"),
+    "cenalert-google-trends-vpn/pk": N_("Google Trends interest in VPNs (CenAlert)"),
 }
 #: Evidence kinds, plainly (the strength marks are in :data:`STRENGTH_LABELS` of the scorecard).
 KIND_LABELS: dict[str, str] = {
-    "direct_measurement": "network measurement",
-    "third_party_observation": "third-party observation",
-    "media_report": "media report",
-    "claims_ledger": "official figures",
+    "direct_measurement": N_("network measurement"),
+    "third_party_observation": N_("third-party observation"),
+    "media_report": N_("media report"),
+    "claims_ledger": N_("official figures"),
 }
 
 
@@ -51,7 +52,7 @@ def evidence_kinds(items: Iterable[Mapping[str, Any]]) -> list[str]:
     """The kinds of evidence that were available, strongest first, without repeats."""
     order = list(KIND_LABELS)
     kinds = {i["strength"] for i in items if i.get("available", True) and i.get("strength") in KIND_LABELS}
-    return [KIND_LABELS[k] for k in sorted(kinds, key=order.index)]
+    return [_(KIND_LABELS[k]) for k in sorted(kinds, key=order.index)]
 
 
 def _item(e: dict[str, Any]) -> dict[str, Any]:
@@ -63,9 +64,9 @@ def _item(e: dict[str, Any]) -> dict[str, Any]:
     note = e.get("note")
     return {
         "source": source,
-        "label": SOURCE_LABELS.get(source, source),
+        "label": _(SOURCE_LABELS[source]) if source in SOURCE_LABELS else source,
         "strength": e.get("strength"),
-        "kind": KIND_LABELS.get(str(e.get("strength")), None),
+        "kind": _(KIND_LABELS[str(e.get("strength"))]) if str(e.get("strength")) in KIND_LABELS else None,
         "window": window,
         "n": e.get("n"),
         "networks": ", ".join(e.get("networks") or ()),

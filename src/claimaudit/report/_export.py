@@ -41,9 +41,33 @@ def html_from_notebook(
     show_code: bool = False,
     index_href: str | None = "index.html",
     info: dict[str, Any] | None = None,
+    lang: str | None = None,
+    editions: dict[str, str] | None = None,
+    fonts: list[Any] | None = None,
 ) -> str:
-    """Render an executed notebook to one self-contained HTML string."""
+    """Render an executed notebook to one self-contained HTML string, in ``lang`` (default: the
+    active language): its Markdown cells from the catalogue, ``lang``/``dir`` on ``<html>``, the
+    Urdu typeface (and in an RTL edition a Latin face) embedded as a subset. ``editions`` maps
+    each other language of this report to its file name, linked at the top. ``fonts``, when a
+    list, receives what was embedded (:class:`claimaudit.report._fonts.Embedded`)."""
+    from claimaudit import i18n
+
+    lang = lang or i18n.current()
+    with i18n.language(lang):
+        text, embedded = _html(nb, title=title, show_code=show_code, index_href=index_href, info=info,
+                               lang=lang, editions=editions or {})
+    if fonts is not None:
+        fonts.append(embedded)
+    return text
+
+
+def _html(nb: nbformat.NotebookNode, *, title: str | None, show_code: bool, index_href: str | None,
+          info: dict[str, Any] | None, lang: str, editions: dict[str, str]) -> tuple[str, Any]:
     from nbconvert import HTMLExporter
+
+    from claimaudit import i18n
+    from claimaudit.i18n import _
+    from claimaudit.report._fonts import embed_fonts
 
     exporter = HTMLExporter(
         template_name=TEMPLATE,
@@ -57,16 +81,57 @@ def html_from_notebook(
         from claimaudit.report._provenance import run_info
 
         info = run_info()
+    nb = translated_notebook(nb, lang)
+    version = info.get("version", "")
+    commit = info.get("commit", "")
+    generated = info.get("generated") or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    rtl = i18n.direction(lang) == "rtl"
     meta = {
         "title": title or notebook_title(nb, "claimaudit"),
         "show_code": show_code,
         "index_href": index_href,
-        "version": info.get("version", ""),
-        "commit": info.get("commit", ""),
-        "generated": info.get("generated") or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "version": version,
+        "commit": commit,
+        "generated": generated,
+        "lang": lang,
+        "dir": i18n.direction(lang),
+        "rtl_css": _css("editions.css") + (_css("rtl.css") if rtl else ""),
+        "editions": [{"lang": other, "href": href, "name": i18n.language_name(other),
+                      "dir": i18n.direction(other)} for other, href in editions.items() if other != lang],
+        "draft_note": _("This edition is a draft translation from English that has not yet been reviewed by a "
+                        "native speaker. Figures, names and sources are as in the English edition.")
+                      if i18n.is_draft(lang) else "",
+        "t": {
+            "all_outputs": _("all outputs of this run"),
+            "footer": (_("Generated {generated} by claimaudit {version}, commit {commit}.", generated=generated,
+                         version=version, commit=commit) if commit else
+                       _("Generated {generated} by claimaudit {version}.", generated=generated, version=version)),
+            "other_edition": _("This report in another language:"),
+        },
     }
-    body, _ = exporter.from_notebook_node(_one_parameters_cell(nb), resources={"claimaudit": meta})
-    return body
+    body, _resources = exporter.from_notebook_node(_one_parameters_cell(nb), resources={"claimaudit": meta})
+    return embed_fonts(body, latin=rtl)
+
+
+def _css(name: str) -> str:
+    return resources.files("claimaudit").joinpath(f"templates/claimaudit_report/{name}").read_text(encoding="utf-8")
+
+
+def translated_notebook(nb: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """``nb`` with each Markdown cell in ``lang`` from the catalogue (the English source when the
+    catalogue has no translation of it; tests make sure it has). ``nb`` is not changed."""
+    from claimaudit import i18n
+    from claimaudit.i18n import markdown_key
+
+    if lang == i18n.SOURCE_LANGUAGE:
+        return nb
+    copy = deepcopy(nb)
+    for cell in copy.cells:
+        if cell.cell_type == "markdown" and cell.source.strip():
+            translated = i18n.gettext(markdown_key(cell.source), lang)
+            # a translation is text, never markup of its own: no raw HTML from a catalogue
+            cell.source = translated.replace("<", "&lt;") if translated != markdown_key(cell.source) else cell.source
+    return copy
 
 
 def _one_parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -92,9 +157,14 @@ def export_html(
     show_code: bool = False,
     index_href: str | None = "index.html",
     info: dict[str, Any] | None = None,
+    lang: str | None = None,
+    editions: dict[str, str] | None = None,
+    fonts: list[Any] | None = None,
 ) -> Path:
-    """Read an executed ``.ipynb`` and write its HTML atomically to ``html``."""
+    """Read an executed ``.ipynb`` and write its HTML atomically to ``html`` (in ``lang``; see
+    :func:`html_from_notebook`)."""
     nb = nbformat.read(str(notebook), as_version=4)
-    text = html_from_notebook(nb, show_code=show_code, index_href=index_href, info=info)
+    text = html_from_notebook(nb, show_code=show_code, index_href=index_href, info=info, lang=lang,
+                              editions=editions, fonts=fonts)
     write_text_atomic(html, text)
     return Path(html)

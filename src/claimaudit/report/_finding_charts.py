@@ -27,7 +27,7 @@ import altair as alt
 import polars as pl
 
 from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, format_number, with_source
-from claimaudit.report._text import _
+from claimaudit.report._text import N_, _
 
 _INK = "#1a1a1a"
 _MUTED = "#595959"
@@ -127,8 +127,8 @@ def _iso(value: Any) -> str:
     return _date(value).isoformat() if value is not None else ""
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
+           N_("September"), N_("October"), N_("November"), N_("December"))
 
 
 def day_words(value: Any) -> str:

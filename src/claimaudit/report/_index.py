@@ -18,6 +18,9 @@ DESCRIPTIONS: dict[str, str] = {
     "report.html": "The transparency report: headline findings with their charts and evidence, what could not be checked, method, limitations and sources. Start here.",
     "scorecard.html": "The full scorecard: every verdict of the run, contradictions first (scorecard.csv has the same rows).",
     "report.pdf": "The same report as a printable PDF (A4), source links printed with their address.",
+    "report.ur.html": "The transparency report in Urdu (اردو): the same findings, charts, evidence and sources,"
+                      " right to left.",
+    "report.ur.pdf": "The Urdu report as a printable PDF (A4), with its Urdu fonts embedded.",
     "verdicts.csv": "Every verdict, one row each (rule, claims, verdict, explanation, evidence), for a spreadsheet.",
     "verdicts.json": "Every verdict with its evidence as structured data (windows, sample sizes, networks), for programs.",
     "results.json": "Results of the data-quality checks run before the audit, per suite and expectation.",
@@ -83,8 +86,12 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
     def link(path: Path, note: str | None, text: str | None = None) -> dict[str, str | None]:
         return {"href": path.relative_to(reports).as_posix(), "text": text or path.name, "file": path.name, "note": note}
 
-    report = [link(p, DESCRIPTIONS["report.html"], page_title(p)) for p in sorted(reports.glob("08-*.html"))]
-    report += [link(p, DESCRIPTIONS["report.pdf"]) for p in sorted(reports.glob("08-*.pdf"))]
+    def edition(path: Path) -> str:  # "report.html", "report.ur.html", ...
+        return "report" + "".join(path.suffixes[-2:] if len(path.suffixes) > 1 else path.suffixes)
+
+    report = [link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.html"]), page_title(p))
+              for p in sorted(reports.glob("08-*.html"))]
+    report += [link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.pdf"])) for p in sorted(reports.glob("08-*.pdf"))]
     report += [link(p, DESCRIPTIONS["scorecard.html"], "Scorecard: every verdict") for p in (reports / "scorecard.html",) if p.is_file()]
     notebooks = [
         link(p, page_summary(p) or "The notebook as a page: its narrative, charts, tables and verdicts.", page_title(p))
@@ -209,7 +216,7 @@ def write_index(
     missing = missing_groups(steps or ())
     text = _render.render(
         "fragments/site_index.html.j2",
-        css=_render.css(),
+        css=_render.css() + "\n" + _render.css("editions.css"),
         sections=index_sections(reports),
         problems=[one_line(p, limit=200) for p in problems
                   if not any(str(p) == f"{s.name}: {s.detail}" for s in steps or ())],
@@ -218,6 +225,9 @@ def write_index(
         fix=FIX if missing or any(s.status in ("warning", "unavailable") for s in steps or ()) else None,
         **info,
     )
+    from claimaudit.report._fonts import embed_fonts
+
+    text, _embedded = embed_fonts(text)  # the Urdu edition's title is shown in Urdu
     path = reports / "index.html"
     write_text_atomic(path, text)
     return path

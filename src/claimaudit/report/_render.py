@@ -19,17 +19,41 @@ import jinja2
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The package's template environment (``claimaudit/templates``), autoescaping on."""
-    from claimaudit.report._text import template_globals
-
+    """The package's template environment (``claimaudit/templates``), autoescaping on, with
+    gettext (``{% trans %}``, ``_()``) translating into the active language
+    (:mod:`claimaudit.i18n`) and the filters ``number`` / ``date`` formatting for it."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("claimaudit", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         lstrip_blocks=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.globals.update(template_globals())  # `_()` for every reader-visible string (see report._text)
+    install_i18n(env)
+    return env
+
+
+def install_i18n(env: jinja2.Environment) -> jinja2.Environment:
+    """Give ``env`` gettext callables bound to the active language, and the ``number``/``date``
+    filters. A translation is text: it is escaped like any value (a catalogue cannot inject HTML)."""
+    from markupsafe import Markup, escape
+
+    from claimaudit import i18n
+
+    def gettext(message: str) -> str:
+        return escape(i18n.gettext(message))
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return escape(i18n.plural_form(singular, plural, n))
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["number"] = lambda value: i18n.number(value)
+    env.filters["date"] = lambda value: i18n.date(value)
+    # a left-to-right run (a file name, an id) kept whole and in order inside right-to-left text
+    env.filters["ltr"] = lambda value: Markup('<bdi dir="ltr"><code>%s</code></bdi>') % value
+    env.globals["lang"] = i18n.current
+    env.globals["dir"] = i18n.direction
     return env
 
 
@@ -37,9 +61,9 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
-def css() -> str:
-    """The house stylesheet, to inline (never linked)."""
-    return resources.files("claimaudit").joinpath("templates/claimaudit_report/report.css").read_text(encoding="utf-8")
+def css(name: str = "report.css") -> str:
+    """The house stylesheet (or another of ``templates/claimaudit_report``), to inline (never linked)."""
+    return resources.files("claimaudit").joinpath(f"templates/claimaudit_report/{name}").read_text(encoding="utf-8")
 
 
 def safe_href(value: Any) -> str | None:
@@ -66,18 +90,22 @@ def display_value(value: Any) -> str:
     >>> display_value(844008), display_value(84.72), display_value(True), display_value(["a", "b"])
     ('844,008', '84.72', 'yes', 'a; b')
     """
+    from claimaudit import i18n
+
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return i18n.gettext("yes") if value else i18n.gettext("no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return i18n.number(value)
     if isinstance(value, float):
         if math.isnan(value):
             return "NaN"
-        return f"{int(value):,}" if value.is_integer() and abs(value) < 1e15 else f"{value:,}"
-    if isinstance(value, (dt.date, dt.datetime)):
+        return i18n.number(value) if abs(value) < 1e15 else f"{value:,}"
+    if isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, dt.date):
+        return i18n.date(value)  # ISO in English; the language's own pattern in another edition
     if isinstance(value, (list, tuple)):
         return "; ".join(display_value(v) for v in value)
     return str(value)

@@ -21,15 +21,19 @@ from typing import Any
 import polars as pl
 
 from claimaudit.audit import VERDICT_LABELS
+from claimaudit.i18n import N_, _
+from claimaudit.i18n import current as current_language
+from claimaudit.i18n import date as fmt_date
 from claimaudit.report import _render
 from claimaudit.report._evidence import evidence_items, evidence_kinds
 
+#: English labels (message ids); shown through :func:`strength_label` in the active language.
 STRENGTH_LABELS: dict[str, str] = {
-    "direct_measurement": "●●● direct network measurement",
-    "third_party_observation": "●●○ third-party observation",
-    "media_report": "●○○ media report",
-    "claims_ledger": "○○○ official figures only",
-    "none": "○○○ nothing decisive",
+    "direct_measurement": N_("●●● direct network measurement"),
+    "third_party_observation": N_("●●○ third-party observation"),
+    "media_report": N_("●○○ media report"),
+    "claims_ledger": N_("○○○ official figures only"),
+    "none": N_("○○○ nothing decisive"),
 }
 _ORDER = ["contradicted", "inconsistent", "supported", "consistent", "not_comparable", "insufficient_evidence"]
 
@@ -40,7 +44,14 @@ def verdict_label(verdict: str) -> str:
     >>> verdict_label("insufficient_evidence"), verdict_label("new_state")
     ('Insufficient evidence', 'new_state')
     """
-    return VERDICT_LABELS.get(verdict, (verdict, "·"))[0]
+    label = VERDICT_LABELS.get(verdict)
+    return _(label[0]) if label else verdict
+
+
+def strength_label(strength: str | None) -> str:
+    """The evidence-strength badge in the active language (unknown values as they are)."""
+    label = STRENGTH_LABELS.get(str(strength))
+    return _(label) if label else str(strength or "")
 
 
 def scorecard_frame(
@@ -53,7 +64,7 @@ def scorecard_frame(
     frame = _normalise(verdicts).with_row_index("verdict_row")
     long = frame.explode("claim_ids").rename({"claim_ids": "claim_id"})
     if claims is not None and not claims.is_empty():
-        keep = [c for c in ("claim_id", "summary", "wording", "claimant", "authority", "statement_date", "venue") if c in claims.columns]
+        keep = [c for c in ("claim_id", "summary", "summary_ur", "wording", "claimant", "authority", "statement_date", "venue") if c in claims.columns]
         long = long.join(claims.select(keep), on="claim_id", how="left")
     if sources is not None and not sources.is_empty():
         first = sources.group_by("claim_id", maintain_order=True).agg(
@@ -88,7 +99,8 @@ def scorecard_html(
     for (_row,), group in long.group_by("verdict_row", maintain_order=True):
         first = group.row(0, named=True)
         verdict = str(first["verdict"])
-        label, symbol = VERDICT_LABELS.get(verdict, (verdict, "·"))
+        symbol = VERDICT_LABELS.get(verdict, (verdict, "·"))[1]
+        label = verdict_label(verdict)
         items = evidence_items(first.get("evidence_items"), first.get("evidence"))
         cards.append(
             {
@@ -98,7 +110,9 @@ def scorecard_html(
                 "rule": first.get("rule_id"),
                 # the verdict's own sentence when the audit gives one, then its explanation whole
                 "why": [_render.linked_text(text) for text in (first.get("finding"), first.get("explanation")) if text],
-                "strength": STRENGTH_LABELS.get(str(first.get("evidence_strength")), str(first.get("evidence_strength") or "")),
+                # the audit's explanation is English prose: in another edition it is marked as such
+                "why_lang": None if current_language() == "en" else "en",
+                "strength": strength_label(first.get("evidence_strength")),
                 "evidence": items,
                 "kinds": evidence_kinds(items),
                 "not_fetched": sum(not i["available"] for i in items),
@@ -146,7 +160,7 @@ def compact_frame(
     authority = pl.when(named).then(None).otherwise(pl.col("authority"))
     who = pl.concat_str(pl.col("claimant"), authority, separator=" / ", ignore_nulls=True)
     said_by = pl.concat_str(
-        pl.when(who.str.len_chars() > 0).then(who).otherwise(pl.lit("claimant not in the ledger")),
+        pl.when(who.str.len_chars() > 0).then(who).otherwise(pl.lit(_("claimant not in the ledger"))),
         pl.col("statement_date").cast(pl.String),
         separator=", ", ignore_nulls=True,
     )
@@ -184,12 +198,13 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
             "verdict": row["verdict"],
             "symbol": VERDICT_LABELS.get(row["verdict"], (row["verdict"], "·"))[1],
             "claims": [
-                {"claim_id": claim_id or "", "said": said or "(claim not found in the ledger)"}
+                {"claim_id": claim_id or "", "said": said or _("(claim not found in the ledger)")}
                 for claim_id, said in zip(row["claim_ids"], row["summaries"], strict=True)
             ],
             "said_by": row["said_by"],
             "rule": row["rule_id"],
             "reason": _render.linked_text(row["reason"]),
+            "reason_lang": None if current_language() == "en" else "en",
             "sources": [
                 {"href": _render.safe_href(url), "outlet": outlet or url,
                  "short": _render.short_url(url, limit=32) if _render.safe_href(url) else None}
@@ -206,14 +221,17 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
 def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
     urls = row.get("source_urls") or []
     outlets = row.get("source_outlets") or []
-    who = " / ".join(str(v) for v in (row.get("claimant"), row.get("authority")) if v) or "claimant not in the ledger"
+    who = " / ".join(str(v) for v in (row.get("claimant"), row.get("authority")) if v) or _("claimant not in the ledger")
     when = row.get("statement_date")
+    said, said_note = _summary(row)
     return {
         "claim_id": row.get("claim_id") or "",
-        "said": row.get("summary") or "(claim not found in the ledger)",
+        "said": said,
+        "said_note": said_note,
+        "said_lang": _summary_lang(row),
         "wording": row.get("wording"),
         "who": who,
-        "when": when.isoformat() if hasattr(when, "isoformat") else (when or ""),
+        "when": fmt_date(when) if when else "",
         "venue": (row.get("venue") or "").replace("_", " "),
         "sources": [
             {"href": _render.safe_href(url), "outlet": outlet or url}
@@ -243,3 +261,25 @@ def _normalise(verdicts: pl.DataFrame) -> pl.DataFrame:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("n"))
     keep = ["rule_id", "claim_ids", "verdict", "explanation", "evidence_strength", "evidence", "n", "finding"]
     return frame.select(*keep, *(["evidence_items"] if "evidence_items" in frame.columns else []))
+
+
+def _summary(row: dict[str, Any]) -> tuple[str, str | None]:
+    """A claim's summary in the active language, and a note when it is shown in English instead:
+    the Urdu edition uses ``summary_ur`` and, where that is empty, the English summary marked as
+    such. (A claim's own ``wording`` is always shown as stated.)"""
+    english = row.get("summary")
+    if not english and not row.get("summary_ur"):
+        return _("(claim not found in the ledger)"), None
+    lang = current_language()
+    if lang == "en":
+        return str(english), None
+    own = row.get(f"summary_{lang}")
+    if own:
+        return str(own), None
+    return str(english or ""), _("summary in English: not yet translated")
+
+
+def _summary_lang(row: dict[str, Any]) -> str | None:
+    """``"en"`` when the summary shown is English inside another edition, else None."""
+    lang = current_language()
+    return None if lang == "en" or row.get(f"summary_{lang}") else "en"

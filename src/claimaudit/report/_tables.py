@@ -21,6 +21,7 @@ import polars as pl
 
 from claimaudit import config, paths
 from claimaudit._io import atomic_write, csv_safe_frame
+from claimaudit.i18n import N_
 from claimaudit.report import _render
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -77,7 +78,14 @@ class Page:
 
     @property
     def folder(self) -> Path:
-        return Path(self.tables_dir) if self.tables_dir else tables_dir()
+        """Where this page's CSVs go. An edition in another language than English (the Urdu
+        report) writes its copies apart (``<tables>/.ur/``): the published CSVs are the English
+        run's, the same data with English headers."""
+        from claimaudit import i18n
+
+        base = Path(self.tables_dir) if self.tables_dir else tables_dir()
+        lang = i18n.current()
+        return base if lang == i18n.SOURCE_LANGUAGE else base / f".{lang}"
 
     def csv_path(self, name: str) -> Path:
         if not _NAME.match(name):
@@ -184,11 +192,15 @@ def table_html(
     # the first rows open, the next ones folded (up to ``fold_rows``), the rest only in the CSV
     shown = frame.head(max_rows)
     folded = frame.slice(max_rows, fold_rows) if fold_rows else frame.head(0)
+    from claimaudit.i18n import gettext
+
     return _render.render(
         "fragments/table.html.j2",
         name=name,
         caption=caption,
         columns=frame.columns,
+        # a column's title in the active language when the catalogue has one (COLUMN_TITLES)
+        headers=[gettext(COLUMN_TITLES.get(c, c)) for c in frame.columns],
         numeric=[frame.schema[c].is_numeric() for c in frame.columns],
         rows=cells(shown),
         folded=cells(folded),
@@ -196,6 +208,21 @@ def table_html(
         total=frame.height,
         csv_name=csv_name,
     )
+
+
+#: Titles of the columns the published report shows (message ids; the CSVs keep the column names).
+COLUMN_TITLES: dict[str, str] = {
+    "verdict": N_("verdict"),
+    "meaning": N_("meaning"),
+    "verdicts": N_("verdicts"),
+    "title": N_("title"),
+    "start": N_("start"),
+    "end": N_("end"),
+    "networks": N_("networks"),
+    "test_names": N_("test names"),
+    "domains": N_("domains"),
+    "finding_id": N_("finding id"),
+}
 
 
 def write_csv(frame: pl.DataFrame, path: str | Path) -> Path:

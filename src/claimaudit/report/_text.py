@@ -1,9 +1,9 @@
 """Every reader-visible string of the published report goes through :func:`_`.
 
-Today it returns the English message as given. The Urdu edition plugs a gettext catalogue in
-here (``install(translations)``) without touching templates or code: templates call ``_()``
-too (it is a global of the report's Jinja2 environment), and messages with ``{named}`` slots are
-formatted *after* translation, so a translator can reorder the slots.
+The messages are gettext message ids, translated by :mod:`claimaudit.i18n` into the active
+language (``i18n.set_language`` / ``i18n.language``; the Urdu edition runs with ``"ur"``).
+Templates call ``_()`` too (the report's Jinja2 environment has gettext installed), and messages
+with ``{named}`` slots are formatted *after* translation, so a translator can reorder the slots.
 
 >>> _("Insufficient evidence")
 'Insufficient evidence'
@@ -13,41 +13,28 @@ formatted *after* translation, so a translator can reorder the slots.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
+from claimaudit import i18n
+from claimaudit.i18n import N_
 
-class _Translations(Protocol):
-    def gettext(self, message: str) -> str: ...
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
-
-
-_active: _Translations | None = None
-
-
-def install(translations: _Translations | None) -> None:
-    """Use ``translations`` (a :class:`gettext.GNUTranslations`, or Babel's) for every message; None
-    goes back to English."""
-    global _active
-    _active = translations
+__all__ = ["N_", "_", "ngettext", "template_globals"]
 
 
 def _(message: str) -> str:
-    """The message in the active language (English when none is installed)."""
-    return _active.gettext(message) if _active is not None else message
+    """The message in the active language (the English message when it has no translation)."""
+    return i18n.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """``singular`` or ``plural`` for ``n``, in the active language.
+    """``singular`` or ``plural`` for ``n``, in the active language (slots not filled).
 
     >>> ngettext("{n} source", "{n} sources", 2).format(n=2)
     '2 sources'
     """
-    if _active is not None:
-        return _active.ngettext(singular, plural, n)
-    return singular if n == 1 else plural
+    return i18n.plural_form(singular, plural, n)
 
 
 def template_globals() -> dict[str, Any]:
-    """What the report's Jinja2 templates get: ``_`` and ``ngettext``."""
+    """``_`` and ``ngettext`` for a Jinja2 environment without the i18n extension."""
     return {"_": _, "ngettext": ngettext}

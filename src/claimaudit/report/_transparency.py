@@ -30,47 +30,65 @@ from markupsafe import Markup
 
 from claimaudit.report import _finding_charts as fc
 from claimaudit.report import _render
-from claimaudit.report._text import _, ngettext
+from claimaudit.i18n import current as current_language
+from claimaudit.report._scorecard import _summary_lang
+from claimaudit.report._text import N_, _, ngettext
 
 # --------------------------------------------------------------------------- words
 
 #: verdict -> (words on the badge, symbol). Symbols are text: they survive print and screen readers.
 VERDICT_WORDS: dict[str, tuple[str, str]] = {
-    "contradicted": ("Contradicted by evidence", "✘"),
-    "inconsistent": ("Official figures contradict each other", "≠"),
-    "reports_differ": ("Outlets printed different figures", "≈"),
-    "not_comparable": ("Not comparable", "⇹"),
-    "supported": ("Supported by evidence", "✔"),
-    "consistent": ("Consistent with other claims", "="),
-    "insufficient_evidence": ("Not enough evidence to decide", "?"),
+    "contradicted": (N_("Contradicted by evidence"), "✘"),
+    "inconsistent": (N_("Official figures contradict each other"), "≠"),
+    "reports_differ": (N_("Outlets printed different figures"), "≈"),
+    "not_comparable": (N_("Not comparable"), "⇹"),
+    "supported": (N_("Supported by evidence"), "✔"),
+    "consistent": (N_("Consistent with other claims"), "="),
+    "insufficient_evidence": (N_("Not enough evidence to decide"), "?"),
 }
 SEVERITY = ["contradicted", "inconsistent", "reports_differ", "not_comparable", "supported", "consistent",
             "insufficient_evidence"]
 #: strength -> (words, marks). The marks say strength without colour.
 STRENGTH_WORDS: dict[str, tuple[str, str]] = {
-    "direct_measurement": ("network measurement", "●●●"),
-    "third_party_observation": ("third-party observation", "●●○"),
-    "media_report": ("media reports only", "●○○"),
-    "claims_ledger": ("official figures compared with each other", "◆"),
-    "none": ("no deciding evidence", "○○○"),
+    "direct_measurement": (N_("network measurement"), "●●●"),
+    "third_party_observation": (N_("third-party observation"), "●●○"),
+    "media_report": (N_("media reports only"), "●○○"),
+    "claims_ledger": (N_("official figures compared with each other"), "◆"),
+    "none": (N_("no deciding evidence"), "○○○"),
 }
 #: Caveats that make a verdict weak, whatever its strength.
 WEAK_CAVEATS = {"single_outlet", "low_confidence", "evidence_missing", "probable_misprint", "third_party_only",
                 "unverified_observation"}
+#: Caveat kinds in words (message ids; an unknown kind is shown with its underscores as spaces).
+CAVEAT_WORDS: dict[str, str] = {
+    "single_outlet": N_("single outlet"),
+    "low_confidence": N_("low confidence"),
+    "third_party_only": N_("third party only"),
+    "evidence_missing": N_("evidence missing"),
+    "probable_misprint": N_("probable misprint"),
+    "riseupvpn_unscored": N_("riseupvpn unscored"),
+    "unverified_observation": N_("unverified observation"),
+}
 #: Evidence sources in words (for the banner and the evidence lists).
 SOURCE_WORDS: dict[str, str] = {
-    "datasets/claims": "claims ledger",
-    "datasets/claims/sources": "the outlets' reports of each statement",
-    "datasets/baselines": "subscriber and user counts",
-    "datasets/signals": "reported observations (hand-entered from public reports)",
-    "datasets/events": "events timeline",
-    "ooni-incidents/incidents": "OONI's published findings",
-    "ooni_api/aggregation": "OONI network measurements",
-    "tor_metrics/userstats": "Tor Metrics relay users",
-    "ioda/signals": "IODA internet outage signals",
-    "cenalert-google-trends-vpn/pk": "Google Trends interest in VPNs",
+    "datasets/claims": N_("claims ledger"),
+    "datasets/claims/sources": N_("the outlets' reports of each statement"),
+    "datasets/baselines": N_("subscriber and user counts"),
+    "datasets/signals": N_("reported observations (hand-entered from public reports)"),
+    "datasets/events": N_("events timeline"),
+    "ooni-incidents/incidents": N_("OONI's published findings"),
+    "ooni_api/aggregation": N_("OONI network measurements"),
+    "tor_metrics/userstats": N_("Tor Metrics relay users"),
+    "ioda/signals": N_("IODA internet outage signals"),
+    "cenalert-google-trends-vpn/pk": N_("Google Trends interest in VPNs"),
 }
 
+
+
+def _summary_in(claim: Mapping[str, Any]) -> str | None:
+    """A claim's summary in the active language: ``summary_<lang>`` when the ledger has it, else English."""
+    lang = current_language()
+    return (claim.get(f"summary_{lang}") if lang != "en" else None) or claim.get("summary")
 
 def verdict_words(state: str) -> str:
     return _(VERDICT_WORDS.get(state, (state.replace("_", " "), "·"))[0])
@@ -105,7 +123,7 @@ def badge(verdict: Mapping[str, Any]) -> dict[str, Any]:
         "marks": marks,
         "weak": weak,
         "weak_words": _("weak evidence") if weak else None,
-        "caveats": [_(str(k).replace("_", " ")) for k in caveats if k],
+        "caveats": [_(CAVEAT_WORDS.get(str(k), str(k).replace("_", " "))) for k in caveats if k],
     }
 
 
@@ -393,7 +411,9 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
             "who": first.get("claimant") or _("claimant not in the ledger"),
             "when": fc.day_words(first["statement_date"]) if first.get("statement_date") else _("undated"),
             "venue": (first.get("venue") or "").replace("_", " "),
-            "summary": first.get("summary"),
+            # the ledger's summary in the edition's language (``summary_ur``), else the English one marked as such
+            "summary": _summary_in(first),
+            "summary_lang": _summary_lang(first),
             "wording": first.get("wording"),
             "prints": prints,
         })
@@ -522,7 +542,7 @@ def not_checked(inp: Inputs) -> list[dict[str, Any]]:
         needs = sorted({source_words(str(e.get("source"))) for v in vs for e in v.get("evidence") or ()
                         if evidence_status(e) != "used"})
         claims = [inp.claim(c) for v in vs for c in (v.get("claim_ids") or ())[:1]]
-        examples = [c.get("summary") for c in claims if c and c.get("summary")][:2]
+        examples = [_summary_in(c) for c in claims if c and c.get("summary")][:2]
         out.append({"rule": inp.rule_titles.get(rule_id, rule_id), "rule_id": rule_id, "n": len(vs), "examples": examples,
                     "needs": needs or [_("a figure stated for the same scope and date")]})
     return sorted(out, key=lambda r: -r["n"])

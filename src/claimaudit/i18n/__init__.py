@@ -1,0 +1,359 @@
+"""Every string a reader sees, in English and Urdu: gettext catalogues managed with Babel.
+
+The English text in the code and templates is the message id; ``locale/<lang>/LC_MESSAGES/
+claimaudit.po`` holds each language's translation. Catalogues are read from the ``.po`` files
+when first needed (no compiled ``.mo`` is built or committed), so a translator edits one text
+file and the next run uses it.
+
+>>> _("Verdict")
+'Verdict'
+>>> with language("ur"):
+...     _("Verdict"), number(844008), direction()
+('فیصلہ', '844,008', 'rtl')
+>>> fill("{n} of {total} networks", {"n": 3, "total": 41}, lang="en")
+'3 of 41 networks'
+
+Slots are named (``{name}``): a translator moves them, never renames them (a test checks that
+each translation has exactly the slots of its English message). Numbers are formatted by one
+rule per language (Babel, ``#,##0`` grouping, Latin digits, never rounded: an official figure
+keeps every digit it was stated with); dates by the language's pattern (ISO in English, "18
+نومبر، 2024" in Urdu).
+
+Translation status is data: a message whose Urdu is a draft not yet reviewed by a native speaker
+carries gettext's ``fuzzy`` flag (see ``docs/translating.md``); :func:`is_draft` is true while
+any message of a language is fuzzy, and the report then says its text is a draft translation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from claimaudit.i18n._catalog import (
+    CatalogueStatus,
+    catalogue,
+    catalogue_path,
+    messages,
+    status,
+    template_path,
+)
+from claimaudit.i18n._extract import markdown_key
+
+__all__ = [
+    "CatalogueStatus",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "N_",
+    "SOURCE_LANGUAGE",
+    "_",
+    "catalogue",
+    "catalogue_path",
+    "current",
+    "date",
+    "direction",
+    "edition_suffix",
+    "fill",
+    "gettext",
+    "is_draft",
+    "isolate",
+    "language",
+    "language_name",
+    "markdown_key",
+    "messages",
+    "ngettext",
+    "number",
+    "parse_languages",
+    "percent",
+    "plural_form",
+    "set_language",
+    "slots_of",
+    "status",
+    "template_path",
+    "untranslated",
+]
+
+#: Languages the report is published in, source language first.
+LANGUAGES: tuple[str, ...] = ("en", "ur")
+SOURCE_LANGUAGE = "en"
+DEFAULT_LANGUAGE = "en"
+_RTL = {"ur", "ar", "fa", "ps", "sd"}
+_LOCALES = {"en": "en_GB", "ur": "ur_PK"}
+_DATE_PATTERNS = {"en": "yyyy-MM-dd", "ur": "long"}
+#: Each language's own name, for the link between editions.
+_NAMES = {"en": "English", "ur": "اردو"}
+
+_active: contextvars.ContextVar[str | None] = contextvars.ContextVar("claimaudit_language", default=None)
+
+
+def current() -> str:
+    """The active language: set by :func:`language` / :func:`set_language`, else
+    ``CLAIMAUDIT_LANG``, else English."""
+    chosen = _active.get()
+    if chosen:
+        return chosen
+    from claimaudit import config
+
+    env = (config.get("CLAIMAUDIT_LANG") or "").strip()
+    return env if env in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _check(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: choose from {', '.join(LANGUAGES)}")
+    return lang
+
+
+def set_language(lang: str) -> None:
+    """Make ``lang`` the active language (a notebook does this once, from its ``lang`` parameter)."""
+    _active.set(_check(lang))
+
+
+@contextlib.contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Within the block, text is translated into ``lang``."""
+    token = _active.set(_check(lang))
+    try:
+        yield lang
+    finally:
+        _active.reset(token)
+
+
+def parse_languages(value: str | None) -> tuple[str, ...]:
+    """``"en,ur"`` -> ``("en", "ur")``, in the order of :data:`LANGUAGES`; an unknown one is an error.
+
+    >>> parse_languages("ur,en"), parse_languages(None)
+    (('en', 'ur'), ('en', 'ur'))
+    """
+    if value is None or not value.strip():
+        return LANGUAGES
+    asked = {part.strip() for part in value.split(",") if part.strip()}
+    unknown = sorted(asked - set(LANGUAGES))
+    if unknown:
+        raise ValueError(f"unknown language {', '.join(unknown)}: choose from {', '.join(LANGUAGES)} (e.g. --lang en,ur)")
+    return tuple(lang for lang in LANGUAGES if lang in asked)
+
+
+def direction(lang: str | None = None) -> str:
+    """``"rtl"`` or ``"ltr"``: the writing direction of ``lang`` (default: the active language)."""
+    return "rtl" if (lang or current()) in _RTL else "ltr"
+
+
+def language_name(lang: str) -> str:
+    """The language's name in itself (``"اردو"``), for the link between editions."""
+    return _NAMES.get(lang, lang)
+
+
+def edition_suffix(lang: str) -> str:
+    """The file-name infix of an edition: ``""`` for English, ``".ur"`` for Urdu
+    (``08-publish-transparency-report.ur.html``)."""
+    return "" if lang == SOURCE_LANGUAGE else f".{_check(lang)}"
+
+
+def is_draft(lang: str | None = None) -> bool:
+    """True while any message of ``lang`` is a draft not reviewed by a native speaker."""
+    lang = lang or current()
+    if lang == SOURCE_LANGUAGE:
+        return False
+    return status(lang).unreviewed > 0
+
+
+# --------------------------------------------------------------------------- translating
+
+
+_UNTRANSLATED: set[tuple[str, str]] = set()
+
+
+def gettext(message: str, lang: str | None = None) -> str:
+    """The translation of ``message`` in ``lang`` (default: active), else ``message`` itself
+    (and, in a language other than English, the message is remembered: :func:`untranslated`)."""
+    lang = lang or current()
+    if lang == SOURCE_LANGUAGE and not messages(lang):
+        return message
+    found = messages(lang).get(message)
+    if found:
+        return found
+    if lang != SOURCE_LANGUAGE and message.strip():
+        _UNTRANSLATED.add((lang, message))
+    return message
+
+
+def untranslated(lang: str | None = None, *, clear: bool = False) -> list[str]:
+    """Messages asked for in ``lang`` (default: every language) since the start (or the last
+    ``clear``) that its catalogue could not translate: shown in English. A render of the report
+    should leave this empty; tests check it."""
+    found = sorted(m for lg, m in _UNTRANSLATED if lang is None or lg == lang)
+    if clear:
+        _UNTRANSLATED.clear()
+    return found
+
+
+def _(message: str, /, **slots: Any) -> str:
+    """Translate ``message`` into the active language and fill its ``{named}`` slots
+    (numbers and dates formatted for the language).
+
+    >>> _("{n} of {total} networks", n=3, total=1041)
+    '3 of 1,041 networks'
+    """
+    text = gettext(message)
+    return _format(text, slots, message) if slots else text
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now (module-level tables);
+    translate it where it is shown, with :func:`_`."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int, /, **slots: Any) -> str:
+    """Singular or plural by ``n`` (Urdu, like English, has two forms), slots filled; ``n`` is
+    also available as the slot ``{n}``.
+
+    >>> ngettext("{n} verdict", "{n} verdicts", 1), ngettext("{n} verdict", "{n} verdicts", 2400)
+    ('1 verdict', '2,400 verdicts')
+    """
+    return _format(plural_form(singular, plural, n), {"n": n, **slots}, singular)
+
+
+def plural_form(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    """The translated form of a plural message for ``n``, slots not filled."""
+    lang = lang or current()
+    text = plural if n != 1 else singular
+    cat = catalogue(lang) if lang != SOURCE_LANGUAGE else None
+    found = cat.get(singular) if cat is not None else None
+    if found is not None and isinstance(found.string, (list, tuple)):
+        index = 0 if n == 1 else 1  # Urdu and English: one form for 1, one for the rest
+        if index < len(found.string) and found.string[index]:
+            text = found.string[index]
+    return text
+
+
+def fill(template: str, slots: Mapping[str, Any], *, lang: str | None = None) -> str:
+    """A finding sentence: ``template`` (an English message id with ``{named}`` slots, e.g. a
+    verdict's ``finding_template``) translated into ``lang`` and filled from ``slots`` (e.g. its
+    ``finding_slots``). A slot the template names but ``slots`` lacks is an error.
+
+    >>> fill("PTA's total fell from {before} to {after} on {date}", {"before": 903074, "after": 844008,
+    ...      "date": "2024-11-18"}, lang="en")
+    "PTA's total fell from 903,074 to 844,008 on 2024-11-18"
+    """
+    lang = lang or current()
+    with language(lang):
+        return _format(gettext(template, lang), dict(slots), template)
+
+
+_SLOT = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
+_PERCENT_SLOT = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)[sdifr]")
+
+
+def slots_of(text: str) -> set[str]:
+    """The named slots of a message: ``{name}`` (Python) and ``%(name)s`` (Jinja ``trans``).
+
+    >>> sorted(slots_of("{a} of {b}; {{literal}} %(c)s"))
+    ['a', 'b', 'c']
+    """
+    return set(_SLOT.findall(text)) | set(_PERCENT_SLOT.findall(text))
+
+
+class _Slots(dict):
+    def __init__(self, values: Mapping[str, Any], message: str) -> None:
+        super().__init__(values)
+        self.message = message
+
+    def __missing__(self, key: str) -> str:
+        raise KeyError(f"message {self.message!r} has slot {{{key}}} but no value was given for it")
+
+
+def _format(text: str, slots: Mapping[str, Any], message: str) -> str:
+    shown = _Slots({k: _slot_text(v) for k, v in slots.items()}, message)
+    return text.format_map(shown)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STRONG_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LATIN = re.compile(r"[A-Za-z]")
+FSI, PDI = "\u2068", "\u2069"
+
+
+def _slot_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, (int, float)):
+        return number(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return date(value)
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return date(value)
+    if isinstance(value, (list, tuple)):
+        return gettext("; ").join(_slot_text(v) for v in value) if value else ""
+    text = "" if value is None else str(value)
+    # a slot value is data (a name, an id); a vocabulary word the catalogue has is translated
+    return isolate(messages(current()).get(text, text) if text else text)
+
+
+def isolate(text: str) -> str:
+    """In a right-to-left language, ``text`` with Latin letters (an id, URL, ASN, outlet) and no
+    RTL letters is wrapped in Unicode isolates (FSI … PDI), so its punctuation keeps its place
+    inside Urdu prose (in HTML, prefer ``<bdi>``); unchanged in English.
+
+    >>> with language("ur"):
+    ...     isolate("AS17557 (PTCL)") == "\\u2068AS17557 (PTCL)\\u2069"
+    True
+    """
+    if direction() != "rtl" or not text or not _LATIN.search(text) or _STRONG_RTL.search(text):
+        return text
+    return f"{FSI}{text}{PDI}"
+
+
+# --------------------------------------------------------------------------- numbers and dates
+
+
+def number(value: float | int | None, lang: str | None = None) -> str:
+    """A number by the one rule for ``lang``: Babel's symbols for the locale, ``#,##0`` grouping,
+    Latin digits, every digit kept (never rounded).
+
+    >>> number(844008), number(84.72), number(0.18018), number(None)
+    ('844,008', '84.72', '0.18018', '—')
+    """
+    from babel.numbers import format_decimal
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    locale = _LOCALES.get(lang or current(), "en_GB")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return format_decimal(value, format="#,##0.###", locale=locale, decimal_quantization=False)
+
+
+def percent(share: float, lang: str | None = None, *, digits: int = 1) -> str:
+    """A share (0.055) as a percentage for ``lang`` (``5.5%``), ``digits`` after the point.
+
+    >>> percent(0.055), percent(0.5, digits=0)
+    ('5.5%', '50%')
+    """
+    from babel.numbers import format_percent
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(share, format=pattern, locale=_LOCALES.get(lang or current(), "en_GB"))
+
+
+def date(value: dt.date | dt.datetime | str | None, lang: str | None = None) -> str:
+    """A date by the pattern of ``lang``: ISO in English, Babel's long form in Urdu.
+
+    >>> date("2024-11-18"), date(dt.date(2024, 11, 18), "ur")
+    ('2024-11-18', '18 نومبر، 2024')
+    """
+    from babel.dates import format_date
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    lang = lang or current()
+    return format_date(value, _DATE_PATTERNS.get(lang, "yyyy-MM-dd"), locale=_LOCALES.get(lang, "en_GB"))

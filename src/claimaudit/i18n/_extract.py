@@ -1,0 +1,186 @@
+"""Finding every reader-visible message, and keeping the catalogues in step with it.
+
+Messages come from (see :data:`SOURCES`):
+
+- Python: calls of ``_()``, ``N_()``, ``ngettext()`` and ``gettext()`` in ``src/claimaudit``;
+- Jinja2 templates (``src/claimaudit/templates``): ``{% trans %}`` blocks and ``_()`` calls,
+  with Babel's Jinja2 extractor;
+- the report notebook(s): each Markdown cell is one message (its whole text), and ``_()`` calls
+  in code cells;
+- the audit's finding templates (English sentences with ``{named}`` slots), read from the audit
+  package (:func:`finding_templates`).
+
+``python -m claimaudit.i18n update`` writes ``claimaudit.pot`` and merges it into every
+``<lang>/LC_MESSAGES/claimaudit.po``: new messages arrive untranslated (no fuzzy guess from a
+similar message), messages no longer used are kept as obsolete (``#~``, revived with their
+translation if the message comes back), translations and flags are kept.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from claimaudit import paths
+from claimaudit.i18n._catalog import DOMAIN, catalogue_path, template_path
+
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+#: Notebooks whose text is part of a published edition (the others are for auditors, in English).
+TRANSLATED_NOTEBOOKS = ("08-publish-transparency-report",)
+
+
+def package_dir() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(paths.project_root()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def python_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str]]]:
+    from babel.messages.extract import extract
+
+    for path in files:
+        with path.open("rb") as fh:
+            for lineno, message, comments, _context in extract("python", fh, keywords=KEYWORDS,
+                                                              comment_tags=("Translators:",)):
+                yield _relative(path), lineno, message, comments
+
+
+def template_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str]]]:
+    from babel.messages.extract import extract
+
+    for path in files:
+        with path.open("rb") as fh:
+            for lineno, message, comments, _context in extract(
+                "jinja2.ext:babel_extract", fh, keywords=KEYWORDS, comment_tags=("Translators:",),
+                options={"trimmed": "true"},
+            ):
+                yield _relative(path), lineno, message, comments
+
+
+def notebook_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str]]]:
+    """Each Markdown cell's text (stripped) is a message; code cells are searched for ``_()``."""
+    from babel.messages.extract import extract
+
+    for path in files:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for number, cell in enumerate(nb.get("cells", []), start=1):
+            source = "".join(cell.get("source", []))
+            if cell.get("cell_type") == "markdown" and source.strip():
+                yield _relative(path), number, markdown_key(source), ["A Markdown cell of the report notebook: keep its Markdown (#, **, lists, `code`)."]
+            elif cell.get("cell_type") == "code" and source.strip():
+                fh = io.BytesIO(source.encode("utf-8"))
+                for _line, message, comments, _context in extract("python", fh, keywords=KEYWORDS):
+                    yield _relative(path), number, message, comments
+
+
+def markdown_key(source: str) -> str:
+    """The message id of a Markdown cell: its text without surrounding blank space."""
+    return source.strip()
+
+
+def finding_templates(root: Path | None = None) -> dict[str, str]:
+    """The audit's finding templates (name -> English template with ``{named}`` slots): every
+    string in a module-level assignment whose name contains ``TEMPLATE`` in ``audit/*.py`` (e.g.
+    ``FINDING_TEMPLATES = {"drop": "PTA's total fell from {before} to {after}", ...}``). Read from
+    the source, not imported: the audit imports this package, not the other way round."""
+    import ast
+
+    root = root or paths.project_root()
+    found: dict[str, str] = {}
+    for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            names = [t.id for t in targets if isinstance(t, ast.Name) and "TEMPLATE" in t.id.upper()]
+            if not names or node.value is None:
+                continue
+            if isinstance(node.value, ast.Dict):
+                pairs = [(k.value if isinstance(k, ast.Constant) else f"{names[0]}[{i}]", v)
+                         for i, (k, v) in enumerate(zip(node.value.keys, node.value.values, strict=True))]
+            else:
+                pairs = [(names[0], node.value)]
+            for key, value in pairs:
+                for const in ast.walk(value):
+                    if isinstance(const, ast.Constant) and isinstance(const.value, str) and "{" in const.value:
+                        found[f"{path.stem}.{key}"] = const.value
+    return found
+
+
+SOURCES = {
+    "python": lambda root: sorted((root / "src" / "claimaudit").rglob("*.py")),
+    "templates": lambda root: sorted((root / "src" / "claimaudit" / "templates").rglob("*.j2")),
+    "notebooks": lambda root: [root / "notebooks" / f"{name}.ipynb" for name in TRANSLATED_NOTEBOOKS
+                               if (root / "notebooks" / f"{name}.ipynb").is_file()],
+}
+
+
+def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
+    """Every reader-visible message of the project, as a Babel template catalogue."""
+    from babel.messages.catalog import Catalog
+
+    root = root or paths.project_root()
+    template = Catalog(domain=DOMAIN, project="claimaudit", msgid_bugs_address="",
+                       copyright_holder="claimaudit contributors", fuzzy=False)
+    found = [
+        *python_messages(SOURCES["python"](root)),
+        *template_messages(SOURCES["templates"](root)),
+        *notebook_messages(SOURCES["notebooks"](root)),
+    ]
+    for where, lineno, message, comments in found:
+        if not message or (isinstance(message, tuple) and not message[0]):
+            continue
+        if isinstance(message, tuple):
+            message = tuple(m for m in message if m is not None)
+            if len(message) == 1:
+                message = message[0]
+        template.add(message, None, [(where, lineno)], auto_comments=comments)
+    for key, text in finding_templates(root).items():
+        template.add(text, None, [(f"src/claimaudit/audit/{key.split('.', 1)[0]}.py", 0)],
+                     auto_comments=[f"Finding template {key.split('.', 1)[1]}: keep every {{slot}}."])
+    return template
+
+
+def update(languages: Iterable[str], root: Path | None = None) -> list[str]:
+    """Write the template and merge it into each language's catalogue; return what changed."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    from claimaudit._io import atomic_write
+
+    template = extract(root)
+    said: list[str] = []
+    with atomic_write(template_path(), "wb") as fh:
+        write_po(fh, template, width=100, omit_header=False, include_lineno=False)
+    said.append(f"{template_path()}: {len([m for m in template if m.id])} messages")
+    for lang in languages:
+        path = catalogue_path(lang)
+        if path.is_file():
+            with path.open("rb") as fh:
+                cat = read_po(fh, locale=lang, domain=DOMAIN)
+        else:
+            cat = Catalog(locale=lang, domain=DOMAIN, project="claimaudit", fuzzy=False)
+        before = {m.id for m in cat if m.id}
+        # a message that comes back (code moved, text restored) gets its old translation back
+        revived = 0
+        for message in template:
+            key = message.id if isinstance(message.id, str) else message.id[0]
+            old = cat.obsolete.pop(key, None)
+            if message.id and old is not None and cat.get(message.id) is None:
+                cat[old.id] = old
+                revived += 1
+        cat.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        after = {m.id for m in cat if m.id}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path, "wb") as fh:
+            # messages no longer used are kept at the end as obsolete (#~), so no translation is lost
+            write_po(fh, cat, width=100, include_lineno=False, ignore_obsolete=False)
+        said.append(f"{path}: {len(after - before)} new ({revived} revived from obsolete), "
+                    f"{len(before - after)} now obsolete, {len(after)} in use")
+    return said
