@@ -64,9 +64,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  run {index + 1}: {seconds:.2f} s (exit {code})")
     median = statistics.median(times)
     mode = "in process" if args.in_process else "fresh process each run"
-    print(f"claimaudit check ({mode}): median {median:.2f} s over {args.runs} runs "
-          f"(min {min(times):.2f}, max {max(times):.2f}); target {TARGET_SECONDS:.0f} s: "
-          f"{'met' if median <= TARGET_SECONDS else 'NOT met'}")
+    print(
+        f"claimaudit check ({mode}): median {median:.2f} s over {args.runs} runs "
+        f"(min {min(times):.2f}, max {max(times):.2f}); target {TARGET_SECONDS:.0f} s: "
+        f"{'met' if median <= TARGET_SECONDS else 'NOT met'}"
+    )
     if codes != {0}:
         print(f"note: exit codes {sorted(codes)} - some suites failed or could not load; see the report")
     return 0

@@ -98,8 +98,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=120, help="uncompressed input (MB)")
     parser.add_argument("--files", type=int, default=24, help="postcans to split it into")
-    parser.add_argument("--s3-mbps", type=float, default=40.0,
-                        help="assumed S3 read throughput per worker, compressed MB/s (a stated assumption)")
+    parser.add_argument(
+        "--s3-mbps",
+        type=float,
+        default=40.0,
+        help="assumed S3 read throughput per worker, compressed MB/s (a stated assumption)",
+    )
     parser.add_argument("--skip-run", action="store_true", help="print the model from --core-mbps only")
     parser.add_argument("--core-mbps", type=float, default=None, help="parse rate per core for --skip-run")
     args = parser.parse_args()
@@ -126,11 +130,14 @@ def measure(mirror: Path, args) -> tuple[float, float]:
     gz = sum(len(v) for v in objects.values())
     bucket = LocalBucket(objects, process=True)  # its CPU is not the client's
     mb = raw / 1e6
-    print(f"input: {len(objects)} postcans, {count} measurements, {mb:.1f} MB uncompressed, {gz / 1e6:.1f} MB"
-          f" compressed (ratio {raw / gz:.2f}); local S3 {bucket.url}")
+    print(
+        f"input: {len(objects)} postcans, {count} measurements, {mb:.1f} MB uncompressed, {gz / 1e6:.1f} MB"
+        f" compressed (ratio {raw / gz:.2f}); local S3 {bucket.url}"
+    )
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs (shared machine)\n")
-    table = read_fingerprints(dns=mirror / FINGERPRINTS / "fingerprints_dns.csv",
-                              http=mirror / FINGERPRINTS / "fingerprints_http.csv")
+    table = read_fingerprints(
+        dns=mirror / FINGERPRINTS / "fingerprints_dns.csv", http=mirror / FINGERPRINTS / "fingerprints_http.csv"
+    )
     entries = ooni_corpus.plan("PK", ["web_connectivity"], "2024-03-01", "2024-03-02", endpoint=bucket.url)
     assert len(entries) == len(objects), (len(entries), len(objects))
     options = storage_options(bucket.url)
@@ -158,8 +165,16 @@ def measure(mirror: Path, args) -> tuple[float, float]:
                 nonlocal pool
                 if pool is None:
                     pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn"))
-                done = list(pool.map(process_batch, groups, [str(out)] * len(groups), [BUCKET] * len(groups),
-                                     [options] * len(groups), [matcher] * len(groups)))
+                done = list(
+                    pool.map(
+                        process_batch,
+                        groups,
+                        [str(out)] * len(groups),
+                        [BUCKET] * len(groups),
+                        [options] * len(groups),
+                        [matcher] * len(groups),
+                    )
+                )
                 return sum(r.measurements + r.errors for r in done)
 
             wall, cpu, n = timed(jobs)
@@ -172,10 +187,16 @@ def measure(mirror: Path, args) -> tuple[float, float]:
             def dask():
                 nonlocal cluster
                 if cluster is None:
-                    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                           dashboard_address="127.0.0.1:0")
-                total, failures = run(groups, out, bucket=BUCKET, options=options, matcher=matcher,
-                                      scheduler=cluster.scheduler_address)
+                    cluster = LocalCluster(
+                        n_workers=2,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address="127.0.0.1:0",
+                    )
+                total, failures = run(
+                    groups, out, bucket=BUCKET, options=options, matcher=matcher, scheduler=cluster.scheduler_address
+                )
                 assert not failures, failures
                 return total.measurements + total.errors
 
@@ -189,8 +210,10 @@ def measure(mirror: Path, args) -> tuple[float, float]:
         print(f"{name:22} {label:5} {wall:7.2f} {mb / wall:7.1f} {n / wall:8.0f} {cpu:13.2f}")
     single_warm = [r for r in rows if r[0] == "single process" and r[1] == "warm"][0]
     core = mb / single_warm[3]  # one process: its CPU seconds are the work of one core
-    print(f"\nper core (single process, warm, CPU time incl. download, parse, fingerprints, Parquet):"
-          f" {core:.1f} MB/s uncompressed, {count / single_warm[3]:.0f} measurements/s")
+    print(
+        f"\nper core (single process, warm, CPU time incl. download, parse, fingerprints, Parquet):"
+        f" {core:.1f} MB/s uncompressed, {count / single_warm[3]:.0f} measurements/s"
+    )
     return core, raw / gz
 
 
@@ -199,21 +222,28 @@ def model(core_mbps: float, ratio: float, s3_mbps: float) -> None:
     per_measurement = TUTORIAL_BYTES / TUTORIAL_MEASUREMENTS
     worker_mbps = min(s3_mbps, core_mbps / ratio)  # compressed MB/s one worker can take in
     bound = "S3" if s3_mbps < core_mbps / ratio else "parsing"
-    print(f"\nsizing model: {per_file / 1e6:.2f} MB per file and {per_measurement / 1e3:.1f} kB per measurement"
-          f" (compressed; OONI's Russia tutorial: {TUTORIAL_FILES:,} files = 38 GB = 3.15 M measurements);"
-          f"\n  per worker: S3 {s3_mbps:.0f} MB/s (assumed), parsing {core_mbps:.0f} MB/s raw = "
-          f"{core_mbps / ratio:.0f} MB/s compressed at ratio {ratio:.2f} (measured) -> {worker_mbps:.0f} MB/s,"
-          f" {bound}-bound; listing: 24 requests per day and country")
-    print(f"{'job':26} {'files':>16} {'compressed':>14} {'measurements':>18} " +
-          " ".join(f"{f'{w} workers, h':>15}" for w in (1, 8, 32, 128)))
+    print(
+        f"\nsizing model: {per_file / 1e6:.2f} MB per file and {per_measurement / 1e3:.1f} kB per measurement"
+        f" (compressed; OONI's Russia tutorial: {TUTORIAL_FILES:,} files = 38 GB = 3.15 M measurements);"
+        f"\n  per worker: S3 {s3_mbps:.0f} MB/s (assumed), parsing {core_mbps:.0f} MB/s raw = "
+        f"{core_mbps / ratio:.0f} MB/s compressed at ratio {ratio:.2f} (measured) -> {worker_mbps:.0f} MB/s,"
+        f" {bound}-bound; listing: 24 requests per day and country"
+    )
+    print(
+        f"{'job':26} {'files':>16} {'compressed':>14} {'measurements':>18} "
+        + " ".join(f"{f'{w} workers, h':>15}" for w in (1, 8, 32, 128))
+    )
     for job, (low, high, days, countries) in JOBS.items():
         hours = []
         for workers in (1, 8, 32, 128):
             lo, hi = (b / (worker_mbps * 1e6 * workers) / 3600 for b in (low, high))
             hours.append(f"{lo:6.1f}-{hi:6.1f}")
-        print(f"{job:26} {low / per_file:7,.0f}-{high / per_file:7,.0f} {low / 1e9:5,.0f}-{high / 1e9:6,.0f} GB"
-              f" {low / per_measurement / 1e6:7.1f}-{high / per_measurement / 1e6:7.1f} M "
-              + " ".join(f"{h:>15}" for h in hours) + f"   ({24 * days * countries:,} listings)")
+        print(
+            f"{job:26} {low / per_file:7,.0f}-{high / per_file:7,.0f} {low / 1e9:5,.0f}-{high / 1e9:6,.0f} GB"
+            f" {low / per_measurement / 1e6:7.1f}-{high / per_measurement / 1e6:7.1f} M "
+            + " ".join(f"{h:>15}" for h in hours)
+            + f"   ({24 * days * countries:,} listings)"
+        )
 
 
 if __name__ == "__main__":

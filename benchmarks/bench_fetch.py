@@ -43,8 +43,19 @@ from support.fake_servers import (  # noqa: E402
     tor_handler,
 )
 
-TESTS = ("web_connectivity", "tor", "psiphon", "torsf", "vanilla_tor", "openvpn", "riseupvpn", "signal",
-         "telegram", "whatsapp", "facebook_messenger")
+TESTS = (
+    "web_connectivity",
+    "tor",
+    "psiphon",
+    "torsf",
+    "vanilla_tor",
+    "openvpn",
+    "riseupvpn",
+    "signal",
+    "telegram",
+    "whatsapp",
+    "facebook_messenger",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,25 +63,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quota", type=int, default=20, help="requests per quota window (server and client)")
     parser.add_argument("--window", type=float, default=60.0, help="quota window in seconds, before scaling")
     parser.add_argument("--scale", type=float, default=10.0, help="shrink the window by this factor")
-    parser.add_argument("--client-quota", type=int, default=None,
-                        help="the quota claimaudit is told (default: --quota; 0: none, so it meets 429s)")
+    parser.add_argument(
+        "--client-quota",
+        type=int,
+        default=None,
+        help="the quota claimaudit is told (default: --quota; 0: none, so it meets 429s)",
+    )
     args = parser.parse_args(argv)
     window = args.window / args.scale
-    rows = synthetic_aggregation_rows(tests=TESTS, asns=[17557, 9541, 45595], since=dt.date(2023, 1, 1),
-                                      until=dt.date(2025, 7, 1))
+    rows = synthetic_aggregation_rows(
+        tests=TESTS, asns=[17557, 9541, 45595], since=dt.date(2023, 1, 1), until=dt.date(2025, 7, 1)
+    )
     with FakeServer(quota=Quota(args.quota, window=window)) as server, tempfile.TemporaryDirectory() as tmp:
         server.route("/api/v1/aggregation", aggregation_handler(rows))
         server.route("/api/v1/incidents/search", Reply.json(synthetic_incidents()))
         server.route("/userstats-relay-country.csv", tor_handler("relay"))
         server.route("/userstats-bridge-country.csv", tor_handler("bridge"))
         server.route("/v2/signals/raw/country/PK", ioda_handler())
-        env = dict(os.environ, CLAIMAUDIT_CACHE=str(Path(tmp) / "cache"), CLAIMAUDIT_REPORTS=str(Path(tmp) / "reports"),
-                   CLAIMAUDIT_OONI_API=server.url, CLAIMAUDIT_TOR_METRICS=server.url, CLAIMAUDIT_IODA_API=server.url,
-                   CLAIMAUDIT_REQUESTS_PER_MINUTE=str(args.quota if args.client_quota is None else args.client_quota), CLAIMAUDIT_BENCH_QUOTA_WINDOW=str(window))
+        env = dict(
+            os.environ,
+            CLAIMAUDIT_CACHE=str(Path(tmp) / "cache"),
+            CLAIMAUDIT_REPORTS=str(Path(tmp) / "reports"),
+            CLAIMAUDIT_OONI_API=server.url,
+            CLAIMAUDIT_TOR_METRICS=server.url,
+            CLAIMAUDIT_IODA_API=server.url,
+            CLAIMAUDIT_REQUESTS_PER_MINUTE=str(args.quota if args.client_quota is None else args.client_quota),
+            CLAIMAUDIT_BENCH_QUOTA_WINDOW=str(window),
+        )
         env.pop("CLAIMAUDIT_OFFLINE", None)
-        code = ("import sys; import claimaudit.fetch._download as d; "
-                "d.QUOTA_WINDOW_SECONDS = float(__import__('os').environ['CLAIMAUDIT_BENCH_QUOTA_WINDOW']); "
-                "from claimaudit.cli import app; sys.argv = ['claimaudit', 'fetch']; app()")
+        code = (
+            "import sys; import claimaudit.fetch._download as d; "
+            "d.QUOTA_WINDOW_SECONDS = float(__import__('os').environ['CLAIMAUDIT_BENCH_QUOTA_WINDOW']); "
+            "from claimaudit.cli import app; sys.argv = ['claimaudit', 'fetch']; app()"
+        )
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT)
         wall = time.perf_counter() - started
@@ -85,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     import re
 
     waited = sum(float(m) for m in re.findall(r"waiting ([0-9.]+) s", done.stderr))
-    print(f"wall time: {wall:.1f} s, of which {waited:.1f} s waiting for the quota; projected with a real"
-          f" {args.window:g}-s window: {wall + waited * (args.scale - 1):.0f} s")
+    print(
+        f"wall time: {wall:.1f} s, of which {waited:.1f} s waiting for the quota; projected with a real"
+        f" {args.window:g}-s window: {wall + waited * (args.scale - 1):.0f} s"
+    )
     told = args.quota if args.client_quota is None else args.client_quota
     return 0 if done.returncode == 0 and (server.quota.refused == 0 or told != args.quota) else 1
 

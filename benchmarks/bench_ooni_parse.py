@@ -83,7 +83,11 @@ def baseline_row(m: dict) -> tuple:
         blocking = k.get("blocking")
         blocking = "none" if blocking is False else blocking
         accessible = k.get("accessible")
-        dns_f, control_f, http_f = k.get("dns_experiment_failure"), k.get("control_failure"), k.get("http_experiment_failure")
+        dns_f, control_f, http_f = (
+            k.get("dns_experiment_failure"),
+            k.get("control_failure"),
+            k.get("http_experiment_failure"),
+        )
         tcp_f = _first_failure(k.get("tcp_connect"), lambda e: (e.get("status") or {}).get("failure"))
         tls_f = _first_failure(k.get("tls_handshakes"), lambda e: e.get("failure"))
     elif name == "tor":
@@ -107,10 +111,27 @@ def baseline_row(m: dict) -> tuple:
     given = m.get("input")
     given = json.dumps(given, separators=(",", ":")) if isinstance(given, list) else given
     return (
-        m.get("measurement_uid"), m.get("report_id"), name, m.get("test_version"), m.get("probe_cc"),
-        m.get("probe_asn"), m.get("probe_network_name"), m.get("measurement_start_time"), given,
-        m.get("software_name"), m.get("software_version"), blocking, accessible, dns_f, control_f, tcp_f,
-        tls_f, http_f, success, failure, boot,
+        m.get("measurement_uid"),
+        m.get("report_id"),
+        name,
+        m.get("test_version"),
+        m.get("probe_cc"),
+        m.get("probe_asn"),
+        m.get("probe_network_name"),
+        m.get("measurement_start_time"),
+        given,
+        m.get("software_name"),
+        m.get("software_version"),
+        blocking,
+        accessible,
+        dns_f,
+        control_f,
+        tcp_f,
+        tls_f,
+        http_f,
+        success,
+        failure,
+        boot,
     )
 
 
@@ -135,7 +156,9 @@ class NaiveMatcher:
             else:
                 compiled = re.compile(pattern) if kind == "regexp" else pattern
                 self.others.setdefault(location, []).append((name, kind, compiled))
-        self.headers = {loc[len("header."):] for loc in {*self.others, *(k[0] for k in self.full)} if loc.startswith("header.")}
+        self.headers = {
+            loc[len("header.") :] for loc in {*self.others, *(k[0] for k in self.full)} if loc.startswith("header.")
+        }
 
     def match(self, m: dict) -> str | None:
         k = m.get("test_keys")
@@ -183,10 +206,27 @@ def baseline(path: Path, naive: NaiveMatcher | None = None) -> pl.DataFrame:
                 row = baseline_row(m)
                 rows.append(row + (naive.match(m),) if naive else row)
     columns = [
-        "measurement_uid", "report_id", "test_name", "test_version", "probe_cc", "probe_asn",
-        "probe_network_name", "measurement_start_time", "input", "software_name", "software_version",
-        "blocking", "accessible", "dns_experiment_failure", "control_failure", "tcp_connect_failure",
-        "tls_handshake_failure", "http_experiment_failure", "success", "failure", "bootstrap_time",
+        "measurement_uid",
+        "report_id",
+        "test_name",
+        "test_version",
+        "probe_cc",
+        "probe_asn",
+        "probe_network_name",
+        "measurement_start_time",
+        "input",
+        "software_name",
+        "software_version",
+        "blocking",
+        "accessible",
+        "dns_experiment_failure",
+        "control_failure",
+        "tcp_connect_failure",
+        "tls_handshake_failure",
+        "http_experiment_failure",
+        "success",
+        "failure",
+        "bootstrap_time",
     ] + (["fingerprint_name"] if naive else [])
     frame = pl.DataFrame(rows, schema=columns, orient="row", infer_schema_length=None)
     return frame.with_columns(
@@ -240,7 +280,9 @@ def main() -> int:
         count, raw_bytes, gz_bytes = build_input(mirror_path, data, megabytes=args.mb)
         mb = raw_bytes / 1e6
         print(f"input: {count} measurements, {mb:.1f} MB uncompressed, {gz_bytes / 1e6:.1f} MB gzip ({data})")
-        print(f"python {sys.version.split()[0]}, polars {pl.__version__}, {os.cpu_count()} CPUs; best of {args.repeat}\n")
+        print(
+            f"python {sys.version.split()[0]}, polars {pl.__version__}, {os.cpu_count()} CPUs; best of {args.repeat}\n"
+        )
 
         matcher = compile_matcher(fingerprints)
         naive = NaiveMatcher(fingerprints)
@@ -273,7 +315,9 @@ def main() -> int:
         assert isinstance(ours, pl.DataFrame) and isinstance(theirs, pl.DataFrame)
         same_rows = ours.height == theirs.height == count
         same_matches = ours["fingerprint_name"].is_not_null().sum() == theirs["fingerprint_name"].is_not_null().sum()
-        print(f"\nrows: baseline {theirs.height}, claimaudit {ours.height} (expected {count}): {'ok' if same_rows else 'MISMATCH'}")
+        print(
+            f"\nrows: baseline {theirs.height}, claimaudit {ours.height} (expected {count}): {'ok' if same_rows else 'MISMATCH'}"
+        )
         print(
             f"rows with a fingerprint match: baseline {theirs['fingerprint_name'].is_not_null().sum()}, "
             f"claimaudit {ours['fingerprint_name'].is_not_null().sum()}: {'ok' if same_matches else 'MISMATCH'}"
@@ -288,8 +332,11 @@ def main() -> int:
             f"  claimaudit with fingerprints: {per_core:.1f} MB per CPU-second (target >= {TARGET_MB_PER_CORE})"
         )
         ok = (
-            same_rows and same_matches and speed_same_fields >= TARGET_SPEEDUP
-            and speed_no_fp >= TARGET_SPEEDUP and per_core >= TARGET_MB_PER_CORE
+            same_rows
+            and same_matches
+            and speed_same_fields >= TARGET_SPEEDUP
+            and speed_no_fp >= TARGET_SPEEDUP
+            and per_core >= TARGET_MB_PER_CORE
         )
         print("targets met" if ok else "TARGETS NOT MET")
         return 0 if ok else 1

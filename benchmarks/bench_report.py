@@ -40,9 +40,13 @@ def visible_text(page: str) -> str:
 def pdf_pages(pdf: Path) -> tuple[int | None, int | None]:
     if not (pdf.is_file() and shutil.which("pdfinfo") and shutil.which("pdftotext")):
         return None, None
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)[1])
+    pages = int(
+        re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)[1]
+    )
     for i in range(1, pages + 1):
-        text = subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True, text=True
+        ).stdout
         if APPENDIX in text:
             return pages, i - 1
     return pages, None
@@ -67,7 +71,9 @@ def on_first_screen(path: Path) -> dict[str, int | None]:
             for width, height in ((1280, 900), (390, 844)):
                 page = browser.new_context(offline=True, viewport={"width": width, "height": height}).new_page()
                 page.goto(path.resolve().as_uri(), wait_until="load")
-                tops = page.eval_on_selector_all("ol.ca-headlines > li", "els => els.map(e => e.getBoundingClientRect().top)")
+                tops = page.eval_on_selector_all(
+                    "ol.ca-headlines > li", "els => els.map(e => e.getBoundingClientRect().top)"
+                )
                 seen[str(width)] = sum(top < height for top in tops)
         finally:
             browser.close()
@@ -108,7 +114,9 @@ def measure(case: str, *, mirror: str | None, pdf: bool) -> dict[str, object]:
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         run_seconds = time.perf_counter() - started
         if done.returncode != 0:
-            sys.exit(f"{' '.join(command)} failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+            sys.exit(
+                f"{' '.join(command)} failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+            )
         report = Path(tmp) / "reports" / f"{REPORT}.html"
         page = report.read_text(encoding="utf-8")
         text = visible_text(page)
@@ -144,7 +152,11 @@ def main() -> None:
             if key == "case":
                 continue
             target = TARGETS.get(key)
-            verdict = "" if target is None or value is None else ("  ok" if value <= target else f"  OVER (target <= {target})")
+            verdict = (
+                ""
+                if target is None or value is None
+                else ("  ok" if value <= target else f"  OVER (target <= {target})")
+            )
             print(f"  {key:26} {value}{verdict}")
     if not mirror:
         print("\n(CLAIMAUDIT_MIRROR not set: only the run without the mirror was measured)")

@@ -44,12 +44,23 @@ def font_bytes(html: Path) -> int:
 
 
 def timed_run(env: dict[str, str], reports: Path, lang: str, *extra: str) -> tuple[float, str]:
-    command = [str(ROOT / ".venv" / "bin" / "claimaudit"), "run", "--offline", "--lang", lang, "--reports", str(reports), *extra]
+    command = [
+        str(ROOT / ".venv" / "bin" / "claimaudit"),
+        "run",
+        "--offline",
+        "--lang",
+        lang,
+        "--reports",
+        str(reports),
+        *extra,
+    ]
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env={**env, "COLUMNS": "200"}, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
-        sys.exit(f"`{' '.join(command)}` failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        sys.exit(
+            f"`{' '.join(command)}` failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
     return elapsed, done.stdout + done.stderr
 
 
@@ -105,13 +116,19 @@ def main() -> None:
             urdu_wall = urdu_nb / jobs + max(0.0, pdf_ur - pdf_en)
             english_run = total - urdu_nb / jobs + pdf_en
             added = urdu_wall / english_run
-            results.update(run_seconds_en_ur_without_pdf=round(total, 1), urdu_notebook_seconds=urdu_nb,
-                           pdf_seconds_en=round(pdf_en, 1), pdf_seconds_ur=round(pdf_ur, 1),
-                           upper_bound=round((urdu_nb + pdf_ur) / (total - urdu_nb + pdf_en), 3))
-            how = (f"one run --lang en,ur: {total:.1f} s without PDFs; Urdu notebook {urdu_nb:.1f} s on {jobs} workers,"
-                   f" PDFs {pdf_en:.1f} s (en) / {pdf_ur:.1f} s (ur) side by side: ~{urdu_wall:.1f} s of"
-                   f" ~{english_run:.1f} s (estimate; without any overlap at most"
-                   f" {results['upper_bound']:.0%})")
+            results.update(
+                run_seconds_en_ur_without_pdf=round(total, 1),
+                urdu_notebook_seconds=urdu_nb,
+                pdf_seconds_en=round(pdf_en, 1),
+                pdf_seconds_ur=round(pdf_ur, 1),
+                upper_bound=round((urdu_nb + pdf_ur) / (total - urdu_nb + pdf_en), 3),
+            )
+            how = (
+                f"one run --lang en,ur: {total:.1f} s without PDFs; Urdu notebook {urdu_nb:.1f} s on {jobs} workers,"
+                f" PDFs {pdf_en:.1f} s (en) / {pdf_ur:.1f} s (ur) side by side: ~{urdu_wall:.1f} s of"
+                f" ~{english_run:.1f} s (estimate; without any overlap at most"
+                f" {results['upper_bound']:.0%})"
+            )
         fonts = {
             "en": font_bytes(last / f"{REPORT}.html"),
             "ur": font_bytes(last / f"{REPORT}.ur.html"),
@@ -119,14 +136,22 @@ def main() -> None:
         sizes = {"en": (last / f"{REPORT}.html").stat().st_size, "ur": (last / f"{REPORT}.ur.html").stat().st_size}
 
     results.update(
-        font_bytes_en=fonts["en"], font_bytes_ur=fonts["ur"], font_target_bytes=FONT_TARGET_BYTES, html_bytes=sizes,
-        second_language_added=round(added, 3), second_language_target=SECOND_LANGUAGE_TARGET,
+        font_bytes_en=fonts["en"],
+        font_bytes_ur=fonts["ur"],
+        font_target_bytes=FONT_TARGET_BYTES,
+        html_bytes=sizes,
+        second_language_added=round(added, 3),
+        second_language_target=SECOND_LANGUAGE_TARGET,
         method="a/b" if args.ab else "one run, estimate",
     )
-    print(f"embedded fonts: English edition {fonts['en'] / 1024:.1f} KB, Urdu edition {fonts['ur'] / 1024:.1f} KB"
-          f" (target <= {FONT_TARGET_BYTES // 1024} KB): {'ok' if fonts['ur'] <= FONT_TARGET_BYTES else 'OVER'}")
-    print(f"{how}; the Urdu edition adds {added:.0%} (target <= {SECOND_LANGUAGE_TARGET:.0%}):"
-          f" {'ok' if added <= SECOND_LANGUAGE_TARGET else 'OVER'}")
+    print(
+        f"embedded fonts: English edition {fonts['en'] / 1024:.1f} KB, Urdu edition {fonts['ur'] / 1024:.1f} KB"
+        f" (target <= {FONT_TARGET_BYTES // 1024} KB): {'ok' if fonts['ur'] <= FONT_TARGET_BYTES else 'OVER'}"
+    )
+    print(
+        f"{how}; the Urdu edition adds {added:.0%} (target <= {SECOND_LANGUAGE_TARGET:.0%}):"
+        f" {'ok' if added <= SECOND_LANGUAGE_TARGET else 'OVER'}"
+    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

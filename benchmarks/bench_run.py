@@ -37,9 +37,9 @@ def time_make_run(env: dict[str, str], *, direct: bool) -> float:
 def time_plain_papermill(env: dict[str, str], out: Path) -> float:
     """Every notebook, sequentially, with papermill only (no fetch/check/audit, no HTML, no PDF)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from claimaudit.pipeline import default_parameters, discover_notebooks
-
     import papermill
+
+    from claimaudit.pipeline import default_parameters, discover_notebooks
 
     saved = dict(os.environ)
     os.environ.update(env)
@@ -47,8 +47,12 @@ def time_plain_papermill(env: dict[str, str], out: Path) -> float:
         started = time.perf_counter()
         for notebook in discover_notebooks(ROOT / "notebooks"):
             papermill.execute_notebook(
-                str(notebook), str(out / notebook.name), parameters=default_parameters(),
-                kernel_name="python3", progress_bar=False, cwd=str(notebook.parent),
+                str(notebook),
+                str(out / notebook.name),
+                parameters=default_parameters(),
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(notebook.parent),
             )
         return time.perf_counter() - started
     finally:
@@ -60,8 +64,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="measure each side this many times (median reported)")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
-    parser.add_argument("--direct", action="store_true",
-                        help="time `.venv/bin/claimaudit run` (what `make run` calls) instead of make itself")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="time `.venv/bin/claimaudit run` (what `make run` calls) instead of make itself",
+    )
     args = parser.parse_args()
     if not args.direct and not (ROOT / ".venv" / ".installed").is_file():
         sys.exit("set up .venv first (`make run` once, or use --direct): this benchmark must not time the installation")
@@ -71,7 +78,11 @@ def main() -> None:
     make_times, papermill_times = [], []
     with tempfile.TemporaryDirectory(prefix="claimaudit-bench-") as tmp:
         tmp_path = Path(tmp)
-        env = {**os.environ, "CLAIMAUDIT_CACHE": str(tmp_path / "cache"), "CLAIMAUDIT_REPORTS": str(tmp_path / "reports")}
+        env = {
+            **os.environ,
+            "CLAIMAUDIT_CACHE": str(tmp_path / "cache"),
+            "CLAIMAUDIT_REPORTS": str(tmp_path / "reports"),
+        }
         for i in range(args.repeat):
             make_times.append(time_make_run(env, direct=args.direct))
             out = tmp_path / f"papermill-{i}"
@@ -89,8 +100,10 @@ def main() -> None:
         "cores": os.cpu_count(),
         "repeat": args.repeat,
     }
-    print(f"make run (fetch, check, audit, notebooks in parallel, HTML, PDF, index): {make_run:6.1f} s"
-          f"  [target <= {TARGET_SECONDS:.0f} s: {'met' if result['within_target'] else 'MISSED'}]")
+    print(
+        f"make run (fetch, check, audit, notebooks in parallel, HTML, PDF, index): {make_run:6.1f} s"
+        f"  [target <= {TARGET_SECONDS:.0f} s: {'met' if result['within_target'] else 'MISSED'}]"
+    )
     print(f"plain papermill, notebooks one after another (execution only):      {plain:6.1f} s")
     print(f"ratio make run / plain papermill:                                     {make_run / plain:6.2f}")
     if args.json:

@@ -21,15 +21,33 @@ DAY = dt.date(2024, 11, 10)
 
 def aggregation(ok: int, anomalies: int, confirmed: int, failures: int) -> pl.DataFrame:
     """One network, one day, one test: OONI aggregation counters."""
-    return pl.DataFrame([{"test_name": "tor", "measurement_start_day": DAY, "probe_asn": 17557,
-                          "measurement_count": ok + anomalies + confirmed + failures, "anomaly_count": anomalies,
-                          "confirmed_count": confirmed, "failure_count": failures, "ok_count": ok}])
+    return pl.DataFrame(
+        [
+            {
+                "test_name": "tor",
+                "measurement_start_day": DAY,
+                "probe_asn": 17557,
+                "measurement_count": ok + anomalies + confirmed + failures,
+                "anomaly_count": anomalies,
+                "confirmed_count": confirmed,
+                "failure_count": failures,
+                "ok_count": ok,
+            }
+        ]
+    )
 
 
 def audit_rate(frame: pl.DataFrame) -> float | None:
     claim = denial(day=DAY + dt.timedelta(days=5))
-    verdict = audit(claim, rule("evidence_vs_assertion", polarity={"vpns_not_blocked": "denies_blocking"},
-                                evidence=[spec("ooni_aggregation", test_names=["tor"])]), ooni=frame)[0]
+    verdict = audit(
+        claim,
+        rule(
+            "evidence_vs_assertion",
+            polarity={"vpns_not_blocked": "denies_blocking"},
+            evidence=[spec("ooni_aggregation", test_names=["tor"])],
+        ),
+        ooni=frame,
+    )[0]
     return verdict.figures["ooni_anomaly_rate"]
 
 
@@ -41,6 +59,15 @@ def test_every_path_gives_the_same_rate(ok, anomalies, confirmed, failures):
     assert frame.select(ooni_api.anomaly_rate()).item() == expected
     assert audit_rate(frame) == expected
     assert views.network_rates(frame)["rate"].item() == expected
-    acsac = pl.DataFrame({"date": [DAY], "ok": [ok], "dns": [anomalies + confirmed], "http": [0], "tls": [0],
-                          "error": [failures], "total": [usable]})
+    acsac = pl.DataFrame(
+        {
+            "date": [DAY],
+            "ok": [ok],
+            "dns": [anomalies + confirmed],
+            "http": [0],
+            "tls": [0],
+            "error": [failures],
+            "total": [usable],
+        }
+    )
     assert views.anomaly_rate(acsac)["anomaly_rate"].item() == expected

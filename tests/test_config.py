@@ -11,8 +11,10 @@ from claimaudit import config, paths
 
 ROOT = Path(__file__).resolve().parents[1]
 # a read: environ.get("X"), getenv("X"), environ["X"] not assigned to (setting one for a child is fine)
-READ = re.compile(r"(?:environ\.get\s*\(|getenv\s*\()\s*[\"'](CLAIMAUDIT_[A-Z_]+)"
-                  r"|environ\s*\[\s*[\"'](CLAIMAUDIT_[A-Z_]+)[\"']\s*\](?!\s*=[^=])")
+READ = re.compile(
+    r"(?:environ\.get\s*\(|getenv\s*\()\s*[\"'](CLAIMAUDIT_[A-Z_]+)"
+    r"|environ\s*\[\s*[\"'](CLAIMAUDIT_[A-Z_]+)[\"']\s*\](?!\s*=[^=])"
+)
 
 
 def test_no_module_but_config_reads_a_claimaudit_variable():

@@ -10,8 +10,9 @@ import pytest
 
 import claimaudit
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(claimaudit.__path__, "claimaudit.")
-                 if m.name != "claimaudit.__main__")  # importing it runs the command line
+MODULES = sorted(
+    m.name for m in pkgutil.walk_packages(claimaudit.__path__, "claimaudit.") if m.name != "claimaudit.__main__"
+)  # importing it runs the command line
 
 
 @pytest.mark.parametrize("name", MODULES)

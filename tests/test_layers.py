@@ -36,20 +36,35 @@ def test_the_package_keeps_its_layers(lint_tool):
 
 def synthetic_copy(tmp_path: Path, module: str, line: str) -> Path:
     """A copy of the package with one import added, to show the contract catches it."""
-    shutil.copytree(ROOT / "src" / "claimaudit", tmp_path / "src" / "claimaudit",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "src" / "claimaudit", tmp_path / "src" / "claimaudit", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     target = tmp_path / "src" / "claimaudit" / module
     target.write_text(target.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
     return tmp_path
 
 
-@pytest.mark.parametrize(("module", "line", "says"), [
-    ("datasets/_live.py", "from claimaudit import audit", "claimaudit.datasets is not allowed to import claimaudit.audit"),
-    ("fetch/_core.py", "from claimaudit.pipeline import fetch_all", "claimaudit.fetch is not allowed to import claimaudit.pipeline"),
-    ("report/_render.py", "from claimaudit.audit import _text",
-     "- claimaudit.report._render -> claimaudit.audit._text"),
-])
+@pytest.mark.parametrize(
+    ("module", "line", "says"),
+    [
+        (
+            "datasets/_live.py",
+            "from claimaudit import audit",
+            "claimaudit.datasets is not allowed to import claimaudit.audit",
+        ),
+        (
+            "fetch/_core.py",
+            "from claimaudit.pipeline import fetch_all",
+            "claimaudit.fetch is not allowed to import claimaudit.pipeline",
+        ),
+        (
+            "report/_render.py",
+            "from claimaudit.audit import _text",
+            "- claimaudit.report._render -> claimaudit.audit._text",
+        ),
+    ],
+)
 def test_an_upward_or_private_import_breaks_a_contract(lint_tool, tmp_path, module, line, says):
     result = lint(synthetic_copy(tmp_path, module, line))
     assert result.returncode == 1, result.stdout

@@ -34,6 +34,8 @@ def test_the_gate_can_fail(tmp_path):
     """The same configuration reports an unsorted import and a zip without strict."""
     bad = tmp_path / "synthetic_bad.py"
     bad.write_text("import sys\nimport os\n\nprint(list(zip(os.sep, sys.argv)))\n", encoding="utf-8")
-    done = _ruff("check", "--no-cache", "--output-format", "concise", "--config", str(ROOT / "pyproject.toml"), str(bad))
+    done = _ruff(
+        "check", "--no-cache", "--output-format", "concise", "--config", str(ROOT / "pyproject.toml"), str(bad)
+    )
     assert done.returncode == 1
     assert "I001" in done.stdout and "B905" in done.stdout

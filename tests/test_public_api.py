@@ -12,10 +12,24 @@ import claimaudit
 from claimaudit import errors
 
 PUBLIC_MODULES = [
-    "audit", "cli", "datasets", "datasets.fingerprints", "datasets.ioda", "datasets.ooni_api",
-    "datasets.ooni_corpus", "datasets.ooni_raw", "datasets.sources", "datasets.tor_metrics", "fetch", "i18n",
+    "audit",
+    "cli",
+    "datasets",
+    "datasets.fingerprints",
+    "datasets.ioda",
+    "datasets.ooni_api",
+    "datasets.ooni_corpus",
+    "datasets.ooni_raw",
+    "datasets.sources",
+    "datasets.tor_metrics",
+    "fetch",
+    "i18n",
     "notebook",
-    "notebook.charts", "notebook.views", "pipeline", "quality", "report",
+    "notebook.charts",
+    "notebook.views",
+    "pipeline",
+    "quality",
+    "report",
 ]
 
 
@@ -40,7 +54,8 @@ def test_all_is_sorted_and_resolves(name: str) -> None:
 def test_all_lists_every_public_function_and_class_defined_there(name: str) -> None:
     module = public(name)
     defined = {
-        n for n, obj in vars(module).items()
+        n
+        for n, obj in vars(module).items()
         if not n.startswith("_")
         and (inspect.isfunction(obj) or inspect.isclass(obj))
         and getattr(obj, "__module__", "") == module.__name__
@@ -59,8 +74,9 @@ def test_every_layer_is_a_package_of_private_modules(name: str) -> None:
     """One pattern throughout: a layer's modules are private; its ``__init__`` is the public API."""
     module = importlib.import_module(f"claimaudit.{name}")
     folder = Path(module.__file__).parent
-    public_files = sorted(p.name for p in folder.iterdir()
-                          if p.suffix == ".py" and p.name != "__init__.py" and not p.name.startswith("_"))
+    public_files = sorted(
+        p.name for p in folder.iterdir() if p.suffix == ".py" and p.name != "__init__.py" and not p.name.startswith("_")
+    )
     assert not public_files, f"claimaudit.{name} has public modules {public_files}: make them private"
 
 

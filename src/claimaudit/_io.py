@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def staged(path: str | Path, mode: str = "wb", *, encoding: str | None = "utf-8",
-           suffix: str = ".tmp") -> Iterator[tuple[IO, Path]]:
+def staged(
+    path: str | Path, mode: str = "wb", *, encoding: str | None = "utf-8", suffix: str = ".tmp"
+) -> Iterator[tuple[IO, Path]]:
     """The one staged-write primitive: yield ``(file, temporary path)`` for a file created in the
     target's own folder; on a clean exit flush, fsync, give it the usual permissions for the umask
     (``mkstemp`` makes it private, 0600) and rename it over ``path``. On any exception, or an
@@ -115,7 +116,7 @@ def csv_safe(value: object) -> object:
     return value
 
 
-def csv_safe_frame(frame: "pl.DataFrame") -> "pl.DataFrame":
+def csv_safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """Every text column of ``frame`` with :func:`csv_safe` applied (vectorised); numbers untouched."""
     import polars as pl
 
@@ -123,12 +124,14 @@ def csv_safe_frame(frame: "pl.DataFrame") -> "pl.DataFrame":
     text = [c for c, t in frame.schema.items() if t == pl.String]
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(starts) & ~pl.col(c).str.contains(_PLAIN_NUMBER))
-        .then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
         for c in text
     )
 
 
-def write_frame(frame: "pl.DataFrame", path: str | Path) -> Path:
+def write_frame(frame: pl.DataFrame, path: str | Path) -> Path:
     """Write a polars frame atomically as ``.csv`` or ``.parquet`` (chosen by the suffix).
 
     In CSV, text cells that a spreadsheet would run as formulas are neutralised (:func:`csv_safe`).

@@ -1,12 +1,12 @@
 """Exceptions. Every message says what went wrong, where, and what to do next.
 
-    ClaimauditError
-     ├── DataError          a dataset file is malformed (names dataset, file, line, column)
-     │    └── IntegrityError  a file's sha256 does not match its datapackage.json
-     ├── FetchError         a third-party resource could not be had (names the URL)
-     │    ├── NotAvailableError  offline, and neither cache nor mirror holds it
-     │    └── HashMismatchError  the bytes are not the ones the datapackage vouches for
-     └── RuleError          an audit rule file is malformed (names file, line, key)
+ClaimauditError
+ ├── DataError          a dataset file is malformed (names dataset, file, line, column)
+ │    └── IntegrityError  a file's sha256 does not match its datapackage.json
+ ├── FetchError         a third-party resource could not be had (names the URL)
+ │    ├── NotAvailableError  offline, and neither cache nor mirror holds it
+ │    └── HashMismatchError  the bytes are not the ones the datapackage vouches for
+ └── RuleError          an audit rule file is malformed (names file, line, key)
 """
 
 from __future__ import annotations

@@ -10,30 +10,68 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimaudit.audit import FrameEvidence, Rule, Selector, Status, Strength, run_audit, verdicts_frame
-from claimaudit.audit._rules import PARAMS, EvidenceSpec, EVIDENCE_OPTIONS
+from claimaudit.audit._rules import EVIDENCE_OPTIONS, PARAMS, EvidenceSpec
 from claimaudit.errors import FetchError
 
 D = dt.date
 
 CLAIM_SCHEMA = {
-    "claim_id": pl.String, "statement_id": pl.String, "statement_date": pl.Date, "date_precision": pl.String,
-    "claimant": pl.String, "authority": pl.String, "venue": pl.String, "kind": pl.String, "subject": pl.String,
-    "metric": pl.String, "category": pl.String, "category_as_stated": pl.String, "scope": pl.String,
-    "value": pl.Float64, "qualifier": pl.String, "unit": pl.String, "verb": pl.String, "period": pl.String,
-    "period_start": pl.Date, "period_end": pl.Date, "assertion": pl.String, "wording": pl.String,
-    "summary": pl.String, "confidence": pl.String, "notes": pl.String,
+    "claim_id": pl.String,
+    "statement_id": pl.String,
+    "statement_date": pl.Date,
+    "date_precision": pl.String,
+    "claimant": pl.String,
+    "authority": pl.String,
+    "venue": pl.String,
+    "kind": pl.String,
+    "subject": pl.String,
+    "metric": pl.String,
+    "category": pl.String,
+    "category_as_stated": pl.String,
+    "scope": pl.String,
+    "value": pl.Float64,
+    "qualifier": pl.String,
+    "unit": pl.String,
+    "verb": pl.String,
+    "period": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "assertion": pl.String,
+    "wording": pl.String,
+    "summary": pl.String,
+    "confidence": pl.String,
+    "notes": pl.String,
 }
 
 
 def synthetic_claim(claim_id: str, **fields) -> dict:
     """One synthetic ledger row: a PTA cumulative count of pornography URLs blocked, unless overridden."""
     row = {
-        "claim_id": claim_id, "statement_id": f"stmt-{claim_id}", "statement_date": D(2024, 1, 1),
-        "date_precision": "day", "claimant": "Synthetic PTA", "authority": "PTA", "venue": "press_statement",
-        "kind": "count", "subject": "url_blocking", "metric": "items_blocked", "category": "pornography",
-        "category_as_stated": None, "scope": "all_content", "value": 100.0, "qualifier": "exact", "unit": "urls",
-        "verb": "blocked", "period": "cumulative", "period_start": None, "period_end": None, "assertion": None,
-        "wording": "synthetic", "summary": "synthetic", "confidence": "high", "notes": None,
+        "claim_id": claim_id,
+        "statement_id": f"stmt-{claim_id}",
+        "statement_date": D(2024, 1, 1),
+        "date_precision": "day",
+        "claimant": "Synthetic PTA",
+        "authority": "PTA",
+        "venue": "press_statement",
+        "kind": "count",
+        "subject": "url_blocking",
+        "metric": "items_blocked",
+        "category": "pornography",
+        "category_as_stated": None,
+        "scope": "all_content",
+        "value": 100.0,
+        "qualifier": "exact",
+        "unit": "urls",
+        "verb": "blocked",
+        "period": "cumulative",
+        "period_start": None,
+        "period_end": None,
+        "assertion": None,
+        "wording": "synthetic",
+        "summary": "synthetic",
+        "confidence": "high",
+        "notes": None,
     }
     row.update(fields)
     return row
@@ -128,11 +166,15 @@ def test_unlike_figures_are_never_a_contradiction(field, earlier, later, reason)
 def test_a_lower_bound_headline_conflicts_only_when_the_rule_says_so():
     ledger = synthetic_ledger(
         synthetic_claim("synthetic-exact", statement_date=D(2024, 11, 13), value=844008.0, unit="websites"),
-        synthetic_claim("synthetic-over", statement_date=D(2024, 11, 18), value=500000.0, unit="websites",
-                        qualifier="over"),
+        synthetic_claim(
+            "synthetic-over", statement_date=D(2024, 11, 18), value=500000.0, unit="websites", qualifier="over"
+        ),
     )
-    strict = by_ids(audit(ledger, rule("series_consistency", headline_lower_bound_conflicts=True)),
-                    "synthetic-exact", "synthetic-over")
+    strict = by_ids(
+        audit(ledger, rule("series_consistency", headline_lower_bound_conflicts=True)),
+        "synthetic-exact",
+        "synthetic-over",
+    )
     lenient = by_ids(audit(ledger, rule("series_consistency")), "synthetic-exact", "synthetic-over")
     assert strict.status is Status.INCONSISTENT
     assert lenient.status is Status.CONSISTENT
@@ -144,8 +186,14 @@ def test_a_lower_bound_headline_conflicts_only_when_the_rule_says_so():
         synthetic_claim("synthetic-exact", statement_date=D(2024, 11, 13), value=844008.0),
         synthetic_claim("synthetic-over", statement_date=D(2024, 11, 18), value=800000.0, qualifier="over"),
     )
-    assert by_ids(audit(near, rule("series_consistency", headline_lower_bound_conflicts=True)),
-                  "synthetic-exact", "synthetic-over").status is Status.CONSISTENT
+    assert (
+        by_ids(
+            audit(near, rule("series_consistency", headline_lower_bound_conflicts=True)),
+            "synthetic-exact",
+            "synthetic-over",
+        ).status
+        is Status.CONSISTENT
+    )
 
 
 def test_an_approximate_figure_within_its_tolerance_is_not_a_fall():
@@ -193,13 +241,15 @@ def test_blocked_above_processed_in_one_statement_is_inconsistent():
 def test_categories_adding_up_to_more_than_the_total_are_inconsistent():
     parts = [("pornography", 900.0), ("blasphemy", 80.0), ("anti_state", 40.0)]
     rows = [synthetic_claim(f"synthetic-{c}", statement_id="synthetic-stmt", category=c, value=v) for c, v in parts]
-    over = synthetic_ledger(synthetic_claim("synthetic-total", statement_id="synthetic-stmt", category="total",
-                                            value=1000.0), *rows)
+    over = synthetic_ledger(
+        synthetic_claim("synthetic-total", statement_id="synthetic-stmt", category="total", value=1000.0), *rows
+    )
     verdict = audit(over, rule("series_consistency", checks=["parts"]))[0]
     assert verdict.status is Status.INCONSISTENT
     assert "1,020" in verdict.explanation and "exceed the total by 20" in verdict.explanation
-    fits = synthetic_ledger(synthetic_claim("synthetic-total", statement_id="synthetic-stmt", category="total",
-                                            value=1100.0), *rows)
+    fits = synthetic_ledger(
+        synthetic_claim("synthetic-total", statement_id="synthetic-stmt", category="total", value=1100.0), *rows
+    )
     verdict = audit(fits, rule("series_consistency", checks=["parts"]))[0]
     assert verdict.status is Status.CONSISTENT and "80 is not attributed" in verdict.explanation
 
@@ -209,15 +259,29 @@ def test_window_additions_are_checked_against_the_change_in_the_running_total():
         return synthetic_ledger(
             synthetic_claim("synthetic-c0", statement_date=D(2022, 6, 30), value=1000.0),
             synthetic_claim("synthetic-c1", statement_date=D(2023, 7, 1), value=1300.0),
-            synthetic_claim("synthetic-fy", statement_date=D(2023, 9, 1), value=addition, period="fiscal_year",
-                            period_start=D(2022, 7, 1), period_end=D(2023, 6, 30)),
+            synthetic_claim(
+                "synthetic-fy",
+                statement_date=D(2023, 9, 1),
+                value=addition,
+                period="fiscal_year",
+                period_start=D(2022, 7, 1),
+                period_end=D(2023, 6, 30),
+            ),
         )
 
-    ok = by_ids(audit(ledger(300.0), rule("series_consistency", checks=["additions"])),
-                "synthetic-c0", "synthetic-fy", "synthetic-c1")
+    ok = by_ids(
+        audit(ledger(300.0), rule("series_consistency", checks=["additions"])),
+        "synthetic-c0",
+        "synthetic-fy",
+        "synthetic-c1",
+    )
     assert ok.status is Status.CONSISTENT and "= 300" in ok.explanation
-    bad = by_ids(audit(ledger(500.0), rule("series_consistency", checks=["additions"])),
-                 "synthetic-c0", "synthetic-fy", "synthetic-c1")
+    bad = by_ids(
+        audit(ledger(500.0), rule("series_consistency", checks=["additions"])),
+        "synthetic-c0",
+        "synthetic-fy",
+        "synthetic-c1",
+    )
     assert bad.status is Status.INCONSISTENT
 
 
@@ -233,13 +297,18 @@ _dates = st.lists(st.integers(min_value=0, max_value=3000), min_size=2, max_size
 
 
 @settings(max_examples=40, deadline=None)
-@given(days=_dates, steps=st.lists(st.integers(min_value=0, max_value=10**6), min_size=8, max_size=8),
-       units=st.lists(st.sampled_from(["urls", "web_links", "websites", "sites"]), min_size=8, max_size=8))
+@given(
+    days=_dates,
+    steps=st.lists(st.integers(min_value=0, max_value=10**6), min_size=8, max_size=8),
+    units=st.lists(st.sampled_from(["urls", "web_links", "websites", "sites"]), min_size=8, max_size=8),
+)
 def test_a_non_decreasing_series_never_yields_inconsistent(days, steps, units):
     days = sorted(days)
     values = [float(sum(steps[: i + 1])) for i in range(len(days))]
-    rows = [synthetic_claim(f"synthetic-{i}", statement_date=D(2015, 1, 1) + dt.timedelta(days=d), value=v,
-                            unit=units[i]) for i, (d, v) in enumerate(zip(days, values, strict=True))]
+    rows = [
+        synthetic_claim(f"synthetic-{i}", statement_date=D(2015, 1, 1) + dt.timedelta(days=d), value=v, unit=units[i])
+        for i, (d, v) in enumerate(zip(days, values, strict=True))
+    ]
     verdicts = audit(synthetic_ledger(*rows), rule("series_consistency"))
     assert verdicts, "a series of two or more dated figures must be judged"
     assert all(v.status is not Status.INCONSISTENT for v in verdicts)
@@ -248,8 +317,10 @@ def test_a_non_decreasing_series_never_yields_inconsistent(days, steps, units):
 @settings(max_examples=30, deadline=None)
 @given(values=st.lists(st.integers(min_value=1, max_value=10**6), min_size=3, max_size=7), data=st.data())
 def test_row_order_changes_nothing(values, data):
-    rows = [synthetic_claim(f"synthetic-{i}", statement_date=D(2016 + i, 1, 1), value=float(v))
-            for i, v in enumerate(values)]
+    rows = [
+        synthetic_claim(f"synthetic-{i}", statement_date=D(2016 + i, 1, 1), value=float(v))
+        for i, v in enumerate(values)
+    ]
     shuffled = data.draw(st.permutations(rows))
     first = audit(synthetic_ledger(*rows), rule("series_consistency"))
     second = audit(synthetic_ledger(*shuffled), rule("series_consistency"))
@@ -263,21 +334,45 @@ SOURCE_SCHEMA = {"claim_id": pl.String, "url": pl.String, "outlet": pl.String, "
 
 def synthetic_sources(*rows: tuple[str, str, str | None]) -> pl.DataFrame:
     return pl.DataFrame(
-        [{"claim_id": c, "url": f"https://example.org/synthetic/{o.lower().replace(' ', '-')}", "outlet": o,
-          "figure_as_printed": f} for c, o, f in rows],
+        [
+            {
+                "claim_id": c,
+                "url": f"https://example.org/synthetic/{o.lower().replace(' ', '-')}",
+                "outlet": o,
+                "figure_as_printed": f,
+            }
+            for c, o, f in rows
+        ],
         schema=SOURCE_SCHEMA,
     )
 
 
 def test_two_outlets_reporting_different_counts_of_one_event_disagree_with_the_spread():
     ledger = synthetic_ledger(
-        synthetic_claim("synthetic-31000", statement_id="synthetic-briefing", subject="vpn_registration",
-                        metric="vpns_registered", value=31000.0, qualifier="over", unit="vpns", verb="registered"),
-        synthetic_claim("synthetic-33000", statement_id="synthetic-briefing", subject="vpn_registration",
-                        metric="vpns_registered", value=33000.0, qualifier="over", unit="vpns", verb="registered"),
+        synthetic_claim(
+            "synthetic-31000",
+            statement_id="synthetic-briefing",
+            subject="vpn_registration",
+            metric="vpns_registered",
+            value=31000.0,
+            qualifier="over",
+            unit="vpns",
+            verb="registered",
+        ),
+        synthetic_claim(
+            "synthetic-33000",
+            statement_id="synthetic-briefing",
+            subject="vpn_registration",
+            metric="vpns_registered",
+            value=33000.0,
+            qualifier="over",
+            unit="vpns",
+            verb="registered",
+        ),
     )
-    sources = synthetic_sources(("synthetic-31000", "Outlet A", "over 31,000"),
-                                ("synthetic-33000", "Outlet B", "over 33,000"))
+    sources = synthetic_sources(
+        ("synthetic-31000", "Outlet A", "over 31,000"), ("synthetic-33000", "Outlet B", "over 33,000")
+    )
     verdicts = audit(ledger, rule("report_agreement"), claims__sources=sources)
     verdict = by_ids(verdicts, "synthetic-31000", "synthetic-33000")
     assert verdict.status is Status.REPORTS_DIFFER  # one statement: the outlets differ, not the claimant
@@ -293,9 +388,11 @@ def test_two_outlets_reporting_different_counts_of_one_event_disagree_with_the_s
 
 def test_one_claim_printed_differently_by_outlets_is_a_probable_misprint_not_an_inconsistency():
     ledger = synthetic_ledger(synthetic_claim("synthetic-blasphemy", value=100183.0))
-    sources = synthetic_sources(("synthetic-blasphemy", "Outlet A", "100,183"),
-                                ("synthetic-blasphemy", "Outlet B", "101,083"),
-                                ("synthetic-blasphemy", "Outlet C", "ایک لاکھ 183"))
+    sources = synthetic_sources(
+        ("synthetic-blasphemy", "Outlet A", "100,183"),
+        ("synthetic-blasphemy", "Outlet B", "101,083"),
+        ("synthetic-blasphemy", "Outlet C", "ایک لاکھ 183"),
+    )
     verdict = audit(ledger, rule("report_agreement"), claims__sources=sources)[0]
     assert verdict.status is Status.REPORTS_DIFFER
     assert verdict.finding_template == "report_agreement.probable_misprint"
@@ -309,8 +406,11 @@ def test_one_claim_printed_differently_by_outlets_is_a_probable_misprint_not_an_
 
 def test_rounded_and_bounded_prints_of_an_exact_figure_agree():
     ledger = synthetic_ledger(synthetic_claim("synthetic-porn", value=844008.0))
-    sources = synthetic_sources(("synthetic-porn", "Outlet A", "844,008"), ("synthetic-porn", "Outlet B", "844,000"),
-                                ("synthetic-porn", "Outlet C", "over 800,000"))
+    sources = synthetic_sources(
+        ("synthetic-porn", "Outlet A", "844,008"),
+        ("synthetic-porn", "Outlet B", "844,000"),
+        ("synthetic-porn", "Outlet C", "over 800,000"),
+    )
     verdict = audit(ledger, rule("report_agreement"), claims__sources=sources)[0]
     assert verdict.status is Status.CONSISTENT
     assert "compatible with the exact figure 844,008" in verdict.explanation
@@ -327,13 +427,24 @@ def test_a_spread_from_zero_gives_no_share_of_the_lower_figure():
 
 def test_a_single_report_gets_no_agreement_verdict():
     ledger = synthetic_ledger(synthetic_claim("synthetic-alone"))
-    assert audit(ledger, rule("report_agreement"), claims__sources=synthetic_sources(("synthetic-alone", "A", "100"))) == []
+    assert (
+        audit(ledger, rule("report_agreement"), claims__sources=synthetic_sources(("synthetic-alone", "A", "100")))
+        == []
+    )
 
 
 @pytest.mark.parametrize(
     ("printed", "value"),
-    [("763, 202", 763202.0), ("980 000", 980000.0), ("1.109 million", 1109000.0), ("10 لاکھ 91 ہزار 95", 1091095.0),
-     ("تقریباً دو کروڑ", 20000000.0), ("over 111,9000", None), ("1,22", None), ("no figure", None)],
+    [
+        ("763, 202", 763202.0),
+        ("980 000", 980000.0),
+        ("1.109 million", 1109000.0),
+        ("10 لاکھ 91 ہزار 95", 1091095.0),
+        ("تقریباً دو کروڑ", 20000000.0),
+        ("over 111,9000", None),
+        ("1,22", None),
+        ("no figure", None),
+    ],
 )
 def test_printed_figures_are_read_or_refused(printed, value):
     from claimaudit.audit._agreement import parse_figure
@@ -345,8 +456,16 @@ def test_printed_figures_are_read_or_refused(printed, value):
 
 
 def _twenty_million(claim_id: str, day: int, unit: str, period: str, metric: str) -> dict:
-    return synthetic_claim(claim_id, statement_date=D(2024, 11, day), value=20_000_000.0, unit=unit, period=period,
-                           metric=metric, subject="gateway_attempts", qualifier="about")
+    return synthetic_claim(
+        claim_id,
+        statement_date=D(2024, 11, day),
+        value=20_000_000.0,
+        unit=unit,
+        period=period,
+        metric=metric,
+        subject="gateway_attempts",
+        qualifier="about",
+    )
 
 
 def test_the_same_number_with_another_unit_is_flagged():
@@ -363,36 +482,69 @@ def test_the_same_number_with_another_unit_is_flagged():
 
 
 def test_the_same_number_with_the_same_meaning_is_consistent_and_far_apart_is_ignored():
-    same = synthetic_ledger(_twenty_million("synthetic-a", 13, "attempts", "per_day", "x"),
-                            _twenty_million("synthetic-b", 14, "attempts", "per_day", "x"))
+    same = synthetic_ledger(
+        _twenty_million("synthetic-a", 13, "attempts", "per_day", "x"),
+        _twenty_million("synthetic-b", 14, "attempts", "per_day", "x"),
+    )
     assert audit(same, rule("unit_drift"))[0].status is Status.CONSISTENT
-    far = synthetic_ledger(_twenty_million("synthetic-a", 1, "attempts", "per_day", "x"),
-                           _twenty_million("synthetic-b", 28, "people", "per_week", "x"))
+    far = synthetic_ledger(
+        _twenty_million("synthetic-a", 1, "attempts", "per_day", "x"),
+        _twenty_million("synthetic-b", 28, "people", "per_week", "x"),
+    )
     assert audit(far, rule("unit_drift", window_days=10)) == []
 
 
 # --------------------------------------------------------------------------- plausibility
 
-BASELINE_SCHEMA = {"baseline_id": pl.String, "as_of": pl.Date, "date_precision": pl.String, "metric": pl.String,
-                   "value": pl.Float64, "unit": pl.String, "publisher": pl.String, "source_url": pl.String}
+BASELINE_SCHEMA = {
+    "baseline_id": pl.String,
+    "as_of": pl.Date,
+    "date_precision": pl.String,
+    "metric": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "publisher": pl.String,
+    "source_url": pl.String,
+}
 
 
 def synthetic_baselines() -> pl.DataFrame:
-    return pl.DataFrame([
-        {"baseline_id": "synthetic-users", "as_of": D(2024, 1, 1), "date_precision": "month",
-         "metric": "internet_users", "value": 100_000_000.0, "unit": "people", "publisher": "Synthetic Stats",
-         "source_url": "https://example.org/synthetic/users"},
-        {"baseline_id": "synthetic-broadband", "as_of": D(2024, 11, 30), "date_precision": "day",
-         "metric": "broadband_subscribers", "value": 140_000_000.0, "unit": "subscriptions",
-         "publisher": "Synthetic Regulator", "source_url": "https://example.org/synthetic/broadband"},
-    ], schema=BASELINE_SCHEMA)
+    return pl.DataFrame(
+        [
+            {
+                "baseline_id": "synthetic-users",
+                "as_of": D(2024, 1, 1),
+                "date_precision": "month",
+                "metric": "internet_users",
+                "value": 100_000_000.0,
+                "unit": "people",
+                "publisher": "Synthetic Stats",
+                "source_url": "https://example.org/synthetic/users",
+            },
+            {
+                "baseline_id": "synthetic-broadband",
+                "as_of": D(2024, 11, 30),
+                "date_precision": "day",
+                "metric": "broadband_subscribers",
+                "value": 140_000_000.0,
+                "unit": "subscriptions",
+                "publisher": "Synthetic Regulator",
+                "source_url": "https://example.org/synthetic/broadband",
+            },
+        ],
+        schema=BASELINE_SCHEMA,
+    )
 
 
 def test_plausibility_shows_the_arithmetic_and_flags_a_figure_above_the_bound():
-    ledger = synthetic_ledger(synthetic_claim("synthetic-people", statement_date=D(2024, 11, 18),
-                                              value=150_000_000.0, unit="people", period="per_week"))
-    verdict = audit(ledger, rule("plausibility", per=["internet_users"], max_ratio=1.0),
-                    baselines=synthetic_baselines())[0]
+    ledger = synthetic_ledger(
+        synthetic_claim(
+            "synthetic-people", statement_date=D(2024, 11, 18), value=150_000_000.0, unit="people", period="per_week"
+        )
+    )
+    verdict = audit(
+        ledger, rule("plausibility", per=["internet_users"], max_ratio=1.0), baselines=synthetic_baselines()
+    )[0]
     assert verdict.status is Status.INCONSISTENT
     assert "150,000,000" in verdict.explanation and "100,000,000" in verdict.explanation
     assert "= 1.50" in verdict.explanation and "synthetic-users" in verdict.explanation
@@ -400,20 +552,35 @@ def test_plausibility_shows_the_arithmetic_and_flags_a_figure_above_the_bound():
 
 
 def test_plausibility_within_the_bound_and_without_a_near_baseline():
-    ledger = synthetic_ledger(synthetic_claim("synthetic-attempts", statement_date=D(2024, 11, 13),
-                                              value=20_000_000.0, unit="attempts", period="per_day"))
-    verdict = audit(ledger, rule("plausibility", per=["broadband_subscribers", "internet_users"], max_ratio=1.0),
-                    baselines=synthetic_baselines())[0]
+    ledger = synthetic_ledger(
+        synthetic_claim(
+            "synthetic-attempts", statement_date=D(2024, 11, 13), value=20_000_000.0, unit="attempts", period="per_day"
+        )
+    )
+    verdict = audit(
+        ledger,
+        rule("plausibility", per=["broadband_subscribers", "internet_users"], max_ratio=1.0),
+        baselines=synthetic_baselines(),
+    )[0]
     assert verdict.status is Status.CONSISTENT
-    assert "= 0.14 attempts per subscription" in verdict.explanation and "= 0.20 attempts per person" in verdict.explanation
-    far = audit(ledger, rule("plausibility", per=["internet_users"], max_ratio=1.0, max_gap_days=30),
-                baselines=synthetic_baselines())[0]
+    assert (
+        "= 0.14 attempts per subscription" in verdict.explanation
+        and "= 0.20 attempts per person" in verdict.explanation
+    )
+    far = audit(
+        ledger,
+        rule("plausibility", per=["internet_users"], max_ratio=1.0, max_gap_days=30),
+        baselines=synthetic_baselines(),
+    )[0]
     assert far.status is Status.INSUFFICIENT
 
 
 def test_plausibility_passes_over_a_zero_baseline_instead_of_dividing_by_it():
-    ledger = synthetic_ledger(synthetic_claim("synthetic-attempts", statement_date=D(2024, 11, 13),
-                                              value=20_000_000.0, unit="attempts", period="per_day"))
+    ledger = synthetic_ledger(
+        synthetic_claim(
+            "synthetic-attempts", statement_date=D(2024, 11, 13), value=20_000_000.0, unit="attempts", period="per_day"
+        )
+    )
     zero = synthetic_baselines().with_columns(value=pl.lit(0.0))
     verdict = audit(ledger, rule("plausibility", per=["internet_users"], max_ratio=1.0), baselines=zero)[0]
     assert verdict.status is Status.INSUFFICIENT and "no baseline (internet_users)" in verdict.explanation
@@ -421,33 +588,72 @@ def test_plausibility_passes_over_a_zero_baseline_instead_of_dividing_by_it():
 
 # --------------------------------------------------------------------------- evidence_vs_assertion
 
-SIGNAL_SCHEMA = {"signal_id": pl.String, "observer": pl.String, "evidence_kind": pl.String, "subject": pl.String,
-                 "signal": pl.String, "event_date": pl.Date, "event_date_end": pl.Date, "value": pl.Float64,
-                 "value_high": pl.Float64, "unit": pl.String, "finding": pl.String, "networks": pl.String,
-                 "source_url": pl.String}
+SIGNAL_SCHEMA = {
+    "signal_id": pl.String,
+    "observer": pl.String,
+    "evidence_kind": pl.String,
+    "subject": pl.String,
+    "signal": pl.String,
+    "event_date": pl.Date,
+    "event_date_end": pl.Date,
+    "value": pl.Float64,
+    "value_high": pl.Float64,
+    "unit": pl.String,
+    "finding": pl.String,
+    "networks": pl.String,
+    "source_url": pl.String,
+}
 
 
 def synthetic_signal(signal_id: str, **fields) -> dict:
-    row = {"signal_id": signal_id, "observer": "Synthetic Observer", "evidence_kind": "third_party_observation",
-           "subject": "vpn_outage", "signal": "outage_reports", "event_date": D(2024, 11, 10), "event_date_end": None,
-           "value": 10.0, "value_high": None, "unit": "reports", "finding": None, "networks": None,
-           "source_url": f"https://example.org/synthetic/{signal_id}"}
+    row = {
+        "signal_id": signal_id,
+        "observer": "Synthetic Observer",
+        "evidence_kind": "third_party_observation",
+        "subject": "vpn_outage",
+        "signal": "outage_reports",
+        "event_date": D(2024, 11, 10),
+        "event_date_end": None,
+        "value": 10.0,
+        "value_high": None,
+        "unit": "reports",
+        "finding": None,
+        "networks": None,
+        "source_url": f"https://example.org/synthetic/{signal_id}",
+    }
     row.update(fields)
     return row
 
 
 def denial(claim_id: str = "synthetic-denial", day: dt.date = D(2024, 12, 16)) -> pl.DataFrame:
-    return synthetic_ledger(synthetic_claim(
-        claim_id, statement_date=day, kind="assertion", subject="vpn_blocking", metric="vpn_blocking_status",
-        value=None, qualifier=None, unit="none", verb="stated", period="point_in_time",
-        assertion="vpns_not_blocked", wording="not blocked any VPNs"))
+    return synthetic_ledger(
+        synthetic_claim(
+            claim_id,
+            statement_date=day,
+            kind="assertion",
+            subject="vpn_blocking",
+            metric="vpn_blocking_status",
+            value=None,
+            qualifier=None,
+            unit="none",
+            verb="stated",
+            period="point_in_time",
+            assertion="vpns_not_blocked",
+            wording="not blocked any VPNs",
+        )
+    )
 
 
 def vpn_rule(**params) -> Rule:
     return rule(
-        "evidence_vs_assertion", polarity={"vpns_not_blocked": "denies_blocking", "x_blocked": "affirms_blocking"},
-        evidence=[spec("ooni_aggregation", test_names=["psiphon", "tor"]), spec("signals", subjects=["vpn_outage"]),
-                  spec("google_trends_vpn"), spec("tor_users")],
+        "evidence_vs_assertion",
+        polarity={"vpns_not_blocked": "denies_blocking", "x_blocked": "affirms_blocking"},
+        evidence=[
+            spec("ooni_aggregation", test_names=["psiphon", "tor"]),
+            spec("signals", subjects=["vpn_outage"]),
+            spec("google_trends_vpn"),
+            spec("tor_users"),
+        ],
         **params,
     )
 
@@ -456,9 +662,18 @@ def synthetic_ooni(anomalies_per_network: dict[str, int], *, measurements: int =
     rows = []
     for test in ("psiphon", "tor"):
         for asn, anomalies in anomalies_per_network.items():
-            rows.append({"test_name": test, "measurement_start_day": "2024-11-10", "probe_asn": int(asn),
-                         "measurement_count": measurements, "anomaly_count": anomalies, "confirmed_count": 0,
-                         "failure_count": 0, "ok_count": measurements - anomalies})
+            rows.append(
+                {
+                    "test_name": test,
+                    "measurement_start_day": "2024-11-10",
+                    "probe_asn": int(asn),
+                    "measurement_count": measurements,
+                    "anomaly_count": anomalies,
+                    "confirmed_count": 0,
+                    "failure_count": 0,
+                    "ok_count": measurements - anomalies,
+                }
+            )
     return pl.DataFrame(rows)
 
 
@@ -499,20 +714,35 @@ def test_measured_anomalies_contradict_a_denial_with_n_and_networks():
     measured = next(e for e in verdict.evidence if e.source == "ooni_api/aggregation")
     assert measured.n == 240 and measured.networks == ("AS17557", "AS45595", "AS9541")
     assert verdicts_frame([verdict])["n"].to_list() == [240]
-    assert any(link.startswith("https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=psiphon")
-               for link in verdict.links)
+    assert any(
+        link.startswith("https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=psiphon") for link in verdict.links
+    )
 
 
 def test_riseupvpn_measurements_ooni_no_longer_scores_are_left_out_and_said_as_data():
     # Defect 3 of issue 12: since 2023-10-17 every riseupvpn measurement counts as "ok" (ooni/backend
     # fastpath/core.py:1469-1475); 1,000 of them would dilute AS17557's anomaly rate below threshold.
     ooni = synthetic_ooni({"17557": 20, "9541": 1, "45595": 0})
-    padding = pl.DataFrame([{"test_name": "riseupvpn", "measurement_start_day": "2024-11-10", "probe_asn": 17557,
-                             "measurement_count": 1000, "anomaly_count": 0, "confirmed_count": 0,
-                             "failure_count": 0, "ok_count": 1000}])
+    padding = pl.DataFrame(
+        [
+            {
+                "test_name": "riseupvpn",
+                "measurement_start_day": "2024-11-10",
+                "probe_asn": 17557,
+                "measurement_count": 1000,
+                "anomaly_count": 0,
+                "confirmed_count": 0,
+                "failure_count": 0,
+                "ok_count": 1000,
+            }
+        ]
+    )
     rule_with_tests = rule(
-        "evidence_vs_assertion", polarity={"vpns_not_blocked": "denies_blocking"},
-        evidence=[spec("ooni_aggregation", test_names=["psiphon", "tor", "riseupvpn"])], lookback_days=45)
+        "evidence_vs_assertion",
+        polarity={"vpns_not_blocked": "denies_blocking"},
+        evidence=[spec("ooni_aggregation", test_names=["psiphon", "tor", "riseupvpn"])],
+        lookback_days=45,
+    )
     verdict = audit(denial(), rule_with_tests, ooni=pl.concat([ooni, padding], how="diagonal_relaxed"))[0]
     assert verdict.status is Status.CONTRADICTED
     assert "240 measurements on 3 networks" in verdict.explanation
@@ -553,16 +783,38 @@ def test_a_vpn_demand_spike_is_reported_with_its_ratio_as_context_only():
 
 
 def test_an_ooni_finding_supports_an_affirmation_with_its_explorer_link():
-    claim = synthetic_ledger(synthetic_claim(
-        "synthetic-x", statement_date=D(2024, 4, 17), kind="assertion", subject="platform_block", value=None,
-        qualifier=None, unit="none", verb="stated", period="point_in_time", assertion="x_blocked", wording="X blocked"))
-    findings = pl.DataFrame({
-        "id": ["255040833200"], "title": ["Synthetic: X blocked"], "start_time": ["2024-02-17T00:00:00.000000Z"],
-        "end_time": [None], "CCs": [["PK"]], "ASNs": [[17557, 9541]], "test_names": [["web_connectivity"]],
-        "domains": [["twitter.com", "x.com"]],
-    })
-    evidence_rule = rule("evidence_vs_assertion", polarity={"x_blocked": "affirms_blocking"},
-                         evidence=[spec("ooni_findings", domains=["x.com"])])
+    claim = synthetic_ledger(
+        synthetic_claim(
+            "synthetic-x",
+            statement_date=D(2024, 4, 17),
+            kind="assertion",
+            subject="platform_block",
+            value=None,
+            qualifier=None,
+            unit="none",
+            verb="stated",
+            period="point_in_time",
+            assertion="x_blocked",
+            wording="X blocked",
+        )
+    )
+    findings = pl.DataFrame(
+        {
+            "id": ["255040833200"],
+            "title": ["Synthetic: X blocked"],
+            "start_time": ["2024-02-17T00:00:00.000000Z"],
+            "end_time": [None],
+            "CCs": [["PK"]],
+            "ASNs": [[17557, 9541]],
+            "test_names": [["web_connectivity"]],
+            "domains": [["twitter.com", "x.com"]],
+        }
+    )
+    evidence_rule = rule(
+        "evidence_vs_assertion",
+        polarity={"x_blocked": "affirms_blocking"},
+        evidence=[spec("ooni_findings", domains=["x.com"])],
+    )
     verdict = audit(claim, evidence_rule, **{"ooni-incidents__incidents": findings})[0]
     assert verdict.status is Status.SUPPORTED
     assert "https://explorer.ooni.org/findings/255040833200" in verdict.links
@@ -571,18 +823,38 @@ def test_an_ooni_finding_supports_an_affirmation_with_its_explorer_link():
 
 def test_findings_from_the_loader_schema_keep_only_pakistan():
     """claimaudit.datasets.sources gives snake_case ccs/asns; findings for other countries must not count."""
-    claim = synthetic_ledger(synthetic_claim(
-        "synthetic-x", statement_date=D(2024, 4, 17), kind="assertion", subject="platform_block", value=None,
-        qualifier=None, unit="none", verb="stated", period="point_in_time", assertion="x_blocked", wording="X blocked"))
-    findings = pl.DataFrame({
-        "id": ["255040833200", "999"], "title": ["Synthetic: X blocked", "Synthetic: X blocked elsewhere"],
-        "start_time": ["2024-02-17T00:00:00.000000Z", "2024-03-01T00:00:00.000000Z"],
-        "end_time": [None, None], "ccs": [["PK"], ["VE"]], "asns": [[17557, 9541], [8048]],
-        "test_names": [["web_connectivity"], ["web_connectivity"]],
-        "domains": [["twitter.com", "x.com"], ["x.com"]],
-    })
-    evidence_rule = rule("evidence_vs_assertion", polarity={"x_blocked": "affirms_blocking"},
-                         evidence=[spec("ooni_findings", domains=["x.com"])])
+    claim = synthetic_ledger(
+        synthetic_claim(
+            "synthetic-x",
+            statement_date=D(2024, 4, 17),
+            kind="assertion",
+            subject="platform_block",
+            value=None,
+            qualifier=None,
+            unit="none",
+            verb="stated",
+            period="point_in_time",
+            assertion="x_blocked",
+            wording="X blocked",
+        )
+    )
+    findings = pl.DataFrame(
+        {
+            "id": ["255040833200", "999"],
+            "title": ["Synthetic: X blocked", "Synthetic: X blocked elsewhere"],
+            "start_time": ["2024-02-17T00:00:00.000000Z", "2024-03-01T00:00:00.000000Z"],
+            "end_time": [None, None],
+            "ccs": [["PK"], ["VE"]],
+            "asns": [[17557, 9541], [8048]],
+            "test_names": [["web_connectivity"], ["web_connectivity"]],
+            "domains": [["twitter.com", "x.com"], ["x.com"]],
+        }
+    )
+    evidence_rule = rule(
+        "evidence_vs_assertion",
+        polarity={"x_blocked": "affirms_blocking"},
+        evidence=[spec("ooni_findings", domains=["x.com"])],
+    )
     verdict = audit(claim, evidence_rule, **{"ooni-incidents__incidents": findings})[0]
     assert verdict.status is Status.SUPPORTED
     assert "AS17557" in verdict.explanation and "AS8048" not in verdict.explanation
@@ -592,17 +864,39 @@ def test_findings_from_the_loader_schema_keep_only_pakistan():
 def test_a_lifted_block_is_judged_by_what_followed_the_statement():
     """affirms_unblocking looks forward: a finding that ended before the statement neither supports
     nor contradicts it; measurements afterwards showing the block decide."""
-    claim = synthetic_ledger(synthetic_claim(
-        "synthetic-x-lifted", statement_date=D(2025, 5, 7), kind="assertion", subject="platform_block", value=None,
-        qualifier=None, unit="none", verb="stated", period="point_in_time", assertion="x_block_lifted",
-        wording="X restored"))
-    ended = pl.DataFrame({
-        "id": ["255040833200"], "title": ["Synthetic: X blocked"], "start_time": ["2024-02-17T00:00:00.000000Z"],
-        "end_time": ["2025-05-06T00:00:00.000000Z"], "ccs": [["PK"]], "asns": [[17557]],
-        "test_names": [["web_connectivity"]], "domains": [["x.com"]],
-    })
-    forward = rule("evidence_vs_assertion", polarity={"x_block_lifted": "affirms_unblocking"}, lookahead_days=30,
-                   evidence=[spec("ooni_findings", domains=["x.com"])])
+    claim = synthetic_ledger(
+        synthetic_claim(
+            "synthetic-x-lifted",
+            statement_date=D(2025, 5, 7),
+            kind="assertion",
+            subject="platform_block",
+            value=None,
+            qualifier=None,
+            unit="none",
+            verb="stated",
+            period="point_in_time",
+            assertion="x_block_lifted",
+            wording="X restored",
+        )
+    )
+    ended = pl.DataFrame(
+        {
+            "id": ["255040833200"],
+            "title": ["Synthetic: X blocked"],
+            "start_time": ["2024-02-17T00:00:00.000000Z"],
+            "end_time": ["2025-05-06T00:00:00.000000Z"],
+            "ccs": [["PK"]],
+            "asns": [[17557]],
+            "test_names": [["web_connectivity"]],
+            "domains": [["x.com"]],
+        }
+    )
+    forward = rule(
+        "evidence_vs_assertion",
+        polarity={"x_block_lifted": "affirms_unblocking"},
+        lookahead_days=30,
+        evidence=[spec("ooni_findings", domains=["x.com"])],
+    )
     verdict = audit(claim, forward, **{"ooni-incidents__incidents": ended})[0]
     assert verdict.status is Status.INSUFFICIENT
     assert "2025-05-07..2025-06-06" in verdict.explanation
@@ -618,10 +912,20 @@ def test_an_assertion_the_rule_has_no_polarity_for_is_not_comparable():
 
 
 def test_a_network_with_too_few_measurements_is_not_called_anomalous():
-    ooni = synthetic_ooni({"17557": 0, "9541": 0}).vstack(pl.DataFrame({
-        "test_name": ["psiphon"], "measurement_start_day": ["2024-11-10"], "probe_asn": [45595],
-        "measurement_count": [2], "anomaly_count": [2], "confirmed_count": [0], "failure_count": [0], "ok_count": [0],
-    }))
+    ooni = synthetic_ooni({"17557": 0, "9541": 0}).vstack(
+        pl.DataFrame(
+            {
+                "test_name": ["psiphon"],
+                "measurement_start_day": ["2024-11-10"],
+                "probe_asn": [45595],
+                "measurement_count": [2],
+                "anomaly_count": [2],
+                "confirmed_count": [0],
+                "failure_count": [0],
+                "ok_count": [0],
+            }
+        )
+    )
     verdict = audit(denial(), vpn_rule(), ooni=ooni)[0]
     assert verdict.status is Status.SUPPORTED
     assert "162 measurements on 3 networks" in verdict.explanation
@@ -631,10 +935,22 @@ def test_a_stated_block_rate_must_follow_from_the_counts():
     def ledger(rate: float) -> pl.DataFrame:
         return synthetic_ledger(
             synthetic_claim("synthetic-blocked", statement_id="synthetic-stmt", value=1303000.0, category="total"),
-            synthetic_claim("synthetic-processed", statement_id="synthetic-stmt", value=1380000.0, category="total",
-                            verb="processed"),
-            synthetic_claim("synthetic-rate", statement_id="synthetic-stmt", value=rate, category="total",
-                            kind="ratio", unit="percent", metric="block_rate"),
+            synthetic_claim(
+                "synthetic-processed",
+                statement_id="synthetic-stmt",
+                value=1380000.0,
+                category="total",
+                verb="processed",
+            ),
+            synthetic_claim(
+                "synthetic-rate",
+                statement_id="synthetic-stmt",
+                value=rate,
+                category="total",
+                kind="ratio",
+                unit="percent",
+                metric="block_rate",
+            ),
         )
 
     ok = audit(ledger(94.42), rule("series_consistency", checks=["rates"]))[0]
@@ -646,10 +962,18 @@ def test_a_stated_block_rate_must_follow_from_the_counts():
 def test_a_block_rate_over_zero_processed_is_not_comparable_rather_than_a_crash():
     ledger = synthetic_ledger(
         synthetic_claim("synthetic-blocked", statement_id="synthetic-stmt", value=0.0, category="total"),
-        synthetic_claim("synthetic-processed", statement_id="synthetic-stmt", value=0.0, category="total",
-                        verb="processed"),
-        synthetic_claim("synthetic-rate", statement_id="synthetic-stmt", value=0.0, category="total",
-                        kind="ratio", unit="percent", metric="block_rate"),
+        synthetic_claim(
+            "synthetic-processed", statement_id="synthetic-stmt", value=0.0, category="total", verb="processed"
+        ),
+        synthetic_claim(
+            "synthetic-rate",
+            statement_id="synthetic-stmt",
+            value=0.0,
+            category="total",
+            kind="ratio",
+            unit="percent",
+            metric="block_rate",
+        ),
     )
     verdict = audit(ledger, rule("series_consistency", checks=["rates"]))[0]
     assert verdict.status is Status.NOT_COMPARABLE and "processed is zero" in verdict.explanation

@@ -18,20 +18,39 @@ D = dt.date
 NETWORKS = ["AS59257", "AS17557", "AS45595", "AS9541", "AS38193", "AS23674"]
 
 
-def synthetic_row(asn: str, i: int, *, blocking: str | None = None, fingerprint: tuple | None = None,
-                  domain: str = "x.com", day: str = "2024-03-05", **extra) -> dict:
+def synthetic_row(
+    asn: str,
+    i: int,
+    *,
+    blocking: str | None = None,
+    fingerprint: tuple | None = None,
+    domain: str = "x.com",
+    day: str = "2024-03-05",
+    **extra,
+) -> dict:
     row = {c: None for c in ooni_raw.SCHEMA}
     row.update(
-        file="s3://synthetic/raw.jsonl.gz", line=i, measurement_id=f"synthetic-{asn}-{i}",
-        measurement_uid=f"synthetic-{asn}-{i}", report_id="synthetic", test_name="web_connectivity",
-        probe_cc="PK", probe_asn=asn, probe_network_name=f"Synthetic {asn}",
+        file="s3://synthetic/raw.jsonl.gz",
+        line=i,
+        measurement_id=f"synthetic-{asn}-{i}",
+        measurement_uid=f"synthetic-{asn}-{i}",
+        report_id="synthetic",
+        test_name="web_connectivity",
+        probe_cc="PK",
+        probe_asn=asn,
+        probe_network_name=f"Synthetic {asn}",
         measurement_start_time=dt.datetime.fromisoformat(day + " 10:00:00").replace(tzinfo=dt.UTC),
-        input=f"https://{domain}/", blocking=blocking or "none", accessible=blocking is None,
+        input=f"https://{domain}/",
+        blocking=blocking or "none",
+        accessible=blocking is None,
         fingerprint_checked=True,
     )
     if fingerprint:
-        row.update(fingerprint_name=fingerprint[0], fingerprint_scope=fingerprint[1],
-                   fingerprint_is_optin_filter=fingerprint[2])
+        row.update(
+            fingerprint_name=fingerprint[0],
+            fingerprint_scope=fingerprint[1],
+            fingerprint_is_optin_filter=fingerprint[2],
+        )
     row.update(extra)
     return row
 
@@ -54,15 +73,30 @@ def synthetic_corpus() -> pl.DataFrame:
 
 
 def x_claim(assertion: str = "x_not_blocked"):
-    return synthetic_ledger(synthetic_claim(
-        "synthetic-x", statement_date=D(2024, 3, 10), kind="assertion", subject="platform_block", value=None,
-        qualifier=None, unit="none", verb="stated", period="point_in_time", assertion=assertion,
-        wording="X is not blocked"))
+    return synthetic_ledger(
+        synthetic_claim(
+            "synthetic-x",
+            statement_date=D(2024, 3, 10),
+            kind="assertion",
+            subject="platform_block",
+            value=None,
+            qualifier=None,
+            unit="none",
+            verb="stated",
+            period="point_in_time",
+            assertion=assertion,
+            wording="X is not blocked",
+        )
+    )
 
 
 def x_rule():
-    return rule("evidence_vs_assertion", polarity={"x_not_blocked": "denies_blocking", "x_blocked": "affirms_blocking"},
-                lookback_days=30, evidence=[spec("ooni_corpus", test_names=["web_connectivity"], domains=["x.com"])])
+    return rule(
+        "evidence_vs_assertion",
+        polarity={"x_not_blocked": "denies_blocking", "x_blocked": "affirms_blocking"},
+        lookback_days=30,
+        evidence=[spec("ooni_corpus", test_names=["web_connectivity"], domains=["x.com"])],
+    )
 
 
 def test_summary_counts_state_blockpages_apart_from_optin_filters():
@@ -88,9 +122,16 @@ def test_a_denial_against_blockpages_on_4_of_6_networks_is_contradicted_by_direc
 
 
 def test_only_optin_filter_pages_are_not_a_block():
-    rows = [synthetic_row(asn, i, blocking="http-diff" if i < 5 else None,
-                          fingerprint=("synthetic.safeweb", "isp", True) if i < 5 else None)
-            for asn in NETWORKS[:3] for i in range(40)]
+    rows = [
+        synthetic_row(
+            asn,
+            i,
+            blocking="http-diff" if i < 5 else None,
+            fingerprint=("synthetic.safeweb", "isp", True) if i < 5 else None,
+        )
+        for asn in NETWORKS[:3]
+        for i in range(40)
+    ]
     summary = ooni_corpus.summarize_frame(pl.DataFrame(rows, schema=ooni_raw.SCHEMA))
     verdict = run_audit(rules=[x_rule()], provider=FrameEvidence({"claims": x_claim()}, corpus=summary))[0]
     assert "blocked by blockpage" not in verdict.explanation
@@ -100,8 +141,9 @@ def test_only_optin_filter_pages_are_not_a_block():
 def test_without_a_corpus_the_evidence_is_missing_and_says_how_to_build_it(monkeypatch):
     monkeypatch.delenv("CLAIMAUDIT_OONI_CORPUS", raising=False)
     with pytest.raises(FetchError, match="claimaudit ooni corpus"):
-        LiveEvidence().ooni_corpus(probe_cc="PK", test_names=["web_connectivity"], since=D(2024, 3, 1),
-                                   until=D(2024, 3, 11))
+        LiveEvidence().ooni_corpus(
+            probe_cc="PK", test_names=["web_connectivity"], since=D(2024, 3, 1), until=D(2024, 3, 11)
+        )
     verdict = run_audit(rules=[x_rule()], provider=FrameEvidence({"claims": x_claim()}))[0]
     assert verdict.status is Status.INSUFFICIENT
     assert any(e.source == "ooni_corpus/summary" and not e.available for e in verdict.evidence)
@@ -113,8 +155,12 @@ def test_live_evidence_reads_the_corpus_folder(tmp_path: Path, monkeypatch):
     part.mkdir(parents=True)
     synthetic_corpus().write_parquet(part / "2024030510_PK_webconnectivity.n1.0.parquet")
     monkeypatch.setenv("CLAIMAUDIT_OONI_CORPUS", str(folder))
-    rows = LiveEvidence().ooni_corpus(probe_cc="PK", test_names=["web_connectivity"], since=D(2024, 3, 1),
-                                      until=D(2024, 3, 11), domains=["x.com"])
+    rows = LiveEvidence().ooni_corpus(
+        probe_cc="PK", test_names=["web_connectivity"], since=D(2024, 3, 1), until=D(2024, 3, 11), domains=["x.com"]
+    )
     assert rows["n"].sum() == 60 and rows["blockpage_state"].sum() == 24
-    assert LiveEvidence().ooni_corpus(probe_cc="PK", test_names=["web_connectivity"], since=D(2024, 3, 6),
-                                      until=D(2024, 3, 11)).is_empty()
+    assert (
+        LiveEvidence()
+        .ooni_corpus(probe_cc="PK", test_names=["web_connectivity"], since=D(2024, 3, 6), until=D(2024, 3, 11))
+        .is_empty()
+    )

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from test_audit import CLAIM_SCHEMA, D, synthetic_claim, synthetic_ledger
 from typer.testing import CliRunner
 
 from claimaudit import datasets, paths
 from claimaudit.audit import FrameEvidence, Status, Strength, run_audit, verdicts_frame
 from claimaudit.cli import app
-
-from test_audit import CLAIM_SCHEMA, D, synthetic_claim, synthetic_ledger
 
 _TYPES = {pl.String: "string", pl.Date: "date", pl.Float64: "number"}
 
@@ -27,10 +26,16 @@ def write_synthetic_claims_package(root: Path, ledger: pl.DataFrame, sources: pl
     descriptor = {
         "name": "claims",
         "resources": [
-            {"name": "claims", "path": "claims.csv",
-             "schema": {"fields": [{"name": n, "type": _TYPES[t]} for n, t in CLAIM_SCHEMA.items()]}},
-            {"name": "sources", "path": "sources.csv",
-             "schema": {"fields": [{"name": n, "type": "string"} for n in sources.columns]}},
+            {
+                "name": "claims",
+                "path": "claims.csv",
+                "schema": {"fields": [{"name": n, "type": _TYPES[t]} for n, t in CLAIM_SCHEMA.items()]},
+            },
+            {
+                "name": "sources",
+                "path": "sources.csv",
+                "schema": {"fields": [{"name": n, "type": "string"} for n in sources.columns]},
+            },
         ],
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
@@ -44,9 +49,14 @@ def synthetic_datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated
         synthetic_claim("synthetic-2024", statement_date=D(2024, 11, 13), value=844008.0, unit="websites"),
         synthetic_claim("synthetic-over", statement_date=D(2024, 11, 18), value=500000.0, qualifier="over"),
     )
-    sources = pl.DataFrame({"claim_id": ["synthetic-2024", "synthetic-2024"],
-                            "url": ["https://example.org/synthetic/a", "https://example.org/synthetic/b"],
-                            "outlet": ["Outlet A", "Outlet B"], "figure_as_printed": ["844,008", "844,080"]})
+    sources = pl.DataFrame(
+        {
+            "claim_id": ["synthetic-2024", "synthetic-2024"],
+            "url": ["https://example.org/synthetic/a", "https://example.org/synthetic/b"],
+            "outlet": ["Outlet A", "Outlet B"],
+            "figure_as_printed": ["844,008", "844,080"],
+        }
+    )
     root = tmp_path / "datasets"
     write_synthetic_claims_package(root, ledger, sources)
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
@@ -75,8 +85,20 @@ def test_the_cli_writes_byte_identical_sorted_outputs(tmp_path, synthetic_datase
     assert {"inconsistent", "reports_differ", "not_comparable"} & {v["verdict"] for v in payload["verdicts"]}
     assert payload["schema_version"] == 2 and payload["generated_from"]["rules"]
     csv = pl.read_csv(tmp_path / "one" / "verdicts.csv")
-    assert csv.columns == ["verdict_id", "rule_id", "rule_kind", "claim_ids", "statement_ids", "verdict",
-                           "evidence_strength", "finding", "caveats", "explanation", "evidence", "links"]
+    assert csv.columns == [
+        "verdict_id",
+        "rule_id",
+        "rule_kind",
+        "claim_ids",
+        "statement_ids",
+        "verdict",
+        "evidence_strength",
+        "finding",
+        "caveats",
+        "explanation",
+        "evidence",
+        "links",
+    ]
     assert csv.height == len(keys)
     assert not list((tmp_path / "one").glob(".*.tmp"))
 
@@ -88,6 +110,7 @@ def test_the_cli_writes_to_the_reports_dir_by_default(synthetic_datasets):
 
 
 # --------------------------------------------------------------------------- the real ledger
+
 
 @pytest.fixture(scope="module")
 def ledger() -> pl.DataFrame:
@@ -137,8 +160,7 @@ def test_pta_2024_porn_count_sits_below_earlier_cumulative_figures(ledger, verdi
 
 
 def test_the_chairmans_lower_bound_disagrees_with_the_count_five_days_earlier(ledger, verdicts):
-    nov = one(ledger, value=844008.0, verb="blocked", category="pornography", period="cumulative",
-              scope="all_content")
+    nov = one(ledger, value=844008.0, verb="blocked", category="pornography", period="cumulative", scope="all_content")
     bound = one(ledger, value=500000.0, qualifier="over", category="pornography")
     verdict = verdict_for(verdicts, "series_consistency", nov, bound)[0]
     assert verdict.status is Status.INCONSISTENT
@@ -182,11 +204,18 @@ def test_with_ooni_measurements_the_vpn_denial_gets_a_measured_verdict(ledger):
     frames = {"claims": ledger, "claims/sources": datasets.load("claims", "sources")}
     for name in ("signals", "events", "baselines"):
         frames[name] = datasets.load(name)
-    ooni = pl.DataFrame({  # synthetic aggregation rows: Psiphon failing on two of three networks
-        "test_name": ["psiphon"] * 3, "measurement_start_day": [D(2024, 11, 10)] * 3,
-        "probe_asn": [17557, 9541, 45595], "measurement_count": [60, 50, 40], "anomaly_count": [30, 20, 0],
-        "confirmed_count": [0, 0, 0], "failure_count": [0, 0, 0], "ok_count": [30, 30, 40],
-    })
+    ooni = pl.DataFrame(
+        {  # synthetic aggregation rows: Psiphon failing on two of three networks
+            "test_name": ["psiphon"] * 3,
+            "measurement_start_day": [D(2024, 11, 10)] * 3,
+            "probe_asn": [17557, 9541, 45595],
+            "measurement_count": [60, 50, 40],
+            "anomaly_count": [30, 20, 0],
+            "confirmed_count": [0, 0, 0],
+            "failure_count": [0, 0, 0],
+            "ok_count": [30, 30, 40],
+        }
+    )
     verdicts = run_audit(provider=FrameEvidence(frames, ooni=ooni))
     denial = [v for v in verdicts if v.rule_id == "vpn-not-blocked-to-date"]
     assert denial and denial[0].status is Status.CONTRADICTED

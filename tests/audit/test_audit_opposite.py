@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from test_audit import D, audit, by_ids, rule, synthetic_claim, synthetic_ledger
 
 from claimaudit.audit import Status, Strength, run_audit
 from claimaudit.audit._rules import load_rules
 from claimaudit.errors import RuleError
 
-from test_audit import D, audit, by_ids, rule, synthetic_claim, synthetic_ledger
-
-POLARITY = {"vpns_not_blocked": "denies_blocking", "outage_was_technical_glitch": "denies_blocking",
-            "vpn_blocking_started": "affirms_blocking"}
+POLARITY = {
+    "vpns_not_blocked": "denies_blocking",
+    "outage_was_technical_glitch": "denies_blocking",
+    "vpn_blocking_started": "affirms_blocking",
+}
 
 
 def assertion(claim_id: str, assertion: str, date, **fields) -> dict:
-    return synthetic_claim(claim_id, kind="assertion", subject="vpn_blocking", metric="vpn_blocking_status",
-                           category="not_applicable", scope="not_applicable", value=None, qualifier=None, unit="none",
-                           verb="stated", period="point_in_time", assertion=assertion, statement_date=date,
-                           wording=f"synthetic {assertion}", **fields)
-
+    return synthetic_claim(
+        claim_id,
+        kind="assertion",
+        subject="vpn_blocking",
+        metric="vpn_blocking_status",
+        category="not_applicable",
+        scope="not_applicable",
+        value=None,
+        qualifier=None,
+        unit="none",
+        verb="stated",
+        period="point_in_time",
+        assertion=assertion,
+        statement_date=date,
+        wording=f"synthetic {assertion}",
+        **fields,
+    )
 
 
 def sources(*rows: tuple[str, str, str]) -> pl.DataFrame:
@@ -30,18 +44,28 @@ def sources(*rows: tuple[str, str, str]) -> pl.DataFrame:
 def test_a_denial_and_an_affirmation_two_days_apart_contradict_each_other_with_both_sets_of_sources():
     ledger = synthetic_ledger(
         assertion("synthetic-glitch", "outage_was_technical_glitch", D(2024, 11, 11)),
-        assertion("synthetic-started", "vpn_blocking_started", D(2024, 11, 13), claimant="Synthetic PTA sources",
-                  confidence="medium"),
+        assertion(
+            "synthetic-started",
+            "vpn_blocking_started",
+            D(2024, 11, 13),
+            claimant="Synthetic PTA sources",
+            confidence="medium",
+        ),
     )
-    src = sources(("synthetic-glitch", "https://example.org/synthetic/glitch", "Synthetic Outlet A"),
-                  ("synthetic-started", "https://example.org/synthetic/started-1", "Synthetic Outlet B"),
-                  ("synthetic-started", "https://example.org/synthetic/started-2", "Synthetic Outlet C"))
+    src = sources(
+        ("synthetic-glitch", "https://example.org/synthetic/glitch", "Synthetic Outlet A"),
+        ("synthetic-started", "https://example.org/synthetic/started-1", "Synthetic Outlet B"),
+        ("synthetic-started", "https://example.org/synthetic/started-2", "Synthetic Outlet C"),
+    )
     verdicts = audit(ledger, rule("opposite_assertions", polarity=POLARITY), claims__sources=src)
     v = by_ids(verdicts, "synthetic-glitch", "synthetic-started")
     assert v.status is Status.INCONSISTENT and v.evidence_strength is Strength.LEDGER
     assert v.rule_kind == "opposite_assertions"
-    assert set(v.links) == {"https://example.org/synthetic/glitch", "https://example.org/synthetic/started-1",
-                            "https://example.org/synthetic/started-2"}
+    assert set(v.links) == {
+        "https://example.org/synthetic/glitch",
+        "https://example.org/synthetic/started-1",
+        "https://example.org/synthetic/started-2",
+    }
     assert "2 days later" in v.explanation and "Synthetic Outlet B, Synthetic Outlet C" in v.explanation
     assert "contradicts itself" in v.explanation
     assert "high confidence" in v.explanation  # the medium-confidence side is named as a caveat
@@ -69,7 +93,11 @@ def test_lookback_reaches_earlier_affirmations_and_same_authority_restricts_them
     (short,) = audit(ledger, rule("opposite_assertions", polarity=POLARITY))
     assert short.status is Status.CONSISTENT
     (long,) = audit(ledger, rule("opposite_assertions", polarity=POLARITY, lookback_days=46))
-    assert long.status is Status.INCONSISTENT and "35 days earlier" in long.explanation and "MoI and PTA" in long.explanation
+    assert (
+        long.status is Status.INCONSISTENT
+        and "35 days earlier" in long.explanation
+        and "MoI and PTA" in long.explanation
+    )
     (same,) = audit(ledger, rule("opposite_assertions", polarity=POLARITY, lookback_days=46, same_authority=True))
     assert same.status is Status.CONSISTENT
 
@@ -93,19 +121,26 @@ def test_undated_and_unmapped_and_weak_claims():
 
 def test_the_rule_file_is_strict_about_its_parameters(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("rules:\n  - id: synthetic-opposite\n    kind: opposite_assertions\n    title: t\n"
-                   "    select: {kind: assertion}\n    params:\n      polarity: {vpns_not_blocked: denies_blocking}\n"
-                   "      window_days: a week\n", encoding="utf-8")
+    bad.write_text(
+        "rules:\n  - id: synthetic-opposite\n    kind: opposite_assertions\n    title: t\n"
+        "    select: {kind: assertion}\n    params:\n      polarity: {vpns_not_blocked: denies_blocking}\n"
+        "      window_days: a week\n",
+        encoding="utf-8",
+    )
     with pytest.raises(RuleError, match="window_days must be a whole number"):
         load_rules(tmp_path)
     missing = tmp_path / "bad.yml"
-    missing.write_text("rules:\n  - id: synthetic-opposite\n    kind: opposite_assertions\n    title: t\n"
-                       "    select: {kind: assertion}\n", encoding="utf-8")
+    missing.write_text(
+        "rules:\n  - id: synthetic-opposite\n    kind: opposite_assertions\n    title: t\n"
+        "    select: {kind: assertion}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(RuleError, match="polarity is required"):
         load_rules(tmp_path)
 
 
 # --------------------------------------------------------------------------- the real ledger
+
 
 @pytest.fixture(scope="module")
 def verdicts(tmp_path_factory):
@@ -148,7 +183,7 @@ def test_vpn_registration_series_are_checked_per_scheme(verdicts):
     from claimaudit import datasets
 
     ledger = datasets.load("claims")
-    metric = dict(zip(ledger["claim_id"], zip(ledger["metric"], ledger["unit"])))
+    metric = dict(zip(ledger["claim_id"], zip(ledger["metric"], ledger["unit"], strict=True), strict=True))
     series = [v for v in verdicts if v.rule_id == "vpn-registration-series"]
     assert series
     for v in series:
@@ -159,11 +194,26 @@ def test_vpn_registration_series_are_checked_per_scheme(verdicts):
 
 def test_group_by_splits_a_series():
     ledger = synthetic_ledger(
-        synthetic_claim("synthetic-vpns", subject="vpn_registration", metric="vpns_registered", unit="vpns",
-                        category="not_applicable", verb="registered", value=20000.0, statement_date=D(2024, 8, 1)),
-        synthetic_claim("synthetic-companies", subject="vpn_registration", metric="companies_registered",
-                        unit="vpns", category="not_applicable", verb="registered", value=15000.0,
-                        statement_date=D(2024, 9, 1)),
+        synthetic_claim(
+            "synthetic-vpns",
+            subject="vpn_registration",
+            metric="vpns_registered",
+            unit="vpns",
+            category="not_applicable",
+            verb="registered",
+            value=20000.0,
+            statement_date=D(2024, 8, 1),
+        ),
+        synthetic_claim(
+            "synthetic-companies",
+            subject="vpn_registration",
+            metric="companies_registered",
+            unit="vpns",
+            category="not_applicable",
+            verb="registered",
+            value=15000.0,
+            statement_date=D(2024, 9, 1),
+        ),
     )
     merged = audit(ledger, rule("series_consistency", checks=["monotone"]))
     assert [v.status for v in merged] == [Status.INCONSISTENT]  # read as one series, it "fell"
@@ -177,6 +227,7 @@ def test_judge_claim_ids_limits_the_judged_denials():
         assertion("synthetic-b", "vpns_not_blocked", D(2024, 12, 16)),
         assertion("synthetic-started", "vpn_blocking_started", D(2024, 11, 11)),
     )
-    verdicts = audit(ledger, rule("opposite_assertions", polarity=POLARITY, lookback_days=46,
-                                  judge_claim_ids=["synthetic-b"]))
+    verdicts = audit(
+        ledger, rule("opposite_assertions", polarity=POLARITY, lookback_days=46, judge_claim_ids=["synthetic-b"])
+    )
     assert [v.claim_ids for v in verdicts] == [("synthetic-b", "synthetic-started")]

@@ -34,8 +34,13 @@ def write(tmp_path: Path, text: str, name: str = "synthetic.yml") -> Path:
 def test_the_shipped_rule_files_load_and_cover_every_kind():
     rules = load_rules(rules_dir())
     files = {Path(r.file).name for r in rules}
-    assert {"url-blocking.yml", "gateway-attempts.yml", "vpn-registration.yml", "vpn-blocking.yml",
-            "platform-blocks.yml"} <= files
+    assert {
+        "url-blocking.yml",
+        "gateway-attempts.yml",
+        "vpn-registration.yml",
+        "vpn-blocking.yml",
+        "platform-blocks.yml",
+    } <= files
     assert {r.kind for r in rules} == set(KINDS)
     assert len({r.id for r in rules}) == len(rules)
 
@@ -49,8 +54,18 @@ def test_a_valid_file_fills_in_defaults_and_keeps_the_line(tmp_path):
 @pytest.mark.parametrize(
     ("text", "line", "key", "words"),
     [
-        (GOOD.replace("    title: synthetic\n", "    title: synthetic\n    colour: red\n"), 5, "colour", "unknown rule key"),
-        (GOOD.replace("about_tolerance: 0.05", "about_tolerance: five"), 9, "params.about_tolerance", "must be a number"),
+        (
+            GOOD.replace("    title: synthetic\n", "    title: synthetic\n    colour: red\n"),
+            5,
+            "colour",
+            "unknown rule key",
+        ),
+        (
+            GOOD.replace("about_tolerance: 0.05", "about_tolerance: five"),
+            9,
+            "params.about_tolerance",
+            "must be a number",
+        ),
         (GOOD.replace("about_tolerance: 0.05", "tolerance_about: 0.05"), 9, "params.tolerance_about", "unknown key"),
         (GOOD.replace("kind: series_consistency", "kind: vibes"), 3, "kind", "unknown rule kind"),
         (GOOD.replace("subject: url_blocking", "subject: url_blockin"), 6, "select.subject", "not a known subject"),
@@ -101,7 +116,9 @@ def test_evidence_rules_need_a_polarity_and_known_sources(tmp_path):
     assert info.value.line == 9 and info.value.key == "evidence.source"
     without = base.replace("        params:\n          polarity: {vpns_not_blocked: denies_blocking}\n", "")
     with pytest.raises(RuleError, match="params.polarity is required"):
-        load_rule_file(write(tmp_path, without.replace("carrier_pigeons", "signals\n            subjects: [vpn_outage]")))
+        load_rule_file(
+            write(tmp_path, without.replace("carrier_pigeons", "signals\n            subjects: [vpn_outage]"))
+        )
 
 
 def test_duplicate_ids_across_files_are_refused(tmp_path):
@@ -129,7 +146,9 @@ def test_the_public_api_is_sorted_and_complete():
     import claimaudit.audit as audit
 
     assert audit.__all__ == sorted(audit.__all__)
-    public = {name for name in dir(audit) if not name.startswith("_") and not isinstance(getattr(audit, name), type(audit))}
+    public = {
+        name for name in dir(audit) if not name.startswith("_") and not isinstance(getattr(audit, name), type(audit))
+    }
     assert public == set(audit.__all__)
 
 
@@ -138,8 +157,16 @@ def test_selector_values_follow_the_ledgers_own_enums(tmp_path, monkeypatch):
 
     root = tmp_path / "datasets"
     (root / "claims").mkdir(parents=True)
-    descriptor = {"resources": [{"name": "claims", "schema": {"fields": [
-        {"name": "venue", "type": "string", "constraints": {"enum": ["synthetic_hearing"]}}]}}]}
+    descriptor = {
+        "resources": [
+            {
+                "name": "claims",
+                "schema": {
+                    "fields": [{"name": "venue", "type": "string", "constraints": {"enum": ["synthetic_hearing"]}}]
+                },
+            }
+        ]
+    }
     (root / "claims" / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     rule_text = GOOD.replace("subject: url_blocking", "venue: synthetic_hearing")
     with pytest.raises(RuleError, match="not a known venue"):
@@ -154,14 +181,41 @@ def test_selector_values_follow_the_ledgers_own_enums(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("old", "new", "line", "key", "words"),
     [
-        ("      kind: [count]\n", "      kind: [count]\n      date_from: 2024-13-45\n", 8, "select.date_from", "valid date"),
-        ("      about_tolerance: 0.05\n", "      about_tolerance: 0.05\n      headline_bound_ratio: 2024-02-30\n", 10,
-         "params.headline_bound_ratio", "valid date"),
-        ("      about_tolerance: 0.05\n", "      about_tolerance: -0.05\n", 9, "params.about_tolerance", "zero or more"),
-        ("      about_tolerance: 0.05\n", "      bracket_slack_days: -3\n", 9, "params.bracket_slack_days",
-         "zero or more"),
-        ("      kind: [count]\n", "      kind: [count]\n      date_from: 2024-12-01\n      date_to: 2024-01-01\n", 8,
-         "select.date_from", "after"),
+        (
+            "      kind: [count]\n",
+            "      kind: [count]\n      date_from: 2024-13-45\n",
+            8,
+            "select.date_from",
+            "valid date",
+        ),
+        (
+            "      about_tolerance: 0.05\n",
+            "      about_tolerance: 0.05\n      headline_bound_ratio: 2024-02-30\n",
+            10,
+            "params.headline_bound_ratio",
+            "valid date",
+        ),
+        (
+            "      about_tolerance: 0.05\n",
+            "      about_tolerance: -0.05\n",
+            9,
+            "params.about_tolerance",
+            "zero or more",
+        ),
+        (
+            "      about_tolerance: 0.05\n",
+            "      bracket_slack_days: -3\n",
+            9,
+            "params.bracket_slack_days",
+            "zero or more",
+        ),
+        (
+            "      kind: [count]\n",
+            "      kind: [count]\n      date_from: 2024-12-01\n      date_to: 2024-01-01\n",
+            8,
+            "select.date_from",
+            "after",
+        ),
     ],
 )
 def test_bad_dates_order_and_negative_tolerances_are_rule_errors(tmp_path, old, new, line, key, words):
@@ -177,7 +231,7 @@ def test_an_evidence_window_start_that_is_not_a_calendar_date_is_a_rule_error(tm
     assert "window_start: 2024-" in text, "test set-up: the shipped file no longer sets window_start"
     import re
 
-    path = write(tmp_path, re.sub(r"window_start: 2024-\d\d-\d\d", "window_start: 2024-02-30", text, count=1))
+    write(tmp_path, re.sub(r"window_start: 2024-\d\d-\d\d", "window_start: 2024-02-30", text, count=1))
     result = CliRunner().invoke(app, ["audit", "--rules", str(tmp_path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "params.window_start" in result.output and "'2024-02-30'" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -214,7 +268,9 @@ def test_a_yaml_alias_bomb_is_refused_before_it_expands_with_a_short_message(tmp
 
     walked = []
     real = _yaml.expanded_size
-    monkeypatch.setattr(_yaml, "expanded_size", lambda root, limit=_yaml.MAX_NODES: walked.append(1) or real(root, limit))
+    monkeypatch.setattr(
+        _yaml, "expanded_size", lambda root, limit=_yaml.MAX_NODES: walked.append(1) or real(root, limit)
+    )
     write(tmp_path, BOMB)
     result = CliRunner().invoke(app, ["audit", "--rules", str(tmp_path), "--out", str(tmp_path / "out")])
     assert walked, "the expansion check ran on the composed graph"

@@ -29,10 +29,23 @@ from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, render, slot_
 
 def synthetic_sources(*rows: tuple[str, str, str | None, str]) -> pl.DataFrame:
     return pl.DataFrame(
-        [{"claim_id": c, "url": f"https://example.org/synthetic/{i}", "outlet": o, "figure_as_printed": f,
-          "verification": v} for i, (c, o, f, v) in enumerate(rows)],
-        schema={"claim_id": pl.String, "url": pl.String, "outlet": pl.String, "figure_as_printed": pl.String,
-                "verification": pl.String},
+        [
+            {
+                "claim_id": c,
+                "url": f"https://example.org/synthetic/{i}",
+                "outlet": o,
+                "figure_as_printed": f,
+                "verification": v,
+            }
+            for i, (c, o, f, v) in enumerate(rows)
+        ],
+        schema={
+            "claim_id": pl.String,
+            "url": pl.String,
+            "outlet": pl.String,
+            "figure_as_printed": pl.String,
+            "verification": pl.String,
+        },
     )
 
 
@@ -78,12 +91,16 @@ def test_verdict_ids_are_unique_and_name_rule_and_claims(real_verdicts):
 
 def test_every_template_renders_from_typed_slots_and_translates_without_code():
     for template_id in FINDINGS:
-        slots = {name: 1234.5 if "value" in name else ["a", "b"] if name.endswith("s") else "x"
-                 for name in slot_names(template_id)}
+        slots = {
+            name: 1234.5 if "value" in name else ["a", "b"] if name.endswith("s") else "x"
+            for name in slot_names(template_id)
+        }
         assert "{" not in render(template_id, slots), template_id
     translated = {"report_agreement.consistent": "{subject}: {reports} رپورٹس، {figures}"}
-    assert render("report_agreement.consistent", {"reports": 2, "subject": "s", "figures": [1000, 2000]},
-                  translated) == "s: 2 رپورٹس، 1,000 and 2,000"
+    assert (
+        render("report_agreement.consistent", {"reports": 2, "subject": "s", "figures": [1000, 2000]}, translated)
+        == "s: 2 رپورٹس، 1,000 and 2,000"
+    )
 
 
 def test_every_verdict_leads_with_its_finding_and_explanation_is_rendered_by_one_function(real_verdicts):
@@ -109,38 +126,61 @@ def test_reasons_cite_the_claims_with_their_figures(real_verdicts):
 
 
 def test_two_statements_that_disagree_are_inconsistent_not_reports_differ():
-    ledger = synthetic_ledger(synthetic_claim("synthetic-a", statement_id="s1", value=25000.0),
-                              synthetic_claim("synthetic-b", statement_id="s2", value=27000.0))
-    sources = synthetic_sources(("synthetic-a", "Outlet A", "25,000", "search_verified"),
-                                ("synthetic-b", "Outlet B", "27,000", "search_verified"))
-    verdict = by_ids(audit(ledger, rule("report_agreement", same=["authority", "statement_date", "metric"]),
-                           claims__sources=sources), "synthetic-a", "synthetic-b")
+    ledger = synthetic_ledger(
+        synthetic_claim("synthetic-a", statement_id="s1", value=25000.0),
+        synthetic_claim("synthetic-b", statement_id="s2", value=27000.0),
+    )
+    sources = synthetic_sources(
+        ("synthetic-a", "Outlet A", "25,000", "search_verified"),
+        ("synthetic-b", "Outlet B", "27,000", "search_verified"),
+    )
+    verdict = by_ids(
+        audit(
+            ledger, rule("report_agreement", same=["authority", "statement_date", "metric"]), claims__sources=sources
+        ),
+        "synthetic-a",
+        "synthetic-b",
+    )
     assert verdict.status is Status.INCONSISTENT
     assert verdict.finding_template == "report_agreement.inconsistent"
     assert verdict.statement_ids == ("s1", "s2")
 
 
 def test_a_single_low_confidence_print_never_drives_a_finding():
-    ledger = synthetic_ledger(synthetic_claim("synthetic-good", statement_id="s", value=2835.0),
-                              synthetic_claim("synthetic-blog", statement_id="s", value=2836.0, confidence="low"))
-    sources = synthetic_sources(("synthetic-good", "Outlet A", "2,835", "search_verified"),
-                                ("synthetic-blog", "Blog B", "2,836", "search_verified"))
+    ledger = synthetic_ledger(
+        synthetic_claim("synthetic-good", statement_id="s", value=2835.0),
+        synthetic_claim("synthetic-blog", statement_id="s", value=2836.0, confidence="low"),
+    )
+    sources = synthetic_sources(
+        ("synthetic-good", "Outlet A", "2,835", "search_verified"),
+        ("synthetic-blog", "Blog B", "2,836", "search_verified"),
+    )
     verdict = audit(ledger, rule("report_agreement"), claims__sources=sources)[0]
     assert verdict.status is Status.INSUFFICIENT
     kinds = {c["kind"] for c in verdict.caveats}
     assert {"low_confidence", "probable_misprint"} <= kinds
-    more = synthetic_sources(("synthetic-good", "Outlet A", "2,835", "search_verified"),
-                             ("synthetic-good", "Outlet C", "2,835", "search_verified"),
-                             ("synthetic-blog", "Blog B", "2,836", "search_verified"))
+    more = synthetic_sources(
+        ("synthetic-good", "Outlet A", "2,835", "search_verified"),
+        ("synthetic-good", "Outlet C", "2,835", "search_verified"),
+        ("synthetic-blog", "Blog B", "2,836", "search_verified"),
+    )
     agreed = audit(ledger, rule("report_agreement"), claims__sources=more)[0]
     assert agreed.status is Status.CONSISTENT and agreed.finding_template == "report_agreement.low_confidence_only"
     assert agreed.finding_slots["set_aside"] == [2836.0]
 
 
-@pytest.mark.parametrize(("a", "b", "close"), [
-    (101083, 100183, True), (2835, 2836, True), (25000, 250000, True), (31000, 33000, True),
-    (25000, 27500, False), (1000, 1000, False), (844008.5, 844009, False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "close"),
+    [
+        (101083, 100183, True),
+        (2835, 2836, True),
+        (25000, 250000, True),
+        (31000, 33000, True),
+        (25000, 27500, False),
+        (1000, 1000, False),
+        (844008.5, 844009, False),
+    ],
+)
 def test_one_digit_apart(a, b, close):
     assert one_digit_apart(a, b) is close
 
@@ -164,8 +204,10 @@ def test_missing_evidence_is_an_item_with_its_status_and_adds_no_strength():
 
 def test_an_unverified_hand_entered_measurement_cannot_alone_carry_direct_measurement():
     schema_ = {**SIGNAL_SCHEMA, "verification": pl.String}
-    unverified = pl.DataFrame([synthetic_signal("synthetic-probe", evidence_kind="direct_measurement",
-                                                verification="unreachable")], schema=schema_)
+    unverified = pl.DataFrame(
+        [synthetic_signal("synthetic-probe", evidence_kind="direct_measurement", verification="unreachable")],
+        schema=schema_,
+    )
     verdict = audit(denial(), vpn_rule(lookback_days=45), signals=unverified)[0]
     assert verdict.evidence_strength is not Strength.DIRECT_MEASUREMENT
     assert any(c["kind"] == "unverified_observation" for c in verdict.caveats)
@@ -178,8 +220,15 @@ def test_an_unverified_hand_entered_measurement_cannot_alone_carry_direct_measur
 
 def test_an_empty_window_is_empty_not_used():
     signals = pl.DataFrame(schema=SIGNAL_SCHEMA)
-    verdict = audit(denial(), rule("evidence_vs_assertion", polarity={"vpns_not_blocked": "denies_blocking"},
-                                   evidence=[spec("signals", subjects=["vpn_outage"])]), signals=signals)[0]
+    verdict = audit(
+        denial(),
+        rule(
+            "evidence_vs_assertion",
+            polarity={"vpns_not_blocked": "denies_blocking"},
+            evidence=[spec("signals", subjects=["vpn_outage"])],
+        ),
+        signals=signals,
+    )[0]
     item = next(e for e in verdict.to_dict()["evidence"] if e["source"] == "datasets/signals")
     assert item["status"] == "empty" and item["n"] == 0 and item["strength"] == "none"
     assert verdict.status is Status.INSUFFICIENT

@@ -19,8 +19,8 @@ import yaml
 from typer.testing import CliRunner
 
 from claimaudit import datasets, paths
-from claimaudit.pipeline import ledger as _ledger
 from claimaudit.cli import app
+from claimaudit.pipeline import ledger as _ledger
 
 REAL_DATASETS = paths.datasets_dir()
 

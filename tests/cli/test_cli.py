@@ -79,7 +79,10 @@ def tree(tmp_path: Path) -> dict[str, str]:
     folder.mkdir(parents=True)
     (folder / "items.csv").write_text("item_id,count\nsynthetic-a,3\nsynthetic-b,0\n", encoding="utf-8")
     fields = [{"name": "item_id", "type": "string"}, {"name": "count", "type": "integer"}]
-    descriptor = {"name": "synthetic_items", "resources": [{"name": "items", "path": "items.csv", "schema": {"fields": fields}}]}
+    descriptor = {
+        "name": "synthetic_items",
+        "resources": [{"name": "items", "path": "items.csv", "schema": {"fields": fields}}],
+    }
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     datasets.stamp(["synthetic_items"], root=tmp_path / "datasets")
     (tmp_path / "checks" / "quality").mkdir(parents=True)
@@ -127,6 +130,8 @@ def test_check_exit_codes_as_a_process(tree: dict[str, str]) -> None:
 
 
 def test_version_as_a_process() -> None:
-    result = subprocess.run([sys.executable, "-m", "claimaudit", "--version"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "claimaudit", "--version"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0
     assert result.stdout.strip() == f"claimaudit {version('claimaudit')}"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from claimaudit.datasets import sources
 from claimaudit.cli import app
+from claimaudit.datasets import sources
 
 PINNED = ("acsac-pakistan", "tor-relay-users")
 
@@ -94,8 +94,9 @@ def test_ooni_parse_into_a_read_only_or_full_folder_says_which_path_and_why(tmp_
 
 
 @pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC])
-def test_fetch_offline_into_a_read_only_or_full_cache_says_which_path_and_why(mirror, isolated_cache, monkeypatch,
-                                                                                code):
+def test_fetch_offline_into_a_read_only_or_full_cache_says_which_path_and_why(
+    mirror, isolated_cache, monkeypatch, code
+):
     isolated_cache.mkdir(parents=True)
     _raise_on_write(monkeypatch, code, isolated_cache)
 
@@ -126,8 +127,10 @@ def test_deeply_nested_json_is_one_parse_error_row_not_a_recursion_error(tmp_pat
     import polars as pl
 
     source = tmp_path / "nested.jsonl"
-    source.write_text('{"measurement_uid": "synthetic-ok"}\n' + "[" * 100000 + "\n" + '{"a": ' * 50000 + "1"
-                      + "}" * 50000 + "\n", encoding="utf-8")
+    source.write_text(
+        '{"measurement_uid": "synthetic-ok"}\n' + "[" * 100000 + "\n" + '{"a": ' * 50000 + "1" + "}" * 50000 + "\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "parsed.csv"
     result = CliRunner().invoke(app, ["ooni", "parse", str(source), "--out", str(out)])
     _no_traceback(result)

@@ -8,6 +8,10 @@ import json
 
 import polars as pl
 import pytest
+from typer.testing import CliRunner
+
+from claimaudit.cli import app
+from claimaudit.pipeline import fetch_all
 from support.fake_servers import (
     FakeServer,
     Reply,
@@ -17,10 +21,6 @@ from support.fake_servers import (
     synthetic_incidents,
     tor_handler,
 )
-from typer.testing import CliRunner
-
-from claimaudit.cli import app
-from claimaudit.pipeline import fetch_all
 
 SYNTHETIC_CSV = b"date,value\n2024-11-01,1.5\n"
 
@@ -28,15 +28,31 @@ SYNTHETIC_CSV = b"date,value\n2024-11-01,1.5\n"
 @pytest.fixture
 def world(tmp_path, monkeypatch, isolated_cache):
     """A synthetic pinned set served by the local server, plus the live APIs on the same server."""
-    rows = synthetic_aggregation_rows(tests=["tor", "web_connectivity"], asns=[17557, 9541],
-                                      since=dt.date(2024, 1, 1), until=dt.date(2025, 1, 1))
+    rows = synthetic_aggregation_rows(
+        tests=["tor", "web_connectivity"], asns=[17557, 9541], since=dt.date(2024, 1, 1), until=dt.date(2025, 1, 1)
+    )
     with FakeServer() as server:
         folder = tmp_path / "datasets" / "external" / "synthetic-trend"
         folder.mkdir(parents=True)
-        (folder / "datapackage.json").write_text(json.dumps({"name": "synthetic-trend", "resources": [{
-            "name": "pk", "path": server.url + "/synthetic/trend.csv", "format": "csv",
-            "hash": "sha256:" + hashlib.sha256(SYNTHETIC_CSV).hexdigest(), "bytes": len(SYNTHETIC_CSV),
-            "schema": {"fields": [{"name": "date", "type": "date"}, {"name": "value", "type": "number"}]}}]}))
+        (folder / "datapackage.json").write_text(
+            json.dumps(
+                {
+                    "name": "synthetic-trend",
+                    "resources": [
+                        {
+                            "name": "pk",
+                            "path": server.url + "/synthetic/trend.csv",
+                            "format": "csv",
+                            "hash": "sha256:" + hashlib.sha256(SYNTHETIC_CSV).hexdigest(),
+                            "bytes": len(SYNTHETIC_CSV),
+                            "schema": {
+                                "fields": [{"name": "date", "type": "date"}, {"name": "value", "type": "number"}]
+                            },
+                        }
+                    ],
+                }
+            )
+        )
         server.route("/synthetic/trend.csv", Reply.csv(SYNTHETIC_CSV.decode()))
         server.route("/api/v1/aggregation", aggregation_handler(rows))
         server.route("/api/v1/incidents/search", Reply.json(synthetic_incidents()))
@@ -105,20 +121,58 @@ def test_fetch_command_honours_claimaudit_offline(world, monkeypatch):
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_ooni_aggregate_writes_a_tidy_daily_table(world, tmp_path, suffix):
     out = tmp_path / f"synthetic-ooni{suffix}"
-    result = CliRunner().invoke(app, ["ooni", "aggregate", "--country", "pk", "--test-name", "tor,web_connectivity",
-                                      "--since", "2024-11-01", "--until", "2024-12-01", "--out", str(out)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "ooni",
+            "aggregate",
+            "--country",
+            "pk",
+            "--test-name",
+            "tor,web_connectivity",
+            "--since",
+            "2024-11-01",
+            "--until",
+            "2024-12-01",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     frame = pl.read_csv(out, try_parse_dates=True) if suffix == ".csv" else pl.read_parquet(out)
-    assert frame.columns == ["measurement_start_day", "probe_asn", "test_name", "measurement_count",
-                             "anomaly_count", "confirmed_count", "failure_count", "ok_count"]
+    assert frame.columns == [
+        "measurement_start_day",
+        "probe_asn",
+        "test_name",
+        "measurement_count",
+        "anomaly_count",
+        "confirmed_count",
+        "failure_count",
+        "ok_count",
+    ]
     assert frame.height == 30 * 2 * 2
     assert frame.select("measurement_start_day", "probe_asn", "test_name").is_unique().all()
     assert "120 rows (30 days, 2 networks" in result.output
 
 
 def test_ooni_aggregate_refuses_other_suffixes_without_writing(world, tmp_path):
-    result = CliRunner().invoke(app, ["ooni", "aggregate", "--country", "PK", "--test-name", "tor",
-                                      "--since", "2024-11-01", "--until", "2024-12-01", "--out", str(tmp_path / "x.xlsx")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "ooni",
+            "aggregate",
+            "--country",
+            "PK",
+            "--test-name",
+            "tor",
+            "--since",
+            "2024-11-01",
+            "--until",
+            "2024-12-01",
+            "--out",
+            str(tmp_path / "x.xlsx"),
+        ],
+    )
     assert result.exit_code != 0 and not (tmp_path / "x.xlsx").exists()
 
 
@@ -135,9 +189,8 @@ def test_a_full_fetch_stays_inside_the_services_per_minute_quota(world, monkeypa
     # The OONI API's quota is a moving window per client with 429s that carry no Retry-After
     # (ooni/backend ooniapi/common/src/common/rate_limit_quotas.py); here a minute is scaled down
     # to one second and the quota to 5 requests, and claimaudit is told the same quota.
-    from support.fake_servers import Quota
-
     from claimaudit.fetch import _download as download
+    from support.fake_servers import Quota
 
     monkeypatch.setattr(download, "QUOTA_WINDOW_SECONDS", 1.0)
     monkeypatch.setenv("CLAIMAUDIT_REQUESTS_PER_MINUTE", "5")
@@ -183,13 +236,16 @@ def test_live_outcomes_carry_as_of_and_a_page_people_can_open(world):
     outcomes = {o.name: o for o in fetch_all()}
     tor = outcomes["Tor Metrics relay users PK 2024"]
     assert tor.as_of and tor.as_of.endswith("Z") and "as of" in tor.detail
-    assert tor.page_url == ("https://metrics.torproject.org/userstats-relay-country.html?start=2024-01-01"
-                            "&end=2024-12-31&country=pk&events=on")
+    assert tor.page_url == (
+        "https://metrics.torproject.org/userstats-relay-country.html?start=2024-01-01"
+        "&end=2024-12-31&country=pk&events=on"
+    )
     x = outcomes["OONI web_connectivity PK x.com,twitter.com 2024-02-01..2024-03-01"]
     assert x.page_url.startswith("https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=web_connectivity")
     assert "domain=x.com%2Ctwitter.com" in x.page_url
     assert outcomes["IODA country PK 2024-11-01..2024-12-01"].page_url.startswith(
-        "https://ioda.inetintel.cc.gatech.edu/country/PK?from=")
+        "https://ioda.inetintel.cc.gatech.edu/country/PK?from="
+    )
 
 
 def _counts(server) -> dict[str, int]:

@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from claimaudit import paths
-from claimaudit.datasets import stamping as _stamping
 from claimaudit.cli import app
+from claimaudit.datasets import stamping as _stamping
 
 ROOT = paths.project_root()
 

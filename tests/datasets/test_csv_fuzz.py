@@ -21,11 +21,33 @@ LINES = CLAIMS.decode("utf-8").splitlines(keepends=True)
 
 # Cells worth trying besides random text: the lenient spellings the typer must refuse, formulas,
 # quotes and separators that break the CSV structure.
-NASTY = st.sampled_from([
-    "", "1e400", "inf", "nan", "-Infinity", "1e30", "\u0661\u0660\u0660", "769_870", "2018-W42-5", "2024-02-30",
-    "20241113", "=HYPERLINK(\"https://evil.example\")", "\"", "a,b", "\r", "\n", "\x00", "-1", "9" * 40, "TRUE",
-    "pta-2024-11-13-porn-websites-blocked", " 844008", "844,008",
-])
+NASTY = st.sampled_from(
+    [
+        "",
+        "1e400",
+        "inf",
+        "nan",
+        "-Infinity",
+        "1e30",
+        "\u0661\u0660\u0660",
+        "769_870",
+        "2018-W42-5",
+        "2024-02-30",
+        "20241113",
+        '=HYPERLINK("https://evil.example")',
+        '"',
+        "a,b",
+        "\r",
+        "\n",
+        "\x00",
+        "-1",
+        "9" * 40,
+        "TRUE",
+        "pta-2024-11-13-porn-websites-blocked",
+        " 844008",
+        "844,008",
+    ]
+)
 
 
 def _cell_edit(data: st.DataObject) -> bytes:
@@ -68,8 +90,9 @@ def _where_ok(err: DataError, file: Path) -> None:
         assert err.line is not None and err.line >= 1, str(err)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_the_loader_loads_or_names_file_and_line(tmp_path_factory, data):
     body = _cell_edit(data) if data.draw(st.booleans(), label="cell edit") else _byte_edit(data)
@@ -85,12 +108,16 @@ def test_the_loader_loads_or_names_file_and_line(tmp_path_factory, data):
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_the_cli_on_fuzzed_claims_exits_2_naming_where_and_leaves_reports_alone(tmp_path_factory, monkeypatch, data):
     """``claimaudit datasets list`` loads every curated dataset, as the audit and the notebooks do

@@ -68,7 +68,11 @@ def test_november_2024_statement_figures_come_from_dawn(claims: pl.DataFrame, so
         "access_attempts_blocked",
         "attempts",
     )
-    assert (attempts["period"], attempts["scope"], attempts["qualifier"]) == ("per_day", "international_gateway", "about")
+    assert (attempts["period"], attempts["scope"], attempts["qualifier"]) == (
+        "per_day",
+        "international_gateway",
+        "about",
+    )
     printed = dawn.filter(pl.col("value") == 100183)["figure_as_printed"].to_list()
     assert printed == ["100,183"]
 
@@ -86,7 +90,9 @@ def test_november_2024_statement_is_complete(claims: pl.DataFrame) -> None:
 
 
 def test_transcription_variants_are_separate_claims_of_one_statement(claims: pl.DataFrame) -> None:
-    registered = claims.filter(pl.col("value").is_in([31000.0, 33000.0]) & (pl.col("statement_date").cast(pl.String) == "2024-12-16"))
+    registered = claims.filter(
+        pl.col("value").is_in([31000.0, 33000.0]) & (pl.col("statement_date").cast(pl.String) == "2024-12-16")
+    )
     assert sorted(registered["value"].to_list()) == [31000.0, 33000.0]
     assert registered["statement_id"].n_unique() == 1
     blasphemy = claims.filter((pl.col("statement_id") == NOV_13) & (pl.col("category") == "blasphemy"))
@@ -139,7 +145,9 @@ def test_every_research_row_is_traceable(claims: pl.DataFrame) -> None:
 
 def test_low_confidence_research_rows_stay_low(claims: pl.DataFrame) -> None:
     primary = claims.with_columns(ids=pl.col("notes").str.extract(PRIMARY_RESEARCH.pattern, 1).str.split(", "))
-    raised = primary.explode("ids").filter(pl.col("ids").is_in(sorted(LOW_IN_RESEARCH)) & (pl.col("confidence") != "low"))
+    raised = primary.explode("ids").filter(
+        pl.col("ids").is_in(sorted(LOW_IN_RESEARCH)) & (pl.col("confidence") != "low")
+    )
     assert raised.select("claim_id", "ids", "confidence").rows() == []
     assert primary.explode("ids").filter(pl.col("ids").is_in(sorted(LOW_IN_RESEARCH))).height >= len(LOW_IN_RESEARCH)
 
@@ -193,7 +201,9 @@ def test_x_block_statements_are_recorded_with_verified_sources(claims: pl.DataFr
     assert notes["claim_id"].to_list() == []
 
 
-def test_x_block_admission_cites_the_february_order_and_its_outlets(claims: pl.DataFrame, sources: pl.DataFrame) -> None:
+def test_x_block_admission_cites_the_february_order_and_its_outlets(
+    claims: pl.DataFrame, sources: pl.DataFrame
+) -> None:
     ihc = claims.filter(pl.col("claim_id") == "moi-2024-04-17-x-blocked-on-intelligence-reports").row(0, named=True)
     assert "Islamabad High Court" in ihc["claimant"] and ihc["wording"] == "necessitated the imposition of a ban"
     urls = set(sources.filter(pl.col("claim_id") == ihc["claim_id"])["url"].to_list())
@@ -206,13 +216,20 @@ def test_x_block_admission_cites_the_february_order_and_its_outlets(claims: pl.D
 
 def test_every_x_assertion_is_audited(claims: pl.DataFrame) -> None:
     rule_file = paths.checks_dir() / "claims" / "platform-blocks.yml"
-    (rule,) = [r for r in yaml.safe_load(rule_file.read_text(encoding="utf-8"))["rules"] if r["id"] == "platform-block-assertions"]
+    (rule,) = [
+        r
+        for r in yaml.safe_load(rule_file.read_text(encoding="utf-8"))["rules"]
+        if r["id"] == "platform-block-assertions"
+    ]
     audited = set(rule["params"]["polarity"])
-    stated = set(claims.filter((pl.col("subject") == "platform_block") & (pl.col("kind") == "assertion"))["assertion"].to_list())
+    stated = set(
+        claims.filter((pl.col("subject") == "platform_block") & (pl.col("kind") == "assertion"))["assertion"].to_list()
+    )
     assert stated <= audited, f"no polarity for {sorted(stated - audited)}"
 
 
 # --------------------------------------------------------------------------- issue 11: corrections
+
 
 def _claim(claims: pl.DataFrame, claim_id: str) -> dict:
     rows = claims.filter(pl.col("claim_id") == claim_id).to_dicts()
@@ -259,8 +276,15 @@ def test_annual_report_2021_categories_sum_exactly_to_its_total(claims):
 
 
 # Hosts that are blogs, forums or mirrors, not outlets: a claim that only they carry stays low.
-BLOG_HOSTS = ("stateofchildren.com", "blogspot.com", "pages.dev", "siasat.pk", "tumgik.com", "wordpress.com",
-              "medium.com")
+BLOG_HOSTS = (
+    "stateofchildren.com",
+    "blogspot.com",
+    "pages.dev",
+    "siasat.pk",
+    "tumgik.com",
+    "wordpress.com",
+    "medium.com",
+)
 
 
 def _host(url: str) -> str:
@@ -291,18 +315,27 @@ def test_pages_once_marked_unreachable_but_seen_are_verified(sources):
     for url, n in seen.items():
         rows = sources.filter(pl.col("url") == url)
         assert rows.height == n and set(rows["verification"]) == {"search_verified"}, url
-    assert sources.filter(pl.col("url") == "https://www.thenews.com.pk/latest/1256682-vpn-registration-deadline-ends-today")[
-        "figure_as_printed"].to_list() == ["At least 27,000"]
+    assert sources.filter(
+        pl.col("url") == "https://www.thenews.com.pk/latest/1256682-vpn-registration-deadline-ends-today"
+    )["figure_as_printed"].to_list() == ["At least 27,000"]
 
 
 # --------------------------------------------------------------------------- issue 11: added statements
 
 ADDED_STATEMENTS = {
-    "pta-chair-senate-it-2019-07-17": 3, "pta-annual-report-2020": 2, "pta-document-2023-09-04": 2,
-    "cabinet-division-na-2024-08-vpn-registrations": 1, "pta-announcement-2024-08-04": 2,
-    "pta-chair-senate-cabinet-2024-08-02": 2, "pta-sources-2024-11-24-second-trial": 2,
-    "govt-official-2024-11-10-firewall-trial": 4, "pta-2025-05-anti-state-crackdown": 2, "pta-press-2025-05-07": 3,
-    "pta-data-samaa-fy2025": 1, "pta-press-2020-06-10": 3, "pta-announcement-2020-07-31": 1,
+    "pta-chair-senate-it-2019-07-17": 3,
+    "pta-annual-report-2020": 2,
+    "pta-document-2023-09-04": 2,
+    "cabinet-division-na-2024-08-vpn-registrations": 1,
+    "pta-announcement-2024-08-04": 2,
+    "pta-chair-senate-cabinet-2024-08-02": 2,
+    "pta-sources-2024-11-24-second-trial": 2,
+    "govt-official-2024-11-10-firewall-trial": 4,
+    "pta-2025-05-anti-state-crackdown": 2,
+    "pta-press-2025-05-07": 3,
+    "pta-data-samaa-fy2025": 1,
+    "pta-press-2020-06-10": 3,
+    "pta-announcement-2020-07-31": 1,
     "pta-public-notice-2022-12-02": 1,
 }
 
@@ -370,9 +403,14 @@ def test_urdu_summaries_cover_the_main_stories_in_urdu_script_with_the_figures_k
     for row in given.select("claim_id", "summary", "summary_ur").to_dicts():
         figures = {n.rstrip(".,") for n in re.findall(r"\d[\d,.]*\d|\d", row["summary"])}
         assert {f for f in figures if f not in row["summary_ur"]} == set(), row["claim_id"]
-    for claim_id in ("pta-2024-11-13-blasphemous-urls-blocked", "pta-2024-11-13-porn-websites-blocked",
-                     "pta-ar2021-decency-urls-blocked", "pta-2024-11-11-outage-was-technical-glitch",
-                     "pta-sources-2024-11-11-blocking-unregistered-vpns-started", "moi-2024-11-15-vpn-registration-deadline"):
+    for claim_id in (
+        "pta-2024-11-13-blasphemous-urls-blocked",
+        "pta-2024-11-13-porn-websites-blocked",
+        "pta-ar2021-decency-urls-blocked",
+        "pta-2024-11-11-outage-was-technical-glitch",
+        "pta-sources-2024-11-11-blocking-unregistered-vpns-started",
+        "moi-2024-11-15-vpn-registration-deadline",
+    ):
         assert _claim(claims, claim_id)["summary_ur"], claim_id
 
 

@@ -60,9 +60,7 @@ def precision_mismatches(frame: pl.DataFrame, date: str, precision: str) -> pl.D
     is_null = pl.col(date).is_null()
     unknown = pl.col(precision) == "unknown"
     month_off = (pl.col(precision) == "month") & (pl.col(date).dt.day() != 1)
-    year_off = (pl.col(precision) == "year") & (
-        (pl.col(date).dt.day() != 1) | (pl.col(date).dt.month() != 1)
-    )
+    year_off = (pl.col(precision) == "year") & ((pl.col(date).dt.day() != 1) | (pl.col(date).dt.month() != 1))
     return frame.filter((is_null != unknown) | month_off | year_off)
 
 
@@ -127,15 +125,12 @@ def test_ooni_x_finding_is_present_with_its_networks_and_url(frames):
 
 def test_top10vpn_213_percent_on_26_november_is_present_with_its_url(frames):
     rows = frames["signals"].filter(
-        (pl.col("observer") == "Top10VPN")
-        & (pl.col("event_date") == dt.date(2024, 11, 26))
-        & (pl.col("value") == 213)
+        (pl.col("observer") == "Top10VPN") & (pl.col("event_date") == dt.date(2024, 11, 26)) & (pl.col("value") == 213)
     )
     assert rows.height == 1
     row = rows.row(0, named=True)
     assert row["source_url"] == (
-        "https://www.thenews.com.pk/latest/"
-        "1255191-vpn-demand-soars-amid-stricter-social-media-controls-in-pakistan"
+        "https://www.thenews.com.pk/latest/1255191-vpn-demand-soars-amid-stricter-social-media-controls-in-pakistan"
     )
     assert row["unit"] == "percent"
     assert row["evidence_kind"] == "media_report"
@@ -152,8 +147,15 @@ def test_every_ooni_finding_is_a_direct_measurement_on_explorer(frames):
 def test_the_seven_chart_events_are_annotated(frames):
     annotated = frames["events"].filter(pl.col("annotate"))
     starts = set(annotated["start_date"].to_list())
-    expected = {dt.date(2024, 2, 17), dt.date(2024, 2, 8), dt.date(2024, 11, 10), dt.date(2024, 11, 13),
-                dt.date(2024, 11, 15), dt.date(2024, 11, 23), dt.date(2024, 11, 30)}
+    expected = {
+        dt.date(2024, 2, 17),
+        dt.date(2024, 2, 8),
+        dt.date(2024, 11, 10),
+        dt.date(2024, 11, 13),
+        dt.date(2024, 11, 15),
+        dt.date(2024, 11, 23),
+        dt.date(2024, 11, 30),
+    }
     assert starts == expected
     protest = annotated.filter(pl.col("start_date") == dt.date(2024, 11, 23))
     assert protest["end_date"].to_list() == [dt.date(2024, 11, 27)]

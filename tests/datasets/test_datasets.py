@@ -23,7 +23,7 @@ FIELDS = [
 GOOD = (
     "item_id,seen_on,count,share,flag\n"
     "synthetic-a,2024-11-13,844008,84.72,true\n"
-    'synthetic-b,,100183,,false\n'
+    "synthetic-b,,100183,,false\n"
     '"synthetic-c, quoted",2024-12-16,0,0.5,\n'
 )
 
@@ -211,8 +211,9 @@ def test_cli_stamp_reports_what_it_rewrote(tmp_path: Path, monkeypatch: pytest.M
         ("2024-12-16", "2024-12-16T00:00", 4, "seen_on"),
     ],
 )
-def test_lenient_numbers_and_dates_are_refused_naming_the_cell(tmp_path: Path, old: str, new: str, line: int,
-                                                                column: str) -> None:
+def test_lenient_numbers_and_dates_are_refused_naming_the_cell(
+    tmp_path: Path, old: str, new: str, line: int, column: str
+) -> None:
     make_package(tmp_path, GOOD.replace(old, new, 1))
     with pytest.raises(DataError) as info:
         datasets.load("synthetic_items", root=tmp_path)
@@ -247,8 +248,10 @@ def _constrained(root: Path, text: str) -> None:
     folder = root / "synthetic_items"
     folder.mkdir(parents=True)
     (folder / "items.csv").write_text(text, encoding="utf-8")
-    descriptor = {"name": "synthetic_items", "resources": [
-        {"name": "synthetic_items", "path": "items.csv", "schema": {"fields": CONSTRAINED}}]}
+    descriptor = {
+        "name": "synthetic_items",
+        "resources": [{"name": "synthetic_items", "path": "items.csv", "schema": {"fields": CONSTRAINED}}],
+    }
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     datasets.stamp(["synthetic_items"], root=root)
 
@@ -266,8 +269,9 @@ def _constrained(root: Path, text: str) -> None:
         (",ratio", ",ratios", 4, "kind", "allowed"),
     ],
 )
-def test_schema_constraints_are_enforced_with_line_and_column(tmp_path: Path, old: str, new: str, line: int,
-                                                              column: str, says: str) -> None:
+def test_schema_constraints_are_enforced_with_line_and_column(
+    tmp_path: Path, old: str, new: str, line: int, column: str, says: str
+) -> None:
     _constrained(tmp_path, CONSTRAINED_GOOD)
     assert datasets.load("synthetic_items", root=tmp_path).height == 3
     for child in (tmp_path / "synthetic_items").iterdir():
@@ -289,16 +293,33 @@ def test_schema_constraints_are_enforced_with_line_and_column(tmp_path: Path, ol
         ({"name": "x", "resources": "claims.csv"}, "resources"),
         ({"name": "x", "resources": [{"name": "x", "schema": {"fields": []}}]}, "path"),
         ({"name": "x", "resources": [{"name": "x", "path": "items.csv", "schema": {"fields": "item_id"}}]}, "fields"),
-        ({"name": "x", "resources": [{"name": "x", "path": "items.csv", "schema": {"fields": [{"type": "string"}]}}]},
-         "name"),
-        ({"name": "x", "resources": [{"name": "x", "path": "items.csv",
-                                      "schema": {"fields": [{"name": "a", "constraints": {"enum": "a"}}]}}]}, "enum"),
+        (
+            {
+                "name": "x",
+                "resources": [{"name": "x", "path": "items.csv", "schema": {"fields": [{"type": "string"}]}}],
+            },
+            "name",
+        ),
+        (
+            {
+                "name": "x",
+                "resources": [
+                    {
+                        "name": "x",
+                        "path": "items.csv",
+                        "schema": {"fields": [{"name": "a", "constraints": {"enum": "a"}}]},
+                    }
+                ],
+            },
+            "enum",
+        ),
         ({"name": "x", "resources": [{"name": "x", "path": 3}]}, "path"),
         ({"name": "x", "resources": [{"path": "items.csv"}]}, "name"),
     ],
 )
-def test_a_broken_but_valid_json_descriptor_is_a_data_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            descriptor: object, says: str) -> None:
+def test_a_broken_but_valid_json_descriptor_is_a_data_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, descriptor: object, says: str
+) -> None:
     make_package(tmp_path, GOOD)
     path = tmp_path / "synthetic_items" / "datapackage.json"
     path.write_text(json.dumps(descriptor), encoding="utf-8")

@@ -7,21 +7,31 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from claimaudit.errors import DataError
 from claimaudit.datasets.fingerprints import compile_matcher, is_optin_filter, load_fingerprints, read_fingerprints
+from claimaudit.errors import DataError
 
 
 def synthetic_http_table() -> pl.DataFrame:
     return pl.DataFrame(
         {
-            "name": ["synthetic.optin_body", "synthetic.isp_location", "synthetic.nat_server", "synthetic.re_py",
-                     "synthetic.re_rust"],
+            "name": [
+                "synthetic.optin_body",
+                "synthetic.isp_location",
+                "synthetic.nat_server",
+                "synthetic.re_py",
+                "synthetic.re_rust",
+            ],
             "scope": ["isp", "isp", "nat", "vbw", "fp"],
             "other_names": ["synthetic.isp_xx_block_optin", "", "", "", ""],
             "location_found": ["body", "header.location", "header.server", "body", "body"],
             "pattern_type": ["contains", "prefix", "full", "regexp", "regexp"],
-            "pattern": ["blocked for your viewing", "http://block.example/", "BlockServer/1.0",
-                        r"(?<=ref=)SYN\d+", r"<title>Denied.*</title>"],
+            "pattern": [
+                "blocked for your viewing",
+                "http://block.example/",
+                "BlockServer/1.0",
+                r"(?<=ref=)SYN\d+",
+                r"<title>Denied.*</title>",
+            ],
             "notes": ["Synthetic ISP filter - Opt in filter.", "synthetic forward", None, None, None],
         }
     )
@@ -65,7 +75,7 @@ def test_read_fingerprints_combines_kinds_and_flags_optin():
     table = read_fingerprints(dns=synthetic_dns_table(), http=synthetic_http_table())
     assert table.height == 7
     assert set(table["kind"]) == {"dns", "http"}
-    optin = dict(zip(table["name"], table["is_optin_filter"]))
+    optin = dict(zip(table["name"], table["is_optin_filter"], strict=True))
     assert optin["synthetic.optin_body"] is True
     assert optin["synthetic.dns_safeweb"] is True
     assert optin["synthetic.dns_state"] is False
@@ -115,7 +125,7 @@ def test_match_semantics_per_pattern_type_and_location():
             (9, "body", "<title>Denied here</title>"),  # regexp polars runs
         )
     )
-    got = dict(zip(found["row"], found["fingerprint_name"]))
+    got = dict(zip(found["row"], found["fingerprint_name"], strict=True))
     assert got == {
         0: "synthetic.optin_body",
         1: "synthetic.isp_location",
@@ -124,7 +134,7 @@ def test_match_semantics_per_pattern_type_and_location():
         8: "synthetic.re_py",
         9: "synthetic.re_rust",
     }
-    scopes = dict(zip(found["row"], found["fingerprint_scope"]))
+    scopes = dict(zip(found["row"], found["fingerprint_scope"], strict=True))
     assert scopes[3] == "nat" and scopes[9] == "fp"
 
 
@@ -162,7 +172,7 @@ def test_load_fingerprints_goes_through_sources(monkeypatch: pytest.MonkeyPatch)
 @pytest.mark.mirror
 def test_real_fingerprints_optin_rule_on_pakistani_entries(mirror: Path, isolated_cache: Path):
     table = load_fingerprints(offline=True)
-    optin = dict(zip(table["name"], table["is_optin_filter"]))
+    optin = dict(zip(table["name"], table["is_optin_filter"], strict=True))
     assert optin["ooni.pk_2"] is True  # Nayatel Safeweb (HTTP)
     assert optin["ooni.pk_4"] is True  # Nayatel Safeweb (DNS)
     assert optin["ooni.pk_1"] is False  # Mobilink / Jazz ISP blockpage
@@ -183,7 +193,9 @@ class OONIReference:
         import re
 
         self.rows = []
-        for fp, (location, kind, pattern) in enumerate(table.select("location_found", "pattern_type", "pattern").iter_rows()):
+        for fp, (location, kind, pattern) in enumerate(
+            table.select("location_found", "pattern_type", "pattern").iter_rows()
+        ):
             compiled = re.compile(pattern, re.DOTALL) if kind == "regexp" else None
             self.rows.append((fp, location, kind, pattern, compiled))
 
@@ -218,7 +230,10 @@ def test_matching_agrees_with_oonis_semantics_on_every_real_fingerprint(mirror: 
     rows: list[tuple[int, str, str]] = []
     # genuine candidates: every HTTP body, header and DNS answer of the OONI backend's fixtures
     extractor = Extractor(candidates=True, header_names=matcher.header_names)
-    fixtures = mirror / "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"
+    fixtures = (
+        mirror
+        / "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"
+    )
     for path in sorted(fixtures.glob("*.json")):
         for _, data, _, _ in iter_records(path):
             if data is not None:
@@ -229,12 +244,21 @@ def test_matching_agrees_with_oonis_semantics_on_every_real_fingerprint(mirror: 
         if kind != "regexp":
             for value in (pattern, f"<p>\n{pattern}\n</p>", pattern + " tail", pattern[:-1], pattern.upper()):
                 rows.append((len(rows), location, value))
-    for value in ("<p>Sorry, but the URL you\nare requesting is prohibited!</p>", '{"msg": 1,\n "id": 2}',
-                  "U.S.\nCyber Command", "URL blocked by Spider\nGate", "You don't have permission to access /x"
-                  " on this server.<P>", "a {\"msg\"} b"):
+    for value in (
+        "<p>Sorry, but the URL you\nare requesting is prohibited!</p>",
+        '{"msg": 1,\n "id": 2}',
+        "U.S.\nCyber Command",
+        "URL blocked by Spider\nGate",
+        "You don't have permission to access /x on this server.<P>",
+        'a {"msg"} b',
+    ):
         rows.append((len(rows), "body", value))
-    cands = pl.DataFrame(rows, schema={"row": pl.Int64, "location": pl.String, "value": pl.String}, orient="row",
-                         infer_schema_length=None)
+    cands = pl.DataFrame(
+        rows,
+        schema={"row": pl.Int64, "location": pl.String, "value": pl.String},
+        orient="row",
+        infer_schema_length=None,
+    )
     found = matcher.match(cands)
     ours = set(found.select("row", "fingerprint_name").iter_rows())
     reference = OONIReference(table).match(cands)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import polars as pl
 import pytest
+
+import claimaudit.fetch
+from claimaudit.datasets import ooni_api
+from claimaudit.errors import DataError, FetchError, NotAvailableError
+from claimaudit.fetch import manifest_entries
 from support.fake_servers import (
     FakeServer,
     Reply,
@@ -17,14 +23,10 @@ from support.fake_servers import (
     synthetic_measurements,
 )
 
-import claimaudit.fetch
-from claimaudit.datasets import ooni_api
-from claimaudit.errors import DataError, FetchError, NotAvailableError
-from claimaudit.fetch import manifest_entries
-
 NOV, DEC = dt.date(2024, 11, 1), dt.date(2024, 12, 1)
-SYNTHETIC_ROWS = synthetic_aggregation_rows(tests=["tor", "psiphon"], asns=[17557, 9541, 45595],
-                                            since=dt.date(2024, 10, 1), until=dt.date(2025, 1, 1))
+SYNTHETIC_ROWS = synthetic_aggregation_rows(
+    tests=["tor", "psiphon"], asns=[17557, 9541, 45595], since=dt.date(2024, 10, 1), until=dt.date(2025, 1, 1)
+)
 
 
 @pytest.fixture
@@ -37,8 +39,13 @@ def api(monkeypatch, isolated_cache):
 
 
 def _expected(tests, since, until) -> pl.DataFrame:
-    return pl.DataFrame([r for r in SYNTHETIC_ROWS if r["test_name"] in tests
-                         and since.isoformat() <= r["measurement_start_day"] < until.isoformat()])
+    return pl.DataFrame(
+        [
+            r
+            for r in SYNTHETIC_ROWS
+            if r["test_name"] in tests and since.isoformat() <= r["measurement_start_day"] < until.isoformat()
+        ]
+    )
 
 
 def test_daily_counts_per_network_and_test(api):
@@ -50,17 +57,23 @@ def test_daily_counts_per_network_and_test(api):
     key = ["measurement_start_day", "probe_asn", "test_name"]
     got = frame.with_columns(pl.col("measurement_start_day").cast(pl.String)).sort(key)
     assert got.select(key + ["ok_count", "measurement_count"]).equals(
-        expected.select(key + ["ok_count", "measurement_count"]).sort(key))
+        expected.select(key + ["ok_count", "measurement_count"]).sort(key)
+    )
     queries = api.hits("/api/v1/aggregation")
     assert {q["test_name"][0] for q in queries} == {"tor", "psiphon"}
     assert all(q["time_grain"] == ["day"] and q["format"] == ["CSV"] for q in queries)
 
 
 def test_without_the_day_axis_the_totals_cover_only_the_window(api):
-    frame = ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=dt.date(2024, 11, 11),
-                               axis_x=None, axis_y="probe_asn")
-    expected = (_expected({"tor"}, NOV, dt.date(2024, 11, 11)).group_by("probe_asn")
-                .agg(pl.col("measurement_count").sum()).sort("probe_asn"))
+    frame = ooni_api.aggregate(
+        probe_cc="PK", test_name="tor", since=NOV, until=dt.date(2024, 11, 11), axis_x=None, axis_y="probe_asn"
+    )
+    expected = (
+        _expected({"tor"}, NOV, dt.date(2024, 11, 11))
+        .group_by("probe_asn")
+        .agg(pl.col("measurement_count").sum())
+        .sort("probe_asn")
+    )
     assert frame.select("probe_asn", "measurement_count").sort("probe_asn").equals(expected)
     assert [(q["since"], q["until"]) for q in api.hits("/api/v1/aggregation")] == [(["2024-11-01"], ["2024-11-11"])]
 
@@ -73,8 +86,12 @@ def test_an_empty_test_list_is_a_clear_error(api):
 def test_ranges_are_asked_in_30_day_blocks_on_a_fixed_grid_and_until_is_exclusive(api):
     frame = ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-10-01", until="2024-12-31")
     windows = sorted((q["since"][0], q["until"][0]) for q in api.hits("/api/v1/aggregation"))
-    assert windows == [("2024-09-14", "2024-10-14"), ("2024-10-14", "2024-11-13"), ("2024-11-13", "2024-12-13"),
-                       ("2024-12-13", "2025-01-12")]
+    assert windows == [
+        ("2024-09-14", "2024-10-14"),
+        ("2024-10-14", "2024-11-13"),
+        ("2024-11-13", "2024-12-13"),
+        ("2024-12-13", "2025-01-12"),
+    ]
     assert frame["measurement_start_day"].max() == dt.date(2024, 12, 30)
     assert frame["measurement_start_day"].n_unique() == 91
 
@@ -106,9 +123,13 @@ def test_error_json_with_status_200_is_a_clear_error_and_not_cached(api):
 
 
 def test_counts_that_do_not_add_up_are_refused(api):
-    api.route("/api/v1/aggregation", Reply.csv(
-        "anomaly_count,confirmed_count,failure_count,measurement_count,measurement_start_day,ok_count,probe_asn\n"
-        "1,0,0,5,2024-11-01,3,17557\n"))
+    api.route(
+        "/api/v1/aggregation",
+        Reply.csv(
+            "anomaly_count,confirmed_count,failure_count,measurement_count,measurement_start_day,ok_count,probe_asn\n"
+            "1,0,0,5,2024-11-01,3,17557\n"
+        ),
+    )
     with pytest.raises(DataError, match="differs from measurement_count") as info:
         ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=DEC)
     assert info.value.line == 2
@@ -116,15 +137,19 @@ def test_counts_that_do_not_add_up_are_refused(api):
 
 
 def test_days_outside_the_window_are_refused(api):
-    api.route("/api/v1/aggregation", Reply.csv(
-        "anomaly_count,confirmed_count,failure_count,measurement_count,measurement_start_day,ok_count,probe_asn\n"
-        "0,0,0,3,2024-12-01,3,17557\n"))
+    api.route(
+        "/api/v1/aggregation",
+        Reply.csv(
+            "anomaly_count,confirmed_count,failure_count,measurement_count,measurement_start_day,ok_count,probe_asn\n"
+            "0,0,0,3,2024-12-01,3,17557\n"
+        ),
+    )
     with pytest.raises(DataError, match="outside the window"):
         ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=DEC)
 
 
 def test_malformed_csv_is_refused(api):
-    api.route("/api/v1/aggregation", Reply.csv("anomaly_count,ok_count\n\"1,2\n"))
+    api.route("/api/v1/aggregation", Reply.csv('anomaly_count,ok_count\n"1,2\n'))
     with pytest.raises(DataError):
         ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=DEC)
     assert manifest_entries() == {}
@@ -161,9 +186,14 @@ def test_defect_4_the_window_is_since_inclusive_until_exclusive_whatever_the_api
     # The API keeps start > since and start <= until (measurements.py:782-788): asked naively with
     # since=2024-11-01, it would drop a measurement at 00:00:00 that day and keep one at 00:00:00
     # on 2024-12-01. The remodelled server filters like the API.
-    at = [dt.datetime(2024, 11, 1, tzinfo=dt.UTC), dt.datetime(2024, 11, 15, 12, tzinfo=dt.UTC),
-          dt.datetime(2024, 12, 1, tzinfo=dt.UTC)]
-    items = [synthetic_measurements(1, start=t)[0] | {"measurement_uid": f"synthetic-uid-{i}"} for i, t in enumerate(at)]
+    at = [
+        dt.datetime(2024, 11, 1, tzinfo=dt.UTC),
+        dt.datetime(2024, 11, 15, 12, tzinfo=dt.UTC),
+        dt.datetime(2024, 12, 1, tzinfo=dt.UTC),
+    ]
+    items = [
+        synthetic_measurements(1, start=t)[0] | {"measurement_uid": f"synthetic-uid-{i}"} for i, t in enumerate(at)
+    ]
     api.route("/api/v1/measurements", measurements_handler(items, lambda: api.url))
     frame = ooni_api.measurements(probe_cc="PK", test_name="tor", since=NOV, until=DEC)
     assert frame["measurement_start_time"].to_list() == at[:2]
@@ -175,8 +205,10 @@ def _naive_offset_pages(api, limit: int) -> list[str]:
     """What following next_url would have collected (the old behaviour)."""
     import requests
 
-    url = (f"{api.url}/api/v1/measurements?probe_cc=PK&test_name=tor&since=2024-10-31T23:59:59"
-           f"&until=2024-11-30T23:59:59&order_by=measurement_start_time&order=asc&limit={limit}")
+    url = (
+        f"{api.url}/api/v1/measurements?probe_cc=PK&test_name=tor&since=2024-10-31T23:59:59"
+        f"&until=2024-11-30T23:59:59&order_by=measurement_start_time&order=asc&limit={limit}"
+    )
     uids = []
     while url:
         data = requests.get(url, timeout=5).json()
@@ -219,8 +251,9 @@ def test_the_servers_180_day_refusal_is_shown_in_its_words(api):
     from claimaudit.fetch import fetch
 
     api.route("/api/v1/measurements", measurements_handler([], lambda: api.url))
-    url = ooni_api.measurements_url(probe_cc="PK", test_name="tor", since=dt.datetime(2024, 1, 1),
-                                    until=dt.datetime(2024, 12, 1))
+    url = ooni_api.measurements_url(
+        probe_cc="PK", test_name="tor", since=dt.datetime(2024, 1, 1), until=dt.datetime(2024, 12, 1)
+    )
     with pytest.raises(FetchError, match=r"HTTP 400.*the service said: Time range must not exceed 6 months"):
         fetch(url, max_retries=0)
 
@@ -234,9 +267,17 @@ def test_defect_8_an_ooni_400_says_what_the_api_said_with_the_request(api):
 
 
 def test_defect_8_fastapi_validation_errors_are_listed(api):
-    api.route("/api/v1/aggregation", Reply.json({"detail": [
-        {"loc": ["query", "since"], "msg": "Input should be a valid datetime", "type": "datetime_parsing"}]},
-        status=422))
+    api.route(
+        "/api/v1/aggregation",
+        Reply.json(
+            {
+                "detail": [
+                    {"loc": ["query", "since"], "msg": "Input should be a valid datetime", "type": "datetime_parsing"}
+                ]
+            },
+            status=422,
+        ),
+    )
     with pytest.raises(FetchError, match="the service said: since: Input should be a valid datetime"):
         ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=dt.date(2024, 11, 2))
 
@@ -255,8 +296,13 @@ def test_defect_3_riseupvpn_after_2023_10_17_is_unscored_data():
     [item] = ooni_api.unscored(["tor", "riseupvpn"], "2023-10-01", "2023-11-01")
     assert item["kind"] == "riseupvpn_unscored" and item["excluded_from"] == "2023-10-17"
     assert ooni_api.unscored("riseupvpn,tor", "2023-01-01", "2023-10-17") == []
-    days = pl.DataFrame({"measurement_start_day": [dt.date(2023, 10, 16), dt.date(2023, 10, 17)] * 2,
-                         "test_name": ["riseupvpn", "riseupvpn", "tor", "tor"], "measurement_count": [3, 4, 5, 6]})
+    days = pl.DataFrame(
+        {
+            "measurement_start_day": [dt.date(2023, 10, 16), dt.date(2023, 10, 17)] * 2,
+            "test_name": ["riseupvpn", "riseupvpn", "tor", "tor"],
+            "measurement_count": [3, 4, 5, 6],
+        }
+    )
     kept, left_out = ooni_api.drop_unscored(days)
     assert left_out == 4 and kept["measurement_count"].to_list() == [3, 5, 6]
 
@@ -264,25 +310,37 @@ def test_defect_3_riseupvpn_after_2023_10_17_is_unscored_data():
 def test_explorer_links_ask_the_same_question():
     from urllib.parse import parse_qs, urlsplit
 
-    chart = ooni_api.explorer_chart_url(probe_cc="PK", test_name="web_connectivity", since=NOV, until=DEC,
-                                        domain="x.com", probe_asn=17557)
+    chart = ooni_api.explorer_chart_url(
+        probe_cc="PK", test_name="web_connectivity", since=NOV, until=DEC, domain="x.com", probe_asn=17557
+    )
     parts = urlsplit(chart)
     assert (parts.netloc, parts.path) == ("explorer.ooni.org", "/chart/mat")
-    assert parse_qs(parts.query) == {"probe_cc": ["PK"], "test_name": ["web_connectivity"], "since": ["2024-11-01"],
-                                     "until": ["2024-12-01"], "axis_x": ["measurement_start_day"],
-                                     "time_grain": ["day"], "domain": ["x.com"], "probe_asn": ["AS17557"]}
+    assert parse_qs(parts.query) == {
+        "probe_cc": ["PK"],
+        "test_name": ["web_connectivity"],
+        "since": ["2024-11-01"],
+        "until": ["2024-12-01"],
+        "axis_x": ["measurement_start_day"],
+        "time_grain": ["day"],
+        "domain": ["x.com"],
+        "probe_asn": ["AS17557"],
+    }
     search = ooni_api.explorer_search_url(probe_cc="PK", test_name="tor", since=NOV, until=DEC, only="anomalies")
-    assert search == ("https://explorer.ooni.org/search?probe_cc=PK&test_name=tor&since=2024-11-01"
-                      "&until=2024-12-01&only=anomalies")
+    assert search == (
+        "https://explorer.ooni.org/search?probe_cc=PK&test_name=tor&since=2024-11-01&until=2024-12-01&only=anomalies"
+    )
     with pytest.raises(DataError, match="only="):
         ooni_api.explorer_search_url(probe_cc="PK", test_name="tor", since=NOV, until=DEC, only="synthetic")
 
 
-@pytest.mark.parametrize(("field", "value", "says"), [
-    ("anomaly", "synthetic-yes", "'synthetic-yes' is not of type boolean"),
-    ("report_id", 12345, "12345 is not of type string"),
-    ("probe_asn", "ASsynthetic", "probe_asn 'ASsynthetic' is not an AS number (record 2)"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("anomaly", "synthetic-yes", "'synthetic-yes' is not of type boolean"),
+        ("report_id", 12345, "12345 is not of type string"),
+        ("probe_asn", "ASsynthetic", "probe_asn 'ASsynthetic' is not an AS number (record 2)"),
+    ],
+)
 def test_a_measurement_of_the_wrong_type_is_a_data_error_and_not_cached(api, field, value, says):
     items = synthetic_measurements(3)
     items[1][field] = value
@@ -309,8 +367,9 @@ def test_incidents_have_the_pinned_columns(api):
 
 def test_a_narrower_window_and_reordered_domains_are_answered_from_the_cache(api):
     ooni_api.aggregate(probe_cc="PK", test_name="tor", since=NOV, until=DEC, domain="x.com,twitter.com")
-    narrow = ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-05", until="2024-11-08",
-                                domain="twitter.com,x.com", offline=True)
+    narrow = ooni_api.aggregate(
+        probe_cc="PK", test_name="tor", since="2024-11-05", until="2024-11-08", domain="twitter.com,x.com", offline=True
+    )
     assert sorted(narrow["measurement_start_day"].unique()) == [dt.date(2024, 11, d) for d in (5, 6, 7)]
     assert {q["domain"][0] for q in api.hits("/api/v1/aggregation")} == {"twitter.com,x.com"}
 
@@ -335,5 +394,5 @@ def test_grid_blocks_cover_the_window_without_gaps(since, length):
     blocks = list(grid_windows(since, until, days=30))
     assert blocks[0][0] <= since < blocks[0][1] and blocks[-1][0] < until <= blocks[-1][1]
     assert all(hi - lo == dt.timedelta(days=30) for lo, hi in blocks)
-    assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
     assert all((lo - dt.date(1970, 1, 1)).days % 30 == 0 for lo, _ in blocks)

@@ -26,8 +26,16 @@ from support.ooni_bucket import BUCKET, LocalBucket, expected_keys, seed_objects
 
 pytestmark = [pytest.mark.mirror, pytest.mark.xdist_group("ooni_corpus")]
 
-ARGS = ["--country", "IT", "--test-name", "web_connectivity,tor,torsf", "--since", "2020-10-19",
-        "--until", "2020-10-22"]
+ARGS = [
+    "--country",
+    "IT",
+    "--test-name",
+    "web_connectivity,tor,torsf",
+    "--since",
+    "2020-10-19",
+    "--until",
+    "2020-10-22",
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +57,9 @@ def bucket(seeded):
 def scheduler():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address="127.0.0.1:0") as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -70,8 +79,9 @@ def env(tmp_path_factory):
 
 
 def corpus(out: Path, bucket: LocalBucket, *extra: str):
-    result = CliRunner().invoke(app, ["ooni", "corpus", *ARGS, "--out", str(out), "--endpoint-url", bucket.url,
-                                      "--offline", *extra])
+    result = CliRunner().invoke(
+        app, ["ooni", "corpus", *ARGS, "--out", str(out), "--endpoint-url", bucket.url, "--offline", *extra]
+    )
     return result
 
 
@@ -101,8 +111,9 @@ def test_dry_run_counts_what_it_would_read_and_downloads_nothing(tmp_path, bucke
     assert [e.key for e in entries] == keys
     assert {e.key: e.size for e in entries} == {k: len(seeded.objects[k]) for k in keys}
     # jsonl twins instead of postcans: same count, other keys
-    jsonl = ooni_corpus.plan("IT", ["web_connectivity", "tor", "torsf"], "2020-10-19", "2020-10-22",
-                             endpoint=bucket.url, prefer="jsonl")
+    jsonl = ooni_corpus.plan(
+        "IT", ["web_connectivity", "tor", "torsf"], "2020-10-19", "2020-10-22", endpoint=bucket.url, prefer="jsonl"
+    )
     assert len(jsonl) == len(keys) and all(not e.key.endswith(".tar.gz") for e in jsonl)
 
 
@@ -120,8 +131,11 @@ def test_corpus_equals_ooni_parse_of_the_same_files_row_for_row(built, seeded, t
         local.append(str(path))
     result = CliRunner().invoke(app, ["ooni", "parse", *local, "--out", str(tmp_path / "parsed.parquet"), "--offline"])
     assert result.exit_code == 0, result.output
-    parsed = pl.read_parquet(tmp_path / "parsed.parquet").with_columns(
-        key=pl.col("file").str.strip_prefix(str(tmp_path / "objects") + "/")).sort("key", "line")
+    parsed = (
+        pl.read_parquet(tmp_path / "parsed.parquet")
+        .with_columns(key=pl.col("file").str.strip_prefix(str(tmp_path / "objects") + "/"))
+        .sort("key", "line")
+    )
     columns = [c for c in ooni_raw.SCHEMA if c != "file"] + ["key"]
     assert frame.select(columns).equals(parsed.select(columns))
     assert frame.height == parsed.height > 10
@@ -130,7 +144,8 @@ def test_corpus_equals_ooni_parse_of_the_same_files_row_for_row(built, seeded, t
     assert set(frame["country"].unique()) == {"IT"}
     assert set(frame["test"].unique()) == {"web_connectivity", "tor", "torsf"}
     assert frame.filter(pl.col("key").str.starts_with("jsonl/"))["date"].unique().to_list() == [
-        __import__("datetime").date(2020, 10, 19)]
+        __import__("datetime").date(2020, 10, 19)
+    ]
     assert "wrote" in output and "placeholders" in output
 
 
@@ -167,8 +182,23 @@ def test_rerun_skips_written_files(built, bucket, scheduler):
 
 def test_killed_run_resumed_gives_the_same_dataset(built, bucket, tmp_path, env):
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "claimaudit", "ooni", "corpus", *ARGS, "--out", str(out),
-               "--endpoint-url", bucket.url, "--offline", "--workers", "1", "--batch-mb", "0.000001"]
+    command = [
+        sys.executable,
+        "-m",
+        "claimaudit",
+        "ooni",
+        "corpus",
+        *ARGS,
+        "--out",
+        str(out),
+        "--endpoint-url",
+        bucket.url,
+        "--offline",
+        "--workers",
+        "1",
+        "--batch-mb",
+        "0.000001",
+    ]
     proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None and not any(out.rglob("*.parquet")):
@@ -194,8 +224,9 @@ def test_missing_object_fails_its_task_reports_keys_and_the_rest_completes(bucke
     victim = "raw/20201020/09/IT/tor/2020102009_IT_tor.n1.0.tar.gz"
     bucket.client.delete_object(Bucket=BUCKET, Key=victim)
     try:
-        totals, failures = ooni_corpus.build(entries, out, endpoint=bucket.url, scheduler=scheduler, batch_bytes=1,
-                                             retries=1)
+        totals, failures = ooni_corpus.build(
+            entries, out, endpoint=bucket.url, scheduler=scheduler, batch_bytes=1, retries=1
+        )
     finally:
         bucket.put(victim, seeded.objects[victim])
     assert [f.keys for f in failures] == [[victim]]

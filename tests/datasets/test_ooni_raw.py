@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import msgspec
@@ -13,11 +13,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from claimaudit.cli import app
 from claimaudit.datasets import ooni_raw
 from claimaudit.datasets._ooni_raw._extract import Extractor
-from claimaudit.cli import app
-from claimaudit.errors import DataError
 from claimaudit.datasets.fingerprints import read_fingerprints
+from claimaudit.errors import DataError
 
 
 def synthetic_measurement(test_name: str, test_keys: dict | None, **base) -> dict:
@@ -82,7 +82,7 @@ def test_base_columns_and_types(tmp_path: Path):
     assert row["measurement_id"] == row["measurement_uid"]
     assert row["report_id"].startswith("20241115T100000Z_web_connectivity")
     assert (row["test_name"], row["probe_cc"], row["probe_asn"]) == ("web_connectivity", "PK", "AS64496")
-    assert row["measurement_start_time"] == datetime(2024, 11, 15, 10, 0, tzinfo=timezone.utc)
+    assert row["measurement_start_time"] == datetime(2024, 11, 15, 10, 0, tzinfo=UTC)
     assert row["input"] == "http://synthetic.example/"
     assert row["line"] == 1 and row["file"].endswith("synthetic.jsonl")
     assert row["parse_error"] is None
@@ -109,8 +109,9 @@ def test_measurement_id_without_uid_is_oonis_trivial_id_never_report_id(tmp_path
 
 
 def test_placeholder_lines_are_skipped_and_counted(tmp_path: Path):
-    path = write_jsonl(tmp_path / "up.jsonl.gz", [synthetic_web(False), synthetic_web("dns")],
-                       raw_lines={0: "{}", 2: "{}"})
+    path = write_jsonl(
+        tmp_path / "up.jsonl.gz", [synthetic_web(False), synthetic_web("dns")], raw_lines={0: "{}", 2: "{}"}
+    )
     stats = ooni_raw.ReadStats()
     frame = ooni_raw.parse(path, stats=stats)
     assert stats.placeholders == 2
@@ -119,7 +120,9 @@ def test_placeholder_lines_are_skipped_and_counted(tmp_path: Path):
     stats_j = ooni_raw.ReadStats()
     assert ooni_raw.parse([path, path], workers=2, stats=stats_j).height == 4
     assert stats_j.placeholders == 4
-    result = CliRunner().invoke(app, ["ooni", "parse", str(path), "--out", str(tmp_path / "o.csv"), "--no-fingerprints"])
+    result = CliRunner().invoke(
+        app, ["ooni", "parse", str(path), "--out", str(tmp_path / "o.csv"), "--no-fingerprints"]
+    )
     assert result.exit_code == 0, result.output
     assert "2 rows from 1 file(s)" in result.output and "2 {} placeholder line(s) skipped" in result.output
 
@@ -150,12 +153,15 @@ def test_postcan_members_become_rows_with_their_uid(tmp_path: Path):
     uid_a = "20241115100000.000001_PK_webconnectivity_0123456789abcdef"
     uid_b = "20241115100001.000002_PK_webconnectivity_fedcba9876543210"
     prefix = "var/lib/ooniapi/measurements/incoming/2024111510_PK_webconnectivity/"
-    path = write_postcan(tmp_path / "2024111510_PK_webconnectivity.n1.0.tar.gz", {
-        prefix + uid_a + ".post": post(a),
-        prefix + uid_b + ".post": post(b),
-        prefix + "20241115100002.000003_PK_webconnectivity_0000000000000000.post": post(a, "yaml"),
-        prefix + "notes.txt": b"x",
-    })
+    path = write_postcan(
+        tmp_path / "2024111510_PK_webconnectivity.n1.0.tar.gz",
+        {
+            prefix + uid_a + ".post": post(a),
+            prefix + uid_b + ".post": post(b),
+            prefix + "20241115100002.000003_PK_webconnectivity_0000000000000000.post": post(a, "yaml"),
+            prefix + "notes.txt": b"x",
+        },
+    )
     frame = ooni_raw.parse(path)
     assert frame["line"].to_list() == [1, 2, 3, 4]
     assert frame["measurement_uid"].to_list()[:2] == [uid_a, uid_b]
@@ -205,8 +211,14 @@ def test_list_input_is_kept_as_json_text(tmp_path: Path):
 # -- web_connectivity -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("blocking", "expected"),
-    [(False, "none"), (None, None), ("dns", "dns"), ("tcp_ip", "tcp_ip"), ("http-failure", "http-failure"),
-     ("http-diff", "http-diff")],
+    [
+        (False, "none"),
+        (None, None),
+        ("dns", "dns"),
+        ("tcp_ip", "tcp_ip"),
+        ("http-failure", "http-failure"),
+        ("http-diff", "http-diff"),
+    ],
 )
 def test_web_connectivity_blocking_verdict(tmp_path: Path, blocking, expected):
     row = parse_one(tmp_path, synthetic_web(blocking))
@@ -245,10 +257,14 @@ def test_web_connectivity_failure_strings(tmp_path: Path):
 # -- circumvention tests ---------------------------------------------------------------------
 def synthetic_tor_counts(or_ok: int, dirauth_ok: int, obfs4_ok: int) -> dict:
     return {
-        "dir_port_total": 10, "dir_port_accessible": 10,
-        "or_port_total": 5, "or_port_accessible": or_ok,
-        "or_port_dirauth_total": 10, "or_port_dirauth_accessible": dirauth_ok,
-        "obfs4_total": 14, "obfs4_accessible": obfs4_ok,
+        "dir_port_total": 10,
+        "dir_port_accessible": 10,
+        "or_port_total": 5,
+        "or_port_accessible": or_ok,
+        "or_port_dirauth_total": 10,
+        "or_port_dirauth_accessible": dirauth_ok,
+        "obfs4_total": 14,
+        "obfs4_accessible": obfs4_ok,
         "targets": {},
     }
 
@@ -259,10 +275,24 @@ def synthetic_tor_counts(or_ok: int, dirauth_ok: int, obfs4_ok: int) -> dict:
         (synthetic_tor_counts(0, 0, 3), True),
         (synthetic_tor_counts(1, 0, 0), True),
         (synthetic_tor_counts(0, 0, 0), False),  # directory ports alone do not count
-        ({"targets": {"a": {"target_protocol": "obfs4", "failure": None},
-                      "b": {"target_protocol": "dir_port", "failure": None}}}, True),
-        ({"targets": [{"target_protocol": "or_port", "failure": "generic_timeout_error"},
-                      {"target_protocol": "dir_port", "failure": None}]}, False),
+        (
+            {
+                "targets": {
+                    "a": {"target_protocol": "obfs4", "failure": None},
+                    "b": {"target_protocol": "dir_port", "failure": None},
+                }
+            },
+            True,
+        ),
+        (
+            {
+                "targets": [
+                    {"target_protocol": "or_port", "failure": "generic_timeout_error"},
+                    {"target_protocol": "dir_port", "failure": None},
+                ]
+            },
+            False,
+        ),
         ({"targets": {}}, None),
     ],
 )
@@ -274,10 +304,13 @@ def test_tor_success_derivation(tmp_path: Path, keys, expected):
 
 @pytest.mark.parametrize("test_name", ["vanilla_tor", "torsf", "openvpn"])
 def test_bootstrap_tests_success(tmp_path: Path, test_name):
-    ok = parse_one(tmp_path, synthetic_measurement(test_name, {"success": True, "failure": None, "bootstrap_time": 12.5}))
+    ok = parse_one(
+        tmp_path, synthetic_measurement(test_name, {"success": True, "failure": None, "bootstrap_time": 12.5})
+    )
     assert (ok["success"], ok["failure"], ok["bootstrap_time"]) == (True, None, 12.5)
     bad = parse_one(
-        tmp_path, synthetic_measurement(test_name, {"success": False, "failure": "generic_timeout_error", "bootstrap_time": 0})
+        tmp_path,
+        synthetic_measurement(test_name, {"success": False, "failure": "generic_timeout_error", "bootstrap_time": 0}),
     )
     assert (bad["success"], bad["failure"], bad["bootstrap_time"]) == (False, "generic_timeout_error", None)
 
@@ -300,8 +333,10 @@ def test_success_without_success_key(tmp_path: Path, test_name, keys, expected):
     ("keys", "expected"),
     [
         ({"api_failures": None, "ca_cert_status": True, "failure": None}, (True, None)),
-        ({"api_failures": ["generic_timeout_error", "connection_reset"], "ca_cert_status": True},
-         (False, "generic_timeout_error; connection_reset")),
+        (
+            {"api_failures": ["generic_timeout_error", "connection_reset"], "ca_cert_status": True},
+            (False, "generic_timeout_error; connection_reset"),
+        ),
         ({"api_failures": None, "ca_cert_status": False}, (False, "ca_cert_status=false")),
         ({"api_failure": "eof_error", "ca_cert_status": True}, (False, "eof_error")),
     ],
@@ -325,7 +360,7 @@ def test_bad_json_line_becomes_an_error_row_and_the_rest_is_read(tmp_path: Path)
     )
     frame = ooni_raw.parse(path)
     assert frame["line"].to_list() == [1, 2, 4, 5]
-    errors = dict(zip(frame["line"], frame["parse_error"]))
+    errors = dict(zip(frame["line"], frame["parse_error"], strict=True))
     assert errors[1] is None and errors[5] is None
     assert errors[2].startswith("invalid JSON")
     assert "JSON object" in errors[4]
@@ -379,7 +414,10 @@ def test_bad_start_time_is_reported(tmp_path: Path):
 
 # -- formats ---------------------------------------------------------------------------------
 def test_jsonl_gz(tmp_path: Path):
-    measurements = [synthetic_web(False), synthetic_measurement("vanilla_tor", {"success": True, "bootstrap_time": 3.0})]
+    measurements = [
+        synthetic_web(False),
+        synthetic_measurement("vanilla_tor", {"success": True, "bootstrap_time": 3.0}),
+    ]
     frame = ooni_raw.parse(write_jsonl(tmp_path / "synthetic.jsonl.gz", measurements))
     assert frame["test_name"].to_list() == ["web_connectivity", "vanilla_tor"]
     assert frame["parse_error"].null_count() == 2
@@ -440,8 +478,13 @@ def synthetic_fingerprints() -> pl.DataFrame:
         }
     )
     dns = pl.DataFrame(
-        {"name": ["synthetic.dns"], "scope": ["nat"], "location_found": ["dns"], "pattern_type": ["full"],
-         "pattern": ["10.10.34.35"]}
+        {
+            "name": ["synthetic.dns"],
+            "scope": ["nat"],
+            "location_found": ["dns"],
+            "pattern_type": ["full"],
+            "pattern": ["10.10.34.35"],
+        }
     )
     return read_fingerprints(dns=dns, http=http)
 
@@ -464,9 +507,12 @@ def test_fingerprint_columns(tmp_path: Path):
     both = synthetic_web(
         "dns",
         queries=[{"answers": [{"answer_type": "A", "ipv4": "10.10.34.35"}]}],
-        requests=[synthetic_response({"format": "base64",
-                                      "data": base64.b64encode(b"blocked as per your subscription").decode()},
-                                     headers={"location": "http://elsewhere.example/"})],
+        requests=[
+            synthetic_response(
+                {"format": "base64", "data": base64.b64encode(b"blocked as per your subscription").decode()},
+                headers={"location": "http://elsewhere.example/"},
+            )
+        ],
     )
     clean = synthetic_web(False, requests=[synthetic_response("hello")], queries=[{"answers": [{"ipv4": "192.0.2.1"}]}])
     null_keys = synthetic_measurement("web_connectivity", None)
@@ -491,9 +537,12 @@ def test_fingerprint_columns(tmp_path: Path):
 @pytest.mark.parametrize(
     "measurement",
     [
-        synthetic_web("dns", tcp_connect=[{"status": {"failure": "connection_refused"}}],
-                      requests=[synthetic_response("x", headers={"Server": "synthetic"})],
-                      queries=[{"answers": [{"ipv4": "192.0.2.7"}, {"hostname": "cname.example"}]}]),
+        synthetic_web(
+            "dns",
+            tcp_connect=[{"status": {"failure": "connection_refused"}}],
+            requests=[synthetic_response("x", headers={"Server": "synthetic"})],
+            queries=[{"answers": [{"ipv4": "192.0.2.7"}, {"hostname": "cname.example"}]}],
+        ),
         synthetic_measurement("tor", synthetic_tor_counts(0, 1, 0)),
         synthetic_measurement("vanilla_tor", {"success": False, "failure": "x", "bootstrap_time": 0}),
         synthetic_measurement("psiphon", {"bootstrap_time": 1.5, "failure": None}),
@@ -524,9 +573,12 @@ def test_cli_writes_csv_and_parquet(tmp_path: Path, suffix: str):
 
 
 def test_cli_uses_fingerprints_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("claimaudit.datasets.fingerprints.load_fingerprints", lambda *, offline=False: synthetic_fingerprints())
+    monkeypatch.setattr(
+        "claimaudit.datasets.fingerprints.load_fingerprints", lambda *, offline=False: synthetic_fingerprints()
+    )
     source = write_jsonl(
-        tmp_path / "synthetic.jsonl", [synthetic_web("http-diff", requests=[synthetic_response("blocked as per your subscription")])]
+        tmp_path / "synthetic.jsonl",
+        [synthetic_web("http-diff", requests=[synthetic_response("blocked as per your subscription")])],
     )
     out = tmp_path / "out.parquet"
     result = CliRunner().invoke(app, ["ooni", "parse", str(source), "--out", str(out)])
@@ -537,7 +589,9 @@ def test_cli_uses_fingerprints_by_default(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_cli_rejects_unknown_output_format(tmp_path: Path):
     source = write_jsonl(tmp_path / "synthetic.jsonl", [synthetic_web(False)])
-    result = CliRunner().invoke(app, ["ooni", "parse", str(source), "--out", str(tmp_path / "out.xlsx"), "--no-fingerprints"])
+    result = CliRunner().invoke(
+        app, ["ooni", "parse", str(source), "--out", str(tmp_path / "out.xlsx"), "--no-fingerprints"]
+    )
     assert result.exit_code == 2 and ".csv or .parquet" in result.output  # a message, not a traceback
     assert not (tmp_path / "out.xlsx").exists()
 

@@ -16,7 +16,9 @@ from claimaudit.datasets._ooni_raw._extract import Extractor
 from claimaudit.datasets._ooni_raw._read import iter_records
 from claimaudit.datasets.fingerprints import load_fingerprints
 
-FIXTURES = "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"
+FIXTURES = (
+    "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"
+)
 NOT_MEASUREMENTS = {"fingerprints_dns.json", "fingerprints_http.json", "detector_query_ww_BR_2018.json"}
 SPEC_EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "research" / "ooni_spec_examples"
 

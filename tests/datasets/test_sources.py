@@ -15,10 +15,20 @@ from claimaudit.errors import DataError, HashMismatchError, NotAvailableError
 from claimaudit.fetch import mirror_path
 
 SYNTHETIC_CSV = b",Date,Users,lower\n0,2024-11-01,10,8.0\n1,2024-11-02,12,\n"
-SYNTHETIC_JSON = json.dumps({"incidents": [
-    {"id": "s1", "start_time": "2024-02-17T00:00:00.000000Z", "ASNs": [17557, 9541], "CCs": ["PK"], "mine": False},
-    {"id": "s2", "start_time": "2023-05-09T00:00:00.000000Z", "ASNs": [], "CCs": ["PK", "IR"]},
-]}).encode()
+SYNTHETIC_JSON = json.dumps(
+    {
+        "incidents": [
+            {
+                "id": "s1",
+                "start_time": "2024-02-17T00:00:00.000000Z",
+                "ASNs": [17557, 9541],
+                "CCs": ["PK"],
+                "mine": False,
+            },
+            {"id": "s2", "start_time": "2023-05-09T00:00:00.000000Z", "ASNs": [], "CCs": ["PK", "IR"]},
+        ]
+    }
+).encode()
 
 
 def _package(root: Path, mirror: Path, name: str, resources: list[tuple[str, str, bytes, dict]]) -> None:
@@ -29,41 +39,66 @@ def _package(root: Path, mirror: Path, name: str, resources: list[tuple[str, str
         target = mirror_path(url, mirror)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
-        described.append({"name": res_name, "path": url, "hash": "sha256:" + hashlib.sha256(body).hexdigest(),
-                          "bytes": len(body), **extra})
-    (folder / "datapackage.json").write_text(json.dumps({
-        "name": name, "title": "synthetic", "licenses": [{"name": "CC0-1.0"}], "citation": "synthetic",
-        "sources": [{"title": "synthetic", "path": "https://synthetic.example/"}], "resources": described}))
+        described.append(
+            {
+                "name": res_name,
+                "path": url,
+                "hash": "sha256:" + hashlib.sha256(body).hexdigest(),
+                "bytes": len(body),
+                **extra,
+            }
+        )
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": name,
+                "title": "synthetic",
+                "licenses": [{"name": "CC0-1.0"}],
+                "citation": "synthetic",
+                "sources": [{"title": "synthetic", "path": "https://synthetic.example/"}],
+                "resources": described,
+            }
+        )
+    )
 
 
 CSV_RESOURCE = {
     "format": "csv",
     "claimaudit:drop_columns": [""],
-    "schema": {"fields": [
-        {"name": "date", "type": "date", "claimaudit:source_name": "Date"},
-        {"name": "users", "type": "integer", "claimaudit:source_name": "Users"},
-        {"name": "lower", "type": "number"},
-    ]},
+    "schema": {
+        "fields": [
+            {"name": "date", "type": "date", "claimaudit:source_name": "Date"},
+            {"name": "users", "type": "integer", "claimaudit:source_name": "Users"},
+            {"name": "lower", "type": "number"},
+        ]
+    },
 }
 JSON_RESOURCE = {
     "format": "json",
     "claimaudit:json_records": "incidents",
-    "schema": {"fields": [
-        {"name": "id", "type": "string"},
-        {"name": "start_time", "type": "datetime"},
-        {"name": "asns", "type": "array", "claimaudit:item_type": "integer", "claimaudit:source_name": "ASNs"},
-        {"name": "ccs", "type": "array", "claimaudit:source_name": "CCs"},
-    ]},
+    "schema": {
+        "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "start_time", "type": "datetime"},
+            {"name": "asns", "type": "array", "claimaudit:item_type": "integer", "claimaudit:source_name": "ASNs"},
+            {"name": "ccs", "type": "array", "claimaudit:source_name": "CCs"},
+        ]
+    },
 }
 
 
 @pytest.fixture
 def synthetic(tmp_path, monkeypatch, isolated_cache):
     root, mirror = tmp_path / "datasets", tmp_path / "mirror"
-    _package(root, mirror, "synthetic-set", [
-        ("daily", "https://synthetic.example/abc/daily.csv", SYNTHETIC_CSV, CSV_RESOURCE),
-        ("incidents", "https://synthetic.example/abc/incidents.json", SYNTHETIC_JSON, JSON_RESOURCE),
-    ])
+    _package(
+        root,
+        mirror,
+        "synthetic-set",
+        [
+            ("daily", "https://synthetic.example/abc/daily.csv", SYNTHETIC_CSV, CSV_RESOURCE),
+            ("incidents", "https://synthetic.example/abc/incidents.json", SYNTHETIC_JSON, JSON_RESOURCE),
+        ],
+    )
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     monkeypatch.setenv("CLAIMAUDIT_MIRROR", str(mirror))
     return mirror
@@ -98,7 +133,9 @@ def test_several_resources_need_a_name(synthetic):
 def test_a_bad_cell_names_line_and_column(synthetic, tmp_path, monkeypatch):
     body = b",Date,Users,lower\n0,2024-11-01,10,8.0\n1,2024-11-02,twelve,\n"
     root = tmp_path / "other"
-    _package(root, tmp_path / "mirror2", "bad-set", [("daily", "https://synthetic.example/bad.csv", body, CSV_RESOURCE)])
+    _package(
+        root, tmp_path / "mirror2", "bad-set", [("daily", "https://synthetic.example/bad.csv", body, CSV_RESOURCE)]
+    )
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     with pytest.raises(DataError) as info:
         sources.load("bad-set", offline=True, mirror=tmp_path / "mirror2")
@@ -108,22 +145,36 @@ def test_a_bad_cell_names_line_and_column(synthetic, tmp_path, monkeypatch):
 def test_a_changed_header_is_refused(synthetic, tmp_path, monkeypatch):
     body = b"Date,Users,upper\n2024-11-01,10,8.0\n"
     root = tmp_path / "other"
-    _package(root, tmp_path / "mirror2", "hdr-set", [("daily", "https://synthetic.example/hdr.csv", body, CSV_RESOURCE)])
+    _package(
+        root, tmp_path / "mirror2", "hdr-set", [("daily", "https://synthetic.example/hdr.csv", body, CSV_RESOURCE)]
+    )
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     with pytest.raises(DataError, match=r"missing columns \['lower'\]; unexpected columns \['upper'\]"):
         sources.load("hdr-set", offline=True, mirror=tmp_path / "mirror2")
 
 
-@pytest.mark.parametrize(("body", "fmt", "field", "says"), [
-    (b"a\n1;2\n", "csv", {"name": "a", "type": "array"}, "array fields can only be read from JSON records"),
-    (b'[{"a": [1]}]', "json", {"name": "a", "type": "array", "claimaudit:item_type": "synthetic_kind"},
-     "array item type 'synthetic_kind' is not supported"),
-])
-def test_an_unsupported_schema_type_is_a_data_error_naming_the_column(tmp_path, monkeypatch, isolated_cache,
-                                                                      body, fmt, field, says):
+@pytest.mark.parametrize(
+    ("body", "fmt", "field", "says"),
+    [
+        (b"a\n1;2\n", "csv", {"name": "a", "type": "array"}, "array fields can only be read from JSON records"),
+        (
+            b'[{"a": [1]}]',
+            "json",
+            {"name": "a", "type": "array", "claimaudit:item_type": "synthetic_kind"},
+            "array item type 'synthetic_kind' is not supported",
+        ),
+    ],
+)
+def test_an_unsupported_schema_type_is_a_data_error_naming_the_column(
+    tmp_path, monkeypatch, isolated_cache, body, fmt, field, says
+):
     root, mirror = tmp_path / "other", tmp_path / "mirror2"
-    _package(root, mirror, "odd-set", [("odd", f"https://synthetic.example/odd.{fmt}", body,
-                                        {"format": fmt, "schema": {"fields": [field]}})])
+    _package(
+        root,
+        mirror,
+        "odd-set",
+        [("odd", f"https://synthetic.example/odd.{fmt}", body, {"format": fmt, "schema": {"fields": [field]}})],
+    )
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     with pytest.raises(DataError, match=says) as info:
         sources.load("odd-set", offline=True, mirror=mirror)
@@ -167,12 +218,23 @@ def test_provenance_rows_name_the_resource_asked_for_or_say_it_is_not_there(synt
 # --------------------------------------------------------------------------- the shipped packages
 
 EXPECTED = {
-    "citizenlab-test-lists": ["pk-2024-11-11", "global-2024-11-11", "pk-2026-06-30", "global-2026-06-30",
-                              "category-codes", "new-category-codes"],
+    "citizenlab-test-lists": [
+        "pk-2024-11-11",
+        "global-2024-11-11",
+        "pk-2026-06-30",
+        "global-2026-06-30",
+        "category-codes",
+        "new-category-codes",
+    ],
     "ooni-fingerprints": ["dns", "http"],
     "ooni-incidents": ["incidents"],
-    "acsac-pakistan": ["ooni-web-connectivity", "tor-relay-users", "censoredplanet-http",
-                       "censoredplanet-https", "censoredplanet-satellite"],
+    "acsac-pakistan": [
+        "ooni-web-connectivity",
+        "tor-relay-users",
+        "censoredplanet-http",
+        "censoredplanet-https",
+        "censoredplanet-satellite",
+    ],
     "cenalert-google-trends-vpn": ["pk"],
     "cenalert-events": ["pk"],
 }
@@ -194,8 +256,9 @@ def test_shipped_packages_have_the_agreed_names_and_full_provenance():
 
 @pytest.mark.mirror
 def test_shipped_packages_load_from_the_mirror(mirror, isolated_cache):
-    sums = {line.split()[1].removeprefix("./"): line.split()[0]
-            for line in (mirror / "SHA256SUMS").read_text().splitlines()}
+    sums = {
+        line.split()[1].removeprefix("./"): line.split()[0] for line in (mirror / "SHA256SUMS").read_text().splitlines()
+    }
     for name, resources in EXPECTED.items():
         for resource in resources:
             res = next(r for r in sources.read_descriptor(name)["resources"] if r["name"] == resource)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import json
 
 import polars as pl
 import pytest
+
+from claimaudit.datasets import ioda, tor_metrics
+from claimaudit.errors import DataError, FetchError, NotAvailableError
+from claimaudit.fetch import manifest_entries
 from support.fake_servers import (
     FakeServer,
     Reply,
@@ -18,10 +23,6 @@ from support.fake_servers import (
     synthetic_ioda_series,
     tor_handler,
 )
-
-from claimaudit.datasets import ioda, tor_metrics
-from claimaudit.errors import DataError, FetchError, NotAvailableError
-from claimaudit.fetch import manifest_entries
 
 
 @pytest.fixture
@@ -61,8 +62,10 @@ def test_bridge_users_have_no_range_and_are_cached_for_offline_use(server):
 
 
 def test_tor_bad_cell_names_the_line(server):
-    server.route("/userstats-relay-country.csv", Reply.csv(
-        "# synthetic\ndate,country,users,lower,upper,frac\n2024-11-01,pk,many,1,2,50\n"))
+    server.route(
+        "/userstats-relay-country.csv",
+        Reply.csv("# synthetic\ndate,country,users,lower,upper,frac\n2024-11-01,pk,many,1,2,50\n"),
+    )
     with pytest.raises(DataError) as info:
         tor_metrics.userstats("pk", "2024-11-01", "2024-11-01")
     assert info.value.line == 3 and info.value.column == "users"
@@ -70,8 +73,9 @@ def test_tor_bad_cell_names_the_line(server):
 
 
 def test_tor_days_outside_the_request_are_refused(server):
-    server.route("/userstats-relay-country.csv", Reply.csv(
-        "date,country,users,lower,upper,frac\n2023-01-01,pk,5,1,9,50\n"))
+    server.route(
+        "/userstats-relay-country.csv", Reply.csv("date,country,users,lower,upper,frac\n2023-01-01,pk,5,1,9,50\n")
+    )
     with pytest.raises(DataError, match="outside"):
         tor_metrics.userstats("pk", "2024-11-01", "2024-11-02")
 
@@ -94,8 +98,11 @@ def test_ioda_signals_are_tidy_with_timestamps_from_step_and_nulls_kept(server):
     assert bgp["timestamp"][5] == dt.datetime(2024, 11, 1, 5, tzinfo=dt.UTC)
     assert bgp["value"].null_count() == sum(1 for i in range(24) if i % 5 == 3)
     queries = server.hits("/v2/signals/raw/country/PK")
-    assert queries[0] == {"from": [str(_unix("2024-11-01"))], "until": [str(_unix("2024-11-02"))],
-                          "datasource": ["bgp"]}
+    assert queries[0] == {
+        "from": [str(_unix("2024-11-01"))],
+        "until": [str(_unix("2024-11-02"))],
+        "datasource": ["bgp"],
+    }
 
 
 def test_defect_1_ioda_asks_each_datasource_on_its_own_and_never_meets_merged_series(server):
@@ -109,10 +116,22 @@ def test_defect_1_ioda_asks_each_datasource_on_its_own_and_never_meets_merged_se
 
 
 def test_defect_1_a_merged_series_in_an_answer_is_skipped_with_a_warning(server):
-    bgp = synthetic_ioda_series(entity_type="country", entity_code="PK", start=_unix("2024-11-01"),
-                                until=_unix("2024-11-02"), step=3600, datasource="bgp")
-    merged = synthetic_ioda_merged_series(entity_type="country", entity_code="PK", start=_unix("2024-11-01"),
-                                          until=_unix("2024-11-02"), step=3600, datasource="ping-slash24-loss")
+    bgp = synthetic_ioda_series(
+        entity_type="country",
+        entity_code="PK",
+        start=_unix("2024-11-01"),
+        until=_unix("2024-11-02"),
+        step=3600,
+        datasource="bgp",
+    )
+    merged = synthetic_ioda_merged_series(
+        entity_type="country",
+        entity_code="PK",
+        start=_unix("2024-11-01"),
+        until=_unix("2024-11-02"),
+        step=3600,
+        datasource="ping-slash24-loss",
+    )
     server.route("/v2/signals/raw/country/PK", Reply.json(ioda_envelope([bgp, merged])))
     with pytest.warns(UserWarning, match="skipped IODA series 'ping-slash24-loss'"):
         frame = ioda.signals("country", "PK", "2024-11-01", "2024-11-02", datasource="bgp")
@@ -123,7 +142,7 @@ def test_defect_2_ranges_over_100_days_are_asked_in_pieces(server):
     frame = ioda.signals("country", "PK", "2024-01-01", "2024-12-31", datasource="bgp")
     spans = [(int(q["from"][0]), int(q["until"][0])) for q in server.hits("/v2/signals/raw/country/PK")]
     assert [(b - a) // 86400 for a, b in spans] == [100, 100, 100, 65]
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
     assert frame.height == 365 * 24 and frame["timestamp"].is_unique().all()
     assert frame["timestamp"].max() == dt.datetime(2024, 12, 30, 23, tzinfo=dt.UTC)
 
@@ -145,9 +164,20 @@ def test_defect_8_ioda_error_is_shown_with_the_request(server):
 
 @pytest.mark.parametrize("bad", ["NaN", "Infinity", "-Infinity", "-1e999"])
 def test_ioda_non_finite_numbers_are_refused_and_not_cached(server, bad):
-    body = json.dumps(ioda_envelope([synthetic_ioda_series(
-        entity_type="country", entity_code="PK", start=_unix("2024-11-01"), until=_unix("2024-11-01") + 7200,
-        step=3600, datasource="bgp")])).replace('"values": [1000, 1001]', f'"values": [1000, {bad}]')
+    body = json.dumps(
+        ioda_envelope(
+            [
+                synthetic_ioda_series(
+                    entity_type="country",
+                    entity_code="PK",
+                    start=_unix("2024-11-01"),
+                    until=_unix("2024-11-01") + 7200,
+                    step=3600,
+                    datasource="bgp",
+                )
+            ]
+        )
+    ).replace('"values": [1000, 1001]', f'"values": [1000, {bad}]')
     assert bad in body
     server.route("/v2/signals/raw/country/PK", Reply(200, body.encode(), {"Content-Type": "application/json"}))
     with pytest.raises(FetchError, match="not finite"):
@@ -158,9 +188,11 @@ def test_ioda_non_finite_numbers_are_refused_and_not_cached(server, bad):
 def test_links_to_the_tor_and_ioda_pages_people_can_open():
     assert tor_metrics.graph_url("PK", "2024-11-01", "2024-11-30") == (
         "https://metrics.torproject.org/userstats-relay-country.html?start=2024-11-01&end=2024-11-30"
-        "&country=pk&events=on")
+        "&country=pk&events=on"
+    )
     assert ioda.dashboard_url("asn", "17557", "2024-11-01", "2024-11-02") == (
-        f"https://ioda.inetintel.cc.gatech.edu/asn/17557?from={_unix('2024-11-01')}&until={_unix('2024-11-02')}")
+        f"https://ioda.inetintel.cc.gatech.edu/asn/17557?from={_unix('2024-11-01')}&until={_unix('2024-11-02')}"
+    )
 
 
 def test_ioda_datasource_filter_and_offline_reuse(server):
@@ -170,8 +202,9 @@ def test_ioda_datasource_filter_and_offline_reuse(server):
 
 
 def test_ioda_error_envelope_is_refused(server):
-    server.route("/v2/signals/raw/country/PK", Reply.json({**ioda_envelope([]), "data": None,
-                                                           "error": "synthetic: bad entity"}))
+    server.route(
+        "/v2/signals/raw/country/PK", Reply.json({**ioda_envelope([]), "data": None, "error": "synthetic: bad entity"})
+    )
     with pytest.raises(FetchError, match="bad entity"):
         ioda.signals("country", "PK", "2024-11-01", "2024-11-02")
     assert manifest_entries() == {}

@@ -33,7 +33,10 @@ def _leftovers(cache: Path) -> list[Path]:
 
 
 def test_network_fetch_is_cached_with_a_manifest_entry(server, isolated_cache):
-    server.route("/synthetic.csv", Reply(body=SYNTHETIC_BODY, headers={"ETag": '"v1"', "Last-Modified": "Fri, 01 Nov 2024 00:00:00 GMT"}))
+    server.route(
+        "/synthetic.csv",
+        Reply(body=SYNTHETIC_BODY, headers={"ETag": '"v1"', "Last-Modified": "Fri, 01 Nov 2024 00:00:00 GMT"}),
+    )
     url = server.url + "/synthetic.csv"
     first = _fetch(url, sha256=SYNTHETIC_SHA)
     assert first.origin == "network"
@@ -235,8 +238,8 @@ def test_a_failed_refresh_leaves_the_cached_copy_and_manifest_untouched(server, 
 
 
 def test_retry_after_as_an_http_date_is_honoured(server, isolated_cache):
-    from email.utils import format_datetime
     import datetime as dt
+    from email.utils import format_datetime
 
     when = format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30), usegmt=True)
     server.route("/limited", [Reply(429, b"", {"Retry-After": when}), Reply(body=SYNTHETIC_BODY)])
@@ -299,8 +302,12 @@ def test_a_non_http_url_is_a_fetch_error(isolated_cache):
 from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_params = st.lists(st.tuples(st.text("abcxyz_", min_size=1, max_size=5), st.text("0123456789,.-", max_size=6)),
-                   min_size=1, max_size=5, unique_by=lambda kv: kv[0])
+_params = st.lists(
+    st.tuples(st.text("abcxyz_", min_size=1, max_size=5), st.text("0123456789,.-", max_size=6)),
+    min_size=1,
+    max_size=5,
+    unique_by=lambda kv: kv[0],
+)
 
 
 @given(_params, st.randoms())
@@ -314,7 +321,9 @@ def test_mirror_paths_ignore_parameter_order(params, rnd):
     assert a == b and a.parent == Path("/m/api.example/v1") and a.name.startswith("x__q_")
 
 
-@given(st.lists(st.text("abc-_.", min_size=1, max_size=6).filter(lambda s: s not in (".", "..")), min_size=1, max_size=4))
+@given(
+    st.lists(st.text("abc-_.", min_size=1, max_size=6).filter(lambda s: s not in (".", "..")), min_size=1, max_size=4)
+)
 def test_mirror_paths_stay_inside_the_mirror(segments):
     path = mirror_path("https://host.example/" + "/".join(segments), "/m")
     assert path.is_relative_to("/m/host.example") and ".." not in path.parts

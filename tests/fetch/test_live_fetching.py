@@ -9,6 +9,12 @@ import json
 import time
 
 import pytest
+
+import claimaudit.fetch
+from claimaudit.datasets import ooni_api, tor_metrics
+from claimaudit.errors import FetchError
+from claimaudit.fetch import _download as download
+from claimaudit.fetch import cached_entry, fetch, live_provenance, manifest_entries
 from support.fake_servers import (
     FakeServer,
     Quota,
@@ -17,12 +23,6 @@ from support.fake_servers import (
     synthetic_aggregation_rows,
     tor_handler,
 )
-
-import claimaudit.fetch
-from claimaudit.datasets import ooni_api, tor_metrics
-from claimaudit.fetch import _download as download
-from claimaudit.errors import FetchError
-from claimaudit.fetch import cached_entry, fetch, live_provenance, manifest_entries
 
 BODY = b"date,value\r\n2024-11-01,1\r\n"
 
@@ -143,7 +143,9 @@ def test_a_body_that_keeps_arriving_fast_enough_earns_time_past_the_deadline(ser
 def test_a_server_that_never_answers_fails_fast_naming_the_url(server):
     server.route("/silent.csv", Reply(body=BODY, delay=20.0))
     started = time.monotonic()
-    with pytest.raises(FetchError, match=r"silent\.csv: gave up after \d attempt\(s\): timed out: no answer within 0.3 s"):
+    with pytest.raises(
+        FetchError, match=r"silent\.csv: gave up after \d attempt\(s\): timed out: no answer within 0.3 s"
+    ):
         fetch(server.url + "/silent.csv", timeout=0.3, deadline=0.5, max_retries=5, sleep=lambda s: None)
     assert time.monotonic() - started < 3.0
 
@@ -175,11 +177,15 @@ def test_an_empty_ooni_answer_is_recorded_as_empty_and_asked_again(ooni):
     [entry] = manifest_entries().values()
     assert entry["empty"] is True and entry["retrieved_at"].endswith("Z") and entry["live"] == "ooni_api"
     # offline, the recorded empty answer is what there is
-    assert ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-13", until="2024-11-20",
-                              offline=True).height == 0
+    assert (
+        ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-13", until="2024-11-20", offline=True).height
+        == 0
+    )
     assert len(ooni.hits("/api/v1/aggregation")) == 1
     # the server recovers: the next online fetch asks again and keeps the real answer
-    rows = synthetic_aggregation_rows(tests=["tor"], asns=[17557], since=dt.date(2024, 11, 1), until=dt.date(2024, 12, 1))
+    rows = synthetic_aggregation_rows(
+        tests=["tor"], asns=[17557], since=dt.date(2024, 11, 1), until=dt.date(2024, 12, 1)
+    )
     ooni.route("/api/v1/aggregation", aggregation_handler(rows))
     again = ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-13", until="2024-11-20")
     assert again.height == 7 and len(ooni.hits("/api/v1/aggregation")) == 2
@@ -205,8 +211,9 @@ def _backdate(hours: float) -> None:
 
 def _recent_rows() -> list[dict]:
     today = dt.datetime.now(dt.UTC).date()
-    return synthetic_aggregation_rows(tests=["tor"], asns=[17557], since=today - dt.timedelta(days=90),
-                                      until=today + dt.timedelta(days=60))
+    return synthetic_aggregation_rows(
+        tests=["tor"], asns=[17557], since=today - dt.timedelta(days=90), until=today + dt.timedelta(days=60)
+    )
 
 
 def test_defect_7_a_stale_answer_for_a_recent_window_is_refreshed(ooni):
@@ -220,8 +227,10 @@ def test_defect_7_a_stale_answer_for_a_recent_window_is_refreshed(ooni):
     _backdate(25)
     ooni_api.aggregate(probe_cc="PK", test_name="tor", since=since, until=until)
     assert len(ooni.hits("/api/v1/aggregation")) == 2 * asked
-    assert all(e["retrieved_at"] > (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
-               for e in manifest_entries().values())
+    assert all(
+        e["retrieved_at"] > (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat()
+        for e in manifest_entries().values()
+    )
 
 
 def test_defect_7_a_fresh_answer_is_not_refreshed(ooni):
@@ -235,7 +244,9 @@ def test_defect_7_a_fresh_answer_is_not_refreshed(ooni):
 
 
 def test_defect_7_an_old_window_is_kept_however_old_the_answer(ooni):
-    rows = synthetic_aggregation_rows(tests=["tor"], asns=[17557], since=dt.date(2024, 10, 1), until=dt.date(2025, 1, 1))
+    rows = synthetic_aggregation_rows(
+        tests=["tor"], asns=[17557], since=dt.date(2024, 10, 1), until=dt.date(2025, 1, 1)
+    )
     ooni.route("/api/v1/aggregation", aggregation_handler(rows))
     ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-01", until="2024-12-01")
     _backdate(24 * 400)
@@ -268,7 +279,9 @@ def test_defect_7_a_failed_refresh_keeps_the_cached_copy_and_warns(ooni):
 
 
 def test_live_provenance_says_as_of_per_source(ooni):
-    rows = synthetic_aggregation_rows(tests=["tor"], asns=[17557], since=dt.date(2024, 10, 1), until=dt.date(2025, 1, 1))
+    rows = synthetic_aggregation_rows(
+        tests=["tor"], asns=[17557], since=dt.date(2024, 10, 1), until=dt.date(2025, 1, 1)
+    )
     ooni.route("/api/v1/aggregation", aggregation_handler(rows))
     ooni.route("/userstats-relay-country.csv", tor_handler("relay"))
     ooni_api.aggregate(probe_cc="PK", test_name="tor", since="2024-11-01", until="2024-12-01")

@@ -38,8 +38,10 @@ def test_extraction_reads_gettext_calls_in_notebook_code_cells(tmp_path):
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("## Synthetic heading"),
-                nbformat.v4.new_code_cell('page.table(t, "x", caption=_("Synthetic caption {n}", n=1))')]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Synthetic heading"),
+        nbformat.v4.new_code_cell('page.table(t, "x", caption=_("Synthetic caption {n}", n=1))'),
+    ]
     path = tmp_path / "synthetic.ipynb"
     nbformat.write(nb, path)
     ids = {(m[2] if isinstance(m[2], str) else m[2][0]) for m in _extract.notebook_messages([path])}
@@ -125,10 +127,15 @@ def test_dates_by_the_language_pattern():
 
 def test_fill_translates_a_finding_template_and_formats_its_slots(monkeypatch):
     template = "PTA's running total fell from {before} to {after} on {date}"
-    monkeypatch.setitem(i18n.messages("ur"), template, "پی ٹی اے کی مجموعی تعداد {before} سے کم ہو کر {after} رہ گئی ({date})")
+    monkeypatch.setitem(
+        i18n.messages("ur"), template, "پی ٹی اے کی مجموعی تعداد {before} سے کم ہو کر {after} رہ گئی ({date})"
+    )
     slots = {"before": 903074, "after": 844008, "date": "2024-11-18"}
     assert i18n.fill(template, slots, lang="en") == "PTA's running total fell from 903,074 to 844,008 on 2024-11-18"
-    assert i18n.fill(template, slots, lang="ur") == "پی ٹی اے کی مجموعی تعداد 903,074 سے کم ہو کر 844,008 رہ گئی (18 نومبر، 2024)"
+    assert (
+        i18n.fill(template, slots, lang="ur")
+        == "پی ٹی اے کی مجموعی تعداد 903,074 سے کم ہو کر 844,008 رہ گئی (18 نومبر، 2024)"
+    )
     with pytest.raises(KeyError, match="after"):
         i18n.fill(template, {"before": 1, "date": "2024-11-18"}, lang="en")
 
@@ -169,5 +176,7 @@ def test_finding_templates_are_read_from_the_audit_source(tmp_path):
     audit.mkdir(parents=True)
     (audit / "_findings.py").write_text(
         'FINDING_TEMPLATES = {"drop": "PTA\'s total fell from {before} to {after}", "n": 3}\n'
-        'OTHER = {"x": "not a {template}"}\n', encoding="utf-8")
+        'OTHER = {"x": "not a {template}"}\n',
+        encoding="utf-8",
+    )
     assert _extract.finding_templates(tmp_path) == {"_findings.drop": "PTA's total fell from {before} to {after}"}

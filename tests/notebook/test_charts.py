@@ -91,7 +91,9 @@ def test_title_states_the_peak_computed_from_the_data():
 
 
 def test_only_annotated_events_inside_the_window_are_drawn():
-    spec = charts.time_series(synthetic_series(), y="value", y_title="I", source="s", events=synthetic_events()).to_dict()
+    spec = charts.time_series(
+        synthetic_series(), y="value", y_title="I", source="s", events=synthetic_events()
+    ).to_dict()
     labels = [row["event_label"] for rows in datasets_of(spec) for row in rows if "event_label" in row]
     assert labels == ["vpn outage"]
 
@@ -118,7 +120,11 @@ def test_series_are_told_apart_by_dash_as_well_as_colour():
 
 def test_figure_points_use_shape_and_colour_and_count_in_the_title():
     frame = pl.DataFrame(
-        {"date": [dt.date(2019, 1, 1), dt.date(2024, 6, 1)], "value": [1.0, 2.0], "figure": ["blocked (urls)", "processed (urls)"]}
+        {
+            "date": [dt.date(2019, 1, 1), dt.date(2024, 6, 1)],
+            "value": [1.0, 2.0],
+            "figure": ["blocked (urls)", "processed (urls)"],
+        }
     )
     spec = charts.figure_points(frame, series="figure", y_title="Figures", source="s").to_dict()
     assert spec["vconcat"][0]["title"]["text"] == "2 figures stated, 2019–2024"
@@ -127,7 +133,9 @@ def test_figure_points_use_shape_and_colour_and_count_in_the_title():
 
 def test_svg_is_self_contained_and_escapes_event_text():
     svg = vlc.vegalite_to_svg(
-        charts.time_series(synthetic_series(), y="value", y_title="I", source="s <script>", events=synthetic_events()).to_dict()
+        charts.time_series(
+            synthetic_series(), y="value", y_title="I", source="s <script>", events=synthetic_events()
+        ).to_dict()
     )
     assert "<script" not in svg
     # Only XML namespace URIs, never a fetched resource.
@@ -141,10 +149,18 @@ def test_format_number_never_rounds():
 
 def test_many_series_keep_distinct_colour_and_shape_pairs_in_one_legend():
     names = [f"synthetic figure {i}" for i in range(12)]
-    frame = pl.DataFrame({"date": [dt.date(2024, 1, 1 + i) for i in range(12)], "value": [float(i) for i in range(12)], "figure": names})
+    frame = pl.DataFrame(
+        {"date": [dt.date(2024, 1, 1 + i) for i in range(12)], "value": [float(i) for i in range(12)], "figure": names}
+    )
     spec = charts.figure_points(frame, series="figure", y_title="Figures", source="s").to_dict()
-    colour = next(n for n in nodes(spec) if n.get("field") == "figure" and "range" in n.get("scale", {}) and n["scale"]["range"][0].startswith("#"))
-    shape = next(n for n in nodes(spec) if n.get("field") == "figure" and n.get("scale", {}).get("range", [""])[0] == "circle")
+    colour = next(
+        n
+        for n in nodes(spec)
+        if n.get("field") == "figure" and "range" in n.get("scale", {}) and n["scale"]["range"][0].startswith("#")
+    )
+    shape = next(
+        n for n in nodes(spec) if n.get("field") == "figure" and n.get("scale", {}).get("range", [""])[0] == "circle"
+    )
     pairs = set(zip(colour["scale"]["range"], shape["scale"]["range"], strict=True))
     assert len(pairs) == len(names), "two series would look the same"
     assert colour["title"] == shape["title"] and colour["legend"] == shape["legend"], "legends would not merge"
@@ -160,7 +176,11 @@ def test_events_are_numbered_on_the_chart_and_named_in_a_key_under_it():
     assert lines[:2] == ["1 · 2024-11-10 · vpn outage", "2 · 2024-11-15 · not drawn"]
     assert lines[2] == "Source: s"
     # the words are in the key, never printed over the plot
-    texts = [n["encoding"]["text"]["field"] for n in nodes(spec) if isinstance(n.get("encoding"), dict) and "text" in n["encoding"]]
+    texts = [
+        n["encoding"]["text"]["field"]
+        for n in nodes(spec)
+        if isinstance(n.get("encoding"), dict) and "text" in n["encoding"]
+    ]
     assert "event_label" not in texts
 
 
@@ -174,8 +194,9 @@ def test_a_long_peak_value_moves_to_the_subtitle_unrounded():
 
 
 def test_rate_chart_numbers_events_too():
-    spec = charts.rate_chart(synthetic_series(), rate="value", n="n", rate_title="Rate", source="s",
-                             events=synthetic_events()).to_dict()
+    spec = charts.rate_chart(
+        synthetic_series(), rate="value", n="n", rate_title="Rate", source="s", events=synthetic_events()
+    ).to_dict()
     lines = [row["line"] for data in datasets_of(spec) for row in data if "line" in row]
     assert lines == ["1 · 2024-11-10 · vpn outage", "Source: s"]
 
@@ -186,7 +207,10 @@ def test_a_rate_peak_says_how_many_measurements_it_rests_on():
     )
     spec = charts.rate_chart(frame, rate="value", n="n", rate_title="Anomalous share", source="s").to_dict()
     n_that_day = frame.filter(pl.col("date") == dt.date(2024, 11, 3))["n"].item()
-    assert spec["vconcat"][0]["title"]["text"] == f"Anomalous share peaked at 1 on 2024-11-03, from {n_that_day} measurements"
+    assert (
+        spec["vconcat"][0]["title"]["text"]
+        == f"Anomalous share peaked at 1 on 2024-11-03, from {n_that_day} measurements"
+    )
 
 
 def test_a_long_source_line_wraps_to_the_plot_width_and_keeps_every_word():

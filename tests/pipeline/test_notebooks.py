@@ -148,7 +148,9 @@ def test_every_table_shown_has_its_csv(full_run):
     for page in full_run.reports.glob("[0-9][0-9]-*.html"):
         named = re.findall(r"<code>tables/([^<]+\.csv)</code>", page.read_text(encoding="utf-8"))
         for csv_name in named:
-            assert (full_run.reports / "tables" / csv_name).is_file(), f"{page.name} shows {csv_name} but it was not written"
+            assert (full_run.reports / "tables" / csv_name).is_file(), (
+                f"{page.name} shows {csv_name} but it was not written"
+            )
     assert list((full_run.reports / "tables").glob("08-publish-transparency-report__*.csv"))
 
 
@@ -159,7 +161,7 @@ def test_report_has_findings_first_and_provenance_last(full_run):
     order = [html.find(h) for h in (">Findings", ">Method", ">Limitations", ">Sources and provenance")]
     assert -1 not in order and order == sorted(order)
     assert "ca-scorecard" in html and "git commit" in html
-    assert "<pre class=\"ca-input\">" not in html, "no code in the report"
+    assert '<pre class="ca-input">' not in html, "no code in the report"
     for dataset in ("claims", "signals", "baselines", "events"):
         digest = datasets.read_package(dataset).descriptor["resources"][0]["hash"].removeprefix("sha256:")
         assert digest in html, f"sha256 of {dataset} missing from the provenance appendix"
@@ -198,8 +200,10 @@ def test_a_script_in_a_claim_summary_renders_as_text(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(copy))
     monkeypatch.setenv("CLAIMAUDIT_CACHE", str(tmp_path / "cache"))
     result = pipeline.run(reports=tmp_path / "reports", notebooks=["08"], pdf=False, skip=("fetch", "check"))
-    assert [(o.name, o.ok) for o in result.notebooks] == [("08-publish-transparency-report", True),
-                                                          ("08-publish-transparency-report.ur", True)], result.notebooks
+    assert [(o.name, o.ok) for o in result.notebooks] == [
+        ("08-publish-transparency-report", True),
+        ("08-publish-transparency-report.ur", True),
+    ], result.notebooks
     page = tmp_path / "reports" / "08-publish-transparency-report.html"
     html = page.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert('synthetic')&lt;/script&gt;" in html
@@ -208,10 +212,10 @@ def test_a_script_in_a_claim_summary_renders_as_text(tmp_path, monkeypatch):
     assert "<script>alert('synthetic')</script>" in seen.text and seen.page_errors == []
 
 
-SYNTHETIC_OK = '''{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# ok"]},
+SYNTHETIC_OK = """{"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# ok"]},
  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ["print('fine')"]}],
  "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
- "nbformat": 4, "nbformat_minor": 4}'''
+ "nbformat": 4, "nbformat_minor": 4}"""
 
 
 @pytest.mark.slow

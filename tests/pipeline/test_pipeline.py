@@ -37,7 +37,12 @@ def test_cli_refuses_an_unknown_step():
 
 
 def test_default_parameters_match_the_notebooks_parameter_cells():
-    assert pipeline.default_parameters() == {"country": "PK", "window_start": "2024-01-01", "window_end": "2024-12-31", "offline": True}
+    assert pipeline.default_parameters() == {
+        "country": "PK",
+        "window_start": "2024-01-01",
+        "window_end": "2024-12-31",
+        "offline": True,
+    }
 
 
 @pytest.mark.slow
@@ -52,8 +57,7 @@ def test_online_run_without_a_network_carries_on_offline(isolated_cache, tmp_pat
     for variable in ("CLAIMAUDIT_OONI_API", "CLAIMAUDIT_TOR_METRICS", "CLAIMAUDIT_IODA_API"):
         monkeypatch.setenv(variable, dead)
     monkeypatch.delenv("CLAIMAUDIT_OFFLINE", raising=False)
-    result = pipeline.run(offline=False, notebooks=["00"], pdf=False, reports=tmp_path / "reports",
-                          skip=("check",))
+    result = pipeline.run(offline=False, notebooks=["00"], pdf=False, reports=tmp_path / "reports", skip=("check",))
     fetch = next(s for s in result.steps if s.name == "fetch")
     assert fetch.status == "warning" and "live FAILED" in fetch.detail
     assert [o.ok for o in result.notebooks] == [True]
@@ -71,7 +75,10 @@ def test_online_fetch_prefetches_the_audit_evidence_for_the_offline_audit(isolat
 
     rows = synthetic_aggregation_rows(
         tests=["psiphon", "tor", "torsf", "vanilla_tor", "riseupvpn", "openvpn", "web_connectivity"],
-        asns=[17557, 9541, 59257], since=dt.date(2024, 10, 1), until=dt.date(2024, 12, 31))
+        asns=[17557, 9541, 59257],
+        since=dt.date(2024, 10, 1),
+        until=dt.date(2024, 12, 31),
+    )
     with FakeServer() as server:
         server.route("/api/v1/aggregation", aggregation_handler(rows))
         monkeypatch.setenv("CLAIMAUDIT_OONI_API", server.url)
@@ -102,8 +109,9 @@ def test_a_notebook_filter_that_matches_nothing_names_the_folder_and_prefix(tmp_
     books = tmp_path / "synthetic-notebooks"
     books.mkdir()
     (books / "01-synthetic.ipynb").write_text("{}", encoding="utf-8")
-    result = pipeline.run(reports=tmp_path / "reports", notebook_dir=books, notebooks=["99"],
-                          skip=("fetch", "check", "audit", "pdf"))
+    result = pipeline.run(
+        reports=tmp_path / "reports", notebook_dir=books, notebooks=["99"], skip=("fetch", "check", "audit", "pdf")
+    )
     step = next(s for s in result.steps if s.name == "notebooks")
     assert step.status == "unavailable" and step.detail == f"no notebook in {books} starts with 99"
 
@@ -111,10 +119,9 @@ def test_a_notebook_filter_that_matches_nothing_names_the_folder_and_prefix(tmp_
 def test_a_broken_audit_import_is_not_reported_as_a_step_not_there_yet(tmp_path, monkeypatch):
     import sys
 
+    import claimaudit
     from claimaudit.notebook import views
     from claimaudit.report import Page
-
-    import claimaudit
 
     monkeypatch.setitem(sys.modules, "claimaudit.audit", None)  # importing it now raises ImportError
     monkeypatch.delattr(claimaudit, "audit", raising=False)

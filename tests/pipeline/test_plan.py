@@ -6,6 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from typer.testing import CliRunner
+
+from claimaudit import audit, pipeline
+from claimaudit.cli import app
+from claimaudit.fetch import recording
+from claimaudit.notebook import views
+from claimaudit.pipeline._plan import _key
 from support.fake_servers import (
     FakeServer,
     Reply,
@@ -15,13 +22,6 @@ from support.fake_servers import (
     synthetic_incidents,
     tor_handler,
 )
-from typer.testing import CliRunner
-
-from claimaudit import audit, pipeline
-from claimaudit.cli import app
-from claimaudit.fetch import recording
-from claimaudit.notebook import views
-from claimaudit.pipeline._plan import _key
 
 TESTS = ["web_connectivity", "psiphon", "tor", "torsf", "vanilla_tor", "riseupvpn", "openvpn"]
 
@@ -58,9 +58,11 @@ def test_fetch_plan_prints_the_plan_and_fetches_nothing(isolated_cache):
 
 @pytest.mark.mirror
 def test_after_claimaudit_fetch_the_offline_audit_and_notebooks_make_no_request_and_miss_nothing(
-        isolated_cache, mirror, monkeypatch):
-    rows = synthetic_aggregation_rows(tests=TESTS, asns=[17557, 9541], since=dt.date(2023, 12, 1),
-                                      until=dt.date(2025, 8, 1))
+    isolated_cache, mirror, monkeypatch
+):
+    rows = synthetic_aggregation_rows(
+        tests=TESTS, asns=[17557, 9541], since=dt.date(2023, 12, 1), until=dt.date(2025, 8, 1)
+    )
     with FakeServer() as server:
         server.route("/api/v1/aggregation", aggregation_handler(rows))
         server.route("/api/v1/incidents/search", Reply.json(synthetic_incidents()))
@@ -79,10 +81,27 @@ def test_after_claimaudit_fetch_the_offline_audit_and_notebooks_make_no_request_
             params = pipeline.default_parameters()
             page = SyntheticPage()
             for question in views.OONI_QUESTIONS:
-                assert views.ooni_daily(page, question, country=params["country"], since=params["window_start"],
-                                        until=params["window_end"], offline=True) is not None
-            assert views.tor_users(page, country=params["country"], since=params["window_start"],
-                                   until=params["window_end"], offline=True) is not None
+                assert (
+                    views.ooni_daily(
+                        page,
+                        question,
+                        country=params["country"],
+                        since=params["window_start"],
+                        until=params["window_end"],
+                        offline=True,
+                    )
+                    is not None
+                )
+            assert (
+                views.tor_users(
+                    page,
+                    country=params["country"],
+                    since=params["window_start"],
+                    until=params["window_end"],
+                    offline=True,
+                )
+                is not None
+            )
     assert {r.origin for r in seen} <= {"cache"}, "an offline read left the cache"
     live = [e for v in verdicts for e in v.evidence if e.kind == "live"]
     assert live, "the audit looked at no live source"

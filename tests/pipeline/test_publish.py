@@ -20,8 +20,11 @@ BOOKS = ["01-synthetic-ledger", "08-publish-transparency-report"]
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -38,10 +41,15 @@ def previous(tmp_path: Path) -> Path:
     """reports/ as an earlier run left it (synthetic)."""
     reports = tmp_path / "reports"
     for rel, text in {
-        "index.html": "<title>earlier</title>", "01-synthetic-ledger.html": "earlier 01",
-        "08-publish-transparency-report.html": "earlier report", "08-publish-transparency-report.pdf": "%PDF-earlier",
-        "verdicts.json": '{"earlier": true}', "verdicts.csv": "earlier\n", "tables/01-synthetic-ledger__t.csv": "x\n1\n",
-        "tables/08-publish-transparency-report__t.csv": "x\n8\n", "checks/results.json": '{"earlier": true}',
+        "index.html": "<title>earlier</title>",
+        "01-synthetic-ledger.html": "earlier 01",
+        "08-publish-transparency-report.html": "earlier report",
+        "08-publish-transparency-report.pdf": "%PDF-earlier",
+        "verdicts.json": '{"earlier": true}',
+        "verdicts.csv": "earlier\n",
+        "tables/01-synthetic-ledger__t.csv": "x\n1\n",
+        "tables/08-publish-transparency-report__t.csv": "x\n8\n",
+        "checks/results.json": '{"earlier": true}',
         "notebooks/01-synthetic-ledger.ipynb": "{}",
     }.items():
         (reports / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -63,15 +71,17 @@ def fake_notebooks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         (tables / f"{notebook.stem}__t.csv").write_text("x\nnew\n", encoding="utf-8")
         html = out_dir / f"{notebook.stem}.html"
         html.write_text(f"<title>new {notebook.stem}</title>", encoding="utf-8")
-        return pipeline.NotebookOutcome(notebook.stem, True, 0.0, executed=out_dir / "notebooks" / notebook.name,
-                                        html=html)
+        return pipeline.NotebookOutcome(
+            notebook.stem, True, 0.0, executed=out_dir / "notebooks" / notebook.name, html=html
+        )
 
     monkeypatch.setattr(_run, "execute_notebook", execute)
     return ran
 
 
 def test_a_run_on_data_that_fails_its_checks_audits_nothing_and_publishes_nothing(
-        tmp_path, monkeypatch, books, previous, fake_notebooks, isolated_cache):
+    tmp_path, monkeypatch, books, previous, fake_notebooks, isolated_cache
+):
     # a copy of the project's datasets with one claim row duplicated, stamped as if on purpose
     root = tmp_path / "datasets"
     shutil.copytree(paths.datasets_dir(), root)
@@ -95,9 +105,13 @@ def test_a_run_on_data_that_fails_its_checks_audits_nothing_and_publishes_nothin
     after = _tree(previous)
     # nothing of the run replaced anything; only the failed check results and the index notice were added
     assert {k: v for k, v in after.items() if k in before and k != "index.html"} == {
-        k: v for k, v in before.items() if k != "index.html"}
-    assert set(after) - set(before) == {"checks/failed/results.json", "checks/failed/junit.xml",
-                                        "checks/failed/index.html"}
+        k: v for k, v in before.items() if k != "index.html"
+    }
+    assert set(after) - set(before) == {
+        "checks/failed/results.json",
+        "checks/failed/junit.xml",
+        "checks/failed/index.html",
+    }
     index = (previous / "index.html").read_text(encoding="utf-8")
     assert "nothing of this run was published" in index
     assert not list(previous.glob(".run-*")) and not list(previous.glob(".old-*"))
@@ -131,14 +145,18 @@ def test_ctrl_c_during_the_run_leaves_reports_as_they_were_and_says_so(tmp_path,
     assert _tree(previous) == before
     assert not list(previous.glob(".run-*"))
     # the CLI says the same and exits 130
-    result = CliRunner().invoke(app, ["run", "--reports", str(previous), "--skip", "fetch", "--skip", "check",
-                                      "--skip", "audit", "--no-pdf"], env={"CLAIMAUDIT_HOME": str(tmp_path)})
+    result = CliRunner().invoke(
+        app,
+        ["run", "--reports", str(previous), "--skip", "fetch", "--skip", "check", "--skip", "audit", "--no-pdf"],
+        env={"CLAIMAUDIT_HOME": str(tmp_path)},
+    )
     assert result.exit_code == 130 and "nothing of this run was published" in result.output, result.output
     assert _tree(previous) == before
 
 
-def test_ctrl_c_or_a_failure_in_the_middle_of_publishing_is_rolled_back(tmp_path, monkeypatch, books, previous,
-                                                                       fake_notebooks):
+def test_ctrl_c_or_a_failure_in_the_middle_of_publishing_is_rolled_back(
+    tmp_path, monkeypatch, books, previous, fake_notebooks
+):
     before = _tree(previous)
     real = os.replace
     calls = {"n": 0}
@@ -166,10 +184,12 @@ def test_no_pdf_publishes_no_pdf_and_the_index_does_not_offer_one(tmp_path, book
     assert (previous / "tables" / "08-publish-transparency-report__t.csv").read_text() == "x\nnew\n"
 
 
-def test_a_partial_run_publishes_the_whole_set_and_says_which_pages_are_earlier(tmp_path, books, previous,
-                                                                                fake_notebooks):
-    result = pipeline.run(reports=previous, notebook_dir=books, notebooks=["08"], skip=("fetch", "check", "audit"),
-                          pdf=False)
+def test_a_partial_run_publishes_the_whole_set_and_says_which_pages_are_earlier(
+    tmp_path, books, previous, fake_notebooks
+):
+    result = pipeline.run(
+        reports=previous, notebook_dir=books, notebooks=["08"], skip=("fetch", "check", "audit"), pdf=False
+    )
     assert result.exit_code == 0 and fake_notebooks == ["08-publish-transparency-report"]
     assert (previous / "01-synthetic-ledger.html").read_text() == "earlier 01"  # not run: carried over
     assert (previous / "tables" / "01-synthetic-ledger__t.csv").read_text() == "x\n1\n"

@@ -49,7 +49,9 @@ def test_a_value_set_restates_the_datapackage_enum(suite, column, spec, enum):
     if spec.when:
         assert values <= allowed, f"{suite} line {spec.line}: {sorted(values - allowed)} not in the datapackage enum"
     else:
-        assert values == allowed, f"{suite} line {spec.line}: differs from the datapackage enum by {sorted(values ^ allowed)}"
+        assert values == allowed, (
+            f"{suite} line {spec.line}: differs from the datapackage enum by {sorted(values ^ allowed)}"
+        )
 
 
 def test_the_list_of_value_sets_without_an_enum_is_current():

@@ -284,7 +284,10 @@ def _truncate(project: Path) -> None:
 
 def _cp1252(project: Path) -> None:
     file = project / "datasets" / "synthetic_claims" / "claims.csv"
-    data = file.read_bytes().replace(b"synthetic wording,Synthetic test row.,,medium", "synthetic wording’s,Synthetic test row.,,medium".encode("cp1252"))
+    data = file.read_bytes().replace(
+        b"synthetic wording,Synthetic test row.,,medium",
+        "synthetic wording’s,Synthetic test row.,,medium".encode("cp1252"),
+    )
     file.write_bytes(data)
     datasets.stamp(["synthetic_claims"], root=project / "datasets")
 
@@ -438,10 +441,14 @@ def test_parts_summing_past_the_total_are_reported_by_line(project: Path) -> Non
         encoding="utf-8",
     )
     fields = [{"name": "day", "type": "date"}] + [{"name": n, "type": "integer"} for n in ("ok", "dns", "total")]
-    (folder / "datapackage.json").write_text(json.dumps({
-        "name": "synthetic_counts",
-        "resources": [{"name": "synthetic_counts", "path": "counts.csv", "schema": {"fields": fields}}],
-    }))
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "synthetic_counts",
+                "resources": [{"name": "synthetic_counts", "path": "counts.csv", "schema": {"fields": fields}}],
+            }
+        )
+    )
     datasets.stamp(["synthetic_counts"], root=project / "datasets")
     (project / "checks" / "quality" / "synthetic_counts.yml").write_text(
         "description: Synthetic daily counts.\ndataset: synthetic_counts\nresource: synthetic_counts\nexpectations:\n"

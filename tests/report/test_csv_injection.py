@@ -28,8 +28,13 @@ def _cells(text: str) -> list[list[str]]:
 
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_a_table_csv_neutralises_formula_text_and_keeps_negative_numbers(tmp_path, formula):
-    frame = pl.DataFrame({"wording": [formula, "PTA blocked 844,008 websites", "-1000"],
-                          "value": [-844008, 0, -3], "share": [-0.5, 1.5, None]})
+    frame = pl.DataFrame(
+        {
+            "wording": [formula, "PTA blocked 844,008 websites", "-1000"],
+            "value": [-844008, 0, -3],
+            "share": [-0.5, 1.5, None],
+        }
+    )
     view = Page("01-synthetic", tables_dir=tmp_path).table(frame, "claims", display=False)
     rows = _cells(view.csv_path.read_bytes().decode("utf-8"))
     assert rows[1][0] == "'" + formula  # shown as text, never run
@@ -38,15 +43,23 @@ def test_a_table_csv_neutralises_formula_text_and_keeps_negative_numbers(tmp_pat
     assert [r[1] for r in rows[1:]] == ["-844008", "0", "-3"]  # numbers are numbers
     assert [r[2] for r in rows[1:]] == ["-0.5", "1.5", ""]
     # a list column joined for the CSV is neutralised too
-    listed = Page("01-synthetic", tables_dir=tmp_path).table(pl.DataFrame({"links": [[formula, "x"]]}), "links",
-                                                             display=False)
+    listed = Page("01-synthetic", tables_dir=tmp_path).table(
+        pl.DataFrame({"links": [[formula, "x"]]}), "links", display=False
+    )
     assert _cells(listed.csv_path.read_bytes().decode("utf-8"))[1][0].startswith("'")
 
 
 def test_verdicts_csv_neutralises_formula_text():
-    verdict = Verdict(rule_id="synthetic-rule", rule_kind="report_agreement", claim_ids=("synthetic-a",),
-                      status=Status.CONSISTENT, detail=FORMULAS[0], finding_template="report_agreement.consistent",
-                      finding_slots={"subject": FORMULAS[1], "figures": "1", "reports": 2}, links=("@evil",))
+    verdict = Verdict(
+        rule_id="synthetic-rule",
+        rule_kind="report_agreement",
+        claim_ids=("synthetic-a",),
+        status=Status.CONSISTENT,
+        detail=FORMULAS[0],
+        finding_template="report_agreement.consistent",
+        finding_slots={"subject": FORMULAS[1], "figures": "1", "reports": 2},
+        links=("@evil",),
+    )
     header, row = _cells(verdicts_csv([verdict]))[:2]
     cells = dict(zip(header, row, strict=True))
     assert cells["rule_id"] == "synthetic-rule"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
 import polars as pl
@@ -15,8 +15,7 @@ import vl_convert as vlc
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from claimaudit import report
-from claimaudit.notebook import charts
-from claimaudit.notebook import views
+from claimaudit.notebook import charts, views
 
 SCRIPT = "<script>alert('synthetic')</script>"
 
@@ -90,7 +89,9 @@ def synthetic_sources() -> pl.DataFrame:
 
 def test_table_escapes_data_and_writes_the_full_csv(tmp_path):
     page = report.Page("99-synthetic", tables_dir=tmp_path)
-    frame = pl.DataFrame({"summary": [SCRIPT, "b", "c"], "value": [844008, 2, 3], "url": ["javascript:x()", "https://e.org", None]})
+    frame = pl.DataFrame(
+        {"summary": [SCRIPT, "b", "c"], "value": [844008, 2, 3], "url": ["javascript:x()", "https://e.org", None]}
+    )
     view = page.table(frame, "synthetic_rows", caption="A <caption>", max_rows=2, display=False)
     html = view._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
@@ -226,7 +227,10 @@ def test_check_summary_reads_results_json(tmp_path):
         ' "expectations": [{"outcome": "pass"}, {"outcome": "fail"}]}]}',
         encoding="utf-8",
     )
-    assert report.checks_summary(results) == "1 suites, 2 expectations (1 pass, 1 fail): NOT all passed (s1); run 2026-01-01T00:00:00+00:00"
+    assert (
+        report.checks_summary(results)
+        == "1 suites, 2 expectations (1 pass, 1 fail): NOT all passed (s1); run 2026-01-01T00:00:00+00:00"
+    )
 
 
 def test_check_views_read_the_newer_of_passed_and_failed_results(tmp_path, monkeypatch):
@@ -235,11 +239,21 @@ def test_check_views_read_the_newer_of_passed_and_failed_results(tmp_path, monke
 
     monkeypatch.setenv("CLAIMAUDIT_REPORTS", str(tmp_path))
     assert views.check_results() is None
-    for folder, status, outcome, mtime in (("checks", "passed", "pass", 1_000), ("checks/failed", "failed", "fail", 2_000)):
+    for folder, status, outcome, mtime in (
+        ("checks", "passed", "pass", 1_000),
+        ("checks/failed", "failed", "fail", 2_000),
+    ):
         path = tmp_path / folder / "results.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"created": "synthetic", "ok": status == "passed", "suites": [
-            {"name": "s1", "status": status, "rows": 3, "expectations": [{"outcome": outcome}]}]}))
+        path.write_text(
+            json.dumps(
+                {
+                    "created": "synthetic",
+                    "ok": status == "passed",
+                    "suites": [{"name": "s1", "status": status, "rows": 3, "expectations": [{"outcome": outcome}]}],
+                }
+            )
+        )
         os.utime(path, (mtime, mtime))
     assert views.check_results().select("status", "passed", "failed").row(0) == ("failed", 0, 1)
     assert report.checks_summary().endswith("NOT all passed (s1); run synthetic")
@@ -264,7 +278,12 @@ def test_index_links_exactly_the_files_that_exist(tmp_path):
     index = report.write_index(tmp_path, problems=["synthetic <problem>"])
     html = index.read_text(encoding="utf-8")
     hrefs = [u for _, name, u in parse(html).urls if name == "href"]
-    assert sorted(set(hrefs)) == ["02-audit-x.html", "08-publish-transparency-report.html", "tables/01-x__t.csv", "verdicts.csv"]
+    assert sorted(set(hrefs)) == [
+        "02-audit-x.html",
+        "08-publish-transparency-report.html",
+        "tables/01-x__t.csv",
+        "verdicts.csv",
+    ]
     assert hrefs[0] == "08-publish-transparency-report.html", "the report is the first link"
     assert all((tmp_path / h).is_file() for h in hrefs)
     assert "synthetic &lt;problem&gt;" in html
@@ -276,7 +295,10 @@ def test_index_links_exactly_the_files_that_exist(tmp_path):
 def synthetic_executed_notebook() -> nbformat.NotebookNode:
     """A notebook with outputs as papermill would leave them (no kernel needed)."""
     chart = charts.time_series(
-        pl.DataFrame({"date": ["2024-11-01", "2024-11-02"], "value": [1.0, 2.0]}), y="value", y_title="V", source="synthetic"
+        pl.DataFrame({"date": ["2024-11-01", "2024-11-02"], "value": [1.0, 2.0]}),
+        y="value",
+        y_title="V",
+        source="synthetic",
     )
     table = report.table_html(pl.DataFrame({"summary": [SCRIPT]}), name="t")
     code = new_code_cell("secret_code_marker = 1", execution_count=1)
@@ -290,7 +312,9 @@ def synthetic_executed_notebook() -> nbformat.NotebookNode:
 
 
 def test_report_html_is_self_contained_and_hides_code():
-    html = report.html_from_notebook(synthetic_executed_notebook(), show_code=False, info={"version": "v", "commit": "c"})
+    html = report.html_from_notebook(
+        synthetic_executed_notebook(), show_code=False, info={"version": "v", "commit": "c"}
+    )
     parsed = parse(html)
     assert "script" not in parsed.tags, "no script element of any kind"
     for tag, name, url in parsed.urls:
@@ -352,22 +376,34 @@ def test_pdf_export_prints_the_report(tmp_path):
 
 def test_report_package_exports_are_complete():
     public = {n for n in dir(report) if not n.startswith("_")} - {"annotations"}
-    assert set(report.__all__) == public - {n for n in public if isinstance(getattr(report, n), type(report))
-                                            and n not in ("views", "finding_charts", "transparency")}
+    assert set(report.__all__) == public - {
+        n
+        for n in public
+        if isinstance(getattr(report, n), type(report)) and n not in ("views", "finding_charts", "transparency")
+    }
     assert report.__all__ == sorted(report.__all__, key=str)
 
 
 def test_network_rates_leave_failed_measurements_out_like_the_audit():
     from claimaudit.datasets.ooni_api import anomaly_rate
 
-    daily = pl.DataFrame({
-        "measurement_start_day": [dt.date(2024, 11, 10)] * 2, "probe_asn": [17557, 17557],
-        "test_name": ["tor", "psiphon"], "measurement_count": [6, 4], "anomaly_count": [1, 1],
-        "confirmed_count": [0, 0], "failure_count": [3, 2], "ok_count": [2, 1],
-    })
+    daily = pl.DataFrame(
+        {
+            "measurement_start_day": [dt.date(2024, 11, 10)] * 2,
+            "probe_asn": [17557, 17557],
+            "test_name": ["tor", "psiphon"],
+            "measurement_count": [6, 4],
+            "anomaly_count": [1, 1],
+            "confirmed_count": [0, 0],
+            "failure_count": [3, 2],
+            "ok_count": [2, 1],
+        }
+    )
     rates = views.network_rates(daily)
     assert rates.select("n", "rate").rows() == [(10, 0.4)]  # 2 anomalies among 5 usable, not 10
-    summed = daily.select(pl.col(c).sum() for c in ("measurement_count", "anomaly_count", "confirmed_count", "failure_count"))
+    summed = daily.select(
+        pl.col(c).sum() for c in ("measurement_count", "anomaly_count", "confirmed_count", "failure_count")
+    )
     assert summed.select(anomaly_rate()).item() == rates["rate"].item()
 
 
@@ -399,7 +435,10 @@ def test_live_evidence_missing_offline_is_said_not_faked(tmp_path, monkeypatch):
     page = report.Page("99-synthetic", tables_dir=tmp_path)
     shown = []
     monkeypatch.setattr("claimaudit.report._tables._display", lambda obj: shown.append(obj.html))
-    assert views.ooni_daily(page, "circumvention", country="PK", since="2024-11-01", until="2024-11-30", offline=True) is None
+    assert (
+        views.ooni_daily(page, "circumvention", country="PK", since="2024-11-01", until="2024-11-30", offline=True)
+        is None
+    )
     assert views.tor_users(page, country="PK", since="2024-11-01", until="2024-11-30", offline=True) is None
     assert len(shown) == 2 and all("Not available:" in html and "--online" in html for html in shown)
 
@@ -429,10 +468,9 @@ def datasets_root() -> str:
 
 
 def test_live_responses_in_the_cache_appear_in_the_provenance(isolated_cache):
-    from support.fake_servers import FakeServer, Reply
-
     from claimaudit import fetch
     from claimaudit.notebook import live_items
+    from support.fake_servers import FakeServer, Reply
 
     with FakeServer() as server:
         server.route("/api/v1/aggregation", Reply.csv("measurement_start_day,measurement_count\n"))
@@ -444,13 +482,13 @@ def test_live_responses_in_the_cache_appear_in_the_provenance(isolated_cache):
 
 
 def test_an_online_fetch_fills_the_cache_the_notebooks_read_offline(isolated_cache, monkeypatch, tmp_path):
+    from claimaudit import pipeline
     from support.fake_servers import FakeServer, aggregation_handler, synthetic_aggregation_rows, tor_handler
 
-    from claimaudit import pipeline
-
     start, end = dt.date(2024, 11, 1), dt.date(2024, 11, 5)
-    rows = synthetic_aggregation_rows(tests=["tor", "psiphon", "web_connectivity"], asns=[17557, 9541],
-                                      since=start, until=end + dt.timedelta(days=1))
+    rows = synthetic_aggregation_rows(
+        tests=["tor", "psiphon", "web_connectivity"], asns=[17557, 9541], since=start, until=end + dt.timedelta(days=1)
+    )
     params = {"country": "PK", "window_start": start.isoformat(), "window_end": end.isoformat(), "offline": False}
     monkeypatch.setattr("claimaudit.datasets.sources.list_sources", lambda: [])  # pinned files: see test_fetch
     monkeypatch.setattr("claimaudit.pipeline._plan.DEFAULT_WINDOWS", ())
@@ -480,11 +518,29 @@ def test_dataset_inventory_lists_each_local_resource_with_its_stamped_sha256(tmp
     folder.mkdir()
     body = b"a,b\n1,x\n2,y\n"
     (folder / "rows.csv").write_bytes(body)
-    (folder / "datapackage.json").write_text(json.dumps({"name": "synthetic_set", "resources": [
-        {"name": "rows", "path": "rows.csv",
-         "schema": {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]}},
-        {"name": "remote", "path": "https://synthetic.example/remote.csv"}]}))
+    (folder / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "name": "synthetic_set",
+                "resources": [
+                    {
+                        "name": "rows",
+                        "path": "rows.csv",
+                        "schema": {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}]},
+                    },
+                    {"name": "remote", "path": "https://synthetic.example/remote.csv"},
+                ],
+            }
+        )
+    )
     datasets.stamp(["synthetic_set"], root=tmp_path)
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(tmp_path))
-    assert views.dataset_inventory().to_dicts() == [{"dataset": "synthetic_set", "resource": "rows", "rows": 2,
-                                                     "columns": 2, "sha256": hashlib.sha256(body).hexdigest()}]
+    assert views.dataset_inventory().to_dicts() == [
+        {
+            "dataset": "synthetic_set",
+            "resource": "rows",
+            "rows": 2,
+            "columns": 2,
+            "sha256": hashlib.sha256(body).hexdigest(),
+        }
+    ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from test_report import SCRIPT, synthetic_claims, synthetic_executed_notebook, synthetic_sources, synthetic_verdicts
 
 from claimaudit import report
 from support.report_browser import visit
-from test_report import SCRIPT, synthetic_claims, synthetic_executed_notebook, synthetic_sources, synthetic_verdicts
 
 pytestmark = pytest.mark.browser
 

@@ -22,8 +22,12 @@ def synthetic_mixed_verdicts() -> pl.DataFrame:
         {
             "rule_id": ["r-series", "r-inconsistent", "r-agree", "r-contradicted", "r-parts", "r-inconsistent"],
             "claim_ids": [
-                ["synthetic-a", "synthetic-b"], ["synthetic-a"], ["synthetic-b"],
-                ["synthetic-c"], ["synthetic-a", "synthetic-c"], ["synthetic-c"],
+                ["synthetic-a", "synthetic-b"],
+                ["synthetic-a"],
+                ["synthetic-b"],
+                ["synthetic-c"],
+                ["synthetic-a", "synthetic-c"],
+                ["synthetic-c"],
             ],
             "verdict": ["consistent", "inconsistent", "consistent", "contradicted", "consistent", "inconsistent"],
             "explanation": [
@@ -35,7 +39,14 @@ def synthetic_mixed_verdicts() -> pl.DataFrame:
                 "Synthetic parts add up to 7 against a total of 12. The parts do not exceed the synthetic total.",
                 "synthetic figures disagree again",
             ],
-            "evidence_strength": ["claims_ledger", "claims_ledger", "claims_ledger", "direct_measurement", "claims_ledger", "claims_ledger"],
+            "evidence_strength": [
+                "claims_ledger",
+                "claims_ledger",
+                "claims_ledger",
+                "direct_measurement",
+                "claims_ledger",
+                "claims_ledger",
+            ],
         }
     )
 
@@ -95,19 +106,24 @@ def parts(html: str) -> Parts:
 
 
 def render() -> str:
-    return report.scorecard_html(synthetic_mixed_verdicts(), synthetic_claims(), synthetic_sources(), compact=["consistent"])
+    return report.scorecard_html(
+        synthetic_mixed_verdicts(), synthetic_claims(), synthetic_sources(), compact=["consistent"]
+    )
 
 
 def test_cards_only_for_findings_and_one_compact_row_per_consistent_verdict():
     html = render()
     cards = re.findall(r'class="ca-card ca-card-([a-z_]+)"', html)
     assert cards == ["contradicted", "inconsistent", "inconsistent"], "findings first, no card for consistent"
-    compact = html[html.index('<details class="ca-compact"'):]
+    compact = html[html.index('<details class="ca-compact"') :]
     rows = re.findall(r'class="ca-compact-row ca-compact-([a-z_]+)"', compact)
     assert rows == ["consistent"] * 3
     assert html.index("ca-card-inconsistent") < html.index('<details class="ca-compact"')
     assert "3 verdicts consistent with other claims, one line each" in compact
-    assert "6 verdicts: 1 contradicted by evidence; 2 inconsistent with other claims; 3 consistent with other claims" in html
+    assert (
+        "6 verdicts: 1 contradicted by evidence; 2 inconsistent with other claims; 3 consistent with other claims"
+        in html
+    )
 
 
 def test_compact_rows_say_who_when_rule_reason_and_source():
@@ -116,13 +132,18 @@ def test_compact_rows_say_who_when_rule_reason_and_source():
     first = rows[0]
     assert "<code" in first and ">synthetic-a</code>" in first and ">synthetic-b</code>" in first
     # the authority is not repeated when the claimant already names it
-    assert "Synthetic Authority (report to parliament), 2024-11-11; Synthetic Chair / Synthetic Authority, 2024-12-01" in first
+    assert (
+        "Synthetic Authority (report to parliament), 2024-11-11; Synthetic Chair / Synthetic Authority, 2024-12-01"
+        in first
+    )
     assert "r-series" in first
     assert "No earlier synthetic figure is above it." in first  # the finding, in the engine's words
     assert 'href="https://example.org/a"' in first and "Synthetic Daily" in first
     assert "+1 more" in first and "Evil" not in first  # one source a line; the others are in the CSV
     assert "javascript:" not in compact
-    assert "2 synthetic reports of 10 items: by Synthetic Daily [synthetic-b], Synthetic Weekly [synthetic-b]." in rows[1]
+    assert (
+        "2 synthetic reports of 10 items: by Synthetic Daily [synthetic-b], Synthetic Weekly [synthetic-b]." in rows[1]
+    )
     assert "The parts do not exceed the synthetic total." in rows[2]
     assert "claimant not in the ledger" in rows[2]
 
@@ -143,8 +164,14 @@ def test_the_compact_table_prints_open():
 
 def test_page_writes_every_verdict_and_every_compact_row_as_csv(tmp_path):
     page = report.Page("99-synthetic", tables_dir=tmp_path)
-    view = page.scorecard(synthetic_mixed_verdicts(), synthetic_claims(), synthetic_sources(),
-                          name="scorecard", compact=["consistent"], display=False)
+    view = page.scorecard(
+        synthetic_mixed_verdicts(),
+        synthetic_claims(),
+        synthetic_sources(),
+        name="scorecard",
+        compact=["consistent"],
+        display=False,
+    )
     everything = list(csv.DictReader(view.csv_path.open(encoding="utf-8", newline="")))
     assert len({r["rule_id"] + r["explanation"] for r in everything}) == 6
     compact_csv = tmp_path / "99-synthetic__scorecard_compact.csv"
@@ -162,7 +189,9 @@ def test_without_compact_states_every_verdict_is_a_card():
 
 def test_only_compact_verdicts_give_no_card_table():
     consistent = synthetic_mixed_verdicts().filter(pl.col("verdict") == "consistent")
-    html = report.scorecard_html(consistent, synthetic_claims(), compact=["consistent"], caption="Synthetic agreeing figures")
+    html = report.scorecard_html(
+        consistent, synthetic_claims(), compact=["consistent"], caption="Synthetic agreeing figures"
+    )
     assert "ca-scorecard" not in html and html.count('class="ca-compact-row') == 3
     assert "<summary>Synthetic agreeing figures: 3 verdicts" in html
 
@@ -174,5 +203,6 @@ def test_compact_reason_is_the_verdicts_finding_else_its_whole_explanation():
     whole = _scorecard.compact_frame(frame, synthetic_claims())
     assert whole.get_column("reason").to_list() == whole.get_column("explanation").to_list()
     given = frame.with_columns(pl.lit("Synthetic finding sentence.").alias("finding"))
-    assert set(_scorecard.compact_frame(given, synthetic_claims()).get_column("reason")) == {"Synthetic finding sentence."}
-
+    assert set(_scorecard.compact_frame(given, synthetic_claims()).get_column("reason")) == {
+        "Synthetic finding sentence."
+    }

@@ -52,11 +52,25 @@ class SyntheticVerdict:
 def synthetic_evidence() -> list[SyntheticEvidence]:
     return [
         SyntheticEvidence("datasets/claims", keys=("synthetic-claim",)),
-        SyntheticEvidence("datasets/signals", keys=("synthetic-signal-1", "synthetic-signal-2"), strength="direct_measurement",
-                          window_start="2024-01-31", window_end="2024-03-01", n=1234, networks=("AS64500", "AS64501"),
-                          observes="blocking"),
-        SyntheticEvidence("ooni_api/aggregation", strength="direct_measurement", window_start="2024-01-31",
-                          window_end="2024-03-01", available=False, observes="missing", note=SYNTHETIC_NOTE),
+        SyntheticEvidence(
+            "datasets/signals",
+            keys=("synthetic-signal-1", "synthetic-signal-2"),
+            strength="direct_measurement",
+            window_start="2024-01-31",
+            window_end="2024-03-01",
+            n=1234,
+            networks=("AS64500", "AS64501"),
+            observes="blocking",
+        ),
+        SyntheticEvidence(
+            "ooni_api/aggregation",
+            strength="direct_measurement",
+            window_start="2024-01-31",
+            window_end="2024-03-01",
+            available=False,
+            observes="missing",
+            note=SYNTHETIC_NOTE,
+        ),
     ]
 
 
@@ -74,7 +88,9 @@ def synthetic_frame() -> pl.DataFrame:
             "rule_id": ["r-synthetic"],
             "claim_ids": [["synthetic-claim"]],
             "verdict": ["contradicted"],
-            "explanation": [f"synthetic: (2) ooni_api/aggregation: missing ({SYNTHETIC_NOTE}). The verdict rests on signals."],
+            "explanation": [
+                f"synthetic: (2) ooni_api/aggregation: missing ({SYNTHETIC_NOTE}). The verdict rests on signals."
+            ],
             "evidence_strength": ["direct_measurement"],
             "evidence": [text],
             "n": [1234],
@@ -216,7 +232,6 @@ def test_evidence_kinds_are_strongest_first_and_skip_missing():
     assert _evidence.evidence_kinds(items) == ["network measurement", "official figures"]
     only_missing = _evidence.evidence_items([synthetic_evidence()[2].to_dict()])
     assert _evidence.evidence_kinds(only_missing) == []
-
 
 
 def test_the_explanation_is_shown_whole_in_the_engines_words():

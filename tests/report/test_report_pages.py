@@ -32,14 +32,19 @@ def test_index_says_what_each_output_is_and_uses_page_titles(tmp_path):
     assert '<div class="ca-meta">Synthetic first sentence.</div>' in html, "a notebook is described in its own words"
     assert all('class="ca-meta"' in item for item in items), "every output has a line saying what it is"
     assert ">Synthetic &amp; report</bdi></a>" in html and "<code>08-publish-transparency-report.html</code>" in html
-    assert 'All rows of the table &#34;url blocking claims&#34; shown in 02-audit-x.' in html
+    assert "All rows of the table &#34;url blocking claims&#34; shown in 02-audit-x." in html
     assert "Start here" in html
 
 
 def test_table_cells_keep_dates_whole_mark_ids_and_shorten_long_links():
     long_url = "https://www.example.org/" + "deep/" * 15 + "synthetic-article.html"
     frame = pl.DataFrame(
-        {"claim_id": ["synthetic-2024-02-17-a-long-claim-id"], "date": [dt.date(2024, 2, 17)], "n": [1234], "url": [long_url]}
+        {
+            "claim_id": ["synthetic-2024-02-17-a-long-claim-id"],
+            "date": [dt.date(2024, 2, 17)],
+            "n": [1234],
+            "url": [long_url],
+        }
     )
     html = report.table_html(frame)
     # alignment is inline too: JupyterLab right-aligns every cell unless told otherwise
@@ -54,7 +59,7 @@ def test_stylesheet_scrolls_wide_tables_and_scales_charts_and_prints_rows_whole(
     assert re.search(r"\.ca-table-wrap \{[^}]*overflow-x: auto", css)
     assert re.search(r"figure\.ca-chart svg \{[^}]*width: 100%[^}]*height: auto", css)
     assert re.search(r"table\.ca-table td\.date \{[^}]*white-space: nowrap", css)
-    printed = css[css.rindex("@media print"):]
+    printed = css[css.rindex("@media print") :]
     assert "break-inside: avoid" in printed
     assert "::details-content" in css, "evidence details print open"
     assert 'a.ca-source[href^="http"]::after { content: " (" attr(href) ")"' in css
@@ -62,7 +67,9 @@ def test_stylesheet_scrolls_wide_tables_and_scales_charts_and_prints_rows_whole(
 
 def test_notebook_page_shows_only_the_parameters_the_run_used():
     defaults = new_code_cell('window_start = "synthetic-default"', metadata={"tags": ["parameters"]})
-    injected = new_code_cell('# Parameters\nwindow_start = "synthetic-injected"', metadata={"tags": ["injected-parameters"]})
+    injected = new_code_cell(
+        '# Parameters\nwindow_start = "synthetic-injected"', metadata={"tags": ["injected-parameters"]}
+    )
     nb = new_notebook(cells=[new_markdown_cell("# Synthetic"), defaults, injected, new_code_cell("x = 1")])
     html = report.html_from_notebook(nb, show_code=True, info=INFO)
     assert "synthetic-injected" in html and "synthetic-default" not in html
@@ -85,5 +92,8 @@ def test_not_available_note_shows_a_long_request_url_short_and_links_it_in_full(
         "synthetic <measurements>", f"{url}: not in the cache — run `claimaudit run --online`", display=False
     )
     assert "synthetic &lt;measurements&gt;" in view.html
-    assert f'href="{url.replace("&", "&amp;")}">OONI aggregation PK psiphon since 2024-01-01 until 2024-01-31</a>' in view.html
+    assert (
+        f'href="{url.replace("&", "&amp;")}">OONI aggregation PK psiphon since 2024-01-01 until 2024-01-31</a>'
+        in view.html
+    )
     assert ": not in the cache — run `claimaudit run --online`" in view.html

@@ -65,7 +65,9 @@ def first_screen(path: Path, *, width: int, height: int, shot: Path) -> dict:
         try:
             page = browser.new_context(offline=True, viewport={"width": width, "height": height}).new_page()
             page.goto(path.resolve().as_uri(), wait_until="load")
-            tops = page.eval_on_selector_all("ol.ca-headlines > li", "els => els.map(e => e.getBoundingClientRect().top)")
+            tops = page.eval_on_selector_all(
+                "ol.ca-headlines > li", "els => els.map(e => e.getBoundingClientRect().top)"
+            )
             lead = page.eval_on_selector(".ca-lead", "e => e.getBoundingClientRect().top")
             page.screenshot(path=str(shot))
         finally:
@@ -83,10 +85,18 @@ def test_report_is_short_enough_to_read_and_print(shipped):
     pdf = shipped.with_suffix(".pdf")
     if not (pdf.is_file() and shutil.which("pdfinfo") and shutil.which("pdftotext")):
         pytest.skip("needs the PDF and poppler-utils (pdfinfo, pdftotext)")
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)[1])
+    pages = int(
+        re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout)[1]
+    )
     assert pages <= 16, f"{pages} printed pages"
-    appendix_page = next(i for i in range(1, pages + 1) if APPENDIX in subprocess.run(
-        ["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True, text=True).stdout)
+    appendix_page = next(
+        i
+        for i in range(1, pages + 1)
+        if APPENDIX
+        in subprocess.run(
+            ["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True, text=True
+        ).stdout
+    )
     assert appendix_page - 1 <= 12, f"the appendix starts on page {appendix_page}"
 
 
@@ -95,10 +105,13 @@ def test_each_headline_finding_has_its_section_and_chart(shipped):
     headlines = re.findall(r'<a class="ca-headline-link" href="#(finding-[a-z-]+)">', html)
     assert 5 <= len(headlines) <= 8, headlines
     for anchor in headlines:
-        section = html[html.index(f'id="{anchor}"'):]
+        section = html[html.index(f'id="{anchor}"') :]
         section = section[: section.find("</section>")]
         assert '<figure class="ca-chart"><svg' in section, f"{anchor} has no chart"
-    assert "PTA's running total of items blocked as pornography fell from 903,074 (March 2022) to 844,008 (November 2024)" in html
+    assert (
+        "PTA's running total of items blocked as pornography fell from 903,074 (March 2022) to 844,008 (November 2024)"
+        in html
+    )
     assert 'class="ca-badge ca-verdict-reports_differ' in html, "outlets' prints are shown apart"
 
 
@@ -107,7 +120,9 @@ def test_findings_are_on_the_first_screen_at_desktop_and_phone_widths(shipped, t
     assert desktop["lead"] < 450 and sum(top < 900 for top in desktop["tops"]) >= 2, desktop
     phone = first_screen(shipped, width=390, height=844, shot=tmp_path / "first-390.png")
     assert phone["lead"] < 400 and phone["tops"][0] < 844 * 1.05, phone
-    assert (tmp_path / "first-1280.png").stat().st_size > 10_000 and (tmp_path / "first-390.png").stat().st_size > 10_000
+    assert (tmp_path / "first-1280.png").stat().st_size > 10_000 and (
+        tmp_path / "first-390.png"
+    ).stat().st_size > 10_000
 
 
 def test_published_report_loads_nothing_and_tells_readers_not_operators(shipped):
@@ -124,8 +139,12 @@ def test_urdu_quotes_are_marked_for_an_urdu_font(shipped):
     assert re.search(r'<span (?=[^>]*class="ca-figure")(?=[^>]*lang="ur")(?=[^>]*dir="rtl")[^>]*>[\u0600-\u06FF]', html)
     assert '[lang="ur"] { font-family: "Noto Nastaliq Urdu"' in html
     pdf = shipped.with_suffix(".pdf")
-    if pdf.is_file() and shutil.which("pdffonts") and shutil.which("fc-list") and "Nastaliq" in subprocess.run(
-            ["fc-list"], capture_output=True, text=True).stdout:
+    if (
+        pdf.is_file()
+        and shutil.which("pdffonts")
+        and shutil.which("fc-list")
+        and "Nastaliq" in subprocess.run(["fc-list"], capture_output=True, text=True).stdout
+    ):
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
         assert "NotoNastaliqUrdu" in fonts, fonts
 
@@ -134,7 +153,7 @@ def test_a_run_without_mirror_or_cache_says_so_on_the_first_screen(bare):
     seen = visit(bare)
     text = seen.text
     assert seen.external == []
-    banner = text[text.index("This run did not have all the evidence."): text.index("Headline findings")]
+    banner = text[text.index("This run did not have all the evidence.") : text.index("Headline findings")]
     for kind in ("OONI's published findings", "Google Trends interest in VPNs", "OONI network measurements"):
         assert kind in banner, banner
     assert "http" not in banner

@@ -21,8 +21,9 @@ from claimaudit.report import _fonts
 EDITIONS = {"en": "08-publish-transparency-report.html", "ur": "08-publish-transparency-report.ur.html"}
 DRAFT_SENTENCE = "یہ ایڈیشن انگریزی سے کیا گیا مسودہ ترجمہ ہے"
 
-needs_font = pytest.mark.skipif(_fonts.find_font(_fonts.URDU_FAMILIES) is None,
-                                reason="needs fonts-noto-core (CI installs it)")
+needs_font = pytest.mark.skipif(
+    _fonts.find_font(_fonts.URDU_FAMILIES) is None, reason="needs fonts-noto-core (CI installs it)"
+)
 
 
 def urdu_claims() -> pl.DataFrame:
@@ -39,8 +40,12 @@ def synthetic_urdu_notebook():
 
 @pytest.fixture(scope="module")
 def urdu_html() -> str:
-    return report.html_from_notebook(synthetic_urdu_notebook(), lang="ur", editions=EDITIONS,
-                                     info={"version": "v", "commit": "c", "generated": "2026-12-01T00:00:00+00:00"})
+    return report.html_from_notebook(
+        synthetic_urdu_notebook(),
+        lang="ur",
+        editions=EDITIONS,
+        info={"version": "v", "commit": "c", "generated": "2026-12-01T00:00:00+00:00"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +96,9 @@ def test_summary_ur_is_shown_and_an_english_summary_is_marked_as_such(urdu_html)
 
 def test_rendering_the_urdu_edition_leaves_no_message_untranslated():
     i18n.untranslated(clear=True)
-    report.html_from_notebook(synthetic_urdu_notebook(), lang="ur", editions=EDITIONS, info={"version": "v", "commit": "c"})
+    report.html_from_notebook(
+        synthetic_urdu_notebook(), lang="ur", editions=EDITIONS, info={"version": "v", "commit": "c"}
+    )
     left = [m for m in i18n.untranslated("ur") if m != "# Synthetic report\n\nNarrative."]  # the test's own text
     assert left == [], f"shown in English in the Urdu edition: {left}"
 
@@ -100,7 +107,9 @@ def _embedded_cmaps(html: str) -> dict[str, set[int]]:
     from fontTools.ttLib import TTFont
 
     faces = {}
-    for family, data in re.findall(r'font-family: "([^"]+)"; src: url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)', html):
+    for family, data in re.findall(
+        r'font-family: "([^"]+)"; src: url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)', html
+    ):
         faces[family] = set(TTFont(io.BytesIO(base64.b64decode(data))).getBestCmap())
     return faces
 
@@ -130,9 +139,14 @@ def test_without_an_urdu_font_the_page_is_written_with_the_system_fallback(monke
     monkeypatch.setenv("CLAIMAUDIT_URDU_FONT", str(tmp_path / "no-such-font.ttf"))
     fonts: list = []
     html = report.html_from_notebook(synthetic_urdu_notebook(), lang="ur", info={"version": "v"}, fonts=fonts)
-    assert _tag(html, "html", lang="ur", dir="rtl") and "claimaudit-urdu\"; src" not in html
+    assert _tag(html, "html", lang="ur", dir="rtl") and 'claimaudit-urdu"; src' not in html
     assert "Noto Naskh Arabic" in html, "the CSS still names the system's Urdu fonts"
-    assert fonts and fonts[0].missing and "CLAIMAUDIT_URDU_FONT" in fonts[0].missing and "fonts-noto-core" in fonts[0].missing
+    assert (
+        fonts
+        and fonts[0].missing
+        and "CLAIMAUDIT_URDU_FONT" in fonts[0].missing
+        and "fonts-noto-core" in fonts[0].missing
+    )
 
 
 @needs_font
@@ -180,14 +194,14 @@ def test_urdu_pdf_embeds_the_urdu_font_and_its_text_copies_out_whole(urdu_file, 
 
 # --------------------------------------------------------------------------- claimaudit run --lang
 
-SYNTHETIC_REPORT = '''{"cells": [
+SYNTHETIC_REPORT = """{"cells": [
  {"cell_type": "markdown", "metadata": {}, "source": ["## Findings"]},
  {"cell_type": "code", "execution_count": null, "metadata": {"tags": ["parameters"]}, "outputs": [], "source": ["lang = 'en'"]},
  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
   "source": ["from claimaudit import i18n, report\\n", "from claimaudit.i18n import _\\n", "i18n.set_language(lang)\\n",
              "import polars as pl\\n", "report.Page('08-publish-transparency-report').table(pl.DataFrame({'verdict': ['supported']}), 'synthetic', caption=_('Outlets printed different figures'))"]}],
  "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
- "nbformat": 4, "nbformat_minor": 4}'''
+ "nbformat": 4, "nbformat_minor": 4}"""
 
 
 @pytest.fixture
@@ -207,14 +221,18 @@ def test_run_writes_both_editions_linked_and_on_the_index(tmp_path, synthetic_bo
     result = pipeline.run(reports=reports, notebook_dir=synthetic_books, skip=("fetch", "check", "audit", "pdf"))
     assert result.exit_code == 0, result.problems()
     assert set(result.editions) == {"en", "ur"}
-    english, urdu = (reports / EDITIONS["en"]).read_text(encoding="utf-8"), (reports / EDITIONS["ur"]).read_text(encoding="utf-8")
+    english, urdu = (
+        (reports / EDITIONS["en"]).read_text(encoding="utf-8"),
+        (reports / EDITIONS["ur"]).read_text(encoding="utf-8"),
+    )
     assert _tag(urdu, "html", lang="ur", dir="rtl") and re.search(r"<h2[^>]*>نتائج<", urdu), "Markdown cells translated"
     assert "اداروں نے مختلف اعداد شائع کیے" in urdu and "Outlets printed different figures" in english
     assert _tag(english, "a", href=EDITIONS["ur"]) and _tag(urdu, "a", href=EDITIONS["en"])
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert f'href="{EDITIONS["en"]}"' in index and f'href="{EDITIONS["ur"]}"' in index
-    assert [p.name for p in (reports / "tables").iterdir()] == ["08-publish-transparency-report__synthetic.csv"], \
+    assert [p.name for p in (reports / "tables").iterdir()] == ["08-publish-transparency-report__synthetic.csv"], (
         "one set of CSVs (the English run's); the Urdu run's copies are not published"
+    )
 
 
 @pytest.mark.slow
@@ -223,23 +241,30 @@ def test_run_lang_en_makes_only_the_english_edition(tmp_path, synthetic_books):
     from claimaudit import pipeline
 
     reports = tmp_path / "reports"
-    result = pipeline.run(reports=reports, notebook_dir=synthetic_books, skip=("fetch", "check", "audit", "pdf"),
-                          languages=("en",))
+    result = pipeline.run(
+        reports=reports, notebook_dir=synthetic_books, skip=("fetch", "check", "audit", "pdf"), languages=("en",)
+    )
     assert set(result.editions) == {"en"} and not (reports / EDITIONS["ur"]).exists()
-    assert f'href="{EDITIONS["ur"]}"' not in (reports / EDITIONS["en"]).read_text(encoding="utf-8"), "no link to a missing edition"
+    assert f'href="{EDITIONS["ur"]}"' not in (reports / EDITIONS["en"]).read_text(encoding="utf-8"), (
+        "no link to a missing edition"
+    )
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.xdist_group("notebooks")
-def test_without_the_urdu_font_the_run_writes_the_html_and_says_the_pdf_was_not_made(tmp_path, synthetic_books, monkeypatch):
+def test_without_the_urdu_font_the_run_writes_the_html_and_says_the_pdf_was_not_made(
+    tmp_path, synthetic_books, monkeypatch
+):
     from claimaudit import pipeline
     from support.report_browser import chromium_or_skip
 
     chromium_or_skip()
     monkeypatch.setenv("CLAIMAUDIT_URDU_FONT", str(tmp_path / "no-such-font.ttf"))
     reports = tmp_path / "reports"
-    result = pipeline.run(reports=reports, notebook_dir=synthetic_books, skip=("fetch", "check", "audit"), languages=("ur",))
+    result = pipeline.run(
+        reports=reports, notebook_dir=synthetic_books, skip=("fetch", "check", "audit"), languages=("ur",)
+    )
     assert (reports / EDITIONS["ur"]).is_file() and not (reports / EDITIONS["ur"]).with_suffix(".pdf").exists()
     pdf = next(s for s in result.steps if s.name == "pdf")
     assert pdf.status == "unavailable"

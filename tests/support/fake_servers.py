@@ -130,8 +130,15 @@ class FakeServer:
                 else:
                     reply = outer._reply(parts.path, query)
                     if remaining >= 0:  # rate_limit_quotas.py:142
-                        reply = Reply(reply.status, reply.body, {**reply.headers, "X-RateLimit-Remaining": str(remaining)},
-                                      reply.delay, reply.truncate_to, reply.framing, reply.dribble)
+                        reply = Reply(
+                            reply.status,
+                            reply.body,
+                            {**reply.headers, "X-RateLimit-Remaining": str(remaining)},
+                            reply.delay,
+                            reply.truncate_to,
+                            reply.framing,
+                            reply.dribble,
+                        )
                 if reply.delay:
                     time.sleep(reply.delay)
                 try:
@@ -157,7 +164,7 @@ class FakeServer:
                     self.wfile.write(b"0\r\n\r\n")
                 elif reply.dribble:
                     for i in range(len(body)):
-                        self.wfile.write(body[i:i + 1])
+                        self.wfile.write(body[i : i + 1])
                         self.wfile.flush()
                         time.sleep(reply.dribble)
                 else:
@@ -227,8 +234,13 @@ def synthetic_aggregation_rows(
                     "ok_count": (n >> 7) % 20,
                 }
                 rows.append(
-                    {"test_name": test, "probe_asn": asn, "measurement_start_day": day.isoformat(),
-                     **counts, "measurement_count": sum(counts.values())}
+                    {
+                        "test_name": test,
+                        "probe_asn": asn,
+                        "measurement_start_day": day.isoformat(),
+                        **counts,
+                        "measurement_count": sum(counts.values()),
+                    }
                 )
         day += dt.timedelta(days=1)
     return rows
@@ -268,7 +280,8 @@ def aggregation_handler(rows: list[dict[str, Any]]) -> Handler:
         asns = {int(a.removeprefix("AS")) for a in one["probe_asn"].split(",")} if one.get("probe_asn") else None
         axes = [a for a in (one.get("axis_x"), one.get("axis_y")) if a]
         picked = [
-            r for r in rows
+            r
+            for r in rows
             if since <= dt.date.fromisoformat(r["measurement_start_day"]) < until
             and (tests is None or r["test_name"] in tests)
             and (asns is None or r["probe_asn"] in asns)
@@ -276,8 +289,9 @@ def aggregation_handler(rows: list[dict[str, Any]]) -> Handler:
         grouped: dict[tuple, dict[str, Any]] = {}
         for r in picked:
             key = tuple(r[a] for a in axes)
-            agg = grouped.setdefault(key, {**{a: r[a] for a in axes}, **dict.fromkeys(
-                (*AGGREGATION_COUNTERS, "measurement_count"), 0)})
+            agg = grouped.setdefault(
+                key, {**{a: r[a] for a in axes}, **dict.fromkeys((*AGGREGATION_COUNTERS, "measurement_count"), 0)}
+            )
             for c in (*AGGREGATION_COUNTERS, "measurement_count"):
                 agg[c] += r[c]
         result = [grouped[k] for k in sorted(grouped)]
@@ -297,15 +311,26 @@ def ooni_error_reply(message: str = "Invalid probe_asn value") -> Reply:
 # --------------------------------------------------------------------------- OONI measurements
 
 
-def synthetic_measurements(n: int, *, probe_cc: str = "PK", test_name: str = "tor",
-                           start: dt.datetime = dt.datetime(2024, 11, 1, tzinfo=dt.UTC),
-                           step: dt.timedelta = dt.timedelta(hours=1), per_step: int = 1) -> list[dict[str, Any]]:
+def synthetic_measurements(
+    n: int,
+    *,
+    probe_cc: str = "PK",
+    test_name: str = "tor",
+    start: dt.datetime = dt.datetime(2024, 11, 1, tzinfo=dt.UTC),
+    step: dt.timedelta = dt.timedelta(hours=1),
+    per_step: int = 1,
+) -> list[dict[str, Any]]:
     """``n`` synthetic measurements; ``per_step`` of them share each start time (ties)."""
     return [
         {
-            "anomaly": i % 3 == 0, "confirmed": False, "failure": i % 7 == 0,
-            "input": None, "probe_asn": f"AS{[17557, 9541, 45595][i % 3]}", "probe_cc": probe_cc,
-            "report_id": f"synthetic-report-{i}", "scores": {"blocking_general": 0.0},
+            "anomaly": i % 3 == 0,
+            "confirmed": False,
+            "failure": i % 7 == 0,
+            "input": None,
+            "probe_asn": f"AS{[17557, 9541, 45595][i % 3]}",
+            "probe_cc": probe_cc,
+            "report_id": f"synthetic-report-{i}",
+            "scores": {"blocking_general": 0.0},
             "test_name": test_name,
             "measurement_start_time": (start + step * (i // per_step)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "measurement_uid": f"synthetic-uid-{i:05d}",
@@ -338,22 +363,34 @@ def measurements_handler(items: list[dict[str, Any]], base_url: Callable[[], str
         since, until = _moment(one["since"]), _moment(one["until"])
         days = (until - since).days
         if days > 180:
-            return Reply.json({"detail": f"Time range must not exceed 6 months. Requested: {days} days"
-                                         " (limit: 180 days)."}, status=400)
+            return Reply.json(
+                {"detail": f"Time range must not exceed 6 months. Requested: {days} days (limit: 180 days)."},
+                status=400,
+            )
         limit, offset = int(one.get("limit", 100)), int(one.get("offset", 0))
-        chosen = [m for m in items
-                  if since < _moment(m["measurement_start_time"]) <= until
-                  and m["test_name"] == one.get("test_name", m["test_name"])]
+        chosen = [
+            m
+            for m in items
+            if since < _moment(m["measurement_start_time"]) <= until
+            and m["test_name"] == one.get("test_name", m["test_name"])
+        ]
         keyed = [(m["measurement_start_time"], shuffle.random(), m) for m in chosen]
         keyed.sort(key=lambda k: (k[0], k[1]), reverse=one.get("order", "desc") == "desc")
-        page = [m for _, _, m in keyed[offset: offset + limit]]
+        page = [m for _, _, m in keyed[offset : offset + limit]]
         if len(page) < limit:
             count, pages, next_url = offset + len(page), -(-(offset + len(page)) // limit), None
         else:
             count = pages = -1
             next_url = f"{base_url()}/api/v1/measurements?{urlencode({**one, 'offset': str(offset + limit), 'limit': str(limit)})}"
-        meta = {"count": count, "current_page": offset // limit + 1, "limit": limit,
-                "next_url": next_url, "offset": offset, "pages": pages, "query_time": 0.01}
+        meta = {
+            "count": count,
+            "current_page": offset // limit + 1,
+            "limit": limit,
+            "next_url": next_url,
+            "offset": offset,
+            "pages": pages,
+            "query_time": 0.01,
+        }
         return Reply.json({"metadata": meta, "results": page})
 
     return handle
@@ -365,26 +402,38 @@ def measurements_handler(items: list[dict[str, Any]], base_url: Callable[[], str
 def synthetic_incidents() -> dict[str, Any]:
     def incident(i: int, cc: list[str], start: str, end: str | None) -> dict[str, Any]:
         return {
-            "id": f"synthetic-{i}", "title": f"Synthetic incident {i}", "slug": f"synthetic-{i}",
-            "short_description": "synthetic", "start_time": start, "end_time": end,
-            "create_time": start, "update_time": start, "reported_by": "synthetic",
-            "published": True, "event_type": "incident", "ASNs": [17557, 9541][: i + 1],
-            "CCs": cc, "themes": ["social_media"], "tags": ["censorship"],
-            "test_names": ["web_connectivity"], "domains": ["x.example"], "links": [],
+            "id": f"synthetic-{i}",
+            "title": f"Synthetic incident {i}",
+            "slug": f"synthetic-{i}",
+            "short_description": "synthetic",
+            "start_time": start,
+            "end_time": end,
+            "create_time": start,
+            "update_time": start,
+            "reported_by": "synthetic",
+            "published": True,
+            "event_type": "incident",
+            "ASNs": [17557, 9541][: i + 1],
+            "CCs": cc,
+            "themes": ["social_media"],
+            "tags": ["censorship"],
+            "test_names": ["web_connectivity"],
+            "domains": ["x.example"],
+            "links": [],
         }
 
-    return {"incidents": [
-        incident(0, ["PK"], "2024-02-17T00:00:00.000000Z", None),
-        incident(1, ["PK", "IR"], "2023-05-09T00:00:00.000000Z", "2023-05-17T00:00:00.000000Z"),
-    ]}
+    return {
+        "incidents": [
+            incident(0, ["PK"], "2024-02-17T00:00:00.000000Z", None),
+            incident(1, ["PK", "IR"], "2023-05-09T00:00:00.000000Z", "2023-05-17T00:00:00.000000Z"),
+        ]
+    }
 
 
 # --------------------------------------------------------------------------- Tor Metrics
 
 
-def synthetic_tor_userstats(
-    start: dt.date, end: dt.date, *, country: str = "pk", kind: str = "relay"
-) -> str:
+def synthetic_tor_userstats(start: dt.date, end: dt.date, *, country: str = "pk", kind: str = "relay") -> str:
     """userstats-<kind>-country.csv: ``#`` comment preamble, then date,country,users,lower,upper,frac.
 
     The body is R's ``write.csv(..., quote = FALSE, row.names = FALSE)`` (torproject/metrics-web
@@ -409,9 +458,14 @@ def synthetic_tor_userstats(
 def tor_handler(kind: str = "relay") -> Handler:
     def handle(query: Query) -> Reply:
         one = {k: v[0] for k, v in query.items()}
-        return Reply.csv(synthetic_tor_userstats(
-            dt.date.fromisoformat(one["start"]), dt.date.fromisoformat(one["end"]),
-            country=one.get("country", "pk"), kind=kind))
+        return Reply.csv(
+            synthetic_tor_userstats(
+                dt.date.fromisoformat(one["start"]),
+                dt.date.fromisoformat(one["end"]),
+                country=one.get("country", "pk"),
+                kind=kind,
+            )
+        )
 
     return handle
 
@@ -423,8 +477,12 @@ def ioda_envelope(series: list[Mapping[str, Any]], error: str | None = None) -> 
     """IODA's response envelope (InetIntel/ioda-api src/Response/Envelope.php): ``data`` is a list
     of series sets, one per entity; ``error`` a message or null (lines 294-297)."""
     return {
-        "type": "signals", "metadata": {"requestTime": "synthetic", "responseTime": "synthetic"},
-        "requestParameters": {}, "error": error, "perf": None, "data": [list(series)] if error is None else None,
+        "type": "signals",
+        "metadata": {"requestTime": "synthetic", "responseTime": "synthetic"},
+        "requestParameters": {},
+        "error": error,
+        "perf": None,
+        "data": [list(series)] if error is None else None,
         "copyright": "synthetic test data",
     }
 
@@ -435,9 +493,17 @@ def synthetic_ioda_series(
     n = (until - start) // step
     values = [None if i % 5 == 3 else 1000 + i for i in range(n)]
     return {
-        "entityType": entity_type, "entityCode": entity_code, "entityName": "Synthetic",
-        "entityFqid": f"synthetic.{entity_code}", "datasource": datasource, "subtype": "",
-        "from": start, "until": until, "step": step, "nativeStep": step, "values": values,
+        "entityType": entity_type,
+        "entityCode": entity_code,
+        "entityName": "Synthetic",
+        "entityFqid": f"synthetic.{entity_code}",
+        "datasource": datasource,
+        "subtype": "",
+        "from": start,
+        "until": until,
+        "step": step,
+        "nativeStep": step,
+        "values": values,
     }
 
 
@@ -447,13 +513,16 @@ IODA_MERGED = ("ping-slash24-loss", "ping-slash24-latency", "gtr-sarima", "upstr
 IODA_SCALAR = ("bgp", "ping-slash24", "merit-nt", "gtr")
 
 
-def synthetic_ioda_merged_series(*, entity_type: str, entity_code: str, start: int, until: int, step: int,
-                                 datasource: str) -> dict[str, Any]:
+def synthetic_ioda_merged_series(
+    *, entity_type: str, entity_code: str, start: int, until: int, step: int, datasource: str
+) -> dict[str, Any]:
     """A merged series: each value a list of ``{labels..., "agg_values": {metric: value}}``."""
-    series = synthetic_ioda_series(entity_type=entity_type, entity_code=entity_code, start=start, until=until,
-                                   step=step, datasource=datasource)
-    series["values"] = [[{"probe_count": "synthetic", "agg_values": {"loss_pct": 1.5, "probe_count": 3}}]
-                        for _ in series["values"]]
+    series = synthetic_ioda_series(
+        entity_type=entity_type, entity_code=entity_code, start=start, until=until, step=step, datasource=datasource
+    )
+    series["values"] = [
+        [{"probe_count": "synthetic", "agg_values": {"loss_pct": 1.5, "probe_count": 3}}] for _ in series["values"]
+    ]
     return series
 
 
@@ -464,8 +533,9 @@ def ioda_backend_failure_reply() -> Reply:
     return Reply.json({**ioda_envelope([]), "data": [], "error": None})
 
 
-def ioda_handler(datasources: Iterable[str] = IODA_SCALAR + IODA_MERGED, step: int = 3600,
-                 entity_code: str = "PK") -> Handler:
+def ioda_handler(
+    datasources: Iterable[str] = IODA_SCALAR + IODA_MERGED, step: int = 3600, entity_code: str = "PK"
+) -> Handler:
     """Answer /v2/signals/raw/{type}/{code} like src/Controller/SignalsController.php:
 
     * ``until - from`` over 100 days: 400 with the envelope's error "Time range for a single query
@@ -483,12 +553,21 @@ def ioda_handler(datasources: Iterable[str] = IODA_SCALAR + IODA_MERGED, step: i
         if until - start > 100 * 24 * 60 * 60:
             return Reply.json(ioda_envelope([], error="Time range for a single query must be less than 100 days"), 400)
         if "datasource" in one and one["datasource"] not in sources:
-            return Reply.json(ioda_envelope([], error=f"invalid datasource {one['datasource']} (must be one of the"
-                                                      f" following [{', '.join(sources)}])"), 400)
+            return Reply.json(
+                ioda_envelope(
+                    [],
+                    error=f"invalid datasource {one['datasource']} (must be one of the"
+                    f" following [{', '.join(sources)}])",
+                ),
+                400,
+            )
         chosen = [one["datasource"]] if "datasource" in one else sources
-        made = [(synthetic_ioda_merged_series if d in IODA_MERGED else synthetic_ioda_series)(
-                    entity_type="country", entity_code=entity_code, start=start, until=until, step=step, datasource=d)
-                for d in chosen]
+        made = [
+            (synthetic_ioda_merged_series if d in IODA_MERGED else synthetic_ioda_series)(
+                entity_type="country", entity_code=entity_code, start=start, until=until, step=step, datasource=d
+            )
+            for d in chosen
+        ]
         return Reply.json(ioda_envelope(made))
 
     return handle

@@ -25,7 +25,9 @@ import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FIXTURES = "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"  # noqa: E501
+FIXTURES = (
+    "raw.githubusercontent.com/ooni/backend/32d8349dc5440e75264c84c0ffe97495c7488e84/fastpath/fastpath/tests/data"  # noqa: E501
+)
 BUCKET = "ooni-data-eu-fra"
 REGION = "eu-central-1"
 UNREADABLE = b'{"format": "json", "content": {"report_id": '  # a submission cut short: the uploader writes {}
@@ -51,8 +53,9 @@ class Seeded:
         return sorted(k for k in self.objects if k.endswith(suffix))
 
 
-def uploader_files(hour: str, cc: str, testname: str, can: int, posts: list[bytes],
-                   uids: list[str]) -> dict[str, bytes]:
+def uploader_files(
+    hour: str, cc: str, testname: str, can: int, posts: list[bytes], uids: list[str]
+) -> dict[str, bytes]:
     """The postcan and JSONL of one can, byte for byte as ``fill_postcan`` / ``fill_jsonl`` build them."""
     stem = f"{hour}_{cc}_{testname}.n1.{can}"
     spool = f"var/lib/ooniapi/measurements/incoming/{hour}_{cc}_{testname}/"
@@ -70,8 +73,10 @@ def uploader_files(hour: str, cc: str, testname: str, can: int, posts: list[byte
         except ValueError:
             lines.append(b"{}\n")
     prefix = f"raw/{hour[:8]}/{hour[8:10]}/{cc}/{testname}/"
-    return {prefix + stem + ".tar.gz": tar_buffer.getvalue(),
-            prefix + stem + ".jsonl.gz": gzip.compress(b"".join(lines))}
+    return {
+        prefix + stem + ".tar.gz": tar_buffer.getvalue(),
+        prefix + stem + ".jsonl.gz": gzip.compress(b"".join(lines)),
+    }
 
 
 def post(measurement: dict) -> bytes:
@@ -108,9 +113,11 @@ def seed_objects(mirror: Path) -> Seeded:
     # before 2020-10-20: jsonl/<test>/<CC>/<YYYYMMDD>/00/
     old = [f("web_connectivity_no_body.json"), f("web_connectivity_no_body.json")]
     seeded.objects["jsonl/webconnectivity/IT/20201019/00/20201019_IT_webconnectivity.l.0.jsonl.gz"] = gzip.compress(
-        b"".join(json.dumps(m).encode() + b"\n" for m in old))
+        b"".join(json.dumps(m).encode() + b"\n" for m in old)
+    )
     seeded.objects["jsonl/tor/IT/20201019/00/20201019_IT_tor.l.0.jsonl.gz"] = gzip.compress(
-        json.dumps(f("tor_list.json")).encode() + b"\n")
+        json.dumps(f("tor_list.json")).encode() + b"\n"
+    )
     return seeded
 
 
@@ -134,10 +141,20 @@ def expected_keys(seeded: Seeded) -> list[str]:
 PUBLIC_READ = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject"],
-         "Resource": [f"arn:aws:s3:::{BUCKET}/*"]},
-        {"Sid": "PublicList", "Effect": "Allow", "Principal": "*", "Action": ["s3:ListBucket"],
-         "Resource": [f"arn:aws:s3:::{BUCKET}"]},
+        {
+            "Sid": "PublicRead",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": ["s3:GetObject"],
+            "Resource": [f"arn:aws:s3:::{BUCKET}/*"],
+        },
+        {
+            "Sid": "PublicList",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": ["s3:ListBucket"],
+            "Resource": [f"arn:aws:s3:::{BUCKET}"],
+        },
     ],
 }
 
@@ -164,7 +181,9 @@ class LocalBucket:
                 port = probe.getsockname()[1]
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", "from moto.server import main; main()", "-H", "127.0.0.1", "-p", str(port)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             self.url = f"http://127.0.0.1:{port}"
             for _ in range(200):
                 try:
@@ -191,8 +210,13 @@ class LocalBucket:
         import boto3
 
         # the owner's writes are signed (moto accepts any key); every read in the tests is anonymous
-        return boto3.client("s3", endpoint_url=self.url, region_name=REGION, aws_access_key_id="synthetic",
-                            aws_secret_access_key="synthetic")
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name=REGION,
+            aws_access_key_id="synthetic",
+            aws_secret_access_key="synthetic",
+        )
 
     def put(self, key: str, data: bytes) -> None:
         self.client.put_object(Bucket=BUCKET, Key=key, Body=data)

@@ -48,8 +48,14 @@ def visit(path: Path, *, width: int = 1200, height: int = 900) -> PageVisit:
         browser = p.chromium.launch(
             executable_path=str(chromium),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         try:
             context = browser.new_context(offline=True, viewport={"width": width, "height": height})

@@ -19,9 +19,9 @@ from claimaudit.audit._engine import (
     evidence_requests,
     read_verdicts,
     run_audit,
+    verdict_records,
     verdicts_csv,
     verdicts_frame,
-    verdict_records,
     verdicts_json,
     write_verdicts,
 )

@@ -22,9 +22,20 @@ from claimaudit.audit._text import fmt_date, fmt_number, fmt_share, fmt_value, p
 from claimaudit.audit._verdict import Evidence, Status, Verdict
 
 _SCALE_WORDS = {
-    "thousand": 1000, "k": 1000, "lakh": 100_000, "lac": 100_000, "million": 1_000_000, "m": 1_000_000,
-    "crore": 10_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
-    "ہزار": 1000, "لاکھ": 100_000, "کروڑ": 10_000_000, "ملین": 1_000_000, "ارب": 1_000_000_000,
+    "thousand": 1000,
+    "k": 1000,
+    "lakh": 100_000,
+    "lac": 100_000,
+    "million": 1_000_000,
+    "m": 1_000_000,
+    "crore": 10_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "ہزار": 1000,
+    "لاکھ": 100_000,
+    "کروڑ": 10_000_000,
+    "ملین": 1_000_000,
+    "ارب": 1_000_000_000,
 }
 _URDU_NUMBERS = {"ایک": 1, "دو": 2, "تین": 3, "چار": 4, "پانچ": 5, "چھ": 6, "سات": 7, "آٹھ": 8, "نو": 9, "دس": 10}
 _TOKEN = re.compile(
@@ -62,8 +73,13 @@ def parse_figure(text: str | None) -> float | None:
 
 _QUALIFIER_WORDS = (
     (re.compile(r"\b(over|more than|above|at least|exceed\w*)\b|\+|زائد|سے زیادہ", re.IGNORECASE), "over"),
-    (re.compile(r"\b(around|approximately|approx|about|nearly|almost|roughly|some|an estimated|estimated)\b|تقریباً|تقریبا",
-                re.IGNORECASE), "about"),
+    (
+        re.compile(
+            r"\b(around|approximately|approx|about|nearly|almost|roughly|some|an estimated|estimated)\b|تقریباً|تقریبا",
+            re.IGNORECASE,
+        ),
+        "about",
+    ),
     (re.compile(r"\b(up to|under|less than|below)\b", re.IGNORECASE), "up_to"),
 )
 
@@ -100,13 +116,15 @@ def audit(ctx: Context) -> list[Verdict]:
         return []
     sources = ctx.sources
     if sources is None or sources.is_empty():
-        sources = pl.DataFrame(schema={"claim_id": pl.String, "url": pl.String, "outlet": pl.String,
-                                       "figure_as_printed": pl.String})
+        sources = pl.DataFrame(
+            schema={"claim_id": pl.String, "url": pl.String, "outlet": pl.String, "figure_as_printed": pl.String}
+        )
     for name in ("outlet", "figure_as_printed", "url", "verification"):
         if name not in sources.columns:
             sources = sources.with_columns(pl.lit(None, dtype=pl.String).alias(name))
-    reports = claims.join(sources.select("claim_id", "url", "outlet", "figure_as_printed", "verification"),
-                          on="claim_id", how="left")
+    reports = claims.join(
+        sources.select("claim_id", "url", "outlet", "figure_as_printed", "verification"), on="claim_id", how="left"
+    )
     verdicts = []
     for key, group in reports.group_by(same, maintain_order=False):
         rows = group.sort(["claim_id", "outlet", "url"], nulls_last=True).to_dicts()
@@ -132,7 +150,7 @@ def one_digit_apart(a: float, b: float) -> bool:
             return True
         return len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] and x[diff[1]] == y[diff[0]]
     short, long = sorted((x, y), key=len)
-    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _decide(reports: list[dict], values: list[float], params: dict) -> tuple[Status, str, str]:
@@ -141,35 +159,63 @@ def _decide(reports: list[dict], values: list[float], params: dict) -> tuple[Sta
     tolerance = params["about_tolerance"]
     precise = sorted({r["value"] for r in reports if r["qualifier"] is None})
     if len(precise) >= 2:
-        return (Status.INCONSISTENT, "disagree",
-                f" {len(precise)} different exact figures are printed for one statement"
-                f" ({', '.join(fmt_number(v) for v in precise)}); at most one can be what was said.")
+        return (
+            Status.INCONSISTENT,
+            "disagree",
+            f" {len(precise)} different exact figures are printed for one statement"
+            f" ({', '.join(fmt_number(v) for v in precise)}); at most one can be what was said.",
+        )
     if len(precise) == 1:
         exact = precise[0]
-        off = [r for r in reports if r["qualifier"] is not None
-               and not (_interval(r["value"], r["qualifier"], tolerance)[0] <= exact
-                        <= _interval(r["value"], r["qualifier"], tolerance)[1])]
+        off = [
+            r
+            for r in reports
+            if r["qualifier"] is not None
+            and not (
+                _interval(r["value"], r["qualifier"], tolerance)[0]
+                <= exact
+                <= _interval(r["value"], r["qualifier"], tolerance)[1]
+            )
+        ]
         if off:
-            return (Status.INCONSISTENT, "disagree",
-                    f" The exact figure {fmt_number(exact)} lies outside "
-                    + "; ".join(f"'{fmt_value({'value': r['value'], 'qualifier': r['qualifier'], 'unit': None})}'"
-                                f" ({r['who']})" for r in off)
-                    + f" (approximations read as ±{tolerance * 100:.0f}%).")
-        why = (f" Every other print is a rounded or bounded form compatible with the exact figure"
-               f" {fmt_number(exact)} (approximations read as ±{tolerance * 100:.0f}%).") if len(values) > 1 else ""
+            return (
+                Status.INCONSISTENT,
+                "disagree",
+                f" The exact figure {fmt_number(exact)} lies outside "
+                + "; ".join(
+                    f"'{fmt_value({'value': r['value'], 'qualifier': r['qualifier'], 'unit': None})}' ({r['who']})"
+                    for r in off
+                )
+                + f" (approximations read as ±{tolerance * 100:.0f}%).",
+            )
+        why = (
+            (
+                f" Every other print is a rounded or bounded form compatible with the exact figure"
+                f" {fmt_number(exact)} (approximations read as ±{tolerance * 100:.0f}%)."
+            )
+            if len(values) > 1
+            else ""
+        )
         return Status.CONSISTENT, "compatible" if len(values) > 1 else "consistent", why
     lows = [_interval(r["value"], r["qualifier"], tolerance)[0] for r in reports]
     highs = [_interval(r["value"], r["qualifier"], tolerance)[1] for r in reports]
     overlap = max(lows) <= min(highs)
     bounds = all(r["qualifier"] in ("over", "at_least") for r in reports)
     if not overlap:
-        return Status.INCONSISTENT, "disagree", " The printed approximations and bounds cannot all be true of one figure."
+        return (
+            Status.INCONSISTENT,
+            "disagree",
+            " The printed approximations and bounds cannot all be true of one figure.",
+        )
     if bounds and len(values) > 1:
-        why = (" All are printed as lower bounds, so they are logically compatible (the higher implies the lower), "
-               + ("and this rule accepts that." if params["bounds_agree"]
-                  else "but they give different headline figures for one statement: this rule counts that as"
-                       " disagreement."))
-        return (Status.CONSISTENT, "compatible", why) if params["bounds_agree"] else (Status.INCONSISTENT, "bounds", why)
+        why = " All are printed as lower bounds, so they are logically compatible (the higher implies the lower), " + (
+            "and this rule accepts that."
+            if params["bounds_agree"]
+            else "but they give different headline figures for one statement: this rule counts that as disagreement."
+        )
+        return (
+            (Status.CONSISTENT, "compatible", why) if params["bounds_agree"] else (Status.INCONSISTENT, "bounds", why)
+        )
     why = " The printed approximations are compatible with one figure." if len(values) > 1 else ""
     return Status.CONSISTENT, "compatible" if len(values) > 1 else "consistent", why
 
@@ -188,8 +234,15 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
             qualifier = row["qualifier"]
         value = printed if printed is not None else row["value"]
         who = f"{row['outlet'] or row['claimant'] + ' (no source row)'} [{row['claim_id']}]"
-        reports.append({"value": value, "qualifier": qualifier if qualifier != "exact" else None, "who": who,
-                        "row": row, "low": row.get("confidence") == "low"})
+        reports.append(
+            {
+                "value": value,
+                "qualifier": qualifier if qualifier != "exact" else None,
+                "who": who,
+                "row": row,
+                "low": row.get("confidence") == "low",
+            }
+        )
     if len(reports) < 2:
         return None
     # A round figure printed without a qualifier beside a precise one is a rounding ("844,000" for
@@ -212,25 +265,46 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
     first = rows[0]
     detail = [x for x in (first["category"], first["scope"]) if x not in (None, "not_applicable")]
     statements = sorted({r["statement_id"] for r in rows})
-    where = (f"statement {statements[0]}" if len(statements) == 1
-             else f"{len(statements)} statements by {first['authority']} ({', '.join(statements)})")
-    what = (f"{first['metric']}{' (' + ', '.join(detail) + ')' if detail else ''} in {where}"
-            f" of {fmt_date(first['statement_date'], first['date_precision'])}")
+    where = (
+        f"statement {statements[0]}"
+        if len(statements) == 1
+        else f"{len(statements)} statements by {first['authority']} ({', '.join(statements)})"
+    )
+    what = (
+        f"{first['metric']}{' (' + ', '.join(detail) + ')' if detail else ''} in {where}"
+        f" of {fmt_date(first['statement_date'], first['date_precision'])}"
+    )
     stats = {"min": low, "max": high, "relative_difference": relative, "reports": len(reports)}
     share = f" ({fmt_share(relative)} of the lower figure)" if relative is not None else ""
-    spread = (f"Spread: min {fmt_number(low)}, max {fmt_number(high)}, difference {fmt_number(high - low)}"
-              f"{share}.") if high != low else ""
+    spread = (
+        (f"Spread: min {fmt_number(low)}, max {fmt_number(high)}, difference {fmt_number(high - low)}{share}.")
+        if high != low
+        else ""
+    )
     unread_note = f" Not read as a number: {'; '.join(unread)}." if unread else ""
     grouped_by = ", ".join(f"{k}={v}" for k, v in key.items())
-    evidence = (Evidence(source="datasets/claims/sources", keys=ids, n=len(reports),
-                         note=f"reports grouped by {grouped_by}", verification=_verification(rows)),)
+    evidence = (
+        Evidence(
+            source="datasets/claims/sources",
+            keys=ids,
+            n=len(reports),
+            note=f"reports grouped by {grouped_by}",
+            verification=_verification(rows),
+        ),
+    )
     head = f"{plural(len(reports), 'report')} of {what}: {described}."
     status, name, why = _decide(reports, values, params)
     caveats = []
     metric = f"{first['metric']}{' (' + ', '.join(detail) + ')' if detail else ''}"
-    slots = {"reports": len(reports), "subject": what, "figures": values, "claimant": first["authority"],
-             "statements": len(statements), "metric": metric,
-             "date": first["statement_date"].isoformat() if first["statement_date"] else "undated"}
+    slots = {
+        "reports": len(reports),
+        "subject": what,
+        "figures": values,
+        "claimant": first["authority"],
+        "statements": len(statements),
+        "metric": metric,
+        "date": first["statement_date"].isoformat() if first["statement_date"] else "undated",
+    }
     if status is Status.INCONSISTENT:
         # A low-confidence print never decides alone: decide again without the low-confidence prints.
         kept = [r for r in reports if not r["low"]]
@@ -239,11 +313,17 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
             kept_values = sorted({r["value"] for r in kept})
             again = _decide(kept, kept_values, params) if len(kept) >= 2 else None
             if again is None or again[0] is not Status.INCONSISTENT:
-                caveats.append({"kind": "low_confidence", "claim_ids": sorted({r["row"]["claim_id"] for r in reports
-                                                                               if r["low"]}),
-                                "detail": f"{', '.join(fmt_number(v) for v in set_aside)} (set aside)"})
-                why += (f" The difference rests on low-confidence prints ({', '.join(fmt_number(v) for v in set_aside)}),"
-                        " which do not decide a verdict alone.")
+                caveats.append(
+                    {
+                        "kind": "low_confidence",
+                        "claim_ids": sorted({r["row"]["claim_id"] for r in reports if r["low"]}),
+                        "detail": f"{', '.join(fmt_number(v) for v in set_aside)} (set aside)",
+                    }
+                )
+                why += (
+                    f" The difference rests on low-confidence prints ({', '.join(fmt_number(v) for v in set_aside)}),"
+                    " which do not decide a verdict alone."
+                )
                 slots.update(figures=kept_values or values, set_aside=set_aside, reports=len(kept))
                 if again is None:
                     status, name = Status.INSUFFICIENT, "low_confidence_single"
@@ -251,11 +331,17 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
                     status, name = again[0], "low_confidence_only"
     # exact prints one digit apart (or two digits swapped) are probably misprints, set aside or not
     precise = sorted({r["value"] for r in reports if r["qualifier"] is None})
-    pairs = [(a, b) for i, a in enumerate(precise) for b in precise[i + 1:] if one_digit_apart(a, b)]
+    pairs = [(a, b) for i, a in enumerate(precise) for b in precise[i + 1 :] if one_digit_apart(a, b)]
     if pairs and len(statements) == 1:
-        caveats.append({"kind": "probable_misprint", "figures": [list(p) for p in pairs],
-                        "detail": "; ".join(f"{fmt_number(a)} and {fmt_number(b)} differ by one digit or two"
-                                            " swapped digits" for a, b in pairs)})
+        caveats.append(
+            {
+                "kind": "probable_misprint",
+                "figures": [list(p) for p in pairs],
+                "detail": "; ".join(
+                    f"{fmt_number(a)} and {fmt_number(b)} differ by one digit or two swapped digits" for a, b in pairs
+                ),
+            }
+        )
     if status is Status.INCONSISTENT and len(statements) == 1:
         # one statement, several prints: the outlets differ, not the claimant's own figures
         status = Status.REPORTS_DIFFER
@@ -266,13 +352,32 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
             name = "reports_differ" if name != "bounds" else "bounds_differ"
     elif status is Status.INCONSISTENT:
         name = "inconsistent"
-    reason = {"kind": "comparison",
-              "claims": [{**claim_entry(r["row"], [r["row"].get("outlet") or ""]), "value": r["value"],
-                          "qualifier": r["qualifier"] or "exact", "figure_as_printed": r["row"].get("figure_as_printed")}
-                         for r in reports],
-              "difference": high - low, "share": relative, "tolerance": tolerance, "statements": statements}
-    return ctx.verdict(ids, status, head + why + (" " + spread if spread else "") + unread_note,
-                       evidence=evidence, figures=stats, finding=(name, slots), reason=reason, caveats=caveats)
+    reason = {
+        "kind": "comparison",
+        "claims": [
+            {
+                **claim_entry(r["row"], [r["row"].get("outlet") or ""]),
+                "value": r["value"],
+                "qualifier": r["qualifier"] or "exact",
+                "figure_as_printed": r["row"].get("figure_as_printed"),
+            }
+            for r in reports
+        ],
+        "difference": high - low,
+        "share": relative,
+        "tolerance": tolerance,
+        "statements": statements,
+    }
+    return ctx.verdict(
+        ids,
+        status,
+        head + why + (" " + spread if spread else "") + unread_note,
+        evidence=evidence,
+        figures=stats,
+        finding=(name, slots),
+        reason=reason,
+        caveats=caveats,
+    )
 
 
 def _verification(rows: list[dict]) -> dict[str, int] | None:

@@ -55,19 +55,30 @@ def window_for(claim: dict, params: dict, polarity: str | None = None) -> tuple[
 def _one(claim: dict, ctx: Context) -> Verdict:
     params = ctx.rule.params
     ids = (claim["claim_id"],)
-    said = (f"{claim['claimant']} ({fmt_date(claim['statement_date'], claim['date_precision'])}) asserted"
-            f" {claim['assertion']} (\"{claim['wording']}\")")
+    said = (
+        f"{claim['claimant']} ({fmt_date(claim['statement_date'], claim['date_precision'])}) asserted"
+        f' {claim["assertion"]} ("{claim["wording"]}")'
+    )
     polarity = params["polarity"].get(claim["assertion"] or "")
     slots = _slots(claim)
     if polarity is None:
-        return ctx.verdict(ids, Status.NOT_COMPARABLE,
-                           f"{said}; the rule gives no polarity for assertion {claim['assertion']!r}, so no evidence"
-                           " can bear on it. Add it to params.polarity to audit it.", strength=Strength.NONE,
-                           finding=("no_polarity", slots))
+        return ctx.verdict(
+            ids,
+            Status.NOT_COMPARABLE,
+            f"{said}; the rule gives no polarity for assertion {claim['assertion']!r}, so no evidence"
+            " can bear on it. Add it to params.polarity to audit it.",
+            strength=Strength.NONE,
+            finding=("no_polarity", slots),
+        )
     window = window_for(claim, params, polarity)
     if window is None:
-        return ctx.verdict(ids, Status.INSUFFICIENT, f"{said}, undated: no evidence window can be set.",
-                           strength=Strength.NONE, finding=("undated", slots))
+        return ctx.verdict(
+            ids,
+            Status.INSUFFICIENT,
+            f"{said}, undated: no evidence window can be set.",
+            strength=Strength.NONE,
+            finding=("undated", slots),
+        )
     start, end = window
     findings = [gather(spec, start, end, ctx.provider, params) for spec in ctx.rule.evidence]
     min_rank = Strength(params["min_strength"]).rank
@@ -80,10 +91,22 @@ def _one(claim: dict, ctx: Context) -> Verdict:
         figures.update(f.figures)
     head = f"{said}; evidence for {start}..{end}: {sentences}"
     slots.update(window_start=start.isoformat(), window_end=end.isoformat())
-    reason = {"kind": "evidence", "polarity": polarity, "window_start": start.isoformat(),
-              "window_end": end.isoformat(), "min_strength": params["min_strength"],
-              "observed": [{"source": f.evidence.source, "observes": f.observes, "strength": f.strength.value,
-                            "deciding": f in deciding} for f in findings]}
+    reason = {
+        "kind": "evidence",
+        "polarity": polarity,
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "min_strength": params["min_strength"],
+        "observed": [
+            {
+                "source": f.evidence.source,
+                "observes": f.observes,
+                "strength": f.strength.value,
+                "deciding": f in deciding,
+            }
+            for f in findings
+        ],
+    }
     if not deciding:
         missing = [f.evidence.source for f in findings if f.observes == "missing"]
         weak = [f.evidence.source for f in findings if f.observes in _DECISIVE and f.strength.rank < min_rank]
@@ -95,9 +118,17 @@ def _one(claim: dict, ctx: Context) -> Verdict:
         context = [f.evidence.source for f in findings if f.observes in ("context", "nothing", "thin")]
         if context:
             why.append(f"context or no observation only: {', '.join(context)}")
-        return ctx.verdict(ids, Status.INSUFFICIENT,
-                           head + f" Nothing decisive: {'; '.join(why)}.", evidence=evidence, extra_links=links,
-                           figures=figures, strength=Strength.NONE, finding=("insufficient", slots), reason=reason)
+        return ctx.verdict(
+            ids,
+            Status.INSUFFICIENT,
+            head + f" Nothing decisive: {'; '.join(why)}.",
+            evidence=evidence,
+            extra_links=links,
+            figures=figures,
+            strength=Strength.NONE,
+            finding=("insufficient", slots),
+            reason=reason,
+        )
     top = max(f.strength.rank for f in deciding)
     best = [f for f in deciding if f.strength.rank == top]
     strength = best[0].strength
@@ -110,15 +141,29 @@ def _one(claim: dict, ctx: Context) -> Verdict:
     if strength is Strength.DIRECT_MEASUREMENT:
         basis = f" The verdict rests on direct measurement ({rests})."
     else:
-        absent = [f.evidence.source for f in findings if f.strength is Strength.DIRECT_MEASUREMENT
-                  and f.observes not in _DECISIVE]
-        basis = (f" The verdict is weak: it rests on {strength.value.replace('_', ' ')}s only ({rests})"
-                 + (f"; no direct measurement decided it ({', '.join(absent)} missing or not decisive)" if absent else "")
-                 + ".")
+        absent = [
+            f.evidence.source
+            for f in findings
+            if f.strength is Strength.DIRECT_MEASUREMENT and f.observes not in _DECISIVE
+        ]
+        basis = (
+            f" The verdict is weak: it rests on {strength.value.replace('_', ' ')}s only ({rests})"
+            + (f"; no direct measurement decided it ({', '.join(absent)} missing or not decisive)" if absent else "")
+            + "."
+        )
     slots.update(strength=strength_words(strength.value), sources=sorted({f.evidence.source for f in best}))
-    return ctx.verdict(ids, status, head + basis, evidence=evidence, strength=strength, extra_links=links,
-                       figures=figures, finding=(status.value, slots), reason=reason,
-                       caveats=[c for f in findings for c in f.caveats])
+    return ctx.verdict(
+        ids,
+        status,
+        head + basis,
+        evidence=evidence,
+        strength=strength,
+        extra_links=links,
+        figures=figures,
+        finding=(status.value, slots),
+        reason=reason,
+        caveats=[c for f in findings for c in f.caveats],
+    )
 
 
 def _slots(claim: dict) -> dict:

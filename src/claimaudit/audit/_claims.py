@@ -20,14 +20,31 @@ from claimaudit.audit._vocab import PERIOD_FAMILIES, UNIT_FAMILIES
 
 # Columns the audit needs; a ledger missing any of them gets nulls (older or partial ledgers).
 CLAIM_COLUMNS: dict[str, pl.DataType] = {
-    "claim_id": pl.String(), "statement_id": pl.String(), "statement_date": pl.Date(),
-    "date_precision": pl.String(), "claimant": pl.String(), "authority": pl.String(),
-    "venue": pl.String(), "kind": pl.String(), "subject": pl.String(), "metric": pl.String(),
-    "category": pl.String(), "category_as_stated": pl.String(), "scope": pl.String(),
-    "value": pl.Float64(), "qualifier": pl.String(), "unit": pl.String(), "verb": pl.String(),
-    "period": pl.String(), "period_start": pl.Date(), "period_end": pl.Date(),
-    "assertion": pl.String(), "wording": pl.String(), "summary": pl.String(),
-    "confidence": pl.String(), "notes": pl.String(),
+    "claim_id": pl.String(),
+    "statement_id": pl.String(),
+    "statement_date": pl.Date(),
+    "date_precision": pl.String(),
+    "claimant": pl.String(),
+    "authority": pl.String(),
+    "venue": pl.String(),
+    "kind": pl.String(),
+    "subject": pl.String(),
+    "metric": pl.String(),
+    "category": pl.String(),
+    "category_as_stated": pl.String(),
+    "scope": pl.String(),
+    "value": pl.Float64(),
+    "qualifier": pl.String(),
+    "unit": pl.String(),
+    "verb": pl.String(),
+    "period": pl.String(),
+    "period_start": pl.Date(),
+    "period_end": pl.Date(),
+    "assertion": pl.String(),
+    "wording": pl.String(),
+    "summary": pl.String(),
+    "confidence": pl.String(),
+    "notes": pl.String(),
 }
 
 
@@ -74,18 +91,25 @@ def prepare(claims: pl.DataFrame, *, about_tolerance: float, approx_days: int) -
     d = pl.col("_date")
     frame = frame.with_columns(
         _lo_date=pl.when(pl.col("_precision") == "approx").then(d - dt.timedelta(days=approx_days)).otherwise(d),
-        _hi_date=pl.when(pl.col("_precision") == "month").then(d.dt.month_end())
-        .when(pl.col("_precision") == "year").then(pl.date(d.dt.year(), 12, 31))
-        .when(pl.col("_precision") == "approx").then(d + dt.timedelta(days=approx_days))
+        _hi_date=pl.when(pl.col("_precision") == "month")
+        .then(d.dt.month_end())
+        .when(pl.col("_precision") == "year")
+        .then(pl.date(d.dt.year(), 12, 31))
+        .when(pl.col("_precision") == "approx")
+        .then(d + dt.timedelta(days=approx_days))
         .otherwise(d),
     )
     v, q = pl.col("value"), pl.col("qualifier")
     frame = frame.with_columns(
-        _lo=pl.when(q == "about").then(v * (1 - about_tolerance))
-        .when(q.is_in(["under", "up_to"])).then(pl.lit(0.0))
+        _lo=pl.when(q == "about")
+        .then(v * (1 - about_tolerance))
+        .when(q.is_in(["under", "up_to"]))
+        .then(pl.lit(0.0))
         .otherwise(v),
-        _hi=pl.when(q == "about").then(v * (1 + about_tolerance))
-        .when(q.is_in(["over", "at_least"])).then(pl.lit(math.inf))
+        _hi=pl.when(q == "about")
+        .then(v * (1 + about_tolerance))
+        .when(q.is_in(["over", "at_least"]))
+        .then(pl.lit(math.inf))
         .otherwise(v),
         _unit_family=pl.col("unit").replace(UNIT_FAMILIES),
         _period_family=pl.col("period").replace(PERIOD_FAMILIES),
@@ -97,8 +121,5 @@ def source_links(sources: pl.DataFrame | None) -> dict[str, tuple[str, ...]]:
     """claim_id → its source URLs, sorted (the sources table of the ledger)."""
     if sources is None or sources.is_empty() or not {"claim_id", "url"} <= set(sources.columns):
         return {}
-    grouped = (
-        sources.select("claim_id", "url").drop_nulls().unique()
-        .group_by("claim_id").agg(pl.col("url").sort())
-    )
+    grouped = sources.select("claim_id", "url").drop_nulls().unique().group_by("claim_id").agg(pl.col("url").sort())
     return {row["claim_id"]: tuple(row["url"]) for row in grouped.iter_rows(named=True)}

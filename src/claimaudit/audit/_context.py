@@ -106,14 +106,19 @@ class Context:
         for cid in ids:
             links.extend(self.links.get(cid, ()))
         links.extend(extra_links)
-        ledger = Evidence(source="datasets/claims", keys=tuple(sorted(set(ids))), strength=Strength.LEDGER,
-                          verification=self._verification(ids))
+        ledger = Evidence(
+            source="datasets/claims",
+            keys=tuple(sorted(set(ids))),
+            strength=Strength.LEDGER,
+            verification=self._verification(ids),
+        )
         items = (ledger, *evidence)
         reason = dict(reason or {})
         reason_kind = reason.pop("kind", REASON_KINDS.get(self.rule.kind, "comparison"))
         claims = reason.pop("claims", None)
-        reasons = ({"kind": reason_kind, "claims": claims if claims is not None else self.claim_entries(ids),
-                    **reason},)
+        reasons = (
+            {"kind": reason_kind, "claims": claims if claims is not None else self.claim_entries(ids), **reason},
+        )
         statements = tuple(sorted({s for s in (self.row(cid).get("statement_id") for cid in ids) if s}))
         return Verdict(
             rule_id=self.rule.id,
@@ -142,8 +147,14 @@ class Context:
             counts[str(state)] = counts.get(str(state), 0) + 1
         return counts or None
 
-    def _caveats(self, ids: tuple[str, ...], status: Status, strength: Strength, evidence: tuple[Evidence, ...],
-                 given: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    def _caveats(
+        self,
+        ids: tuple[str, ...],
+        status: Status,
+        strength: Strength,
+        evidence: tuple[Evidence, ...],
+        given: Iterable[Mapping[str, Any]],
+    ) -> list[dict[str, Any]]:
         out = [dict(c) for c in given]
         kinds = {c["kind"] for c in out}
         low = [cid for cid in ids if self.row(cid).get("confidence") == "low"]
@@ -151,15 +162,32 @@ class Context:
             out.append({"kind": "low_confidence", "claim_ids": low, "detail": ", ".join(low)})
         single = [cid for cid in ids if len(set(self.outlets(cid))) == 1]
         if single and status is not Status.INSUFFICIENT:
-            out.append({"kind": "single_outlet", "claim_ids": single,
-                        "detail": ", ".join(f"{cid} ({self.outlets(cid)[0]})" for cid in single)})
+            out.append(
+                {
+                    "kind": "single_outlet",
+                    "claim_ids": single,
+                    "detail": ", ".join(f"{cid} ({self.outlets(cid)[0]})" for cid in single),
+                }
+            )
         absent = [e for e in evidence if e.state in ("missing", "not_fetched")]
         if absent:
-            out.append({"kind": "evidence_missing", "sources": [e.source for e in absent],
-                        "detail": "; ".join(f"{e.source} ({e.state.replace('_', ' ')})" for e in absent)})
+            out.append(
+                {
+                    "kind": "evidence_missing",
+                    "sources": [e.source for e in absent],
+                    "detail": "; ".join(f"{e.source} ({e.state.replace('_', ' ')})" for e in absent),
+                }
+            )
         if status in (Status.SUPPORTED, Status.CONTRADICTED) and strength in (
-                Strength.THIRD_PARTY_OBSERVATION, Strength.MEDIA_REPORT):
+            Strength.THIRD_PARTY_OBSERVATION,
+            Strength.MEDIA_REPORT,
+        ):
             deciding = sorted({e.source for e in evidence if e.contributes is strength})
-            out.append({"kind": "third_party_only", "strength": strength.value,
-                        "detail": f"{strength.value.replace('_', ' ')}s ({', '.join(deciding)})"})
+            out.append(
+                {
+                    "kind": "third_party_only",
+                    "strength": strength.value,
+                    "detail": f"{strength.value.replace('_', ' ')}s ({', '.join(deciding)})",
+                }
+            )
         return out

@@ -22,8 +22,10 @@ def _meaning(row: dict, dimensions: list[str]) -> tuple:
 def _describe(row: dict) -> str:
     unit = unit_word(row["unit"])
     period = period_word(row["period"])
-    return (f"{row['metric']} in {unit} ({period}; {row['claimant']}, "
-            f"{fmt_date(row['statement_date'], row['date_precision'])}) [{row['claim_id']}]")
+    return (
+        f"{row['metric']} in {unit} ({period}; {row['claimant']}, "
+        f"{fmt_date(row['statement_date'], row['date_precision'])}) [{row['claim_id']}]"
+    )
 
 
 def audit(ctx: Context) -> list[Verdict]:
@@ -31,12 +33,17 @@ def audit(ctx: Context) -> list[Verdict]:
     dims, window = list(params["dimensions"]), params["window_days"]
     rows = (
         ctx.claims.filter(pl.col("value").is_not_null() & pl.col("statement_date").is_not_null())
-        .sort(["value", "statement_date", "claim_id"]).to_dicts()
+        .sort(["value", "statement_date", "claim_id"])
+        .to_dicts()
     )
     clusters: list[list[dict]] = []
     for row in rows:
         last = clusters[-1] if clusters else None
-        if last and last[-1]["value"] == row["value"] and (row["statement_date"] - last[0]["statement_date"]).days <= window:
+        if (
+            last
+            and last[-1]["value"] == row["value"]
+            and (row["statement_date"] - last[0]["statement_date"]).days <= window
+        ):
             last.append(row)
         else:
             clusters.append([row])
@@ -49,24 +56,34 @@ def audit(ctx: Context) -> list[Verdict]:
         value = fmt_number(cluster[0]["value"])
         days = (cluster[-1]["statement_date"] - cluster[0]["statement_date"]).days
         chain = " → ".join(_describe(r) for r in cluster)
-        figures = {"value": cluster[0]["value"], "statements": len({r['statement_id'] for r in cluster}), "days": days}
+        figures = {"value": cluster[0]["value"], "statements": len({r["statement_id"] for r in cluster}), "days": days}
         if len(meanings) == 1:
-            verdicts.append(ctx.verdict(ids, Status.CONSISTENT,
-                                        f"The figure {value} recurs in {plural(len(cluster), 'claim')} over"
-                                        f" {plural(days, 'day')} with one meaning: {chain}.", figures=figures,
-                                        finding=("consistent", {"value": cluster[0]["value"], "claims": len(cluster),
-                                                                "days": days}),
-                                        reason={"value": cluster[0]["value"], "days": days}))
+            verdicts.append(
+                ctx.verdict(
+                    ids,
+                    Status.CONSISTENT,
+                    f"The figure {value} recurs in {plural(len(cluster), 'claim')} over"
+                    f" {plural(days, 'day')} with one meaning: {chain}.",
+                    figures=figures,
+                    finding=("consistent", {"value": cluster[0]["value"], "claims": len(cluster), "days": days}),
+                    reason={"value": cluster[0]["value"], "days": days},
+                )
+            )
             continue
         changed = [d for d in dims if len({_meaning(r, [d]) for r in cluster}) > 1]
-        verdicts.append(ctx.verdict(
-            ids, Status.INCONSISTENT,
-            f"The figure {value} recurs in {plural(len(cluster), 'claim')} within {plural(days, 'day')} but its"
-            f" meaning changes ({', '.join(changed)}): {chain}. One number cannot count all of these; at most one"
-            " use can be right, and the reuse suggests the figure travelled without its definition.",
-            figures=figures,
-            finding=("inconsistent", {"value": cluster[0]["value"], "claims": len(cluster), "days": days,
-                                      "changed": changed}),
-            reason={"value": cluster[0]["value"], "days": days, "changed": changed},
-        ))
+        verdicts.append(
+            ctx.verdict(
+                ids,
+                Status.INCONSISTENT,
+                f"The figure {value} recurs in {plural(len(cluster), 'claim')} within {plural(days, 'day')} but its"
+                f" meaning changes ({', '.join(changed)}): {chain}. One number cannot count all of these; at most one"
+                " use can be right, and the reuse suggests the figure travelled without its definition.",
+                figures=figures,
+                finding=(
+                    "inconsistent",
+                    {"value": cluster[0]["value"], "claims": len(cluster), "days": days, "changed": changed},
+                ),
+                reason={"value": cluster[0]["value"], "days": days, "changed": changed},
+            )
+        )
     return verdicts

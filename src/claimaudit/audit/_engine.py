@@ -35,8 +35,20 @@ KIND_AUDITS: dict[str, Callable[[Context], list[Verdict]]] = {
     "opposite_assertions": _opposite.audit,
 }
 #: verdicts.csv, in order (docs/verdicts.md describes each column).
-VERDICT_COLUMNS = ("verdict_id", "rule_id", "rule_kind", "claim_ids", "statement_ids", "verdict",
-                   "evidence_strength", "finding", "caveats", "explanation", "evidence", "links")
+VERDICT_COLUMNS = (
+    "verdict_id",
+    "rule_id",
+    "rule_kind",
+    "claim_ids",
+    "statement_ids",
+    "verdict",
+    "evidence_strength",
+    "finding",
+    "caveats",
+    "explanation",
+    "evidence",
+    "links",
+)
 SCHEMA_VERSION = 2
 
 
@@ -56,8 +68,11 @@ def run_audit(
     provider = provider if provider is not None else LiveEvidence(offline=offline)
     claims = conform(provider.dataset("claims"))
     if claims.height == 0:
-        raise DataError("the claims ledger has no rows: nothing to audit", dataset="claims",
-                        hint="restore datasets/claims/claims.csv from git (a header-only file audits nothing)")
+        raise DataError(
+            "the claims ledger has no rows: nothing to audit",
+            dataset="claims",
+            hint="restore datasets/claims/claims.csv from git (a header-only file audits nothing)",
+        )
     check_rule_ids(rules, claims)
     try:
         sources = provider.dataset("claims", "sources")
@@ -66,10 +81,19 @@ def run_audit(
     links = source_links(sources)
     verdicts: list[Verdict] = []
     for rule in rules:
-        ledger = prepare(claims, about_tolerance=rule.params.get("about_tolerance", 0.05),
-                         approx_days=rule.params.get("approx_date_days", 15))
-        ctx = Context(rule=rule, claims=select(ledger, rule.select), ledger=ledger, links=links,
-                      provider=provider, sources=sources)
+        ledger = prepare(
+            claims,
+            about_tolerance=rule.params.get("about_tolerance", 0.05),
+            approx_days=rule.params.get("approx_date_days", 15),
+        )
+        ctx = Context(
+            rule=rule,
+            claims=select(ledger, rule.select),
+            ledger=ledger,
+            links=links,
+            provider=provider,
+            sources=sources,
+        )
         verdicts.extend(KIND_AUDITS[rule.kind](ctx))
     return sorted(verdicts, key=lambda v: v.sort_key)
 
@@ -111,9 +135,12 @@ def check_rule_ids(rules: Sequence[Rule], claims: pl.DataFrame) -> None:
     import difflib
 
     known = {
-        "claim_ids": set(claims.get_column("claim_id").drop_nulls().to_list()) if "claim_id" in claims.columns else set(),
+        "claim_ids": set(claims.get_column("claim_id").drop_nulls().to_list())
+        if "claim_id" in claims.columns
+        else set(),
         "statement_ids": set(claims.get_column("statement_id").drop_nulls().to_list())
-        if "statement_id" in claims.columns else set(),
+        if "statement_id" in claims.columns
+        else set(),
     }
     known["exclude_claim_ids"] = known["claim_ids"]
     for rule in rules:
@@ -130,8 +157,10 @@ def check_rule_ids(rules: Sequence[Rule], claims: pl.DataFrame) -> None:
                 raise RuleError(
                     f"rule {rule.id!r}: select.{key} names {unknown[0]!r}, which is not a {what} id in the ledger"
                     + (f" ({len(unknown) - 1} more unknown)" if len(unknown) > 1 else ""),
-                    file=rule.file, line=rule.select.lines.get(key, rule.line), key=f"select.{key}",
-                    hint=(f"did you mean {close[0]!r}?" if close else f"use an id from datasets/claims/claims.csv"),
+                    file=rule.file,
+                    line=rule.select.lines.get(key, rule.line),
+                    key=f"select.{key}",
+                    hint=(f"did you mean {close[0]!r}?" if close else "use an id from datasets/claims/claims.csv"),
                 )
 
 
@@ -155,9 +184,13 @@ def _evidence_text(record: dict[str, Any]) -> str:
 
 def _sample_size(record: dict[str, Any]) -> int | None:
     """The n behind the verdict: of the evidence that decided it (or the reports compared)."""
-    deciding = [e["n"] for e in record["evidence"] if e["n"] is not None
-                and e["observes"] in (None, "blocking", "no_blocking")
-                and e["source_strength"] == record["evidence_strength"]]
+    deciding = [
+        e["n"]
+        for e in record["evidence"]
+        if e["n"] is not None
+        and e["observes"] in (None, "blocking", "no_blocking")
+        and e["source_strength"] == record["evidence_strength"]
+    ]
     return max(deciding, default=None)
 
 
@@ -174,11 +207,15 @@ def read_verdicts(path: str | Path | None = None) -> list[dict[str, Any]]:
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: cannot read the verdicts ({exc})", hint="run `claimaudit audit` to write them") from None
+        raise DataError(
+            f"{path}: cannot read the verdicts ({exc})", hint="run `claimaudit audit` to write them"
+        ) from None
     version = payload.get("schema_version") if isinstance(payload, dict) else None
     if version != SCHEMA_VERSION:
-        raise DataError(f"{path}: verdicts schema_version {version!r}, this claimaudit reads {SCHEMA_VERSION}",
-                        hint="run `claimaudit audit` to write them again")
+        raise DataError(
+            f"{path}: verdicts schema_version {version!r}, this claimaudit reads {SCHEMA_VERSION}",
+            hint="run `claimaudit audit` to write them again",
+        )
     return list(payload["verdicts"])
 
 
@@ -211,11 +248,21 @@ def verdicts_frame(verdicts: Iterable[Verdict | dict[str, Any]]) -> pl.DataFrame
         for r in verdict_records(verdicts)
     ]
     schema = {
-        "verdict_id": pl.String, "rule_id": pl.String, "rule_kind": pl.String, "claim_ids": pl.List(pl.String),
-        "statement_ids": pl.List(pl.String), "verdict": pl.String, "evidence_strength": pl.String,
-        "finding": pl.String, "finding_template": pl.String, "caveats": pl.List(pl.String),
-        "explanation": pl.String, "evidence": pl.String,
-        "evidence_sources": pl.List(pl.String), "n": pl.Int64, "links": pl.List(pl.String),
+        "verdict_id": pl.String,
+        "rule_id": pl.String,
+        "rule_kind": pl.String,
+        "claim_ids": pl.List(pl.String),
+        "statement_ids": pl.List(pl.String),
+        "verdict": pl.String,
+        "evidence_strength": pl.String,
+        "finding": pl.String,
+        "finding_template": pl.String,
+        "caveats": pl.List(pl.String),
+        "explanation": pl.String,
+        "evidence": pl.String,
+        "evidence_sources": pl.List(pl.String),
+        "n": pl.Int64,
+        "links": pl.List(pl.String),
     }
     return pl.DataFrame(rows, schema=schema)
 
@@ -242,8 +289,11 @@ def generated_from(verdicts: Sequence[Verdict]) -> dict[str, Any]:
             ledger[str(resource.get("name"))] = resource.get("hash")
     except ClaimauditError:
         ledger = {}
-    return {"claimaudit_version": __version__, "rules": sorted({v.rule_id for v in verdicts}),
-            "ledger": dict(sorted(ledger.items()))}
+    return {
+        "claimaudit_version": __version__,
+        "rules": sorted({v.rule_id for v in verdicts}),
+        "ledger": dict(sorted(ledger.items())),
+    }
 
 
 def verdicts_json(verdicts: Sequence[Verdict]) -> str:
@@ -265,10 +315,25 @@ def verdicts_csv(verdicts: Sequence[Verdict]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(VERDICT_COLUMNS)
     for r in verdict_records(verdicts):
-        writer.writerow([csv_safe(cell) for cell in (
-            r["verdict_id"], r["rule_id"], r["rule_kind"], ";".join(r["claim_ids"]), ";".join(r["statement_ids"]),
-            r["verdict"], r["evidence_strength"], r["finding"], ";".join(c["kind"] for c in r["caveats"]),
-            r["explanation"], _evidence_text(r), ";".join(r["links"]))])
+        writer.writerow(
+            [
+                csv_safe(cell)
+                for cell in (
+                    r["verdict_id"],
+                    r["rule_id"],
+                    r["rule_kind"],
+                    ";".join(r["claim_ids"]),
+                    ";".join(r["statement_ids"]),
+                    r["verdict"],
+                    r["evidence_strength"],
+                    r["finding"],
+                    ";".join(c["kind"] for c in r["caveats"]),
+                    r["explanation"],
+                    _evidence_text(r),
+                    ";".join(r["links"]),
+                )
+            ]
+        )
     return buffer.getvalue()
 
 

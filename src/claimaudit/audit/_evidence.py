@@ -26,13 +26,13 @@ import polars as pl
 from claimaudit.errors import DataError, FetchError
 
 
-
 class NotProvided(DataError):
     """A hand-made evidence provider was given no frame for this dataset (tests, notebooks).
 
     Only this is treated as "no such data"; a real dataset that fails to load (hash mismatch,
     bad row) stops the audit with its own message.
     """
+
 
 class EvidenceProvider(Protocol):
     offline: bool
@@ -41,13 +41,15 @@ class EvidenceProvider(Protocol):
 
     def source(self, name: str, resource: str) -> pl.DataFrame: ...
 
-    def ooni_aggregate(self, *, probe_cc: str, test_name: str, since: dt.date, until: dt.date,
-                       domain: str | None = None) -> pl.DataFrame: ...
+    def ooni_aggregate(
+        self, *, probe_cc: str, test_name: str, since: dt.date, until: dt.date, domain: str | None = None
+    ) -> pl.DataFrame: ...
 
     def tor_users(self, *, country: str, start: dt.date, end: dt.date) -> pl.DataFrame: ...
 
-    def ooni_corpus(self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date,
-                    domains: list[str] | None = None) -> pl.DataFrame: ...
+    def ooni_corpus(
+        self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date, domains: list[str] | None = None
+    ) -> pl.DataFrame: ...
 
 
 def _loader(module: str, attribute: str) -> Callable:
@@ -86,11 +88,11 @@ class LiveEvidence:
                 raise FetchError(f"{name}/{resource} could not be read: {exc}") from None
         return self._cache[key]
 
-    def ooni_aggregate(self, *, probe_cc: str, test_name: str, since: dt.date, until: dt.date,
-                       domain: str | None = None) -> pl.DataFrame:
+    def ooni_aggregate(
+        self, *, probe_cc: str, test_name: str, since: dt.date, until: dt.date, domain: str | None = None
+    ) -> pl.DataFrame:
         aggregate = _loader("claimaudit.datasets.ooni_api", "aggregate")
-        kwargs = {"probe_cc": probe_cc, "test_name": test_name, "since": since, "until": until,
-                  "offline": self.offline}
+        kwargs = {"probe_cc": probe_cc, "test_name": test_name, "since": since, "until": until, "offline": self.offline}
         if domain:
             kwargs["domain"] = domain
         return aggregate(**kwargs)
@@ -99,16 +101,19 @@ class LiveEvidence:
         userstats = _loader("claimaudit.datasets.tor_metrics", "userstats")
         return userstats(country=country, start=start, end=end, offline=self.offline)
 
-    def ooni_corpus(self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date,
-                    domains: list[str] | None = None) -> pl.DataFrame:
+    def ooni_corpus(
+        self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date, domains: list[str] | None = None
+    ) -> pl.DataFrame:
         """Summary rows (:mod:`claimaudit.datasets.ooni_corpus`) of the corpus at ``CLAIMAUDIT_OONI_CORPUS``."""
         from claimaudit.datasets import ooni_corpus
 
         folder = ooni_corpus.corpus_folder()
         if folder is None:
-            raise FetchError("the OONI raw corpus is not built (CLAIMAUDIT_OONI_CORPUS is not set)",
-                             hint="build it: claimaudit ooni corpus --country PK --test-name ... --out DIR; "
-                                  "then set CLAIMAUDIT_OONI_CORPUS=DIR")
+            raise FetchError(
+                "the OONI raw corpus is not built (CLAIMAUDIT_OONI_CORPUS is not set)",
+                hint="build it: claimaudit ooni corpus --country PK --test-name ... --out DIR; "
+                "then set CLAIMAUDIT_OONI_CORPUS=DIR",
+            )
         key = ("ooni_corpus", str(folder), since, until)
         if key not in self._cache:
             self._cache[key] = ooni_corpus.summarize(folder, since=since, until=until)
@@ -125,8 +130,15 @@ class FrameEvidence:
     Anything not given is missing, as it would be offline.
     """
 
-    def __init__(self, frames: Mapping[str, pl.DataFrame], *, ooni: pl.DataFrame | Callable | None = None,
-                 tor: pl.DataFrame | None = None, corpus: pl.DataFrame | None = None, offline: bool = True) -> None:
+    def __init__(
+        self,
+        frames: Mapping[str, pl.DataFrame],
+        *,
+        ooni: pl.DataFrame | Callable | None = None,
+        tor: pl.DataFrame | None = None,
+        corpus: pl.DataFrame | None = None,
+        offline: bool = True,
+    ) -> None:
         self.frames = dict(frames)
         self.ooni = ooni
         self.tor = tor
@@ -145,8 +157,9 @@ class FrameEvidence:
             raise FetchError(f"{key} is not available offline (not provided)")
         return self.frames[key]
 
-    def ooni_aggregate(self, *, probe_cc: str, test_name: str, since: dt.date, until: dt.date,
-                       domain: str | None = None) -> pl.DataFrame:
+    def ooni_aggregate(
+        self, *, probe_cc: str, test_name: str, since: dt.date, until: dt.date, domain: str | None = None
+    ) -> pl.DataFrame:
         if self.ooni is None:
             raise FetchError(f"OONI aggregation for {test_name} in {probe_cc} is not available offline")
         if callable(self.ooni):
@@ -161,16 +174,18 @@ class FrameEvidence:
             raise FetchError(f"Tor Metrics users for {country} are not available offline")
         return self.tor
 
-    def ooni_corpus(self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date,
-                    domains: list[str] | None = None) -> pl.DataFrame:
+    def ooni_corpus(
+        self, *, probe_cc: str, test_names: list[str], since: dt.date, until: dt.date, domains: list[str] | None = None
+    ) -> pl.DataFrame:
         if self.corpus is None:
             raise FetchError("the OONI raw corpus is not built (not provided)")
         rows = self.corpus.filter((pl.col("day") >= since) & (pl.col("day") < until))
         return select_corpus(rows, probe_cc=probe_cc, test_names=test_names, domains=domains)
 
 
-def select_corpus(summary: pl.DataFrame, *, probe_cc: str, test_names: list[str],
-                  domains: list[str] | None) -> pl.DataFrame:
+def select_corpus(
+    summary: pl.DataFrame, *, probe_cc: str, test_names: list[str], domains: list[str] | None
+) -> pl.DataFrame:
     """The summary rows of one country, some tests and (for web tests) some domains.
 
     A domain matches itself and its subdomains (``x.com`` matches ``www.x.com``).

@@ -31,7 +31,6 @@ claimant.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import polars as pl
@@ -52,13 +51,17 @@ def audit(ctx: Context) -> list[Verdict]:
     polarity: dict[str, str] = params["polarity"]
     floor = _RANK[params["min_confidence"]]
     claims = [
-        row for row in ctx.claims.filter(pl.col("kind") == "assertion").sort("claim_id").to_dicts()
+        row
+        for row in ctx.claims.filter(pl.col("kind") == "assertion").sort("claim_id").to_dicts()
         if (row.get("assertion") or "") in polarity and _RANK.get(row.get("confidence") or "low", 0) >= floor
     ]
     outlets = _outlets(ctx)
     judged = set(params["judge_claim_ids"])
-    denials = [r for r in claims if _side_of(polarity[r["assertion"]]) == "not_blocked"
-               and (not judged or r["claim_id"] in judged)]
+    denials = [
+        r
+        for r in claims
+        if _side_of(polarity[r["assertion"]]) == "not_blocked" and (not judged or r["claim_id"] in judged)
+    ]
     affirmations = [r for r in claims if _side_of(polarity[r["assertion"]]) == "blocked"]
     return [_one(d, affirmations, outlets, ctx) for d in denials]
 
@@ -86,22 +89,25 @@ def _said(row: dict[str, Any], outlets: dict[str, list[str]]) -> str:
     flag = f", {confidence} confidence" if confidence in ("medium", "low") else ""
     printed = outlets.get(row["claim_id"], [])
     by = f"; printed by {', '.join(printed)}" if printed else ""
-    return (f"{row['claimant']} ({when}): \"{row['wording']}\" ({row['assertion']})"
-            f" [{row['claim_id']}{flag}{by}]")
+    return f'{row["claimant"]} ({when}): "{row["wording"]}" ({row["assertion"]}) [{row["claim_id"]}{flag}{by}]'
 
 
-def _one(denial: dict[str, Any], affirmations: list[dict[str, Any]], outlets: dict[str, list[str]],
-         ctx: Context) -> Verdict:
+def _one(
+    denial: dict[str, Any], affirmations: list[dict[str, Any]], outlets: dict[str, list[str]], ctx: Context
+) -> Verdict:
     params = ctx.rule.params
     window = params["window_days"]
     back = params["lookback_days"] if params["lookback_days"] is not None else window
     ahead = params["lookahead_days"] if params["lookahead_days"] is not None else window
     ids = (denial["claim_id"],)
     if denial.get("statement_date") is None:
-        return ctx.verdict(ids, Status.NOT_COMPARABLE,
-                           f"{_said(denial, outlets)} is undated, so no statement can be placed within"
-                           f" {plural(back, 'day')} before or {plural(ahead, 'day')} after it.",
-                           finding=("undated", _slots(denial)))
+        return ctx.verdict(
+            ids,
+            Status.NOT_COMPARABLE,
+            f"{_said(denial, outlets)} is undated, so no statement can be placed within"
+            f" {plural(back, 'day')} before or {plural(ahead, 'day')} after it.",
+            finding=("undated", _slots(denial)),
+        )
     opposites = []
     for other in affirmations:
         if other.get("statement_date") is None or other["claim_id"] == denial["claim_id"]:
@@ -111,11 +117,14 @@ def _one(denial: dict[str, Any], affirmations: list[dict[str, Any]], outlets: di
         gap = _gap_days(denial, other)
         if -back <= gap <= ahead:
             opposites.append((gap, other))
-    span = (f"{plural(back, 'day')} before to {plural(ahead, 'day')} after"
-            f" {fmt_date(denial['statement_date'], denial.get('date_precision'))}")
+    span = (
+        f"{plural(back, 'day')} before to {plural(ahead, 'day')} after"
+        f" {fmt_date(denial['statement_date'], denial.get('date_precision'))}"
+    )
     if not opposites:
         return ctx.verdict(
-            ids, Status.CONSISTENT,
+            ids,
+            Status.CONSISTENT,
             f"{_said(denial, outlets)}. No official statement in the ledger asserts the opposite from {span}."
             " This compares official statements with each other only; it says nothing about what was"
             " measured on the networks.",
@@ -126,29 +135,50 @@ def _one(denial: dict[str, Any], affirmations: list[dict[str, Any]], outlets: di
     parts = []
     for gap, other in opposites:
         about = "" if _exact(denial) and _exact(other) else "about "
-        when = (f"{about}the same day" if gap == 0 else
-                f"{about}{plural(abs(gap), 'day')} {'later' if gap > 0 else 'earlier'}")
+        when = (
+            f"{about}the same day"
+            if gap == 0
+            else f"{about}{plural(abs(gap), 'day')} {'later' if gap > 0 else 'earlier'}"
+        )
         parts.append(f"{when}, {_said(other, outlets)}")
     weak = [r["claim_id"] for r in (denial, *(o for _, o in opposites)) if r.get("confidence") != "high"]
-    caveat = (f" Not every statement is on record at high confidence ({', '.join(weak)}): the contradiction"
-              " is between what officials were reported to say." if weak else "")
+    caveat = (
+        f" Not every statement is on record at high confidence ({', '.join(weak)}): the contradiction"
+        " is between what officials were reported to say."
+        if weak
+        else ""
+    )
     authorities = sorted({denial["authority"], *(o["authority"] for _, o in opposites)})
     return ctx.verdict(
-        (*ids, *(o["claim_id"] for _, o in opposites)), Status.INCONSISTENT,
+        (*ids, *(o["claim_id"] for _, o in opposites)),
+        Status.INCONSISTENT,
         f"{_said(denial, outlets)} — but within {span} official statements asserted the opposite: "
         + "; ".join(parts)
         + ". Both cannot be true as stated: the official record contradicts itself"
         + (f" ({' and '.join(authorities)})." if len(authorities) > 1 else f" ({authorities[0]} on both sides).")
         + caveat,
-        figures={"opposites": len(opposites), "max_gap_days": max(abs(g) for g, _ in opposites),
-                 "lookback_days": back, "lookahead_days": ahead},
-        finding=("inconsistent", {**_slots(denial), "opposites": len(opposites),
-                                  "opposite_dates": [o["statement_date"].isoformat() for _, o in opposites]}),
+        figures={
+            "opposites": len(opposites),
+            "max_gap_days": max(abs(g) for g, _ in opposites),
+            "lookback_days": back,
+            "lookahead_days": ahead,
+        },
+        finding=(
+            "inconsistent",
+            {
+                **_slots(denial),
+                "opposites": len(opposites),
+                "opposite_dates": [o["statement_date"].isoformat() for _, o in opposites],
+            },
+        ),
         reason={"kind": "comparison", "days": [g for g, _ in opposites], "authorities": authorities},
     )
 
 
 def _slots(row: dict[str, Any]) -> dict[str, Any]:
     date = row.get("statement_date")
-    return {"claimant": row.get("claimant"), "assertion": f"“{row.get('wording')}”",
-            "date": date.isoformat() if date else "undated"}
+    return {
+        "claimant": row.get("claimant"),
+        "assertion": f"“{row.get('wording')}”",
+        "date": date.isoformat() if date else "undated",
+    }

@@ -43,8 +43,15 @@ RULE_KEYS = {"id", "kind", "title", "description", "select", "params", "evidence
 SELECT_KEYS = sorted(
     set(CLAIM_ENUMS) | CLAIM_FREE_FIELDS | {"claim_ids", "statement_ids", "exclude_claim_ids", "date_from", "date_to"}
 )
-EVIDENCE_SOURCES = ("events", "google_trends_vpn", "ooni_aggregation", "ooni_corpus", "ooni_findings", "signals",
-                    "tor_users")
+EVIDENCE_SOURCES = (
+    "events",
+    "google_trends_vpn",
+    "ooni_aggregation",
+    "ooni_corpus",
+    "ooni_findings",
+    "signals",
+    "tor_users",
+)
 EVENT_KINDS = ("platform_block", "shutdown", "vpn_disruption", "statement", "directive", "deadline", "report", "policy")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -117,7 +124,8 @@ def _subset(*choices: str) -> Callable[[Any], bool]:
 
 def _polarity(v: Any) -> bool:
     return isinstance(v, dict) and all(
-        isinstance(k, str) and v_ in ("denies_blocking", "affirms_blocking", "affirms_unblocking") for k, v_ in v.items()
+        isinstance(k, str) and v_ in ("denies_blocking", "affirms_blocking", "affirms_unblocking")
+        for k, v_ in v.items()
     )
 
 
@@ -154,8 +162,10 @@ _date.__doc__ = "a date YYYY-MM-DD"
 
 PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
     "series_consistency": {
-        "checks": (_subset("monotone", "additions", "ordering", "parts", "rates"),
-                   ["monotone", "additions", "ordering", "parts", "rates"]),
+        "checks": (
+            _subset("monotone", "additions", "ordering", "parts", "rates"),
+            ["monotone", "additions", "ordering", "parts", "rates"],
+        ),
         "about_tolerance": (_nonneg, 0.05),
         "addition_tolerance": (_nonneg, 0.05),
         "parts_tolerance": (_nonneg, 0.0),
@@ -167,8 +177,10 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "group_by": (_subset("metric", "unit", "scope", "verb"), []),
     },
     "report_agreement": {
-        "same": (_subset("statement_id", "statement_date", "authority", "metric", "category", "scope", "unit", "period"),
-                 ["statement_id", "metric", "category", "scope", "period"]),
+        "same": (
+            _subset("statement_id", "statement_date", "authority", "metric", "category", "scope", "unit", "period"),
+            ["statement_id", "metric", "category", "scope", "period"],
+        ),
         "about_tolerance": (_nonneg, 0.05),
         "bounds_agree": (_bool, False),
     },
@@ -258,9 +270,11 @@ def load_rules(directory: str | Path | None = None) -> list[Rule]:
         )
     files = sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml"))
     if not files:
-        raise RuleError("no rule files (*.yml) in the rules folder: nothing would be audited", file=directory,
-                        hint="pass --rules DIR pointing at checks/claims, or add a rule file"
-                             " (see checks/claims/README.md)")
+        raise RuleError(
+            "no rule files (*.yml) in the rules folder: nothing would be audited",
+            file=directory,
+            hint="pass --rules DIR pointing at checks/claims, or add a rule file (see checks/claims/README.md)",
+        )
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     for file in files:
@@ -269,7 +283,10 @@ def load_rules(directory: str | Path | None = None) -> list[Rule]:
                 first = seen[rule.id]
                 raise RuleError(
                     f"rule id {rule.id!r} is already used in {first.file} line {first.line}",
-                    file=rule.file, line=rule.line, key="id", hint="give each rule a unique id",
+                    file=rule.file,
+                    line=rule.line,
+                    key="id",
+                    hint="give each rule a unique id",
                 )
             seen[rule.id] = rule
             rules.append(rule)
@@ -290,7 +307,8 @@ def load_rule_file(file: str | Path) -> list[Rule]:
         mark = exc.problem_mark or exc.context_mark
         raise RuleError(
             f"not valid YAML: {exc.problem or exc.context}",
-            file=shown, line=mark.line + 1 if mark else None,
+            file=shown,
+            line=mark.line + 1 if mark else None,
             hint="fix the YAML syntax (indentation, a missing colon or an unclosed quote)",
         ) from None
     except _yaml.ExpansionError as exc:
@@ -298,7 +316,8 @@ def load_rule_file(file: str | Path) -> list[Rule]:
     except yaml.reader.ReaderError as exc:  # a control character: YAML allows none
         raise RuleError(
             f"not valid YAML: control character U+{exc.character:04X} is not allowed",
-            file=shown, line=text[: exc.position].count("\n") + 1,
+            file=shown,
+            line=text[: exc.position].count("\n") + 1,
             hint="delete the control character (it is often invisible; `cat -A` shows it)",
         ) from None
     if root is None:
@@ -308,14 +327,24 @@ def load_rule_file(file: str | Path) -> list[Rule]:
     unknown = set(top) - {"rules"}
     if unknown:
         key = sorted(unknown)[0]
-        raise RuleError(f"unknown top-level key {key!r}", file=shown, line=top[key][0].start_mark.line + 1,
-                        key=key, hint="a rule file holds one key, `rules:`, with a list of rules")
+        raise RuleError(
+            f"unknown top-level key {key!r}",
+            file=shown,
+            line=top[key][0].start_mark.line + 1,
+            key=key,
+            hint="a rule file holds one key, `rules:`, with a list of rules",
+        )
     if "rules" not in top:
         raise RuleError("missing `rules:`", file=shown, line=1, key="rules", hint="add `rules:` with a list of rules")
     key_node, rules_node = top["rules"]
     if not isinstance(rules_node, yaml.SequenceNode):
-        raise RuleError("`rules` must be a list of rules", file=shown, line=rules_node.start_mark.line + 1, key="rules",
-                        hint="start each rule with `- id: ...`")
+        raise RuleError(
+            "`rules` must be a list of rules",
+            file=shown,
+            line=rules_node.start_mark.line + 1,
+            key="rules",
+            hint="start each rule with `- id: ...`",
+        )
     return [doc.rule(node) for node in rules_node.value]
 
 
@@ -348,8 +377,12 @@ class _Doc:
                 return self._scalars.construct_object(node)
             except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
                 # YAML reads 2024-13-45 as a timestamp and the calendar refuses it
-                raise self.fail(node, key, f"{brief(node.value)} is not a valid date or value ({exc})",
-                                hint="write a real calendar date as YYYY-MM-DD") from None
+                raise self.fail(
+                    node,
+                    key,
+                    f"{brief(node.value)} is not a valid date or value ({exc})",
+                    hint="write a real calendar date as YYYY-MM-DD",
+                ) from None
         if isinstance(node, yaml.SequenceNode):
             return [self.value(n, key) for n in node.value]
         return {k: self.value(v, f"{key}.{k}") for k, (_, v) in self.mapping(node, key).items()}
@@ -362,12 +395,21 @@ class _Doc:
                 raise self.fail(kn, k, f"unknown rule key {k!r}", hint=f"use one of: {', '.join(sorted(RULE_KEYS))}")
         for required in ("id", "kind", "title", "select"):
             if required not in m:
-                raise RuleError(f"rule is missing {required!r}", file=self.file, line=line, key=required,
-                                hint=f"add `{required}:` to the rule starting on line {line}")
+                raise RuleError(
+                    f"rule is missing {required!r}",
+                    file=self.file,
+                    line=line,
+                    key=required,
+                    hint=f"add `{required}:` to the rule starting on line {line}",
+                )
         rid = self.string(m["id"][1], "id")
         if not _ID.match(rid):
-            raise self.fail(m["id"][1], "id", f"rule id {rid!r} must match {_ID.pattern}",
-                            hint="use lower-case letters, digits and hyphens")
+            raise self.fail(
+                m["id"][1],
+                "id",
+                f"rule id {rid!r} must match {_ID.pattern}",
+                hint="use lower-case letters, digits and hyphens",
+            )
         kind = self.string(m["kind"][1], "kind")
         if kind not in KINDS:
             raise self.fail(m["kind"][1], "kind", f"unknown rule kind {kind!r}", hint=f"use one of: {', '.join(KINDS)}")
@@ -379,14 +421,32 @@ class _Doc:
         evidence: tuple[EvidenceSpec, ...] = ()
         if kind == "evidence_vs_assertion":
             if "evidence" not in m:
-                raise RuleError("an evidence_vs_assertion rule needs `evidence:`", file=self.file, line=line,
-                                key="evidence", hint=f"list sources: {', '.join(EVIDENCE_SOURCES)}")
+                raise RuleError(
+                    "an evidence_vs_assertion rule needs `evidence:`",
+                    file=self.file,
+                    line=line,
+                    key="evidence",
+                    hint=f"list sources: {', '.join(EVIDENCE_SOURCES)}",
+                )
             evidence = self.evidence(m["evidence"][1])
         elif "evidence" in m:
-            raise self.fail(m["evidence"][0], "evidence", f"rule kind {kind!r} takes no `evidence:`",
-                            hint="remove it, or use kind evidence_vs_assertion")
-        return Rule(id=rid, kind=kind, title=title, select=select, params=params, evidence=evidence,
-                    description=description, file=self.file, line=line)
+            raise self.fail(
+                m["evidence"][0],
+                "evidence",
+                f"rule kind {kind!r} takes no `evidence:`",
+                hint="remove it, or use kind evidence_vs_assertion",
+            )
+        return Rule(
+            id=rid,
+            kind=kind,
+            title=title,
+            select=select,
+            params=params,
+            evidence=evidence,
+            description=description,
+            file=self.file,
+            line=line,
+        )
 
     def string(self, node: yaml.Node, key: str) -> str:
         v = self.value(node, key)
@@ -402,8 +462,9 @@ class _Doc:
         lines: dict[str, int] = {}
         for k, (kn, vn) in m.items():
             if k not in SELECT_KEYS:
-                raise self.fail(kn, f"select.{k}", f"unknown selector {k!r}",
-                                hint=f"select by one of: {', '.join(SELECT_KEYS)}")
+                raise self.fail(
+                    kn, f"select.{k}", f"unknown selector {k!r}", hint=f"select by one of: {', '.join(SELECT_KEYS)}"
+                )
             v = self.value(vn, f"select.{k}")
             if k in ("date_from", "date_to"):
                 if not _date(v):
@@ -413,7 +474,9 @@ class _Doc:
                 continue
             values = [v] if isinstance(v, str) else v
             if not _strs(values) or not values:
-                raise self.fail(vn, f"select.{k}", f"select.{k} must be a value or a non-empty list of values, found {brief(v)}")
+                raise self.fail(
+                    vn, f"select.{k}", f"select.{k} must be a value or a non-empty list of values, found {brief(v)}"
+                )
             lines[k] = vn.start_mark.line + 1
             if k == "exclude_claim_ids":
                 exclude = tuple(values)
@@ -423,23 +486,36 @@ class _Doc:
             if allowed is not None:
                 bad = [x for x in values if x not in allowed]
                 if bad:
-                    raise self.fail(vn, f"select.{k}", f"{bad[0]!r} is not a known {name}",
-                                    hint=f"use one of: {', '.join(sorted(allowed))}")
+                    raise self.fail(
+                        vn,
+                        f"select.{k}",
+                        f"{bad[0]!r} is not a known {name}",
+                        hint=f"use one of: {', '.join(sorted(allowed))}",
+                    )
             fields[name] = tuple(values)
         if date_from is not None and date_to is not None and date_from > date_to:
-            raise RuleError(f"select.date_from {date_from} is after select.date_to {date_to}: no claim could match",
-                            file=self.file, line=lines.get("date_from"), key="select.date_from",
-                            hint="swap them, or correct the one that is wrong")
+            raise RuleError(
+                f"select.date_from {date_from} is after select.date_to {date_to}: no claim could match",
+                file=self.file,
+                line=lines.get("date_from"),
+                key="select.date_from",
+                hint="swap them, or correct the one that is wrong",
+            )
         return Selector(fields=fields, exclude_claim_ids=exclude, date_from=date_from, date_to=date_to, lines=lines)
 
-    def options(self, node: yaml.Node | None, schema: dict[str, tuple[Callable[[Any], bool], Any]],
-                where: str, line: int) -> dict[str, Any]:
+    def options(
+        self, node: yaml.Node | None, schema: dict[str, tuple[Callable[[Any], bool], Any]], where: str, line: int
+    ) -> dict[str, Any]:
         given = self.mapping(node, where) if node is not None else {}
         out: dict[str, Any] = {}
         for k, (kn, vn) in given.items():
             if k not in schema:
-                raise self.fail(kn, f"{where}.{k}", f"unknown key {k!r} in {where}",
-                                hint=f"use one of: {', '.join(sorted(schema)) or '(none)'}")
+                raise self.fail(
+                    kn,
+                    f"{where}.{k}",
+                    f"unknown key {k!r} in {where}",
+                    hint=f"use one of: {', '.join(sorted(schema)) or '(none)'}",
+                )
             check, _ = schema[k]
             v = self.value(vn, f"{where}.{k}")
             if not check(v):
@@ -448,9 +524,13 @@ class _Doc:
         for k, (_, default) in schema.items():
             if k not in out:
                 if default is _REQUIRED:
-                    raise RuleError(f"{where}.{k} is required", file=self.file,
-                                    line=(node.start_mark.line + 1) if node is not None else line,
-                                    key=f"{where}.{k}", hint=f"add `{k}:` under `{where}:`")
+                    raise RuleError(
+                        f"{where}.{k} is required",
+                        file=self.file,
+                        line=(node.start_mark.line + 1) if node is not None else line,
+                        key=f"{where}.{k}",
+                        hint=f"add `{k}:` under `{where}:`",
+                    )
                 out[k] = default
         return out
 
@@ -461,16 +541,27 @@ class _Doc:
         for item in node.value:
             m = self.mapping(item, "evidence")
             if "source" not in m:
-                raise self.fail(item, "evidence.source", "evidence item without `source:`",
-                                hint=f"use one of: {', '.join(EVIDENCE_SOURCES)}")
+                raise self.fail(
+                    item,
+                    "evidence.source",
+                    "evidence item without `source:`",
+                    hint=f"use one of: {', '.join(EVIDENCE_SOURCES)}",
+                )
             source = self.string(m["source"][1], "evidence.source")
             if source not in EVIDENCE_SOURCES:
-                raise self.fail(m["source"][1], "evidence.source", f"unknown evidence source {source!r}",
-                                hint=f"use one of: {', '.join(EVIDENCE_SOURCES)}")
+                raise self.fail(
+                    m["source"][1],
+                    "evidence.source",
+                    f"unknown evidence source {source!r}",
+                    hint=f"use one of: {', '.join(EVIDENCE_SOURCES)}",
+                )
             schema = dict(EVIDENCE_OPTIONS[source], strength=_STRENGTH_OPTION)
-            rest = yaml.MappingNode("tag:yaml.org,2002:map", [(k, v) for k, v in item.value
-                                                               if self.value(k, "evidence") != "source"],
-                                    start_mark=item.start_mark, end_mark=item.end_mark)
+            rest = yaml.MappingNode(
+                "tag:yaml.org,2002:map",
+                [(k, v) for k, v in item.value if self.value(k, "evidence") != "source"],
+                start_mark=item.start_mark,
+                end_mark=item.end_mark,
+            )
             options = self.options(rest, schema, f"evidence.{source}", item.start_mark.line + 1)
             specs.append(EvidenceSpec(source=source, options=options, line=item.start_mark.line + 1))
         return tuple(specs)

@@ -96,8 +96,10 @@ def _unit_note(a: Row, b: Row) -> str:
     if a["unit"] == b["unit"]:
         return ""
     family = _FAMILY_WORDS.get(a["_unit_family"], a["_unit_family"])
-    return (f" The unit changed from {unit_word(a['unit'])} to {unit_word(b['unit'])}; both count {family}"
-            " and are compared as like with like, but the change of wording may also mark a change of counting.")
+    return (
+        f" The unit changed from {unit_word(a['unit'])} to {unit_word(b['unit'])}; both count {family}"
+        " and are compared as like with like, but the change of wording may also mark a change of counting."
+    )
 
 
 def _span(a: Row, b: Row) -> str:
@@ -126,8 +128,9 @@ def _before(a: Row, b: Row) -> bool:
 
 def _series_name(row: Row) -> str:
     what = [x for x in (row["category"], row["scope"]) if x not in (None, "not_applicable")]
-    return (f"{row['authority']}'s {period_word(row['period'])} count of {row['metric']}"
-            + (f" ({', '.join(what)})" if what else ""))
+    return f"{row['authority']}'s {period_word(row['period'])} count of {row['metric']}" + (
+        f" ({', '.join(what)})" if what else ""
+    )
 
 
 # --------------------------------------------------------------------------- monotone
@@ -146,38 +149,68 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                 if comparable:
                     verdicts.append(_fall_verdict(comparable, b, ctx, params))
                 overlapping = [
-                    a for a in dated
-                    if a is not b and a["statement_id"] != b["statement_id"] and a["claim_id"] < b["claim_id"]
-                    and not _before(a, b) and not _before(b, a) and not _differences(a, b) and a["value"] != b["value"]
+                    a
+                    for a in dated
+                    if a is not b
+                    and a["statement_id"] != b["statement_id"]
+                    and a["claim_id"] < b["claim_id"]
+                    and not _before(a, b)
+                    and not _before(b, a)
+                    and not _differences(a, b)
+                    and a["value"] != b["value"]
                 ]
                 for a in overlapping:
                     if a["_lo_date"] == a["_hi_date"] == b["_lo_date"] == b["_hi_date"]:
-                        why = (f"they were stated on the same day ({a['_date']}) in different statements, so their"
-                               " order is unknown; same-day figures are compared by the report-agreement rules.")
+                        why = (
+                            f"they were stated on the same day ({a['_date']}) in different statements, so their"
+                            " order is unknown; same-day figures are compared by the report-agreement rules."
+                        )
                     else:
-                        why = (f"their dates overlap at the precision the sources give"
-                               f" ({fmt_date(a['_date'], a['_precision'])} vs {fmt_date(b['_date'], b['_precision'])}),"
-                               " so whether the running total rose or fell between them cannot be said.")
-                    verdicts.append(ctx.verdict(
-                        (a["claim_id"], b["claim_id"]), Status.NOT_COMPARABLE,
-                        f"{fmt_claim(a)} and {fmt_claim(b)} cannot be ordered: {why}",
-                        finding=("unordered", {"subject": _series_name(b), "figures": [a["value"], b["value"]],
-                                               "dates": [_iso(a), _iso(b)]}),
-                    ))
+                        why = (
+                            f"their dates overlap at the precision the sources give"
+                            f" ({fmt_date(a['_date'], a['_precision'])} vs {fmt_date(b['_date'], b['_precision'])}),"
+                            " so whether the running total rose or fell between them cannot be said."
+                        )
+                    verdicts.append(
+                        ctx.verdict(
+                            (a["claim_id"], b["claim_id"]),
+                            Status.NOT_COMPARABLE,
+                            f"{fmt_claim(a)} and {fmt_claim(b)} cannot be ordered: {why}",
+                            finding=(
+                                "unordered",
+                                {
+                                    "subject": _series_name(b),
+                                    "figures": [a["value"], b["value"]],
+                                    "dates": [_iso(a), _iso(b)],
+                                },
+                            ),
+                        )
+                    )
             # a lower figure that is not like with like, yet close enough to be read as a fall
-            naive = [a for a in earlier if _differences(a, b) and a["_lo"] > b["_hi"]
-                     and b["value"] >= params["naive_fall_min_ratio"] * a["value"]]
+            naive = [
+                a
+                for a in earlier
+                if _differences(a, b)
+                and a["_lo"] > b["_hi"]
+                and b["value"] >= params["naive_fall_min_ratio"] * a["value"]
+            ]
             if naive:
                 a = max(naive, key=lambda r: (r["_hi_date"], r["_lo"]))
-                verdicts.append(ctx.verdict(
-                    (a["claim_id"], b["claim_id"]), Status.NOT_COMPARABLE,
-                    f"{fmt_claim(b)} is below the earlier {fmt_claim(a)}, but they are not like with like: "
-                    + "; ".join(_differences(a, b)) + ". The drop is therefore not a contradiction.",
-                    figures={"earlier_value": a["value"], "later_value": b["value"]},
-                    finding=("unlike", {"subject": _series_name(b), "earlier_value": a["value"],
-                                        "later_value": b["value"]}),
-                    reason={"difference": b["value"] - a["value"], "differences": _differences(a, b)},
-                ))
+                verdicts.append(
+                    ctx.verdict(
+                        (a["claim_id"], b["claim_id"]),
+                        Status.NOT_COMPARABLE,
+                        f"{fmt_claim(b)} is below the earlier {fmt_claim(a)}, but they are not like with like: "
+                        + "; ".join(_differences(a, b))
+                        + ". The drop is therefore not a contradiction.",
+                        figures={"earlier_value": a["value"], "later_value": b["value"]},
+                        finding=(
+                            "unlike",
+                            {"subject": _series_name(b), "earlier_value": a["value"], "later_value": b["value"]},
+                        ),
+                        reason={"difference": b["value"] - a["value"], "differences": _differences(a, b)},
+                    )
+                )
         for u in (r for r in group if not _dated(r) and r["_period_family"] == "cumulative"):
             verdicts.append(_undated_verdict(u, [a for a in dated if not _differences(a, u)], ctx))
     return [v for v in verdicts if v is not None]
@@ -190,12 +223,24 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
     else:
         a = max(comparable, key=lambda r: (r["_lo"], r["_hi_date"]))
     ids = (a["claim_id"], b["claim_id"])
-    figures = {"earlier_value": a["value"], "later_value": b["value"], "change": b["value"] - a["value"],
-               "days": (b["_date"] - a["_date"]).days}
-    head = f"{_series_name(b)}: {fmt_claim(a)} → {fmt_claim(b)}, {_span(a, b)} later: {_change(a['value'], b['value'])}."
-    slots = {"subject": _series_name(b), "earlier_value": a["value"], "earlier_date": _iso(a),
-             "later_value": b["value"], "later_date": _iso(b), "difference": b["value"] - a["value"],
-             "change_share": (b["value"] - a["value"]) / a["value"] if a["value"] else None}
+    figures = {
+        "earlier_value": a["value"],
+        "later_value": b["value"],
+        "change": b["value"] - a["value"],
+        "days": (b["_date"] - a["_date"]).days,
+    }
+    head = (
+        f"{_series_name(b)}: {fmt_claim(a)} → {fmt_claim(b)}, {_span(a, b)} later: {_change(a['value'], b['value'])}."
+    )
+    slots = {
+        "subject": _series_name(b),
+        "earlier_value": a["value"],
+        "earlier_date": _iso(a),
+        "later_value": b["value"],
+        "later_date": _iso(b),
+        "difference": b["value"] - a["value"],
+        "change_share": (b["value"] - a["value"]) / a["value"] if a["value"] else None,
+    }
     reason = {"difference": b["value"] - a["value"], "share": slots["change_share"], "days": figures["days"]}
     also_above = [r for r in comparable if r is not a and r["_lo"] > b["_hi"]]
     also = ""
@@ -204,32 +249,65 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
         also = f" {plural(len(also_above), 'other earlier comparable figure')} also above it: {shown}."
     if b["qualifier"] in _LOWER_BOUNDS and b["value"] < a["value"]:
         ratio = b["value"] / a["value"]
-        logic = (f"'{fmt_value(b)}' is a lower bound, so it is logically compatible with the earlier {fmt_value(a)};"
-                 f" as a figure it is {fmt_number(a['value'] - b['value'])} ({(1 - ratio) * 100:.1f}%) below it.")
+        logic = (
+            f"'{fmt_value(b)}' is a lower bound, so it is logically compatible with the earlier {fmt_value(a)};"
+            f" as a figure it is {fmt_number(a['value'] - b['value'])} ({(1 - ratio) * 100:.1f}%) below it."
+        )
         if params["headline_lower_bound_conflicts"] and ratio < params["headline_bound_ratio"]:
-            return ctx.verdict(ids, Status.INCONSISTENT, head + " " + logic
-                               + f" This rule reads a lower bound given as the headline figure as the speaker's figure:"
-                               f" at {ratio * 100:.1f}% of a figure already published (threshold"
-                               f" {params['headline_bound_ratio'] * 100:.0f}%), the two statements disagree."
-                               + _unit_note(a, b), figures=figures,
-                               finding=("bound_below", {**slots, "later_share": ratio}),
-                               reason={**reason, "kind": "threshold", "ratio": ratio,
-                                       "threshold": params["headline_bound_ratio"]})
-        return ctx.verdict(ids, Status.CONSISTENT, head + " " + logic
-                           + " This rule does not treat a lower bound as the speaker's figure, so there is no conflict."
-                           + _unit_note(a, b), figures=figures,
-                           finding=("bound_below", {**slots, "later_share": ratio}), reason={**reason, "ratio": ratio})
+            return ctx.verdict(
+                ids,
+                Status.INCONSISTENT,
+                head
+                + " "
+                + logic
+                + f" This rule reads a lower bound given as the headline figure as the speaker's figure:"
+                f" at {ratio * 100:.1f}% of a figure already published (threshold"
+                f" {params['headline_bound_ratio'] * 100:.0f}%), the two statements disagree." + _unit_note(a, b),
+                figures=figures,
+                finding=("bound_below", {**slots, "later_share": ratio}),
+                reason={**reason, "kind": "threshold", "ratio": ratio, "threshold": params["headline_bound_ratio"]},
+            )
+        return ctx.verdict(
+            ids,
+            Status.CONSISTENT,
+            head
+            + " "
+            + logic
+            + " This rule does not treat a lower bound as the speaker's figure, so there is no conflict."
+            + _unit_note(a, b),
+            figures=figures,
+            finding=("bound_below", {**slots, "later_share": ratio}),
+            reason={**reason, "ratio": ratio},
+        )
     if b["_hi"] < a["_lo"]:
         approx = " even allowing for the stated approximation" if "about" in (a["qualifier"], b["qualifier"]) else ""
-        return ctx.verdict(ids, Status.INCONSISTENT, head
-                           + f" A running total cannot fall{approx} unless items were unblocked or the counting changed."
-                           + also + _unit_note(a, b), figures=figures, finding=("fall", slots), reason=reason)
+        return ctx.verdict(
+            ids,
+            Status.INCONSISTENT,
+            head
+            + f" A running total cannot fall{approx} unless items were unblocked or the counting changed."
+            + also
+            + _unit_note(a, b),
+            figures=figures,
+            finding=("fall", slots),
+            reason=reason,
+        )
     within = ""
     if b["value"] < a["value"]:
-        within = " The figure is lower, but within the approximation the sources state ('about'), so no fall can be shown."
-    return ctx.verdict(ids, Status.CONSISTENT, head + within
-                       + f" No earlier comparable figure ({plural(len(comparable), 'figure')}) is above it."
-                       + _unit_note(a, b), figures=figures, finding=("no_fall", slots), reason=reason)
+        within = (
+            " The figure is lower, but within the approximation the sources state ('about'), so no fall can be shown."
+        )
+    return ctx.verdict(
+        ids,
+        Status.CONSISTENT,
+        head
+        + within
+        + f" No earlier comparable figure ({plural(len(comparable), 'figure')}) is above it."
+        + _unit_note(a, b),
+        figures=figures,
+        finding=("no_fall", slots),
+        reason=reason,
+    )
 
 
 def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
@@ -240,8 +318,10 @@ def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
     after = max(smaller, key=lambda r: r["_hi_date"]) if smaller else None
     before = min(larger, key=lambda r: r["_lo_date"]) if larger else None
     if after and before and after["_hi_date"] >= before["_lo_date"]:
-        fit = (f" No date would fit a non-decreasing series: it is above {fmt_claim(after)} but below the earlier"
-               f" {fmt_claim(before)}.")
+        fit = (
+            f" No date would fit a non-decreasing series: it is above {fmt_claim(after)} but below the earlier"
+            f" {fmt_claim(before)}."
+        )
     elif after or before:
         lo = f"after {fmt_date(after['_date'], after['_precision'])} ({fmt_value(after)})" if after else ""
         hi = f"before {fmt_date(before['_date'], before['_precision'])} ({fmt_value(before)})" if before else ""
@@ -249,7 +329,8 @@ def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
     else:
         fit = ""
     return ctx.verdict(
-        (u["claim_id"],), Status.NOT_COMPARABLE,
+        (u["claim_id"],),
+        Status.NOT_COMPARABLE,
         f"{fmt_claim(u)} has no date, so it cannot be ordered against the {plural(len(dated), 'dated comparable figure')}"
         f" of {_series_name(u)}.{fit}",
         finding=("undated", {"subject": _series_name(u), "value": u["value"]}),
@@ -271,9 +352,15 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
     verdicts = []
     windows = [r for r in rows if r["_period_family"] == "window" and r["period_start"] and r["period_end"]]
     for w in windows:
-        totals = [r for r in rows if _dated(r) and r["_period_family"] == "cumulative"
-                  and r["authority"] == w["authority"] and r["category"] == w["category"]
-                  and not [d for d in _differences(r, w) if not d.startswith("different periods")]]
+        totals = [
+            r
+            for r in rows
+            if _dated(r)
+            and r["_period_family"] == "cumulative"
+            and r["authority"] == w["authority"]
+            and r["category"] == w["category"]
+            and not [d for d in _differences(r, w) if not d.startswith("different periods")]
+        ]
         start, end = w["period_start"], w["period_end"]
         span = f"{start.isoformat()}..{end.isoformat()}"
         near0 = [r for r in totals if _distance(start, r) <= slack]
@@ -289,58 +376,92 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
         if c0 is None or c1 is None:
             missing = "before" if c0 is None else "after"
             edge = start if c0 is None else end
-            have = (f"the ledger's {plural(len(totals), 'comparable running total')} for {w['authority']} /"
-                    f" {w['category']} all lie {'after' if c0 is None else 'before'} it" if totals
-                    else f"the ledger has no comparable running total for {w['authority']} / {w['category']}")
-            verdicts.append(ctx.verdict(
-                (w["claim_id"],), Status.INSUFFICIENT,
-                f"{fmt_claim(w)} covers {span}; checking it needs a running total ({w['verb']}, {w['scope']},"
-                f" same unit family) {missing} {edge.isoformat()}, and {have}.",
-                finding=("additions_unchecked", {"subject": _series_name(w), "value": w["value"], "window": span}),
-            ))
+            have = (
+                f"the ledger's {plural(len(totals), 'comparable running total')} for {w['authority']} /"
+                f" {w['category']} all lie {'after' if c0 is None else 'before'} it"
+                if totals
+                else f"the ledger has no comparable running total for {w['authority']} / {w['category']}"
+            )
+            verdicts.append(
+                ctx.verdict(
+                    (w["claim_id"],),
+                    Status.INSUFFICIENT,
+                    f"{fmt_claim(w)} covers {span}; checking it needs a running total ({w['verb']}, {w['scope']},"
+                    f" same unit family) {missing} {edge.isoformat()}, and {have}.",
+                    finding=("additions_unchecked", {"subject": _series_name(w), "value": w["value"], "window": span}),
+                )
+            )
             continue
         change_lo, change_hi = c1["_lo"] - c0["_hi"], c1["_hi"] - c0["_lo"]
-        arithmetic = (f"{fmt_claim(c1)} − {fmt_claim(c0)} = {fmt_number(c1['value'] - c0['value'])}")
+        arithmetic = f"{fmt_claim(c1)} − {fmt_claim(c0)} = {fmt_number(c1['value'] - c0['value'])}"
         if c0["qualifier"] == "about" or c1["qualifier"] == "about":
-            arithmetic += f" (between {fmt_number(change_lo)} and {fmt_number(change_hi)} given the stated approximation)"
+            arithmetic += (
+                f" (between {fmt_number(change_lo)} and {fmt_number(change_hi)} given the stated approximation)"
+            )
         ids = (c0["claim_id"], w["claim_id"], c1["claim_id"])
-        figures = {"window_value": w["value"], "change": c1["value"] - c0["value"],
-                   "change_low": change_lo, "change_high": change_hi}
+        figures = {
+            "window_value": w["value"],
+            "change": c1["value"] - c0["value"],
+            "change_low": change_lo,
+            "change_high": change_hi,
+        }
         slots = {"subject": _series_name(w), "value": w["value"], "window": span, "change": c1["value"] - c0["value"]}
-        reason = {"difference": w["value"] - (c1["value"] - c0["value"]), "change_low": change_lo,
-                  "change_high": change_hi, "tolerance": tol}
+        reason = {
+            "difference": w["value"] - (c1["value"] - c0["value"]),
+            "change_low": change_lo,
+            "change_high": change_hi,
+            "tolerance": tol,
+        }
         if change_hi < 0:
-            verdicts.append(ctx.verdict(
-                ids, Status.NOT_COMPARABLE,
-                f"{fmt_claim(w)} for {span}: the running totals around the window fall ({arithmetic}), so additions"
-                " cannot be checked against them; the fall itself is judged by the running-total check.",
-                figures=figures, finding=("additions_total_falls", slots), reason=reason,
-            ))
+            verdicts.append(
+                ctx.verdict(
+                    ids,
+                    Status.NOT_COMPARABLE,
+                    f"{fmt_claim(w)} for {span}: the running totals around the window fall ({arithmetic}), so additions"
+                    " cannot be checked against them; the fall itself is judged by the running-total check.",
+                    figures=figures,
+                    finding=("additions_total_falls", slots),
+                    reason=reason,
+                )
+            )
             continue
         if tight:
             agree = w["_lo"] * (1 - tol) <= change_hi and w["_hi"] * (1 + tol) >= change_lo
             status = Status.CONSISTENT if agree else Status.INCONSISTENT
-            verdicts.append(ctx.verdict(
-                ids, status,
-                f"{fmt_claim(w)} for {span} against the change in the running total over the same span: {arithmetic}."
-                f" {'They agree' if agree else 'They do not agree'} within the rule's tolerance of {tol * 100:.0f}%"
-                f" (bracketing figures at most {plural(slack, 'day')} from the window's edges).",
-                figures=figures, finding=("additions_agree" if agree else "additions_disagree", slots), reason=reason,
-            ))
+            verdicts.append(
+                ctx.verdict(
+                    ids,
+                    status,
+                    f"{fmt_claim(w)} for {span} against the change in the running total over the same span: {arithmetic}."
+                    f" {'They agree' if agree else 'They do not agree'} within the rule's tolerance of {tol * 100:.0f}%"
+                    f" (bracketing figures at most {plural(slack, 'day')} from the window's edges).",
+                    figures=figures,
+                    finding=("additions_agree" if agree else "additions_disagree", slots),
+                    reason=reason,
+                )
+            )
         else:
             fits = w["_lo"] <= change_hi * (1 + tol)
             status = Status.CONSISTENT if fits else Status.INCONSISTENT
-            verdicts.append(ctx.verdict(
-                ids, status,
-                f"{fmt_claim(w)} for {span}; the nearest running totals bracket a wider span"
-                f" ({fmt_date(c0['_date'], c0['_precision'])} to {fmt_date(c1['_date'], c1['_precision'])}),"
-                f" so only a bound can be checked: the additions in the window cannot exceed the growth over the"
-                f" wider span, {arithmetic}. "
-                + ("The window figure is within that bound." if fits else
-                   f"The window figure exceeds it by {fmt_number(w['_lo'] - change_hi)} beyond the"
-                   f" {tol * 100:.0f}% tolerance."),
-                figures=figures, finding=("additions_within" if fits else "additions_exceed", slots), reason=reason,
-            ))
+            verdicts.append(
+                ctx.verdict(
+                    ids,
+                    status,
+                    f"{fmt_claim(w)} for {span}; the nearest running totals bracket a wider span"
+                    f" ({fmt_date(c0['_date'], c0['_precision'])} to {fmt_date(c1['_date'], c1['_precision'])}),"
+                    f" so only a bound can be checked: the additions in the window cannot exceed the growth over the"
+                    f" wider span, {arithmetic}. "
+                    + (
+                        "The window figure is within that bound."
+                        if fits
+                        else f"The window figure exceeds it by {fmt_number(w['_lo'] - change_hi)} beyond the"
+                        f" {tol * 100:.0f}% tolerance."
+                    ),
+                    figures=figures,
+                    finding=("additions_within" if fits else "additions_exceed", slots),
+                    reason=reason,
+                )
+            )
     return verdicts
 
 
@@ -359,18 +480,31 @@ def _ordering(rows: list[Row], ctx: Context) -> list[Verdict]:
                 a, b = by_verb[small], by_verb[big]
                 ok = a["_lo"] <= b["_hi"]
                 gap = b["value"] - a["value"]
-                verdicts.append(ctx.verdict(
-                    (a["claim_id"], b["claim_id"]), Status.CONSISTENT if ok else Status.INCONSISTENT,
-                    f"In statement {a['statement_id']} ({a['category']}, scope {a['scope']}): {fmt_value(a)} {small}"
-                    f" vs {fmt_value(b)} {big}. Items {small} must not exceed items {big}; "
-                    + (f"they do not (difference {fmt_number(gap)})." if ok
-                       else f"they exceed them by {fmt_number(-gap)}."),
-                    figures={small: a["value"], big: b["value"]},
-                    finding=("ordering_holds" if ok else "ordering_broken",
-                             {"statement": a["statement_id"], "smaller": small, "smaller_value": a["value"],
-                              "larger": big, "larger_value": b["value"]}),
-                    reason={"difference": gap},
-                ))
+                verdicts.append(
+                    ctx.verdict(
+                        (a["claim_id"], b["claim_id"]),
+                        Status.CONSISTENT if ok else Status.INCONSISTENT,
+                        f"In statement {a['statement_id']} ({a['category']}, scope {a['scope']}): {fmt_value(a)} {small}"
+                        f" vs {fmt_value(b)} {big}. Items {small} must not exceed items {big}; "
+                        + (
+                            f"they do not (difference {fmt_number(gap)})."
+                            if ok
+                            else f"they exceed them by {fmt_number(-gap)}."
+                        ),
+                        figures={small: a["value"], big: b["value"]},
+                        finding=(
+                            "ordering_holds" if ok else "ordering_broken",
+                            {
+                                "statement": a["statement_id"],
+                                "smaller": small,
+                                "smaller_value": a["value"],
+                                "larger": big,
+                                "larger_value": b["value"],
+                            },
+                        ),
+                        reason={"difference": gap},
+                    )
+                )
     return verdicts
 
 
@@ -410,27 +544,42 @@ def _parts_verdict(totals: list[Row], parts: list[Row], key: str, what: str, tol
     rest = total["value"] - exact
     ids = (total["claim_id"], *sorted(r["claim_id"] for r in used))
     listed = " + ".join(fmt_number(r["value"]) for r in used)
-    text = (f"In statement {total['statement_id']} ({total['verb']}, {period_word(total['period'])}): {len(used)} {what}"
-            f" add up to {listed} = {fmt_number(exact)} against a total of {fmt_value(total)}. ")
+    text = (
+        f"In statement {total['statement_id']} ({total['verb']}, {period_word(total['period'])}): {len(used)} {what}"
+        f" add up to {listed} = {fmt_number(exact)} against a total of {fmt_value(total)}. "
+    )
     if not ok:
         text += f"The parts exceed the total by {fmt_number(low - total['_hi'])}."
     elif total["qualifier"] in _LOWER_BOUNDS:
         text += "The total is a lower bound, so the parts are compatible with it."
     elif rest < 0:
-        text += (f"The parts exceed the stated total by {fmt_number(-rest)}, within the approximation the source"
-                 " states ('about'), so no conflict can be shown.")
+        text += (
+            f"The parts exceed the stated total by {fmt_number(-rest)}, within the approximation the source"
+            " states ('about'), so no conflict can be shown."
+        )
     else:
         text += f"The parts do not exceed the total; {fmt_number(rest)} is not attributed to the {what} listed."
     if variants:
-        text += (f" Where a {key} has several recorded figures ({', '.join(variants)}), the smallest is used.")
+        text += f" Where a {key} has several recorded figures ({', '.join(variants)}), the smallest is used."
     if len(totals) > 1:
         text += f" The smallest of {len(totals)} recorded totals is used."
-    return ctx.verdict(ids, Status.CONSISTENT if ok else Status.INCONSISTENT, text,
-                       figures={"parts_sum": exact, "total": total["value"]},
-                       finding=("parts_fit" if ok else "parts_exceed",
-                                {"statement": total["statement_id"], "parts": len(used), "what": what,
-                                 "parts_sum": exact, "total": total["value"]}),
-                       reason={"difference": exact - total["value"], "tolerance": tol})
+    return ctx.verdict(
+        ids,
+        Status.CONSISTENT if ok else Status.INCONSISTENT,
+        text,
+        figures={"parts_sum": exact, "total": total["value"]},
+        finding=(
+            "parts_fit" if ok else "parts_exceed",
+            {
+                "statement": total["statement_id"],
+                "parts": len(used),
+                "what": what,
+                "parts_sum": exact,
+                "total": total["value"],
+            },
+        ),
+        reason={"difference": exact - total["value"], "tolerance": tol},
+    )
 
 
 def _decimals(value: float) -> int:
@@ -451,31 +600,52 @@ def _rates(rates: list[Row], rows: list[Row], ctx: Context) -> list[Verdict]:
         for b in blocked:
             p = processed[0]
             if not p["value"]:
-                verdicts.append(ctx.verdict(
-                    (rate["claim_id"], b["claim_id"], p["claim_id"]), Status.NOT_COMPARABLE,
-                    f"In statement {rate['statement_id']}: {fmt_value(p)} processed is zero, so no block rate can be"
-                    f" computed from the counts to set against the stated {fmt_value(rate)}.",
-                    strength=Strength.NONE,
-                    finding=("rate_uncomputable", {"statement": rate["statement_id"], "stated_rate": rate["value"]}),
-                ))
+                verdicts.append(
+                    ctx.verdict(
+                        (rate["claim_id"], b["claim_id"], p["claim_id"]),
+                        Status.NOT_COMPARABLE,
+                        f"In statement {rate['statement_id']}: {fmt_value(p)} processed is zero, so no block rate can be"
+                        f" computed from the counts to set against the stated {fmt_value(rate)}.",
+                        strength=Strength.NONE,
+                        finding=(
+                            "rate_uncomputable",
+                            {"statement": rate["statement_id"], "stated_rate": rate["value"]},
+                        ),
+                    )
+                )
                 continue
             computed = b["value"] / p["value"] * 100
             low, high = b["_lo"] / p["_hi"] * 100, min(b["_hi"] / p["_lo"] * 100 if p["_lo"] else 100.0, 100.0)
             half_step = 0.5 * 10 ** -_decimals(rate["value"])  # a printed rate is rounded to its last digit
             stated_lo, stated_hi = rate["_lo"] - half_step, rate["_hi"] + half_step
             ok = stated_lo <= high and stated_hi >= low
-            approx = (f" ({low:.2f}%–{high:.2f}% given the stated approximation)"
-                      if (low, high) != (computed, computed) else "")
-            verdicts.append(ctx.verdict(
-                (rate["claim_id"], b["claim_id"], p["claim_id"]), Status.CONSISTENT if ok else Status.INCONSISTENT,
-                f"In statement {rate['statement_id']}: {fmt_value(b)} blocked ÷ {fmt_value(p)} processed ="
-                f" {computed:.2f}%{approx}, against the stated block rate of {fmt_value(rate)}. "
-                + (f"They are compatible (the stated rate read as ±{half_step:g} points for rounding)." if ok
-                   else "The stated rate does not follow from the stated counts."),
-                figures={"computed_rate_pct": computed, "stated_rate_pct": rate["value"]},
-                finding=("rate_matches" if ok else "rate_differs",
-                         {"statement": rate["statement_id"], "stated_rate": rate["value"], "computed_rate": computed}),
-                reason={"difference": rate["value"] - computed, "computed_low": low, "computed_high": high,
-                        "rounding": half_step},
-            ))
+            approx = (
+                f" ({low:.2f}%–{high:.2f}% given the stated approximation)"
+                if (low, high) != (computed, computed)
+                else ""
+            )
+            verdicts.append(
+                ctx.verdict(
+                    (rate["claim_id"], b["claim_id"], p["claim_id"]),
+                    Status.CONSISTENT if ok else Status.INCONSISTENT,
+                    f"In statement {rate['statement_id']}: {fmt_value(b)} blocked ÷ {fmt_value(p)} processed ="
+                    f" {computed:.2f}%{approx}, against the stated block rate of {fmt_value(rate)}. "
+                    + (
+                        f"They are compatible (the stated rate read as ±{half_step:g} points for rounding)."
+                        if ok
+                        else "The stated rate does not follow from the stated counts."
+                    ),
+                    figures={"computed_rate_pct": computed, "stated_rate_pct": rate["value"]},
+                    finding=(
+                        "rate_matches" if ok else "rate_differs",
+                        {"statement": rate["statement_id"], "stated_rate": rate["value"], "computed_rate": computed},
+                    ),
+                    reason={
+                        "difference": rate["value"] - computed,
+                        "computed_low": low,
+                        "computed_high": high,
+                        "rounding": half_step,
+                    },
+                )
+            )
     return verdicts

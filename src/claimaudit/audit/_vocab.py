@@ -13,41 +13,91 @@ CLAIM_ENUMS: dict[str, frozenset[str]] = {
     "authority": frozenset({"PTA", "MoI", "MoITT", "MoRA", "CII", "NA", "Govt"}),
     "venue": frozenset(
         {
-            "press_statement", "senate_committee", "na_committee", "court_filing", "annual_report",
-            "na_session", "official_document", "official_letter", "press_conference", "interview",
-            "social_media", "news_report",
+            "press_statement",
+            "senate_committee",
+            "na_committee",
+            "court_filing",
+            "annual_report",
+            "na_session",
+            "official_document",
+            "official_letter",
+            "press_conference",
+            "interview",
+            "social_media",
+            "news_report",
         }
     ),
     "kind": frozenset({"count", "ratio", "assertion"}),
     "subject": frozenset(
         {
-            "url_blocking", "app_blocking", "gateway_attempts", "vpn_registration", "vpn_blocking",
-            "vpn_policy", "vpn_licensing", "platform_block",
+            "url_blocking",
+            "app_blocking",
+            "gateway_attempts",
+            "vpn_registration",
+            "vpn_blocking",
+            "vpn_policy",
+            "vpn_licensing",
+            "platform_block",
         }
     ),
     "category": frozenset(
         {
-            "pornography", "blasphemy", "anti_state", "sectarian_hate", "contempt_of_court",
-            "defamation", "proxy", "misc", "proxy_and_misc", "total", "not_applicable",
+            "pornography",
+            "blasphemy",
+            "anti_state",
+            "sectarian_hate",
+            "contempt_of_court",
+            "defamation",
+            "proxy",
+            "misc",
+            "proxy_and_misc",
+            "total",
+            "not_applicable",
         }
     ),
     "qualifier": frozenset({"exact", "over", "at_least", "about", "under", "up_to"}),
     "unit": frozenset(
         {
-            "urls", "websites", "websites_or_pages", "web_links", "sites", "apps", "attempts",
-            "people", "vpns", "vpns_or_ips", "companies", "providers", "percent", "none",
+            "urls",
+            "websites",
+            "websites_or_pages",
+            "web_links",
+            "sites",
+            "apps",
+            "attempts",
+            "people",
+            "vpns",
+            "vpns_or_ips",
+            "companies",
+            "providers",
+            "percent",
+            "none",
         }
     ),
     "verb": frozenset(
         {
-            "blocked", "processed", "identified", "still_accessible", "rejected", "registered",
-            "accessed", "licensed", "stated", "directed",
+            "blocked",
+            "processed",
+            "identified",
+            "still_accessible",
+            "rejected",
+            "registered",
+            "accessed",
+            "licensed",
+            "stated",
+            "directed",
         }
     ),
     "period": frozenset(
         {
-            "cumulative", "cumulative_since", "fiscal_year", "window", "per_day", "per_week",
-            "point_in_time", "unspecified",
+            "cumulative",
+            "cumulative_since",
+            "fiscal_year",
+            "window",
+            "per_day",
+            "per_week",
+            "point_in_time",
+            "unspecified",
         }
     ),
     "confidence": frozenset({"high", "medium", "low"}),
@@ -59,8 +109,16 @@ CLAIM_FREE_FIELDS = frozenset({"metric", "claimant", "scope", "assertion", "clai
 
 SIGNAL_SUBJECTS = frozenset(
     {
-        "vpn_demand", "vpn_signups", "vpn_outage", "platform_outage", "platform_block",
-        "website_block", "shutdown", "shutdown_cost", "internet_freedom", "vpn_bandwidth",
+        "vpn_demand",
+        "vpn_signups",
+        "vpn_outage",
+        "platform_outage",
+        "platform_block",
+        "website_block",
+        "shutdown",
+        "shutdown_cost",
+        "internet_freedom",
+        "vpn_bandwidth",
         "network_performance",
     }
 )
@@ -69,9 +127,15 @@ EVIDENCE_KINDS = ("direct_measurement", "third_party_observation", "media_report
 
 BASELINE_METRICS = frozenset(
     {
-        "broadband_subscribers", "mobile_broadband_subscribers", "fixed_broadband_subscribers",
-        "cellular_subscribers", "internet_users", "social_media_user_identities",
-        "cellular_mobile_connections", "population_with_internet_access_pct", "freelancers",
+        "broadband_subscribers",
+        "mobile_broadband_subscribers",
+        "fixed_broadband_subscribers",
+        "cellular_subscribers",
+        "internet_users",
+        "social_media_user_identities",
+        "cellular_mobile_connections",
+        "population_with_internet_access_pct",
+        "freelancers",
     }
 )
 

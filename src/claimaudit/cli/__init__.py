@@ -50,7 +50,10 @@ def main(
 
 
 _WHY = {
-    errno.EROFS: ("the file system is read-only", "write somewhere writable (--out / --reports, or CLAIMAUDIT_REPORTS)"),
+    errno.EROFS: (
+        "the file system is read-only",
+        "write somewhere writable (--out / --reports, or CLAIMAUDIT_REPORTS)",
+    ),
     errno.ENOSPC: ("no space left on the device", "free some space (or write elsewhere) and run the command again"),
     errno.EDQUOT: ("the disk quota is exceeded", "free some space (or write elsewhere) and run the command again"),
     errno.EACCES: ("permission denied", "check the folder's permissions, or write elsewhere"),

@@ -19,10 +19,13 @@ class Format(enum.StrEnum):
 def audit(
     rules: Path = typer.Option(None, "--rules", help="Folder of rule files (default: checks/claims)."),
     out: Path = typer.Option(None, "--out", help="Where to write verdicts.json and verdicts.csv (default: reports/)."),
-    offline: bool = typer.Option(True, "--offline/--online",
-                                 help="Offline uses only the cache and mirror; online may fetch OONI / Tor data."),
+    offline: bool = typer.Option(
+        True, "--offline/--online", help="Offline uses only the cache and mirror; online may fetch OONI / Tor data."
+    ),
     output: Format = typer.Option(
-        Format.text, "--format", "-f",
+        Format.text,
+        "--format",
+        "-f",
         help="text: plain lines; github: a bad rule file becomes a GitHub Actions annotation at its file, line and "
         "key, and the verdict counts go to $GITHUB_STEP_SUMMARY when set.",
     ),
@@ -84,8 +87,9 @@ def refuse_failed_data() -> None:
     report = run_checks(suites=names, write=False)
     if report.ok:
         return
-    typer.secho("error: the audit reads data that does not pass its checks; nothing was written.",
-                fg=typer.colors.RED, err=True)
+    typer.secho(
+        "error: the audit reads data that does not pass its checks; nothing was written.", fg=typer.colors.RED, err=True
+    )
     for suite in report.results:
         if suite.status in ("passed", "unavailable"):
             continue

@@ -29,12 +29,15 @@ def check(
     ),
     failures_only: bool = typer.Option(False, "--failures-only", help="Show only expectations that did not pass."),
     output: Format = typer.Option(
-        Format.table, "--format", "-f",
+        Format.table,
+        "--format",
+        "-f",
         help="table: the terminal view; github: GitHub Actions annotations on the failing cells (and a Markdown "
         "summary to $GITHUB_STEP_SUMMARY when set); json / junit: results.json / junit.xml on stdout.",
     ),
     files: list[str] = typer.Argument(
-        None, help="Run only the suites of the datasets these files belong to (a dataset file, its "
+        None,
+        help="Run only the suites of the datasets these files belong to (a dataset file, its "
         "datapackage.json, or a suite file), as the pre-commit hook does with the files a commit touches.",
         show_default=False,
     ),

@@ -37,8 +37,8 @@ def add_command(
 
     Leave out claim_id and one is proposed from the claim (authority-date-what, as in the ledger). A claim that repeats an existing one, or an id already used, is refused.
     """  # noqa: E501 - typer keeps the docstring's line breaks, so each paragraph is one line
-    from claimaudit.pipeline import ledger as _ledger
     from claimaudit.errors import ClaimauditError
+    from claimaudit.pipeline import ledger as _ledger
 
     text = None
     if file is None:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-datasets_app = typer.Typer(
-    help="Inspect and maintain the curated datasets under datasets/.", no_args_is_help=True
-)
+datasets_app = typer.Typer(help="Inspect and maintain the curated datasets under datasets/.", no_args_is_help=True)
 
 
 @datasets_app.command("list")
@@ -24,12 +21,12 @@ def list_command() -> None:
 
 @datasets_app.command("stamp")
 def stamp_command(
-    names: Optional[list[str]] = typer.Argument(
-        None, help="Datasets to stamp (default: all)."
-    ),
+    names: list[str] | None = typer.Argument(None, help="Datasets to stamp (default: all)."),
     check: bool = typer.Option(
-        False, "--check", help="Run the quality suites of these datasets on the edited files first; stamp only if "
-        "they pass (nothing is stamped otherwise)."
+        False,
+        "--check",
+        help="Run the quality suites of these datasets on the edited files first; stamp only if "
+        "they pass (nothing is stamped otherwise).",
     ),
 ) -> None:
     """Record the sha256 of each dataset file in its datapackage.json.
@@ -75,19 +72,24 @@ def _check_before_stamp(names: list[str]) -> None:
             if suite.data_file:
                 suite.data_file = _ledger.shown_path(Path(suite.data_file.replace(str(root), real)))
             if suite.error:
-                suite.error = {k: v.replace(str(root), real) if isinstance(v, str) else v for k, v in suite.error.items()}
+                suite.error = {
+                    k: v.replace(str(root), real) if isinstance(v, str) else v for k, v in suite.error.items()
+                }
         report.out_dir = None
     if not report.ok:
         render_report(report, failures_only=True)
-        typer.secho(f"not stamped: the quality suites of {', '.join(names)} do not pass on the edited files",
-                    fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"not stamped: the quality suites of {', '.join(names)} do not pass on the edited files",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(report.exit_code or 1)
     typer.echo(f"checked: {len(report.results)} suite(s) of {', '.join(names)} pass on the edited files")
 
 
 @datasets_app.command("verify")
 def verify_command(
-    items: Optional[list[str]] = typer.Argument(
+    items: list[str] | None = typer.Argument(
         None, help="Dataset names or files under datasets/ (default: every dataset).", show_default=False
     ),
 ) -> None:
@@ -116,9 +118,13 @@ def verify_command(
     for item in found:
         from claimaudit.pipeline import ledger as _ledger
 
-        typer.secho(f"{_ledger.shown_path(item.file)}: edited but not stamped (datapackage.json records "
-                    f"{item.recorded[:12] or 'no hash'}…, the file is {item.actual[:12]}…); review the change, then run "
-                    f"`claimaudit datasets stamp --check {item.dataset}`", fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"{_ledger.shown_path(item.file)}: edited but not stamped (datapackage.json records "
+            f"{item.recorded[:12] or 'no hash'}…, the file is {item.actual[:12]}…); review the change, then run "
+            f"`claimaudit datasets stamp --check {item.dataset}`",
+            fg=typer.colors.RED,
+            err=True,
+        )
     if found:
         raise typer.Exit(1)
     typer.echo(f"stamps match: {', '.join(sorted(names)) or 'every dataset'}")

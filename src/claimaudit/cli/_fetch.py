@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 
 def fetch_command(
-    mirror: Optional[Path] = typer.Option(
-        None, "--mirror", help="A local mirror laid out as DIR/<host>/<path> (default: $CLAIMAUDIT_MIRROR).",
+    mirror: Path | None = typer.Option(
+        None,
+        "--mirror",
+        help="A local mirror laid out as DIR/<host>/<path> (default: $CLAIMAUDIT_MIRROR).",
         file_okay=False,
     ),
     offline: bool = typer.Option(False, "--offline", help="Never use the network: cache and mirror only."),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 1 if any source could not be had."),
     plan: bool = typer.Option(False, "--plan", help="Print the fetch plan (every item, one a line) and fetch nothing."),
     refresh: bool = typer.Option(
-        False, "--refresh", help="Ask every live window (OONI, Tor Metrics, IODA) again, even if cached and fresh.",
+        False,
+        "--refresh",
+        help="Ask every live window (OONI, Tor Metrics, IODA) again, even if cached and fresh.",
     ),
 ) -> None:
     """Fetch everything a run reads: the pinned third-party sets, the declared live OONI / Tor
@@ -53,14 +56,27 @@ def fetch_command(
     offline = is_offline(offline or None)  # --offline, else CLAIMAUDIT_OFFLINE
     if refresh and offline:
         console.print("[yellow]--refresh has no effect offline: the cache is used as it is[/yellow]")
-    outcomes = fetch_all(offline=offline, mirror=mirror, windows=the_plan.windows, pinned=the_plan.pinned,
-                         on_outcome=show, refresh=refresh and not offline)
+    outcomes = fetch_all(
+        offline=offline,
+        mirror=mirror,
+        windows=the_plan.windows,
+        pinned=the_plan.pinned,
+        on_outcome=show,
+        refresh=refresh and not offline,
+    )
     for source, row in live_provenance().items():
-        console.print(f"[dim]{escape(source)}: as of {row['as_of']}" + (f" (newest {row['latest']})" if row["latest"] != row["as_of"] else "")
-                      + f", {row['requests']} cached answer(s)" + (f", {row['empty']} empty" if row["empty"] else "") + "[/dim]")
+        console.print(
+            f"[dim]{escape(source)}: as of {row['as_of']}"
+            + (f" (newest {row['latest']})" if row["latest"] != row["as_of"] else "")
+            + f", {row['requests']} cached answer(s)"
+            + (f", {row['empty']} empty" if row["empty"] else "")
+            + "[/dim]"
+        )
     missing = [o for o in outcomes if not o.ok]
-    console.print(f"{len(outcomes) - len(missing)} of {len(outcomes)} sources available"
-                  + (f"; {len(missing)} could not be had (set CLAIMAUDIT_MIRROR or run online)" if missing else ""))
+    console.print(
+        f"{len(outcomes) - len(missing)} of {len(outcomes)} sources available"
+        + (f"; {len(missing)} could not be had (set CLAIMAUDIT_MIRROR or run online)" if missing else "")
+    )
     if strict and missing:
         raise typer.Exit(1)
 

@@ -69,9 +69,11 @@ def corpus(
     todo = ooni_corpus.pending(entries, out.resolve())
     total = sum(e.size for e in entries)
     todo_bytes = sum(e.size for e in todo)
-    typer.echo(f"{len(entries):,} files, {_size(total)} ({total:,} bytes) listed in s3://{bucket} for {country} "
-               f"{test_name} {since}..{until} (exclusive); to read: {len(todo):,} files, {_size(todo_bytes)}"
-               + (f" ({len(entries) - len(todo):,} already written)" if len(todo) < len(entries) else ""))
+    typer.echo(
+        f"{len(entries):,} files, {_size(total)} ({total:,} bytes) listed in s3://{bucket} for {country} "
+        f"{test_name} {since}..{until} (exclusive); to read: {len(todo):,} files, {_size(todo_bytes)}"
+        + (f" ({len(entries) - len(todo):,} already written)" if len(todo) < len(entries) else "")
+    )
     if dry_run:
         return
     table = None
@@ -79,15 +81,26 @@ def corpus(
         from claimaudit.datasets.fingerprints import load_fingerprints
 
         table = load_fingerprints(offline=offline)
-    request = {"country": country, "test_names": test_name, "since": since, "until": until, "prefer": prefer,
-               "fingerprints": fingerprints}
+    request = {
+        "country": country,
+        "test_names": test_name,
+        "since": since,
+        "until": until,
+        "prefer": prefer,
+        "fingerprints": fingerprints,
+    }
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    columns = (TextColumn("files"), MofNCompleteColumn(), BarColumn(), DownloadColumn(binary_units=False),
-               TextColumn("{task.fields[measurements]:,} measurements, {task.fields[errors]:,} errors"),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("files"),
+        MofNCompleteColumn(),
+        BarColumn(),
+        DownloadColumn(binary_units=False),
+        TextColumn("{task.fields[measurements]:,} measurements, {task.fields[errors]:,} errors"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
         files_task = progress.add_task("corpus", total=len(todo), measurements=0, errors=0)
         bytes_done = [0]
@@ -97,22 +110,41 @@ def corpus(
             bytes_done[0] += result.bytes
             counts["measurements"] += result.measurements
             counts["errors"] += result.errors
-            progress.update(files_task, advance=result.files + result.skipped, measurements=counts["measurements"],
-                            errors=counts["errors"])
+            progress.update(
+                files_task,
+                advance=result.files + result.skipped,
+                measurements=counts["measurements"],
+                errors=counts["errors"],
+            )
 
         totals, failures = ooni_corpus.build(
-            entries, out, request=request, bucket=bucket, endpoint=endpoint, fingerprints=table, workers=workers,
-            scheduler=scheduler, batch_bytes=int(batch_mb * 1e6), retries=retries, dashboard=dashboard,
-            on_result=on_result)
-    typer.echo(f"wrote {totals.files:,} files ({_size(totals.bytes)}): {totals.measurements:,} measurements, "
-               f"{totals.errors:,} parse_error rows, {totals.placeholders:,} {{}} placeholders skipped; "
-               f"{totals.skipped:,} already written -> {out}")
+            entries,
+            out,
+            request=request,
+            bucket=bucket,
+            endpoint=endpoint,
+            fingerprints=table,
+            workers=workers,
+            scheduler=scheduler,
+            batch_bytes=int(batch_mb * 1e6),
+            retries=retries,
+            dashboard=dashboard,
+            on_result=on_result,
+        )
+    typer.echo(
+        f"wrote {totals.files:,} files ({_size(totals.bytes)}): {totals.measurements:,} measurements, "
+        f"{totals.errors:,} parse_error rows, {totals.placeholders:,} {{}} placeholders skipped; "
+        f"{totals.skipped:,} already written -> {out}"
+    )
     if failures:
         keys = [k for f in failures for k in f.keys]
-        typer.secho(f"error: {len(failures)} task(s) failed after {retries} retries ({len(keys)} files), "
-                    f"first: {failures[0].error}\n  files: {', '.join(keys[:5])}{' ...' if len(keys) > 5 else ''}\n"
-                    "  What to do: run the same command again; files already written are skipped",
-                    fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"error: {len(failures)} task(s) failed after {retries} retries ({len(keys)} files), "
+            f"first: {failures[0].error}\n  files: {', '.join(keys[:5])}{' ...' if len(keys) > 5 else ''}\n"
+            "  What to do: run the same command again; files already written are skipped",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(2)
 
 
@@ -134,6 +166,8 @@ def summarize(
     frame_suffix(out)
     frame = ooni_corpus.summarize(folder, since=since, until=until)
     write_frame(frame, out)
-    typer.echo(f"wrote {out}: {frame.height:,} rows ({frame['n'].sum():,} measurements, "
-               f"{frame['blockpage_state'].sum():,} with a state blockpage, "
-               f"{frame['probe_asn'].n_unique()} networks)")
+    typer.echo(
+        f"wrote {out}: {frame.height:,} rows ({frame['n'].sum():,} measurements, "
+        f"{frame['blockpage_state'].sum():,} with a state blockpage, "
+        f"{frame['probe_asn'].n_unique()} networks)"
+    )

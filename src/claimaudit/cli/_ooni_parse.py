@@ -35,8 +35,8 @@ def parse(
     Example:
       claimaudit ooni parse 2024111512_PK_webconnectivity.n0.0.jsonl.gz --out pk.parquet
     """
-    from claimaudit.datasets import ooni_raw
     from claimaudit._io import frame_suffix
+    from claimaudit.datasets import ooni_raw
 
     frame_suffix(out)  # a wrong name fails before any parsing
     table = None

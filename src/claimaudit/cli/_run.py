@@ -15,19 +15,29 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run_command(
         online: bool = typer.Option(
-            True, "--online/--offline",
+            True,
+            "--online/--offline",
             help="Online (default): cache, then CLAIMAUDIT_MIRROR, then the network; without a network it"
             " carries on with what it has. --offline: cache and mirror only, no request leaves the machine.",
         ),
         notebook: list[str] = typer.Option(
-            None, "--notebook", "-n", help="Run only notebooks whose names start with this (repeatable), e.g. -n 01 -n 08."
+            None,
+            "--notebook",
+            "-n",
+            help="Run only notebooks whose names start with this (repeatable), e.g. -n 01 -n 08.",
         ),
         jobs: int = typer.Option(2, "--jobs", "-j", min=1, help="Notebooks executed in parallel."),
         pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Print the report to PDF with headless Chromium."),
-        reports: Path = typer.Option(None, "--reports", help="Output folder (default reports/, or CLAIMAUDIT_REPORTS)."),
-        skip: list[str] = typer.Option(None, "--skip", help="Step not to run: fetch, check, audit or pdf (repeatable)."),
+        reports: Path = typer.Option(
+            None, "--reports", help="Output folder (default reports/, or CLAIMAUDIT_REPORTS)."
+        ),
+        skip: list[str] = typer.Option(
+            None, "--skip", help="Step not to run: fetch, check, audit or pdf (repeatable)."
+        ),
         lang: str = typer.Option(
-            "en,ur", "--lang", help="Editions of the report to make: en, ur or en,ur (default). The Urdu edition is"
+            "en,ur",
+            "--lang",
+            help="Editions of the report to make: en, ur or en,ur (default). The Urdu edition is"
             " reports/08-publish-transparency-report.ur.html / .ur.pdf.",
         ),
     ) -> None:
@@ -50,7 +60,9 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter(str(exc), param_hint="--lang") from None
         bad = set(skip or ()) - {"fetch", "check", "audit", "pdf"}
         if bad:
-            raise typer.BadParameter(f"cannot skip {', '.join(sorted(bad))}; choose from fetch, check, audit, pdf", param_hint="--skip")
+            raise typer.BadParameter(
+                f"cannot skip {', '.join(sorted(bad))}; choose from fetch, check, audit, pdf", param_hint="--skip"
+            )
 
         console = Console(stderr=True)
         status = console.status("starting", spinner="dots")
@@ -69,16 +81,26 @@ def register(app: typer.Typer) -> None:
 
         try:
             with status:
-                result = pipeline.run(offline=not online, notebooks=notebook or None, jobs=jobs, pdf=pdf,
-                                      reports=reports, progress=progress, skip=tuple(skip or ()),
-                                      languages=languages)
+                result = pipeline.run(
+                    offline=not online,
+                    notebooks=notebook or None,
+                    jobs=jobs,
+                    pdf=pdf,
+                    reports=reports,
+                    progress=progress,
+                    skip=tuple(skip or ()),
+                    languages=languages,
+                )
         except KeyboardInterrupt as exc:
             console.print(f"[bold yellow]{exc or 'interrupted'}[/]", highlight=False)
             raise typer.Exit(130) from None
 
         console.rule()
         for step in result.steps:
-            console.print(f"  {step.name:<10} [{_STYLE.get(step.status, 'white')}]{step.status:<11}[/] {step.seconds:6.1f} s", highlight=False)
+            console.print(
+                f"  {step.name:<10} [{_STYLE.get(step.status, 'white')}]{step.status:<11}[/] {step.seconds:6.1f} s",
+                highlight=False,
+            )
         stale = not result.ok  # nothing of a failed run is published
         note = " [yellow](from an earlier run: this run did not replace it)[/]" if stale else ""
         for edition, html in result.editions.items():

@@ -30,9 +30,16 @@ from claimaudit.datasets import _stamping as stamping
 from claimaudit.datasets import _tor_metrics as tor_metrics
 from claimaudit.datasets._datasets import Package, inventory, list_datasets, load, load_package, read_package, stamp
 
-for _alias, _module in {"fingerprints": fingerprints, "ioda": ioda, "ooni_api": ooni_api, "ooni_corpus": ooni_corpus,
-                        "ooni_raw": ooni_raw, "sources": sources, "stamping": stamping,
-                        "tor_metrics": tor_metrics}.items():
+for _alias, _module in {
+    "fingerprints": fingerprints,
+    "ioda": ioda,
+    "ooni_api": ooni_api,
+    "ooni_corpus": ooni_corpus,
+    "ooni_raw": ooni_raw,
+    "sources": sources,
+    "stamping": stamping,
+    "tor_metrics": tor_metrics,
+}.items():
     sys.modules.setdefault(f"{__name__}.{_alias}", _module)  # `import claimaudit.datasets.sources` works
 del _alias, _module
 

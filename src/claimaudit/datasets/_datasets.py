@@ -91,13 +91,15 @@ def inventory(*, root: Path | None = None) -> pl.DataFrame:
     for name in list_datasets(root):
         package = read_package(name, root=root)
         for resource, frame in load_package(name, root=root).items():
-            rows.append({
-                "dataset": name,
-                "resource": resource,
-                "rows": frame.height,
-                "columns": frame.width,
-                "sha256": str(package.resource(resource).get("hash", "")).removeprefix("sha256:"),
-            })
+            rows.append(
+                {
+                    "dataset": name,
+                    "resource": resource,
+                    "rows": frame.height,
+                    "columns": frame.width,
+                    "sha256": str(package.resource(resource).get("hash", "")).removeprefix("sha256:"),
+                }
+            )
     schema = {"dataset": pl.String, "resource": pl.String, "rows": pl.Int64, "columns": pl.Int64, "sha256": pl.String}
     return pl.DataFrame(rows, schema=schema)
 
@@ -118,8 +120,9 @@ def read_package(name: str, *, root: Path | None = None) -> Package:
     return Package(name=name, folder=folder, descriptor=descriptor)
 
 
-def load(name: str, resource: str | None = None, *, root: Path | None = None, verify: bool = True,
-         constraints: bool = True) -> pl.DataFrame:
+def load(
+    name: str, resource: str | None = None, *, root: Path | None = None, verify: bool = True, constraints: bool = True
+) -> pl.DataFrame:
     """Load one resource of a curated dataset as a typed polars frame.
 
     ``name`` may be ``"claims"`` or ``"claims/sources"`` (dataset/resource). The schema's
@@ -132,8 +135,9 @@ def load(name: str, resource: str | None = None, *, root: Path | None = None, ve
     return _load_resource(package, package.resource(resource), verify=verify, constraints=constraints)
 
 
-def load_package(name: str, *, root: Path | None = None, verify: bool = True,
-                 constraints: bool = True) -> dict[str, pl.DataFrame]:
+def load_package(
+    name: str, *, root: Path | None = None, verify: bool = True, constraints: bool = True
+) -> dict[str, pl.DataFrame]:
     """Every local resource of a dataset, by resource name."""
     package = read_package(name, root=root)
     return {
@@ -177,7 +181,9 @@ def stamp(names: Iterable[str] | None = None, *, root: Path | None = None) -> li
 # --------------------------------------------------------------------------- internals
 
 
-def _load_resource(package: Package, resource: dict[str, Any], *, verify: bool, constraints: bool = True) -> pl.DataFrame:
+def _load_resource(
+    package: Package, resource: dict[str, Any], *, verify: bool, constraints: bool = True
+) -> pl.DataFrame:
     rel = resource.get("path")
     if not package.is_local(resource):
         raise DataError(
@@ -220,8 +226,9 @@ def _load_resource(package: Package, resource: dict[str, Any], *, verify: bool, 
             )
     fields = (resource.get("schema") or {}).get("fields", [])
     delimiter = (resource.get("dialect") or {}).get("delimiter", ",")
-    text = parse_csv(raw, shown=shown, dataset=package.name, expected=[f["name"] for f in fields], ordered=True,
-                     delimiter=delimiter)
+    text = parse_csv(
+        raw, shown=shown, dataset=package.name, expected=[f["name"] for f in fields], ordered=True, delimiter=delimiter
+    )
     return type_frame(text, fields, shown=shown, dataset=package.name, constraints=constraints)
 
 

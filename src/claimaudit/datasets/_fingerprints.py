@@ -130,6 +130,7 @@ def load_fingerprints(*, offline: bool = False) -> pl.DataFrame:
     True
     """
     from claimaudit.datasets import _sources as sources  # late: fingerprints stay importable without the fetch layer
+
     # offline=False leaves the choice to claimaudit.datasets.sources (CLAIMAUDIT_OFFLINE, mirror first).
     tables: dict[str, Any] = {
         kind: sources.load("ooni-fingerprints", kind, offline=True if offline else None) for kind in ("dns", "http")
@@ -165,8 +166,11 @@ def _normalise(source: str | Path | pl.DataFrame, kind: str) -> pl.DataFrame:
         ("name", pl.col("name").is_not_null() & (pl.col("name") != ""), "a name"),
         ("pattern", pl.col("pattern").is_not_null() & (pl.col("pattern") != ""), "a non-empty pattern"),
         ("pattern_type", pl.col("pattern_type").is_in(_PATTERN_TYPES), f"one of {', '.join(_PATTERN_TYPES)}"),
-        ("location_found", pl.col("location_found").str.contains(_LOCATION.pattern).fill_null(False),
-         "dns, body or header.<lower-case name>"),
+        (
+            "location_found",
+            pl.col("location_found").str.contains(_LOCATION.pattern).fill_null(False),
+            "dns, body or header.<lower-case name>",
+        ),
     ):
         bad = frame.with_row_index("_row").filter(~ok.fill_null(False))
         if bad.height:
@@ -180,7 +184,9 @@ def _normalise(source: str | Path | pl.DataFrame, kind: str) -> pl.DataFrame:
             )
     optin = [
         is_optin_filter(n, o, t)
-        for n, o, t in zip(frame["name"].to_list(), frame["other_names"].to_list(), frame["notes"].to_list())
+        for n, o, t in zip(
+            frame["name"].to_list(), frame["other_names"].to_list(), frame["notes"].to_list(), strict=True
+        )
     ]
     return frame.with_columns(
         pl.col("confidence_no_fp").cast(pl.Int64, strict=False),
@@ -281,8 +287,9 @@ def _match_location(loc: _Location, sub: pl.DataFrame) -> list[pl.DataFrame]:
         values = sub["value"].to_list()
         for fp, compiled in loc.python:
             keep = [compiled.search(v) is not None for v in values]
-            parts.append(sub.filter(pl.Series(keep, dtype=pl.Boolean)).select(
-                "order", "row", pl.lit(fp, pl.UInt32).alias("fp")))
+            parts.append(
+                sub.filter(pl.Series(keep, dtype=pl.Boolean)).select("order", "row", pl.lit(fp, pl.UInt32).alias("fp"))
+            )
     return parts
 
 
@@ -331,7 +338,8 @@ def compile_matcher(fingerprints: pl.DataFrame) -> FingerprintMatcher:
     for name in table["location_found"].unique(maintain_order=True).to_list():
         rows = table.filter(pl.col("location_found") == name)
         literal_table = rows.filter(pl.col("pattern_type").is_in(["contains", "prefix"])).select(
-            "pattern", "pattern_type", "fp")
+            "pattern", "pattern_type", "fp"
+        )
         regexps, python = [], []
         for fp, pattern in rows.filter(pl.col("pattern_type") == "regexp").select("fp", "pattern").iter_rows():
             translated = _polars_regexp(pattern)
@@ -356,7 +364,7 @@ def compile_matcher(fingerprints: pl.DataFrame) -> FingerprintMatcher:
     return FingerprintMatcher(
         table=table,
         locations=locations,
-        header_names=frozenset(loc[len("header."):] for loc in locations if loc.startswith("header.")),
+        header_names=frozenset(loc[len("header.") :] for loc in locations if loc.startswith("header.")),
         wants_dns="dns" in locations,
         wants_body="body" in locations,
     )

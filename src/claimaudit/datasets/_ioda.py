@@ -42,8 +42,16 @@ from claimaudit.datasets._live import DateLike, api_error, as_date, read_json
 from claimaudit.errors import DataError, FetchError
 from claimaudit.fetch import fetch
 
-__all__ = ["DASHBOARD", "DATASOURCES", "ENTITY_TYPES", "MAX_DAYS", "base_url", "dashboard_url", "signals",
-           "signals_url"]
+__all__ = [
+    "DASHBOARD",
+    "DATASOURCES",
+    "ENTITY_TYPES",
+    "MAX_DAYS",
+    "base_url",
+    "dashboard_url",
+    "signals",
+    "signals_url",
+]
 
 ENTITY_TYPES = ("continent", "country", "region", "county", "asn")
 #: The datasources the audit and the notebooks use; each has one number per time step.
@@ -52,9 +60,16 @@ DATASOURCES = ("bgp", "ping-slash24", "merit-nt", "gtr")
 MAX_DAYS = 100
 #: IODA's public dashboard.
 DASHBOARD = "https://ioda.inetintel.cc.gatech.edu"
-_SCHEMA = {"entity_type": pl.String(), "entity_code": pl.String(), "entity_name": pl.String(),
-           "datasource": pl.String(), "subtype": pl.String(), "timestamp": pl.Datetime("us", "UTC"),
-           "value": pl.Float64(), "step": pl.Int64()}
+_SCHEMA = {
+    "entity_type": pl.String(),
+    "entity_code": pl.String(),
+    "entity_name": pl.String(),
+    "datasource": pl.String(),
+    "subtype": pl.String(),
+    "timestamp": pl.Datetime("us", "UTC"),
+    "value": pl.Float64(),
+    "step": pl.Int64(),
+}
 
 
 def base_url() -> str:
@@ -70,11 +85,14 @@ def _unix(value: DateLike | int, name: str) -> int:
     return calendar.timegm(as_date(value, name=name).timetuple())
 
 
-def signals_url(entity_type: str, entity_code: str, since: DateLike | int, until: DateLike | int,
-                *, datasource: str | None = None) -> str:
+def signals_url(
+    entity_type: str, entity_code: str, since: DateLike | int, until: DateLike | int, *, datasource: str | None = None
+) -> str:
     if entity_type not in ENTITY_TYPES:
-        raise DataError(f"entity_type={entity_type!r} is not one of {', '.join(ENTITY_TYPES)}",
-                        hint="use country, asn, region, county or continent")
+        raise DataError(
+            f"entity_type={entity_type!r} is not one of {', '.join(ENTITY_TYPES)}",
+            hint="use country, asn, region, county or continent",
+        )
     start, end = _unix(since, "since"), _unix(until, "until")
     if end <= start:
         raise DataError("until is not after since", hint="give an until after since")
@@ -91,8 +109,10 @@ def dashboard_url(entity_type: str, entity_code: str, since: DateLike, until: Da
     'https://ioda.inetintel.cc.gatech.edu/country/PK?from=1730419200&until=1733011200'
     """
     if entity_type not in ENTITY_TYPES:
-        raise DataError(f"entity_type={entity_type!r} is not one of {', '.join(ENTITY_TYPES)}",
-                        hint="use country, asn, region, county or continent")
+        raise DataError(
+            f"entity_type={entity_type!r} is not one of {', '.join(ENTITY_TYPES)}",
+            hint="use country, asn, region, county or continent",
+        )
     params = urlencode({"from": _unix(since, "since"), "until": _unix(until, "until")})
     return f"{DASHBOARD}/{entity_type}/{quote(str(entity_code))}?{params}"
 
@@ -133,24 +153,34 @@ def signals(
     for source in [datasource] if datasource else DATASOURCES:
         for lo, hi in _pieces(start, end):
             url = signals_url(entity_type, entity_code, lo, hi, datasource=source)
-            window = (dt.datetime.fromtimestamp(lo, dt.UTC).date(),
-                      dt.datetime.fromtimestamp(hi - 1, dt.UTC).date())
-            got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, live="ioda", window=window,
-                        validate=lambda p, u=url, d=source: _parse(p, u, warn=False, asked=d),
-                        empty=lambda p, u=url, d=source: _parse(p, u, warn=False, asked=d).height == 0)
+            window = (dt.datetime.fromtimestamp(lo, dt.UTC).date(), dt.datetime.fromtimestamp(hi - 1, dt.UTC).date())
+            got = fetch(
+                url,
+                offline=offline,
+                mirror=mirror,
+                refresh=refresh,
+                live="ioda",
+                window=window,
+                validate=lambda p, u=url, d=source: _parse(p, u, warn=False, asked=d),
+                empty=lambda p, u=url, d=source: _parse(p, u, warn=False, asked=d).height == 0,
+            )
             frame = _parse(got.path, url, asked=source)
             frames.append(frame.filter(pl.col("timestamp") < dt.datetime.fromtimestamp(hi, dt.UTC)))
     if not frames:
         return pl.DataFrame(schema=_SCHEMA)
-    return (pl.concat(frames, how="vertical")
-            .unique(["datasource", "subtype", "entity_code", "timestamp"], keep="first", maintain_order=True))
+    return pl.concat(frames, how="vertical").unique(
+        ["datasource", "subtype", "entity_code", "timestamp"], keep="first", maintain_order=True
+    )
 
 
 def _parse(path: Path, url: str, *, warn: bool = True, asked: str | None = None) -> pl.DataFrame:
     data = read_json(path, url=url)  # strict: NaN, Infinity and -1e999 are refused
     if not isinstance(data, dict) or data.get("error") or not isinstance(data.get("data"), list):
-        raise FetchError(f"IODA answered with an error: {api_error(data) or 'no data list'}", url=url,
-                         hint="check entity type, code and datasource; the response was not cached")
+        raise FetchError(
+            f"IODA answered with an error: {api_error(data) or 'no data list'}",
+            url=url,
+            hint="check entity type, code and datasource; the response was not cached",
+        )
     frames = []
     for group in data["data"]:
         for series in group if isinstance(group, list) else [group]:
@@ -164,34 +194,54 @@ def _parse(path: Path, url: str, *, warn: bool = True, asked: str | None = None)
 
 def _series(series: dict[str, Any], url: str, *, warn: bool = True, asked: str | None = None) -> pl.DataFrame | None:
     if not isinstance(series, dict):
-        raise DataError(f"an IODA series is not an object ({series!r:.60})", file=url,
-                        hint="the API format may have changed; the response was not cached")
+        raise DataError(
+            f"an IODA series is not an object ({series!r:.60})",
+            file=url,
+            hint="the API format may have changed; the response was not cached",
+        )
     try:
         start, step, values = int(series["from"]), int(series["step"]), list(series["values"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise DataError(f"an IODA series lacks from/step/values ({exc})", file=url,
-                        hint="the API format may have changed; the response was not cached") from None
+        raise DataError(
+            f"an IODA series lacks from/step/values ({exc})",
+            file=url,
+            hint="the API format may have changed; the response was not cached",
+        ) from None
     if step <= 0:
         raise DataError(f"an IODA series has step {step}", file=url, hint="the response was not cached")
-    nested = next((v for v in values if v is not None and (isinstance(v, bool) or not isinstance(v, int | float))),
-                  None)
+    nested = next(
+        (v for v in values if v is not None and (isinstance(v, bool) or not isinstance(v, int | float))), None
+    )
     if nested is not None:
         # A merged ("append") datasource: each value is a list of objects (InfluxV2Backend.php:185-195).
         if asked is not None and series.get("datasource") == asked:
-            raise DataError(f"datasource {asked!r} has non-numeric values ({nested!r:.60}): IODA merges it"
-                            " into lists of objects", file=url,
-                            hint=f"ask for a datasource with one number per step ({', '.join(DATASOURCES)})")
+            raise DataError(
+                f"datasource {asked!r} has non-numeric values ({nested!r:.60}): IODA merges it into lists of objects",
+                file=url,
+                hint=f"ask for a datasource with one number per step ({', '.join(DATASOURCES)})",
+            )
         if warn:
-            warnings.warn(f"{url}: skipped IODA series {series.get('datasource')!r}: its values are not numbers"
-                          f" ({nested!r:.60}); ask for one of {', '.join(DATASOURCES)}", stacklevel=3)
+            warnings.warn(
+                f"{url}: skipped IODA series {series.get('datasource')!r}: its values are not numbers"
+                f" ({nested!r:.60}); ask for one of {', '.join(DATASOURCES)}",
+                stacklevel=3,
+            )
         return None
     n = len(values)
-    return pl.DataFrame({
-        "entity_type": [series.get("entityType")] * n, "entity_code": [series.get("entityCode")] * n,
-        "entity_name": [series.get("entityName")] * n, "datasource": [series.get("datasource")] * n,
-        "subtype": [series.get("subtype")] * n,
-        "timestamp": pl.Series(range(start, start + n * step, step), dtype=pl.Int64),
-        "value": pl.Series(values, dtype=pl.Float64), "step": [step] * n,
-    }, schema_overrides={k: v for k, v in _SCHEMA.items() if k != "timestamp"}).with_columns(
-        pl.from_epoch("timestamp", time_unit="s").dt.replace_time_zone("UTC").dt.cast_time_unit("us")
-    ).select(list(_SCHEMA))
+    return (
+        pl.DataFrame(
+            {
+                "entity_type": [series.get("entityType")] * n,
+                "entity_code": [series.get("entityCode")] * n,
+                "entity_name": [series.get("entityName")] * n,
+                "datasource": [series.get("datasource")] * n,
+                "subtype": [series.get("subtype")] * n,
+                "timestamp": pl.Series(range(start, start + n * step, step), dtype=pl.Int64),
+                "value": pl.Series(values, dtype=pl.Float64),
+                "step": [step] * n,
+            },
+            schema_overrides={k: v for k, v in _SCHEMA.items() if k != "timestamp"},
+        )
+        .with_columns(pl.from_epoch("timestamp", time_unit="s").dt.replace_time_zone("UTC").dt.cast_time_unit("us"))
+        .select(list(_SCHEMA))
+    )

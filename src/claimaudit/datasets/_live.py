@@ -39,8 +39,10 @@ def windows(since: dt.date, until: dt.date, *, days: int) -> Iterator[tuple[dt.d
     [(1, 4), (4, 7), (7, 8)]
     """
     if until <= since:
-        raise DataError(f"empty window: since {since} is not before until {until} (until is exclusive)",
-                        hint="give an until date after since")
+        raise DataError(
+            f"empty window: since {since} is not before until {until} (until is exclusive)",
+            hint="give an until date after since",
+        )
     start = since
     while start < until:
         end = min(start + dt.timedelta(days=days), until)
@@ -58,8 +60,10 @@ def grid_windows(since: dt.date, until: dt.date, *, days: int) -> Iterator[tuple
     [('2024-10-14', '2024-11-13'), ('2024-11-13', '2024-12-13')]
     """
     if until <= since:
-        raise DataError(f"empty window: since {since} is not before until {until} (until is exclusive)",
-                        hint="give an until date after since")
+        raise DataError(
+            f"empty window: since {since} is not before until {until} (until is exclusive)",
+            hint="give an until date after since",
+        )
     epoch = dt.date(1970, 1, 1)
     start = epoch + dt.timedelta(days=(since - epoch).days // days * days)
     while start < until:
@@ -99,11 +103,15 @@ def read_json(path: Path, *, url: str) -> Any:
     try:
         return json.loads(path.read_bytes(), parse_constant=_refuse_constant, parse_float=_finite_float)
     except _NotFinite as exc:
-        raise FetchError(f"the response has a number that is not finite ({str(exc)!r}); it was not cached", url=url,
-                         hint="the service sent a value JSON does not allow; retry later or report it to the service") from None
+        raise FetchError(
+            f"the response has a number that is not finite ({str(exc)!r}); it was not cached",
+            url=url,
+            hint="the service sent a value JSON does not allow; retry later or report it to the service",
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FetchError(f"the response is not valid JSON ({exc})", url=url,
-                         hint="the API may be failing; retry later") from None
+        raise FetchError(
+            f"the response is not valid JSON ({exc})", url=url, hint="the API may be failing; retry later"
+        ) from None
 
 
 def api_error(data: Any) -> str | None:
@@ -131,5 +139,10 @@ def refuse_unparsed(text: pl.DataFrame, typed: pl.DataFrame, *, url: str, first_
         bad = text[column].is_not_null() & typed[column].is_null()
         if bad.any():
             i = int(bad.arg_true()[0])
-            raise DataError(f"{text[column][i]!r} is not a {typed.schema[column]}", file=url, line=first_line + i,
-                            column=column, hint=hint)
+            raise DataError(
+                f"{text[column][i]!r} is not a {typed.schema[column]}",
+                file=url,
+                line=first_line + i,
+                column=column,
+                hint=hint,
+            )

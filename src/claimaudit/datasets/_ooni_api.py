@@ -82,10 +82,17 @@ def unscored(test_names: str | list[str] | tuple[str, ...], since: DateLike, unt
         if cutoff is None or end <= cutoff:
             continue
         first = max(start, cutoff)
-        out.append({"kind": f"{test}_unscored", "test_name": test, "since": cutoff.isoformat(),
-                    "excluded_from": first.isoformat(), "excluded_until": end.isoformat(),
-                    "detail": f"OONI stopped scoring {test} measurements on {cutoff.isoformat()} (every one"
-                              " counts as ok); those from " + first.isoformat() + " on are left out of anomaly rates"})
+        out.append(
+            {
+                "kind": f"{test}_unscored",
+                "test_name": test,
+                "since": cutoff.isoformat(),
+                "excluded_from": first.isoformat(),
+                "excluded_until": end.isoformat(),
+                "detail": f"OONI stopped scoring {test} measurements on {cutoff.isoformat()} (every one"
+                " counts as ok); those from " + first.isoformat() + " on are left out of anomaly rates",
+            }
+        )
     return out
 
 
@@ -101,8 +108,10 @@ def drop_unscored(frame: pl.DataFrame, test_name: str | None = None) -> tuple[pl
     (1, 7)
     """
     if "measurement_start_day" not in frame.columns:
-        raise DataError("drop_unscored needs the measurement_start_day axis",
-                        hint="aggregate with axis_x='measurement_start_day' (the default)")
+        raise DataError(
+            "drop_unscored needs the measurement_start_day axis",
+            hint="aggregate with axis_x='measurement_start_day' (the default)",
+        )
     test = pl.col("test_name") if test_name is None else pl.lit(test_name)
     cut = pl.lit(None, dtype=pl.Date)
     for name, day in UNSCORED_SINCE.items():
@@ -164,9 +173,16 @@ def base_url() -> str:
 EXPLORER = "https://explorer.ooni.org"
 
 
-def explorer_chart_url(*, probe_cc: str, test_name: str, since: DateLike, until: DateLike,
-                       domain: str | None = None, probe_asn: str | int | None = None,
-                       axis_y: str | None = None) -> str:
+def explorer_chart_url(
+    *,
+    probe_cc: str,
+    test_name: str,
+    since: DateLike,
+    until: DateLike,
+    domain: str | None = None,
+    probe_asn: str | int | None = None,
+    axis_y: str | None = None,
+) -> str:
     """The OONI Explorer chart (MAT) for the same aggregation question: a page a person can open.
 
     Explorer passes its query to ``/api/v1/aggregation`` unchanged (ooni/explorer
@@ -175,10 +191,14 @@ def explorer_chart_url(*, probe_cc: str, test_name: str, since: DateLike, until:
     >>> explorer_chart_url(probe_cc="PK", test_name="tor", since="2024-11-01", until="2024-12-01", axis_y="probe_asn")
     'https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=tor&since=2024-11-01&until=2024-12-01&axis_x=measurement_start_day&time_grain=day&axis_y=probe_asn'
     """
-    params: dict[str, Any] = {"probe_cc": probe_cc, "test_name": test_name,
-                              "since": as_date(since, name="since").isoformat(),
-                              "until": as_date(until, name="until").isoformat(),
-                              "axis_x": "measurement_start_day", "time_grain": "day"}
+    params: dict[str, Any] = {
+        "probe_cc": probe_cc,
+        "test_name": test_name,
+        "since": as_date(since, name="since").isoformat(),
+        "until": as_date(until, name="until").isoformat(),
+        "axis_x": "measurement_start_day",
+        "time_grain": "day",
+    }
     if axis_y:
         params["axis_y"] = axis_y
     if domain:
@@ -188,9 +208,16 @@ def explorer_chart_url(*, probe_cc: str, test_name: str, since: DateLike, until:
     return f"{EXPLORER}/chart/mat?{urlencode(params)}"
 
 
-def explorer_search_url(*, probe_cc: str, test_name: str, since: DateLike, until: DateLike,
-                        domain: str | None = None, probe_asn: str | int | None = None,
-                        only: str | None = None) -> str:
+def explorer_search_url(
+    *,
+    probe_cc: str,
+    test_name: str,
+    since: DateLike,
+    until: DateLike,
+    domain: str | None = None,
+    probe_asn: str | int | None = None,
+    only: str | None = None,
+) -> str:
     """The OONI Explorer search page listing the same measurements (``only``: ``anomalies`` or
     ``confirmed``). Parameters as ooni/explorer pages/search.js reads them.
 
@@ -198,9 +225,12 @@ def explorer_search_url(*, probe_cc: str, test_name: str, since: DateLike, until
     ...                     until="2024-03-01", domain="x.com")
     'https://explorer.ooni.org/search?probe_cc=PK&test_name=web_connectivity&since=2024-02-01&until=2024-03-01&domain=x.com'
     """
-    params: dict[str, Any] = {"probe_cc": probe_cc, "test_name": test_name,
-                              "since": as_date(since, name="since").isoformat(),
-                              "until": as_date(until, name="until").isoformat()}
+    params: dict[str, Any] = {
+        "probe_cc": probe_cc,
+        "test_name": test_name,
+        "since": as_date(since, name="since").isoformat(),
+        "until": as_date(until, name="until").isoformat(),
+    }
     if domain:
         params["domain"] = domain
     if probe_asn is not None:
@@ -213,15 +243,32 @@ def explorer_search_url(*, probe_cc: str, test_name: str, since: DateLike, until
 
 
 def aggregation_url(
-    *, probe_cc: str, test_name: str, since: dt.date, until: dt.date, probe_asn: str | None = None,
-    domain: str | None = None, category_code: str | None = None,
-    axis_x: str | None = "measurement_start_day", axis_y: str | None = "probe_asn",
+    *,
+    probe_cc: str,
+    test_name: str,
+    since: dt.date,
+    until: dt.date,
+    probe_asn: str | None = None,
+    domain: str | None = None,
+    category_code: str | None = None,
+    axis_x: str | None = "measurement_start_day",
+    axis_y: str | None = "probe_asn",
 ) -> str:
     """The aggregation URL for one window (daily grain, CSV)."""
-    params: dict[str, Any] = {"probe_cc": probe_cc, "test_name": test_name, "since": since.isoformat(),
-                              "until": until.isoformat(), "time_grain": "day"}
-    for key, value in (("axis_x", axis_x), ("axis_y", axis_y), ("probe_asn", probe_asn),
-                       ("domain", domain), ("category_code", category_code)):
+    params: dict[str, Any] = {
+        "probe_cc": probe_cc,
+        "test_name": test_name,
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "time_grain": "day",
+    }
+    for key, value in (
+        ("axis_x", axis_x),
+        ("axis_y", axis_y),
+        ("probe_asn", probe_asn),
+        ("domain", domain),
+        ("category_code", category_code),
+    ):
         if value:
             params[key] = value
     params["format"] = "CSV"
@@ -256,19 +303,36 @@ def aggregate(
     if domain:
         domain = ",".join(sorted({d.strip() for d in domain.split(",") if d.strip()}))
     if not tests:
-        raise DataError(f"test_name={test_name!r} names no test",
-                        hint="give one or more OONI test names, e.g. tor,psiphon")
+        raise DataError(
+            f"test_name={test_name!r} names no test", hint="give one or more OONI test names, e.g. tor,psiphon"
+        )
     # The fixed grid needs the day axis to cut its blocks back to the window; without it the
     # counts of a block are totals and only blocks that are exactly the window can be asked.
     blocks = grid_windows if "measurement_start_day" in axes else windows
     frames = []
     for test in tests:
         for lo, hi in blocks(start, end, days=AGGREGATION_DAYS):
-            url = aggregation_url(probe_cc=probe_cc, test_name=test, since=lo, until=hi, probe_asn=asn,
-                                  domain=domain, category_code=category_code, axis_x=axis_x, axis_y=axis_y)
-            got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, live="ooni_api",
-                        window=(lo, hi - dt.timedelta(days=1)), empty=_is_empty,
-                        validate=lambda p, u=url, a=lo, b=hi: _parse_aggregation(p, u, axes, a, b))
+            url = aggregation_url(
+                probe_cc=probe_cc,
+                test_name=test,
+                since=lo,
+                until=hi,
+                probe_asn=asn,
+                domain=domain,
+                category_code=category_code,
+                axis_x=axis_x,
+                axis_y=axis_y,
+            )
+            got = fetch(
+                url,
+                offline=offline,
+                mirror=mirror,
+                refresh=refresh,
+                live="ooni_api",
+                window=(lo, hi - dt.timedelta(days=1)),
+                empty=_is_empty,
+                validate=lambda p, u=url, a=lo, b=hi: _parse_aggregation(p, u, axes, a, b),
+            )
             frame = _parse_aggregation(got.path, url, axes, lo, hi)
             if "measurement_start_day" in axes:
                 frame = frame.filter(pl.col("measurement_start_day").is_between(start, end, closed="left"))
@@ -292,17 +356,27 @@ def _parse_aggregation(path: Path, url: str, axes: list[str], since: dt.date, un
         return pl.DataFrame(schema=schema)
     if raw.lstrip()[:1] in (b"{", b"["):
         message = api_error(read_json(path, url=url)) or raw[:200].decode("utf-8", "replace")
-        raise FetchError(f"the OONI API answered with an error: {message}", url=url,
-                         hint="check the parameters (test_name, probe_asn, dates); the response was not cached")
+        raise FetchError(
+            f"the OONI API answered with an error: {message}",
+            url=url,
+            hint="check the parameters (test_name, probe_asn, dates); the response was not cached",
+        )
     try:
         text = pl.read_csv(io.BytesIO(raw), infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        raise DataError(f"malformed CSV from the OONI API: {str(exc).splitlines()[0]}", file=url,
-                        hint="retry later; the response was not cached") from None
+        raise DataError(
+            f"malformed CSV from the OONI API: {str(exc).splitlines()[0]}",
+            file=url,
+            hint="retry later; the response was not cached",
+        ) from None
     missing = [c for c in schema if c not in text.columns]
     if missing:
-        raise DataError(f"the OONI aggregation CSV lacks columns {missing} (has {text.columns})", file=url,
-                        line=1, hint="the API format may have changed; see research/API_FORMATS.md")
+        raise DataError(
+            f"the OONI aggregation CSV lacks columns {missing} (has {text.columns})",
+            file=url,
+            line=1,
+            hint="the API format may have changed; see research/API_FORMATS.md",
+        )
     exprs = []
     for column, dtype in schema.items():
         value = pl.col(column).str.strip_chars()
@@ -313,32 +387,51 @@ def _parse_aggregation(path: Path, url: str, axes: list[str], since: dt.date, un
         else:
             exprs.append(value.cast(dtype, strict=False).alias(column))
     typed = text.select(exprs)
-    refuse_unparsed(text, typed, url=url, first_line=2,
-                    hint="the API format may have changed; the response was not cached")
+    refuse_unparsed(
+        text, typed, url=url, first_line=2, hint="the API format may have changed; the response was not cached"
+    )
     problems = {
-        "anomaly + confirmed + failure + ok differs from measurement_count":
-            pl.sum_horizontal(COUNTERS[1:]) != pl.col("measurement_count"),
+        "anomaly + confirmed + failure + ok differs from measurement_count": pl.sum_horizontal(COUNTERS[1:])
+        != pl.col("measurement_count"),
         "a count is negative": pl.any_horizontal([pl.col(c) < 0 for c in COUNTERS]),
     }
     if "measurement_start_day" in schema:
         problems[f"a day lies outside the window {since} .. {until} (exclusive)"] = ~pl.col(
-            "measurement_start_day").is_between(since, until, closed="left")
+            "measurement_start_day"
+        ).is_between(since, until, closed="left")
     for problem, expr in problems.items():
         bad = typed.with_row_index("_i").filter(expr.fill_null(True))
         if bad.height:
-            raise DataError(f"{problem} ({bad.height} row(s))", file=url, line=int(bad["_i"][0]) + 2,
-                            hint="the API returned inconsistent counts; retry later or report it to OONI")
+            raise DataError(
+                f"{problem} ({bad.height} row(s))",
+                file=url,
+                line=int(bad["_i"][0]) + 2,
+                hint="the API returned inconsistent counts; retry later or report it to OONI",
+            )
     return typed
 
 
-def measurements_url(*, probe_cc: str, test_name: str, since: dt.datetime, until: dt.datetime,
-                     probe_asn: str | int | None = None, domain: str | None = None, limit: int = 1000,
-                     offset: int = 0) -> str:
+def measurements_url(
+    *,
+    probe_cc: str,
+    test_name: str,
+    since: dt.datetime,
+    until: dt.datetime,
+    probe_asn: str | int | None = None,
+    domain: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> str:
     """One page of ``/api/v1/measurements`` (the API keeps ``start > since`` and ``start <= until``)."""
-    params: dict[str, Any] = {"probe_cc": probe_cc, "test_name": test_name,
-                              "since": since.strftime("%Y-%m-%dT%H:%M:%S"),
-                              "until": until.strftime("%Y-%m-%dT%H:%M:%S"),
-                              "order_by": "measurement_start_time", "order": "asc", "limit": limit}
+    params: dict[str, Any] = {
+        "probe_cc": probe_cc,
+        "test_name": test_name,
+        "since": since.strftime("%Y-%m-%dT%H:%M:%S"),
+        "until": until.strftime("%Y-%m-%dT%H:%M:%S"),
+        "order_by": "measurement_start_time",
+        "order": "asc",
+        "limit": limit,
+    }
     if offset:
         params["offset"] = offset
     if probe_asn is not None:
@@ -383,14 +476,32 @@ def measurements(
 
     def page(lo: dt.datetime, hi: dt.datetime, window: tuple[dt.date, dt.date], offset: int = 0) -> pl.DataFrame:
         nonlocal pages
-        url = measurements_url(probe_cc=probe_cc, test_name=test_name, since=lo, until=hi, probe_asn=probe_asn,
-                               domain=domain, limit=limit, offset=offset)
+        url = measurements_url(
+            probe_cc=probe_cc,
+            test_name=test_name,
+            since=lo,
+            until=hi,
+            probe_asn=probe_asn,
+            domain=domain,
+            limit=limit,
+            offset=offset,
+        )
         pages += 1
         if pages > max_pages:
-            raise FetchError(f"more than {max_pages} pages of measurements", url=url,
-                             hint="narrow the query (shorter window, probe_asn) or raise max_pages")
-        got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, live="ooni_api", window=window,
-                    validate=lambda p, u=url: _measurement_page(p, u))
+            raise FetchError(
+                f"more than {max_pages} pages of measurements",
+                url=url,
+                hint="narrow the query (shorter window, probe_asn) or raise max_pages",
+            )
+        got = fetch(
+            url,
+            offline=offline,
+            mirror=mirror,
+            refresh=refresh,
+            live="ooni_api",
+            window=window,
+            validate=lambda p, u=url: _measurement_page(p, u),
+        )
         frame, _ = _measurement_page(got.path, url)
         frames.append(frame)
         return frame
@@ -416,7 +527,8 @@ def measurements(
     lo_t = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
     hi_t = dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC)
     return whole.filter(pl.col("measurement_start_time").is_between(lo_t, hi_t, closed="left")).sort(
-        "measurement_start_time", "measurement_uid")
+        "measurement_start_time", "measurement_uid"
+    )
 
 
 def _one_second(page, moment: dt.datetime, second: dt.timedelta, window, limit: int, frames) -> None:
@@ -430,26 +542,42 @@ def _one_second(page, moment: dt.datetime, second: dt.timedelta, window, limit: 
         offset += limit
     count = offset + got.height  # the API's own count when a page is short (measurements.py:949-952)
     if len(seen) < count:
-        raise DataError(f"{count} measurements share the start time {moment.isoformat()}Z but only {len(seen)}"
-                        " distinct ones came back: the API pages by offset ordered by start time only, so"
-                        " some were skipped", hint="ask again with a larger limit= (one page for that second)")
+        raise DataError(
+            f"{count} measurements share the start time {moment.isoformat()}Z but only {len(seen)}"
+            " distinct ones came back: the API pages by offset ordered by start time only, so"
+            " some were skipped",
+            hint="ask again with a larger limit= (one page for that second)",
+        )
 
 
 _MEASUREMENT_FIELDS: list[dict[str, Any]] = [
-    {"name": "measurement_uid", "type": "string"}, {"name": "report_id", "type": "string"},
-    {"name": "measurement_start_time", "type": "datetime"}, {"name": "probe_cc", "type": "string"},
-    {"name": "probe_asn", "type": "string"}, {"name": "test_name", "type": "string"},
-    {"name": "input", "type": "string"}, {"name": "anomaly", "type": "boolean"},
-    {"name": "confirmed", "type": "boolean"}, {"name": "failure", "type": "boolean"},
+    {"name": "measurement_uid", "type": "string"},
+    {"name": "report_id", "type": "string"},
+    {"name": "measurement_start_time", "type": "datetime"},
+    {"name": "probe_cc", "type": "string"},
+    {"name": "probe_asn", "type": "string"},
+    {"name": "test_name", "type": "string"},
+    {"name": "input", "type": "string"},
+    {"name": "anomaly", "type": "boolean"},
+    {"name": "confirmed", "type": "boolean"},
+    {"name": "failure", "type": "boolean"},
     {"name": "measurement_url", "type": "string"},
 ]
 
 
-_MEASUREMENT_SCHEMA = {"measurement_uid": pl.String(), "report_id": pl.String(),
-                       "measurement_start_time": pl.Datetime("us", "UTC"), "probe_cc": pl.String(),
-                       "probe_asn": pl.Int64(), "test_name": pl.String(), "input": pl.String(),
-                       "anomaly": pl.Boolean(), "confirmed": pl.Boolean(), "failure": pl.Boolean(),
-                       "measurement_url": pl.String()}
+_MEASUREMENT_SCHEMA = {
+    "measurement_uid": pl.String(),
+    "report_id": pl.String(),
+    "measurement_start_time": pl.Datetime("us", "UTC"),
+    "probe_cc": pl.String(),
+    "probe_asn": pl.Int64(),
+    "test_name": pl.String(),
+    "input": pl.String(),
+    "anomaly": pl.Boolean(),
+    "confirmed": pl.Boolean(),
+    "failure": pl.Boolean(),
+    "measurement_url": pl.String(),
+}
 
 
 def _measurement_page(path: Path, url: str) -> tuple[pl.DataFrame, str | None]:
@@ -459,15 +587,22 @@ def _measurement_page(path: Path, url: str) -> tuple[pl.DataFrame, str | None]:
     data = read_json(path, url=url)
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         message = api_error(data) or "no 'results' list"
-        raise FetchError(f"the OONI API answered with an error: {message}", url=url,
-                         hint="check the parameters; the response was not cached")
+        raise FetchError(
+            f"the OONI API answered with an error: {message}",
+            url=url,
+            hint="check the parameters; the response was not cached",
+        )
     frame = records_frame(data["results"], _MEASUREMENT_FIELDS, shown=url)
     asn = frame["probe_asn"].str.replace(r"^AS", "")
     typed = asn.cast(pl.Int64, strict=False)
     if (bad := asn.is_not_null() & typed.is_null()).any():
         i = int(bad.arg_true()[0])
-        raise DataError(f"probe_asn {frame['probe_asn'][i]!r} is not an AS number (record {i + 1})", file=url,
-                        column="probe_asn", hint="the API format may have changed; the response was not cached")
+        raise DataError(
+            f"probe_asn {frame['probe_asn'][i]!r} is not an AS number (record {i + 1})",
+            file=url,
+            column="probe_asn",
+            hint="the API format may have changed; the response was not cached",
+        )
     metadata = data.get("metadata") or {}
     return frame.with_columns(probe_asn=typed), metadata.get("next_url") or None
 
@@ -483,10 +618,14 @@ def incidents(
     def parse(path: Path) -> pl.DataFrame:
         data = read_json(path, url=url)
         if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
-            raise FetchError(f"the OONI API answered with an error: {api_error(data) or 'no incidents list'}",
-                             url=url, hint="check the country code; the response was not cached")
+            raise FetchError(
+                f"the OONI API answered with an error: {api_error(data) or 'no incidents list'}",
+                url=url,
+                hint="check the country code; the response was not cached",
+            )
         return records_frame(data["incidents"], INCIDENT_FIELDS, shown=url)
 
-    got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, validate=parse, live="ooni_api",
-                window=(None, None))  # the findings list grows: open-ended, asked again after the TTL
+    got = fetch(
+        url, offline=offline, mirror=mirror, refresh=refresh, validate=parse, live="ooni_api", window=(None, None)
+    )  # the findings list grows: open-ended, asked again after the TTL
     return parse(got.path)

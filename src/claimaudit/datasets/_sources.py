@@ -44,8 +44,11 @@ def read_descriptor(name: str) -> dict[str, Any]:
     """The parsed ``datapackage.json`` of a third-party set."""
     path = external_dir() / name / "datapackage.json"
     if not path.is_file():
-        raise DataError(f"no third-party source named {name!r}", dataset=name,
-                        hint=f"use one of: {', '.join(list_sources()) or 'none'}")
+        raise DataError(
+            f"no third-party source named {name!r}",
+            dataset=name,
+            hint=f"use one of: {', '.join(list_sources()) or 'none'}",
+        )
     return _read_descriptor(path, dataset=name)
 
 
@@ -62,7 +65,11 @@ def fetch_resource(
 
 
 def load(
-    name: str, resource: str | None = None, *, offline: bool | None = None, mirror: str | Path | None = None,
+    name: str,
+    resource: str | None = None,
+    *,
+    offline: bool | None = None,
+    mirror: str | Path | None = None,
     constraints: bool = True,
 ) -> pl.DataFrame:
     """One resource of a pinned third-party set as a typed polars frame.
@@ -79,12 +86,14 @@ def load(
     try:
         if res.get("format", "csv") == "json":
             return read_json_records(got.path, fields, shown=shown, key=res.get("claimaudit:json_records"))
-        return read_csv(got.path, fields, shown=shown, drop=res.get("claimaudit:drop_columns", []),
-                        constraints=constraints)
+        return read_csv(
+            got.path, fields, shown=shown, drop=res.get("claimaudit:drop_columns", []), constraints=constraints
+        )
     except DataError as exc:
         exc.dataset = exc.dataset or f"{name}/{res['name']}"
-        raise type(exc)(exc.problem, dataset=exc.dataset, file=exc.file, line=exc.line,
-                        column=exc.column, hint=exc.hint) from None
+        raise type(exc)(
+            exc.problem, dataset=exc.dataset, file=exc.file, line=exc.line, column=exc.column, hint=exc.hint
+        ) from None
 
 
 def describe(name: str) -> dict[str, Any]:
@@ -96,17 +105,19 @@ def describe(name: str) -> dict[str, Any]:
     resources = []
     for res in descriptor.get("resources", []):
         entry = cached.get(res["path"]) or {}
-        resources.append({
-            "name": res["name"],
-            "url": res["path"],
-            "sha256": str(res.get("hash", "")).removeprefix("sha256:") or None,
-            "bytes": res.get("bytes"),
-            "commit": res.get("claimaudit:commit"),
-            "as_of": res.get("claimaudit:as_of"),
-            "hash_verification": res.get("claimaudit:hash_verification"),
-            "retrieved_at": entry.get("retrieved_at"),
-            "origin": entry.get("origin"),
-        })
+        resources.append(
+            {
+                "name": res["name"],
+                "url": res["path"],
+                "sha256": str(res.get("hash", "")).removeprefix("sha256:") or None,
+                "bytes": res.get("bytes"),
+                "commit": res.get("claimaudit:commit"),
+                "as_of": res.get("claimaudit:as_of"),
+                "hash_verification": res.get("claimaudit:hash_verification"),
+                "retrieved_at": entry.get("retrieved_at"),
+                "origin": entry.get("origin"),
+            }
+        )
     return {
         "name": descriptor.get("name", name),
         "title": descriptor.get("title"),
@@ -125,10 +136,14 @@ def _resource(name: str, resource: str | None) -> tuple[str, dict[str, Any]]:
     if resource is None:
         if len(found) == 1:
             return name, found[0]
-        raise DataError("this source has several resources; name one", dataset=name,
-                        hint=f"resources: {', '.join(r['name'] for r in found)}")
+        raise DataError(
+            "this source has several resources; name one",
+            dataset=name,
+            hint=f"resources: {', '.join(r['name'] for r in found)}",
+        )
     for res in found:
         if res["name"] == resource:
             return name, res
-    raise DataError(f"no resource named {resource!r}", dataset=name,
-                    hint=f"resources: {', '.join(r['name'] for r in found)}")
+    raise DataError(
+        f"no resource named {resource!r}", dataset=name, hint=f"resources: {', '.join(r['name'] for r in found)}"
+    )

@@ -29,8 +29,14 @@ from claimaudit.fetch import fetch
 __all__ = ["GRAPH_BASE", "base_url", "graph_url", "userstats", "userstats_url"]
 
 Kind = Literal["relay", "bridge"]
-_COLUMNS = {"date": pl.Date(), "country": pl.String(), "users": pl.Int64(), "lower": pl.Float64(),
-            "upper": pl.Float64(), "frac": pl.Int64()}
+_COLUMNS = {
+    "date": pl.Date(),
+    "country": pl.String(),
+    "users": pl.Int64(),
+    "lower": pl.Float64(),
+    "upper": pl.Float64(),
+    "frac": pl.Int64(),
+}
 
 
 def base_url() -> str:
@@ -53,8 +59,11 @@ def graph_url(country: str, start: DateLike, end: DateLike, *, kind: Kind = "rel
     """
     if kind not in ("relay", "bridge"):
         raise DataError(f"kind={kind!r} is not relay or bridge", hint="use kind='relay' or kind='bridge'")
-    params = {"start": as_date(start, name="start").isoformat(), "end": as_date(end, name="end").isoformat(),
-              "country": country.lower()}
+    params = {
+        "start": as_date(start, name="start").isoformat(),
+        "end": as_date(end, name="end").isoformat(),
+        "country": country.lower(),
+    }
     if kind == "relay":
         params["events"] = "on"
     return f"{GRAPH_BASE}/userstats-{kind}-country.html?{urlencode(params)}"
@@ -63,8 +72,11 @@ def graph_url(country: str, start: DateLike, end: DateLike, *, kind: Kind = "rel
 def userstats_url(country: str, start: DateLike, end: DateLike, *, kind: Kind = "relay") -> str:
     if kind not in ("relay", "bridge"):
         raise DataError(f"kind={kind!r} is not relay or bridge", hint="use kind='relay' or kind='bridge'")
-    params = {"start": as_date(start, name="start").isoformat(), "end": as_date(end, name="end").isoformat(),
-              "country": country.lower()}
+    params = {
+        "start": as_date(start, name="start").isoformat(),
+        "end": as_date(end, name="end").isoformat(),
+        "country": country.lower(),
+    }
     if kind == "relay":
         params["events"] = "on"
     return f"{base_url()}/userstats-{kind}-country.csv?{urlencode(params)}"
@@ -93,11 +105,17 @@ def userstats(
         url = userstats_url(country, lo, hi, kind=kind)
         # The current year's answer grows daily and late reports revise recent days: its window
         # ends within the recent days, so it is asked again after the TTL (claimaudit.fetch).
-        got = fetch(url, offline=offline, mirror=mirror, refresh=refresh, live="tor_metrics", window=(lo, hi),
-                    validate=lambda p, u=url, a=lo, b=hi: _parse(p, u, a, b))
+        got = fetch(
+            url,
+            offline=offline,
+            mirror=mirror,
+            refresh=refresh,
+            live="tor_metrics",
+            window=(lo, hi),
+            validate=lambda p, u=url, a=lo, b=hi: _parse(p, u, a, b),
+        )
         frames.append(_parse(got.path, url, lo, hi))
-    return (pl.concat(frames).filter(pl.col("date").is_between(first, last))
-            .with_columns(kind=pl.lit(kind)))
+    return pl.concat(frames).filter(pl.col("date").is_between(first, last)).with_columns(kind=pl.lit(kind))
 
 
 def _parse(path: Path, url: str, first, last) -> pl.DataFrame:
@@ -107,18 +125,27 @@ def _parse(path: Path, url: str, first, last) -> pl.DataFrame:
     comments = len(lines) - len(kept)  # the preamble precedes the header
     body = b"\n".join(kept)
     if not body.strip():
-        raise DataError("the Tor Metrics CSV has no header or rows", file=url,
-                        hint="check the country code and dates; the response was not cached")
+        raise DataError(
+            "the Tor Metrics CSV has no header or rows",
+            file=url,
+            hint="check the country code and dates; the response was not cached",
+        )
     try:
         text = pl.read_csv(io.BytesIO(body), infer_schema=False)
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
-        raise DataError(f"malformed Tor Metrics CSV: {str(exc).splitlines()[0]}", file=url,
-                        hint="retry later; the response was not cached") from None
+        raise DataError(
+            f"malformed Tor Metrics CSV: {str(exc).splitlines()[0]}",
+            file=url,
+            hint="retry later; the response was not cached",
+        ) from None
     required = ["date", "country", "users", "frac"]
     missing = [c for c in required if c not in text.columns]
     if missing:
-        raise DataError(f"the Tor Metrics CSV lacks columns {missing} (has {text.columns})", file=url,
-                        hint="the format may have changed; see research/API_FORMATS.md")
+        raise DataError(
+            f"the Tor Metrics CSV lacks columns {missing} (has {text.columns})",
+            file=url,
+            hint="the format may have changed; see research/API_FORMATS.md",
+        )
     exprs = []
     for column, dtype in _COLUMNS.items():
         if column not in text.columns:
@@ -130,9 +157,15 @@ def _parse(path: Path, url: str, first, last) -> pl.DataFrame:
     typed = text.select(exprs)
     refuse_unparsed(text, typed, url=url, first_line=comments + 2, hint="the response was not cached")
     if typed.filter(~pl.col("date").is_between(first, last)).height:
-        raise DataError(f"the Tor Metrics CSV has days outside {first} .. {last}", file=url,
-                        hint="the response was not cached; retry")
+        raise DataError(
+            f"the Tor Metrics CSV has days outside {first} .. {last}",
+            file=url,
+            hint="the response was not cached; retry",
+        )
     if typed["date"].is_duplicated().any() or (typed["users"] < 0).any():
-        raise DataError("the Tor Metrics CSV repeats a day or has negative users", file=url,
-                        hint="the response was not cached; retry")
+        raise DataError(
+            "the Tor Metrics CSV repeats a day or has negative users",
+            file=url,
+            hint="the response was not cached; retry",
+        )
     return typed

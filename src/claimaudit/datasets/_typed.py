@@ -87,12 +87,18 @@ def dtype_of(field: dict[str, Any]) -> pl.DataType:
     if kind == "array":
         item = field.get("claimaudit:item_type", "string")
         if item not in SCALAR_TYPES:
-            raise DataError(f"array item type {item!r} is not supported", column=field.get("name"),
-                            hint=f"use one of: {', '.join(SCALAR_TYPES)} in claimaudit:item_type of datapackage.json")
+            raise DataError(
+                f"array item type {item!r} is not supported",
+                column=field.get("name"),
+                hint=f"use one of: {', '.join(SCALAR_TYPES)} in claimaudit:item_type of datapackage.json",
+            )
         return pl.List(SCALAR_TYPES[item])
     if kind not in SCALAR_TYPES:
-        raise DataError(f"schema type {kind!r} is not supported", column=field.get("name"),
-                        hint=f"use one of: {', '.join([*SCALAR_TYPES, 'array'])} in datapackage.json")
+        raise DataError(
+            f"schema type {kind!r} is not supported",
+            column=field.get("name"),
+            hint=f"use one of: {', '.join([*SCALAR_TYPES, 'array'])} in datapackage.json",
+        )
     return SCALAR_TYPES[kind]
 
 
@@ -136,31 +142,49 @@ def validate_descriptor(descriptor: Any, *, dataset: str | None = None, shown: s
         return
     hint = "fix datapackage.json (see https://specs.frictionlessdata.io/data-package/ and docs/data-model.md)"
     if not isinstance(descriptor, dict):
-        raise DataError(f"datapackage.json must be a JSON object, found {type(descriptor).__name__}",
-                        dataset=dataset, file=shown, hint=hint)
+        raise DataError(
+            f"datapackage.json must be a JSON object, found {type(descriptor).__name__}",
+            dataset=dataset,
+            file=shown,
+            hint=hint,
+        )
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        raise DataError("`resources` must be a non-empty list of resources", dataset=dataset, file=shown,
-                        column="resources", hint=hint)
+        raise DataError(
+            "`resources` must be a non-empty list of resources",
+            dataset=dataset,
+            file=shown,
+            column="resources",
+            hint=hint,
+        )
     errors = _frictionless_errors(descriptor)
     if errors:
         where, note = errors[0]
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise DataError(f"not a valid data package: {note}{more}", dataset=dataset, file=shown,
-                        column=where, hint=hint)
+        raise DataError(f"not a valid data package: {note}{more}", dataset=dataset, file=shown, column=where, hint=hint)
     for index, resource in enumerate(resources):
         where = f"resources[{index}]"
         for prop in ("name", "path"):
             if not isinstance(resource.get(prop), str) or not resource[prop]:
-                raise DataError(f"{where} needs a `{prop}` (a non-empty string)", dataset=dataset, file=shown,
-                                column=f"{where}.{prop}", hint=hint)
+                raise DataError(
+                    f"{where} needs a `{prop}` (a non-empty string)",
+                    dataset=dataset,
+                    file=shown,
+                    column=f"{where}.{prop}",
+                    hint=hint,
+                )
         fields = (resource.get("schema") or {}).get("fields", [])
         for number, field in enumerate(fields):
             try:
                 dtype_of(field)
             except DataError as exc:
-                raise DataError(f"{where}.schema.fields[{number}]: {exc.problem}", dataset=dataset, file=shown,
-                                column=field.get("name"), hint=exc.hint) from None
+                raise DataError(
+                    f"{where}.schema.fields[{number}]: {exc.problem}",
+                    dataset=dataset,
+                    file=shown,
+                    column=field.get("name"),
+                    hint=exc.hint,
+                ) from None
     _VALID.add(key)
 
 
@@ -213,8 +237,13 @@ def parse_csv(
     if not text.strip():
         raise DataError("file is empty", dataset=dataset, file=shown, hint=hint)
     if not text.endswith("\n"):
-        raise DataError("file does not end with a newline: it may be truncated", dataset=dataset, file=shown,
-                        line=text.count("\n") + 1, hint="compare with git (`git diff`) or re-fetch; restore the missing rows")
+        raise DataError(
+            "file does not end with a newline: it may be truncated",
+            dataset=dataset,
+            file=shown,
+            line=text.count("\n") + 1,
+            hint="compare with git (`git diff`) or re-fetch; restore the missing rows",
+        )
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
@@ -231,7 +260,9 @@ def parse_csv(
                 raise DataError(
                     f"expected {width} fields, found {len(record)}"
                     + (" (the file may be truncated)" if len(record) < width else ""),
-                    dataset=dataset, file=shown, line=start,
+                    dataset=dataset,
+                    file=shown,
+                    line=start,
                     column=header[len(record)] if len(record) < width else None,
                     hint="check quoting on this line: a field containing a comma must be in double quotes",
                 )
@@ -240,17 +271,22 @@ def parse_csv(
             lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"malformed CSV ({exc}); an unterminated quote often means a truncated file",
-                        dataset=dataset, file=shown, line=start, hint="close the quote, or " + hint) from None
+        raise DataError(
+            f"malformed CSV ({exc}); an unterminated quote often means a truncated file",
+            dataset=dataset,
+            file=shown,
+            line=start,
+            hint="close the quote, or " + hint,
+        ) from None
     kept = [(name, values) for name, values in zip(header, columns, strict=True) if name not in drop]
     return pl.DataFrame(
-        [pl.Series(name, values, dtype=pl.String) for name, values in kept]
-        + [pl.Series(LINE, lines, dtype=pl.Int64)]
+        [pl.Series(name, values, dtype=pl.String) for name, values in kept] + [pl.Series(LINE, lines, dtype=pl.Int64)]
     )
 
 
-def _check_header(header: list[str], expected: list[str], *, ordered: bool, drop: Any, dataset: str | None,
-                  shown: str) -> None:
+def _check_header(
+    header: list[str], expected: list[str], *, ordered: bool, drop: Any, dataset: str | None, shown: str
+) -> None:
     if LINE in header:
         raise DataError(f"a column may not be named {LINE!r}", dataset=dataset, file=shown, line=1)
     duplicated = sorted({c for c in header if header.count(c) > 1})
@@ -269,9 +305,14 @@ def _check_header(header: list[str], expected: list[str], *, ordered: bool, drop
         detail.append(f"repeated columns {duplicated}")
     if not detail:
         detail.append(f"columns out of order; expected {expected}")
-    raise DataError("header does not match the schema: " + "; ".join(detail), dataset=dataset, file=shown, line=1,
-                    hint="make the header match datapackage.json (or change the schema on purpose); "
-                         "for a third-party file, check its datapackage.json pin")
+    raise DataError(
+        "header does not match the schema: " + "; ".join(detail),
+        dataset=dataset,
+        file=shown,
+        line=1,
+        hint="make the header match datapackage.json (or change the schema on purpose); "
+        "for a third-party file, check its datapackage.json pin",
+    )
 
 
 def _decode(raw: bytes, dataset: str | None, shown: str) -> str:
@@ -282,24 +323,46 @@ def _decode(raw: bytes, dataset: str | None, shown: str) -> str:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise DataError(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at character {col} of the line)",
-            dataset=dataset, file=shown, line=line,
+            dataset=dataset,
+            file=shown,
+            line=line,
             hint="save the file as UTF-8 (for example `iconv -f cp1252 -t utf-8`)",
         ) from None
     if "\x00" in text:
         at = text.index("\x00")
-        raise DataError("the file contains a NUL byte (binary data, not CSV text)", dataset=dataset, file=shown,
-                        line=text.count("\n", 0, at) + 1, hint="restore the file from git or re-fetch it")
+        raise DataError(
+            "the file contains a NUL byte (binary data, not CSV text)",
+            dataset=dataset,
+            file=shown,
+            line=text.count("\n", 0, at) + 1,
+            hint="restore the file from git or re-fetch it",
+        )
     return text.removeprefix("\ufeff")
 
 
-def read_csv(path: Path, fields: list[dict[str, Any]], *, shown: str, drop: list[str] | tuple[str, ...] = (),
-             dataset: str | None = None, ordered: bool = False, constraints: bool = True,
-             raw: bytes | None = None) -> pl.DataFrame:
+def read_csv(
+    path: Path,
+    fields: list[dict[str, Any]],
+    *,
+    shown: str,
+    drop: list[str] | tuple[str, ...] = (),
+    dataset: str | None = None,
+    ordered: bool = False,
+    constraints: bool = True,
+    raw: bytes | None = None,
+) -> pl.DataFrame:
     """Read a CSV as text, check its header against the schema, rename and type the columns."""
     raw = path.read_bytes() if raw is None else raw
     sources = [f.get("claimaudit:source_name", f["name"]) for f in fields]
-    text = parse_csv(raw, shown=shown, dataset=dataset, expected=sources, ordered=ordered, drop=drop,
-                     hint="restore it from git" if ordered else "re-fetch the file (`claimaudit fetch`)")
+    text = parse_csv(
+        raw,
+        shown=shown,
+        dataset=dataset,
+        expected=sources,
+        ordered=ordered,
+        drop=drop,
+        hint="restore it from git" if ordered else "re-fetch the file (`claimaudit fetch`)",
+    )
     text = text.select([pl.col(src).alias(f["name"]) for src, f in zip(sources, fields, strict=True)] + [pl.col(LINE)])
     return type_frame(text, fields, shown=shown, dataset=dataset, constraints=constraints)
 
@@ -325,8 +388,13 @@ def type_frame(
         name, kind = field["name"], field.get("type", "string")
         dtype_of(field)
         if kind == "array":
-            raise DataError("array fields can only be read from JSON records", dataset=dataset, file=shown,
-                            column=name, hint="give this field a scalar type (e.g. string) in datapackage.json")
+            raise DataError(
+                "array fields can only be read from JSON records",
+                dataset=dataset,
+                file=shown,
+                column=name,
+                hint="give this field a scalar type (e.g. string) in datapackage.json",
+            )
         exprs.append(_parse(pl.col(name), field).alias(name))
     typed = text.select(*exprs, pl.col(LINE))
     for field in fields:
@@ -335,9 +403,18 @@ def type_frame(
             bad = text[name].is_not_null() & typed[name].is_null()
             if bad.any():
                 i = int(bad.arg_true()[0])
-                _fail(f"{_cell(text[name][i])} is not {_EXPECTED[kind]}", text, i, name, shown, dataset, unit,
-                      "fix the cell; figures are typed exactly as the source prints them, without separators"
-                      if unit == "line" else "the publisher's format may have changed; check the file and its datapackage.json")
+                _fail(
+                    f"{_cell(text[name][i])} is not {_EXPECTED[kind]}",
+                    text,
+                    i,
+                    name,
+                    shown,
+                    dataset,
+                    unit,
+                    "fix the cell; figures are typed exactly as the source prints them, without separators"
+                    if unit == "line"
+                    else "the publisher's format may have changed; check the file and its datapackage.json",
+                )
     if constraints:
         check_constraints(typed, fields, shown=shown, dataset=dataset, unit=unit, text=text)
     return typed.drop(LINE)
@@ -358,8 +435,11 @@ def _parse(col: pl.Expr, field: dict[str, Any]) -> pl.Expr:
         return pl.when(ok).then(col.str.to_date("%Y-%m-%d", strict=False)).otherwise(None)
     if kind == "datetime":
         ok = col.str.contains(_DATETIME)
-        clean = (col.str.replace(r"(Z|[+-]00:?00)$", "").str.replace(" ", "T")
-                 .str.replace(r"^(\S+T[0-9]{2}:[0-9]{2})$", "${1}:00"))
+        clean = (
+            col.str.replace(r"(Z|[+-]00:?00)$", "")
+            .str.replace(" ", "T")
+            .str.replace(r"^(\S+T[0-9]{2}:[0-9]{2})$", "${1}:00")
+        )
         parsed = clean.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False, time_unit="us").dt.replace_time_zone("UTC")
         return pl.when(ok).then(parsed).otherwise(None)
     if kind == "boolean":
@@ -370,8 +450,15 @@ def _parse(col: pl.Expr, field: dict[str, Any]) -> pl.Expr:
     raise AssertionError(kind)  # dtype_of refused it
 
 
-def check_constraints(typed: pl.DataFrame, fields: list[dict[str, Any]], *, shown: str, dataset: str | None = None,
-                      unit: str = "line", text: pl.DataFrame | None = None) -> None:
+def check_constraints(
+    typed: pl.DataFrame,
+    fields: list[dict[str, Any]],
+    *,
+    shown: str,
+    dataset: str | None = None,
+    unit: str = "line",
+    text: pl.DataFrame | None = None,
+) -> None:
     """Refuse the first row breaking a field's ``constraints`` (``typed`` has :data:`LINE`)."""
     text = typed if text is None else text
     for field in fields:
@@ -387,8 +474,16 @@ def check_constraints(typed: pl.DataFrame, fields: list[dict[str, Any]], *, show
         if rules.get("required"):
             bad = col.is_null()
             if bad.any():
-                _fail("this cell is required and is empty", text, int(bad.arg_true()[0]), name, shown, dataset, unit,
-                      "fill it in (the field is required in datapackage.json)")
+                _fail(
+                    "this cell is required and is empty",
+                    text,
+                    int(bad.arg_true()[0]),
+                    name,
+                    shown,
+                    dataset,
+                    unit,
+                    "fill it in (the field is required in datapackage.json)",
+                )
         present = col.is_not_null()
         if "enum" in rules and kind != "array":
             allowed = _typed_values(rules["enum"], field)
@@ -396,8 +491,16 @@ def check_constraints(typed: pl.DataFrame, fields: list[dict[str, Any]], *, show
             if bad.any():
                 i = int(bad.arg_true()[0])
                 shown_allowed = ", ".join(map(str, rules["enum"][:12])) + (" …" if len(rules["enum"]) > 12 else "")
-                _fail(f"{_cell(text[name][i])} is not an allowed value", text, i, name, shown, dataset, unit,
-                      f"use one of: {shown_allowed}")
+                _fail(
+                    f"{_cell(text[name][i])} is not an allowed value",
+                    text,
+                    i,
+                    name,
+                    shown,
+                    dataset,
+                    unit,
+                    f"use one of: {shown_allowed}",
+                )
         for key, op in (("minimum", "lt"), ("maximum", "gt")):
             if key in rules and kind in ("integer", "year", "number", "date", "datetime"):
                 bound = _typed_values([rules[key]], field)[0]
@@ -413,19 +516,41 @@ def check_constraints(typed: pl.DataFrame, fields: list[dict[str, Any]], *, show
                     bad = present & (lengths < rules[key] if op == "lt" else lengths > rules[key])
                     if bad.any():
                         i = int(bad.arg_true()[0])
-                        _fail(f"{_cell(text[name][i])} is {'shorter' if op == 'lt' else 'longer'} than {key} "
-                              f"{rules[key]}", text, i, name, shown, dataset, unit, hint)
+                        _fail(
+                            f"{_cell(text[name][i])} is {'shorter' if op == 'lt' else 'longer'} than {key} "
+                            f"{rules[key]}",
+                            text,
+                            i,
+                            name,
+                            shown,
+                            dataset,
+                            unit,
+                            hint,
+                        )
             if "pattern" in rules:
                 try:
                     matches = col.str.contains(f"^(?:{rules['pattern']})$")
                 except pl.exceptions.PolarsError as exc:
-                    raise DataError(f"the pattern constraint is not a valid regular expression: {_short(exc)}",
-                                    dataset=dataset, file=shown, column=name, hint="fix it in datapackage.json") from None
+                    raise DataError(
+                        f"the pattern constraint is not a valid regular expression: {_short(exc)}",
+                        dataset=dataset,
+                        file=shown,
+                        column=name,
+                        hint="fix it in datapackage.json",
+                    ) from None
                 bad = present & ~matches
                 if bad.any():
                     i = int(bad.arg_true()[0])
-                    _fail(f"{_cell(text[name][i])} does not match the pattern {rules['pattern']}", text, i, name,
-                          shown, dataset, unit, hint)
+                    _fail(
+                        f"{_cell(text[name][i])} does not match the pattern {rules['pattern']}",
+                        text,
+                        i,
+                        name,
+                        shown,
+                        dataset,
+                        unit,
+                        hint,
+                    )
         if rules.get("unique"):
             bad = present & col.is_duplicated()
             if bad.any():
@@ -433,24 +558,37 @@ def check_constraints(typed: pl.DataFrame, fields: list[dict[str, Any]], *, show
                 first, second = int(rows[0]), int(rows[1]) if len(rows) > 1 else int(rows[0])
                 value = col[first]
                 later = next((int(r) for r in rows[1:] if col[int(r)] == value), second)
-                _fail(f"{_cell(text[name][later])} is a duplicate: the value must be unique (first at "
-                      f"{unit} {int(typed[LINE][first])})", text, later, name, shown, dataset, unit,
-                      "remove or correct the duplicate row")
+                _fail(
+                    f"{_cell(text[name][later])} is a duplicate: the value must be unique (first at "
+                    f"{unit} {int(typed[LINE][first])})",
+                    text,
+                    later,
+                    name,
+                    shown,
+                    dataset,
+                    unit,
+                    "remove or correct the duplicate row",
+                )
 
 
 def _typed_values(values: list[Any], field: dict[str, Any]) -> list[Any]:
     kind = field.get("type", "string")
     if kind in ("date", "datetime"):
-        frame = type_frame(pl.DataFrame({"v": [str(v) for v in values]}), [{"name": "v", "type": kind}],
-                           shown="datapackage.json", constraints=False)
+        frame = type_frame(
+            pl.DataFrame({"v": [str(v) for v in values]}),
+            [{"name": "v", "type": kind}],
+            shown="datapackage.json",
+            constraints=False,
+        )
         return frame["v"].to_list()
     if kind == "string":
         return [str(v) for v in values]
     return list(values)
 
 
-def _fail(problem: str, text: pl.DataFrame, index: int, column: str, shown: str, dataset: str | None, unit: str,
-          hint: str) -> None:
+def _fail(
+    problem: str, text: pl.DataFrame, index: int, column: str, shown: str, dataset: str | None, unit: str, hint: str
+) -> None:
     number = int(text[LINE][index])
     if unit == "record":
         raise DataError(f"record {number}: {problem}", dataset=dataset, file=shown, column=column, hint=hint)
@@ -476,10 +614,13 @@ def read_json_records(path: Path, fields: list[dict[str, Any]], *, shown: str, k
     try:
         data = json.loads(path.read_bytes(), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
-        raise DataError(f"not valid JSON ({_short(exc)})", file=shown, line=getattr(exc, "lineno", None),
-                        hint="re-fetch the file (`claimaudit fetch`)") from None
-    return records_frame(data[key] if key and isinstance(data, dict) and key in data else data,
-                         fields, shown=shown)
+        raise DataError(
+            f"not valid JSON ({_short(exc)})",
+            file=shown,
+            line=getattr(exc, "lineno", None),
+            hint="re-fetch the file (`claimaudit fetch`)",
+        ) from None
+    return records_frame(data[key] if key and isinstance(data, dict) and key in data else data, fields, shown=shown)
 
 
 def records_frame(records: Any, fields: list[dict[str, Any]], *, shown: str) -> pl.DataFrame:
@@ -497,8 +638,12 @@ def records_frame(records: Any, fields: list[dict[str, Any]], *, shown: str) -> 
         if field.get("type") in ("date", "datetime"):
             bad = next((i for i, v in enumerate(values) if v is not None and not isinstance(v, str)), None)
             if bad is not None:
-                raise DataError(f"record {bad + 1}: {_cell(values[bad])} is not {_EXPECTED[field['type']]}",
-                                file=shown, column=field["name"], hint="the publisher's format may have changed")
+                raise DataError(
+                    f"record {bad + 1}: {_cell(values[bad])} is not {_EXPECTED[field['type']]}",
+                    file=shown,
+                    column=field["name"],
+                    hint="the publisher's format may have changed",
+                )
             text = pl.DataFrame({field["name"]: pl.Series(values, dtype=pl.String)})
             series = type_frame(text, [field], shown=shown, unit="record", constraints=False)[field["name"]]
         else:
@@ -506,14 +651,23 @@ def records_frame(records: Any, fields: list[dict[str, Any]], *, shown: str) -> 
                 series = pl.Series(field["name"], values, dtype=dtype, strict=True)
             except (TypeError, OverflowError, pl.exceptions.PolarsError):
                 bad = next(i for i, v in enumerate(values) if not _fits(v, dtype))
-                raise DataError(f"record {bad + 1}: {_cell(values[bad])} is not of type {field.get('type')}",
-                                file=shown, column=field["name"],
-                                hint="the publisher's format may have changed") from None
+                raise DataError(
+                    f"record {bad + 1}: {_cell(values[bad])} is not of type {field.get('type')}",
+                    file=shown,
+                    column=field["name"],
+                    hint="the publisher's format may have changed",
+                ) from None
             if dtype == pl.Float64:
-                nonfinite = next((i for i, v in enumerate(values) if isinstance(v, float) and not math.isfinite(v)), None)
+                nonfinite = next(
+                    (i for i, v in enumerate(values) if isinstance(v, float) and not math.isfinite(v)), None
+                )
                 if nonfinite is not None:
-                    raise DataError(f"record {nonfinite + 1}: {values[nonfinite]!r} is not a finite number",
-                                    file=shown, column=field["name"], hint="the publisher's format may have changed")
+                    raise DataError(
+                        f"record {nonfinite + 1}: {values[nonfinite]!r} is not a finite number",
+                        file=shown,
+                        column=field["name"],
+                        hint="the publisher's format may have changed",
+                    )
         columns[field["name"]] = series
     return pl.DataFrame(columns)
 

@@ -48,12 +48,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from claimaudit import config, paths
+from claimaudit._io import sha256_file
+from claimaudit.errors import FetchError, HashMismatchError, NotAvailableError
 from claimaudit.fetch import _manifest as manifest
 from claimaudit.fetch._download import Validator, download
 from claimaudit.fetch._layout import relative_path
 from claimaudit.fetch._staging import staged
-from claimaudit._io import sha256_file
-from claimaudit.errors import FetchError, HashMismatchError, NotAvailableError
 
 Origin = Literal["cache", "mirror", "network"]
 
@@ -141,19 +141,44 @@ def fetch(
     ``empty`` says whether a (valid) answer is empty, to be asked again next time. ``deadline``
     bounds one whole attempt in seconds (default ``claimaudit.fetch._download.DEADLINE_SECONDS``).
     """
-    result = _fetch(url, sha256=sha256, offline=offline, mirror=mirror, refresh=refresh, validate=validate,
-                    timeout=timeout, max_retries=max_retries, backoff=backoff, sleep=sleep, cache=cache,
-                    live=live, window=window, empty=empty, deadline=deadline)
+    result = _fetch(
+        url,
+        sha256=sha256,
+        offline=offline,
+        mirror=mirror,
+        refresh=refresh,
+        validate=validate,
+        timeout=timeout,
+        max_retries=max_retries,
+        backoff=backoff,
+        sleep=sleep,
+        cache=cache,
+        live=live,
+        window=window,
+        empty=empty,
+        deadline=deadline,
+    )
     for seen in _RECORDERS:
         seen.append(result)
     return result
 
 
 def _fetch(
-    url: str, *, sha256: str | None, offline: bool | None, mirror: str | Path | None, refresh: bool,
-    validate: Validator | None, timeout: float, max_retries: int, backoff: float,
-    sleep: Callable[[float], None] | None, cache: str | Path | None, live: str | None = None,
-    window: tuple[dt.date | None, dt.date | None] | None = None, empty: Callable[[Path], bool] | None = None,
+    url: str,
+    *,
+    sha256: str | None,
+    offline: bool | None,
+    mirror: str | Path | None,
+    refresh: bool,
+    validate: Validator | None,
+    timeout: float,
+    max_retries: int,
+    backoff: float,
+    sleep: Callable[[float], None] | None,
+    cache: str | Path | None,
+    live: str | None = None,
+    window: tuple[dt.date | None, dt.date | None] | None = None,
+    empty: Callable[[Path], bool] | None = None,
     deadline: float | None = None,
 ) -> FetchResult:
     expected = sha256.removeprefix("sha256:").lower() if sha256 else None
@@ -178,16 +203,21 @@ def _fetch(
                     return hit
                 fallback = hit
             elif actual == entry.get("sha256"):
-                stale = (f" (the cached copy has sha256 {actual[:12]}…, not the pinned {expected[:12]}…:"
-                         " the pin changed)")
+                stale = (
+                    f" (the cached copy has sha256 {actual[:12]}…, not the pinned {expected[:12]}…: the pin changed)"
+                )
 
     if entry is None and expected is not None and target.is_file() and sha256_file(target) == expected:
         # the pinned bytes are in the cache but their manifest entry was lost: record them again
         mirrored = resolve_mirror(mirror)
-        from_mirror = (mirrored is not None and (mirrored / relative_path(url)).is_file()
-                       and sha256_file(mirrored / relative_path(url)) == expected)
-        entry = _entry(url, target, cache_root, target.stat().st_size, expected,
-                       origin="mirror" if from_mirror else "cache")
+        from_mirror = (
+            mirrored is not None
+            and (mirrored / relative_path(url)).is_file()
+            and sha256_file(mirrored / relative_path(url)) == expected
+        )
+        entry = _entry(
+            url, target, cache_root, target.stat().st_size, expected, origin="mirror" if from_mirror else "cache"
+        )
         manifest.record(cache_root, entry)
         return FetchResult(url, target, "cache", expected, entry)
 
@@ -206,18 +236,36 @@ def _fetch(
 
         try:
             got = download(
-                url, target, timeout=timeout, max_retries=max_retries, backoff=backoff,
-                sleep=sleep if sleep is not None else backoff_sleep, sha256=expected, validate=validate,
+                url,
+                target,
+                timeout=timeout,
+                max_retries=max_retries,
+                backoff=backoff,
+                sleep=sleep if sleep is not None else backoff_sleep,
+                sha256=expected,
+                validate=validate,
                 deadline=deadline if deadline is not None else DEADLINE_SECONDS,
             )
         except FetchError as exc:
             if fallback is None or isinstance(exc, HashMismatchError):
                 raise
-            warnings.warn(f"{url}: asking again failed ({str(exc).splitlines()[0]}); using the copy"
-                          f" cached at {fallback.entry.get('retrieved_at')}", stacklevel=3)
+            warnings.warn(
+                f"{url}: asking again failed ({str(exc).splitlines()[0]}); using the copy"
+                f" cached at {fallback.entry.get('retrieved_at')}",
+                stacklevel=3,
+            )
             return fallback
-        entry = _entry(url, target, cache_root, got.bytes, got.sha256, origin="network",
-                       status=got.status, etag=got.etag, last_modified=got.last_modified)
+        entry = _entry(
+            url,
+            target,
+            cache_root,
+            got.bytes,
+            got.sha256,
+            origin="network",
+            status=got.status,
+            etag=got.etag,
+            last_modified=got.last_modified,
+        )
         _live_fields(entry, target, live, window, empty)
         manifest.record(cache_root, entry)
         if _ASKED:
@@ -229,9 +277,13 @@ def _fetch(
     where = f"{mirror_root}/{relative_path(url)}" if mirror_root else f"<DIR>/{relative_path(url)}"
     no_mirror = mirror_root is not None and not mirror_root.is_dir()
     raise NotAvailableError(
-        "not in the cache and no mirror holds it, and fetching is offline" + stale
-        + (f" (the mirror folder {mirror_root} does not exist: check CLAIMAUDIT_MIRROR / --mirror)"
-           if no_mirror else ""),
+        "not in the cache and no mirror holds it, and fetching is offline"
+        + stale
+        + (
+            f" (the mirror folder {mirror_root} does not exist: check CLAIMAUDIT_MIRROR / --mirror)"
+            if no_mirror
+            else ""
+        ),
         url=url,
         hint=f"set CLAIMAUDIT_MIRROR=DIR (or pass --mirror DIR) with the file at {where}, "
         "or run `claimaudit fetch` once with network access",
@@ -257,8 +309,10 @@ def _env_number(name: str, default: float, *, integer: bool = True) -> Any:
     except ValueError:
         number = -1
     if number < 0:
-        raise FetchError(f"{name}={value!r} is not a non-negative {'whole ' if integer else ''}number",
-                         hint=f"unset it (default {default}) or give a number")
+        raise FetchError(
+            f"{name}={value!r} is not a non-negative {'whole ' if integer else ''}number",
+            hint=f"unset it (default {default}) or give a number",
+        )
     return number
 
 
@@ -321,21 +375,40 @@ def live_provenance(*, cache: str | Path | None = None) -> dict[str, dict[str, A
         source = entry.get("live")
         if not source:
             continue
-        row = out.setdefault(source, {"as_of": None, "latest": None, "requests": 0, "empty": 0,
-                                      "window_start": None, "window_end": None, "refresh_due": 0})
+        row = out.setdefault(
+            source,
+            {
+                "as_of": None,
+                "latest": None,
+                "requests": 0,
+                "empty": 0,
+                "window_start": None,
+                "window_end": None,
+                "refresh_due": 0,
+            },
+        )
         row["requests"] += 1
         row["empty"] += bool(entry.get("empty"))
         row["refresh_due"] += refetch_reason(entry) is not None
-        for key, pick, field_ in (("as_of", min, "retrieved_at"), ("latest", max, "retrieved_at"),
-                                  ("window_start", min, "window_start"), ("window_end", max, "window_end")):
+        for key, pick, field_ in (
+            ("as_of", min, "retrieved_at"),
+            ("latest", max, "retrieved_at"),
+            ("window_start", min, "window_start"),
+            ("window_end", max, "window_end"),
+        ):
             value = entry.get(field_)
             if value:
                 row[key] = value if row[key] is None else pick(row[key], value)
     return dict(sorted(out.items()))
 
 
-def _live_fields(entry: dict[str, Any], target: Path, live: str | None,
-                 window: tuple[dt.date | None, dt.date | None] | None, empty: Callable[[Path], bool] | None) -> None:
+def _live_fields(
+    entry: dict[str, Any],
+    target: Path,
+    live: str | None,
+    window: tuple[dt.date | None, dt.date | None] | None,
+    empty: Callable[[Path], bool] | None,
+) -> None:
     if live:
         entry["live"] = live
     if window is not None:
@@ -388,7 +461,11 @@ def is_offline(offline: bool | None = None) -> bool:
 
 
 def _from_mirror(
-    url: str, source: Path, target: Path, cache_root: Path, expected: str | None,
+    url: str,
+    source: Path,
+    target: Path,
+    cache_root: Path,
+    expected: str | None,
     validate: Validator | None,
 ) -> FetchResult:
     with staged(target) as (fh, tmp):
@@ -398,8 +475,7 @@ def _from_mirror(
         actual = sha256_file(tmp)
         if expected and actual != expected:
             raise HashMismatchError(
-                f"sha256 mismatch in the mirror copy {source}: expected {expected}, found {actual}; "
-                "it was not cached",
+                f"sha256 mismatch in the mirror copy {source}: expected {expected}, found {actual}; it was not cached",
                 url=url,
                 hint="replace the mirror file with a byte-exact copy of the URL, or fetch online",
             )
@@ -412,8 +488,16 @@ def _from_mirror(
 
 
 def _entry(
-    url: str, target: Path, cache_root: Path, size: int, digest: str, *, origin: str,
-    status: int | None = None, etag: str | None = None, last_modified: str | None = None,
+    url: str,
+    target: Path,
+    cache_root: Path,
+    size: int,
+    digest: str,
+    *,
+    origin: str,
+    status: int | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
     mirror_file: str | None = None,
 ) -> dict[str, Any]:
     return {
@@ -428,4 +512,3 @@ def _entry(
         "origin": origin,
         "mirror_file": mirror_file,
     }
-

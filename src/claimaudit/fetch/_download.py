@@ -30,12 +30,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import NameResolutionError
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
+from urllib3.exceptions import NameResolutionError
 
 from claimaudit import config
-from claimaudit.fetch._staging import staged
 from claimaudit.errors import FetchError, HashMismatchError
+from claimaudit.fetch._staging import staged
 
 Validator = Callable[[Path], None]
 
@@ -70,8 +70,9 @@ class Downloaded:
 
 
 class _Retryable(Exception):
-    def __init__(self, reason: str, *, retry_after: float | None = None, unreachable: bool = False,
-                 quota: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, retry_after: float | None = None, unreachable: bool = False, quota: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
@@ -103,8 +104,10 @@ def quota_for(host: str) -> int:
         try:
             return max(0, int(value))
         except ValueError:
-            raise FetchError(f"CLAIMAUDIT_REQUESTS_PER_MINUTE={value!r} is not a whole number",
-                             hint="set it to a number of requests per minute, or 0 for no spacing") from None
+            raise FetchError(
+                f"CLAIMAUDIT_REQUESTS_PER_MINUTE={value!r} is not a whole number",
+                hint="set it to a number of requests per minute, or 0 for no spacing",
+            ) from None
     return DEFAULT_QUOTAS.get(host.split(":")[0].lower(), 0)
 
 
@@ -134,8 +137,11 @@ class _Pacer:
             wait = max(blocked, spaced)
             sent.append(now + wait)
         if wait > 0:
-            why = (f"{host} said no quota is left (X-RateLimit-Remaining: 0)" if blocked >= spaced else
-                   f"to stay inside {host}'s quota of {quota} requests per {_seconds(QUOTA_WINDOW_SECONDS)} s")
+            why = (
+                f"{host} said no quota is left (X-RateLimit-Remaining: 0)"
+                if blocked >= spaced
+                else f"to stay inside {host}'s quota of {quota} requests per {_seconds(QUOTA_WINDOW_SECONDS)} s"
+            )
             notice(f"waiting {_seconds(wait)} s: {why}")
             sleep(wait)
         return wait
@@ -198,8 +204,16 @@ def download(
         PACER.before(host, sleep)
         started = clock()
         try:
-            return _attempt(session, url, target, timeout=timeout, sha256=sha256, validate=validate,
-                            attempts=attempts, deadline=deadline)
+            return _attempt(
+                session,
+                url,
+                target,
+                timeout=timeout,
+                sha256=sha256,
+                validate=validate,
+                attempts=attempts,
+                deadline=deadline,
+            )
         except _Retryable as exc:
             if exc.quota:
                 quota_hits += 1
@@ -214,8 +228,10 @@ def download(
         if isinstance(exc, _Retryable) and exc.quota:
             if quota_hits > MAX_QUOTA_WAITS:  # tenacity may ask for the wait before the stop check
                 return 0.0
-            notice(f"{host} answered 429 (quota exceeded) without Retry-After: waiting"
-                   f" {_seconds(QUOTA_WINDOW_SECONDS)} s for the next quota window ({quota_hits} of {MAX_QUOTA_WAITS})")
+            notice(
+                f"{host} answered 429 (quota exceeded) without Retry-After: waiting"
+                f" {_seconds(QUOTA_WINDOW_SECONDS)} s for the next quota window ({quota_hits} of {MAX_QUOTA_WAITS})"
+            )
             PACER.waited(host)
             return QUOTA_WINDOW_SECONDS
         return min(backoff * 2 ** (state.attempt_number - 1), MAX_WAIT_SECONDS)
@@ -346,7 +362,9 @@ def _attempt(
     ends = clock() + deadline
     try:
         response = session.get(
-            url, stream=True, timeout=(min(timeout, deadline), min(timeout, deadline)),
+            url,
+            stream=True,
+            timeout=(min(timeout, deadline), min(timeout, deadline)),
             headers={"User-Agent": f"claimaudit/{__version__}"},
         )
     except requests.TooManyRedirects:
@@ -377,8 +395,16 @@ def _attempt(
     watchdog.watch(response)
     try:
         with response:
-            return _read(response, url, target, sha256=sha256, validate=validate, attempts=attempts,
-                         watchdog=watchdog, deadline=deadline)
+            return _read(
+                response,
+                url,
+                target,
+                sha256=sha256,
+                validate=validate,
+                attempts=attempts,
+                watchdog=watchdog,
+                deadline=deadline,
+            )
     finally:
         watchdog.cancel()
 
@@ -393,8 +419,17 @@ def _gzip_error(url: str) -> FetchError:
     )
 
 
-def _read(response: requests.Response, url: str, target: Path, *, sha256: str | None,
-          validate: Validator | None, attempts: int, watchdog: _Watchdog, deadline: float) -> Downloaded:
+def _read(
+    response: requests.Response,
+    url: str,
+    target: Path,
+    *,
+    sha256: str | None,
+    validate: Validator | None,
+    attempts: int,
+    watchdog: _Watchdog,
+    deadline: float,
+) -> Downloaded:
     status = response.status_code
     host = urlsplit(url).netloc
     if response.headers.get("X-RateLimit-Remaining", "").strip() == "0":
@@ -404,7 +439,8 @@ def _read(response: requests.Response, url: str, target: Path, *, sha256: str | 
         retry_after = _retry_after(response.headers.get("Retry-After"))
         raise _Retryable(
             f"HTTP {status} {response.reason}" + (f" — the service said: {said}" if said else ""),
-            retry_after=retry_after, quota=status == 429 and retry_after is None,
+            retry_after=retry_after,
+            quota=status == 429 and retry_after is None,
         )
     if status >= 400:
         said = service_said(response)
@@ -420,8 +456,7 @@ def _read(response: requests.Response, url: str, target: Path, *, sha256: str | 
             "the server sent neither Content-Length nor a chunked body, so a body cut short could not"
             " be told from a whole one; it was not cached",
             url=url,
-            hint="try again later; if it persists, fetch the file by other means into a mirror"
-            " (CLAIMAUDIT_MIRROR=DIR)",
+            hint="try again later; if it persists, fetch the file by other means into a mirror (CLAIMAUDIT_MIRROR=DIR)",
         )
     digest = hashlib.sha256()
     size = 0
@@ -437,8 +472,9 @@ def _read(response: requests.Response, url: str, target: Path, *, sha256: str | 
                     watchdog.received = size
                     progress.advance(len(chunk))
             if watchdog.fired:
-                raise _Retryable(f"timed out: the answer was not complete within {deadline:g} s"
-                                 f" ({size} bytes had arrived)")
+                raise _Retryable(
+                    f"timed out: the answer was not complete within {deadline:g} s ({size} bytes had arrived)"
+                )
             if expected is not None and size != expected:
                 raise _Retryable(f"truncated body: got {size} of {expected} bytes (Content-Length)")
             actual = digest.hexdigest()
@@ -457,13 +493,15 @@ def _read(response: requests.Response, url: str, target: Path, *, sha256: str | 
         raise _gzip_error(url) from None
     except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
         if watchdog.fired:
-            raise _Retryable(f"timed out: the answer was not complete within {deadline:g} s"
-                             f" ({size} bytes had arrived)") from None
+            raise _Retryable(
+                f"timed out: the answer was not complete within {deadline:g} s ({size} bytes had arrived)"
+            ) from None
         raise _Retryable(f"connection broken while reading the body ({type(exc).__name__})") from None
-    except OSError as exc:
+    except OSError:
         if watchdog.fired:
-            raise _Retryable(f"timed out: the answer was not complete within {deadline:g} s"
-                             f" ({size} bytes had arrived)") from None
+            raise _Retryable(
+                f"timed out: the answer was not complete within {deadline:g} s ({size} bytes had arrived)"
+            ) from None
         raise
     return Downloaded(
         status=status,
@@ -526,8 +564,13 @@ class _Progress:
             if not console.is_terminal:
                 self.bar = False
                 return
-            self.bar = Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(),
-                                console=console, transient=True)
+            self.bar = Progress(
+                *Progress.get_default_columns(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                console=console,
+                transient=True,
+            )
             self.bar.start()
             self.task = self.bar.add_task(self.url.rsplit("/", 1)[-1][:40], total=self.total)
         if self.bar:

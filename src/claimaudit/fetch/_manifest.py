@@ -51,7 +51,7 @@ def read_entries(cache: Path) -> dict[str, dict[str, Any]]:
         problem = "`entries` is not a mapping of URL to entry"
     entries: dict[str, dict[str, Any]] = {}
     dropped = 0
-    for url, entry in (raw.items() if isinstance(raw, dict) else ()):
+    for url, entry in raw.items() if isinstance(raw, dict) else ():
         if _usable(url, entry):
             entries[url] = entry
         else:
@@ -88,9 +88,12 @@ def _repair(cache: Path, path: Path, entries: dict[str, dict[str, Any]], problem
         problem += f"; it could not be rewritten ({exc.strerror})"
     if path not in _REPAIRED:
         _REPAIRED.add(path)
-        print(f"note: the cache manifest {path} was unreadable: {problem}. Kept {len(entries)} usable entries"
-              f" (the old file is {path.name}.broken); missing entries are rebuilt from the cached files"
-              " and the mirror as they are fetched.", file=sys.stderr)
+        print(
+            f"note: the cache manifest {path} was unreadable: {problem}. Kept {len(entries)} usable entries"
+            f" (the old file is {path.name}.broken); missing entries are rebuilt from the cached files"
+            " and the mirror as they are fetched.",
+            file=sys.stderr,
+        )
 
 
 def _write(cache: Path, entries: dict[str, dict[str, Any]]) -> None:

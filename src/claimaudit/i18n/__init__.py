@@ -134,7 +134,9 @@ def parse_languages(value: str | None) -> tuple[str, ...]:
     asked = {part.strip() for part in value.split(",") if part.strip()}
     unknown = sorted(asked - set(LANGUAGES))
     if unknown:
-        raise ValueError(f"unknown language {', '.join(unknown)}: choose from {', '.join(LANGUAGES)} (e.g. --lang en,ur)")
+        raise ValueError(
+            f"unknown language {', '.join(unknown)}: choose from {', '.join(LANGUAGES)} (e.g. --lang en,ur)"
+        )
     return tuple(lang for lang in LANGUAGES if lang in asked)
 
 

@@ -85,8 +85,10 @@ class CatalogueStatus:
         return self.total - self.reviewed
 
     def __str__(self) -> str:
-        return (f"{self.lang}: {self.translated} of {self.total} messages translated, "
-                f"{self.reviewed} reviewed by a native speaker")
+        return (
+            f"{self.lang}: {self.translated} of {self.total} messages translated, "
+            f"{self.reviewed} reviewed by a native speaker"
+        )
 
 
 def status(lang: str) -> CatalogueStatus:

@@ -47,8 +47,9 @@ def python_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tup
 
     for path in files:
         with path.open("rb") as fh:
-            for lineno, message, comments, _context in extract("python", fh, keywords=KEYWORDS,
-                                                              comment_tags=("Translators:",)):
+            for lineno, message, comments, _context in extract(
+                "python", fh, keywords=KEYWORDS, comment_tags=("Translators:",)
+            ):
                 yield _relative(path), lineno, message, comments
 
 
@@ -58,7 +59,10 @@ def template_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | t
     for path in files:
         with path.open("rb") as fh:
             for lineno, message, comments, _context in extract(
-                "jinja2.ext:babel_extract", fh, keywords=KEYWORDS, comment_tags=("Translators:",),
+                "jinja2.ext:babel_extract",
+                fh,
+                keywords=KEYWORDS,
+                comment_tags=("Translators:",),
                 options={"trimmed": "true"},
             ):
                 yield _relative(path), lineno, message, comments
@@ -73,7 +77,12 @@ def notebook_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | t
         for number, cell in enumerate(nb.get("cells", []), start=1):
             source = "".join(cell.get("source", []))
             if cell.get("cell_type") == "markdown" and source.strip():
-                yield _relative(path), number, markdown_key(source), ["A Markdown cell of the report notebook: keep its Markdown (#, **, lists, `code`)."]
+                yield (
+                    _relative(path),
+                    number,
+                    markdown_key(source),
+                    ["A Markdown cell of the report notebook: keep its Markdown (#, **, lists, `code`)."],
+                )
             elif cell.get("cell_type") == "code" and source.strip():
                 fh = io.BytesIO(source.encode("utf-8"))
                 for _line, message, comments, _context in extract("python", fh, keywords=KEYWORDS):
@@ -97,13 +106,21 @@ def finding_templates(root: Path | None = None) -> dict[str, str]:
     for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in tree.body:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
             names = [t.id for t in targets if isinstance(t, ast.Name) and "TEMPLATE" in t.id.upper()]
             if not names or node.value is None:
                 continue
             if isinstance(node.value, ast.Dict):
-                pairs = [(k.value if isinstance(k, ast.Constant) else f"{names[0]}[{i}]", v)
-                         for i, (k, v) in enumerate(zip(node.value.keys, node.value.values, strict=True))]
+                pairs = [
+                    (k.value if isinstance(k, ast.Constant) else f"{names[0]}[{i}]", v)
+                    for i, (k, v) in enumerate(zip(node.value.keys, node.value.values, strict=True))
+                ]
             else:
                 pairs = [(names[0], node.value)]
             for key, value in pairs:
@@ -116,8 +133,11 @@ def finding_templates(root: Path | None = None) -> dict[str, str]:
 SOURCES = {
     "python": lambda root: sorted((root / "src" / "claimaudit").rglob("*.py")),
     "templates": lambda root: sorted((root / "src" / "claimaudit" / "templates").rglob("*.j2")),
-    "notebooks": lambda root: [root / "notebooks" / f"{name}.ipynb" for name in TRANSLATED_NOTEBOOKS
-                               if (root / "notebooks" / f"{name}.ipynb").is_file()],
+    "notebooks": lambda root: [
+        root / "notebooks" / f"{name}.ipynb"
+        for name in TRANSLATED_NOTEBOOKS
+        if (root / "notebooks" / f"{name}.ipynb").is_file()
+    ],
 }
 
 
@@ -126,8 +146,13 @@ def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
     from babel.messages.catalog import Catalog
 
     root = root or paths.project_root()
-    template = Catalog(domain=DOMAIN, project="claimaudit", msgid_bugs_address="",
-                       copyright_holder="claimaudit contributors", fuzzy=False)
+    template = Catalog(
+        domain=DOMAIN,
+        project="claimaudit",
+        msgid_bugs_address="",
+        copyright_holder="claimaudit contributors",
+        fuzzy=False,
+    )
     found = [
         *python_messages(SOURCES["python"](root)),
         *template_messages(SOURCES["templates"](root)),
@@ -142,8 +167,12 @@ def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
                 message = message[0]
         template.add(message, None, [(where, lineno)], auto_comments=comments)
     for key, text in finding_templates(root).items():
-        template.add(text, None, [(f"src/claimaudit/audit/{key.split('.', 1)[0]}.py", 0)],
-                     auto_comments=[f"Finding template {key.split('.', 1)[1]}: keep every {{slot}}."])
+        template.add(
+            text,
+            None,
+            [(f"src/claimaudit/audit/{key.split('.', 1)[0]}.py", 0)],
+            auto_comments=[f"Finding template {key.split('.', 1)[1]}: keep every {{slot}}."],
+        )
     return template
 
 
@@ -181,6 +210,8 @@ def update(languages: Iterable[str], root: Path | None = None) -> list[str]:
         with atomic_write(path, "wb") as fh:
             # messages no longer used are kept at the end as obsolete (#~), so no translation is lost
             write_po(fh, cat, width=100, include_lineno=False, ignore_obsolete=False)
-        said.append(f"{path}: {len(after - before)} new ({revived} revived from obsolete), "
-                    f"{len(before - after)} now obsolete, {len(after)} in use")
+        said.append(
+            f"{path}: {len(after - before)} new ({revived} revived from obsolete), "
+            f"{len(before - after)} now obsolete, {len(after)} in use"
+        )
     return said

@@ -28,8 +28,10 @@ def slot_problems(lang: str) -> list[str]:
             have = slots_of(text)
             # a plural form may leave out {n} ("one verdict"), never add or rename a slot
             if have - wanted or (wanted - have) - ({"n"} if len(ids) > 1 else set()):
-                problems.append(f"{catalogue_path(lang)}: slots differ for {ids[0]!r}: "
-                                f"English {sorted(wanted)}, {lang} {sorted(have)}")
+                problems.append(
+                    f"{catalogue_path(lang)}: slots differ for {ids[0]!r}: "
+                    f"English {sorted(wanted)}, {lang} {sorted(have)}"
+                )
     return problems
 
 
@@ -41,8 +43,11 @@ def missing_from_catalogue(lang: str, template=None) -> list[str]:
     template = template if template is not None else extract()
     cat = catalogue(lang)
     have = {m.id if isinstance(m.id, str) else m.id[0] for m in cat if m.id} if cat is not None else set()
-    return [f"{catalogue_path(lang)}: missing (run `python -m claimaudit.i18n update`, then translate): {m.id!r}"
-            for m in template if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in have]
+    return [
+        f"{catalogue_path(lang)}: missing (run `python -m claimaudit.i18n update`, then translate): {m.id!r}"
+        for m in template
+        if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in have
+    ]
 
 
 def problems(languages: Iterable[str]) -> list[str]:

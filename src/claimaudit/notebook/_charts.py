@@ -476,9 +476,7 @@ def network_panels(
 ) -> alt.VConcatChart:
     """One small panel per network, labelled ``"PTCL (AS17557)"``, optionally with n as bars."""
     _require(frame, [asn, x, y] + ([n] if n else []))
-    data = frame.with_columns(_network_expr(asn).alias("network")).select(
-        ["network", x, y] + ([n] if n else [])
-    )
+    data = frame.with_columns(_network_expr(asn).alias("network")).select(["network", x, y] + ([n] if n else []))
     networks = data.get_column("network").n_unique()
     title = title or f"{y_title}: {networks} network{'s' if networks != 1 else ''} shown"
     x_scale = alt.Scale(domain=[_iso(data.get_column(x).min()), _iso(data.get_column(x).max())])
@@ -541,7 +539,9 @@ def figure_points(
         .mark_point(size=70, filled=True, opacity=0.9)
         .encode(
             x=alt.X(f"{x}:T", title=None),
-            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format="~s", labelExpr="datum.value == 0 ? '0' : datum.label")),
+            y=alt.Y(
+                f"{y}:Q", title=y_title, axis=alt.Axis(format="~s", labelExpr="datum.value == 0 ? '0' : datum.label")
+            ),
             # Same field, same title, same legend settings: Vega-Lite merges colour and shape into one legend.
             color=alt.Color(f"{series}:N", scale=alt.Scale(domain=names, range=colours), title=series, legend=legend),
             shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=names, range=shapes), title=series, legend=legend),

@@ -97,8 +97,10 @@ def load_source(page: Page, name: str, resource: str, *, offline: bool = True) -
 def _no_network(exc: Exception) -> str:
     """What a notebook says when ``offline=False`` and the fetch failed (no network, a service down)."""
     first = str(exc).splitlines()[0][:300]
-    return (f"could not be fetched: {first} — with no network, set offline = True in the parameters cell "
-            "(cache and mirror only); the notebook goes on without it")
+    return (
+        f"could not be fetched: {first} — with no network, set offline = True in the parameters cell "
+        "(cache and mirror only); the notebook goes on without it"
+    )
 
 
 #: Live OONI questions the notebooks ask (the fetch step asks them when online, so notebooks
@@ -109,31 +111,44 @@ OONI_QUESTIONS: dict[str, dict[str, str | None]] = {
 }
 
 
-def ooni_daily(page: Page, question: str, *, country: str, since: Any, until: Any, offline: bool = True) -> pl.DataFrame | None:
+def ooni_daily(
+    page: Page, question: str, *, country: str, since: Any, until: Any, offline: bool = True
+) -> pl.DataFrame | None:
     """OONI daily counts per network for one of :data:`OONI_QUESTIONS`, from the cache (or the
     network when ``offline`` is False), or None after saying why not."""
     from claimaudit.datasets import ooni_api
 
     asked = OONI_QUESTIONS[question]
     try:
-        daily = ooni_api.aggregate(probe_cc=country, test_name=str(asked["test_name"]), domain=asked["domain"],
-                                   since=_date(since), until=_date(until) + dt.timedelta(days=1), offline=offline)
+        daily = ooni_api.aggregate(
+            probe_cc=country,
+            test_name=str(asked["test_name"]),
+            domain=asked["domain"],
+            since=_date(since),
+            until=_date(until) + dt.timedelta(days=1),
+            offline=offline,
+        )
         # tests OONI no longer scores (riseupvpn since 2023-10-17) would dilute the rates: left out, and said
         daily, left_out = ooni_api.drop_unscored(daily)
         for item in ooni_api.unscored(str(asked["test_name"]), _date(since), _date(until) + dt.timedelta(days=1)):
-            page.left_out(f"{item['test_name']} measurements from {item['excluded_from']} ({left_out:,} of them)",
-                          item["detail"])
+            page.left_out(
+                f"{item['test_name']} measurements from {item['excluded_from']} ({left_out:,} of them)", item["detail"]
+            )
         return daily
     except NotAvailableError as exc:
         first = str(exc).splitlines()[0]
-        page.unavailable(f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",
-                         f"{first[:300]} — run `claimaudit run --online` (or `claimaudit fetch`) to fill the cache")
+        page.unavailable(
+            f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",
+            f"{first[:300]} — run `claimaudit run --online` (or `claimaudit fetch`) to fill the cache",
+        )
         return None
     except FetchError as exc:
         if isinstance(exc, HashMismatchError):
             raise
-        page.unavailable(f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",
-                         _no_network(exc))
+        page.unavailable(
+            f"OONI measurements ({asked['test_name']}) for {country}, {_date(since)} to {_date(until)}",
+            _no_network(exc),
+        )
         return None
 
 
@@ -145,8 +160,10 @@ def tor_users(page: Page, *, country: str, since: Any, until: Any, offline: bool
     try:
         return tor_metrics.userstats(country, _date(since), _date(until), offline=offline)
     except NotAvailableError as exc:
-        page.unavailable(f"Tor Metrics relay users for {country}, {_date(since)} to {_date(until)}",
-                         f"{str(exc).splitlines()[0][:300]} — run `claimaudit run --online` to fill the cache")
+        page.unavailable(
+            f"Tor Metrics relay users for {country}, {_date(since)} to {_date(until)}",
+            f"{str(exc).splitlines()[0][:300]} — run `claimaudit run --online` to fill the cache",
+        )
         return None
     except FetchError as exc:
         if isinstance(exc, HashMismatchError):
@@ -177,8 +194,13 @@ def network_rates(daily: pl.DataFrame) -> pl.DataFrame:
 
 def top_networks(rates: pl.DataFrame, *, limit: int = 6) -> pl.DataFrame:
     """The ``limit`` networks with the most measurements (the rest are in the CSV, not the chart)."""
-    keep = (rates.group_by("probe_asn").agg(pl.col("n").sum())
-            .sort("n", "probe_asn", descending=[True, False]).head(limit).get_column("probe_asn"))
+    keep = (
+        rates.group_by("probe_asn")
+        .agg(pl.col("n").sum())
+        .sort("n", "probe_asn", descending=[True, False])
+        .head(limit)
+        .get_column("probe_asn")
+    )
     return rates.filter(pl.col("probe_asn").is_in(keep.implode()))
 
 
@@ -194,8 +216,10 @@ def verdict_records(*, offline: bool = True, path: str | Path | None = None) -> 
     key = (offline, str(paths.datasets_dir()), str(audit.rules_dir()))  # one run per ledger and rules
     if key not in _AUDITED:
         _AUDITED[key] = audit.verdict_records(audit.run_audit(offline=offline))
-    return _AUDITED[key], (f"No {file} yet: the audit was run once here, as `claimaudit audit` does"
-                               " (run it, or `claimaudit run`, to write the file the report reads).")
+    return _AUDITED[key], (
+        f"No {file} yet: the audit was run once here, as `claimaudit audit` does"
+        " (run it, or `claimaudit run`, to write the file the report reads)."
+    )
 
 
 _AUDITED: dict[tuple[bool, str, str], list[dict[str, Any]]] = {}
@@ -218,10 +242,23 @@ def audit_verdicts(page: Page, *, offline: bool = True, path: str | Path | None 
 
 
 _EVIDENCE_ITEM = pl.Struct(
-    {"source": pl.String, "kind": pl.String, "status": pl.String, "request_url": pl.String, "page_url": pl.String,
-     "keys": pl.List(pl.String), "strength": pl.String, "window_start": pl.String,
-     "window_end": pl.String, "n": pl.Int64, "networks": pl.List(pl.String), "probes": pl.Int64,
-     "available": pl.Boolean, "observes": pl.String, "note": pl.String}
+    {
+        "source": pl.String,
+        "kind": pl.String,
+        "status": pl.String,
+        "request_url": pl.String,
+        "page_url": pl.String,
+        "keys": pl.List(pl.String),
+        "strength": pl.String,
+        "window_start": pl.String,
+        "window_end": pl.String,
+        "n": pl.Int64,
+        "networks": pl.List(pl.String),
+        "probes": pl.Int64,
+        "available": pl.Boolean,
+        "observes": pl.String,
+        "note": pl.String,
+    }
 )
 
 
@@ -234,7 +271,9 @@ def with_evidence_items(frame: pl.DataFrame, verdicts: Iterable[Any]) -> pl.Data
         evidence = v["evidence"] if isinstance(v, dict) else [e.to_dict() for e in v.evidence]
         items.append([{k: e.get(k) for k in _EVIDENCE_ITEM.to_schema()} for e in evidence])
     if len(items) != frame.height:
-        raise ValueError(f"{len(items)} verdicts for a frame of {frame.height} rows; pass the verdicts the frame was made from")
+        raise ValueError(
+            f"{len(items)} verdicts for a frame of {frame.height} rows; pass the verdicts the frame was made from"
+        )
     return frame.with_columns(pl.Series("evidence_items", items, dtype=pl.List(_EVIDENCE_ITEM)))
 
 
@@ -255,9 +294,27 @@ def as_of(claims: pl.DataFrame, end: Any) -> pl.DataFrame:
 def claims_about(claims: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFrame:
     """The claims on some subjects, oldest first, with the columns a reader needs."""
     columns = [  # what was said first: the claim, its figure and unit, who and when; the keys after
-        "summary", "qualifier", "value", "unit", "verb", "period", "claimant", "statement_date", "confidence",
-        "category", "metric", "scope", "assertion", "wording", "venue", "date_precision", "period_start",
-        "period_end", "authority", "kind", "claim_id",
+        "summary",
+        "qualifier",
+        "value",
+        "unit",
+        "verb",
+        "period",
+        "claimant",
+        "statement_date",
+        "confidence",
+        "category",
+        "metric",
+        "scope",
+        "assertion",
+        "wording",
+        "venue",
+        "date_precision",
+        "period_start",
+        "period_end",
+        "authority",
+        "kind",
+        "claim_id",
     ]
     return (
         claims.filter(pl.col("subject").is_in(list(subjects)))
@@ -294,14 +351,21 @@ def verification_summary(sources: pl.DataFrame) -> pl.DataFrame:
     """How each cited source was verified (``verification`` counts, with outlets)."""
     return (
         sources.group_by("verification")
-        .agg(pl.len().alias("sources"), pl.col("claim_id").n_unique().alias("claims"), pl.col("outlet").n_unique().alias("outlets"))
+        .agg(
+            pl.len().alias("sources"),
+            pl.col("claim_id").n_unique().alias("claims"),
+            pl.col("outlet").n_unique().alias("outlets"),
+        )
         .sort("sources", "verification", descending=[True, False], nulls_last=True)
     )
 
 
 def confidence_summary(claims: pl.DataFrame) -> pl.DataFrame:
-    return (claims.group_by("confidence").agg(pl.len().alias("claims"))
-            .sort("claims", "confidence", descending=[True, False], nulls_last=True))
+    return (
+        claims.group_by("confidence")
+        .agg(pl.len().alias("claims"))
+        .sort("claims", "confidence", descending=[True, False], nulls_last=True)
+    )
 
 
 def verdicts_about(verdicts: pl.DataFrame, claims: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFrame:
@@ -313,7 +377,6 @@ def verdicts_about(verdicts: pl.DataFrame, claims: pl.DataFrame, subjects: Itera
 def verdict_counts(verdicts: pl.DataFrame) -> pl.DataFrame:
     """Verdicts per state, with the state's label (the report's headline numbers)."""
     from claimaudit.audit import VERDICT_LABELS
-
     from claimaudit.i18n import _
 
     labels = {k: _(v[0]) for k, v in VERDICT_LABELS.items()}
@@ -339,8 +402,11 @@ def headline(verdicts: pl.DataFrame) -> str:
         "Of {total} verdicts, {inconsistent} found official figures inconsistent with each other, "
         "{contradicted} found a claim contradicted by independent evidence, {supported} found one supported, "
         "and {insufficient} could not be decided for lack of evidence.",
-        total=verdicts.height, inconsistent=counts.get("inconsistent", 0), contradicted=counts.get("contradicted", 0),
-        supported=counts.get("supported", 0), insufficient=counts.get("insufficient_evidence", 0),
+        total=verdicts.height,
+        inconsistent=counts.get("inconsistent", 0),
+        contradicted=counts.get("contradicted", 0),
+        supported=counts.get("supported", 0),
+        insufficient=counts.get("insufficient_evidence", 0),
     )
 
 
@@ -405,9 +471,22 @@ def signals_about(signals: pl.DataFrame, subjects: Iterable[str]) -> pl.DataFram
     return (
         signals.filter(pl.col("subject").is_in(list(subjects)))
         .select(
-            "event_date", "observer", "evidence_kind", "signal", "value", "value_high", "unit", "finding",
-            pl.col("networks").str.split(";").list.eval(pl.element().map_elements(network_label, return_dtype=pl.String)).alias("networks"),
-            "outlet", "source_url", "confidence", "verification",
+            "event_date",
+            "observer",
+            "evidence_kind",
+            "signal",
+            "value",
+            "value_high",
+            "unit",
+            "finding",
+            pl.col("networks")
+            .str.split(";")
+            .list.eval(pl.element().map_elements(network_label, return_dtype=pl.String))
+            .alias("networks"),
+            "outlet",
+            "source_url",
+            "confidence",
+            "verification",
         )
         .sort("event_date", nulls_last=True)
     )
@@ -447,8 +526,16 @@ def check_results(results_json: str | Path | None = None) -> pl.DataFrame | None
         }
         for s in data.get("suites", [])
     ]
-    schema = {"suite": pl.String, "status": pl.String, "rows": pl.Int64, "expectations": pl.Int64,
-              "passed": pl.Int64, "failed": pl.Int64, "warnings": pl.Int64, "errors": pl.Int64}
+    schema = {
+        "suite": pl.String,
+        "status": pl.String,
+        "rows": pl.Int64,
+        "expectations": pl.Int64,
+        "passed": pl.Int64,
+        "failed": pl.Int64,
+        "warnings": pl.Int64,
+        "errors": pl.Int64,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -530,22 +617,30 @@ def rejudge(
     overrides = dict(params or {})
     unknown_rules = sorted(set(overrides) - {r.id for r in chosen})
     if unknown_rules:
-        raise RuleError(f"no rule {unknown_rules} in {rules}.yml", hint=f"rules there: {', '.join(r.id for r in chosen)}")
+        raise RuleError(
+            f"no rule {unknown_rules} in {rules}.yml", hint=f"rules there: {', '.join(r.id for r in chosen)}"
+        )
     changed = []
     for rule in chosen:
         given = overrides.get(rule.id, {})
         allowed = PARAMS.get(rule.kind, {})
         for key, value in given.items():
             if key not in allowed:
-                raise RuleError(f"rule {rule.id} ({rule.kind}) has no parameter {key!r}",
-                                hint=f"its parameters: {', '.join(sorted(allowed)) or 'none'}")
+                raise RuleError(
+                    f"rule {rule.id} ({rule.kind}) has no parameter {key!r}",
+                    hint=f"its parameters: {', '.join(sorted(allowed)) or 'none'}",
+                )
             check = allowed[key][0]
             if not check(value):
-                raise RuleError(f"rule {rule.id}: parameter {key!r} cannot be {value!r}", hint="see checks/claims/README.md")
+                raise RuleError(
+                    f"rule {rule.id}: parameter {key!r} cannot be {value!r}", hint="see checks/claims/README.md"
+                )
         changed.append(dataclasses.replace(rule, params={**rule.params, **given}) if given else rule)
     verdicts = audit.run_audit(rules=changed, provider=_AsOf(end, offline=offline))
     ledger = _AsOf(end, offline=offline).dataset("claims")
-    dated = ledger.filter(pl.col("statement_date").is_between(pl.lit(start), pl.lit(end))).get_column("claim_id").to_list()
+    dated = (
+        ledger.filter(pl.col("statement_date").is_between(pl.lit(start), pl.lit(end))).get_column("claim_id").to_list()
+    )
     keep = [v for v in verdicts if set(v.claim_ids) & set(dated)]
     if not keep:
         frame = audit.verdicts_frame(verdicts).head(0)

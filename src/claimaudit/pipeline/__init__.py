@@ -12,6 +12,7 @@
 
 import sys
 
+from claimaudit.pipeline import _ledger as ledger
 from claimaudit.pipeline._notebooks import (
     REPORT_NOTEBOOK,
     IPCKernelManager,
@@ -30,7 +31,6 @@ from claimaudit.pipeline._plan import (
     notebook_windows,
     page_url,
 )
-from claimaudit.pipeline import _ledger as ledger
 from claimaudit.pipeline._run import STEPS, RunResult, StepOutcome, run, step_audit, step_check, step_fetch
 
 __all__ = [

@@ -83,7 +83,10 @@ def execute_notebook(
         )
     except PapermillExecutionError as exc:
         return NotebookOutcome(
-            name, False, time.perf_counter() - started, executed=executed,
+            name,
+            False,
+            time.perf_counter() - started,
+            executed=executed,
             error=f"cell {exc.exec_count or exc.cell_index}: {exc.ename}: {exc.evalue}",
         )
     except Exception as exc:  # kernel died, notebook unreadable, ...
@@ -92,15 +95,27 @@ def execute_notebook(
     try:
         links = {other: f"{notebook.stem}{i18n.edition_suffix(other)}.html" for other in editions}
         html = export_html(
-            executed, out_dir / f"{name}.html", show_code=notebook.stem != REPORT_NOTEBOOK, index_href="index.html",
-            info=info, lang=lang, editions=links if len(links) > 1 else None, fonts=fonts,
+            executed,
+            out_dir / f"{name}.html",
+            show_code=notebook.stem != REPORT_NOTEBOOK,
+            index_href="index.html",
+            info=info,
+            lang=lang,
+            editions=links if len(links) > 1 else None,
+            fonts=fonts,
         )
     except Exception as exc:  # a template or conversion error fails this notebook, not the whole run
-        return NotebookOutcome(name, False, time.perf_counter() - started, executed=executed,
-                               error=f"HTML export: {type(exc).__name__}: {exc}")
+        return NotebookOutcome(
+            name,
+            False,
+            time.perf_counter() - started,
+            executed=executed,
+            error=f"HTML export: {type(exc).__name__}: {exc}",
+        )
     missing = next((f.missing for f in fonts if f.missing), None)
-    return NotebookOutcome(name, True, time.perf_counter() - started, executed=executed, html=html, lang=lang,
-                           font_missing=missing)
+    return NotebookOutcome(
+        name, True, time.perf_counter() - started, executed=executed, html=html, lang=lang, font_missing=missing
+    )
 
 
 def _stable_parameter_cell_id(executed: Path) -> None:
@@ -113,7 +128,10 @@ def _stable_parameter_cell_id(executed: Path) -> None:
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     changed = False
     for cell in notebook.get("cells", []):
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and cell.get("id") != "injected-parameters":
+        if (
+            "injected-parameters" in cell.get("metadata", {}).get("tags", [])
+            and cell.get("id") != "injected-parameters"
+        ):
             cell["id"] = "injected-parameters"
             changed = True
     if changed:

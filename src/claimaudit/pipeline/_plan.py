@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from claimaudit.errors import ClaimauditError, NotAvailableError
 
@@ -32,19 +32,41 @@ VPN_TESTS = ("tor", "psiphon", "torsf", "vanilla_tor", "openvpn", "riseupvpn")
 
 #: The 2024 events: X blocked (February) and the VPN disruptions (November).
 DEFAULT_WINDOWS: tuple[LiveWindow, ...] = (
-    LiveWindow("OONI web_connectivity PK x.com,twitter.com 2024-02-01..2024-03-01", "ooni_aggregate",
-               {"probe_cc": "PK", "test_name": "web_connectivity", "since": D(2024, 2, 1),
-                "until": D(2024, 3, 1), "domain": "x.com,twitter.com"}),
-    *(LiveWindow(f"OONI {test} PK 2024-11-01..2024-12-01", "ooni_aggregate",
-                 {"probe_cc": "PK", "test_name": test, "since": D(2024, 11, 1), "until": D(2024, 12, 1)})
-      for test in VPN_TESTS),
+    LiveWindow(
+        "OONI web_connectivity PK x.com,twitter.com 2024-02-01..2024-03-01",
+        "ooni_aggregate",
+        {
+            "probe_cc": "PK",
+            "test_name": "web_connectivity",
+            "since": D(2024, 2, 1),
+            "until": D(2024, 3, 1),
+            "domain": "x.com,twitter.com",
+        },
+    ),
+    *(
+        LiveWindow(
+            f"OONI {test} PK 2024-11-01..2024-12-01",
+            "ooni_aggregate",
+            {"probe_cc": "PK", "test_name": test, "since": D(2024, 11, 1), "until": D(2024, 12, 1)},
+        )
+        for test in VPN_TESTS
+    ),
     LiveWindow("OONI findings PK", "ooni_incidents", {"country_code": "PK"}),
-    LiveWindow("Tor Metrics relay users PK 2024", "tor_userstats",
-               {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "relay"}),
-    LiveWindow("Tor Metrics bridge users PK 2024", "tor_userstats",
-               {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "bridge"}),
-    LiveWindow("IODA country PK 2024-11-01..2024-12-01", "ioda_signals",
-               {"entity_type": "country", "entity_code": "PK", "since": D(2024, 11, 1), "until": D(2024, 12, 1)}),
+    LiveWindow(
+        "Tor Metrics relay users PK 2024",
+        "tor_userstats",
+        {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "relay"},
+    ),
+    LiveWindow(
+        "Tor Metrics bridge users PK 2024",
+        "tor_userstats",
+        {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "bridge"},
+    ),
+    LiveWindow(
+        "IODA country PK 2024-11-01..2024-12-01",
+        "ioda_signals",
+        {"entity_type": "country", "entity_code": "PK", "since": D(2024, 11, 1), "until": D(2024, 12, 1)},
+    ),
 )
 
 
@@ -71,8 +93,12 @@ class FetchOutcome:
 def _loaders() -> dict[str, Callable]:
     from claimaudit.datasets import ioda, ooni_api, tor_metrics
 
-    return {"ooni_aggregate": ooni_api.aggregate, "ooni_incidents": ooni_api.incidents,
-            "tor_userstats": tor_metrics.userstats, "ioda_signals": ioda.signals}
+    return {
+        "ooni_aggregate": ooni_api.aggregate,
+        "ooni_incidents": ooni_api.incidents,
+        "tor_userstats": tor_metrics.userstats,
+        "ioda_signals": ioda.signals,
+    }
 
 
 def page_url(window: LiveWindow) -> str | None:
@@ -85,8 +111,14 @@ def page_url(window: LiveWindow) -> str | None:
 
     k = window.kwargs
     if window.loader == "ooni_aggregate":
-        return ooni_api.explorer_chart_url(probe_cc=k["probe_cc"], test_name=k["test_name"], since=k["since"],
-                                           until=k["until"], domain=k.get("domain"), axis_y="probe_asn")
+        return ooni_api.explorer_chart_url(
+            probe_cc=k["probe_cc"],
+            test_name=k["test_name"],
+            since=k["since"],
+            until=k["until"],
+            domain=k.get("domain"),
+            axis_y="probe_asn",
+        )
     if window.loader == "tor_userstats":
         return tor_metrics.graph_url(k["country"], k["start"], k["end"], kind=k.get("kind", "relay"))
     if window.loader == "ioda_signals":
@@ -113,13 +145,29 @@ def fetch_all(
     from claimaudit.fetch import asking_once, recording
 
     with asking_once():
-        return _fetch_all(sources, recording, offline=offline, mirror=mirror, windows=windows, pinned=pinned,
-                          on_outcome=on_outcome, refresh=refresh)
+        return _fetch_all(
+            sources,
+            recording,
+            offline=offline,
+            mirror=mirror,
+            windows=windows,
+            pinned=pinned,
+            on_outcome=on_outcome,
+            refresh=refresh,
+        )
 
 
-def _fetch_all(sources: Any, recording: Any, *, offline: bool | None, mirror: str | Path | None,
-               windows: Iterable[LiveWindow], pinned: Iterable[str] | None,
-               on_outcome: Callable[[FetchOutcome], None] | None, refresh: bool) -> list[FetchOutcome]:
+def _fetch_all(
+    sources: Any,
+    recording: Any,
+    *,
+    offline: bool | None,
+    mirror: str | Path | None,
+    windows: Iterable[LiveWindow],
+    pinned: Iterable[str] | None,
+    on_outcome: Callable[[FetchOutcome], None] | None,
+    refresh: bool,
+) -> list[FetchOutcome]:
     outcomes: list[FetchOutcome] = []
 
     def done(outcome: FetchOutcome) -> None:
@@ -150,8 +198,16 @@ def _fetch_all(sources: Any, recording: Any, *, offline: bool | None, mirror: st
             as_of = min(fetched) if fetched else None
             empty = sum(bool(r.entry.get("empty")) for r in seen)
             detail = f"{frame.height} rows, {len(seen)} request(s)" + (f", {empty} answered empty" if empty else "")
-            done(FetchOutcome(window.label, "live", "+".join(origins), detail + (f", as of {as_of}" if as_of else ""),
-                              as_of=as_of, page_url=page_url(window)))
+            done(
+                FetchOutcome(
+                    window.label,
+                    "live",
+                    "+".join(origins),
+                    detail + (f", as of {as_of}" if as_of else ""),
+                    as_of=as_of,
+                    page_url=page_url(window),
+                )
+            )
         except ClaimauditError as exc:
             done(FetchOutcome(window.label, "live", None, _reason(exc), page_url=page_url(window)))
     return outcomes
@@ -172,13 +228,26 @@ def notebook_windows(params: dict[str, Any]) -> list[Any]:
     end = dt.date.fromisoformat(str(params["window_end"]))
     country = str(params["country"])
     windows = [
-        LiveWindow(f"OONI {asked['test_name']} {country} {start}..{end}", "ooni_aggregate",
-                   {"probe_cc": country, "test_name": asked["test_name"], "domain": asked["domain"],
-                    "since": start, "until": end + dt.timedelta(days=1)})
+        LiveWindow(
+            f"OONI {asked['test_name']} {country} {start}..{end}",
+            "ooni_aggregate",
+            {
+                "probe_cc": country,
+                "test_name": asked["test_name"],
+                "domain": asked["domain"],
+                "since": start,
+                "until": end + dt.timedelta(days=1),
+            },
+        )
         for asked in views.OONI_QUESTIONS.values()
     ]
-    windows.append(LiveWindow(f"Tor Metrics relay users {country} {start}..{end}", "tor_userstats",
-                              {"country": country, "start": start, "end": end, "kind": "relay"}))
+    windows.append(
+        LiveWindow(
+            f"Tor Metrics relay users {country} {start}..{end}",
+            "tor_userstats",
+            {"country": country, "start": start, "end": end, "kind": "relay"},
+        )
+    )
     return windows
 
 
@@ -200,7 +269,7 @@ class FetchPlan:
         out += [f"pinned: {name}" for name in self.pinned]
         index = 0
         for what, count in self.sections:
-            out += [f"{what}: {w.label}" for w in self.windows[index:index + count]]
+            out += [f"{what}: {w.label}" for w in self.windows[index : index + count]]
             index += count
         return out
 
@@ -228,8 +297,9 @@ def fetch_plan(params: dict[str, Any] | None = None, *, rules_dir: str | Path | 
         seen.update(_key(w) for w in kept)
         windows += kept
         sections.append((what, len(kept)))
-    return FetchPlan(pinned=tuple(sources.list_sources()), windows=tuple(windows), sections=tuple(sections),
-                     notes=tuple(notes))
+    return FetchPlan(
+        pinned=tuple(sources.list_sources()), windows=tuple(windows), sections=tuple(sections), notes=tuple(notes)
+    )
 
 
 def _key(window: LiveWindow) -> str:

@@ -37,13 +37,15 @@ def managed(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(
-        p.name for p in folder.iterdir()
+        p.name
+        for p in folder.iterdir()
         if (p.is_dir() and p.name in MANAGED_DIRS) or (p.is_file() and _MANAGED_FILE.match(p.name))
     )
 
 
-def carry_over(reports: Path, staging: Path, *, pages: Iterable[str] = (), checks: bool = False,
-               verdicts: bool = False) -> list[str]:
+def carry_over(
+    reports: Path, staging: Path, *, pages: Iterable[str] = (), checks: bool = False, verdicts: bool = False
+) -> list[str]:
     """Copy outputs of the previous run that this run did not remake into ``staging``.
 
     ``pages`` are notebook names (``01-explore-claims-ledger``): their HTML (and the report's PDF,

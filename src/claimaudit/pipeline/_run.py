@@ -28,7 +28,13 @@ from typing import Any, Literal
 
 from claimaudit import paths
 from claimaudit.errors import ClaimauditError
-from claimaudit.pipeline._notebooks import REPORT_NOTEBOOK, NotebookOutcome, default_parameters, discover_notebooks, execute_notebook
+from claimaudit.pipeline._notebooks import (
+    REPORT_NOTEBOOK,
+    NotebookOutcome,
+    default_parameters,
+    discover_notebooks,
+    execute_notebook,
+)
 from claimaudit.pipeline._publish import carry_over, publish, publish_failed_checks
 
 Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
@@ -97,7 +103,9 @@ def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOu
     if pinned_missing:
         hint = "set CLAIMAUDIT_MIRROR=<mirror dir> or run online (`claimaudit run --online`)"
         names = ", ".join(f"{o.name} ({o.detail[:160]})" for o in pinned_missing)
-        return StepOutcome("fetch", "warning", f"{detail}; MISSING {len(pinned_missing)}: {names} ({hint})", missing=missing)
+        return StepOutcome(
+            "fetch", "warning", f"{detail}; MISSING {len(pinned_missing)}: {names} ({hint})", missing=missing
+        )
     if live_missing and not offline:
         return StepOutcome("fetch", "warning", detail, missing=missing)
     return StepOutcome("fetch", "done", detail, missing=missing)
@@ -125,7 +133,9 @@ def step_audit(*, reports: Path, offline: bool) -> StepOutcome:
     for verdict in verdicts:
         key = verdict.status.value
         counts[key] = counts.get(key, 0) + 1
-    return StepOutcome("audit", "done", f"{len(verdicts)} verdicts: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    return StepOutcome(
+        "audit", "done", f"{len(verdicts)} verdicts: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    )
 
 
 @contextlib.contextmanager
@@ -233,8 +243,11 @@ def run(
         with _environment(**env):
             timed("fetch", lambda: step_fetch(offline=offline, params=params))
             checked = timed("check", lambda: step_check(reports=staging))
-            refused = ("refused: the data did not pass its checks (see the check step); nothing of this run is"
-                       " published" if checked.status == "failed" else None)
+            refused = (
+                "refused: the data did not pass its checks (see the check step); nothing of this run is published"
+                if checked.status == "failed"
+                else None
+            )
             audited = timed("audit", lambda: step_audit(reports=staging, offline=True), refuse=refused)
             if audited.status == "failed" and not refused:
                 refused = "not run: the audit failed (see the audit step); nothing of this run is published"
@@ -244,12 +257,19 @@ def run(
             chosen = available
             if notebooks:
                 chosen = [p for p in available if any(p.stem.startswith(prefix) for prefix in notebooks)]
-            none_found = (f"no notebook in {folder} starts with {', '.join(notebooks)}" if notebooks
-                          else f"no notebooks (NN-*.ipynb) found in {folder}")
+            none_found = (
+                f"no notebook in {folder} starts with {', '.join(notebooks)}"
+                if notebooks
+                else f"no notebooks (NN-*.ipynb) found in {folder}"
+            )
             info = run_info()
-            ran = timed("notebooks", lambda: _run_notebooks(chosen, staging, params, info, jobs, result, say,
-                                                            none_found=none_found, languages=languages),
-                        refuse=refused)
+            ran = timed(
+                "notebooks",
+                lambda: _run_notebooks(
+                    chosen, staging, params, info, jobs, result, say, none_found=none_found, languages=languages
+                ),
+                refuse=refused,
+            )
             notebooks_ok = ran.status in ("done", "unavailable")
             # an edition in another language writes its tables apart; the English ones are published
             # (or, when no English edition was made, the first other edition's tables are)
@@ -264,14 +284,17 @@ def run(
 
             def make_pdf() -> StepOutcome:
                 if not pdf:
-                    return StepOutcome("pdf", "skipped", "--no-pdf: no PDF is published for this run's report"
-                                       " (an earlier one is removed)")
+                    return StepOutcome(
+                        "pdf",
+                        "skipped",
+                        "--no-pdf: no PDF is published for this run's report (an earlier one is removed)",
+                    )
                 staged = [(lang, staging / f"{REPORT_NOTEBOOK}{i18n.edition_suffix(lang)}.html") for lang in languages]
                 staged = [(lang, html) for lang, html in staged if html.is_file()]
                 if not notebooks_ok or not staged:
                     return StepOutcome("pdf", "skipped", "no report HTML in this run")
                 made, not_made, printable = [], [], []
-                for lang, html in staged:
+                for _lang, html in staged:
                     outcome = next((o for o in result.notebooks if o.name == html.stem), None)
                     if outcome is not None and outcome.font_missing:
                         # a PDF in fallback fonts would print missing letters: not made, and said so
@@ -296,11 +319,21 @@ def run(
                 if not result.ok:
                     return _keep_previous(result, staging, reports, info, write_index)
                 not_run = {p.stem for p in available} - {p.stem for p in chosen}
-                carried = carry_over(reports, staging, pages=not_run, checks=checked.status == "skipped",
-                                     verdicts=audited.status == "skipped")
+                carried = carry_over(
+                    reports,
+                    staging,
+                    pages=not_run,
+                    checks=checked.status == "skipped",
+                    verdicts=audited.status == "skipped",
+                )
                 problems = result.problems()
-                pages = sorted({Path(c).name.split("__")[0].removesuffix(".html").removesuffix(".pdf")
-                                .removesuffix(".ipynb") for c in carried if not c.startswith(("checks", "verdicts"))})
+                pages = sorted(
+                    {
+                        Path(c).name.split("__")[0].removesuffix(".html").removesuffix(".pdf").removesuffix(".ipynb")
+                        for c in carried
+                        if not c.startswith(("checks", "verdicts"))
+                    }
+                )
                 if pages:
                     problems.append("kept from an earlier run (not run this time): " + ", ".join(pages))
                 if checked.status == "skipped" and "checks" in carried:
@@ -318,8 +351,10 @@ def run(
     except KeyboardInterrupt:
         if published:
             raise Interrupted(f"interrupted after this run was published whole in {reports}") from None
-        raise Interrupted(f"interrupted: nothing of this run was published; {reports} is as it was before the run"
-                          " (the partial outputs were deleted)") from None
+        raise Interrupted(
+            f"interrupted: nothing of this run was published; {reports} is as it was before the run"
+            " (the partial outputs were deleted)"
+        ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
@@ -340,7 +375,9 @@ def _editions(result: RunResult, reports: Path, languages: Sequence[str]) -> Non
     result.report_pdf = result.edition_pdfs.get(first) if first else None
 
 
-def _keep_previous(result: RunResult, staging: Path, reports: Path, info: dict[str, Any], write_index: Any) -> StepOutcome:
+def _keep_previous(
+    result: RunResult, staging: Path, reports: Path, info: dict[str, Any], write_index: Any
+) -> StepOutcome:
     """A failed run publishes nothing but what helps fix it: failed notebooks (``failed/``) and
     failed check results (``checks/failed/``); the index says the rest is the previous run's."""
     kept = []
@@ -352,8 +389,11 @@ def _keep_previous(result: RunResult, staging: Path, reports: Path, info: dict[s
             kept.append(f"failed/{outcome.executed.name}")
     if publish_failed_checks(staging, reports):
         kept.append("checks/failed/")
-    problems = [*result.problems(), "nothing of this run was published: the pages, tables, verdicts and PDF"
-                " linked here are the previous run's" + (f"; this run's {', '.join(kept)} are kept" if kept else "")]
+    problems = [
+        *result.problems(),
+        "nothing of this run was published: the pages, tables, verdicts and PDF"
+        " linked here are the previous run's" + (f"; this run's {', '.join(kept)} are kept" if kept else ""),
+    ]
     result.index = write_index(reports, problems=problems, info=info, steps=result.steps)
     _editions(result, reports, ())
     where = ", ".join(str(reports / k) for k in kept) or "nothing"
@@ -380,8 +420,12 @@ def _run_notebooks(
     jobs_to_run = [(nb, lang) for nb in ordered for lang in (languages if nb.stem == REPORT_NOTEBOOK else ("en",))]
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang,
-                               editions=languages): nb for nb, lang in jobs_to_run}
+        futures = {
+            pool.submit(
+                execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang, editions=languages
+            ): nb
+            for nb, lang in jobs_to_run
+        }
         for future in as_completed(futures):
             outcome = future.result()
             result.notebooks.append(outcome)
@@ -395,7 +439,8 @@ def _run_notebooks(
     failed = [o for o in result.notebooks if not o.ok]
     if failed:
         return StepOutcome(
-            "notebooks", "failed",
+            "notebooks",
+            "failed",
             "; ".join(f"{o.name} failed at {o.error}" for o in failed)
             + f" ({len(result.notebooks) - len(failed)} of {len(result.notebooks)} succeeded)",
         )

@@ -57,19 +57,30 @@ def render_report(report: CheckReport, *, console: Console | None = None, failur
     console.print(table)
     for suite in report.results:
         if suite.status == "unavailable":
-            console.print(Text(f"NOT CHECKED {suite.name}: ", style="yellow") + Text(suite.error["message"]), soft_wrap=True)
+            console.print(
+                Text(f"NOT CHECKED {suite.name}: ", style="yellow") + Text(suite.error["message"]), soft_wrap=True
+            )
         elif suite.error is not None:
-            console.print(Text(f"ERROR {suite.name}: ", style=_STYLE["error"]) + Text(suite.error["message"]), soft_wrap=True)
+            console.print(
+                Text(f"ERROR {suite.name}: ", style=_STYLE["error"]) + Text(suite.error["message"]), soft_wrap=True
+            )
         for exp in suite.expectations:
             if exp.outcome in ("fail", "error"):
                 for line in _pointers(suite, exp):
-                    console.print(Text(f"{_LABEL[exp.outcome]} {suite.name}: ", style=_STYLE[exp.outcome]) + Text(line), soft_wrap=True)
+                    console.print(
+                        Text(f"{_LABEL[exp.outcome]} {suite.name}: ", style=_STYLE[exp.outcome]) + Text(line),
+                        soft_wrap=True,
+                    )
     statuses = [s.status for s in report.results]
     line = (
         f"{len(statuses)} suites: {statuses.count('passed')} passed, {statuses.count('failed')} failed, "
         f"{statuses.count('error')} errors"
-        + (f", {statuses.count('unavailable')} not checked (data not fetched: run `claimaudit fetch`"
-           " or set CLAIMAUDIT_MIRROR)" if "unavailable" in statuses else "")
+        + (
+            f", {statuses.count('unavailable')} not checked (data not fetched: run `claimaudit fetch`"
+            " or set CLAIMAUDIT_MIRROR)"
+            if "unavailable" in statuses
+            else ""
+        )
     )
     console.print(Text(line, style="green" if report.ok else "bold red"))
     if report.out_dir is not None:
@@ -90,7 +101,7 @@ def _pointers(suite: SuiteResult, exp: ExpectationResult) -> list[str]:
             continue
         cells = [(k, v) for k, v in example.items() if k != label]
         columns = ", ".join(f"column {k!r} = {json.dumps(v, ensure_ascii=False)}" for k, v in cells)
-        out.append(f"{where} {label} {example[label]}, {columns}: breaks \"{exp.description}\" ({exp.expect})")
+        out.append(f'{where} {label} {example[label]}, {columns}: breaks "{exp.description}" ({exp.expect})')
     more = (exp.failing_rows or 0) - len(exp.examples)
     if more > 0:
         out.append(f"{where}: … and {more} more row(s); see results.json")

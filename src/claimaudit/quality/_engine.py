@@ -29,10 +29,10 @@ import polars as pl
 
 from claimaudit import paths
 from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError, RuleError
+from claimaudit.quality._html import write_html
 from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
 from claimaudit.quality._suite import ExpectationSpec, Suite, discover_suites, load_suite
 from claimaudit.quality._vocabulary import _Context, row_condition, translate
-from claimaudit.quality._html import write_html
 from claimaudit.quality._writers import write_json, write_junit
 
 __all__ = ["run_checks"]
@@ -196,8 +196,7 @@ class _Runner:
         again = {
             i: _build(self._gx(), *plans[i], suite.expectations[i], index=i)
             for i, r in quick.items()
-            if not (r.exception_info or {}).get("raised_exception")
-            and (not r.success or "mostly" in plans[i][1])
+            if not (r.exception_info or {}).get("raised_exception") and (not r.success or "mostly" in plans[i][1])
         }
         detailed = self._run_gx(suite, f"{suite.name}.failures", pdf, again, result_format="SUMMARY") if again else {}
         for index, gx_result in quick.items():
@@ -231,7 +230,9 @@ class _Runner:
             self._context = context
         return self._context
 
-    def _run_gx(self, suite: Suite, name: str, pdf: Any, built: dict[int, Any], *, result_format: str) -> dict[int, Any]:
+    def _run_gx(
+        self, suite: Suite, name: str, pdf: Any, built: dict[int, Any], *, result_format: str
+    ) -> dict[int, Any]:
         """Validate the expectations ``built`` (by index in the suite) as one GX suite ``name``."""
         import great_expectations as gx
 
@@ -244,7 +245,9 @@ class _Runner:
             )
             asset = self._source.add_dataframe_asset(name)
             batch = asset.add_batch_definition_whole_dataframe(suite.target.label)
-            definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=name, data=batch, suite=gx_suite)
+            )
             checkpoint = context.checkpoints.add(
                 gx.Checkpoint(
                     name=name,
@@ -260,6 +263,7 @@ class _Runner:
                 if index in built:
                     outcomes[index] = item
         return outcomes
+
 
 # --------------------------------------------------------------------------- helpers
 

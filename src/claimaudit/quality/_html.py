@@ -91,7 +91,11 @@ def results_html(report: CheckReport, *, index_href: str = "../index.html") -> s
     for suite in report.results:
         counts[suite.status] = counts.get(suite.status, 0) + 1
     return env.from_string(_TEMPLATE).render(
-        created=report.created, results=report.results, counts=counts, ok=report.ok, example_text=_example_text,
+        created=report.created,
+        results=report.results,
+        counts=counts,
+        ok=report.ok,
+        example_text=_example_text,
         index_href=index_href,
     )
 

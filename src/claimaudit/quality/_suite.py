@@ -254,9 +254,13 @@ def _check_regexes(kwargs: dict[str, Any], shown: str, line: int | None) -> None
             try:
                 re.compile(pattern)
             except re.error as exc:
-                raise RuleError(f"`{key}` {_brief(pattern)} is not a valid regular expression: {exc}",
-                                file=shown, line=line, key=key,
-                                hint="fix the pattern (quote it in YAML; a backslash needs no doubling in '...')") from None
+                raise RuleError(
+                    f"`{key}` {_brief(pattern)} is not a valid regular expression: {exc}",
+                    file=shown,
+                    line=line,
+                    key=key,
+                    hint="fix the pattern (quote it in YAML; a backslash needs no doubling in '...')",
+                ) from None
 
 
 def _brief(value: Any, limit: int = 80) -> str:

@@ -122,7 +122,11 @@ PROJECT_EXPECTATIONS: dict[str, ProjectExpectation] = {
             _exist_in,
         ),
         ProjectExpectation(
-            "expect_column_values_to_not_be_in_future", ("column",), ("mostly",), "column: statement_date", _not_in_future
+            "expect_column_values_to_not_be_in_future",
+            ("column",),
+            ("mostly",),
+            "column: statement_date",
+            _not_in_future,
         ),
         ProjectExpectation(
             "expect_column_pair_values_to_be_in_order",

@@ -11,6 +11,8 @@ In a notebook:
 Everything that reaches HTML from data goes through Jinja2 templates with autoescaping.
 """
 
+from claimaudit.report import _finding_charts as finding_charts
+from claimaudit.report import _transparency as transparency
 from claimaudit.report._export import export_html, html_from_notebook, notebook_title
 from claimaudit.report._index import index_sections, write_index
 from claimaudit.report._pdf import ChromiumMissing, chromium_flags, export_pdf, find_chromium
@@ -23,10 +25,8 @@ from claimaudit.report._scorecard import (
     scorecard_html,
     verdict_label,
 )
-from claimaudit.report import _finding_charts as finding_charts
-from claimaudit.report import _transparency as transparency
-from claimaudit.report._transparency import what_this_notebook_found
 from claimaudit.report._tables import HTML, Page, TableView, table_html, tables_dir, write_csv
+from claimaudit.report._transparency import what_this_notebook_found
 
 __all__ = [
     "ChromiumMissing",

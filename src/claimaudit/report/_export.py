@@ -54,15 +54,24 @@ def html_from_notebook(
 
     lang = lang or i18n.current()
     with i18n.language(lang):
-        text, embedded = _html(nb, title=title, show_code=show_code, index_href=index_href, info=info,
-                               lang=lang, editions=editions or {})
+        text, embedded = _html(
+            nb, title=title, show_code=show_code, index_href=index_href, info=info, lang=lang, editions=editions or {}
+        )
     if fonts is not None:
         fonts.append(embedded)
     return text
 
 
-def _html(nb: nbformat.NotebookNode, *, title: str | None, show_code: bool, index_href: str | None,
-          info: dict[str, Any] | None, lang: str, editions: dict[str, str]) -> tuple[str, Any]:
+def _html(
+    nb: nbformat.NotebookNode,
+    *,
+    title: str | None,
+    show_code: bool,
+    index_href: str | None,
+    info: dict[str, Any] | None,
+    lang: str,
+    editions: dict[str, str],
+) -> tuple[str, Any]:
     from nbconvert import HTMLExporter
 
     from claimaudit import i18n
@@ -96,16 +105,29 @@ def _html(nb: nbformat.NotebookNode, *, title: str | None, show_code: bool, inde
         "lang": lang,
         "dir": i18n.direction(lang),
         "rtl_css": _css("editions.css") + (_css("rtl.css") if rtl else ""),
-        "editions": [{"lang": other, "href": href, "name": i18n.language_name(other),
-                      "dir": i18n.direction(other)} for other, href in editions.items() if other != lang],
-        "draft_note": _("This edition is a draft translation from English that has not yet been reviewed by a "
-                        "native speaker. Figures, names and sources are as in the English edition.")
-                      if i18n.is_draft(lang) else "",
+        "editions": [
+            {"lang": other, "href": href, "name": i18n.language_name(other), "dir": i18n.direction(other)}
+            for other, href in editions.items()
+            if other != lang
+        ],
+        "draft_note": _(
+            "This edition is a draft translation from English that has not yet been reviewed by a "
+            "native speaker. Figures, names and sources are as in the English edition."
+        )
+        if i18n.is_draft(lang)
+        else "",
         "t": {
             "all_outputs": _("all outputs of this run"),
-            "footer": (_("Generated {generated} by claimaudit {version}, commit {commit}.", generated=generated,
-                         version=version, commit=commit) if commit else
-                       _("Generated {generated} by claimaudit {version}.", generated=generated, version=version)),
+            "footer": (
+                _(
+                    "Generated {generated} by claimaudit {version}, commit {commit}.",
+                    generated=generated,
+                    version=version,
+                    commit=commit,
+                )
+                if commit
+                else _("Generated {generated} by claimaudit {version}.", generated=generated, version=version)
+            ),
             "other_edition": _("This report in another language:"),
         },
     }
@@ -164,7 +186,8 @@ def export_html(
     """Read an executed ``.ipynb`` and write its HTML atomically to ``html`` (in ``lang``; see
     :func:`html_from_notebook`)."""
     nb = nbformat.read(str(notebook), as_version=4)
-    text = html_from_notebook(nb, show_code=show_code, index_href=index_href, info=info, lang=lang,
-                              editions=editions, fonts=fonts)
+    text = html_from_notebook(
+        nb, show_code=show_code, index_href=index_href, info=info, lang=lang, editions=editions, fonts=fonts
+    )
     write_text_atomic(html, text)
     return Path(html)

@@ -127,8 +127,20 @@ def _iso(value: Any) -> str:
     return _date(value).isoformat() if value is not None else ""
 
 
-_MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
-           N_("September"), N_("October"), N_("November"), N_("December"))
+_MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 
 
 def day_words(value: Any) -> str:
@@ -181,18 +193,31 @@ def running_total_rows(claims: pl.DataFrame, *, metric: str = "items_blocked") -
     # "over 500,000" is a lower bound, not a running total that fell: drawn, never counted as a fall
     bound = pl.col("qualifier").is_in(["over", "at_least", "more_than"]).fill_null(False)
     shaped = rows.select(
-        "claim_id", "statement_date", "category", pl.col("value").cast(pl.Float64), "unit", "confidence", "qualifier",
+        "claim_id",
+        "statement_date",
+        "category",
+        pl.col("value").cast(pl.Float64),
+        "unit",
+        "confidence",
+        "qualifier",
         *(c for c in ("claimant", "statement_id") if c in rows.columns),
         bound.alias("lower_bound"),
     )
-    exact = shaped.filter(~pl.col("lower_bound")).with_columns(
-        pl.col("value").shift(1).over("category").alias("previous"),
-        pl.col("statement_date").shift(1).over("category").alias("previous_date"),
-        pl.col("unit").shift(1).over("category").alias("previous_unit"),
-        pl.col("claim_id").shift(1).over("category").alias("previous_claim_id"),
-    ).with_columns((pl.col("value") < pl.col("previous")).fill_null(False).alias("dropped"))
-    return pl.concat([exact, shaped.filter("lower_bound")], how="diagonal_relaxed").with_columns(
-        pl.col("dropped").fill_null(False)).sort("category", "statement_date", "claim_id")
+    exact = (
+        shaped.filter(~pl.col("lower_bound"))
+        .with_columns(
+            pl.col("value").shift(1).over("category").alias("previous"),
+            pl.col("statement_date").shift(1).over("category").alias("previous_date"),
+            pl.col("unit").shift(1).over("category").alias("previous_unit"),
+            pl.col("claim_id").shift(1).over("category").alias("previous_claim_id"),
+        )
+        .with_columns((pl.col("value") < pl.col("previous")).fill_null(False).alias("dropped"))
+    )
+    return (
+        pl.concat([exact, shaped.filter("lower_bound")], how="diagonal_relaxed")
+        .with_columns(pl.col("dropped").fill_null(False))
+        .sort("category", "statement_date", "claim_id")
+    )
 
 
 def running_totals(
@@ -213,17 +238,30 @@ def running_totals(
         top = drops.sort("fall", descending=True).row(0, named=True)
         title = _(
             "PTA's running total of items blocked as {category} fell from {before} ({before_date}) to {after} ({after_date})"
-        ).format(category=category_words(top["category"]), before=format_number(top["previous"]),
-                 before_date=month_words(top["previous_date"]), after=format_number(top["value"]),
-                 after_date=month_words(top["statement_date"]))
+        ).format(
+            category=category_words(top["category"]),
+            before=format_number(top["previous"]),
+            before_date=month_words(top["previous_date"]),
+            after=format_number(top["value"]),
+            after_date=month_words(top["statement_date"]),
+        )
     order = (
-        rows.group_by("category").agg(pl.col("value").max().alias("peak"), pl.col("dropped").any().alias("fell"),
-                                      (~pl.col("lower_bound")).sum().alias("points"))
+        rows.group_by("category")
+        .agg(
+            pl.col("value").max().alias("peak"),
+            pl.col("dropped").any().alias("fell"),
+            (~pl.col("lower_bound")).sum().alias("points"),
+        )
         .filter(pl.col("points") >= 2)
-        .sort(["fell", "peak"], descending=[True, True]).head(max_panels).get_column("category").to_list()
+        .sort(["fell", "peak"], descending=[True, True])
+        .head(max_panels)
+        .get_column("category")
+        .to_list()
     )
     panels = []
-    x_scale = alt.Scale(domain=[_iso(rows.get_column("statement_date").min()), _iso(rows.get_column("statement_date").max())])
+    x_scale = alt.Scale(
+        domain=[_iso(rows.get_column("statement_date").min()), _iso(rows.get_column("statement_date").max())]
+    )
     for category in order:
         part = rows.filter(pl.col("category") == category).with_columns(
             pl.col("statement_date").cast(pl.String).alias("date"),
@@ -234,31 +272,57 @@ def running_totals(
         if not fell.is_empty():
             last = fell.row(fell.height - 1, named=True)
             label = _("{category}: {before} → {after}").format(
-                category=label, before=format_number(last["previous"]), after=format_number(last["value"]))
+                category=label, before=format_number(last["previous"]), after=format_number(last["value"])
+            )
         base = alt.Chart(part.filter(~pl.col("lower_bound"))).encode(
             x=alt.X("date:T", title=None, scale=x_scale, axis=alt.Axis(format="%Y", tickCount=4)),
             y=alt.Y("value:Q", title=None, axis=alt.Axis(format="~s", tickCount=3), scale=alt.Scale(zero=False)),
         )
-        tooltip = [alt.Tooltip("date:T", title="stated"), alt.Tooltip("value:Q", format=","),
-                   alt.Tooltip("unit_words:N", title="unit"), alt.Tooltip("claim_id:N")]
+        tooltip = [
+            alt.Tooltip("date:T", title="stated"),
+            alt.Tooltip("value:Q", format=","),
+            alt.Tooltip("unit_words:N", title="unit"),
+            alt.Tooltip("claim_id:N"),
+        ]
         layers: list[Any] = [
             base.mark_line(color=_MUTED, strokeWidth=1),
         ]
-        shape = alt.Shape("unit_words:N", title=_("unit as stated"),
-                          scale=alt.Scale(domain=_units(rows), range=["circle", "square", "triangle-up", "diamond", "cross"]))
+        shape = alt.Shape(
+            "unit_words:N",
+            title=_("unit as stated"),
+            scale=alt.Scale(domain=_units(rows), range=["circle", "square", "triangle-up", "diamond", "cross"]),
+        )
         for bounds, filled in ((False, True), (True, False)):
-            layers.append(alt.Chart(part.filter(pl.col("lower_bound") == bounds)).mark_point(filled=filled, size=40, color=_INK)
-                          .encode(x="date:T", y="value:Q", shape=shape, tooltip=tooltip))
+            layers.append(
+                alt.Chart(part.filter(pl.col("lower_bound") == bounds))
+                .mark_point(filled=filled, size=40, color=_INK)
+                .encode(x="date:T", y="value:Q", shape=shape, tooltip=tooltip)
+            )
         if not fell.is_empty():
             segments = fell.select(
-                pl.col("previous_date").cast(pl.String).alias("date"), pl.col("previous").alias("value"),
-                pl.col("statement_date").cast(pl.String).alias("date2"), pl.col("value").alias("value2"),
+                pl.col("previous_date").cast(pl.String).alias("date"),
+                pl.col("previous").alias("value"),
+                pl.col("statement_date").cast(pl.String).alias("date2"),
+                pl.col("value").alias("value2"),
             )
-            layers.append(alt.Chart(segments).mark_rule(color=_DROP, strokeWidth=3).encode(
-                x="date:T", y="value:Q", x2="date2:T", y2="value2:Q"))
+            layers.append(
+                alt.Chart(segments)
+                .mark_rule(color=_DROP, strokeWidth=3)
+                .encode(x="date:T", y="value:Q", x2="date2:T", y2="value2:Q")
+            )
         panels.append(alt.layer(*layers).properties(width=250, height=110, title=alt.TitleParams(label, fontSize=12)))
-    grid = alt.concat(*panels, columns=columns).resolve_scale(y="independent").properties(
-        title=chart_title(title, _("Each panel has its own scale; vermillion: a fall; hollow: a lower bound (\u201cover N\u201d); one print per statement")))
+    grid = (
+        alt.concat(*panels, columns=columns)
+        .resolve_scale(y="independent")
+        .properties(
+            title=chart_title(
+                title,
+                _(
+                    "Each panel has its own scale; vermillion: a fall; hollow: a lower bound (\u201cover N\u201d); one print per statement"
+                ),
+            )
+        )
+    )
     return with_source(grid, LEDGER_SOURCE)
 
 
@@ -271,20 +335,40 @@ def _units(rows: pl.DataFrame) -> list[str]:
 
 def restatement_rows(claims: pl.DataFrame, *, subject: str = "gateway_attempts") -> pl.DataFrame:
     """The dated restatements of one figure, oldest first, with the unit, verb and period in words."""
-    rows = claims.filter((pl.col("subject") == subject) & pl.col("value").is_not_null() & pl.col("statement_date").is_not_null())
+    rows = claims.filter(
+        (pl.col("subject") == subject) & pl.col("value").is_not_null() & pl.col("statement_date").is_not_null()
+    )
     return rows.sort("statement_date", "claim_id").select(
-        "claim_id", "statement_date", pl.col("value").cast(pl.Float64), "unit", "verb", "period", "claimant", "confidence",
+        "claim_id",
+        "statement_date",
+        pl.col("value").cast(pl.Float64),
+        "unit",
+        "verb",
+        "period",
+        "claimant",
+        "confidence",
         "metric",
-        (pl.col("metric").str.replace_all("_", " ")
-         + pl.when(pl.col("period") == "per_day").then(pl.lit(" a day"))
-         .when(pl.col("period") == "per_week").then(pl.lit(" a week"))
-         .when(pl.col("period") == "window").then(pl.lit(" on one day"))
-         .otherwise(pl.lit(" (no period)"))).alias("as_stated"),
-        (pl.when(pl.col("verb") == "blocked").then(pl.lit("blocked ")).otherwise(pl.lit("")) + pl.col("unit").str.replace_all("_", " ")
-         + pl.when(pl.col("period") == "per_day").then(pl.lit(" a day"))
-         .when(pl.col("period") == "per_week").then(pl.lit(" a week"))
-         .when(pl.col("period") == "window").then(pl.lit(" on one day"))
-         .otherwise(pl.lit(""))).alias("in_short"),
+        (
+            pl.col("metric").str.replace_all("_", " ")
+            + pl.when(pl.col("period") == "per_day")
+            .then(pl.lit(" a day"))
+            .when(pl.col("period") == "per_week")
+            .then(pl.lit(" a week"))
+            .when(pl.col("period") == "window")
+            .then(pl.lit(" on one day"))
+            .otherwise(pl.lit(" (no period)"))
+        ).alias("as_stated"),
+        (
+            pl.when(pl.col("verb") == "blocked").then(pl.lit("blocked ")).otherwise(pl.lit(""))
+            + pl.col("unit").str.replace_all("_", " ")
+            + pl.when(pl.col("period") == "per_day")
+            .then(pl.lit(" a day"))
+            .when(pl.col("period") == "per_week")
+            .then(pl.lit(" a week"))
+            .when(pl.col("period") == "window")
+            .then(pl.lit(" on one day"))
+            .otherwise(pl.lit(""))
+        ).alias("in_short"),
     )
 
 
@@ -299,24 +383,35 @@ def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> al
     forms = rows.get_column("in_short").unique(maintain_order=True).to_list()
     figure = short_figure(first["value"])
     title = _("{who}'s “{figure} {first_form}” ({date}) became {later} within {days} days").format(
-        who=short_name(first["claimant"]), figure=figure, first_form=forms[0], date=day_words(first["statement_date"]),
-        later=_(", then ").join(f"{figure} {form}" for form in forms[1:]) or _("the same"), days=days)
+        who=short_name(first["claimant"]),
+        figure=figure,
+        first_form=forms[0],
+        date=day_words(first["statement_date"]),
+        later=_(", then ").join(f"{figure} {form}" for form in forms[1:]) or _("the same"),
+        days=days,
+    )
     data = rows.with_columns(
         pl.col("statement_date").cast(pl.String).alias("date"),
-        (pl.col("claimant").str.split(" (").list.first().str.slice(0, 24) + pl.lit(", ")
-         + pl.col("statement_date").dt.strftime("%d %b")).alias("who"),
+        (
+            pl.col("claimant").str.split(" (").list.first().str.slice(0, 24)
+            + pl.lit(", ")
+            + pl.col("statement_date").dt.strftime("%d %b")
+        ).alias("who"),
         (pl.lit(format_number(first["value"])) + pl.lit(" ") + pl.col("as_stated")).alias("label"),
     )
     base = alt.Chart(data).encode(
-        x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", tickCount=4),
-                scale=alt.Scale(padding=12)),
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", tickCount=4), scale=alt.Scale(padding=12)),
         y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
     )
     points = base.mark_point(filled=True, size=70, color=_INK).encode(
-        tooltip=[alt.Tooltip("claim_id:N"), alt.Tooltip("label:N", title="as stated"), alt.Tooltip("confidence:N")])
+        tooltip=[alt.Tooltip("claim_id:N"), alt.Tooltip("label:N", title="as stated"), alt.Tooltip("confidence:N")]
+    )
     labels = base.mark_text(align="left", dx=8, fontSize=11, color=_MUTED).encode(text="who:N")
-    chart = alt.layer(points, labels).properties(width=240, height=28 * rows.height, title=chart_title(
-        title, _("One row per restatement: the figure, its unit and its period as stated")))
+    chart = alt.layer(points, labels).properties(
+        width=240,
+        height=28 * rows.height,
+        title=chart_title(title, _("One row per restatement: the figure, its unit and its period as stated")),
+    )
     return with_source(chart, LEDGER_SOURCE)
 
 
@@ -346,7 +441,9 @@ def per_subscriber_rows(
 ) -> pl.DataFrame:
     """The per-day attempts figure divided by each baseline nearest before the statement:
     ``per_unit`` attempts per subscription (or user) per day."""
-    rows = claims.filter((pl.col("subject") == "gateway_attempts") & (pl.col("period") == "per_day") & pl.col("value").is_not_null())
+    rows = claims.filter(
+        (pl.col("subject") == "gateway_attempts") & (pl.col("period") == "per_day") & pl.col("value").is_not_null()
+    )
     if claim_id is not None:
         rows = rows.filter(pl.col("claim_id") == claim_id)
     if rows.is_empty():
@@ -359,12 +456,20 @@ def per_subscriber_rows(
         chosen = baselines.filter(pl.col("baseline_id").is_in(list(baseline_ids)))
     base = (  # the figure nearest the statement, before or after, as the audit's plausibility rule takes it
         chosen.with_columns((pl.col("as_of") - pl.lit(said)).dt.total_days().abs().alias("_days"))
-        .sort("_days", "as_of").group_by("metric", maintain_order=True).first().drop("_days")
+        .sort("_days", "as_of")
+        .group_by("metric", maintain_order=True)
+        .first()
+        .drop("_days")
     )
     return base.select(
-        pl.lit(claim["claim_id"]).alias("claim_id"), pl.lit(float(claim["value"])).alias("attempts_per_day"),
-        "metric", pl.col("metric").replace_strict(BASELINE_WORDS, return_dtype=pl.String).alias("baseline"),
-        pl.col("value").cast(pl.Float64).alias("baseline_value"), "as_of", "publisher", "baseline_id",
+        pl.lit(claim["claim_id"]).alias("claim_id"),
+        pl.lit(float(claim["value"])).alias("attempts_per_day"),
+        "metric",
+        pl.col("metric").replace_strict(BASELINE_WORDS, return_dtype=pl.String).alias("baseline"),
+        pl.col("value").cast(pl.Float64).alias("baseline_value"),
+        "as_of",
+        "publisher",
+        "baseline_id",
         (pl.lit(float(claim["value"])) / pl.col("value")).alias("per_unit"),
     ).sort("per_unit", descending=True)
 
@@ -380,7 +485,8 @@ def per_subscriber(
     low, high = rows.get_column("per_unit").min(), rows.get_column("per_unit").max()
     attempts = format_number(rows.row(0, named=True)["attempts_per_day"])
     title = _("{attempts} blocked attempts a day is {low}–{high} a day per subscription or internet user").format(
-        attempts=short_figure(rows.row(0, named=True)["attempts_per_day"]), low=f"{low:.2f}", high=f"{high:.2f}")
+        attempts=short_figure(rows.row(0, named=True)["attempts_per_day"]), low=f"{low:.2f}", high=f"{high:.2f}"
+    )
     data = rows.with_columns(
         pl.col("per_unit").round(3).alias("shown"),
         (pl.col("per_unit").round(2).cast(pl.String)).alias("label"),
@@ -388,16 +494,27 @@ def per_subscriber(
     base = alt.Chart(data).encode(y=alt.Y("baseline:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)))
     bars = base.mark_bar(color=OKABE_ITO[4]).encode(
         x=alt.X("per_unit:Q", title=_("blocked attempts per subscription (or user) per day")),
-        tooltip=[alt.Tooltip("baseline:N"), alt.Tooltip("baseline_value:Q", format=","), alt.Tooltip("as_of:T"),
-                 alt.Tooltip("per_unit:Q", format=".3f")])
+        tooltip=[
+            alt.Tooltip("baseline:N"),
+            alt.Tooltip("baseline_value:Q", format=","),
+            alt.Tooltip("as_of:T"),
+            alt.Tooltip("per_unit:Q", format=".3f"),
+        ],
+    )
     text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(x="per_unit:Q", text="label:N")
     key = [
         f"{attempts} ÷ {format_number(r['baseline_value'])} {r['baseline']} ({_iso(r['as_of'])}) = {r['per_unit']:.3f}"
         for r in rows.iter_rows(named=True)
     ]
-    chart = alt.layer(bars, text).properties(width=360, height=26 * rows.height, title=chart_title(title, _("Claim and baselines as published; the division is ours")))
+    chart = alt.layer(bars, text).properties(
+        width=360,
+        height=26 * rows.height,
+        title=chart_title(title, _("Claim and baselines as published; the division is ours")),
+    )
     publishers = ", ".join(dict.fromkeys(str(p).split(" (")[0] for p in rows.get_column("publisher").to_list()))
-    return with_source(chart, _("claims ledger; baselines (datasets/baselines) published by {who}").format(who=publishers), key=key)
+    return with_source(
+        chart, _("claims ledger; baselines (datasets/baselines) published by {who}").format(who=publishers), key=key
+    )
 
 
 # --------------------------------------------------------------------------- 4. registrations
@@ -405,11 +522,18 @@ def per_subscriber(
 
 def registration_rows(claims: pl.DataFrame) -> pl.DataFrame:
     """Registered-VPN counts per statement: the lowest and highest print, how many prints."""
-    rows = claims.filter((pl.col("metric") == "vpns_registered") & pl.col("value").is_not_null() & pl.col("statement_date").is_not_null())
+    rows = claims.filter(
+        (pl.col("metric") == "vpns_registered") & pl.col("value").is_not_null() & pl.col("statement_date").is_not_null()
+    )
     return (
         rows.group_by("statement_id", "statement_date")
-        .agg(pl.col("value").min().cast(pl.Float64).alias("low"), pl.col("value").max().cast(pl.Float64).alias("high"),
-             pl.len().alias("prints"), pl.col("claim_id"), pl.col("claimant").first())
+        .agg(
+            pl.col("value").min().cast(pl.Float64).alias("low"),
+            pl.col("value").max().cast(pl.Float64).alias("high"),
+            pl.len().alias("prints"),
+            pl.col("claim_id"),
+            pl.col("claimant").first(),
+        )
         .sort("statement_date", "statement_id")
     )
 
@@ -423,27 +547,54 @@ def registrations(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> a
     first, last = rows.row(0, named=True), rows.row(rows.height - 1, named=True)
 
     def span(r: dict[str, Any]) -> str:
-        return format_number(r["low"]) if r["low"] == r["high"] else f"{format_number(r['low'])}–{format_number(r['high'])}"
+        return (
+            format_number(r["low"])
+            if r["low"] == r["high"]
+            else f"{format_number(r['low'])}–{format_number(r['high'])}"
+        )
 
     title = _("Registered VPNs, as stated, went from {first} ({first_date}) to {last} ({last_date})").format(
-        first=span(first), first_date=day_words(first["statement_date"]), last=span(last),
-        last_date=day_words(last["statement_date"]))
-    data = rows.with_columns(pl.col("statement_date").cast(pl.String).alias("date"),
-                             pl.col("claim_id").list.join(", ").alias("claims"))
+        first=span(first),
+        first_date=day_words(first["statement_date"]),
+        last=span(last),
+        last_date=day_words(last["statement_date"]),
+    )
+    data = rows.with_columns(
+        pl.col("statement_date").cast(pl.String).alias("date"), pl.col("claim_id").list.join(", ").alias("claims")
+    )
     start, end = rows.get_column("statement_date").min(), rows.get_column("statement_date").max()
     deadlines = events.filter(pl.col("kind") == "deadline") if events is not None and "kind" in events.columns else None
-    base = alt.Chart(data).encode(x=alt.X("date:T", title=None, scale=alt.Scale(padding=14),
-                                          axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1})))
-    ranges = base.mark_rule(color=OKABE_ITO[4], strokeWidth=4).encode(y=alt.Y("low:Q", title=_("VPNs registered (as stated)"), axis=alt.Axis(format="~s")), y2="high:Q")
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "date:T",
+            title=None,
+            scale=alt.Scale(padding=14),
+            axis=alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 1}),
+        )
+    )
+    ranges = base.mark_rule(color=OKABE_ITO[4], strokeWidth=4).encode(
+        y=alt.Y("low:Q", title=_("VPNs registered (as stated)"), axis=alt.Axis(format="~s")), y2="high:Q"
+    )
     points = base.mark_point(filled=True, size=50, color=_INK).encode(
-        y="high:Q", tooltip=[alt.Tooltip("date:T"), alt.Tooltip("low:Q", format=","), alt.Tooltip("high:Q", format=","),
-                              alt.Tooltip("prints:Q"), alt.Tooltip("claims:N")])
+        y="high:Q",
+        tooltip=[
+            alt.Tooltip("date:T"),
+            alt.Tooltip("low:Q", format=","),
+            alt.Tooltip("high:Q", format=","),
+            alt.Tooltip("prints:Q"),
+            alt.Tooltip("claims:N"),
+        ],
+    )
     lows = base.mark_point(filled=True, size=50, color=_INK).encode(y="low:Q")
     layers: list[Any] = [ranges, points, lows]
     marks = event_layer(deadlines, start=start, end=end)
     if marks is not None:
         layers.append(marks)
-    chart = alt.layer(*layers).properties(width=520, height=200, title=chart_title(title, _("A vertical bar joins the different figures outlets printed for one statement")))
+    chart = alt.layer(*layers).properties(
+        width=520,
+        height=200,
+        title=chart_title(title, _("A vertical bar joins the different figures outlets printed for one statement")),
+    )
     return with_source(chart, LEDGER_SOURCE, key=event_key(deadlines, start=start, end=end))
 
 
@@ -469,7 +620,9 @@ def outage_panels(
     start, end = window
     scale = alt.Scale(domain=[start.isoformat(), end.isoformat()])
     x = alt.X("date:T", title=None, scale=scale, axis=alt.Axis(format="%d %b", tickCount=6))
-    keep = events.filter(pl.col("kind").is_in(["vpn_disruption", "deadline", "shutdown"])) if events is not None else None
+    keep = (
+        events.filter(pl.col("kind").is_in(["vpn_disruption", "deadline", "shutdown"])) if events is not None else None
+    )
     panels: list[Any] = []
     missing: list[str] = []
     sources: list[str] = []
@@ -481,56 +634,98 @@ def outage_panels(
         return layered.properties(width=520, height=90, title=alt.TitleParams(heading, fontSize=12))
 
     if signals is not None and not signals.is_empty():
-        bw = signals.filter(pl.col("signal") == "vpn_bandwidth_gbps").sort("event_date").select(
-            pl.col("event_date").cast(pl.String).alias("date"), pl.col("value").cast(pl.Float64))
+        bw = (
+            signals.filter(pl.col("signal") == "vpn_bandwidth_gbps")
+            .sort("event_date")
+            .select(pl.col("event_date").cast(pl.String).alias("date"), pl.col("value").cast(pl.Float64))
+        )
         if not bw.is_empty():
             in_window = bw.filter(pl.col("date").is_between(pl.lit(start.isoformat()), pl.lit(end.isoformat())))
             before = bw.filter(pl.col("date") < pl.lit("2024-11-01")).tail(1)
             nov = bw.filter(pl.col("date").str.starts_with("2024-11")).head(1)
             if not before.is_empty() and not nov.is_empty():
-                title = _("PTA's own figure for VPN bandwidth fell from {before} Gbps ({before_month}) to {after} Gbps (November 2024)").format(
-                    before=format_number(before.item(0, "value")), before_month=month_words(before.item(0, "date")),
-                    after=format_number(nov.item(0, "value")))
-            bars = alt.Chart(in_window).mark_bar(color=OKABE_ITO[4], width=12).encode(
-                x=x, y=alt.Y("value:Q", title="Gbps", axis=alt.Axis(tickCount=3)),
-                tooltip=[alt.Tooltip("date:T", format="%b %Y"), alt.Tooltip("value:Q", title="Gbps")])
+                title = _(
+                    "PTA's own figure for VPN bandwidth fell from {before} Gbps ({before_month}) to {after} Gbps (November 2024)"
+                ).format(
+                    before=format_number(before.item(0, "value")),
+                    before_month=month_words(before.item(0, "date")),
+                    after=format_number(nov.item(0, "value")),
+                )
+            bars = (
+                alt.Chart(in_window)
+                .mark_bar(color=OKABE_ITO[4], width=12)
+                .encode(
+                    x=x,
+                    y=alt.Y("value:Q", title="Gbps", axis=alt.Axis(tickCount=3)),
+                    tooltip=[alt.Tooltip("date:T", format="%b %Y"), alt.Tooltip("value:Q", title="Gbps")],
+                )
+            )
             panels.append(framed(bars, _("PTA: VPN bandwidth per month (Gbps, self-reported)")))
             sources.append(_("PTA VPN bandwidth as reported by Edge of Times (datasets/signals)"))
     else:
         missing.append(_("PTA's VPN bandwidth figures (datasets/signals)"))
     if trends is not None and not trends.is_empty():
         t = trends.filter(pl.col("date").cast(pl.Date).is_between(pl.lit(start), pl.lit(end))).select(
-            pl.col("date").cast(pl.String), pl.col("value").cast(pl.Float64))
-        panels.append(framed(alt.Chart(t).mark_line(color=_INK).encode(x=x, y=alt.Y("value:Q", title="0–100", axis=alt.Axis(tickCount=3))),
-                             _("Google Trends: interest in VPNs (relative, 0–100)")))
+            pl.col("date").cast(pl.String), pl.col("value").cast(pl.Float64)
+        )
+        panels.append(
+            framed(
+                alt.Chart(t)
+                .mark_line(color=_INK)
+                .encode(x=x, y=alt.Y("value:Q", title="0–100", axis=alt.Axis(tickCount=3))),
+                _("Google Trends: interest in VPNs (relative, 0–100)"),
+            )
+        )
         sources.append(_("Google Trends via CenAlert"))
     else:
         missing.append(_("Google Trends VPN interest (not in this run's data)"))
     if tor is not None and not tor.is_empty():
         t = tor.filter(pl.col("date").cast(pl.Date).is_between(pl.lit(start), pl.lit(end))).select(
-            pl.col("date").cast(pl.String), pl.col("users").cast(pl.Float64))
-        panels.append(framed(alt.Chart(t).mark_line(color=OKABE_ITO[3]).encode(x=x, y=alt.Y("users:Q", title="users", axis=alt.Axis(format="~s", tickCount=3))),
-                             _("Tor Metrics: relay users from Pakistan per day")))
+            pl.col("date").cast(pl.String), pl.col("users").cast(pl.Float64)
+        )
+        panels.append(
+            framed(
+                alt.Chart(t)
+                .mark_line(color=OKABE_ITO[3])
+                .encode(x=x, y=alt.Y("users:Q", title="users", axis=alt.Axis(format="~s", tickCount=3))),
+                _("Tor Metrics: relay users from Pakistan per day"),
+            )
+        )
         sources.append(_("Tor Metrics"))
     else:
         missing.append(_("Tor Metrics relay users (not in this run's data)"))
     if ooni is not None and not ooni.is_empty():
-        o = ooni.group_by("measurement_start_day").agg(pl.col("measurement_count").sum().alias("n"),
-                                                       pl.col("anomaly_count").sum().alias("anomalies")).select(
-            pl.col("measurement_start_day").cast(pl.String).alias("date"), "n", "anomalies").sort("date")
-        panels.append(framed(alt.layer(
-            alt.Chart(o).mark_bar(color="#cccccc").encode(x=x, y=alt.Y("n:Q", title="tests", axis=alt.Axis(tickCount=3))),
-            alt.Chart(o).mark_bar(color=_DROP).encode(x=x, y="anomalies:Q")),
-            _("OONI circumvention tests per day (grey: n; vermillion: anomalous)")))
+        o = (
+            ooni.group_by("measurement_start_day")
+            .agg(pl.col("measurement_count").sum().alias("n"), pl.col("anomaly_count").sum().alias("anomalies"))
+            .select(pl.col("measurement_start_day").cast(pl.String).alias("date"), "n", "anomalies")
+            .sort("date")
+        )
+        panels.append(
+            framed(
+                alt.layer(
+                    alt.Chart(o)
+                    .mark_bar(color="#cccccc")
+                    .encode(x=x, y=alt.Y("n:Q", title="tests", axis=alt.Axis(tickCount=3))),
+                    alt.Chart(o).mark_bar(color=_DROP).encode(x=x, y="anomalies:Q"),
+                ),
+                _("OONI circumvention tests per day (grey: n; vermillion: anomalous)"),
+            )
+        )
         sources.append(_("OONI measurements (API aggregation)"))
     else:
         missing.append(_("OONI circumvention tests (not in this run's data)"))
     if not panels:
         raise ValueError("nothing to draw around the outage: no signals, trends, Tor or OONI frame given")
     title = title or _("What the data show around the November 2024 VPN outage")
-    chart = alt.vconcat(*panels, spacing=14).properties(title=chart_title(title, _(
-        "Numbered lines: events in the key; sources not available in this run are listed under the chart")))
-    key = event_key(keep, start=start, end=end) + [_("Not drawn (not available): {what}").format(what=w) for w in missing]
+    chart = alt.vconcat(*panels, spacing=14).properties(
+        title=chart_title(
+            title, _("Numbered lines: events in the key; sources not available in this run are listed under the chart")
+        )
+    )
+    key = event_key(keep, start=start, end=end) + [
+        _("Not drawn (not available): {what}").format(what=w) for w in missing
+    ]
     return with_source(chart, "; ".join(sources), key=key)
 
 
@@ -539,12 +734,22 @@ def outage_panels(
 
 def x_statement_rows(claims: pl.DataFrame) -> pl.DataFrame:
     """Statements on whether X was blocked: ``said`` is ``blocked`` or ``not blocked``."""
-    rows = claims.filter((pl.col("subject") == "platform_block") & pl.col("assertion").is_not_null()
-                         & pl.col("assertion").str.starts_with("x_") & pl.col("statement_date").is_not_null())
-    said = (pl.when(pl.col("assertion").str.contains("not_blocked")).then(pl.lit("said X was not blocked"))
-            .when(pl.col("assertion").str.contains("lifted")).then(pl.lit("said the block was lifted"))
-            .otherwise(pl.lit("said X was blocked")))
-    return rows.sort("statement_date").select("claim_id", "statement_date", "claimant", "assertion", "confidence", said.alias("said"))
+    rows = claims.filter(
+        (pl.col("subject") == "platform_block")
+        & pl.col("assertion").is_not_null()
+        & pl.col("assertion").str.starts_with("x_")
+        & pl.col("statement_date").is_not_null()
+    )
+    said = (
+        pl.when(pl.col("assertion").str.contains("not_blocked"))
+        .then(pl.lit("said X was not blocked"))
+        .when(pl.col("assertion").str.contains("lifted"))
+        .then(pl.lit("said the block was lifted"))
+        .otherwise(pl.lit("said X was blocked"))
+    )
+    return rows.sort("statement_date").select(
+        "claim_id", "statement_date", "claimant", "assertion", "confidence", said.alias("said")
+    )
 
 
 def x_timeline(claims: pl.DataFrame, *, finding: dict[str, Any] | None = None) -> alt.VConcatChart:
@@ -556,37 +761,77 @@ def x_timeline(claims: pl.DataFrame, *, finding: dict[str, Any] | None = None) -
         raise ValueError("no dated statements about X in the claims given")
     denials = rows.filter(pl.col("said") == "said X was not blocked")
     if finding:
-        title = _("{n} official statements said X was not blocked while OONI found it blocked from {start} to {end}").format(
-            n=denials.height, start=day_words(finding["start"]),
-            end=day_words(finding["end"]) if finding.get("end") else _("ongoing"))
+        title = _(
+            "{n} official statements said X was not blocked while OONI found it blocked from {start} to {end}"
+        ).format(
+            n=denials.height,
+            start=day_words(finding["start"]),
+            end=day_words(finding["end"]) if finding.get("end") else _("ongoing"),
+        )
     else:
         title = _("{n} official statements said X was not blocked; {m} said it was").format(
-            n=denials.height, m=rows.filter(pl.col("said") == "said X was blocked").height)
+            n=denials.height, m=rows.filter(pl.col("said") == "said X was blocked").height
+        )
     data = rows.with_columns(pl.col("statement_date").cast(pl.String).alias("date"))
     lo = min([_date(rows.get_column("statement_date").min())] + ([_date(finding["start"])] if finding else []))
-    hi = max([_date(rows.get_column("statement_date").max())] + ([_date(finding["end"])] if finding and finding.get("end") else []))
-    x = alt.X("date:T", title=None, scale=alt.Scale(domain=[lo.isoformat(), hi.isoformat()], padding=10),
-              axis=alt.Axis(format="%b %Y", tickCount=6))
+    hi = max(
+        [_date(rows.get_column("statement_date").max())]
+        + ([_date(finding["end"])] if finding and finding.get("end") else [])
+    )
+    x = alt.X(
+        "date:T",
+        title=None,
+        scale=alt.Scale(domain=[lo.isoformat(), hi.isoformat()], padding=10),
+        axis=alt.Axis(format="%b %Y", tickCount=6),
+    )
     layers: list[Any] = []
     if finding:
-        band = pl.DataFrame({"date": [_iso(finding["start"])], "end": [_iso(finding.get("end") or hi)],
-                             "label": [_("OONI: blocked")]})
+        band = pl.DataFrame(
+            {"date": [_iso(finding["start"])], "end": [_iso(finding.get("end") or hi)], "label": [_("OONI: blocked")]}
+        )
         layers.append(alt.Chart(band).mark_rect(color=_DROP, opacity=0.12).encode(x=x, x2="end:T"))
-    colour = alt.Color("said:N", title=None, scale=alt.Scale(
-        domain=["said X was blocked", "said X was not blocked", "said the block was lifted"],
-        range=[_INK, _DROP, OKABE_ITO[3]]), legend=None)
-    layers.append(alt.Chart(data).mark_point(filled=True, size=80).encode(
-        x=x, y=alt.Y("said:N", title=None, axis=alt.Axis(labelLimit=200)), color=colour,
-        shape=alt.Shape("said:N", legend=None, scale=alt.Scale(
+    colour = alt.Color(
+        "said:N",
+        title=None,
+        scale=alt.Scale(
             domain=["said X was blocked", "said X was not blocked", "said the block was lifted"],
-            range=["circle", "diamond", "square"])),
-        tooltip=[alt.Tooltip("date:T"), alt.Tooltip("claimant:N"), alt.Tooltip("claim_id:N")]))
-    chart = alt.layer(*layers).properties(width=520, height=110, title=chart_title(title, _("Shaded: the period of OONI's published finding of blocking") if finding else alt.Undefined))
+            range=[_INK, _DROP, OKABE_ITO[3]],
+        ),
+        legend=None,
+    )
+    layers.append(
+        alt.Chart(data)
+        .mark_point(filled=True, size=80)
+        .encode(
+            x=x,
+            y=alt.Y("said:N", title=None, axis=alt.Axis(labelLimit=200)),
+            color=colour,
+            shape=alt.Shape(
+                "said:N",
+                legend=None,
+                scale=alt.Scale(
+                    domain=["said X was blocked", "said X was not blocked", "said the block was lifted"],
+                    range=["circle", "diamond", "square"],
+                ),
+            ),
+            tooltip=[alt.Tooltip("date:T"), alt.Tooltip("claimant:N"), alt.Tooltip("claim_id:N")],
+        )
+    )
+    chart = alt.layer(*layers).properties(
+        width=520,
+        height=110,
+        title=chart_title(
+            title, _("Shaded: the period of OONI's published finding of blocking") if finding else alt.Undefined
+        ),
+    )
     key = []
     if finding:
         nets = finding.get("networks") or []
-        key.append(_("OONI finding: {title}{nets}").format(
-            title=finding.get("title") or "", nets=_(" ({n} networks)").format(n=len(nets)) if nets else ""))
+        key.append(
+            _("OONI finding: {title}{nets}").format(
+                title=finding.get("title") or "", nets=_(" ({n} networks)").format(n=len(nets)) if nets else ""
+            )
+        )
     return with_source(chart, _("claims ledger (datasets/claims); OONI published findings"), key=key)
 
 
@@ -605,14 +850,26 @@ def x_finding(
                 return sum(lo <= d <= hi for d in dates)
 
             r = max(rows.sort("start_time").iter_rows(named=True), key=covered)
-            return {"start": _date(r["start_time"]), "end": _date(r["end_time"]) if r.get("end_time") else None,
-                    "title": r.get("title"), "networks": list(r.get("asns") or []), "source": "ooni-incidents"}
+            return {
+                "start": _date(r["start_time"]),
+                "end": _date(r["end_time"]) if r.get("end_time") else None,
+                "title": r.get("title"),
+                "networks": list(r.get("asns") or []),
+                "source": "ooni-incidents",
+            }
     if signals is not None and not signals.is_empty():
-        rows = signals.filter((pl.col("signal") == "ooni_finding_blocking") & pl.col("finding").str.contains("twitter.com"))
+        rows = signals.filter(
+            (pl.col("signal") == "ooni_finding_blocking") & pl.col("finding").str.contains("twitter.com")
+        )
         if not rows.is_empty():
             r = rows.row(0, named=True)
             nets = [n for n in (r.get("networks") or "").split(";") if n]
-            return {"start": _date(r["event_date"]), "end": _date(r["event_date_end"]) if r.get("event_date_end") else None,
-                    "title": r.get("finding"), "networks": nets, "source": "datasets/signals",
-                    "verification": r.get("verification")}
+            return {
+                "start": _date(r["event_date"]),
+                "end": _date(r["event_date_end"]) if r.get("event_date_end") else None,
+                "title": r.get("finding"),
+                "networks": nets,
+                "source": "datasets/signals",
+                "verification": r.get("verification"),
+            }
     return None

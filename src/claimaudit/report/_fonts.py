@@ -46,9 +46,17 @@ _KNOWN = {
     "Noto Sans": ["NotoSans-Regular.ttf"],
 }
 _FOLDERS = [
-    "/usr/share/fonts/truetype/noto", "/usr/share/fonts/noto", "/usr/share/fonts/google-noto",
-    "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/share/fonts/TTF",
-    "/usr/local/share/fonts", "/opt/homebrew/share/fonts", "/Library/Fonts", "~/Library/Fonts", "~/.local/share/fonts",
+    "/usr/share/fonts/truetype/noto",
+    "/usr/share/fonts/noto",
+    "/usr/share/fonts/google-noto",
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/dejavu",
+    "/usr/share/fonts/TTF",
+    "/usr/local/share/fonts",
+    "/opt/homebrew/share/fonts",
+    "/Library/Fonts",
+    "~/Library/Fonts",
+    "~/.local/share/fonts",
 ]
 #: Arabic-script blocks (Urdu letters, presentation forms, Arabic-Indic digits) and the joiners
 #: that shape them: characters the Urdu face draws.
@@ -57,8 +65,10 @@ _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe
 URDU_FACE = "claimaudit-urdu"
 DISPLAY_FACE = "claimaudit-urdu-display"
 LATIN_FACE = "claimaudit-latin"
-INSTALL_HINT = ("install Debian's fonts-noto-core (`apt-get install fonts-noto-core`; other systems: see README, "
-                "'Urdu fonts') or set CLAIMAUDIT_URDU_FONT=/path/to/NotoNastaliqUrdu-Regular.ttf")
+INSTALL_HINT = (
+    "install Debian's fonts-noto-core (`apt-get install fonts-noto-core`; other systems: see README, "
+    "'Urdu fonts') or set CLAIMAUDIT_URDU_FONT=/path/to/NotoNastaliqUrdu-Regular.ttf"
+)
 
 
 _HEADINGS = ("h1", "h2", "h3")
@@ -116,8 +126,12 @@ def _fc_match(family: str) -> Path | None:
     if not shutil.which("fc-match"):
         return None
     try:
-        done = subprocess.run(["fc-match", "-f", "%{family}\n%{file}", f"{family}:style=Regular"],
-                              capture_output=True, text=True, timeout=20)
+        done = subprocess.run(
+            ["fc-match", "-f", "%{family}\n%{file}", f"{family}:style=Regular"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     lines = done.stdout.splitlines()
@@ -234,8 +248,14 @@ def font_css(text: str, *, latin: bool = False, headings: str = "") -> Embedded:
             missing = str(exc)
         if urdu_path is not None:
             # Naskh sits small beside Latin at the same font-size: drawn 12 % larger
-            rules.append(_face(URDU_FACE, subset_woff2(urdu_path, arabic + shaping), ARABIC_RANGES,
-                               size_adjust="112%" if "Naskh" in urdu_path.name else None))
+            rules.append(
+                _face(
+                    URDU_FACE,
+                    subset_woff2(urdu_path, arabic + shaping),
+                    ARABIC_RANGES,
+                    size_adjust="112%" if "Naskh" in urdu_path.name else None,
+                )
+            )
             in_headings = "".join(sorted(set(_ARABIC.findall(headings))))
             display_path = display_font() if in_headings else None
             if display_path is not None and display_path != urdu_path:
@@ -274,4 +294,4 @@ def embed_fonts(html: str, *, latin: bool = False) -> tuple[str, Embedded]:
     match = _HEAD_END.search(html)
     if match is None:
         return style + html, embedded
-    return html[: match.start()] + style + html[match.start():], embedded
+    return html[: match.start()] + style + html[match.start() :], embedded

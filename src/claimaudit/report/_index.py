@@ -19,14 +19,14 @@ DESCRIPTIONS: dict[str, str] = {
     "scorecard.html": "The full scorecard: every verdict of the run, contradictions first (scorecard.csv has the same rows).",
     "report.pdf": "The same report as a printable PDF (A4), source links printed with their address.",
     "report.ur.html": "The transparency report in Urdu (اردو): the same findings, charts, evidence and sources,"
-                      " right to left.",
+    " right to left.",
     "report.ur.pdf": "The Urdu report as a printable PDF (A4), with its Urdu fonts embedded.",
     "verdicts.csv": "Every verdict, one row each (rule, claims, verdict, explanation, evidence), for a spreadsheet.",
     "verdicts.json": "Every verdict with its evidence as structured data (windows, sample sizes, networks), for programs.",
     "results.json": "Results of the data-quality checks run before the audit, per suite and expectation.",
     "junit.xml": "The same data-quality checks in JUnit XML, for continuous-integration tools.",
     "failed/results.json": "Results of the last data-quality run that did not pass (every suite; failures with the"
-                           " rows and values concerned). results.json keeps the last passing run.",
+    " rows and values concerned). results.json keeps the last passing run.",
     "index.html": "The data-quality checks and their results as a page: every suite and expectation, failing rows.",
 }
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
@@ -84,25 +84,43 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
     ``text`` (a page's title, else the file name), ``file`` and ``note`` (what it is)."""
 
     def link(path: Path, note: str | None, text: str | None = None) -> dict[str, str | None]:
-        return {"href": path.relative_to(reports).as_posix(), "text": text or path.name, "file": path.name, "note": note}
+        return {
+            "href": path.relative_to(reports).as_posix(),
+            "text": text or path.name,
+            "file": path.name,
+            "note": note,
+        }
 
     def edition(path: Path) -> str:  # "report.html", "report.ur.html", ...
         return "report" + "".join(path.suffixes[-2:] if len(path.suffixes) > 1 else path.suffixes)
 
-    report = [link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.html"]), page_title(p))
-              for p in sorted(reports.glob("08-*.html"))]
-    report += [link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.pdf"])) for p in sorted(reports.glob("08-*.pdf"))]
-    report += [link(p, DESCRIPTIONS["scorecard.html"], "Scorecard: every verdict") for p in (reports / "scorecard.html",) if p.is_file()]
+    report = [
+        link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.html"]), page_title(p))
+        for p in sorted(reports.glob("08-*.html"))
+    ]
+    report += [
+        link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.pdf"])) for p in sorted(reports.glob("08-*.pdf"))
+    ]
+    report += [
+        link(p, DESCRIPTIONS["scorecard.html"], "Scorecard: every verdict")
+        for p in (reports / "scorecard.html",)
+        if p.is_file()
+    ]
     notebooks = [
         link(p, page_summary(p) or "The notebook as a page: its narrative, charts, tables and verdicts.", page_title(p))
         for p in sorted(reports.glob("[0-9][0-9]-*.html"))
         if not p.name.startswith("08-")
     ]
     executed = sorted((reports / "notebooks").glob("*.ipynb")) if (reports / "notebooks").is_dir() else []
-    verdicts = [link(p, DESCRIPTIONS[p.name]) for p in (reports / "verdicts.json", reports / "verdicts.csv") if p.is_file()]
+    verdicts = [
+        link(p, DESCRIPTIONS[p.name]) for p in (reports / "verdicts.json", reports / "verdicts.csv") if p.is_file()
+    ]
     checks_dir = reports / "checks"
-    checks = [link(checks_dir / f, DESCRIPTIONS[f], "Check results" if f == "index.html" else None)
-              for f in ("index.html", "results.json", "junit.xml") if (checks_dir / f).is_file()]
+    checks = [
+        link(checks_dir / f, DESCRIPTIONS[f], "Check results" if f == "index.html" else None)
+        for f in ("index.html", "results.json", "junit.xml")
+        if (checks_dir / f).is_file()
+    ]
     if (checks_dir / "failed" / "results.json").is_file():
         checks.append(link(checks_dir / "failed" / "results.json", DESCRIPTIONS["failed/results.json"]))
     tables = sorted((reports / "tables").glob("*.csv")) if (reports / "tables").is_dir() else []
@@ -111,10 +129,16 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
         {"title": "Audit notebooks (HTML)", "links": notebooks, "empty": "no notebook was exported"},
         {"title": "Verdicts", "links": verdicts, "empty": "no verdicts were written"},
         {"title": "Data-quality checks", "links": checks, "empty": "no check results"},
-        {"title": "Tables shown (CSV)", "links": [link(p, table_note(p)) for p in tables], "empty": "no tables were exported"},
+        {
+            "title": "Tables shown (CSV)",
+            "links": [link(p, table_note(p)) for p in tables],
+            "empty": "no tables were exported",
+        },
         {
             "title": "Executed notebooks",
-            "links": [link(p, "The notebook with its outputs, to open in Jupyter and check each step.") for p in executed],
+            "links": [
+                link(p, "The notebook with its outputs, to open in Jupyter and check each step.") for p in executed
+            ],
             "empty": "none kept",
         },
     ]
@@ -151,15 +175,25 @@ def _source_group(name: str) -> str:
 
 def _reason(detail: str) -> str:
     text = one_line(detail, limit=400)
-    for marker in ("not in the cache", "cannot resolve", "could not be reached", "offline", "timed out", "sha256", "HTTP"):
+    for marker in (
+        "not in the cache",
+        "cannot resolve",
+        "could not be reached",
+        "offline",
+        "timed out",
+        "sha256",
+        "HTTP",
+    ):
         if marker in text:
-            return {"not in the cache": "not in the cache, and no mirror holds it",
-                    "cannot resolve": "the service could not be reached",
-                    "could not be reached": "the service could not be reached",
-                    "offline": "not in the cache (offline run)",
-                    "timed out": "the service did not answer in time",
-                    "sha256": "the bytes did not match their recorded sha256",
-                    "HTTP": "the service answered with an error"}[marker]
+            return {
+                "not in the cache": "not in the cache, and no mirror holds it",
+                "cannot resolve": "the service could not be reached",
+                "could not be reached": "the service could not be reached",
+                "offline": "not in the cache (offline run)",
+                "timed out": "the service did not answer in time",
+                "sha256": "the bytes did not match their recorded sha256",
+                "HTTP": "the service answered with an error",
+            }[marker]
     return one_line(text, limit=80)
 
 
@@ -173,9 +207,14 @@ def missing_groups(steps: Iterable[Any]) -> list[dict[str, Any]]:
     for source, items in sorted(groups.items()):
         reasons = [_reason(d) for _n, d in items]
         live = source.endswith("(live)")
-        out.append({"source": source, "n": len(items),
-                    "what": ("query window" if live else "file") + ("" if len(items) == 1 else "s"),
-                    "reason": max(set(reasons), key=reasons.count)})
+        out.append(
+            {
+                "source": source,
+                "n": len(items),
+                "what": ("query window" if live else "file") + ("" if len(items) == 1 else "s"),
+                "reason": max(set(reasons), key=reasons.count),
+            }
+        )
     return out
 
 
@@ -193,8 +232,10 @@ def step_rows(steps: Iterable[Any]) -> list[dict[str, str]]:
 
 
 #: Said once, on index.html only (never in the published report).
-FIX = ("To fill in what is missing: point CLAIMAUDIT_MIRROR at a mirror directory (a copy laid out by URL), "
-       "or run `claimaudit run --online`.")
+FIX = (
+    "To fill in what is missing: point CLAIMAUDIT_MIRROR at a mirror directory (a copy laid out by URL), "
+    "or run `claimaudit run --online`."
+)
 
 
 def write_index(
@@ -218,8 +259,9 @@ def write_index(
         "fragments/site_index.html.j2",
         css=_render.css() + "\n" + _render.css("editions.css"),
         sections=index_sections(reports),
-        problems=[one_line(p, limit=200) for p in problems
-                  if not any(str(p) == f"{s.name}: {s.detail}" for s in steps or ())],
+        problems=[
+            one_line(p, limit=200) for p in problems if not any(str(p) == f"{s.name}: {s.detail}" for s in steps or ())
+        ],
         steps=step_rows(steps or ()),
         missing=missing,
         fix=FIX if missing or any(s.status in ("warning", "unavailable") for s in steps or ()) else None,

@@ -15,7 +15,9 @@ from pathlib import Path
 from claimaudit import config
 from claimaudit.errors import ClaimauditError
 
-INSTALL_HINT = "install Chromium (`apt-get install chromium` on Debian/Ubuntu) or set CLAIMAUDIT_CHROMIUM=/path/to/chromium"
+INSTALL_HINT = (
+    "install Chromium (`apt-get install chromium` on Debian/Ubuntu) or set CLAIMAUDIT_CHROMIUM=/path/to/chromium"
+)
 
 
 class ChromiumMissing(ClaimauditError):
@@ -77,15 +79,20 @@ def export_pdf(html: str | Path, pdf: str | Path, *, chromium: str | Path | None
                     f"{done.stderr.strip()[-500:]}\n  What to do: run the command by hand to see why: {' '.join(command)}"
                 )
             if not tmp.read_bytes()[:5] == b"%PDF-":
-                raise ClaimauditError(f"Chromium wrote something that is not a PDF for {html}\n"
-                                      f"  What to do: run the command by hand to see why: {' '.join(command)}")
+                raise ClaimauditError(
+                    f"Chromium wrote something that is not a PDF for {html}\n"
+                    f"  What to do: run the command by hand to see why: {' '.join(command)}"
+                )
             os.replace(tmp, pdf)
         except OSError as exc:  # not executable, wrong architecture, ...
-            raise ChromiumMissing(f"Chromium at {browser} could not be started ({exc})\n"
-                                  f"  What to do: {INSTALL_HINT}") from None
+            raise ChromiumMissing(
+                f"Chromium at {browser} could not be started ({exc})\n  What to do: {INSTALL_HINT}"
+            ) from None
         except subprocess.TimeoutExpired:
-            raise ClaimauditError(f"Chromium took more than {timeout:.0f} s to print {html}\n"
-                                  "  What to do: try again on a less busy machine, or pass a larger timeout") from None
+            raise ClaimauditError(
+                f"Chromium took more than {timeout:.0f} s to print {html}\n"
+                "  What to do: try again on a less busy machine, or pass a larger timeout"
+            ) from None
         finally:
             tmp.unlink(missing_ok=True)
     return pdf

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import subprocess
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +64,7 @@ def provenance_html(
     items = dataset_items(datasets) + source_items(sources)
     items += live_items(item["url"] for item in items)
     items = [{**item, "href": _render.safe_href(item["url"])} for item in items]  # a link only to http(s)
-    return _render.render(
-        "fragments/provenance.html.j2", items=items, checks=checks_summary(results_json), **info
-    )
+    return _render.render("fragments/provenance.html.j2", items=items, checks=checks_summary(results_json), **info)
 
 
 def provenance(
@@ -89,7 +87,10 @@ def _git_commit(root: Path) -> tuple[str, bool]:
         ).stdout.strip()
         status = subprocess.run(
             ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, timeout=10, check=True,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
         ).stdout
         return commit, bool(status.strip())
     except (OSError, subprocess.SubprocessError):

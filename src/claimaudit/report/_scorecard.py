@@ -64,7 +64,20 @@ def scorecard_frame(
     frame = _normalise(verdicts).with_row_index("verdict_row")
     long = frame.explode("claim_ids").rename({"claim_ids": "claim_id"})
     if claims is not None and not claims.is_empty():
-        keep = [c for c in ("claim_id", "summary", "summary_ur", "wording", "claimant", "authority", "statement_date", "venue") if c in claims.columns]
+        keep = [
+            c
+            for c in (
+                "claim_id",
+                "summary",
+                "summary_ur",
+                "wording",
+                "claimant",
+                "authority",
+                "statement_date",
+                "venue",
+            )
+            if c in claims.columns
+        ]
         long = long.join(claims.select(keep), on="claim_id", how="left")
     if sources is not None and not sources.is_empty():
         first = sources.group_by("claim_id", maintain_order=True).agg(
@@ -126,10 +139,20 @@ def scorecard_html(
     rows = _compact_rows(compact_frame(folded, claims, sources, states=compact), 1)  # one source a line; all in the CSV
     counted = Counter([c["verdict"] for c in cards] + [r["verdict"] for r in rows])
     counts = [(verdict_label(v), counted[v]) for v in sorted(counted, key=lambda v: rank.get(v, len(_ORDER)))]
-    folded_labels = [verdict_label(v) for v in sorted({r["verdict"] for r in rows}, key=lambda v: rank.get(v, len(_ORDER)))]
+    folded_labels = [
+        verdict_label(v) for v in sorted({r["verdict"] for r in rows}, key=lambda v: rank.get(v, len(_ORDER)))
+    ]
     return _render.render(
-        "fragments/scorecard.html.j2", name=name, caption=caption, cards=cards, counts=counts, csv_name=csv_name,
-        rows=rows, folded_labels=folded_labels, compact_csv_name=compact_csv_name, total=len(cards) + len(rows),
+        "fragments/scorecard.html.j2",
+        name=name,
+        caption=caption,
+        cards=cards,
+        counts=counts,
+        csv_name=csv_name,
+        rows=rows,
+        folded_labels=folded_labels,
+        compact_csv_name=compact_csv_name,
+        total=len(cards) + len(rows),
     )
 
 
@@ -151,8 +174,14 @@ def compact_frame(
     [('r1', ['c1', 'c2'], '1 + 2 = 3 against 3 [c1]. The parts do not exceed the total.')]
     """
     long = scorecard_frame(_normalise(verdicts).filter(pl.col("verdict").is_in(list(states))), claims, sources)
-    for column, dtype in (("summary", pl.String), ("claimant", pl.String), ("authority", pl.String), ("statement_date", pl.String),
-                          ("source_urls", pl.List(pl.String)), ("source_outlets", pl.List(pl.String))):
+    for column, dtype in (
+        ("summary", pl.String),
+        ("claimant", pl.String),
+        ("authority", pl.String),
+        ("statement_date", pl.String),
+        ("source_urls", pl.List(pl.String)),
+        ("source_outlets", pl.List(pl.String)),
+    ):
         if column not in long.columns:
             long = long.with_columns(pl.lit(None, dtype=dtype).alias(column))
     # the authority only when the claimant does not already name it ("PTA (report to parliament)")
@@ -162,7 +191,8 @@ def compact_frame(
     said_by = pl.concat_str(
         pl.when(who.str.len_chars() > 0).then(who).otherwise(pl.lit(_("claimant not in the ledger"))),
         pl.col("statement_date").cast(pl.String),
-        separator=", ", ignore_nulls=True,
+        separator=", ",
+        ignore_nulls=True,
     )
     first_source = pl.struct(
         pl.col("source_urls").list.first().alias("url"), pl.col("source_outlets").list.first().alias("outlet")
@@ -206,8 +236,11 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
             "reason": _render.linked_text(row["reason"]),
             "reason_lang": None if current_language() == "en" else "en",
             "sources": [
-                {"href": _render.safe_href(url), "outlet": outlet or url,
-                 "short": _render.short_url(url, limit=32) if _render.safe_href(url) else None}
+                {
+                    "href": _render.safe_href(url),
+                    "outlet": outlet or url,
+                    "short": _render.short_url(url, limit=32) if _render.safe_href(url) else None,
+                }
                 for url, outlet in list(zip(row["source_urls"], row["source_outlets"], strict=True))[:max_sources]
             ],
             "more_sources": max(len(row["source_urls"]) - max_sources, 0),
@@ -221,7 +254,9 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
 def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
     urls = row.get("source_urls") or []
     outlets = row.get("source_outlets") or []
-    who = " / ".join(str(v) for v in (row.get("claimant"), row.get("authority")) if v) or _("claimant not in the ledger")
+    who = " / ".join(str(v) for v in (row.get("claimant"), row.get("authority")) if v) or _(
+        "claimant not in the ledger"
+    )
     when = row.get("statement_date")
     said, said_note = _summary(row)
     return {

@@ -107,7 +107,9 @@ class Page:
         path = self.csv_path(name)
         write_csv(frame, path)
         view = TableView(
-            html=table_html(frame, name=name, caption=caption, max_rows=max_rows, csv_name=path.name, fold_rows=fold_rows),
+            html=table_html(
+                frame, name=name, caption=caption, max_rows=max_rows, csv_name=path.name, fold_rows=fold_rows
+            ),
             csv_path=path,
             frame=frame,
         )
@@ -137,10 +139,20 @@ class Page:
         write_csv(frame.drop("verdict_row", "evidence_items", strict=False), path)
         compact_path = None
         if compact:
-            compact_path = write_csv(compact_frame(verdicts, claims, sources, states=compact), self.csv_path(f"{name}_compact"))
+            compact_path = write_csv(
+                compact_frame(verdicts, claims, sources, states=compact), self.csv_path(f"{name}_compact")
+            )
         view = TableView(
-            html=scorecard_html(verdicts, claims, sources, name=name, caption=caption, csv_name=path.name,
-                                compact=compact, compact_csv_name=compact_path.name if compact_path else None),
+            html=scorecard_html(
+                verdicts,
+                claims,
+                sources,
+                name=name,
+                caption=caption,
+                csv_name=path.name,
+                compact=compact,
+                compact_csv_name=compact_path.name if compact_path else None,
+            ),
             csv_path=path,
             frame=frame,
         )
@@ -186,8 +198,11 @@ def table_html(
 ) -> str:
     """Render ``frame`` as an escaped HTML table (Jinja2, autoescape): ``max_rows`` rows open,
     up to ``fold_rows`` more folded under "Show N more rows", all of them in the CSV."""
+
     def cells(part: pl.DataFrame) -> list[list[dict[str, Any]]]:
-        return [[_render.cell(v, column=c) for c, v in zip(frame.columns, row, strict=True)] for row in part.iter_rows()]
+        return [
+            [_render.cell(v, column=c) for c, v in zip(frame.columns, row, strict=True)] for row in part.iter_rows()
+        ]
 
     # the first rows open, the next ones folded (up to ``fold_rows``), the rest only in the CSV
     shown = frame.head(max_rows)
@@ -228,9 +243,13 @@ COLUMN_TITLES: dict[str, str] = {
 def write_csv(frame: pl.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` as UTF-8 CSV atomically; list columns are joined with ``"; "``; text cells a
     spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR) start with ``'``."""
-    flat = csv_safe_frame(frame.with_columns(
-        pl.col(c).cast(pl.List(pl.String)).list.join("; ") for c, t in frame.schema.items() if isinstance(t, pl.List)
-    ))
+    flat = csv_safe_frame(
+        frame.with_columns(
+            pl.col(c).cast(pl.List(pl.String)).list.join("; ")
+            for c, t in frame.schema.items()
+            if isinstance(t, pl.List)
+        )
+    )
     path = Path(path)
     with atomic_write(path, "wb") as fh:
         flat.write_csv(fh)

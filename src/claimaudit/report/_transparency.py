@@ -28,9 +28,9 @@ import altair as alt
 import polars as pl
 from markupsafe import Markup
 
+from claimaudit.i18n import current as current_language
 from claimaudit.report import _finding_charts as fc
 from claimaudit.report import _render
-from claimaudit.i18n import current as current_language
 from claimaudit.report._scorecard import _summary_lang
 from claimaudit.report._text import N_, _, ngettext
 
@@ -46,8 +46,15 @@ VERDICT_WORDS: dict[str, tuple[str, str]] = {
     "consistent": (N_("Consistent with other claims"), "="),
     "insufficient_evidence": (N_("Not enough evidence to decide"), "?"),
 }
-SEVERITY = ["contradicted", "inconsistent", "reports_differ", "not_comparable", "supported", "consistent",
-            "insufficient_evidence"]
+SEVERITY = [
+    "contradicted",
+    "inconsistent",
+    "reports_differ",
+    "not_comparable",
+    "supported",
+    "consistent",
+    "insufficient_evidence",
+]
 #: strength -> (words, marks). The marks say strength without colour.
 STRENGTH_WORDS: dict[str, tuple[str, str]] = {
     "direct_measurement": (N_("network measurement"), "●●●"),
@@ -57,8 +64,14 @@ STRENGTH_WORDS: dict[str, tuple[str, str]] = {
     "none": (N_("no deciding evidence"), "○○○"),
 }
 #: Caveats that make a verdict weak, whatever its strength.
-WEAK_CAVEATS = {"single_outlet", "low_confidence", "evidence_missing", "probable_misprint", "third_party_only",
-                "unverified_observation"}
+WEAK_CAVEATS = {
+    "single_outlet",
+    "low_confidence",
+    "evidence_missing",
+    "probable_misprint",
+    "third_party_only",
+    "unverified_observation",
+}
 #: Caveat kinds in words (message ids; an unknown kind is shown with its underscores as spaces).
 CAVEAT_WORDS: dict[str, str] = {
     "single_outlet": N_("single outlet"),
@@ -84,11 +97,11 @@ SOURCE_WORDS: dict[str, str] = {
 }
 
 
-
 def _summary_in(claim: Mapping[str, Any]) -> str | None:
     """A claim's summary in the active language: ``summary_<lang>`` when the ledger has it, else English."""
     lang = current_language()
     return (claim.get(f"summary_{lang}") if lang != "en" else None) or claim.get("summary")
+
 
 def verdict_words(state: str) -> str:
     return _(VERDICT_WORDS.get(state, (state.replace("_", " "), "·"))[0])
@@ -168,7 +181,11 @@ def _conform(verdict: Mapping[str, Any], claims: pl.DataFrame) -> dict[str, Any]
         v["verdict"] = "reports_differ"
     if "caveats" not in v:
         ids = list(v.get("claim_ids") or ())
-        low = claims.filter(pl.col("claim_id").is_in(ids) & (pl.col("confidence") == "low")).get_column("claim_id").to_list()
+        low = (
+            claims.filter(pl.col("claim_id").is_in(ids) & (pl.col("confidence") == "low"))
+            .get_column("claim_id")
+            .to_list()
+        )
         v["caveats"] = [{"kind": "low_confidence", "detail": c} for c in low]
     return v
 
@@ -203,9 +220,16 @@ def _lead(verdicts: Sequence[Mapping[str, Any]], focus: Iterable[str] = ()) -> d
         return None
     rank = {s: i for i, s in enumerate(SEVERITY)}
     strength = {s: i for i, s in enumerate(STRENGTH_WORDS)}
-    return dict(min(about, key=lambda v: (
-        -len(focus & set(v.get("claim_ids") or ())), rank.get(str(v.get("verdict")), 99),
-        strength.get(str(v.get("evidence_strength")), 99))))
+    return dict(
+        min(
+            about,
+            key=lambda v: (
+                -len(focus & set(v.get("claim_ids") or ())),
+                rank.get(str(v.get("verdict")), 99),
+                strength.get(str(v.get("evidence_strength")), 99),
+            ),
+        )
+    )
 
 
 def _running_totals(inp: Inputs) -> Finding | None:
@@ -218,8 +242,9 @@ def _running_totals(inp: Inputs) -> Finding | None:
     chart = fc.running_totals(inp.claims)
     family = inp.by_rule("url-blocking-series")
     falls = drops.height
-    note = ngettext("{n} running total fell between statements.", "{n} running totals fell between statements.",
-                    falls).format(n=falls)
+    note = ngettext(
+        "{n} running total fell between statements.", "{n} running totals fell between statements.", falls
+    ).format(n=falls)
     return Finding("running-totals", _title(chart), _lead(family, focus), [chart], focus, family, note)
 
 
@@ -230,14 +255,21 @@ def _twenty_million(inp: Inputs) -> Finding | None:
     chart = fc.restatements(inp.claims, inp.events)
     charts: list[alt.TopLevelMixin] = [chart]
     if inp.baselines is not None:
-        used = [k for v in inp.by_rule("gateway-attempts-per-subscription") for e in v.get("evidence") or ()
-                if e.get("source") == "datasets/baselines" for k in e.get("keys") or ()]
+        used = [
+            k
+            for v in inp.by_rule("gateway-attempts-per-subscription")
+            for e in v.get("evidence") or ()
+            if e.get("source") == "datasets/baselines"
+            for k in e.get("keys") or ()
+        ]
         try:
             charts.append(fc.per_subscriber(inp.claims, inp.baselines, baseline_ids=used or None))
         except ValueError:
             pass
     ids = rows.get_column("claim_id").to_list()
-    family = inp.by_rule("gateway-attempts-unit-drift", "gateway-attempts-per-subscription", "gateway-people-per-internet-user")
+    family = inp.by_rule(
+        "gateway-attempts-unit-drift", "gateway-attempts-per-subscription", "gateway-people-per-internet-user"
+    )
     return Finding("twenty-million", _title(chart), _lead(family, ids), charts, ids, family)
 
 
@@ -264,8 +296,14 @@ def _vpn_blocking(inp: Inputs) -> Finding | None:
     if lead is None:
         return None
     ids = list(lead.get("claim_ids") or ())
-    note = _("Chart: ") + _title(chart) + "." if chart is not None else _("No data around the outage could be drawn in this run.")
-    return Finding("vpn-blocking", _assertion_sentence(inp, lead), lead, [chart] if chart is not None else [], ids, family, note)
+    note = (
+        _("Chart: ") + _title(chart) + "."
+        if chart is not None
+        else _("No data around the outage could be drawn in this run.")
+    )
+    return Finding(
+        "vpn-blocking", _assertion_sentence(inp, lead), lead, [chart] if chart is not None else [], ids, family, note
+    )
 
 
 def _registrations(inp: Inputs) -> Finding | None:
@@ -298,7 +336,12 @@ def varied_prints(claims: pl.DataFrame) -> pl.DataFrame:
 
 #: The headline findings, in the order the report gives them.
 HEADLINES: list[Callable[[Inputs], Finding | None]] = [
-    _running_totals, _x_statements, _twenty_million, _vpn_blocking, _registrations, _prints_differ,
+    _running_totals,
+    _x_statements,
+    _twenty_million,
+    _vpn_blocking,
+    _registrations,
+    _prints_differ,
 ]
 
 
@@ -316,8 +359,11 @@ def _assertion_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> str:
     claim = inp.claim((verdict.get("claim_ids") or [""])[0]) or {}
     who = fc.short_name(claim.get("claimant"))
     return _("{who} said on {date}: “{wording}” — {verdict}").format(
-        who=who, date=fc.day_words(claim["statement_date"]) if claim.get("statement_date") else _("an unknown date"),
-        wording=claim.get("wording") or claim.get("summary") or "", verdict=verdict_words(str(verdict.get("verdict"))).lower())
+        who=who,
+        date=fc.day_words(claim["statement_date"]) if claim.get("statement_date") else _("an unknown date"),
+        wording=claim.get("wording") or claim.get("summary") or "",
+        verdict=verdict_words(str(verdict.get("verdict"))).lower(),
+    )
 
 
 # --------------------------------------------------------------------------- outlets' prints
@@ -340,36 +386,73 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
     else:
         claims = claims.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("outlet"))
     data = claims.with_columns(
-        (pl.col("statement_date").dt.strftime("%Y-%m-%d") + pl.lit(" · ")
-         + pl.col("metric").str.replace_all("_", " ") + pl.lit(" (") + pl.col("category").str.replace_all("_", " ")
-         + pl.when(pl.col("scope").str.starts_with("platform:")).then(pl.lit(", ") + pl.col("scope").str.slice(9))
-         .otherwise(pl.lit("")) + pl.lit(")")).alias("statement"),
+        (
+            pl.col("statement_date").dt.strftime("%Y-%m-%d")
+            + pl.lit(" · ")
+            + pl.col("metric").str.replace_all("_", " ")
+            + pl.lit(" (")
+            + pl.col("category").str.replace_all("_", " ")
+            + pl.when(pl.col("scope").str.starts_with("platform:"))
+            .then(pl.lit(", ") + pl.col("scope").str.slice(9))
+            .otherwise(pl.lit(""))
+            + pl.lit(")")
+        ).alias("statement"),
         pl.col("outlet").list.len().alias("outlets"),
         pl.col("outlet").list.join(", ").alias("outlet_names"),
-    ).with_columns((pl.col("value").map_elements(fc.format_number, return_dtype=pl.String)
-                    + pl.lit(" (") + pl.col("outlets").cast(pl.String) + pl.lit(")")).alias("label"))
-    widest = (data.group_by("statement").agg(pl.col("value").n_unique().alias("figures"),
-                                             (pl.col("value").max() / pl.col("value").min()).alias("spread"))
-              .sort(["figures", "spread", "statement"], descending=[True, True, False]))
+    ).with_columns(
+        (
+            pl.col("value").map_elements(fc.format_number, return_dtype=pl.String)
+            + pl.lit(" (")
+            + pl.col("outlets").cast(pl.String)
+            + pl.lit(")")
+        ).alias("label")
+    )
+    widest = (
+        data.group_by("statement")
+        .agg(
+            pl.col("value").n_unique().alias("figures"), (pl.col("value").max() / pl.col("value").min()).alias("spread")
+        )
+        .sort(["figures", "spread", "statement"], descending=[True, True, False])
+    )
     one = data.filter(pl.col("statement") == widest.item(0, "statement")).sort("value")
     first = one.row(0, named=True)
     shown = [fc.format_number(f) for f in one.get_column("value").unique(maintain_order=True).to_list()]
-    what = (_("items blocked as {category}").format(category=fc.category_words(first.get("category")))
-            if first.get("subject") == "url_blocking" else str(first.get("metric") or "").replace("_", " "))
-    sentence = _("Outlets printed {n} official statements with different figures; {who}'s count of {what} on {date} "
-                 "appeared as {figures}").format(
-        n=varied_statements(rows), who=fc.short_name(first.get("claimant")), what=what, date=fc.day_words(first["statement_date"]),
-        figures=_("{some} and {last}").format(some=", ".join(shown[:-1]), last=shown[-1]))
+    what = (
+        _("items blocked as {category}").format(category=fc.category_words(first.get("category")))
+        if first.get("subject") == "url_blocking"
+        else str(first.get("metric") or "").replace("_", " ")
+    )
+    sentence = _(
+        "Outlets printed {n} official statements with different figures; {who}'s count of {what} on {date} "
+        "appeared as {figures}"
+    ).format(
+        n=varied_statements(rows),
+        who=fc.short_name(first.get("claimant")),
+        what=what,
+        date=fc.day_words(first["statement_date"]),
+        figures=_("{some} and {last}").format(some=", ".join(shown[:-1]), last=shown[-1]),
+    )
     base = alt.Chart(data).encode(
         y=alt.Y("statement:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)),
-        x=alt.X("value:Q", title=_("figure as printed (log scale)"), scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")))
+        x=alt.X(
+            "value:Q", title=_("figure as printed (log scale)"), scale=alt.Scale(type="log"), axis=alt.Axis(format="~s")
+        ),
+    )
     chart = alt.layer(
         base.mark_point(filled=True, size=70, color=fc.OKABE_ITO[5]).encode(
-            tooltip=[alt.Tooltip("claim_id:N"), alt.Tooltip("value:Q", format=","), alt.Tooltip("outlet_names:N", title="outlets"),
-                     alt.Tooltip("confidence:N")]),
+            tooltip=[
+                alt.Tooltip("claim_id:N"),
+                alt.Tooltip("value:Q", format=","),
+                alt.Tooltip("outlet_names:N", title="outlets"),
+                alt.Tooltip("confidence:N"),
+            ]
+        ),
         base.mark_text(align="left", dx=7, dy=-8, fontSize=10, color="#1a1a1a").encode(text="label:N"),
-    ).properties(width=380, height=34 * widest.height, title=fc.chart_title(
-        sentence, _("Each point: a figure as printed; in brackets, how many outlets printed it")))
+    ).properties(
+        width=380,
+        height=34 * widest.height,
+        title=fc.chart_title(sentence, _("Each point: a figure as printed; in brackets, how many outlets printed it")),
+    )
     source = _("claims ledger: the outlets' reports of each statement (datasets/claims/sources)")
     return fc.with_source(chart, source), sentence, one.get_column("claim_id").to_list()
 
@@ -391,32 +474,48 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
     claims = inp.claims.filter(pl.col("claim_id").is_in(ids))
     if claims.is_empty():
         return []
-    sources = inp.sources if inp.sources is not None else pl.DataFrame(schema={"claim_id": pl.String, "outlet": pl.String, "url": pl.String})
+    sources = (
+        inp.sources
+        if inp.sources is not None
+        else pl.DataFrame(schema={"claim_id": pl.String, "outlet": pl.String, "url": pl.String})
+    )
     out = []
-    for (statement_id,), group in claims.sort("statement_date", "claim_id", nulls_last=True).group_by("statement_id", maintain_order=True):
+    for (statement_id,), group in claims.sort("statement_date", "claim_id", nulls_last=True).group_by(
+        "statement_id", maintain_order=True
+    ):
         first = group.row(0, named=True)
         prints = []
         for row in group.iter_rows(named=True):
             cites = sources.filter(pl.col("claim_id") == row["claim_id"])
-            prints.append({
-                "figure": _print_figure(row),
-                "lang": script_lang(_print_figure(row)),
-                "confidence": row.get("confidence"),
-                "claim_id": row["claim_id"],
-                "outlets": [{"name": c.get("outlet") or c.get("url"), "href": _render.safe_href(c.get("url")),
-                             "verification": c.get("verification")} for c in cites.iter_rows(named=True)],
-            })
-        out.append({
-            "statement_id": statement_id,
-            "who": first.get("claimant") or _("claimant not in the ledger"),
-            "when": fc.day_words(first["statement_date"]) if first.get("statement_date") else _("undated"),
-            "venue": (first.get("venue") or "").replace("_", " "),
-            # the ledger's summary in the edition's language (``summary_ur``), else the English one marked as such
-            "summary": _summary_in(first),
-            "summary_lang": _summary_lang(first),
-            "wording": first.get("wording"),
-            "prints": prints,
-        })
+            prints.append(
+                {
+                    "figure": _print_figure(row),
+                    "lang": script_lang(_print_figure(row)),
+                    "confidence": row.get("confidence"),
+                    "claim_id": row["claim_id"],
+                    "outlets": [
+                        {
+                            "name": c.get("outlet") or c.get("url"),
+                            "href": _render.safe_href(c.get("url")),
+                            "verification": c.get("verification"),
+                        }
+                        for c in cites.iter_rows(named=True)
+                    ],
+                }
+            )
+        out.append(
+            {
+                "statement_id": statement_id,
+                "who": first.get("claimant") or _("claimant not in the ledger"),
+                "when": fc.day_words(first["statement_date"]) if first.get("statement_date") else _("undated"),
+                "venue": (first.get("venue") or "").replace("_", " "),
+                # the ledger's summary in the edition's language (``summary_ur``), else the English one marked as such
+                "summary": _summary_in(first),
+                "summary_lang": _summary_lang(first),
+                "wording": first.get("wording"),
+                "prints": prints,
+            }
+        )
     return out
 
 
@@ -437,7 +536,8 @@ def _print_figure(row: Mapping[str, Any]) -> str:
     if row.get("value") is None:
         return str(row.get("wording") or row.get("assertion") or "").strip()
     qualifier = {"over": _("over "), "about": _("about "), "at_least": _("at least "), "up_to": _("up to ")}.get(
-        str(row.get("qualifier") or ""), "")
+        str(row.get("qualifier") or ""), ""
+    )
     return f"{qualifier}{fc.format_number(row['value'])} {fc.unit_words(row.get('unit'))}".strip()
 
 
@@ -450,9 +550,20 @@ def evidence_lines(verdict: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     for item in verdict.get("evidence") or ():
         source = str(item.get("source") or "")
         status = evidence_status(item)
-        line = lines.setdefault(source, {"what": source_words(source), "source": source, "status": status,
-                                         "windows": [], "n": None, "networks": 0, "page": None, "request": None,
-                                         "verification": item.get("verification")})
+        line = lines.setdefault(
+            source,
+            {
+                "what": source_words(source),
+                "source": source,
+                "status": status,
+                "windows": [],
+                "n": None,
+                "networks": 0,
+                "page": None,
+                "request": None,
+                "verification": item.get("verification"),
+            },
+        )
         if status != "used" and line["status"] == "used":
             line["status"] = "partly missing"
         window = (item.get("window_start"), item.get("window_end"))
@@ -463,8 +574,13 @@ def evidence_lines(verdict: Mapping[str, Any] | None) -> list[dict[str, Any]]:
         line["networks"] = max(line["networks"], len(item.get("networks") or ()))
         line["page"] = line["page"] or _render.safe_href(item.get("page_url"))
         line["request"] = line["request"] or _render.safe_href(item.get("request_url"))
-    status_words = {"used": _("used"), "missing": _("not available in this run"), "not_fetched": _("not fetched in this run"),
-                    "empty": _("no data for this window"), "partly missing": _("partly not available in this run")}
+    status_words = {
+        "used": _("used"),
+        "missing": _("not available in this run"),
+        "not_fetched": _("not fetched in this run"),
+        "empty": _("no data for this window"),
+        "partly missing": _("partly not available in this run"),
+    }
     for line in lines.values():
         line["status_words"] = status_words.get(line["status"], line["status"])
     return list(lines.values())
@@ -486,15 +602,26 @@ def family_table(inp: Inputs, family: Sequence[Mapping[str, Any]], *, limit: int
         key = tuple(sorted({str(c.get("statement_id") or c.get("claim_id")) for c in claims}))
         groups.setdefault(key, []).append(v)
     rows = []
-    for key, vs in groups.items():
+    for vs in groups.values():
         lead = min(vs, key=lambda v: SEVERITY.index(v["verdict"]) if v.get("verdict") in SEVERITY else 99)
         ids = list(dict.fromkeys(c for v in vs for c in v.get("claim_ids") or ()))
-        rows.append({"what": _figures_line(inp, ids), "badge": badge(lead), "claim_ids": ids, "verdicts": len(vs),
-                     "rank": SEVERITY.index(lead["verdict"]) if lead.get("verdict") in SEVERITY else 99})
+        rows.append(
+            {
+                "what": _figures_line(inp, ids),
+                "badge": badge(lead),
+                "claim_ids": ids,
+                "verdicts": len(vs),
+                "rank": SEVERITY.index(lead["verdict"]) if lead.get("verdict") in SEVERITY else 99,
+            }
+        )
     rows.sort(key=lambda r: r["rank"])
     counts = Counter(str(v.get("verdict")) for v in family)
-    return {"rows": rows[:limit], "more": max(len(rows) - limit, 0),
-            "counts": [(verdict_words(s), counts[s]) for s in SEVERITY if counts.get(s)], "total": len(family)}
+    return {
+        "rows": rows[:limit],
+        "more": max(len(rows) - limit, 0),
+        "counts": [(verdict_words(s), counts[s]) for s in SEVERITY if counts.get(s)],
+        "total": len(family),
+    }
 
 
 def _figures_line(inp: Inputs, claim_ids: Sequence[str]) -> str:
@@ -539,28 +666,47 @@ def not_checked(inp: Inputs) -> list[dict[str, Any]]:
             groups[str(v.get("rule_id"))].append(v)
     out = []
     for rule_id, vs in groups.items():
-        needs = sorted({source_words(str(e.get("source"))) for v in vs for e in v.get("evidence") or ()
-                        if evidence_status(e) != "used"})
+        needs = sorted(
+            {
+                source_words(str(e.get("source")))
+                for v in vs
+                for e in v.get("evidence") or ()
+                if evidence_status(e) != "used"
+            }
+        )
         claims = [inp.claim(c) for v in vs for c in (v.get("claim_ids") or ())[:1]]
         examples = [_summary_in(c) for c in claims if c and c.get("summary")][:2]
-        out.append({"rule": inp.rule_titles.get(rule_id, rule_id), "rule_id": rule_id, "n": len(vs), "examples": examples,
-                    "needs": needs or [_("a figure stated for the same scope and date")]})
+        out.append(
+            {
+                "rule": inp.rule_titles.get(rule_id, rule_id),
+                "rule_id": rule_id,
+                "n": len(vs),
+                "examples": examples,
+                "needs": needs or [_("a figure stated for the same scope and date")],
+            }
+        )
     return sorted(out, key=lambda r: -r["n"])
 
 
 # --------------------------------------------------------------------------- rendering
 
 
-def lead_text(items: Sequence[Finding], verdicts: Sequence[Mapping[str, Any]] = (), *, differ: int | None = None) -> str:
+def lead_text(
+    items: Sequence[Finding], verdicts: Sequence[Mapping[str, Any]] = (), *, differ: int | None = None
+) -> str:
     """The lead paragraph: the main finding in its own sentence, then what else the audit found."""
     if not items:
         return _("This run produced no headline finding.")
     counts = Counter(str(v.get("verdict")) for v in verdicts)
-    rest = _("Across the record, official figures contradict each other {inconsistent} times and independent "
-             "evidence contradicts {contradicted} official statements; {differ} statements were printed with different "
-             "figures by different outlets.").format(inconsistent=counts.get("inconsistent", 0),
-                                                     contradicted=counts.get("contradicted", 0),
-                                                     differ=counts.get("reports_differ", 0) if differ is None else differ)
+    rest = _(
+        "Across the record, official figures contradict each other {inconsistent} times and independent "
+        "evidence contradicts {contradicted} official statements; {differ} statements were printed with different "
+        "figures by different outlets."
+    ).format(
+        inconsistent=counts.get("inconsistent", 0),
+        contradicted=counts.get("contradicted", 0),
+        differ=counts.get("reports_differ", 0) if differ is None else differ,
+    )
     return _sentence(items[0].sentence) + " " + rest if verdicts else _sentence(items[0].sentence)
 
 
@@ -575,8 +721,15 @@ def first_screen_html(inp: Inputs, items: Sequence[Finding]) -> str:
         "fragments/report_first_screen.html.j2",
         lead=lead_text(items, inp.verdicts, differ=varied_statements(inp.claims)),
         missing=missing_evidence(inp),
-        headlines=[{"key": f.key, "sentence": _sentence(f.sentence), "badge": badge(f.verdict) if f.verdict else None,
-                    "who_when": who_when(inp, f)} for f in items],
+        headlines=[
+            {
+                "key": f.key,
+                "sentence": _sentence(f.sentence),
+                "badge": badge(f.verdict) if f.verdict else None,
+                "who_when": who_when(inp, f),
+            }
+            for f in items
+        ],
         verdicts=len(inp.verdicts),
     )
 
@@ -600,15 +753,23 @@ def sections_html(inp: Inputs, items: Sequence[Finding], *, scorecard_href: str 
     return _render.render(
         "fragments/report_sections.html.j2",
         scorecard_href=scorecard_href,
-        sections=[{
-            "key": f.key, "number": i, "sentence": f.sentence, "note": f.note,
-            "badge": badge(f.verdict) if f.verdict else None,
-            "charts": [chart_svg(c) for c in f.charts],
-            "statements": statements(inp, [*((f.verdict or {}).get("claim_ids") or ()), *f.claim_ids])[:MAX_STATEMENTS],
-            "more_statements": max(len(statements(inp, f.claim_ids)) - MAX_STATEMENTS, 0),
-            "evidence": evidence_lines(f.verdict),
-            "family": family_table(inp, f.family),
-        } for i, f in enumerate(items, start=1)],
+        sections=[
+            {
+                "key": f.key,
+                "number": i,
+                "sentence": f.sentence,
+                "note": f.note,
+                "badge": badge(f.verdict) if f.verdict else None,
+                "charts": [chart_svg(c) for c in f.charts],
+                "statements": statements(inp, [*((f.verdict or {}).get("claim_ids") or ()), *f.claim_ids])[
+                    :MAX_STATEMENTS
+                ],
+                "more_statements": max(len(statements(inp, f.claim_ids)) - MAX_STATEMENTS, 0),
+                "evidence": evidence_lines(f.verdict),
+                "family": family_table(inp, f.family),
+            }
+            for i, f in enumerate(items, start=1)
+        ],
     )
 
 
@@ -654,12 +815,23 @@ def load_inputs(
         signals=datasets.load("signals"),
         baselines=datasets.load("baselines"),
         events=datasets.load("events"),
-        trends=third_party("cenalert-google-trends-vpn/pk",
-                           lambda: sources.load("cenalert-google-trends-vpn", "pk", offline=offline)),
-        incidents=third_party("ooni-incidents/incidents", lambda: sources.load("ooni-incidents", "incidents", offline=offline)),
+        trends=third_party(
+            "cenalert-google-trends-vpn/pk", lambda: sources.load("cenalert-google-trends-vpn", "pk", offline=offline)
+        ),
+        incidents=third_party(
+            "ooni-incidents/incidents", lambda: sources.load("ooni-incidents", "incidents", offline=offline)
+        ),
         tor=third_party("tor_metrics/userstats", lambda: tor_metrics.userstats(country, start, end, offline=offline)),
-        ooni=third_party("ooni_api/aggregation", lambda: ooni_api.aggregate(
-            probe_cc=country, test_name=OUTAGE_OONI["test_name"], since=start, until=end + dt.timedelta(days=1), offline=offline)),
+        ooni=third_party(
+            "ooni_api/aggregation",
+            lambda: ooni_api.aggregate(
+                probe_cc=country,
+                test_name=OUTAGE_OONI["test_name"],
+                since=start,
+                until=end + dt.timedelta(days=1),
+                offline=offline,
+            ),
+        ),
         rule_titles={r.id: r.title for r in audit.load_rules()},
     )
     inputs.missing_sources = missing
@@ -707,42 +879,95 @@ class TransparencyReport:
 
 def scorecard_frame(inp: Inputs) -> pl.DataFrame:
     """Every verdict, one row each: the CSV beside ``scorecard.html``."""
-    rows = [{
-        "verdict_id": v.get("verdict_id") or f"{v.get('rule_id')}:{'+'.join(v.get('claim_ids') or ())}",
-        "rule_id": v.get("rule_id"), "rule_kind": v.get("rule_kind"), "claim_ids": "; ".join(v.get("claim_ids") or ()),
-        "verdict": v.get("verdict"), "evidence_strength": v.get("evidence_strength"),
-        "finding": v.get("finding"), "explanation": v.get("explanation"),
-        "evidence_missing": "; ".join(sorted({str(e.get("source")) for e in v.get("evidence") or ()
-                                              if evidence_status(e) != "used"})),
-    } for v in inp.verdicts]
-    schema = {k: pl.String for k in ("verdict_id", "rule_id", "rule_kind", "claim_ids", "verdict", "evidence_strength",
-                                     "finding", "explanation", "evidence_missing")}
+    rows = [
+        {
+            "verdict_id": v.get("verdict_id") or f"{v.get('rule_id')}:{'+'.join(v.get('claim_ids') or ())}",
+            "rule_id": v.get("rule_id"),
+            "rule_kind": v.get("rule_kind"),
+            "claim_ids": "; ".join(v.get("claim_ids") or ()),
+            "verdict": v.get("verdict"),
+            "evidence_strength": v.get("evidence_strength"),
+            "finding": v.get("finding"),
+            "explanation": v.get("explanation"),
+            "evidence_missing": "; ".join(
+                sorted({str(e.get("source")) for e in v.get("evidence") or () if evidence_status(e) != "used"})
+            ),
+        }
+        for v in inp.verdicts
+    ]
+    schema = {
+        k: pl.String
+        for k in (
+            "verdict_id",
+            "rule_id",
+            "rule_kind",
+            "claim_ids",
+            "verdict",
+            "evidence_strength",
+            "finding",
+            "explanation",
+            "evidence_missing",
+        )
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
-def scorecard_page_html(inp: Inputs, *, info: Mapping[str, Any] | None = None, report_href: str = "08-publish-transparency-report.html") -> str:
+def scorecard_page_html(
+    inp: Inputs, *, info: Mapping[str, Any] | None = None, report_href: str = "08-publish-transparency-report.html"
+) -> str:
     """``scorecard.html``: every verdict of the run (consistent ones one line each), self-contained."""
     from claimaudit.report._provenance import run_info
     from claimaudit.report._scorecard import scorecard_html
 
-    item = pl.Struct({"source": pl.String, "keys": pl.List(pl.String), "strength": pl.String, "window_start": pl.String,
-                      "window_end": pl.String, "n": pl.Int64, "networks": pl.List(pl.String), "probes": pl.Int64,
-                      "available": pl.Boolean, "status": pl.String, "note": pl.String, "request_url": pl.String,
-                      "page_url": pl.String})
-    frame = pl.DataFrame({
-        "rule_id": [v.get("rule_id") for v in inp.verdicts],
-        "claim_ids": [list(v.get("claim_ids") or ()) for v in inp.verdicts],
-        "verdict": [v.get("verdict") for v in inp.verdicts],
-        "explanation": [v.get("explanation") for v in inp.verdicts],
-        "finding": [v.get("finding") for v in inp.verdicts],
-        "evidence_strength": [v.get("evidence_strength") for v in inp.verdicts],
-        "evidence_items": [[{k: e.get(k) for k in item.to_schema()} for e in v.get("evidence") or ()] for v in inp.verdicts],
-    }, schema={"rule_id": pl.String, "claim_ids": pl.List(pl.String), "verdict": pl.String, "explanation": pl.String,
-               "finding": pl.String, "evidence_strength": pl.String, "evidence_items": pl.List(item)})
+    item = pl.Struct(
+        {
+            "source": pl.String,
+            "keys": pl.List(pl.String),
+            "strength": pl.String,
+            "window_start": pl.String,
+            "window_end": pl.String,
+            "n": pl.Int64,
+            "networks": pl.List(pl.String),
+            "probes": pl.Int64,
+            "available": pl.Boolean,
+            "status": pl.String,
+            "note": pl.String,
+            "request_url": pl.String,
+            "page_url": pl.String,
+        }
+    )
+    frame = pl.DataFrame(
+        {
+            "rule_id": [v.get("rule_id") for v in inp.verdicts],
+            "claim_ids": [list(v.get("claim_ids") or ()) for v in inp.verdicts],
+            "verdict": [v.get("verdict") for v in inp.verdicts],
+            "explanation": [v.get("explanation") for v in inp.verdicts],
+            "finding": [v.get("finding") for v in inp.verdicts],
+            "evidence_strength": [v.get("evidence_strength") for v in inp.verdicts],
+            "evidence_items": [
+                [{k: e.get(k) for k in item.to_schema()} for e in v.get("evidence") or ()] for v in inp.verdicts
+            ],
+        },
+        schema={
+            "rule_id": pl.String,
+            "claim_ids": pl.List(pl.String),
+            "verdict": pl.String,
+            "explanation": pl.String,
+            "finding": pl.String,
+            "evidence_strength": pl.String,
+            "evidence_items": pl.List(item),
+        },
+    )
     body = scorecard_html(frame, inp.claims, inp.sources, name="scorecard", compact=["consistent"], csv_name=None)
     info = dict(info or run_info())
-    return _render.render("fragments/scorecard_page.html.j2", css=_render.css(), body=Markup(body),
-                          report_href=report_href, total=len(inp.verdicts), **info)
+    return _render.render(
+        "fragments/scorecard_page.html.j2",
+        css=_render.css(),
+        body=Markup(body),
+        report_href=report_href,
+        total=len(inp.verdicts),
+        **info,
+    )
 
 
 def write_scorecard(inp: Inputs, folder: Any, *, info: Mapping[str, Any] | None = None) -> list[Any]:
@@ -762,7 +987,9 @@ def write_scorecard(inp: Inputs, folder: Any, *, info: Mapping[str, Any] | None 
 # --------------------------------------------------------------------------- the end of an audit notebook
 
 
-def what_this_notebook_found(verdicts: pl.DataFrame | None, claims: pl.DataFrame | None, *, window: tuple[Any, Any] | None = None) -> Any:
+def what_this_notebook_found(
+    verdicts: pl.DataFrame | None, claims: pl.DataFrame | None, *, window: tuple[Any, Any] | None = None
+) -> Any:
     """The closing summary of an audit notebook, generated from its verdicts: how many of each
     state, and the verdicts that carry news (contradicted, inconsistent, outlets differing), each
     with the statements it is about."""
@@ -770,20 +997,38 @@ def what_this_notebook_found(verdicts: pl.DataFrame | None, claims: pl.DataFrame
 
     if verdicts is None or verdicts.is_empty():
         return HTML(_render.render("fragments/notebook_found.html.j2", counts=[], rows=[], total=0, window=window))
-    records = [_conform(v, claims if claims is not None else pl.DataFrame({"claim_id": [], "confidence": []},
-                                                                          schema={"claim_id": pl.String, "confidence": pl.String}))
-               for v in verdicts.select("rule_id", "rule_kind", "claim_ids", "verdict", "evidence_strength").to_dicts()]
+    records = [
+        _conform(
+            v,
+            claims
+            if claims is not None
+            else pl.DataFrame(
+                {"claim_id": [], "confidence": []}, schema={"claim_id": pl.String, "confidence": pl.String}
+            ),
+        )
+        for v in verdicts.select("rule_id", "rule_kind", "claim_ids", "verdict", "evidence_strength").to_dicts()
+    ]
     counts: dict[str, int] = {}
     for v in records:
         counts[v["verdict"]] = counts.get(v["verdict"], 0) + 1
     summaries = dict(claims.select("claim_id", "summary").iter_rows()) if claims is not None else {}
-    rows = [{"verdict": verdict_words(v["verdict"]), "state": v["verdict"], "rule": v["rule_id"],
-             "about": [summaries.get(c) or c for c in v["claim_ids"]][:2]}
-            for v in sorted(records, key=lambda v: SEVERITY.index(v["verdict"]) if v["verdict"] in SEVERITY else 99)
-            if v["verdict"] in TABLE_STATES and v["verdict"] != "supported"]
-    return HTML(_render.render(
-        "fragments/notebook_found.html.j2",
-        counts=[(verdict_words(s), counts[s]) for s in SEVERITY if counts.get(s)],
-        rows=rows[:10], more=max(len(rows) - 10, 0), total=len(records),
-        window=(fc._iso(window[0]), fc._iso(window[1])) if window else None,
-    ))
+    rows = [
+        {
+            "verdict": verdict_words(v["verdict"]),
+            "state": v["verdict"],
+            "rule": v["rule_id"],
+            "about": [summaries.get(c) or c for c in v["claim_ids"]][:2],
+        }
+        for v in sorted(records, key=lambda v: SEVERITY.index(v["verdict"]) if v["verdict"] in SEVERITY else 99)
+        if v["verdict"] in TABLE_STATES and v["verdict"] != "supported"
+    ]
+    return HTML(
+        _render.render(
+            "fragments/notebook_found.html.j2",
+            counts=[(verdict_words(s), counts[s]) for s in SEVERITY if counts.get(s)],
+            rows=rows[:10],
+            more=max(len(rows) - 10, 0),
+            total=len(records),
+            window=(fc._iso(window[0]), fc._iso(window[1])) if window else None,
+        )
+    )

@@ -47,8 +47,22 @@ from claimaudit.datasets._ooni_corpus._run import run as _run
 from claimaudit.datasets._ooni_corpus._summary import SUMMARY_SCHEMA, scan, summarize, summarize_frame
 from claimaudit.errors import DataError
 
-__all__ = ["BUCKET", "BatchResult", "Failure", "ObjectEntry", "SUMMARY_SCHEMA", "build", "corpus_folder",
-           "endpoint_url", "pending", "plan", "scan", "scheduler_address", "summarize", "summarize_frame"]
+__all__ = [
+    "BUCKET",
+    "BatchResult",
+    "Failure",
+    "ObjectEntry",
+    "SUMMARY_SCHEMA",
+    "build",
+    "corpus_folder",
+    "endpoint_url",
+    "pending",
+    "plan",
+    "scan",
+    "scheduler_address",
+    "summarize",
+    "summarize_frame",
+]
 
 ENDPOINT_ENV = "CLAIMAUDIT_OONI_S3"
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -88,13 +102,22 @@ def _tests(test_names: str | Iterable[str]) -> list[str]:
     return names
 
 
-def plan(country: str, test_names: str | Iterable[str], since: str | dt.date, until: str | dt.date, *,
-         bucket: str = BUCKET, endpoint: str | None = None, prefer: str = "postcan") -> list[ObjectEntry]:
+def plan(
+    country: str,
+    test_names: str | Iterable[str],
+    since: str | dt.date,
+    until: str | dt.date,
+    *,
+    bucket: str = BUCKET,
+    endpoint: str | None = None,
+    prefer: str = "postcan",
+) -> list[ObjectEntry]:
     """Every object holding ``country``'s measurements of ``test_names``, days ``since``..``until`` (exclusive)."""
     start, end = _date(since, "since"), _date(until, "until")
     if end <= start:
-        raise DataError(f"until ({end}) must be after since ({start})",
-                        hint="until is exclusive: the day after the last")
+        raise DataError(
+            f"until ({end}) must be after since ({start})", hint="until is exclusive: the day after the last"
+        )
     if len(country) != 2 or not country.isalpha():
         raise DataError(f"country must be a two-letter code, got {country!r}", hint="e.g. --country PK")
     fs = filesystem(storage_options(endpoint_url(endpoint)))
@@ -107,10 +130,21 @@ def pending(entries: Iterable[ObjectEntry], out: str | Path) -> list[ObjectEntry
     return [e for e in entries if not output_path(out, e).exists()]
 
 
-def build(entries: list[ObjectEntry], out: str | Path, *, request: dict | None = None, bucket: str = BUCKET,
-          endpoint: str | None = None, fingerprints=None, workers: int = 2, scheduler: str | None = None,
-          batch_bytes: int = 60_000_000, retries: int = 2, dashboard: str | None = None,
-          on_result: Callable[[BatchResult], None] | None = None) -> tuple[BatchResult, list[Failure]]:
+def build(
+    entries: list[ObjectEntry],
+    out: str | Path,
+    *,
+    request: dict | None = None,
+    bucket: str = BUCKET,
+    endpoint: str | None = None,
+    fingerprints=None,
+    workers: int = 2,
+    scheduler: str | None = None,
+    batch_bytes: int = 60_000_000,
+    retries: int = 2,
+    dashboard: str | None = None,
+    on_result: Callable[[BatchResult], None] | None = None,
+) -> tuple[BatchResult, list[Failure]]:
     """Parse and write every entry not yet written; returns the totals and the failed tasks.
 
     ``fingerprints``: a table or compiled matcher (:mod:`claimaudit.datasets.fingerprints`), or None.
@@ -124,18 +158,35 @@ def build(entries: list[ObjectEntry], out: str | Path, *, request: dict | None =
     out.mkdir(parents=True, exist_ok=True)
     todo = pending(entries, out)
     _write_manifest(out, entries, request, bucket, endpoint, state="running")
-    totals, failures = _run(batches(todo, batch_bytes), out, bucket=bucket,
-                            options=storage_options(endpoint_url(endpoint)), matcher=_matcher(fingerprints),
-                            workers=workers, scheduler=scheduler_address(scheduler), retries=retries,
-                            dashboard=dashboard, on_result=on_result)
+    totals, failures = _run(
+        batches(todo, batch_bytes),
+        out,
+        bucket=bucket,
+        options=storage_options(endpoint_url(endpoint)),
+        matcher=_matcher(fingerprints),
+        workers=workers,
+        scheduler=scheduler_address(scheduler),
+        retries=retries,
+        dashboard=dashboard,
+        on_result=on_result,
+    )
     totals.skipped += len(entries) - len(todo)
-    _write_manifest(out, entries, request, bucket, endpoint, state="failed" if failures else "complete",
-                    failures=failures)
+    _write_manifest(
+        out, entries, request, bucket, endpoint, state="failed" if failures else "complete", failures=failures
+    )
     return totals, failures
 
 
-def _write_manifest(out: Path, entries: list[ObjectEntry], request: dict | None, bucket: str, endpoint: str | None,
-                    *, state: str, failures: list[Failure] = ()) -> None:
+def _write_manifest(
+    out: Path,
+    entries: list[ObjectEntry],
+    request: dict | None,
+    bucket: str,
+    endpoint: str | None,
+    *,
+    state: str,
+    failures: list[Failure] = (),
+) -> None:
     from claimaudit import __version__
 
     doc = {

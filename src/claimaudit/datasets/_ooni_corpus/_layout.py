@@ -116,8 +116,17 @@ def choose(objects: list[dict], *, prefer: str = "postcan") -> list[dict]:
     return [by_stem[s] for s in sorted(by_stem)]
 
 
-def list_objects(fs, bucket: str, country: str, tests: Iterable[str], since: dt.date, until: dt.date, *,
-                 prefer: str = "postcan", threads: int = 16) -> list[ObjectEntry]:
+def list_objects(
+    fs,
+    bucket: str,
+    country: str,
+    tests: Iterable[str],
+    since: dt.date,
+    until: dt.date,
+    *,
+    prefer: str = "postcan",
+    threads: int = 16,
+) -> list[ObjectEntry]:
     """List every object to read, anonymously, one request per prefix (threads in parallel).
 
     ``fs`` is an fsspec filesystem of the bucket's store (s3fs). A prefix that does not exist
@@ -138,8 +147,10 @@ def list_objects(fs, bucket: str, country: str, tests: Iterable[str], since: dt.
             return []
         objects = [{"Key": path.split("/", 1)[1], "Size": int(info.get("size") or 0)} for path, info in found.items()]
         objects = [o for o in objects if _test_folder(o["Key"]) in asked]
-        return [ObjectEntry(o["Key"], o["Size"], day, country, asked[_test_folder(o["Key"])])
-                for o in choose(objects, prefer=prefer)]
+        return [
+            ObjectEntry(o["Key"], o["Size"], day, country, asked[_test_folder(o["Key"])])
+            for o in choose(objects, prefer=prefer)
+        ]
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         entries = [entry for part in pool.map(one, todo) for entry in part]

@@ -100,11 +100,14 @@ def process_batch(entries: Sequence[ObjectEntry], out: str, bucket: str, options
             frame = frame.with_columns(file=pl.lit(source, pl.String))
             final.parent.mkdir(parents=True, exist_ok=True)
             part = staging / f"{entry.name}.{uuid.uuid4().hex}.tmp"
-            frame.write_parquet(part, metadata={
-                "claimaudit.source": source,
-                "claimaudit.size": str(entry.size),
-                "claimaudit.placeholders": str(placeholders),
-            })
+            frame.write_parquet(
+                part,
+                metadata={
+                    "claimaudit.source": source,
+                    "claimaudit.size": str(entry.size),
+                    "claimaudit.placeholders": str(placeholders),
+                },
+            )
             os.replace(part, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -156,15 +159,19 @@ def run(
         client = Client(scheduler)
     else:
         # the scheduler's HTTP server always starts: on a free port of 127.0.0.1 unless asked for
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=dashboard or "127.0.0.1:0")
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=dashboard or "127.0.0.1:0",
+        )
         client = Client(cluster)
     try:
         shared = client.scatter(matcher, broadcast=True) if matcher is not None else None
         futures = {}
         for batch in batches:
-            future = client.submit(process_batch, batch, str(out), bucket, options, shared, retries=retries,
-                                   pure=False)
+            future = client.submit(process_batch, batch, str(out), bucket, options, shared, retries=retries, pure=False)
             futures[future] = batch
         for future in as_completed(futures):
             try:

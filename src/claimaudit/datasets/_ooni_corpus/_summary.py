@@ -35,15 +35,30 @@ WEB_ANOMALIES = ("dns", "tcp_ip", "http-failure", "http-diff")
 STATE_SCOPES = ("nat", "isp")
 OTHER_SCOPES = ("prod", "inst")
 KEYS = ("day", "probe_cc", "probe_asn", "test_name", "domain", "tool")
-FAILURES = {"dns": "dns_experiment_failure", "tcp": "tcp_connect_failure", "tls": "tls_handshake_failure",
-            "http": "http_experiment_failure"}
+FAILURES = {
+    "dns": "dns_experiment_failure",
+    "tcp": "tcp_connect_failure",
+    "tls": "tls_handshake_failure",
+    "http": "http_experiment_failure",
+}
 
 SUMMARY_SCHEMA: dict[str, pl.DataType] = {
-    "day": pl.Date(), "probe_cc": pl.String(), "probe_asn": pl.String(), "probe_network_name": pl.String(),
-    "test_name": pl.String(), "domain": pl.String(), "tool": pl.String(),
-    "n": pl.Int64(), "parse_errors": pl.Int64(), "anomalies": pl.Int64(),
-    "blockpage_state": pl.Int64(), "blockpage_optin": pl.Int64(), "blockpage_other": pl.Int64(),
-    **{f"{k}_failures": pl.Int64() for k in FAILURES}, "control_failures": pl.Int64(), "failures": pl.Int64(),
+    "day": pl.Date(),
+    "probe_cc": pl.String(),
+    "probe_asn": pl.String(),
+    "probe_network_name": pl.String(),
+    "test_name": pl.String(),
+    "domain": pl.String(),
+    "tool": pl.String(),
+    "n": pl.Int64(),
+    "parse_errors": pl.Int64(),
+    "anomalies": pl.Int64(),
+    "blockpage_state": pl.Int64(),
+    "blockpage_optin": pl.Int64(),
+    "blockpage_other": pl.Int64(),
+    **{f"{k}_failures": pl.Int64() for k in FAILURES},
+    "control_failures": pl.Int64(),
+    "failures": pl.Int64(),
     **{f"{k}_failure_share": pl.Float64() for k in FAILURES},
 }
 
@@ -57,8 +72,12 @@ def measurement_flags(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     """Rows of :data:`claimaudit.datasets.ooni_raw.SCHEMA` with the summary's keys and 0/1 flags."""
     lazy = frame.lazy()
     circumvention = pl.col("test_name").is_in(list(CIRCUMVENTION_TESTS))
-    host = (pl.col("input").str.extract(r"^[A-Za-z][A-Za-z0-9+.-]*://\[?([^/:?#\]]+)", 1)
-            .str.to_lowercase().str.strip_chars_end("."))
+    host = (
+        pl.col("input")
+        .str.extract(r"^[A-Za-z][A-Za-z0-9+.-]*://\[?([^/:?#\]]+)", 1)
+        .str.to_lowercase()
+        .str.strip_chars_end(".")
+    )
     ok = pl.col("parse_error").is_null()
     optin = pl.col("fingerprint_is_optin_filter").fill_null(False)
     state = _scopes_in(STATE_SCOPES) & ~optin
@@ -71,8 +90,11 @@ def measurement_flags(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
         domain=pl.when(circumvention).then(pl.lit(None, pl.String)).otherwise(host),
         tool=pl.when(circumvention).then(pl.col("test_name")),
         ok=ok,
-        anomaly=ok & pl.when(circumvention).then(pl.col("success") == False)  # noqa: E712 - polars
-        .otherwise(pl.col("blocking").is_in(list(WEB_ANOMALIES))).fill_null(False),
+        anomaly=ok
+        & pl.when(circumvention)
+        .then(pl.col("success") == False)  # noqa: E712 - polars
+        .otherwise(pl.col("blocking").is_in(list(WEB_ANOMALIES)))
+        .fill_null(False),
         blockpage_state=ok & state,
         blockpage_optin=ok & pl.col("fingerprint_name").is_not_null() & optin,
         blockpage_other=ok & ~state & ~optin & _scopes_in(OTHER_SCOPES),
@@ -82,8 +104,9 @@ def measurement_flags(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
     )
 
 
-def summarize_frame(frame: pl.LazyFrame | pl.DataFrame, *, since: dt.date | None = None,
-                    until: dt.date | None = None) -> pl.DataFrame:
+def summarize_frame(
+    frame: pl.LazyFrame | pl.DataFrame, *, since: dt.date | None = None, until: dt.date | None = None
+) -> pl.DataFrame:
     """The summary (module doc) of parsed rows; ``since``/``until`` filter the measurement day."""
     flags = measurement_flags(frame)
     if since is not None:
@@ -105,8 +128,12 @@ def summarize_frame(frame: pl.LazyFrame | pl.DataFrame, *, since: dt.date | None
             control_failures=count("control_failure"),
             failures=count("failure"),
         )
-        .with_columns(**{f"{k}_failure_share": pl.when(pl.col("n") > 0).then(pl.col(f"{k}_failures") / pl.col("n"))
-                         for k in FAILURES})
+        .with_columns(
+            **{
+                f"{k}_failure_share": pl.when(pl.col("n") > 0).then(pl.col(f"{k}_failures") / pl.col("n"))
+                for k in FAILURES
+            }
+        )
         .sort(list(KEYS), nulls_last=True)
         .collect()
     )
@@ -117,16 +144,23 @@ def scan(folder: str | Path) -> pl.LazyFrame:
     """The corpus dataset written by :func:`claimaudit.datasets.ooni_corpus.build`, lazily."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise DataError("no corpus dataset here", file=folder,
-                        hint="build one with: claimaudit ooni corpus --country PK --test-name ... --out DIR")
+        raise DataError(
+            "no corpus dataset here",
+            file=folder,
+            hint="build one with: claimaudit ooni corpus --country PK --test-name ... --out DIR",
+        )
     if next(folder.rglob("*.parquet"), None) is None:
-        raise DataError("the corpus folder holds no Parquet files", file=folder,
-                        hint="run claimaudit ooni corpus with this --out (or check the path)")
+        raise DataError(
+            "the corpus folder holds no Parquet files",
+            file=folder,
+            hint="run claimaudit ooni corpus with this --out (or check the path)",
+        )
     return pl.scan_parquet(folder)
 
 
-def summarize(folder: str | Path, *, since: str | dt.date | None = None,
-              until: str | dt.date | None = None) -> pl.DataFrame:
+def summarize(
+    folder: str | Path, *, since: str | dt.date | None = None, until: str | dt.date | None = None
+) -> pl.DataFrame:
     """Summarize a corpus dataset folder (see module doc)."""
     as_day = lambda v: dt.date.fromisoformat(v) if isinstance(v, str) else v  # noqa: E731
     return summarize_frame(scan(folder), since=as_day(since), until=as_day(until))

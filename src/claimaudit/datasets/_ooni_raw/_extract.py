@@ -85,8 +85,10 @@ _TEST_KINDS = {
 }
 
 
-_TOO_DEEP = ("invalid JSON: nested too deeply to decode (thousands of levels of [ or {);"
-             " not an OONI measurement, the row is skipped")
+_TOO_DEEP = (
+    "invalid JSON: nested too deeply to decode (thousands of levels of [ or {);"
+    " not an OONI measurement, the row is skipped"
+)
 
 
 class Extractor:
@@ -247,7 +249,8 @@ class Extractor:
             elif obj[key] is None and key != "test_keys":  # test_keys: reported below
                 errors.append(f"{key} is null")
         base = tuple(
-            _input_text(obj.get("input")) if key == "input" and isinstance(obj.get("input"), list)
+            _input_text(obj.get("input"))
+            if key == "input" and isinstance(obj.get("input"), list)
             else _text(obj, key, errors, path=key)
             for key in BASE_COLUMNS
         )
@@ -271,7 +274,7 @@ class Extractor:
         return base + test_values, ("; ".join(errors) or None), cands
 
     def _candidates_tolerant(self, keys: dict, out: list[Candidate], errors: list[str]) -> None:
-        for i, request in enumerate(_items(keys, "requests", errors, "test_keys.requests")):
+        for _i, request in enumerate(_items(keys, "requests", errors, "test_keys.requests")):
             response = request.get("response") if isinstance(request, dict) else None
             if not isinstance(response, dict):
                 continue
@@ -356,7 +359,9 @@ def _web_tolerant(k: dict, test_name: str, errors: list[str]) -> tuple:
         for e in _items(k, "tcp_connect", errors, "test_keys.tcp_connect")
         if isinstance(e, dict)
     ]
-    tls = [e.get("failure") for e in _items(k, "tls_handshakes", errors, "test_keys.tls_handshakes") if isinstance(e, dict)]
+    tls = [
+        e.get("failure") for e in _items(k, "tls_handshakes", errors, "test_keys.tls_handshakes") if isinstance(e, dict)
+    ]
     return _derive.web_connectivity(
         blocking,
         _typed(k, "accessible", (bool,), "a boolean", errors, "test_keys.accessible"),
@@ -383,11 +388,7 @@ def _tor_tolerant(k: dict, test_name: str, errors: list[str]) -> tuple:
     }
     raw = k.get("targets")
     targets = raw.values() if isinstance(raw, dict) else raw if isinstance(raw, list) else ()
-    pairs = [
-        (t.get("target_protocol"), t.get("failure"))
-        for t in targets
-        if isinstance(t, dict)
-    ]
+    pairs = [(t.get("target_protocol"), t.get("failure")) for t in targets if isinstance(t, dict)]
     return _derive.tor(counts, pairs)
 
 

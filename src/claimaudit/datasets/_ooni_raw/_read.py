@@ -277,7 +277,7 @@ def _unwrap_post(line: int, data: bytes, uid: str | None, *, where: str) -> Reco
     except (msgspec.DecodeError, msgspec.ValidationError):
         if uid is None:
             return line, data, None, None  # not a wrapper: the parser reports what is wrong
-        return line, None, f"{where}: not a JSON submission ({{\"format\", \"content\"}})", uid
+        return line, None, f'{where}: not a JSON submission ({{"format", "content"}})', uid
     if post.test_name is not msgspec.UNSET or not len(post.content):
         return line, data, None, uid  # a measurement itself (or no wrapper at all)
     if (post.format or "").lower() != "json":
@@ -301,10 +301,15 @@ def _postcan(path: Path, gz: bool) -> Iterator[Record]:
                 yield _unwrap_post(index, data, base[: -len(".post")], where=where)
     except _STREAM_ERRORS as exc:
         what = "gzip stream" if gz else "tar archive"
-        yield index + 1, None, (
-            f"{what} unreadable after member {index} ({type(exc).__name__}: {exc}); the postcan is "
-            "truncated or corrupt: members before this one were kept, re-download the file"
-        ), None
+        yield (
+            index + 1,
+            None,
+            (
+                f"{what} unreadable after member {index} ({type(exc).__name__}: {exc}); the postcan is "
+                "truncated or corrupt: members before this one were kept, re-download the file"
+            ),
+            None,
+        )
 
 
 _BLOCK = 512
