@@ -62,7 +62,11 @@ def fake_notebooks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Notebook execution replaced by a synthetic one that writes this run's outputs."""
     ran: list[str] = []
 
-    def execute(notebook: Path, *, out_dir: Path, parameters, info, kernel="python3"):
+    def execute(notebook: Path, *, out_dir: Path, parameters, info, kernel="python3", lang="en", editions=None):
+        if lang != "en":  # another edition of the report: its own page, nothing else
+            html = out_dir / f"{notebook.stem}.{lang}.html"
+            html.write_text(f"<title>new {notebook.stem} ({lang})</title>", encoding="utf-8")
+            return pipeline.NotebookOutcome(f"{notebook.stem}.{lang}", True, 0.0, html=html)
         ran.append(notebook.stem)
         (out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
         (out_dir / "notebooks" / notebook.name).write_text("{}", encoding="utf-8")
