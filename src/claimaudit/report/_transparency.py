@@ -91,6 +91,7 @@ SOURCE_WORDS: dict[str, str] = {
     "datasets/events": N_("events timeline"),
     "ooni-incidents/incidents": N_("OONI's published findings"),
     "ooni_api/aggregation": N_("OONI network measurements"),
+    "ooni_corpus/summary": N_("OONI raw measurements with blockpage checks"),
     "tor_metrics/userstats": N_("Tor Metrics relay users"),
     "ioda/signals": N_("IODA internet outage signals"),
     "cenalert-google-trends-vpn/pk": N_("Google Trends interest in VPNs"),
