@@ -159,3 +159,62 @@ def test_a_run_without_mirror_or_cache_says_so_on_the_first_screen(bare):
     assert "http" not in banner
     for instruction in INSTRUCTIONS:
         assert instruction not in text, instruction
+
+
+# --------------------------------------------------------------------------- "as of" per live source
+
+
+def _editions(report_html: Path) -> dict[str, str]:
+    from claimaudit import i18n
+
+    return {
+        lang: report_html.with_name(f"{REPORT}{i18n.edition_suffix(lang)}.html").read_text(encoding="utf-8")
+        for lang in i18n.LANGUAGES
+    }
+
+
+def test_a_run_without_live_answers_says_each_live_source_was_not_fetched_in_both_editions(bare):
+    from support.live_as_of import live_lines
+
+    editions = _editions(bare)
+    assert set(editions) == {"en", "ur"}
+    assert live_lines(editions["en"]) == {
+        "ooni_api": "OONI API: not fetched: no answer from this service is in the cache",
+        "ioda": "IODA: not fetched: no answer from this service is in the cache",
+        "tor_metrics": "Tor Metrics: not fetched: no answer from this service is in the cache",
+    }
+    assert set(live_lines(editions["ur"]).values()) == {
+        f"{name}: حاصل نہیں کیا گیا: اس سروس کا کوئی جواب کیشے میں نہیں ہے"
+        for name in ("OONI API", "IODA", "Tor Metrics")
+    }
+
+
+def test_the_published_report_says_as_of_for_each_live_source_in_both_editions(tmp_path):
+    """A run whose cache manifest holds synthetic live answers (OONI current, Tor Metrics stale, no IODA)."""
+    import datetime as dt
+
+    from claimaudit import i18n
+    from support.live_as_of import live_lines, write_synthetic_manifest
+
+    chromium_or_skip()
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    t = write_synthetic_manifest(tmp_path / "cache", now)
+    editions = _editions(publish(tmp_path, mirror=None, pdf=False))
+    en = live_lines(editions["en"])
+    assert en["ooni_api"] == (
+        f"OONI API: as of {t['ooni_date']}, {t['ooni_time']} UTC, window 2024-01-01–2024-12-31 (2 cached answers)"
+    )
+    assert en["ioda"] == "IODA: not fetched: no answer from this service is in the cache"
+    assert en["tor_metrics"].startswith(f"Tor Metrics: as of {t['tor_date']}, {t['tor_time']} UTC")
+    assert en["tor_metrics"].endswith(
+        "from a stale cache: 1 of 1 answers are due to be fetched again and were used as they were"
+    )
+    ur = live_lines(editions["ur"])
+    with i18n.language("ur"):
+        when = i18n.date(t["ooni_date"])
+    assert ur["ooni_api"].startswith(f"OONI API: {when}، {t['ooni_time']} UTC تک کی صورتِ حال")
+    assert "پرانے کیشے سے" in ur["tor_metrics"]
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert live_lines(index)["ooni_api"] == en["ooni_api"]
+    for instruction in INSTRUCTIONS:  # the report says what is stale; only index.html says what to do
+        assert instruction not in editions["en"], instruction

@@ -11,7 +11,7 @@ from typing import Any
 
 from claimaudit._io import write_text_atomic
 from claimaudit.report import _render
-from claimaudit.report._provenance import run_info
+from claimaudit.report._provenance import live_sources, run_info
 
 #: What each fixed output is, in a line (files named after what they feed).
 DESCRIPTIONS: dict[str, str] = {
@@ -238,6 +238,12 @@ def step_rows(steps: Iterable[Any]) -> list[dict[str, str]]:
     return rows
 
 
+#: Said on index.html only (never in the published report) when a live answer came from a stale cache.
+REFRESH = (
+    "To bring stale live answers up to date: run `claimaudit fetch` online (it asks again what is due), "
+    "or `claimaudit fetch --refresh` to ask every live window again."
+)
+
 #: Said once, on index.html only (never in the published report).
 FIX = (
     "To fill in what is missing: point CLAIMAUDIT_MIRROR at a mirror directory (a copy laid out by URL), "
@@ -255,13 +261,18 @@ def write_index(
     """Write ``<reports>/index.html`` (self-contained, escaped) and return its path.
 
     With ``steps`` (the run's step outcomes) the first screen is the report link, the run's date
-    and commit, a status table (one line per step) and the missing sources grouped by source;
+    and commit, a status table (one line per step), "as of" for each live source (marked when its
+    answers came from a stale cache or it was not fetched) and the missing sources grouped by source;
     ``problems`` (lines) are shown one line each; with ``steps``, only those the status table does
     not already say (``"<step>: <detail>"`` lines), e.g. that nothing of a failed run was published."""
     reports = Path(reports)
     info = info or run_info()
     steps = list(steps) if steps is not None else None
     missing = missing_groups(steps or ())
+    from claimaudit import i18n
+
+    with i18n.language("en"):  # index.html is in English
+        live = live_sources()
     text = _render.render(
         "fragments/site_index.html.j2",
         css=_render.css() + "\n" + _render.css("editions.css"),
@@ -271,6 +282,8 @@ def write_index(
         ],
         steps=step_rows(steps or ()),
         missing=missing,
+        live=live,
+        refresh=REFRESH if any(row["state"] == "stale" for row in live) else None,
         fix=FIX if missing or any(s.status in ("warning", "unavailable") for s in steps or ()) else None,
         **info,
     )
