@@ -271,3 +271,24 @@ def test_shipped_packages_load_from_the_mirror(mirror, isolated_cache):
     assert tor["date"].dtype == pl.Date and tor["date"].is_sorted()
     incidents = sources.load("ooni-incidents", offline=True, mirror=mirror)
     assert incidents.filter(pl.col("ccs").list.contains("PK")).height >= 1
+
+
+def test_a_recorded_hash_verification_is_of_the_pinned_commit_and_file_and_says_its_result():
+    """``claimaudit:hash_verification`` (issue 12): the two transcribed CenAlert files were compared with the
+    repository's own files; each record names the pinned commit and path, states a full match or where the bytes
+    differ, and its sha256 (when it quotes one) is the pin."""
+    checked = {}
+    for name in sources.list_sources():
+        for res in sources.read_descriptor(name)["resources"]:
+            record = res.get("claimaudit:hash_verification")
+            if record is None:
+                continue
+            checked[(name, res["name"])] = record["result"]
+            repo_path = res["path"].split(res["claimaudit:commit"] + "/", 1)[1]
+            assert f"@{res['claimaudit:commit']} {repo_path}" in record["against"], record["against"]
+            assert record["result"] == "match" or record["result"].startswith("first differing byte at "), record
+            dt.date.fromisoformat(record["checked_on"])
+            quoted = [w.strip(",.;:()") for w in record["method"].split() if len(w.strip(",.;:()")) == 64]
+            assert all(q == res["hash"].removeprefix("sha256:") for q in quoted), quoted
+    assert checked == {("cenalert-events", "pk"): "match", ("cenalert-google-trends-vpn", "pk"): "match"}
+    assert sources.describe("cenalert-google-trends-vpn")["resources"][0]["hash_verification"]["result"] == "match"
