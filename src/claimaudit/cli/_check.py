@@ -35,6 +35,12 @@ def check(
         help="table: the terminal view; github: GitHub Actions annotations on the failing cells (and a Markdown "
         "summary to $GITHUB_STEP_SUMMARY when set); json / junit: results.json / junit.xml on stdout.",
     ),
+    annotate_warnings: bool = typer.Option(
+        False,
+        "--annotate-warnings",
+        help="With --format github: annotate each row breaking a severity: warning expectation as a ::warning at "
+        "its cell (default: one ::notice per such expectation, no row marked; the rows are in the step summary).",
+    ),
     files: list[str] = typer.Argument(
         None,
         help="Run only the suites of the datasets these files belong to (a dataset file, its "
@@ -46,7 +52,7 @@ def check(
 
     Prints one row per expectation and writes results.json, junit.xml and a self-contained results page (index.html) to reports/checks/ (a run that does not pass writes to reports/checks/failed/ and leaves the last passing results alone; a run of some suites only, -s, writes to reports/checks/partial/). Never downloads: third-party files must be in the cache or the mirror.
 
-    With --format github (in GitHub Actions) every failing cell becomes an annotation on its file, line and column in the pull request, and a Markdown summary goes to $GITHUB_STEP_SUMMARY.
+    With --format github (in GitHub Actions) every failing cell becomes an annotation on its file, line and column in the pull request, and a Markdown summary goes to $GITHUB_STEP_SUMMARY. Expectations a suite marks severity: warning are known, accepted properties of the data: each is one ::notice (no row marked) and its rows are listed in the summary under Accepted warnings; --annotate-warnings marks each such row as a ::warning instead.
 
     Exit codes: 0 all passed (third-party data not fetched is listed as "not checked"); 1 an expectation failed; 2 a dataset could not be loaded (bad type, encoding, truncated file, hash mismatch) or a suite is malformed.
     """  # noqa: E501 - typer keeps the docstring's line breaks, so each paragraph is one line
@@ -71,7 +77,7 @@ def check(
     if output == "github":
         from claimaudit.cli._github import check_annotations, check_summary, write_step_summary
 
-        for line in check_annotations(report):
+        for line in check_annotations(report, warnings="annotate" if annotate_warnings else "notice"):
             typer.echo(line)
         write_step_summary(check_summary(report))
         render_report(report, failures_only=True)

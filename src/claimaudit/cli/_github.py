@@ -7,6 +7,14 @@ A ``::error file=…,line=…,col=…::`` line printed by a step makes GitHub sh
 that line of the pull request's diff. Data and properties are escaped as the runner expects
 (``%``, CR, LF; plus ``:`` and ``,`` in properties). When ``GITHUB_STEP_SUMMARY`` names a
 file, a Markdown summary is appended to it (the job's summary page).
+
+Only what needs action annotates the diff. An expectation a suite marks ``severity: warning``
+is a known, accepted property of the data ("reported, not fatal", e.g. Tor days outside the
+expected range, which are what Tor's detector flags): by default each such expectation that
+rows break is one ``::notice`` with no file or line (so no row of the diff is marked), and its
+rows are listed under "Accepted warnings" in the summary, apart from "What to fix". With
+``warnings="annotate"`` (``claimaudit check --format github --annotate-warnings``) each of
+those rows is a ``::warning`` at its cell instead.
 """
 
 from __future__ import annotations
@@ -114,9 +122,16 @@ def _relative(file: str | None) -> str | None:
     return file
 
 
-def check_annotations(report: CheckReport) -> list[str]:
-    """One command per failing cell (error; a failed ``warning`` expectation is a warning),
-    per dataset that could not be loaded, and per malformed suite entry."""
+#: How rows breaking a ``severity: warning`` expectation are shown (see the module docstring).
+WARNING_MODES = ("notice", "annotate")
+
+
+def check_annotations(report: CheckReport, *, warnings: str = "notice") -> list[str]:
+    """One ``::error`` per failing cell, per dataset that could not be loaded, and per malformed
+    suite entry; per ``severity: warning`` expectation that rows break, one ``::notice`` without
+    a file (``warnings="notice"``) or one ``::warning`` per row at its cell (``"annotate"``)."""
+    if warnings not in WARNING_MODES:
+        raise ValueError(f"warnings={warnings!r} is not one of {WARNING_MODES}")
     out: list[str] = []
     for suite in report.results:
         title = f"claimaudit check: {suite.name}"
@@ -136,11 +151,34 @@ def check_annotations(report: CheckReport) -> list[str]:
                     )
                 )
                 continue
-            out.extend(_expectation_commands(suite, exp, title))
+            if exp.outcome == "warn" and warnings == "notice":
+                out.append(_accepted_warning_notice(suite, exp))
+                continue
+            out.extend(_expectation_commands(suite, exp, title, results=_results_file(report)))
     return out
 
 
-def _expectation_commands(suite: SuiteResult, exp: ExpectationResult, title: str) -> list[str]:
+def _results_file(report: CheckReport) -> str:
+    """Where this run's full results are (``reports/checks/failed/results.json`` for a run that did not pass)."""
+    out_dir = getattr(report, "out_dir", None)
+    if out_dir is None:
+        return "the run's results.json"
+    return _relative(str(Path(out_dir) / "results.json")) or str(Path(out_dir) / "results.json")
+
+
+def _accepted_warning_notice(suite: SuiteResult, exp: ExpectationResult) -> str:
+    rows = exp.failing_rows if exp.failing_rows is not None else len(exp.examples)
+    where = f" of {suite.data_file}" if suite.data_file else ""
+    return command(
+        "notice",
+        f'{rows} row(s){where} break "{exp.description}" ({exp.expect}): a severity: warning expectation'
+        f" ({suite.file} line {exp.line}), known and accepted, not fatal; the rows are listed in the step summary"
+        " under Accepted warnings",
+        title=f"claimaudit check: {suite.name} (accepted warning)",
+    )
+
+
+def _expectation_commands(suite: SuiteResult, exp: ExpectationResult, title: str, *, results: str) -> list[str]:
     level = "warning" if exp.outcome == "warn" else "error"
     file = _relative(suite.data_file)
     rule = f'breaks "{exp.description}" ({exp.expect}; {suite.file} line {exp.line})'
@@ -166,7 +204,7 @@ def _expectation_commands(suite: SuiteResult, exp: ExpectationResult, title: str
         out.append(
             command(
                 level,
-                f"… and {more} more row(s) {rule}; see reports/checks/failed/results.json",
+                f"… and {more} more row(s) {rule}; see {results}",
                 file=file,
                 title=title,
             )
@@ -248,7 +286,8 @@ def check_summary(report: CheckReport) -> str:
     for suite in report.results:
         failing = sum(1 for e in suite.expectations if e.outcome in ("fail", "error"))
         out.append(f"| {suite.name} | {_cell(suite.data_file or '')} | {icons[suite.status]} | {failing} |")
-    rows = []
+    rows: list[str] = []
+    warned: list[str] = []
     for suite in report.results:
         if suite.error is not None and suite.status != "unavailable":
             err = suite.error
@@ -259,22 +298,35 @@ def check_summary(report: CheckReport) -> str:
         for exp in suite.expectations:
             if exp.outcome not in ("fail", "error", "warn"):
                 continue
-            rule = _cell(f"{'(warning) ' if exp.outcome == 'warn' else ''}{exp.description} ({exp.expect})")
+            rule = _cell(f"{exp.description} ({exp.expect})")
             if exp.outcome == "error":
                 rows.append(f"| {suite.name} | {_link(_relative(suite.file), exp.line)} | | | {_cell(exp.error)} |")
                 continue
+            target = warned if exp.outcome == "warn" else rows
             for example in exp.examples:
                 cells = [(k, v) for k, v in example.items() if k not in ("line", "record")]
                 line = example.get("line")
                 values = ", ".join(f"{json.dumps(v, ensure_ascii=False, default=str)}" for _, v in cells)
                 columns = ", ".join(k for k, _ in cells)
                 where = _link(_relative(suite.data_file), line) if line else _cell(suite.data_file or "")
-                rows.append(f"| {suite.name} | {where} | {_cell(columns)} | {_cell(values)} | {rule} |")
+                target.append(f"| {suite.name} | {where} | {_cell(columns)} | {_cell(values)} | {rule} |")
             more = (exp.failing_rows or 0) - len(exp.examples)
             if more > 0:
-                rows.append(f"| {suite.name} | | | … {more} more | {rule} |")
+                target.append(f"| {suite.name} | | | … {more} more | {rule} |")
+    table = ["| suite | where | column | value | rule |", "|---|---|---|---|---|"]
     if rows:
-        out += ["", "### What to fix", "", "| suite | where | column | value | rule |", "|---|---|---|---|---|", *rows]
+        out += ["", "### What to fix", "", *table, *rows]
+    if warned:
+        out += [
+            "",
+            "### Accepted warnings",
+            "",
+            "Expectations the suites mark `severity: warning`: known properties of the data, reported, not fatal."
+            " Nothing to fix unless a row you added or changed is among them.",
+            "",
+            *table,
+            *warned,
+        ]
     out += ["", "Run `claimaudit check` locally for the same list; see CONTRIBUTING.md."]
     return "\n".join(out) + "\n"
 
