@@ -20,6 +20,7 @@ from typing import Any
 
 from claimaudit.audit import EVIDENCE_SOURCES
 from claimaudit.i18n import N_, _
+from claimaudit.notebook.charts import network_name
 from claimaudit.report import _render
 
 #: Readable names of the sources verdicts rest on (message ids); others are shown as they are. The
@@ -52,6 +53,12 @@ def evidence_kinds(items: Iterable[Mapping[str, Any]]) -> list[str]:
     return [_(KIND_LABELS[k]) for k in sorted(kinds, key=order.index)]
 
 
+def _network(asn: str) -> str:
+    """``PTCL (AS17557)`` where ``datasets/networks`` has a verified name, else the ASN as given."""
+    name = network_name(asn)
+    return f"{name} ({asn})" if name else str(asn)
+
+
 def _item(e: dict[str, Any]) -> dict[str, Any]:
     source = str(e.get("source") or "")
     start, end = e.get("window_start"), e.get("window_end")
@@ -66,7 +73,7 @@ def _item(e: dict[str, Any]) -> dict[str, Any]:
         "kind": _(KIND_LABELS[str(e.get("strength"))]) if str(e.get("strength")) in KIND_LABELS else None,
         "window": window,
         "n": e.get("n"),
-        "networks": ", ".join(e.get("networks") or ()),
+        "networks": ", ".join(_network(n) for n in e.get("networks") or ()),
         "probes": e.get("probes"),
         "rows": list(e.get("keys") or ()),
         "available": available,
