@@ -45,6 +45,11 @@ class EvidenceSource:
     reads: tuple[str, ...] = ()  #: the curated dataset, or the pinned (name, resource), it reads
     label: str | None = None  #: its heading in evidence lists (a message id); None: the name
 
+    @property
+    def heading(self) -> str:
+        """Its heading in evidence lists: :attr:`label`, else :attr:`name`."""
+        return self.label or self.name
+
 
 _TESTS = subset_of(among=lambda: ooni_tests.names())
 

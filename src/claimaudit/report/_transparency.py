@@ -807,9 +807,8 @@ def load_inputs(
     from claimaudit.datasets import ooni_api, sources, tor_metrics
 
     start, end = fc.OUTAGE_WINDOW
-    trends, findings, tor, ooni = (
-        EVIDENCE_SOURCES[key] for key in ("google_trends_vpn", "ooni_findings", "tor_users", "ooni_aggregation")
-    )
+    trends, findings = EVIDENCE_SOURCES["google_trends_vpn"], EVIDENCE_SOURCES["ooni_findings"]
+    tor, ooni = EVIDENCE_SOURCES["tor_users"], EVIDENCE_SOURCES["ooni_aggregation"]
     inputs = Inputs(
         verdicts=[dict(v) for v in verdicts],
         claims=datasets.load("claims"),
