@@ -399,6 +399,18 @@ def _judge(
     return observes, sentence, confirmed_nets, anomalous_nets
 
 
+def _counted(source: EvidenceSource, options: dict, start: dt.date, end: dt.date, **fields: Any) -> Evidence:
+    """The evidence item of an OONI count: keyed by its tests, at the source's strength."""
+    return Evidence(
+        source=source.name,
+        keys=tuple(options["test_names"]),
+        strength=source.strength,
+        window_start=start,
+        window_end=end,
+        **fields,
+    )
+
+
 def ooni(
     source: EvidenceSource, options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict
 ) -> Finding:
@@ -499,12 +511,11 @@ def ooni(
     for item in caveats:
         base += f"; {item['detail']} ({plural(left_out, 'measurement')} left out)"
     observes, sentence, _, anomalous_nets = _judge(per_network, "confirmed_count", n, params, base, _AGGREGATION_WORDS)
-    evidence = Evidence(
-        source=source.name,
-        keys=tuple(options["test_names"]),
-        strength=source.strength,
-        window_start=start,
-        window_end=end,
+    evidence = _counted(
+        source,
+        options,
+        start,
+        end,
         n=n,
         networks=networks,
         observes=observes,
@@ -543,12 +554,11 @@ def corpus(
         f" of {', '.join(options['domains'])}" if options["domains"] else ""
     )
     if rows.is_empty():
-        evidence = Evidence(
-            source=source.name,
-            keys=tuple(options["test_names"]),
-            strength=source.strength,
-            window_start=start,
-            window_end=end,
+        evidence = _counted(
+            source,
+            options,
+            start,
+            end,
             n=0,
             observes="nothing",
             note="the corpus holds no matching measurement in the window",
@@ -575,12 +585,11 @@ def corpus(
             " not counted as a block"
         )
     observes, sentence, blocked, _ = _judge(per_network, "blockpage_state", n, params, base, _CORPUS_WORDS)
-    evidence = Evidence(
-        source=source.name,
-        keys=tuple(options["test_names"]),
-        strength=source.strength,
-        window_start=start,
-        window_end=end,
+    evidence = _counted(
+        source,
+        options,
+        start,
+        end,
         n=n,
         networks=networks,
         observes=observes,

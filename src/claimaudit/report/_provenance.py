@@ -59,7 +59,7 @@ def checks_summary(results_json: str | Path | None = None) -> str:
 
 def provenance_html(
     *,
-    datasets: Iterable[str] = ("claims", "signals", "baselines", "events"),
+    datasets: Iterable[str] = ("claims", "signals", "baselines", "events", "networks"),
     sources: Iterable[str | tuple[str, str]] = (),
     results_json: str | Path | None = None,
 ) -> str:
@@ -72,7 +72,7 @@ def provenance_html(
 
 def provenance(
     *,
-    datasets: Iterable[str] = ("claims", "signals", "baselines", "events"),
+    datasets: Iterable[str] = ("claims", "signals", "baselines", "events", "networks"),
     sources: Iterable[str | tuple[str, str]] = (),
     results_json: str | Path | None = None,
 ) -> HTML:
