@@ -9,8 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimaudit.audit import FrameEvidence, Rule, Selector, Status, Strength, run_audit, verdicts_frame
-from claimaudit.audit._rules import EVIDENCE_OPTIONS, PARAMS, EvidenceSpec
+from claimaudit.audit import (
+    EVIDENCE_SOURCES,
+    RULE_KINDS,
+    EvidenceSpec,
+    FrameEvidence,
+    Rule,
+    Selector,
+    Status,
+    Strength,
+    run_audit,
+    verdicts_frame,
+)
 from claimaudit.errors import FetchError
 
 D = dt.date
@@ -82,13 +92,13 @@ def synthetic_ledger(*rows: dict) -> pl.DataFrame:
 
 
 def rule(kind: str, rule_id: str = "synthetic-rule", evidence=(), **params) -> Rule:
-    full = {k: default for k, (_, default) in PARAMS[kind].items()}
+    full = {k: default for k, (_, default) in RULE_KINDS[kind].params.items()}
     full.update(params)
     return Rule(id=rule_id, kind=kind, title="synthetic", select=Selector(), params=full, evidence=tuple(evidence))
 
 
 def spec(source: str, **options) -> EvidenceSpec:
-    full = {k: default for k, (_, default) in EVIDENCE_OPTIONS[source].items()}
+    full = {k: default for k, (_, default) in EVIDENCE_SOURCES[source].options.items()}
     full.update(options, strength=options.get("strength"))
     return EvidenceSpec(source=source, options=full)
 

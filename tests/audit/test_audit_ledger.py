@@ -16,6 +16,21 @@ from claimaudit.audit import FrameEvidence, Status, Strength, run_audit, verdict
 from claimaudit.cli import app
 
 _TYPES = {pl.String: "string", pl.Date: "date", pl.Float64: "number"}
+REAL_ENUMS = {
+    f["name"]: f["constraints"]["enum"]
+    for f in datasets.read_package("claims").resource("claims")["schema"]["fields"]
+    if "enum" in f.get("constraints", {})
+}
+
+
+def _field(name: str, dtype: pl.DataType) -> dict:
+    """A field of the synthetic ledger, with the real ledger's enum (the vocabularies rule
+    selectors are checked against come from the datapackage)."""
+    field: dict = {"name": name, "type": _TYPES[dtype]}
+    enum = REAL_ENUMS.get(name)
+    if enum:
+        field["constraints"] = {"enum": list(enum)}
+    return field
 
 
 def write_synthetic_claims_package(root: Path, ledger: pl.DataFrame, sources: pl.DataFrame) -> None:
@@ -29,7 +44,7 @@ def write_synthetic_claims_package(root: Path, ledger: pl.DataFrame, sources: pl
             {
                 "name": "claims",
                 "path": "claims.csv",
-                "schema": {"fields": [{"name": n, "type": _TYPES[t]} for n, t in CLAIM_SCHEMA.items()]},
+                "schema": {"fields": [_field(n, t) for n, t in CLAIM_SCHEMA.items()]},
             },
             {
                 "name": "sources",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from claimaudit import datasets
 from claimaudit.audit import KINDS, load_rule_file, load_rules, rules_dir
 from claimaudit.cli import app
 from claimaudit.errors import RuleError
@@ -152,17 +153,31 @@ def test_the_public_api_is_sorted_and_complete():
     assert public == set(audit.__all__)
 
 
-def test_selector_values_follow_the_ledgers_own_enums(tmp_path, monkeypatch):
+def test_selector_values_come_from_the_ledgers_datapackage(tmp_path, monkeypatch):
+    """The enums a selector is checked against are the claims datapackage's, not a copy in code:
+    a value the descriptor adds is accepted, one it drops is refused with the file, line and key."""
     import json
 
+    from claimaudit.audit._vocab import claim_enums
+
+    assert claim_enums()["venue"] == frozenset(
+        next(f for f in datasets.read_package("claims").resource("claims")["schema"]["fields"] if f["name"] == "venue")[
+            "constraints"
+        ]["enum"]
+    )
     root = tmp_path / "datasets"
     (root / "claims").mkdir(parents=True)
     descriptor = {
         "resources": [
             {
                 "name": "claims",
+                "path": "claims.csv",
                 "schema": {
-                    "fields": [{"name": "venue", "type": "string", "constraints": {"enum": ["synthetic_hearing"]}}]
+                    "fields": [
+                        {"name": "venue", "type": "string", "constraints": {"enum": ["synthetic_hearing"]}},
+                        {"name": "subject", "type": "string", "constraints": {"enum": ["url_blocking"]}},
+                        {"name": "kind", "type": "string", "constraints": {"enum": ["count"]}},
+                    ]
                 },
             }
         ]
@@ -173,6 +188,10 @@ def test_selector_values_follow_the_ledgers_own_enums(tmp_path, monkeypatch):
         load_rule_file(write(tmp_path, rule_text))
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     assert load_rule_file(write(tmp_path, rule_text))[0].select.fields["venue"] == ("synthetic_hearing",)
+    dropped = GOOD.replace("subject: url_blocking", "venue: press_statement")  # in the real ledger, not here
+    with pytest.raises(RuleError, match="'press_statement' is not a known venue") as caught:
+        load_rule_file(write(tmp_path, dropped))
+    assert caught.value.line is not None and caught.value.key == "select.venue"
 
 
 # --------------------------------------------------------------------------- issue 13

@@ -108,7 +108,7 @@ def test_network_panels_are_labelled_by_name_and_unknown_asns_say_so():
     spec = charts.network_panels(synthetic_series(), asn="asn", y="value", n="n", y_title="Rate", source="s").to_dict()
     text = json.dumps(spec)
     assert "PTCL (AS17557)" in text
-    assert "AS140499 (name unverified)" in text
+    assert "Khan Telecom (AS140499)" in text  # unknown and unverified ASNs: test_network_labels_come_from_...
 
 
 def test_series_are_told_apart_by_dash_as_well_as_colour():
@@ -219,3 +219,43 @@ def test_a_long_source_line_wraps_to_the_plot_width_and_keeps_every_word():
     lines = [row["line"] for data in datasets_of(spec) for row in data if "line" in row]
     assert len(lines) > 1 and all(len(line) <= 88 for line in lines)
     assert " ".join(lines) == f"Source: {source}"
+
+
+# --------------------------------------------------------------------------- network names (datasets/networks)
+
+
+def test_network_labels_come_from_the_networks_dataset_and_never_show_an_unverified_name():
+    from claimaudit import datasets
+
+    rows = datasets.load("networks")
+    verified = rows.filter(pl.col("verification") != "unverified")
+    assert charts.network_names() == dict(verified.select("asn", "name").iter_rows())
+    for asn, name in verified.select("asn", "name").iter_rows():
+        assert charts.network_label(asn) == f"{name} ({asn})"
+        assert charts.network_label(asn.removeprefix("AS")) == f"{name} ({asn})"
+    for asn in rows.filter(pl.col("verification") == "unverified")["asn"]:
+        assert charts.network_label(asn) == f"{asn} (name unverified)"
+        assert charts.network_name(asn) is None
+    assert rows.filter(pl.col("verification") == "unverified")["confidence"].to_list() == ["low"] * (
+        rows.height - verified.height
+    )
+    assert rows["source_url"].null_count() == 0 and rows["outlet"].null_count() == 0
+
+
+def test_a_name_changed_in_the_dataset_changes_the_chart_label(tmp_path, monkeypatch):
+    import shutil
+
+    from claimaudit import datasets, paths
+
+    root = tmp_path / "datasets"
+    shutil.copytree(paths.datasets_dir() / "networks", root / "networks")
+    csv = root / "networks" / "networks.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("AS17557,PTCL,", "AS17557,Synthetic Telecom,"), "utf-8")
+    datasets.stamp(["networks"], root=root)
+    monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
+    assert charts.network_label(17557) == "Synthetic Telecom (AS17557)"
+    frame = pl.DataFrame({"probe_asn": ["AS17557", "AS9541"]})
+    assert frame.select(charts._network_expr("probe_asn"))["probe_asn"].to_list() == [
+        "Synthetic Telecom (AS17557)",
+        "AS9541 (name unverified)",
+    ]

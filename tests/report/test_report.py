@@ -491,7 +491,7 @@ def test_an_online_fetch_fills_the_cache_the_notebooks_read_offline(isolated_cac
     )
     params = {"country": "PK", "window_start": start.isoformat(), "window_end": end.isoformat(), "offline": False}
     monkeypatch.setattr("claimaudit.datasets.sources.list_sources", lambda: [])  # pinned files: see test_fetch
-    monkeypatch.setattr("claimaudit.pipeline._plan.DEFAULT_WINDOWS", ())
+    monkeypatch.setattr("claimaudit.pipeline._plan.default_windows", lambda: ())
     monkeypatch.setattr("claimaudit.audit.evidence_requests", lambda **kw: [])  # only the notebooks' windows
     with FakeServer() as server:
         server.route("/api/v1/aggregation", aggregation_handler(rows))

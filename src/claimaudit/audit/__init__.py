@@ -8,8 +8,9 @@ Verdicts are data (``reports/verdicts.json`` schema 2, ``docs/verdicts.md``): a 
 rendered from one of :data:`FINDINGS` with typed slots, ``reasons``, ``evidence`` items and
 ``caveats``; ``explanation`` is rendered from them by :func:`explain`.
 
-Rule kinds: ``series_consistency``, ``report_agreement``, ``unit_drift``, ``plausibility``,
-``evidence_vs_assertion``, ``opposite_assertions`` (see ``checks/claims/README.md``). Verdicts are one of
+Rule kinds are the entries of :data:`RULE_KINDS` (one each, ``audit/_rule_kinds.py``), the
+sources an evidence rule may consult those of :data:`EVIDENCE_SOURCES` (``audit/_evidence_sources.py``);
+see ``checks/claims/README.md``. Verdicts are one of
 :class:`Status`; ``insufficient_evidence`` is a state of its own, never "OK".
 """
 
@@ -26,24 +27,30 @@ from claimaudit.audit._engine import (
     write_verdicts,
 )
 from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvidence
+from claimaudit.audit._evidence_sources import EVIDENCE_SOURCES, EvidenceSource
 from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, slot_text
 from claimaudit.audit._findings import render as render_finding
-from claimaudit.audit._rules import KINDS, EvidenceSpec, Rule, Selector, load_rule_file, load_rules, rules_dir
+from claimaudit.audit._rule_kinds import KINDS, RULE_KINDS, RuleKind
 from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
+from claimaudit.audit._rules import EvidenceSpec, Rule, Selector, load_rule_file, load_rules, rules_dir
 from claimaudit.audit._verdict import EVIDENCE_STATUSES, VERDICT_LABELS, Evidence, Status, Strength, Verdict
 
 __all__ = [
     "CAVEATS",
+    "EVIDENCE_SOURCES",
     "EVIDENCE_STATUSES",
     "Evidence",
     "EvidenceProvider",
+    "EvidenceSource",
     "EvidenceSpec",
     "FINDINGS",
     "FrameEvidence",
     "KINDS",
     "LiveEvidence",
+    "RULE_KINDS",
     "RULE_PARAMETERS",
     "Rule",
+    "RuleKind",
     "SCHEMA_VERSION",
     "Selector",
     "Status",

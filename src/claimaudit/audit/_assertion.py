@@ -24,8 +24,8 @@ import datetime as dt
 import polars as pl
 
 from claimaudit.audit._context import Context
+from claimaudit.audit._evidence_sources import gather
 from claimaudit.audit._findings import strength_words
-from claimaudit.audit._gather import gather
 from claimaudit.audit._text import fmt_date
 from claimaudit.audit._verdict import Status, Strength, Verdict
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from claimaudit.audit._rules import Selector
 from claimaudit.audit._vocab import PERIOD_FAMILIES, UNIT_FAMILIES
+
+if TYPE_CHECKING:
+    from claimaudit.audit._rules import Selector
 
 # Columns the audit needs; a ledger missing any of them gets nulls (older or partial ledgers).
 CLAIM_COLUMNS: dict[str, pl.DataType] = {

@@ -6,24 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from claimaudit.audit._evidence import EvidenceProvider
 from claimaudit.audit._findings import FINDINGS, slot_names
-from claimaudit.audit._rules import Rule
 from claimaudit.audit._verdict import Evidence, Status, Strength, Verdict
 
-#: The reason kind of a rule kind's verdicts unless the rule says otherwise.
-REASON_KINDS = {
-    "series_consistency": "comparison",
-    "report_agreement": "comparison",
-    "unit_drift": "drift",
-    "plausibility": "threshold",
-    "evidence_vs_assertion": "evidence",
-    "opposite_assertions": "comparison",
-}
+if TYPE_CHECKING:
+    from claimaudit.audit._rules import Rule
 
 
 def claim_entry(row: Mapping[str, Any], outlets: Iterable[str] = ()) -> dict[str, Any]:
@@ -56,6 +48,8 @@ class Context:
     provider: EvidenceProvider
     sources: pl.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    #: ``reasons[].kind`` unless a verdict says otherwise (the rule kind's ``reason_kind``)
+    reason_kind: str = "comparison"
     _rows: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
     _outlets: dict[str, list[str]] | None = field(default=None, repr=False)
 
@@ -114,7 +108,7 @@ class Context:
         )
         items = (ledger, *evidence)
         reason = dict(reason or {})
-        reason_kind = reason.pop("kind", REASON_KINDS.get(self.rule.kind, "comparison"))
+        reason_kind = reason.pop("kind", self.reason_kind)
         claims = reason.pop("claims", None)
         reasons = (
             {"kind": reason_kind, "claims": claims if claims is not None else self.claim_entries(ids), **reason},

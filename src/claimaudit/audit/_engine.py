@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,22 +18,14 @@ import polars as pl
 
 from claimaudit import paths
 from claimaudit._io import csv_safe, write_text_atomic
-from claimaudit.audit import _agreement, _assertion, _drift, _opposite, _plausibility, _series
 from claimaudit.audit._claims import conform, prepare, select, source_links
 from claimaudit.audit._context import Context
 from claimaudit.audit._evidence import EvidenceProvider, LiveEvidence, NotProvided
+from claimaudit.audit._rule_kinds import RULE_KINDS
 from claimaudit.audit._rules import Rule, load_rules
 from claimaudit.audit._verdict import Verdict
 from claimaudit.errors import DataError, FetchError, RuleError
 
-KIND_AUDITS: dict[str, Callable[[Context], list[Verdict]]] = {
-    "series_consistency": _series.audit,
-    "report_agreement": _agreement.audit,
-    "unit_drift": _drift.audit,
-    "plausibility": _plausibility.audit,
-    "evidence_vs_assertion": _assertion.audit,
-    "opposite_assertions": _opposite.audit,
-}
 #: verdicts.csv, in order (docs/verdicts.md describes each column).
 VERDICT_COLUMNS = (
     "verdict_id",
@@ -86,6 +78,7 @@ def run_audit(
             about_tolerance=rule.params.get("about_tolerance", 0.05),
             approx_days=rule.params.get("approx_date_days", 15),
         )
+        kind = RULE_KINDS[rule.kind]
         ctx = Context(
             rule=rule,
             claims=select(ledger, rule.select),
@@ -93,8 +86,9 @@ def run_audit(
             links=links,
             provider=provider,
             sources=sources,
+            reason_kind=kind.reason_kind,
         )
-        verdicts.extend(KIND_AUDITS[rule.kind](ctx))
+        verdicts.extend(kind.audit(ctx))
     return sorted(verdicts, key=lambda v: v.sort_key)
 
 

@@ -1,32 +1,35 @@
-"""Evidence gathering for ``evidence_vs_assertion``: one function per independent source.
+"""The gatherers of ``evidence_vs_assertion``: one function per independent source, named by its
+entry in :data:`claimaudit.audit._evidence_sources.EVIDENCE_SOURCES` (which dispatches to them).
 
-Each returns a :class:`Finding`: the :class:`Evidence` record (what was used, window, n,
-networks), a sentence for the explanation, links, and what it ``observes``: ``blocking``,
-``no_blocking``, ``nothing`` (looked, found nothing), ``thin`` (too few measurements),
-``context`` (relevant but not evidence of blocking, e.g. VPN demand) or ``missing``.
-A loader that raises a :class:`~claimaudit.errors.ClaimauditError` (``FetchError`` and its
-subclasses, ``DataError``) gives a ``missing`` finding with the reason.
+Each takes its registry entry (name, default strength, what it reads) and returns a
+:class:`Finding`: the :class:`Evidence` record (what was used, window, n, networks), a sentence
+for the explanation, links, and what it ``observes``: ``blocking``, ``no_blocking``, ``nothing``
+(looked, found nothing), ``thin`` (too few measurements), ``context`` (relevant but not evidence
+of blocking, e.g. VPN demand) or ``missing``. The two OONI measurement sources (API aggregation,
+raw corpus) share one per-network judgement (:func:`_judge`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from claimaudit.audit._evidence import EvidenceProvider
-from claimaudit.audit._rules import EvidenceSpec
 from claimaudit.audit._text import fmt_number, fmt_pct, fmt_ratio, plural
 from claimaudit.audit._verdict import Evidence, Strength
 from claimaudit.datasets import ooni_api, sources, tor_metrics
 from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError
 
-TRENDS_SOURCE = ("cenalert-google-trends-vpn", "pk")
-FINDINGS_SOURCE = ("ooni-incidents", "incidents")
+if TYPE_CHECKING:
+    from claimaudit.audit._evidence_sources import EvidenceSource
+
+#: What Tor relay users are read from when Tor Metrics cannot be had (ACSAC's extract, to 2023-04).
 TOR_FALLBACK = ("acsac-pakistan", "tor-relay-users")
-_KIND_STRENGTH = {
+KIND_STRENGTH = {
     "direct_measurement": Strength.DIRECT_MEASUREMENT,
     "third_party_observation": Strength.THIRD_PARTY_OBSERVATION,
     "media_report": Strength.MEDIA_REPORT,
@@ -48,61 +51,12 @@ class Finding:
         return self.evidence.strength
 
 
-def gather(
-    spec: EvidenceSpec, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict[str, Any]
-) -> Finding:
-    """Consult one source for the window ``start``..``end`` (inclusive)."""
-    handler = _HANDLERS[spec.source]
-    try:
-        finding = handler(spec.options, start, end, provider, params)
-    except ClaimauditError as exc:  # FetchError, NotAvailableError, DataError: the evidence is missing
-        reason = str(exc).splitlines()[0]
-        finding = _missing(
-            spec.source,
-            _default_strength(spec.source),
-            start,
-            end,
-            reason,
-            status="not_fetched" if isinstance(exc, NotAvailableError) else None,
-        )
-    override = spec.options.get("strength")
-    if override:
-        finding.evidence = _replace(finding.evidence, strength=_KIND_STRENGTH[override])
-    return finding
+#: A gatherer: (its registry entry, the item's options, window start, window end, provider, rule params).
+Gatherer = Callable[["EvidenceSource", dict, dt.date, dt.date, EvidenceProvider, dict], Finding]
 
 
-def _replace(evidence: Evidence, **changes: Any) -> Evidence:
-    from dataclasses import replace
-
-    return replace(evidence, **changes)
-
-
-def _default_strength(source: str) -> Strength:
-    return {
-        "ooni_aggregation": Strength.DIRECT_MEASUREMENT,
-        "ooni_corpus": Strength.DIRECT_MEASUREMENT,
-        "ooni_findings": Strength.DIRECT_MEASUREMENT,
-        "tor_users": Strength.DIRECT_MEASUREMENT,
-        "google_trends_vpn": Strength.THIRD_PARTY_OBSERVATION,
-        "signals": Strength.THIRD_PARTY_OBSERVATION,
-        "events": Strength.MEDIA_REPORT,
-    }[source]
-
-
-_NAMES = {
-    "ooni_aggregation": "ooni_api/aggregation",
-    "ooni_corpus": "ooni_corpus/summary",
-    "ooni_findings": "ooni-incidents/incidents",
-    "tor_users": "tor_metrics/userstats",
-    "google_trends_vpn": "cenalert-google-trends-vpn/pk",
-    "signals": "datasets/signals",
-    "events": "datasets/events",
-}
-
-
-def _missing(
-    source: str,
-    strength: Strength,
+def missing_finding(
+    source: EvidenceSource,
     start: dt.date,
     end: dt.date,
     reason: str,
@@ -112,8 +66,8 @@ def _missing(
     page_url: str | None = None,
 ) -> Finding:
     evidence = Evidence(
-        source=_NAMES[source],
-        strength=strength,
+        source=source.name,
+        strength=source.strength,
         window_start=start,
         window_end=end,
         available=False,
@@ -123,7 +77,7 @@ def _missing(
         request_url=request_url,
         page_url=page_url,
     )
-    return Finding(evidence, f"{_NAMES[source]}: missing ({reason})", "missing")
+    return Finding(evidence, f"{source.name}: missing ({reason})", "missing")
 
 
 def pinned_url(name: str, resource: str) -> str | None:
@@ -176,8 +130,10 @@ def _as_list(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 # --------------------------------------------------------------------------- signals
 
 
-def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
-    frame = provider.dataset("signals")
+def signals(
+    source: EvidenceSource, options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict
+) -> Finding:
+    frame = provider.dataset(source.reads[0])
     cond = pl.col("subject").is_in(options["subjects"])
     if options["signals"]:
         cond = cond & pl.col("signal").is_in(options["signals"])
@@ -185,8 +141,8 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
     rows = frame.filter(cond & (pl.col("event_date") <= end) & (event_end >= start)).sort(["event_date", "signal_id"])
     if rows.is_empty():
         evidence = Evidence(
-            source="datasets/signals",
-            strength=Strength.THIRD_PARTY_OBSERVATION,
+            source=source.name,
+            strength=source.strength,
             window_start=start,
             window_end=end,
             n=0,
@@ -195,11 +151,11 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
         )
         return Finding(
             evidence,
-            f"datasets/signals: no observation on {', '.join(options['subjects'])} between {start} and {end}",
+            f"{source.name}: no observation on {', '.join(options['subjects'])} between {start} and {end}",
             "nothing",
         )
-    kinds = [k for k in _KIND_STRENGTH if k in set(rows["evidence_kind"].to_list())]
-    strength = _KIND_STRENGTH[kinds[0]] if kinds else Strength.MEDIA_REPORT
+    kinds = [k for k in KIND_STRENGTH if k in set(rows["evidence_kind"].to_list())]
+    strength = KIND_STRENGTH[kinds[0]] if kinds else Strength.MEDIA_REPORT
     verification = _counts(rows, "verification")
     caveats = []
     if strength is Strength.DIRECT_MEASUREMENT and "verification" in rows.columns:
@@ -207,7 +163,7 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
         direct = rows.filter(pl.col("evidence_kind") == "direct_measurement")
         unverified = direct.filter(pl.col("verification") != "search_verified")
         if unverified.height == direct.height:
-            strength = _KIND_STRENGTH[kinds[1]] if len(kinds) > 1 else Strength.THIRD_PARTY_OBSERVATION
+            strength = KIND_STRENGTH[kinds[1]] if len(kinds) > 1 else Strength.THIRD_PARTY_OBSERVATION
             caveats.append(
                 {
                     "kind": "unverified_observation",
@@ -234,7 +190,7 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
     networks = sorted({n for cell in rows["networks"].drop_nulls().to_list() for n in cell.split(";") if n})
     observes = "blocking" if options["shows"] == "blocking" else "context"
     evidence = Evidence(
-        source="datasets/signals",
+        source=source.name,
         keys=tuple(rows["signal_id"].to_list()),
         strength=strength,
         window_start=start,
@@ -245,7 +201,7 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
         verification=verification,
     )
     sentence = (
-        f"{plural(rows.height, 'reported observation')} in datasets/signals between {start} and {end}"
+        f"{plural(rows.height, 'reported observation')} in {source.name} between {start} and {end}"
         f" ({'read as signs of blocking' if observes == 'blocking' else 'context only'}): " + "; ".join(listed) + more
     )
     links = tuple(dict.fromkeys(rows["source_url"].drop_nulls().to_list()))
@@ -255,8 +211,10 @@ def _signals(options: dict, start: dt.date, end: dt.date, provider: EvidenceProv
 # --------------------------------------------------------------------------- events
 
 
-def _events(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
-    frame = provider.dataset("events")
+def events(
+    source: EvidenceSource, options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict
+) -> Finding:
+    frame = provider.dataset(source.reads[0])
     event_end = pl.coalesce("end_date", "start_date")
     rows = frame.filter(
         pl.col("kind").is_in(options["kinds"]) & (pl.col("start_date") <= end) & (event_end >= start)
@@ -264,24 +222,24 @@ def _events(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
     observes = "blocking" if options["shows"] == "blocking" else "context"
     if rows.is_empty():
         evidence = Evidence(
-            source="datasets/events",
-            strength=Strength.MEDIA_REPORT,
+            source=source.name,
+            strength=source.strength,
             window_start=start,
             window_end=end,
             n=0,
             observes="nothing",
         )
         return Finding(
-            evidence, f"datasets/events: no {', '.join(options['kinds'])} event between {start} and {end}", "nothing"
+            evidence, f"{source.name}: no {', '.join(options['kinds'])} event between {start} and {end}", "nothing"
         )
     listed = [
         f"{row['summary']} ({row['start_date']}; {row['outlet']}, {row['confidence']} confidence) [{row['event_id']}]"
         for row in rows.to_dicts()
     ]
     evidence = Evidence(
-        source="datasets/events",
+        source=source.name,
         keys=tuple(rows["event_id"].to_list()),
-        strength=Strength.MEDIA_REPORT,
+        strength=source.strength,
         window_start=start,
         window_end=end,
         n=rows.height,
@@ -289,7 +247,7 @@ def _events(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
         note="our timeline of reported events (media reports)",
     )
     sentence = (
-        f"{plural(rows.height, 'reported event')} in datasets/events between {start} and {end}"
+        f"{plural(rows.height, 'reported event')} in {source.name} between {start} and {end}"
         f" ({'read as signs of blocking' if observes == 'blocking' else 'context only'}): " + "; ".join(listed)
     )
     links = tuple(dict.fromkeys(rows["source_url"].drop_nulls().to_list()))
@@ -299,22 +257,24 @@ def _events(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
 # --------------------------------------------------------------------------- Google Trends
 
 
-def _trends(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
-    frame = provider.source(TRENDS_SOURCE[0], options["resource"])
+def trends(
+    source: EvidenceSource, options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict
+) -> Finding:
+    dataset = source.reads[0]
+    frame = provider.source(dataset, options["resource"])
     frame = _as_dates(frame, "date").select("date", pl.col("value").cast(pl.Float64)).drop_nulls()
     base_start = start - dt.timedelta(days=params["baseline_days"])
     baseline = frame.filter((pl.col("date") >= base_start) & (pl.col("date") < start))
     window = frame.filter((pl.col("date") >= start) & (pl.col("date") <= end)).sort("date")
-    name = f"{TRENDS_SOURCE[0]}/{options['resource']}"
+    name = f"{dataset}/{options['resource']}"
     if window.is_empty() or baseline.is_empty():
         span = f"{frame['date'].min()}..{frame['date'].max()}" if frame.height else "empty"
-        return _missing(
-            "google_trends_vpn",
-            Strength.THIRD_PARTY_OBSERVATION,
+        return missing_finding(
+            source,
             start,
             end,
             f"the series ({span}) does not cover the window and its {params['baseline_days']}-day baseline",
-            request_url=pinned_url(TRENDS_SOURCE[0], options["resource"]),
+            request_url=pinned_url(dataset, options["resource"]),
         )
     peak_row = window.sort(["value", "date"], descending=[True, False]).row(0, named=True)
     mean, median = baseline["value"].mean(), baseline["value"].median()
@@ -335,11 +295,11 @@ def _trends(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
     evidence = Evidence(
         source=name,
         keys=(str(peak_row["date"]),),
-        strength=Strength.THIRD_PARTY_OBSERVATION,
+        strength=source.strength,
         window_start=start,
         window_end=end,
         observes="context",
-        request_url=pinned_url(TRENDS_SOURCE[0], options["resource"]),
+        request_url=pinned_url(dataset, options["resource"]),
         note=f"{window.height} days; peak/mean ratio {fmt_ratio(ratio) if ratio is not None else 'n/a'}",
     )
     figures = {
@@ -351,12 +311,111 @@ def _trends(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
     return Finding(evidence, sentence, "context", (), figures)
 
 
-# --------------------------------------------------------------------------- OONI aggregation
+# --------------------------------------------------------------------------- OONI measurements
+# Two sources count OONI measurements per network: the API's aggregation (``ooni_aggregation``)
+# and the raw corpus summarised by ``claimaudit ooni corpus`` (``ooni_corpus``). Each turns its rows
+# into per-network counts; :func:`_per_network` and :func:`_judge` are shared: the same thresholds
+# decide ``thin`` / ``blocking`` / ``no_blocking`` for both, only the words differ.
 
 _COUNTS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_count")
 
 
-def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+@dataclass(frozen=True)
+class _Words:
+    """How a verdict on OONI counts is worded for one source (``{count}`` of ``{k}`` networks,
+    ``{nets}`` their ASNs, ``{threshold}`` the rule's anomaly threshold, ``{min_usable}``)."""
+
+    confirmed: str
+    anomalous: str
+    clear: str
+
+
+_AGGREGATION_WORDS = _Words(
+    confirmed="blocking confirmed on {count} of {k} networks ({nets})",
+    anomalous=(
+        "anomaly rate at or above {threshold} on {count} of {k} networks ({nets}; networks with at least"
+        " {min_usable} usable measurements); anomalies are signs of interference, not confirmed blocking"
+    ),
+    clear="no network at or above the {threshold} anomaly threshold",
+)
+_CORPUS_WORDS = _Words(
+    confirmed="blocked by blockpage on {count} of {k} networks ({nets})",
+    anomalous=(
+        "no blockpage, but an anomaly rate at or above {threshold} on {count} of {k} networks ({nets}):"
+        " signs of interference, not confirmed blocking"
+    ),
+    clear="no blockpage and no network at or above the {threshold} anomaly threshold",
+)
+
+
+def _per_network(rows: pl.DataFrame, sums: tuple[str, ...], usable: pl.Expr, rate: pl.Expr) -> pl.DataFrame:
+    """``sums`` added up per ``probe_asn`` (rows without one left out), with ``usable`` and ``rate``."""
+    return (
+        rows.filter(pl.col("probe_asn").is_not_null())
+        .group_by("probe_asn")
+        .agg(pl.col(c).sum() for c in sums)
+        .with_columns(usable=usable)
+        .with_columns(rate=rate)
+        .sort("probe_asn")
+    )
+
+
+def _judge(
+    per_network: pl.DataFrame, confirmed: str, n: int, params: dict, base: str, words: _Words
+) -> tuple[str, str, list[str], list[str]]:
+    """(observes, sentence, networks with a confirmed block, anomalous networks) for per-network
+    counts: too few measurements or networks -> ``thin``; a confirmed block (``confirmed`` > 0) ->
+    ``blocking``; an anomaly rate at or above the threshold on a network with enough usable
+    measurements -> ``blocking`` (signs of interference); else ``no_blocking``."""
+    k = per_network.height
+    confirmed_nets = per_network.filter(pl.col(confirmed) > 0)["probe_asn"].to_list()
+    anomalous_nets = per_network.filter(
+        (pl.col("rate") >= params["anomaly_threshold"]) & (pl.col("usable") >= params["min_network_measurements"])
+    )["probe_asn"].to_list()
+    slots = {
+        "k": k,
+        "threshold": fmt_pct(params["anomaly_threshold"]),
+        "min_usable": params["min_network_measurements"],
+    }
+    if n < params["min_measurements"] or k < params["min_networks"]:
+        observes = "thin"
+        sentence = (
+            base + f" — too few to conclude (the rule asks for at least {params['min_measurements']:,}"
+            f" measurements on {params['min_networks']} networks)"
+        )
+    elif confirmed_nets:
+        observes = "blocking"
+        sentence = (
+            base + " — " + words.confirmed.format(count=len(confirmed_nets), nets=", ".join(confirmed_nets), **slots)
+        )
+    elif anomalous_nets:
+        observes = "blocking"
+        sentence = (
+            base + " — " + words.anomalous.format(count=len(anomalous_nets), nets=", ".join(anomalous_nets), **slots)
+        )
+    else:
+        observes = "no_blocking"
+        sentence = base + " — " + words.clear.format(**slots)
+    return observes, sentence, confirmed_nets, anomalous_nets
+
+
+def _counted(source: EvidenceSource, options: dict, start: dt.date, end: dt.date, **fields: Any) -> Evidence:
+    """The evidence item of an OONI count: keyed by its tests, at the source's strength."""
+    return Evidence(
+        source=source.name,
+        keys=tuple(options["test_names"]),
+        strength=source.strength,
+        window_start=start,
+        window_end=end,
+        **fields,
+    )
+
+
+def ooni(
+    source: EvidenceSource, options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict
+) -> Finding:
+    """OONI's daily aggregation (``/api/v1/aggregation``), one request per test: a block is
+    *confirmed* where OONI's own fingerprints confirmed one (``confirmed_count``)."""
     frames, missing, links = [], [], []
     offline_only = True  # every failure so far: offline and not in the cache
     left_out = 0  # measurements of tests OONI no longer scores (riseupvpn since 2023-10-17)
@@ -412,9 +471,8 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     if not frames:
         failed = [m.split(":", 1)[0] for m in missing]
         reason = f"{', '.join(failed)}: {missing[0].split(': ', 1)[1]}" if len(missing) > 1 else missing[0]
-        finding = _missing(
-            "ooni_aggregation",
-            Strength.DIRECT_MEASUREMENT,
+        finding = missing_finding(
+            source,
             start,
             end,
             reason,
@@ -423,26 +481,16 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
             page_url=page_url,
         )
         if len(missing) > 1:
-            finding.sentence = (
-                f"ooni_api/aggregation: missing for {', '.join(failed)} (first: {missing[0].split(': ', 1)[1]})"
-            )
+            finding.sentence = f"{source.name}: missing for {', '.join(failed)} (first: {missing[0].split(': ', 1)[1]})"
         return finding
     data = pl.concat(frames)
-    per_network = (
-        data.filter(pl.col("probe_asn").is_not_null())
-        .group_by("probe_asn")
-        .agg(pl.col(c).sum() for c in _COUNTS)
-        .with_columns(usable=pl.col("measurement_count") - pl.col("failure_count"), rate=ooni_api.anomaly_rate())
-        .sort("probe_asn")
+    per_network = _per_network(
+        data, _COUNTS, usable=pl.col("measurement_count") - pl.col("failure_count"), rate=ooni_api.anomaly_rate()
     )
     n = int(data["measurement_count"].sum())
     anomalies, confirmed, failures = (int(data[c].sum()) for c in _COUNTS[1:])
     networks = tuple(per_network["probe_asn"].to_list())
     k = len(networks)
-    confirmed_nets = per_network.filter(pl.col("confirmed_count") > 0)["probe_asn"].to_list()
-    anomalous_nets = per_network.filter(
-        (pl.col("rate") >= params["anomaly_threshold"]) & (pl.col("usable") >= params["min_network_measurements"])
-    )["probe_asn"].to_list()
     usable = n - failures
     # the one definition (ooni_api.anomaly_rate): null, never 0, when no measurement is usable
     rate = data.select(pl.col(c).sum() for c in _COUNTS).select(ooni_api.anomaly_rate()).item()
@@ -462,34 +510,12 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     )
     for item in caveats:
         base += f"; {item['detail']} ({plural(left_out, 'measurement')} left out)"
-    if n < params["min_measurements"] or k < params["min_networks"]:
-        observes = "thin"
-        sentence = (
-            base + f" — too few to conclude (the rule asks for at least {params['min_measurements']:,}"
-            f" measurements on {params['min_networks']} networks)"
-        )
-    elif confirmed_nets:
-        observes = "blocking"
-        sentence = (
-            base + f" — blocking confirmed on {len(confirmed_nets)} of {k} networks ({', '.join(confirmed_nets)})"
-        )
-    elif anomalous_nets:
-        observes = "blocking"
-        sentence = (
-            base + f" — anomaly rate at or above {fmt_pct(params['anomaly_threshold'])} on"
-            f" {len(anomalous_nets)} of {k} networks ({', '.join(anomalous_nets)}; networks with at least"
-            f" {params['min_network_measurements']} usable measurements); anomalies are signs of"
-            " interference, not confirmed blocking"
-        )
-    else:
-        observes = "no_blocking"
-        sentence = base + f" — no network at or above the {fmt_pct(params['anomaly_threshold'])} anomaly threshold"
-    evidence = Evidence(
-        source="ooni_api/aggregation",
-        keys=tuple(options["test_names"]),
-        strength=Strength.DIRECT_MEASUREMENT,
-        window_start=start,
-        window_end=end,
+    observes, sentence, _, anomalous_nets = _judge(per_network, "confirmed_count", n, params, base, _AGGREGATION_WORDS)
+    evidence = _counted(
+        source,
+        options,
+        start,
+        end,
         n=n,
         networks=networks,
         observes=observes,
@@ -509,10 +535,9 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     return Finding(evidence, sentence, observes, tuple(links), figures, caveats)
 
 
-# --------------------------------------------------------------------------- OONI raw corpus
-
-
-def _corpus(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+def corpus(
+    source: EvidenceSource, options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict
+) -> Finding:
     """The raw measurements themselves (``claimaudit ooni corpus`` + ``summarize``): a block is
     *confirmed* only by a state blockpage fingerprint (opt-in subscriber filters such as Nayatel
     Safeweb apart); anomalies without one are signs of interference."""
@@ -524,39 +549,32 @@ def _corpus(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
         until=until,
         domains=list(options["domains"]) or None,
     )
-    name = _NAMES["ooni_corpus"]
     tests = ", ".join(options["test_names"])
     what = f"OONI raw {tests} measurements in {options['probe_cc']}" + (
         f" of {', '.join(options['domains'])}" if options["domains"] else ""
     )
     if rows.is_empty():
-        evidence = Evidence(
-            source=name,
-            keys=tuple(options["test_names"]),
-            strength=Strength.DIRECT_MEASUREMENT,
-            window_start=start,
-            window_end=end,
+        evidence = _counted(
+            source,
+            options,
+            start,
+            end,
             n=0,
             observes="nothing",
             note="the corpus holds no matching measurement in the window",
         )
         return Finding(evidence, f"{what}, {start}..{end}: none in the corpus", "nothing")
-    per_network = (
-        rows.filter(pl.col("probe_asn").is_not_null())
-        .group_by("probe_asn")
-        .agg(pl.col("n", "anomalies", "blockpage_state", "blockpage_optin", "control_failures").sum())
-        .with_columns(usable=pl.col("n") - pl.col("control_failures"))
-        .with_columns(rate=pl.when(pl.col("usable") > 0).then(pl.col("anomalies") / pl.col("usable")).otherwise(0.0))
-        .sort("probe_asn")
+    usable = pl.col("n") - pl.col("control_failures")
+    per_network = _per_network(
+        rows,
+        ("n", "anomalies", "blockpage_state", "blockpage_optin", "control_failures"),
+        usable=usable,
+        rate=ooni_api.share_of_usable(pl.col("anomalies"), pl.col("usable")),
     )
     n = int(rows["n"].sum())
     anomalies, blockpages, optin = (int(rows[c].sum()) for c in ("anomalies", "blockpage_state", "blockpage_optin"))
     networks = tuple(per_network["probe_asn"].to_list())
     k = len(networks)
-    blocked = per_network.filter(pl.col("blockpage_state") > 0)["probe_asn"].to_list()
-    anomalous = per_network.filter(
-        (pl.col("rate") >= params["anomaly_threshold"]) & (pl.col("usable") >= params["min_network_measurements"])
-    )["probe_asn"].to_list()
     base = (
         f"{what}, {start}..{end}: {plural(n, 'measurement')} on {plural(k, 'network')}"
         f" ({fmt_number(anomalies)} anomalies, {fmt_number(blockpages)} with a state blockpage)"
@@ -566,33 +584,12 @@ def _corpus(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
             f"; {fmt_number(optin)} showed only an opt-in subscriber filter's page (e.g. Nayatel Safeweb),"
             " not counted as a block"
         )
-    if n < params["min_measurements"] or k < params["min_networks"]:
-        observes = "thin"
-        sentence = (
-            base + f" — too few to conclude (the rule asks for at least {params['min_measurements']:,}"
-            f" measurements on {params['min_networks']} networks)"
-        )
-    elif blocked:
-        observes = "blocking"
-        sentence = base + f" — blocked by blockpage on {len(blocked)} of {k} networks ({', '.join(blocked)})"
-    elif anomalous:
-        observes = "blocking"
-        sentence = (
-            base + f" — no blockpage, but an anomaly rate at or above {fmt_pct(params['anomaly_threshold'])}"
-            f" on {len(anomalous)} of {k} networks ({', '.join(anomalous)}): signs of interference,"
-            " not confirmed blocking"
-        )
-    else:
-        observes = "no_blocking"
-        sentence = base + (
-            f" — no blockpage and no network at or above the {fmt_pct(params['anomaly_threshold'])} anomaly threshold"
-        )
-    evidence = Evidence(
-        source=name,
-        keys=tuple(options["test_names"]),
-        strength=Strength.DIRECT_MEASUREMENT,
-        window_start=start,
-        window_end=end,
+    observes, sentence, blocked, _ = _judge(per_network, "blockpage_state", n, params, base, _CORPUS_WORDS)
+    evidence = _counted(
+        source,
+        options,
+        start,
+        end,
         n=n,
         networks=networks,
         observes=observes,
@@ -606,20 +603,22 @@ def _corpus(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
         "corpus_optin_blockpages": optin,
         "corpus_anomalies": anomalies,
     }
-    links = []
-    for domain in options["domains"][:3]:
-        links.append(
-            f"https://explorer.ooni.org/search?probe_cc={options['probe_cc']}&test_name="
-            f"{options['test_names'][0]}&domain={domain}&since={start}&until={until}"
+    links = [
+        ooni_api.explorer_search_url(
+            probe_cc=options["probe_cc"], test_name=options["test_names"][0], since=start, until=until, domain=domain
         )
+        for domain in options["domains"][:3]
+    ]
     return Finding(evidence, sentence, observes, tuple(links), figures)
 
 
 # --------------------------------------------------------------------------- OONI findings
 
 
-def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
-    frame = provider.source(*FINDINGS_SOURCE)
+def findings(
+    source: EvidenceSource, options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict
+) -> Finding:
+    frame = provider.source(*source.reads)
     id_col = "incident_id" if "incident_id" in frame.columns else "id"
     # The OONI API spells them CCs/ASNs; claimaudit.datasets.sources gives snake_case ccs/asns.
     frame = frame.rename({c: c.lower() for c in frame.columns if c in ("CCs", "ASNs")})
@@ -644,17 +643,17 @@ def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidencePro
     if matches:
         cond = cond & pl.any_horizontal(matches)
     rows = frame.filter(cond).sort("start_time")
-    name = "/".join(FINDINGS_SOURCE)
+    name = source.name
     if rows.is_empty():
         evidence = Evidence(
             source=name,
-            strength=Strength.DIRECT_MEASUREMENT,
+            strength=source.strength,
             window_start=start,
             window_end=end,
             n=0,
             observes="nothing",
             note="no matching OONI finding overlaps the window",
-            request_url=pinned_url(*FINDINGS_SOURCE),
+            request_url=pinned_url(*source.reads),
             page_url="https://explorer.ooni.org/findings",
         )
         return Finding(evidence, f"OONI findings: none matching overlaps {start}..{end}", "nothing")
@@ -669,14 +668,14 @@ def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidencePro
     evidence = Evidence(
         source=name,
         keys=tuple(str(x) for x in rows[id_col].to_list()),
-        strength=Strength.DIRECT_MEASUREMENT,
+        strength=source.strength,
         window_start=start,
         window_end=end,
         n=rows.height,
         networks=tuple(networks),
         observes="blocking",
         note="OONI's published findings, drawn from its measurements",
-        request_url=pinned_url(*FINDINGS_SOURCE),
+        request_url=pinned_url(*source.reads),
         page_url=links[0] if len(links) == 1 else "https://explorer.ooni.org/findings",
     )
     sentence = f"{plural(rows.height, 'OONI finding')} overlapping {start}..{end}: " + "; ".join(listed)
@@ -686,18 +685,20 @@ def _findings(options: dict, start: dt.date, end: dt.date, provider: EvidencePro
 # --------------------------------------------------------------------------- Tor users
 
 
-def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict) -> Finding:
+def tor(
+    source: EvidenceSource, options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider, params: dict
+) -> Finding:
     base_start = start - dt.timedelta(days=params["baseline_days"])
     try:
         frame = provider.tor_users(country=options["country"], start=base_start, end=end)
-        name = "tor_metrics/userstats"
+        name = source.name
     except FetchError as first:
         try:
             frame = provider.source(*TOR_FALLBACK)
             name = "/".join(TOR_FALLBACK)
         except FetchError:
             raise first from None
-    if name == "tor_metrics/userstats":
+    if name == source.name:
         request_url = tor_metrics.userstats_url(options["country"], base_start, end)
         page_url = tor_metrics.graph_url(options["country"], base_start, end)
     else:
@@ -707,9 +708,8 @@ def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider
     window = frame.filter((pl.col("date") >= start) & (pl.col("date") <= end))
     if window.is_empty() or baseline.is_empty():
         span = f"{frame['date'].min()}..{frame['date'].max()}" if frame.height else "empty"
-        return _missing(
-            "tor_users",
-            Strength.DIRECT_MEASUREMENT,
+        return missing_finding(
+            source,
             start,
             end,
             f"{name} covers {span}, not the window and its {params['baseline_days']}-day baseline",
@@ -726,7 +726,7 @@ def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider
     )
     evidence = Evidence(
         source=name,
-        strength=Strength.DIRECT_MEASUREMENT,
+        strength=source.strength,
         window_start=start,
         window_end=end,
         observes="context",
@@ -735,14 +735,3 @@ def _tor(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvider
         note=f"{window.height} days; window/baseline ratio {fmt_ratio(ratio) if ratio else 'n/a'}",
     )
     return Finding(evidence, sentence, "context", (), {"tor_ratio": ratio})
-
-
-_HANDLERS = {
-    "events": _events,
-    "signals": _signals,
-    "google_trends_vpn": _trends,
-    "ooni_aggregation": _ooni,
-    "ooni_corpus": _corpus,
-    "ooni_findings": _findings,
-    "tor_users": _tor,
-}

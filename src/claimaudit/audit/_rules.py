@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,39 +20,24 @@ from typing import Any
 import yaml
 
 from claimaudit import _yaml, paths
-from claimaudit.audit._vocab import (
-    BASELINE_METRICS,
-    CLAIM_ENUMS,
-    CLAIM_FREE_FIELDS,
-    EVIDENCE_KINDS,
-    SIGNAL_SUBJECTS,
-    claim_enums,
-)
+from claimaudit.audit._evidence_sources import EVIDENCE_SOURCES
+from claimaudit.audit._options import REQUIRED, Options, date, one_of, strings
+from claimaudit.audit._rule_kinds import KINDS, RULE_KINDS, STRENGTH_CHOICES
+from claimaudit.audit._vocab import CLAIM_FREE_FIELDS, claim_enums
 from claimaudit.errors import RuleError
 
-KINDS = (
-    "evidence_vs_assertion",
-    "opposite_assertions",
-    "plausibility",
-    "report_agreement",
-    "series_consistency",
-    "unit_drift",
-)
 RULE_KEYS = {"id", "kind", "title", "description", "select", "params", "evidence"}
-SELECT_KEYS = sorted(
-    set(CLAIM_ENUMS) | CLAIM_FREE_FIELDS | {"claim_ids", "statement_ids", "exclude_claim_ids", "date_from", "date_to"}
-)
-EVIDENCE_SOURCES = (
-    "events",
-    "google_trends_vpn",
-    "ooni_aggregation",
-    "ooni_corpus",
-    "ooni_findings",
-    "signals",
-    "tor_users",
-)
-EVENT_KINDS = ("platform_block", "shutdown", "vpn_disruption", "statement", "directive", "deadline", "report", "policy")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def select_keys() -> list[str]:
+    """What a selector may name: the claims ledger's enum fields (its datapackage.json), the free
+    fields, and the id and date selectors."""
+    return sorted(
+        set(claim_enums())
+        | CLAIM_FREE_FIELDS
+        | {"claim_ids", "statement_ids", "exclude_claim_ids", "date_from", "date_to"}
+    )
 
 
 @dataclass(frozen=True)
@@ -89,159 +73,9 @@ class Rule:
     line: int | None = None
 
 
-# --------------------------------------------------------------------------- parameter schemas
-# A parameter is (checker, default); ``_REQUIRED`` marks one the rule must give.
-_REQUIRED = object()
-
-
-def _number(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _strs(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, str) for x in v)
-
-
-def _choice(*choices: str) -> Callable[[Any], bool]:
-    def check(v: Any) -> bool:
-        return isinstance(v, str) and v in choices
-
-    check.__doc__ = "one of " + ", ".join(choices)
-    return check
-
-
-def _subset(*choices: str) -> Callable[[Any], bool]:
-    def check(v: Any) -> bool:
-        return _strs(v) and all(x in choices for x in v)
-
-    check.__doc__ = "a list drawn from " + ", ".join(choices)
-    return check
-
-
-def _polarity(v: Any) -> bool:
-    return isinstance(v, dict) and all(
-        isinstance(k, str) and v_ in ("denies_blocking", "affirms_blocking", "affirms_unblocking")
-        for k, v_ in v.items()
-    )
-
-
-_polarity.__doc__ = "a mapping assertion -> denies_blocking | affirms_blocking | affirms_unblocking"
-_number.__doc__ = "a number"
-
-
-def _nonneg(v: Any) -> bool:
-    return _number(v) and v >= 0
-
-
-def _nonneg_int(v: Any) -> bool:
-    return _int(v) and v >= 0
-
-
-_nonneg.__doc__ = "a number, zero or more"
-_nonneg_int.__doc__ = "a whole number, zero or more"
-_int.__doc__ = "a whole number"
-_strs.__doc__ = "a list of strings"
-
-
-def _bool(v: Any) -> bool:
-    return isinstance(v, bool)
-
-
-_bool.__doc__ = "true or false"
-
-
-def _date(v: Any) -> bool:
-    return isinstance(v, dt.date) and not isinstance(v, dt.datetime)
-
-
-_date.__doc__ = "a date YYYY-MM-DD"
-
-PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
-    "series_consistency": {
-        "checks": (
-            _subset("monotone", "additions", "ordering", "parts", "rates"),
-            ["monotone", "additions", "ordering", "parts", "rates"],
-        ),
-        "about_tolerance": (_nonneg, 0.05),
-        "addition_tolerance": (_nonneg, 0.05),
-        "parts_tolerance": (_nonneg, 0.0),
-        "bracket_slack_days": (_nonneg_int, 45),
-        "approx_date_days": (_nonneg_int, 15),
-        "headline_lower_bound_conflicts": (_bool, False),
-        "headline_bound_ratio": (_nonneg, 0.9),
-        "naive_fall_min_ratio": (_nonneg, 0.5),
-        "group_by": (_subset("metric", "unit", "scope", "verb"), []),
-    },
-    "report_agreement": {
-        "same": (
-            _subset("statement_id", "statement_date", "authority", "metric", "category", "scope", "unit", "period"),
-            ["statement_id", "metric", "category", "scope", "period"],
-        ),
-        "about_tolerance": (_nonneg, 0.05),
-        "bounds_agree": (_bool, False),
-    },
-    "unit_drift": {
-        "window_days": (_nonneg_int, 30),
-        "dimensions": (_subset("unit", "period", "metric", "verb", "category"), ["unit", "period", "metric"]),
-    },
-    "plausibility": {
-        "per": (_subset(*sorted(BASELINE_METRICS)), _REQUIRED),
-        "max_ratio": (_nonneg, _REQUIRED),
-        "max_gap_days": (_nonneg_int, 400),
-    },
-    "opposite_assertions": {
-        "polarity": (_polarity, _REQUIRED),
-        "window_days": (_nonneg_int, 7),
-        "lookback_days": (_nonneg_int, None),
-        "lookahead_days": (_nonneg_int, None),
-        "same_authority": (_bool, False),
-        "min_confidence": (_choice("low", "medium", "high"), "low"),
-        "judge_claim_ids": (_strs, []),
-    },
-    "evidence_vs_assertion": {
-        "polarity": (_polarity, _REQUIRED),
-        "lookback_days": (_nonneg_int, 30),
-        "lookahead_days": (_nonneg_int, 30),
-        "window_start": (_date, None),
-        "min_strength": (_choice(*EVIDENCE_KINDS), "third_party_observation"),
-        "min_measurements": (_nonneg_int, 30),
-        "min_networks": (_nonneg_int, 2),
-        "anomaly_threshold": (_nonneg, 0.1),
-        "min_network_measurements": (_nonneg_int, 5),
-        "spike_ratio": (_nonneg, 2.0),
-        "baseline_days": (_nonneg_int, 28),
-    },
-}
-
-EVIDENCE_OPTIONS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
-    "ooni_aggregation": {
-        "test_names": (_strs, _REQUIRED),
-        "probe_cc": (_choice("PK"), "PK"),
-        "domains": (_strs, []),
-    },
-    "ooni_corpus": {
-        "test_names": (_strs, _REQUIRED),
-        "probe_cc": (_choice("PK"), "PK"),
-        "domains": (_strs, []),
-    },
-    "ooni_findings": {"domains": (_strs, []), "test_names": (_strs, []), "title_contains": (_strs, [])},
-    "tor_users": {"country": (_choice("pk"), "pk")},
-    "google_trends_vpn": {"resource": (_choice("pk"), "pk")},
-    "events": {
-        "kinds": (_subset(*EVENT_KINDS), _REQUIRED),
-        "shows": (_choice("blocking", "context"), "blocking"),
-    },
-    "signals": {
-        "subjects": (_subset(*sorted(SIGNAL_SUBJECTS)), _REQUIRED),
-        "signals": (_strs, []),
-        "shows": (_choice("blocking", "context"), "blocking"),
-    },
-}
-_STRENGTH_OPTION = (_choice(*EVIDENCE_KINDS), None)
+#: kind -> parameter -> (check, default), from the rule-kind registry.
+PARAMS: dict[str, Options] = {k.key: k.params for k in RULE_KINDS.values()}
+_STRENGTH_OPTION = (one_of(*STRENGTH_CHOICES), None)
 
 
 # --------------------------------------------------------------------------- loading
@@ -411,18 +245,18 @@ class _Doc:
                 hint="use lower-case letters, digits and hyphens",
             )
         kind = self.string(m["kind"][1], "kind")
-        if kind not in KINDS:
+        if kind not in RULE_KINDS:
             raise self.fail(m["kind"][1], "kind", f"unknown rule kind {kind!r}", hint=f"use one of: {', '.join(KINDS)}")
         title = self.string(m["title"][1], "title")
         description = self.string(m["description"][1], "description") if "description" in m else None
         select = self.selector(m["select"][1])
         params_node = m["params"][1] if "params" in m else None
-        params = self.options(params_node, PARAMS[kind], "params", line)
+        params = self.options(params_node, RULE_KINDS[kind].params, "params", line)
         evidence: tuple[EvidenceSpec, ...] = ()
-        if kind == "evidence_vs_assertion":
+        if RULE_KINDS[kind].takes_evidence:
             if "evidence" not in m:
                 raise RuleError(
-                    "an evidence_vs_assertion rule needs `evidence:`",
+                    f"an {kind} rule needs `evidence:`",
                     file=self.file,
                     line=line,
                     key="evidence",
@@ -434,7 +268,7 @@ class _Doc:
                 m["evidence"][0],
                 "evidence",
                 f"rule kind {kind!r} takes no `evidence:`",
-                hint="remove it, or use kind evidence_vs_assertion",
+                hint="remove it, or use kind " + " or ".join(k.key for k in RULE_KINDS.values() if k.takes_evidence),
             )
         return Rule(
             id=rid,
@@ -461,19 +295,19 @@ class _Doc:
         date_from = date_to = None
         lines: dict[str, int] = {}
         for k, (kn, vn) in m.items():
-            if k not in SELECT_KEYS:
+            if k not in select_keys():
                 raise self.fail(
-                    kn, f"select.{k}", f"unknown selector {k!r}", hint=f"select by one of: {', '.join(SELECT_KEYS)}"
+                    kn, f"select.{k}", f"unknown selector {k!r}", hint=f"select by one of: {', '.join(select_keys())}"
                 )
             v = self.value(vn, f"select.{k}")
             if k in ("date_from", "date_to"):
-                if not _date(v):
+                if not date(v):
                     raise self.fail(vn, f"select.{k}", f"{k} must be a date YYYY-MM-DD, found {brief(v)}")
                 date_from, date_to = (v, date_to) if k == "date_from" else (date_from, v)
                 lines[k] = vn.start_mark.line + 1
                 continue
             values = [v] if isinstance(v, str) else v
-            if not _strs(values) or not values:
+            if not strings(values) or not values:
                 raise self.fail(
                     vn, f"select.{k}", f"select.{k} must be a value or a non-empty list of values, found {brief(v)}"
                 )
@@ -503,9 +337,7 @@ class _Doc:
             )
         return Selector(fields=fields, exclude_claim_ids=exclude, date_from=date_from, date_to=date_to, lines=lines)
 
-    def options(
-        self, node: yaml.Node | None, schema: dict[str, tuple[Callable[[Any], bool], Any]], where: str, line: int
-    ) -> dict[str, Any]:
+    def options(self, node: yaml.Node | None, schema: Options, where: str, line: int) -> dict[str, Any]:
         given = self.mapping(node, where) if node is not None else {}
         out: dict[str, Any] = {}
         for k, (kn, vn) in given.items():
@@ -523,7 +355,7 @@ class _Doc:
             out[k] = v
         for k, (_, default) in schema.items():
             if k not in out:
-                if default is _REQUIRED:
+                if default is REQUIRED:
                     raise RuleError(
                         f"{where}.{k} is required",
                         file=self.file,
@@ -555,7 +387,7 @@ class _Doc:
                     f"unknown evidence source {source!r}",
                     hint=f"use one of: {', '.join(EVIDENCE_SOURCES)}",
                 )
-            schema = dict(EVIDENCE_OPTIONS[source], strength=_STRENGTH_OPTION)
+            schema = dict(EVIDENCE_SOURCES[source].options, strength=_STRENGTH_OPTION)
             rest = yaml.MappingNode(
                 "tag:yaml.org,2002:map",
                 [(k, v) for k, v in item.value if self.value(k, "evidence") != "source"],

@@ -1,7 +1,13 @@
-"""The controlled vocabularies of ``docs/data-model.md`` that rule selectors may name.
+"""The controlled vocabularies rule files may name, read from the datasets' ``datapackage.json``.
 
-Selectors are checked against these so that a typo in a rule file (``subjet``, ``PTAA``)
-is an error naming the line, not a rule that silently selects nothing.
+The datapackage is the one home of an enum (``docs/data-model.md`` describes it, the quality
+suites' value sets are checked against it by ``tests/quality/test_enums.py``): selectors and
+evidence options are checked against the enums of the claims, signals, baselines and events
+descriptors, read through :func:`claimaudit.datasets.read_package`, so that a typo in a rule file
+(``subjet``, ``PTAA``) is an error naming the line, not a rule that silently selects nothing, and
+a value added to a datapackage is accepted without editing code.
+
+What stays here is the audit's own grouping of those values (unit and period families).
 """
 
 from __future__ import annotations
@@ -9,139 +15,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-CLAIM_ENUMS: dict[str, frozenset[str]] = {
-    "authority": frozenset({"PTA", "MoI", "MoITT", "MoRA", "CII", "NA", "Govt"}),
-    "venue": frozenset(
-        {
-            "press_statement",
-            "senate_committee",
-            "na_committee",
-            "court_filing",
-            "annual_report",
-            "na_session",
-            "official_document",
-            "official_letter",
-            "press_conference",
-            "interview",
-            "social_media",
-            "news_report",
-        }
-    ),
-    "kind": frozenset({"count", "ratio", "assertion"}),
-    "subject": frozenset(
-        {
-            "url_blocking",
-            "app_blocking",
-            "gateway_attempts",
-            "vpn_registration",
-            "vpn_blocking",
-            "vpn_policy",
-            "vpn_licensing",
-            "platform_block",
-        }
-    ),
-    "category": frozenset(
-        {
-            "pornography",
-            "blasphemy",
-            "anti_state",
-            "sectarian_hate",
-            "contempt_of_court",
-            "defamation",
-            "proxy",
-            "misc",
-            "proxy_and_misc",
-            "total",
-            "not_applicable",
-        }
-    ),
-    "qualifier": frozenset({"exact", "over", "at_least", "about", "under", "up_to"}),
-    "unit": frozenset(
-        {
-            "urls",
-            "websites",
-            "websites_or_pages",
-            "web_links",
-            "sites",
-            "apps",
-            "attempts",
-            "people",
-            "vpns",
-            "vpns_or_ips",
-            "companies",
-            "providers",
-            "percent",
-            "none",
-        }
-    ),
-    "verb": frozenset(
-        {
-            "blocked",
-            "processed",
-            "identified",
-            "still_accessible",
-            "rejected",
-            "registered",
-            "accessed",
-            "licensed",
-            "stated",
-            "directed",
-        }
-    ),
-    "period": frozenset(
-        {
-            "cumulative",
-            "cumulative_since",
-            "fiscal_year",
-            "window",
-            "per_day",
-            "per_week",
-            "point_in_time",
-            "unspecified",
-        }
-    ),
-    "confidence": frozenset({"high", "medium", "low"}),
-    "date_precision": frozenset({"day", "month", "year", "approx", "unknown"}),
-}
-
 # Free-text or pattern fields a selector may also filter on (any string is accepted).
 CLAIM_FREE_FIELDS = frozenset({"metric", "claimant", "scope", "assertion", "claim_id", "statement_id"})
 
-SIGNAL_SUBJECTS = frozenset(
-    {
-        "vpn_demand",
-        "vpn_signups",
-        "vpn_outage",
-        "platform_outage",
-        "platform_block",
-        "website_block",
-        "shutdown",
-        "shutdown_cost",
-        "internet_freedom",
-        "vpn_bandwidth",
-        "network_performance",
-    }
-)
-
-EVIDENCE_KINDS = ("direct_measurement", "third_party_observation", "media_report")
-
-BASELINE_METRICS = frozenset(
-    {
-        "broadband_subscribers",
-        "mobile_broadband_subscribers",
-        "fixed_broadband_subscribers",
-        "cellular_subscribers",
-        "internet_users",
-        "social_media_user_identities",
-        "cellular_mobile_connections",
-        "population_with_internet_access_pct",
-        "freelancers",
-    }
-)
-
 # Units that all count blocked items (pages, links, sites): comparable, with the change named.
 BLOCKED_ITEM_UNITS = frozenset({"urls", "web_links", "websites", "websites_or_pages", "sites"})
-
 
 UNIT_FAMILIES = {unit: "blocked_items" for unit in sorted(BLOCKED_ITEM_UNITS)} | {"vpns_or_ips": "vpns"}
 PERIOD_FAMILIES = {"cumulative_since": "cumulative", "fiscal_year": "window"}
@@ -171,30 +49,46 @@ def period_family(period: str | None) -> str | None:
     return period
 
 
-def claim_enums() -> dict[str, frozenset[str]]:
-    """The enums above, widened by the claims ledger's own ``datapackage.json`` constraints.
+def enums(dataset: str, resource: str | None = None) -> dict[str, tuple[str, ...]]:
+    """Field -> its ``constraints.enum`` (in the descriptor's order), for one resource of a curated
+    dataset (default: the resource named like the dataset).
 
-    The ledger's descriptor is the contract's machine-readable copy: a value added there
-    (a new venue, say) is accepted in rule selectors without editing this module.
+    >>> enums("claims")["confidence"]
+    ('high', 'medium', 'low')
     """
     from claimaudit import paths
 
-    return _claim_enums(paths.datasets_dir())
+    return dict(_enums(paths.datasets_dir(), dataset, resource or dataset))
 
 
-@functools.lru_cache(maxsize=4)
-def _claim_enums(root: Path) -> dict[str, frozenset[str]]:
-    import json
+@functools.lru_cache(maxsize=32)
+def _enums(root: Path, dataset: str, resource: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    from claimaudit import datasets
 
-    merged = dict(CLAIM_ENUMS)
-    try:
-        descriptor = json.loads((root / "claims" / "datapackage.json").read_text(encoding="utf-8"))
-        resources = [r for r in descriptor.get("resources", []) if r.get("name") == "claims"]
-        fields = resources[0]["schema"]["fields"] if resources else []
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return merged
+    fields = datasets.read_package(dataset, root=root).resource(resource).get("schema", {}).get("fields", [])
+    out = []
     for field in fields:
         enum = field.get("constraints", {}).get("enum") if isinstance(field, dict) else None
-        if field.get("name") in merged and isinstance(enum, list):
-            merged[field["name"]] = merged[field["name"]] | frozenset(str(v) for v in enum)
-    return merged
+        if isinstance(enum, list):
+            out.append((str(field["name"]), tuple(str(v) for v in enum)))
+    return tuple(out)
+
+
+def claim_enums() -> dict[str, frozenset[str]]:
+    """The claims ledger's enums (``datasets/claims/datapackage.json``, resource ``claims``)."""
+    return {name: frozenset(values) for name, values in enums("claims").items()}
+
+
+def signal_subjects() -> tuple[str, ...]:
+    """``subject`` of ``datasets/signals``."""
+    return enums("signals")["subject"]
+
+
+def baseline_metrics() -> tuple[str, ...]:
+    """``metric`` of ``datasets/baselines``."""
+    return enums("baselines")["metric"]
+
+
+def event_kinds() -> tuple[str, ...]:
+    """``kind`` of ``datasets/events``."""
+    return enums("events")["kind"]

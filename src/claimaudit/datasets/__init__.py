@@ -7,6 +7,7 @@
   :mod:`claimaudit.datasets.ioda`;
 - what changed since a dataset was stamped, and files edited but not stamped:
   :mod:`claimaudit.datasets.stamping`;
+- the OONI test kinds the suite knows (one entry each): :mod:`claimaudit.datasets.ooni_tests`;
 - the raw OONI corpus and its fingerprints: :mod:`claimaudit.datasets.ooni_raw` (files),
   :mod:`claimaudit.datasets.ooni_corpus` (OONI's bucket, on Dask), :mod:`claimaudit.datasets.fingerprints`.
 
@@ -25,6 +26,7 @@ from claimaudit.datasets import _ioda as ioda
 from claimaudit.datasets import _ooni_api as ooni_api
 from claimaudit.datasets import _ooni_corpus as ooni_corpus
 from claimaudit.datasets import _ooni_raw as ooni_raw
+from claimaudit.datasets import _ooni_tests as ooni_tests
 from claimaudit.datasets import _sources as sources
 from claimaudit.datasets import _stamping as stamping
 from claimaudit.datasets import _tor_metrics as tor_metrics
@@ -36,6 +38,7 @@ for _alias, _module in {
     "ooni_api": ooni_api,
     "ooni_corpus": ooni_corpus,
     "ooni_raw": ooni_raw,
+    "ooni_tests": ooni_tests,
     "sources": sources,
     "stamping": stamping,
     "tor_metrics": tor_metrics,
@@ -54,6 +57,7 @@ __all__ = [
     "ooni_api",
     "ooni_corpus",
     "ooni_raw",
+    "ooni_tests",
     "read_package",
     "sources",
     "stamp",

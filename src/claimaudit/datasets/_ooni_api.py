@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 import polars as pl
 
 from claimaudit import config
+from claimaudit.datasets import _ooni_tests as ooni_tests
 from claimaudit.datasets._live import DateLike, api_error, as_date, grid_windows, read_json, refuse_unparsed, windows
 from claimaudit.errors import DataError, FetchError
 from claimaudit.fetch import fetch
@@ -50,6 +51,7 @@ __all__ = [
     "incidents",
     "measurements",
     "measurements_url",
+    "share_of_usable",
     "unscored",
 ]
 
@@ -59,11 +61,10 @@ MEASUREMENT_DAYS = 180
 _AXIS_TYPES: dict[str, pl.DataType] = {"measurement_start_day": pl.Date(), "probe_asn": pl.Int64()}
 
 
-#: Tests OONI stopped scoring, and from which day: every measurement since counts as "ok", so it
-#: would pad ``n`` and dilute anomaly rates. OONI disabled riseupvpn scoring on 2023-10-17
-#: (ooni/backend fastpath/fastpath/core.py:1469-1475, ``score_riseupvpn`` returns ``{}``, so
-#: core.py:1712-1714 derives anomaly=False, failure=False); see ooni/backend issue 745.
-UNSCORED_SINCE: dict[str, dt.date] = {"riseupvpn": dt.date(2023, 10, 17)}
+#: Tests OONI stopped scoring, and from which day (``unscored_since`` of their entries in
+#: :mod:`claimaudit.datasets.ooni_tests`): every measurement since counts as "ok", so it would pad
+#: ``n`` and dilute anomaly rates.
+UNSCORED_SINCE: dict[str, dt.date] = {t.name: t.unscored_since for t in ooni_tests.TESTS if t.unscored_since}
 
 
 def unscored(test_names: str | list[str] | tuple[str, ...], since: DateLike, until: DateLike) -> list[dict[str, Any]]:
@@ -139,6 +140,13 @@ def anomaly_rate(*, confirmed_only: bool = False) -> pl.Expr:
     """
     usable = pl.col("measurement_count") - pl.col("failure_count")
     hits = pl.col("confirmed_count") if confirmed_only else pl.col("anomaly_count") + pl.col("confirmed_count")
+    return share_of_usable(hits, usable)
+
+
+def share_of_usable(hits: pl.Expr, usable: pl.Expr) -> pl.Expr:
+    """``hits / usable`` where something was usable, else null (never 0): the rule behind
+    :func:`anomaly_rate`, for counts named otherwise (the raw corpus's ``anomalies`` among
+    ``n - control_failures``)."""
     return pl.when(usable > 0).then(hits / usable)
 
 

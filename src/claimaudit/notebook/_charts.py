@@ -8,7 +8,8 @@ Rules the functions here enforce, so notebooks cannot forget them:
   :func:`share_title`), never typed as a conclusion in a notebook;
 - a source line under every chart (:func:`with_source`);
 - a sample-size strip under every rate (:func:`rate_chart`);
-- networks are labelled by name, not bare ASN (:func:`network_label`);
+- networks are labelled by name, not bare ASN (:func:`network_label`; names from the curated
+  dataset ``datasets/networks``, each with its source; an unverified name is never shown);
 - dated events from ``datasets/events`` with ``annotate = true`` are drawn on time series.
 
 >>> import polars as pl
@@ -22,8 +23,10 @@ Rules the functions here enforce, so notebooks cannot forget them:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -31,8 +34,6 @@ import polars as pl
 
 __all__ = [
     "DASHES",
-    "NETWORK_NAMES",
-    "NETWORK_NAMES_SOURCE",
     "OKABE_ITO",
     "SHAPES",
     "chart_font",
@@ -41,6 +42,8 @@ __all__ = [
     "figure_points",
     "format_number",
     "network_label",
+    "network_name",
+    "network_names",
     "network_panels",
     "peak_subtitle",
     "peak_title",
@@ -67,24 +70,6 @@ OKABE_ITO: tuple[str, ...] = (
 #: Seven shapes against eight colours: (colour, shape) pairs stay unique for 56 series.
 SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
 DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 3))
-
-#: ASN -> operator name. Names as the routing registries list them, seen in public repositories
-#: and measurement notes through the project's search tool (November 2026). Where only one weak
-#: mention was found the label says "name unverified": never guess an operator.
-NETWORK_NAMES: dict[str, str] = {
-    "AS17557": "PTCL",
-    "AS9541": "Cybernet",
-    "AS45669": "Jazz/Mobilink (PMCL)",
-    "AS24499": "Telenor Pakistan",
-    "AS59257": "Zong (CMPak)",
-    "AS135407": "Transworld (TES)",
-    "AS136384": "Optix Pakistan",
-    "AS23674": "Nayatel",
-}
-NETWORK_NAMES_SOURCE = (
-    "ASN names: registry names (PKTELECOM-AS, CYBERNET-AP, PMCL, Telenor Pakistan, CMPak Limited, "
-    "TES-PL, Optix Pakistan (Pvt.) Limited, Nayatel) as seen in public repositories, Nov 2026"
-)
 
 _FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 _CAPTION_CHARS = 88  # characters of 11 px text that fit under a 560 px plot
@@ -224,17 +209,49 @@ def share_title(*, part: int, whole: int, what: str, of: str) -> str:
     return _("{what} on {part} of {whole} {of}", what=what, part=part, whole=whole, of=of)
 
 
-def network_label(asn: str | int | None) -> str:
-    """A readable network label: ``"PTCL (AS17557)"``; unknown ASNs say so.
+def network_names() -> dict[str, str]:
+    """ASN (``AS17557``) -> the name a reader sees, from the curated dataset ``datasets/networks``
+    (every name cites the page it was read on); names marked ``unverified`` are left out, so their
+    networks are shown by ASN. Empty when the datasets folder has no ``networks``."""
+    from claimaudit import paths
 
-    >>> network_label("AS17557"), network_label(140499)
-    ('PTCL (AS17557)', 'AS140499 (name unverified)')
+    return dict(_network_names(paths.datasets_dir()))
+
+
+@functools.lru_cache(maxsize=4)
+def _network_names(root: Path) -> tuple[tuple[str, str], ...]:
+    from claimaudit import datasets
+
+    if "networks" not in datasets.list_datasets(root):
+        return ()
+    rows = datasets.load("networks", root=root).filter(pl.col("verification") != "unverified")
+    return tuple(rows.select("asn", "name").iter_rows())
+
+
+def _asn_key(asn: str | int) -> str:
+    text = str(asn).strip().upper()
+    return text if text.startswith("AS") else f"AS{text}"
+
+
+def network_name(asn: str | int | None) -> str | None:
+    """The verified name of a network (``datasets/networks``), or None.
+
+    >>> network_name(17557), network_name("AS9541")
+    ('PTCL', None)
+    """
+    return None if asn is None else network_names().get(_asn_key(asn))
+
+
+def network_label(asn: str | int | None) -> str:
+    """A readable network label: ``"PTCL (AS17557)"``; ASNs without a verified name say so.
+
+    >>> network_label("AS17557"), network_label(9541)
+    ('PTCL (AS17557)', 'AS9541 (name unverified)')
     """
     if asn is None:
         return "unknown network"
-    text = str(asn).strip().upper()
-    key = text if text.startswith("AS") else f"AS{text}"
-    name = NETWORK_NAMES.get(key)
+    key = _asn_key(asn)
+    name = network_names().get(key)
     return f"{name} ({key})" if name else f"{key} (name unverified)"
 
 
@@ -244,7 +261,8 @@ def _network_expr(column: str) -> pl.Expr:
         .then(pl.col(column).cast(pl.String).str.to_uppercase())
         .otherwise(pl.lit("AS") + pl.col(column).cast(pl.String))
     )
-    name = key.replace_strict(NETWORK_NAMES, default=None, return_dtype=pl.String)
+    names = network_names()
+    name = key.replace_strict(names, default=None, return_dtype=pl.String) if names else pl.lit(None, pl.String)
     return (
         pl.when(name.is_not_null())
         .then(name + pl.lit(" (") + key + pl.lit(")"))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from claimaudit import paths
+from claimaudit.datasets import ooni_tests
 from claimaudit.errors import FetchError, HashMismatchError, NotAvailableError
 from claimaudit.notebook._charts import network_label
 
@@ -106,7 +107,7 @@ def _no_network(exc: Exception) -> str:
 #: Live OONI questions the notebooks ask (the fetch step asks them when online, so notebooks
 #: only ever read the answers from the cache). Same test lists as the audit rules.
 OONI_QUESTIONS: dict[str, dict[str, str | None]] = {
-    "circumvention": {"test_name": "psiphon,tor,torsf,vanilla_tor,riseupvpn,openvpn", "domain": None},
+    "circumvention": {"test_name": ",".join(ooni_tests.circumvention()), "domain": None},
     "x_web_connectivity": {"test_name": "web_connectivity", "domain": "twitter.com,x.com"},
 }
 

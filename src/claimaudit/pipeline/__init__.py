@@ -22,10 +22,10 @@ from claimaudit.pipeline._notebooks import (
     execute_notebook,
 )
 from claimaudit.pipeline._plan import (
-    DEFAULT_WINDOWS,
     FetchOutcome,
     FetchPlan,
     LiveWindow,
+    default_windows,
     fetch_all,
     fetch_plan,
     notebook_windows,
@@ -45,6 +45,7 @@ __all__ = [
     "STEPS",
     "StepOutcome",
     "default_parameters",
+    "default_windows",
     "discover_notebooks",
     "execute_notebook",
     "fetch_all",
@@ -57,5 +58,12 @@ __all__ = [
     "step_check",
     "step_fetch",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name == "DEFAULT_WINDOWS":  # the declared live windows, read when first asked for
+        return default_windows()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 sys.modules.setdefault(f"{__name__}.ledger", ledger)  # `import claimaudit.pipeline.ledger` works

@@ -9,6 +9,7 @@ carry on. ``claimaudit fetch`` prints the outcomes; ``claimaudit run`` calls :fu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,46 +29,58 @@ class LiveWindow:
     kwargs: dict = field(default_factory=dict)
 
 
-VPN_TESTS = ("tor", "psiphon", "torsf", "vanilla_tor", "openvpn", "riseupvpn")
+@functools.cache
+def default_windows() -> tuple[LiveWindow, ...]:
+    """The suite's declared live windows: the 2024 events, X blocked (February) and the VPN
+    disruptions (November, every circumvention test of :mod:`claimaudit.datasets.ooni_tests`).
 
-#: The 2024 events: X blocked (February) and the VPN disruptions (November).
-DEFAULT_WINDOWS: tuple[LiveWindow, ...] = (
-    LiveWindow(
-        "OONI web_connectivity PK x.com,twitter.com 2024-02-01..2024-03-01",
-        "ooni_aggregate",
-        {
-            "probe_cc": "PK",
-            "test_name": "web_connectivity",
-            "since": D(2024, 2, 1),
-            "until": D(2024, 3, 1),
-            "domain": "x.com,twitter.com",
-        },
-    ),
-    *(
+    A function, so that importing the pipeline does not import the data layer (``claimaudit check``
+    stays quick); ``DEFAULT_WINDOWS`` is the same tuple."""
+    from claimaudit.datasets import ooni_tests
+
+    return (
         LiveWindow(
-            f"OONI {test} PK 2024-11-01..2024-12-01",
+            "OONI web_connectivity PK x.com,twitter.com 2024-02-01..2024-03-01",
             "ooni_aggregate",
-            {"probe_cc": "PK", "test_name": test, "since": D(2024, 11, 1), "until": D(2024, 12, 1)},
-        )
-        for test in VPN_TESTS
-    ),
-    LiveWindow("OONI findings PK", "ooni_incidents", {"country_code": "PK"}),
-    LiveWindow(
-        "Tor Metrics relay users PK 2024",
-        "tor_userstats",
-        {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "relay"},
-    ),
-    LiveWindow(
-        "Tor Metrics bridge users PK 2024",
-        "tor_userstats",
-        {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "bridge"},
-    ),
-    LiveWindow(
-        "IODA country PK 2024-11-01..2024-12-01",
-        "ioda_signals",
-        {"entity_type": "country", "entity_code": "PK", "since": D(2024, 11, 1), "until": D(2024, 12, 1)},
-    ),
-)
+            {
+                "probe_cc": "PK",
+                "test_name": "web_connectivity",
+                "since": D(2024, 2, 1),
+                "until": D(2024, 3, 1),
+                "domain": "x.com,twitter.com",
+            },
+        ),
+        *(
+            LiveWindow(
+                f"OONI {test} PK 2024-11-01..2024-12-01",
+                "ooni_aggregate",
+                {"probe_cc": "PK", "test_name": test, "since": D(2024, 11, 1), "until": D(2024, 12, 1)},
+            )
+            for test in ooni_tests.circumvention()
+        ),
+        LiveWindow("OONI findings PK", "ooni_incidents", {"country_code": "PK"}),
+        LiveWindow(
+            "Tor Metrics relay users PK 2024",
+            "tor_userstats",
+            {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "relay"},
+        ),
+        LiveWindow(
+            "Tor Metrics bridge users PK 2024",
+            "tor_userstats",
+            {"country": "pk", "start": D(2024, 1, 1), "end": D(2024, 12, 31), "kind": "bridge"},
+        ),
+        LiveWindow(
+            "IODA country PK 2024-11-01..2024-12-01",
+            "ioda_signals",
+            {"entity_type": "country", "entity_code": "PK", "since": D(2024, 11, 1), "until": D(2024, 12, 1)},
+        ),
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DEFAULT_WINDOWS":  # read when first asked for (see default_windows)
+        return default_windows()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,7 @@ def _loaders() -> dict[str, Callable]:
 def page_url(window: LiveWindow) -> str | None:
     """The public page a person can open for a live window's question (None for findings).
 
-    >>> page_url(DEFAULT_WINDOWS[-1])
+    >>> page_url(default_windows()[-1])
     'https://ioda.inetintel.cc.gatech.edu/country/PK?from=1730419200&until=1733011200'
     """
     from claimaudit.datasets import ioda, ooni_api, tor_metrics
@@ -130,7 +143,7 @@ def fetch_all(
     *,
     offline: bool | None = None,
     mirror: str | Path | None = None,
-    windows: Iterable[LiveWindow] = DEFAULT_WINDOWS,
+    windows: Iterable[LiveWindow] | None = None,
     pinned: Iterable[str] | None = None,
     on_outcome: Callable[[FetchOutcome], None] | None = None,
     refresh: bool = False,
@@ -150,7 +163,7 @@ def fetch_all(
             recording,
             offline=offline,
             mirror=mirror,
-            windows=windows,
+            windows=default_windows() if windows is None else windows,
             pinned=pinned,
             on_outcome=on_outcome,
             refresh=refresh,
@@ -254,7 +267,7 @@ def notebook_windows(params: dict[str, Any]) -> list[Any]:
 @dataclass(frozen=True)
 class FetchPlan:
     """Everything a run reads from the cache: the pinned sets, the suite's declared live windows
-    (:data:`DEFAULT_WINDOWS`), the evidence windows each audit rule asks for, and the windows each
+    (:func:`default_windows`), the evidence windows each audit rule asks for, and the windows each
     notebook declares (:func:`notebook_windows`). ``claimaudit fetch``, the fetch step of
     ``claimaudit run`` and (through the same declarations) the notebooks all use it."""
 
@@ -292,7 +305,7 @@ def fetch_plan(params: dict[str, Any] | None = None, *, rules_dir: str | Path | 
     seen: set[str] = set()
     sections: list[tuple[str, int]] = []
     windows: list[LiveWindow] = []
-    for what, group in (("declared", DEFAULT_WINDOWS), ("audit", rules), ("notebooks", notebooks)):
+    for what, group in (("declared", default_windows()), ("audit", rules), ("notebooks", notebooks)):
         kept = [w for w in group if _key(w) not in seen]
         seen.update(_key(w) for w in kept)
         windows += kept

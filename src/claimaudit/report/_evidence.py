@@ -18,20 +18,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from claimaudit.audit import EVIDENCE_SOURCES
 from claimaudit.i18n import N_, _
+from claimaudit.notebook.charts import network_name
 from claimaudit.report import _render
 
-#: Readable names of the evidence sources the audit engine uses; others are shown as they are.
+#: Readable names of the sources verdicts rest on (message ids); others are shown as they are. The
+#: evidence sources of the rules bring their own (``label`` of :data:`claimaudit.audit.EVIDENCE_SOURCES`).
 SOURCE_LABELS: dict[str, str] = {
     "datasets/claims": N_("Claims ledger"),
     "datasets/claims/sources": N_("Claims ledger: reports of the statements"),
     "datasets/baselines": N_("Baselines (subscribers, users)"),
-    "datasets/signals": N_("Reported observations"),
-    "datasets/events": N_("Events timeline"),
-    "ooni-incidents/incidents": N_("OONI published findings"),
-    "ooni_api/aggregation": N_("OONI measurements (API aggregation)"),
-    "tor_metrics/userstats": N_("Tor Metrics relay users"),
-    "cenalert-google-trends-vpn/pk": N_("Google Trends interest in VPNs (CenAlert)"),
+    **{s.name: s.label for s in EVIDENCE_SOURCES.values() if s.label},
 }
 #: Evidence kinds, plainly (the strength marks are in :data:`STRENGTH_LABELS` of the scorecard).
 KIND_LABELS: dict[str, str] = {
@@ -55,6 +53,12 @@ def evidence_kinds(items: Iterable[Mapping[str, Any]]) -> list[str]:
     return [_(KIND_LABELS[k]) for k in sorted(kinds, key=order.index)]
 
 
+def _network(asn: str) -> str:
+    """``PTCL (AS17557)`` where ``datasets/networks`` has a verified name, else the ASN as given."""
+    name = network_name(asn)
+    return f"{name} ({asn})" if name else str(asn)
+
+
 def _item(e: dict[str, Any]) -> dict[str, Any]:
     source = str(e.get("source") or "")
     start, end = e.get("window_start"), e.get("window_end")
@@ -69,7 +73,7 @@ def _item(e: dict[str, Any]) -> dict[str, Any]:
         "kind": _(KIND_LABELS[str(e.get("strength"))]) if str(e.get("strength")) in KIND_LABELS else None,
         "window": window,
         "n": e.get("n"),
-        "networks": ", ".join(e.get("networks") or ()),
+        "networks": ", ".join(_network(n) for n in e.get("networks") or ()),
         "probes": e.get("probes"),
         "rows": list(e.get("keys") or ()),
         "available": available,

@@ -26,6 +26,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from claimaudit.audit import EVIDENCE_SOURCES
 from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, format_number, with_source
 from claimaudit.report._text import N_, _
 
@@ -715,7 +716,8 @@ def outage_panels(
                 _("OONI circumvention tests per day (grey: n; vermillion: anomalous)"),
             )
         )
-        sources.append(_("OONI measurements (API aggregation)"))
+        heading = EVIDENCE_SOURCES["ooni_aggregation"].heading  # a message id (audit/_evidence_sources.py)
+        sources.append(_(heading))
     else:
         missing.append(_("OONI circumvention tests (not in this run's data)"))
     if not panels:
@@ -872,7 +874,7 @@ def x_finding(
                 "end": _date(r["event_date_end"]) if r.get("event_date_end") else None,
                 "title": r.get("finding"),
                 "networks": nets,
-                "source": "datasets/signals",
+                "source": EVIDENCE_SOURCES["signals"].name,
                 "verification": r.get("verification"),
             }
     return None

@@ -157,7 +157,7 @@ def _when(stamp: str | None) -> tuple[str, str]:
 
 def provenance_html(
     *,
-    datasets: Iterable[str] = ("claims", "signals", "baselines", "events"),
+    datasets: Iterable[str] = ("claims", "signals", "baselines", "events", "networks"),
     sources: Iterable[str | tuple[str, str]] = (),
     results_json: str | Path | None = None,
 ) -> str:
@@ -176,7 +176,7 @@ def provenance_html(
 
 def provenance(
     *,
-    datasets: Iterable[str] = ("claims", "signals", "baselines", "events"),
+    datasets: Iterable[str] = ("claims", "signals", "baselines", "events", "networks"),
     sources: Iterable[str | tuple[str, str]] = (),
     results_json: str | Path | None = None,
 ) -> HTML:

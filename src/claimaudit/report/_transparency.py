@@ -28,6 +28,8 @@ import altair as alt
 import polars as pl
 from markupsafe import Markup
 
+from claimaudit.audit import EVIDENCE_SOURCES
+from claimaudit.datasets import ooni_tests
 from claimaudit.i18n import current as current_language
 from claimaudit.report import _finding_charts as fc
 from claimaudit.report import _render
@@ -82,19 +84,14 @@ CAVEAT_WORDS: dict[str, str] = {
     "riseupvpn_unscored": N_("riseupvpn unscored"),
     "unverified_observation": N_("unverified observation"),
 }
-#: Evidence sources in words (for the banner and the evidence lists).
+#: Evidence sources in words (for the banner and the evidence lists); the rules' evidence sources
+#: bring their own (``words`` of :data:`claimaudit.audit.EVIDENCE_SOURCES`).
 SOURCE_WORDS: dict[str, str] = {
     "datasets/claims": N_("claims ledger"),
     "datasets/claims/sources": N_("the outlets' reports of each statement"),
     "datasets/baselines": N_("subscriber and user counts"),
-    "datasets/signals": N_("reported observations (hand-entered from public reports)"),
-    "datasets/events": N_("events timeline"),
-    "ooni-incidents/incidents": N_("OONI's published findings"),
-    "ooni_api/aggregation": N_("OONI network measurements"),
-    "ooni_corpus/summary": N_("OONI raw measurements with blockpage checks"),
-    "tor_metrics/userstats": N_("Tor Metrics relay users"),
     "ioda/signals": N_("IODA internet outage signals"),
-    "cenalert-google-trends-vpn/pk": N_("Google Trends interest in VPNs"),
+    **{s.name: s.words for s in EVIDENCE_SOURCES.values()},
 }
 
 
@@ -781,7 +778,8 @@ def not_checked_html(inp: Inputs) -> str:
 # --------------------------------------------------------------------------- loading, for the notebook
 
 
-OUTAGE_OONI = {"test_name": "psiphon,tor,torsf,vanilla_tor,riseupvpn,openvpn", "domain": None}
+#: The outage chart's OONI question: every circumvention test (:mod:`claimaudit.datasets.ooni_tests`).
+OUTAGE_OONI = {"test_name": ",".join(ooni_tests.circumvention()), "domain": None}
 
 
 def load_inputs(
@@ -809,6 +807,8 @@ def load_inputs(
     from claimaudit.datasets import ooni_api, sources, tor_metrics
 
     start, end = fc.OUTAGE_WINDOW
+    trends, findings = EVIDENCE_SOURCES["google_trends_vpn"], EVIDENCE_SOURCES["ooni_findings"]
+    tor, ooni = EVIDENCE_SOURCES["tor_users"], EVIDENCE_SOURCES["ooni_aggregation"]
     inputs = Inputs(
         verdicts=[dict(v) for v in verdicts],
         claims=datasets.load("claims"),
@@ -816,15 +816,11 @@ def load_inputs(
         signals=datasets.load("signals"),
         baselines=datasets.load("baselines"),
         events=datasets.load("events"),
-        trends=third_party(
-            "cenalert-google-trends-vpn/pk", lambda: sources.load("cenalert-google-trends-vpn", "pk", offline=offline)
-        ),
-        incidents=third_party(
-            "ooni-incidents/incidents", lambda: sources.load("ooni-incidents", "incidents", offline=offline)
-        ),
-        tor=third_party("tor_metrics/userstats", lambda: tor_metrics.userstats(country, start, end, offline=offline)),
+        trends=third_party(trends.name, lambda: sources.load(*trends.reads, offline=offline)),
+        incidents=third_party(findings.name, lambda: sources.load(*findings.reads, offline=offline)),
+        tor=third_party(tor.name, lambda: tor_metrics.userstats(country, start, end, offline=offline)),
         ooni=third_party(
-            "ooni_api/aggregation",
+            ooni.name,
             lambda: ooni_api.aggregate(
                 probe_cc=country,
                 test_name=OUTAGE_OONI["test_name"],

@@ -28,9 +28,10 @@ from pathlib import Path
 
 import polars as pl
 
+from claimaudit.datasets import _ooni_tests as ooni_tests
 from claimaudit.errors import DataError
 
-CIRCUMVENTION_TESTS = ("tor", "vanilla_tor", "torsf", "psiphon", "openvpn", "riseupvpn")
+CIRCUMVENTION_TESTS = ooni_tests.circumvention()  # their ``tool`` is the test name, ``domain`` null
 WEB_ANOMALIES = ("dns", "tcp_ip", "http-failure", "http-diff")
 STATE_SCOPES = ("nat", "isp")
 OTHER_SCOPES = ("prod", "inst")

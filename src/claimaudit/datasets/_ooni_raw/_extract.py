@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 from msgspec import UNSET
 
+from claimaudit.datasets import _ooni_tests as ooni_tests
 from claimaudit.datasets._ooni_raw import _derive, _structs
 
 BASE_COLUMNS = (
@@ -74,15 +75,9 @@ def _b64_text(data: str | None) -> str | None:
         return None
 
 
-_TEST_KINDS = {
-    "web_connectivity": "web",
-    "tor": "tor",
-    "vanilla_tor": "bootstrap",
-    "torsf": "bootstrap",
-    "psiphon": "bootstrap",
-    "openvpn": "bootstrap",
-    "riseupvpn": "riseupvpn",
-}
+#: test name -> how its measurements are read (the ``family`` of its entry in
+#: :mod:`claimaudit.datasets.ooni_tests`); any other test: ``other``.
+_TEST_KINDS = {t.name: t.family for t in ooni_tests.TESTS}
 
 
 _TOO_DEEP = (
