@@ -175,6 +175,7 @@ PARAMS: dict[str, dict[str, tuple[Callable[[Any], bool], Any]]] = {
         "headline_bound_ratio": (_nonneg, 0.9),
         "naive_fall_min_ratio": (_nonneg, 0.5),
         "group_by": (_subset("metric", "unit", "scope", "verb"), []),
+        "since_is_series_start": (_bool, False),
     },
     "report_agreement": {
         "same": (
