@@ -391,7 +391,7 @@ ADDED_STATEMENTS = {
     "pta-document-2023-09-04": 2,
     "cabinet-division-na-2024-08-vpn-registrations": 1,
     "pta-announcement-2024-08-04": 2,
-    "pta-chair-senate-cabinet-2024-08-02": 2,
+    "pta-chair-senate-cabinet-2024-08-02": 6,
     "pta-sources-2024-11-24-second-trial": 2,
     "govt-official-2024-11-10-firewall-trial": 4,
     "pta-2025-05-anti-state-crackdown": 2,
@@ -400,6 +400,7 @@ ADDED_STATEMENTS = {
     "pta-press-2020-06-10": 3,
     "pta-announcement-2020-07-31": 1,
     "pta-public-notice-2022-12-02": 1,
+    "pta-lhc-report-2026-01": 3,
 }
 
 
