@@ -224,6 +224,19 @@ def test_a_duplicate_id_or_a_repeated_claim_is_refused(ledger, tmp_path):
     assert _snapshot(ledger) == before
 
 
+def test_a_retired_id_is_never_given_to_a_new_claim(ledger, tmp_path):
+    register = ledger / "claim_ids.csv"
+    register.write_text(
+        register.read_text(encoding="utf-8") + "synthetic-retired-id,some-claim,renamed\n", encoding="utf-8"
+    )
+    before = _snapshot(ledger)
+    text = SYNTHETIC.replace("claim:\n", "claim:\n  claim_id: synthetic-retired-id\n")
+    result = _add(str(_write(tmp_path, text)), "--no-audit")
+    assert result.exit_code == 2
+    assert "'synthetic-retired-id' was issued before (claim_ids.csv) and retired" in result.output
+    assert _snapshot(ledger) == before
+
+
 def test_a_claim_dated_in_the_future_is_refused_by_the_quality_suite(ledger, tmp_path):
     future = (dt.date.today() + dt.timedelta(days=400)).isoformat()
     text = SYNTHETIC.replace("  statement_date: 2024-11-13\n", f"  statement_date: {future}\n")
@@ -286,6 +299,8 @@ def test_a_good_claim_is_appended_stamped_and_its_verdict_changes_printed(ledger
         data = (ledger / res["path"]).read_bytes()
         assert res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest() and res["bytes"] == len(data)
     assert datasets.load("claims").height == len(claims_before.splitlines())  # loads, hash verified
+    register = (ledger / "claim_ids.csv").read_text(encoding="utf-8")
+    assert register.splitlines()[-1] == f"{NEW_ID},,", "a new id is registered with its claim"
 
     line = claims_before.count("\n") + 1
     assert f"claim_id: {NEW_ID} (proposed" in result.output

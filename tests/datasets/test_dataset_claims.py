@@ -275,6 +275,68 @@ def test_annual_report_2021_categories_sum_exactly_to_its_total(claims):
     assert "1,091,095" in _claim(claims, "pta-ar2021-total-urls-blocked")["notes"], "the sum check is recorded"
 
 
+def test_the_2021_table_counts_urls_processed_as_propakistani_prints_its_column(claims, sources):
+    table = claims.filter((pl.col("statement_id") == "pta-annual-report-2021") & (pl.col("unit") == "urls"))
+    assert table.height == 10  # eight rows, the total and PhoneWorld's 8,763 variant
+    assert set(table["verb"]) == {"processed"} and set(table["metric"]) == {"items_processed"}
+    pp = sources.filter(pl.col("url").str.contains("propakistani.pk/2022/03/03/"))
+    assert set(pp["verification"]) == {"search_verified"}
+    on_table = pp.filter(pl.col("claim_id").is_in(table["claim_id"].to_list()))
+    assert on_table.height == 9 and on_table["verification_note"].str.contains("Total Processed").all()
+    printed = {r["claim_id"]: r["figure_as_printed"] for r in on_table.iter_rows(named=True)}
+    values = {r["claim_id"]: r["value"] for r in table.iter_rows(named=True)}
+    for cid, fig in printed.items():  # ProPakistani's print is the ledger's value, digit for digit
+        assert float(fig.replace(",", "")) == values[cid], cid
+    apps = _claim(claims, "pta-ar2021-apps-blocked")
+    assert apps["verb"] == "blocked", "the apps are not in the 'Total Processed' table"
+
+
+def test_dunya_urdu_gives_the_33000_to_pta_directors_general(claims, sources):
+    row = _claim(claims, "pta-chair-2024-12-16-vpns-registered-33000")
+    assert "Amir Shahzad" in row["claimant"] and "Mukarram" in row["claimant"] and "The Nation" in row["claimant"]
+    dunya = sources.filter(pl.col("url") == "https://dunya.com.pk/index.php/pakistan/2024-12-17/2448654")
+    assert set(dunya["verification"]) == {"search_verified"}
+    assert set(dunya["claim_id"]) == {row["claim_id"], "pta-chair-2024-12-16-vpns-not-blocked"}
+    assert sources.filter(pl.col("verification") == "unreachable")["url"].str.contains("mashriq").all()
+
+
+def test_the_x_briefing_of_1_august_2024_carries_both_figures(claims, sources):
+    use = _claim(claims, "pta-chair-2024-08-02-x-users-down-70pct")
+    acted = _claim(claims, "pta-chair-2024-08-01-x-complaints-acted-7pct")
+    for row in (use, acted):
+        assert (str(row["statement_date"]), row["date_precision"]) == ("2024-08-01", "day")
+        assert row["statement_id"] == "pta-chair-senate-cabinet-2024-08-02"
+    assert (acted["value"], acted["unit"], acted["scope"]) == (7.0, "percent", "platform:x")
+    outlets = set(sources.filter(pl.col("claim_id") == acted["claim_id"])["outlet"])
+    assert {"Internews.pk", "The Express Tribune", "Aik News (Urdu)"} <= outlets
+
+
+def test_claim_ids_are_never_renamed_silently(claims):
+    """Ids are stable keys (rules, verdict ids, published reports and forks cite them): every id ever
+    issued is in claim_ids.csv, and an id that leaves the ledger must say which claim replaced it."""
+    register = pl.read_csv(paths.datasets_dir() / "claims" / "claim_ids.csv", infer_schema_length=0).fill_null("")
+    assert register.columns == ["claim_id", "retired_in_favour_of", "reason"]
+    assert register["claim_id"].is_duplicated().sum() == 0
+    current = set(claims["claim_id"])
+    unregistered = current - set(register["claim_id"])
+    assert unregistered == set(), f"register these ids in claim_ids.csv: {sorted(unregistered)}"
+    gone = register.filter(~pl.col("claim_id").is_in(list(current)))
+    silent = gone.filter((pl.col("retired_in_favour_of") == "") | (pl.col("reason") == ""))["claim_id"].to_list()
+    assert silent == [], f"ids removed from claims.csv without a replacement and a reason: {silent}"
+    dangling = gone.filter(~pl.col("retired_in_favour_of").is_in(list(current)))["claim_id"].to_list()
+    assert dangling == [], f"retired ids pointing at no current claim: {dangling}"
+    live = register.filter(pl.col("claim_id").is_in(list(current)) & (pl.col("retired_in_favour_of") != ""))
+    assert live.is_empty(), "an id in the ledger cannot also be retired"
+
+
+def test_an_ids_date_is_the_date_first_entered_and_may_differ_from_the_statement_date(claims):
+    # documented in the README: the X filing was re-dated to 14 Sep, its id keeps 16 Sep
+    row = _claim(claims, "pta-2024-09-16-x-still-blocked")
+    assert str(row["statement_date"]) == "2024-09-14"
+    readme = (paths.datasets_dir() / "claims" / "README.md").read_text(encoding="utf-8")
+    assert "claim_ids.csv" in readme and "first entered" in readme
+
+
 # Hosts that are blogs, forums or mirrors, not outlets: a claim that only they carry stays low.
 BLOG_HOSTS = (
     "stateofchildren.com",
@@ -329,7 +391,7 @@ ADDED_STATEMENTS = {
     "pta-document-2023-09-04": 2,
     "cabinet-division-na-2024-08-vpn-registrations": 1,
     "pta-announcement-2024-08-04": 2,
-    "pta-chair-senate-cabinet-2024-08-02": 2,
+    "pta-chair-senate-cabinet-2024-08-02": 6,
     "pta-sources-2024-11-24-second-trial": 2,
     "govt-official-2024-11-10-firewall-trial": 4,
     "pta-2025-05-anti-state-crackdown": 2,
@@ -338,6 +400,7 @@ ADDED_STATEMENTS = {
     "pta-press-2020-06-10": 3,
     "pta-announcement-2020-07-31": 1,
     "pta-public-notice-2022-12-02": 1,
+    "pta-lhc-report-2026-01": 3,
 }
 
 

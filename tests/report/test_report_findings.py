@@ -47,7 +47,7 @@ def synthetic_claims() -> pl.DataFrame:
             "items_blocked",
             "pornography",
             844008,
-            "websites",
+            "web_links",  # same unit family as the URLs above: one series (links vs websites would not be)
             "cumulative",
             "exact",
             "high",

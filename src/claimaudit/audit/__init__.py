@@ -34,6 +34,7 @@ from claimaudit.audit._rule_kinds import KINDS, RULE_KINDS, RuleKind
 from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
 from claimaudit.audit._rules import EvidenceSpec, Rule, Selector, load_rule_file, load_rules, rules_dir
 from claimaudit.audit._verdict import EVIDENCE_STATUSES, VERDICT_LABELS, Evidence, Status, Strength, Verdict
+from claimaudit.audit._vocab import unit_family  # units that measure the same thing (URLs vs websites)
 
 __all__ = [
     "CAVEATS",
@@ -67,6 +68,7 @@ __all__ = [
     "rules_dir",
     "run_audit",
     "slot_text",
+    "unit_family",
     "verdict_records",
     "verdicts_csv",
     "verdicts_frame",

@@ -129,6 +129,7 @@ RULE_KINDS: dict[str, RuleKind] = {
                 "headline_bound_ratio": (nonneg, 0.9),
                 "naive_fall_min_ratio": (nonneg, 0.5),
                 "group_by": (subset_of("metric", "unit", "scope", "verb"), []),
+                "since_is_series_start": (boolean, False),
             },
         ),
         RuleKind(

@@ -9,9 +9,11 @@ Four checks, each optional through ``params.checks``:
 - ``parts``     in one statement, the categories (or platforms) add up to no more than the total;
 - ``rates``     in one statement, a stated block rate matches blocked ÷ processed.
 
-Figures are compared like with like: URLs, web links, websites, websites or pages and sites
-all count blocked items (a change of unit is named in the verdict); a different verb, period,
-scope or unit family makes a pair ``not_comparable``, with the reason, never a contradiction.
+Figures are compared like with like: URLs and web links count the same thing (addresses), and so
+do websites and sites (whole sites, each of which can hold many URLs); a change of unit within a
+family is named in the verdict. A different verb, period (an all-time running total and one
+"since 2016" included), scope or unit family makes a pair ``not_comparable``, with the reason,
+never a contradiction.
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ def audit(ctx: Context) -> list[Verdict]:
     params = ctx.rule.params
     valued = ctx.claims.filter(pl.col("kind").is_in(["count", "ratio"]) & pl.col("value").is_not_null())
     rows = valued.filter(pl.col("unit") != "percent").sort(["_date", "claim_id"], nulls_last=True).to_dicts()
+    # The span a running total covers: all of it, or only since a start date. A rule may declare that its
+    # "since" dates are the start of the series itself (VPN registration began in 2010), so both are all of it.
+    for row in rows:
+        since = row["period"] == "cumulative_since" and not params.get("since_is_series_start", False)
+        row["_span"] = f"since {row['period_start']}" if since else "all"
     rates = valued.filter(pl.col("unit") == "percent").sort("claim_id").to_dicts()
     verdicts: list[Verdict] = []
     checks = set(params["checks"])
@@ -87,12 +94,22 @@ def _differences(a: Row, b: Row) -> list[str]:
         out.append(f"different periods ({period_word(a['period'])} vs {period_word(b['period'])})")
     elif a["period"] == b["period"] == "cumulative_since" and a["period_start"] != b["period_start"]:
         out.append(f"running totals from different start dates ({a['period_start']} vs {b['period_start']})")
+    elif a.get("_span", "all") != b.get("_span", "all"):
+        since = a if a["period"] == "cumulative_since" else b
+        out.append(
+            f"running totals over different spans (one counts only since {since['period_start']}, the other"
+            " gives no start), so the shorter span can be the lower figure"
+        )
     if a["_unit_family"] != b["_unit_family"]:
-        out.append(f"different units ({unit_word(a['unit'])} vs {unit_word(b['unit'])})")
+        text = f"different units ({unit_word(a['unit'])} vs {unit_word(b['unit'])})"
+        if {a["_unit_family"], b["_unit_family"]} <= _SITE_OR_URL:
+            text += ": a website can hold many URLs, so a count of one is not a count of the other"
+        out.append(text)
     return out
 
 
-_FAMILY_WORDS = {"blocked_items": "blocked items", "vpns": "registered VPNs"}
+_SITE_OR_URL = {"urls", "websites", "websites_or_pages"}
+_FAMILY_WORDS = {"urls": "URLs (a web link is a URL)", "websites": "websites", "vpns": "registered VPNs"}
 
 
 def _unit_note(a: Row, b: Row) -> str:
@@ -349,6 +366,28 @@ def _distance(d: dt.date, row: Row) -> int:
     return min(abs((d - row["_lo_date"]).days), abs((d - row["_hi_date"]).days))
 
 
+def _span_groups(totals: list[Row]) -> list[list[Row]]:
+    by_span: dict[str, list[Row]] = defaultdict(list)
+    for r in totals:
+        by_span[r.get("_span", "all")].append(r)
+    return [by_span[k] for k in sorted(by_span)]
+
+
+def _brackets(totals: list[Row], start: dt.date, end: dt.date, slack: int) -> tuple[Row | None, Row | None, bool]:
+    """The running totals nearest a window's edges: (before, after, tight)."""
+    near0 = [r for r in totals if _distance(start, r) <= slack]
+    near1 = [r for r in totals if _distance(end, r) <= slack]
+    c0 = min(near0, key=lambda r: (_distance(start, r), r["claim_id"])) if near0 else None
+    c1 = min(near1, key=lambda r: (_distance(end, r), r["claim_id"])) if near1 else None
+    if c0 is not None and c1 is not None and c0 is not c1:
+        return c0, c1, True
+    before = [r for r in totals if r["_hi_date"] <= start]
+    after = [r for r in totals if r["_lo_date"] >= end]
+    c0 = max(before, key=lambda r: r["_hi_date"]) if before else None
+    c1 = min(after, key=lambda r: r["_lo_date"]) if after else None
+    return c0, c1, False
+
+
 def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
     params = ctx.rule.params
     tol, slack = params["addition_tolerance"], params["bracket_slack_days"]
@@ -366,16 +405,32 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
         ]
         start, end = w["period_start"], w["period_end"]
         span = f"{start.isoformat()}..{end.isoformat()}"
-        near0 = [r for r in totals if _distance(start, r) <= slack]
-        near1 = [r for r in totals if _distance(end, r) <= slack]
-        c0 = min(near0, key=lambda r: (_distance(start, r), r["claim_id"])) if near0 else None
-        c1 = min(near1, key=lambda r: (_distance(end, r), r["claim_id"])) if near1 else None
-        tight = c0 is not None and c1 is not None and c0 is not c1
-        if not tight:
-            before = [r for r in totals if r["_hi_date"] <= start]
-            after = [r for r in totals if r["_lo_date"] >= end]
-            c0 = max(before, key=lambda r: r["_hi_date"]) if before else None
-            c1 = min(after, key=lambda r: r["_lo_date"]) if after else None
+        # the two brackets must be one running total: the same span (all of it, or since one date)
+        c0 = c1 = None
+        tight = False
+        for group in _span_groups(totals):
+            g0, g1, g_tight = _brackets(group, start, end, slack)
+            if g0 is not None and g1 is not None:
+                c0, c1, tight = g0, g1, g_tight
+                if tight:
+                    break
+        if c0 is None or c1 is None:
+            c0, c1, tight = _brackets(totals, start, end, slack)
+            if c0 is not None and c1 is not None:  # brackets on both sides, but of different spans
+                verdicts.append(
+                    ctx.verdict(
+                        (c0["claim_id"], w["claim_id"], c1["claim_id"]),
+                        Status.INSUFFICIENT,
+                        f"{fmt_claim(w)} covers {span}; the running totals around it are not one series"
+                        f" ({fmt_claim(c0)} counts {c0['_span']}, {fmt_claim(c1)} counts {c1['_span']}),"
+                        " so the additions cannot be checked against their difference.",
+                        finding=(
+                            "additions_unchecked",
+                            {"subject": _series_name(w), "value": w["value"], "window": span},
+                        ),
+                    )
+                )
+                continue
         if c0 is None or c1 is None:
             missing = "before" if c0 is None else "after"
             edge = start if c0 is None else end

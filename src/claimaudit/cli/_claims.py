@@ -66,10 +66,12 @@ def add_command(
             f"sources.csv {_lines(result.source_lines)}"
         )
     else:
-        claims_path, sources_path, descriptor = result.written
+        claims_path, sources_path, descriptor, *register = result.written
         typer.echo(f"added {_ledger.shown_path(claims_path)} line {result.claim_line}")
         typer.echo(f"added {_ledger.shown_path(sources_path)} {_lines(result.source_lines)}")
         typer.echo(f"stamped {_ledger.shown_path(descriptor)}")
+        for path in register:  # claim_ids.csv, the register of issued ids
+            typer.echo(f"registered {result.claim_id} in {_ledger.shown_path(path)}")
     if result.changes is None:
         return
     if not result.changes:

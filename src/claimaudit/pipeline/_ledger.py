@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 DATASET = "claims"
+CLAIM_ID_REGISTER = "claim_ids.csv"  # every claim id ever issued; see datasets/claims/README.md
 _Key = tuple[Any, ...]
 
 
@@ -956,10 +957,35 @@ def add_claim(
     source_names = [f["name"] for f in ledger.sources_fields]
     claims_text = ledger.claims_text + _csv_row(cand.claim_cells, claim_names)
     sources_text = ledger.sources_text + "".join(_csv_row(r, source_names) for r in cand.source_cells)
+    # The register of issued claim ids (claim_ids.csv): a new id is registered with its claim, and an id
+    # once issued is never given to another claim, even after it was retired (ids are stable keys).
+    register_path = ledger.claims_path.parent / CLAIM_ID_REGISTER
+    register_text = None
+    if register_path.is_file():
+        register_text = register_path.read_text(encoding="utf-8")
+        issued = {row["claim_id"] for _, row in _rows(register_text)}
+        if cand.claim_id in issued:
+            raise InputError(
+                [
+                    entry.problem(
+                        ("claim", "claim_id"),
+                        f"claim_id {cand.claim_id!r} was issued before ({CLAIM_ID_REGISTER}) and retired; "
+                        "an id is never reused: choose another",
+                    )
+                ]
+            )
+        if register_text and not register_text.endswith("\n"):
+            register_text += "\n"
+        register_text += _csv_row(
+            {"claim_id": cand.claim_id, "retired_in_favour_of": "", "reason": ""},
+            ["claim_id", "retired_in_favour_of", "reason"],
+        )
 
     def edit(root: Path) -> None:
         (root / DATASET / ledger.claims_path.name).write_text(claims_text, encoding="utf-8", newline="")
         (root / DATASET / ledger.sources_path.name).write_text(sources_text, encoding="utf-8", newline="")
+        if register_text is not None:
+            (root / DATASET / CLAIM_ID_REGISTER).write_text(register_text, encoding="utf-8", newline="")
 
     rules = Path(rules_dir) if rules_dir is not None else None
     if audit and against is None:
@@ -985,14 +1011,15 @@ def add_claim(
     changes = diff_verdicts(before, after) if audit else None
     written: list[Path] = []
     if not dry_run:
-        _replace_together(
-            {
-                ledger.claims_path: claims_text,
-                ledger.sources_path: sources_text,
-                ledger.descriptor_path: descriptor_text,
-            }
-        )
-        written = [ledger.claims_path, ledger.sources_path, ledger.descriptor_path]
+        files = {
+            ledger.claims_path: claims_text,
+            ledger.sources_path: sources_text,
+            ledger.descriptor_path: descriptor_text,
+        }
+        if register_text is not None:
+            files[register_path] = register_text
+        _replace_together(files)
+        written = list(files)
     return AddResult(
         cand.claim_id,
         cand.proposed,

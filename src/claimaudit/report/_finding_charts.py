@@ -11,10 +11,16 @@ the chart, so they never print over each other or over the data.
 ...     "claim_id": ["synthetic-a", "synthetic-b"], "statement_id": ["s-a", "s-b"],
 ...     "statement_date": [dt.date(2022, 3, 1), dt.date(2024, 11, 13)], "subject": ["url_blocking"] * 2,
 ...     "metric": ["items_blocked"] * 2, "category": ["pornography"] * 2, "scope": ["all_content"] * 2,
-...     "period": ["cumulative"] * 2, "value": [903074.0, 844008.0], "unit": ["urls", "websites"],
+...     "period": ["cumulative"] * 2, "value": [903074.0, 844008.0], "unit": ["urls", "web_links"],
 ...     "claimant": ["PTA"] * 2, "confidence": ["medium", "high"]})
 >>> title_text(running_totals(claims))
 "PTA's running total of items blocked as pornography fell from 903,074 (March 2022) to 844,008 (November 2024)"
+
+A fall is only read between units that measure the same thing (the audit's unit families): links
+then websites are drawn, never counted as a fall.
+
+>>> title_text(running_totals(claims.with_columns(unit=pl.Series(["web_links", "websites"]))))
+"None of PTA's running totals of blocked items fell between statements"
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from claimaudit.audit import EVIDENCE_SOURCES
+from claimaudit.audit import EVIDENCE_SOURCES, unit_family
 from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, format_number, with_source
 from claimaudit.report._text import N_, _
 
@@ -204,15 +210,20 @@ def running_total_rows(claims: pl.DataFrame, *, metric: str = "items_blocked") -
         *(c for c in ("claimant", "statement_id") if c in rows.columns),
         bound.alias("lower_bound"),
     )
+    # a fall is read only within a unit family (URLs and web links; websites and sites), as the audit reads it
+    family = pl.col("unit").map_elements(unit_family, return_dtype=pl.String).alias("_family")
+    series = ["category", "_family"]
     exact = (
         shaped.filter(~pl.col("lower_bound"))
+        .with_columns(family)
         .with_columns(
-            pl.col("value").shift(1).over("category").alias("previous"),
-            pl.col("statement_date").shift(1).over("category").alias("previous_date"),
-            pl.col("unit").shift(1).over("category").alias("previous_unit"),
-            pl.col("claim_id").shift(1).over("category").alias("previous_claim_id"),
+            pl.col("value").shift(1).over(series).alias("previous"),
+            pl.col("statement_date").shift(1).over(series).alias("previous_date"),
+            pl.col("unit").shift(1).over(series).alias("previous_unit"),
+            pl.col("claim_id").shift(1).over(series).alias("previous_claim_id"),
         )
         .with_columns((pl.col("value") < pl.col("previous")).fill_null(False).alias("dropped"))
+        .drop("_family")
     )
     return (
         pl.concat([exact, shaped.filter("lower_bound")], how="diagonal_relaxed")
