@@ -5,8 +5,10 @@
 >>> frame.filter(pl.col("verdict") == "inconsistent")         # doctest: +SKIP
 
 Verdicts are data (``reports/verdicts.json`` schema 2, ``docs/verdicts.md``): a ``finding``
-rendered from one of :data:`FINDINGS` with typed slots, ``reasons``, ``evidence`` items and
-``caveats``; ``explanation`` is rendered from them by :func:`explain`.
+rendered from one of :data:`FINDINGS` with typed slots, ``reasons`` (each with its ``working``:
+the rule's steps as templates of ``WORKING_TEMPLATES`` with typed slots), ``evidence`` items and
+``caveats``; ``explanation`` is rendered from them by :func:`explain` (``explain(record,
+lang="ur")`` renders a verdicts.json record in another language from the catalogue).
 
 Rule kinds: ``series_consistency``, ``report_agreement``, ``unit_drift``, ``plausibility``,
 ``evidence_vs_assertion``, ``opposite_assertions`` (see ``checks/claims/README.md``). Verdicts are one of

@@ -52,6 +52,7 @@ from claimaudit.i18n._format import (
     slot,
     stated,
     stated_difference,
+    stated_percent,
     statistic,
 )
 
@@ -90,6 +91,7 @@ __all__ = [
     "slots_of",
     "stated",
     "stated_difference",
+    "stated_percent",
     "statistic",
     "status",
     "template_path",

@@ -92,21 +92,36 @@ def stated_difference(a: float | int, b: float | int) -> float | int:
     return int(exact) if exact == exact.to_integral_value() else float(exact)
 
 
+def stated_percent(fraction: float | int | None, lang: str | None = None) -> str:
+    """A stated fraction (a rule's parameter, 0.1) as a percentage, exactly: ``10%``, never rounded.
+
+    >>> stated_percent(0.1), stated_percent(0.125), stated_percent(None)
+    ('10%', '12.5%', '—')
+    """
+    from babel.numbers import format_percent
+
+    if _missing(fraction):
+        return MISSING
+    return format_percent(Decimal(str(fraction)), format="#,##0.###%", locale=_locale(lang), decimal_quantization=False)
+
+
 # --------------------------------------------------------------------------- computed statistics
 
 
 def statistic(value: float | int | None, lang: str | None = None) -> str:
     """A computed statistic (ratio, rate, mean, a difference of computed values), rounded by the one
     rule: two decimals; two significant digits when non-zero and below 0.01; a whole number from
-    1,000 up.
+    1,000 up. A whole number computed from counts (a Python ``int``) is exact and prints as one.
 
-    >>> statistic(0), statistic(-0.25), statistic(1.0), statistic(None)
-    ('0.00', '-0.25', '1.00', '—')
+    >>> statistic(0.0), statistic(-0.25), statistic(1.0), statistic(None), statistic(3)
+    ('0.00', '-0.25', '1.00', '—', '3')
     """
     from babel.numbers import format_decimal
 
     if _missing(value):
         return MISSING
+    if isinstance(value, int):
+        return stated(value, lang)
     size = abs(value)
     if size >= 1000:
         pattern = "#,##0"
@@ -200,8 +215,9 @@ STATISTIC_SLOTS = frozenset({"ratio", "ratios", "threshold", "mean"})
 
 def kind_of(name: str) -> str:
     """How a slot named ``name`` prints a number: ``share``, ``statistic``, ``magnitude`` (a
-    stated difference, printed without its sign: the template's words say up or down) or
-    ``stated``.
+    stated difference, printed without its sign: the template's words say up or down),
+    ``stated_percent`` (``*_pct``: a stated fraction, e.g. a rule's tolerance, as an exact
+    percentage) or ``stated``.
 
     >>> kind_of("change_share"), kind_of("anomaly_rate"), kind_of("ratios"), kind_of("computed_rate")
     ('share', 'share', 'statistic', 'statistic')
@@ -216,6 +232,8 @@ def kind_of(name: str) -> str:
         return "share"
     if name == "difference" or name.endswith("_difference"):
         return "magnitude"
+    if name.endswith("_pct"):
+        return "stated_percent"
     return "stated"
 
 
@@ -241,6 +259,8 @@ def slot(name: str, value: Any, lang: str | None = None) -> str:
             return share(abs(value), lang)
         if kind == "statistic":
             return statistic(value, lang)
+        if kind == "stated_percent":
+            return stated_percent(value, lang)
         return stated(abs(value) if kind == "magnitude" else value, lang)
     if isinstance(value, dt.date | dt.datetime) or (isinstance(value, str) and _ISO_DATE.match(value)):
         return date(value, lang)

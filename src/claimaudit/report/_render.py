@@ -91,8 +91,10 @@ def display_value(value: Any, column: str | None = None) -> str:
 
     >>> display_value(844008), display_value(84.72), display_value(True), display_value(["a", "b"])
     ('844,008', '84.72', 'yes', 'a; b')
-    >>> display_value(0.18018, "anomaly_rate"), display_value(0.18018, "per_unit_ratio"), display_value(0.18018)
-    ('18.0%', '0.18', '0.18018')
+    >>> display_value(0.18018, "anomaly_rate"), display_value(-0.109, "change_share"), display_value(0.18018, "per_unit_ratio")
+    ('18.0%', '-10.9%', '0.18')
+    >>> display_value(0.18018, "value"), display_value(84.725)
+    ('0.18018', '84.725')
     """
     from claimaudit import i18n
 
@@ -103,7 +105,11 @@ def display_value(value: Any, column: str | None = None) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "NaN"
     if isinstance(value, float) and column:
-        return i18n.slot(column, value)
+        kind = i18n.kind_of(column)
+        if kind == "share":
+            return i18n.share(value)
+        if kind == "statistic":
+            return i18n.statistic(value)
     if isinstance(value, int | float):
         return i18n.stated(value)
     if isinstance(value, dt.datetime):
