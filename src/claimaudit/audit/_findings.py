@@ -17,7 +17,8 @@ so a translation of a template needs no code:
 >>> render("series_consistency.fall", {"subject": "PTA's running total of websites blocked",
 ...        "earlier_value": 1100000, "earlier_date": "2024-03-01", "later_value": 980000,
 ...        "later_date": "2024-06-01", "difference": -120000, "change_share": -0.109})
-"PTA's running total of websites blocked fell from 1,100,000 (2024-03-01) to 980,000 (2024-06-01), by 120,000 (10.9%); a running total cannot fall."
+"PTA's running total of websites blocked fell from 1,100,000 (2024-03-01) to 980,000 (2024-06-01), by 120,000 (10.9%);
+a running total cannot fall."
 """
 
 from __future__ import annotations
@@ -33,66 +34,135 @@ from claimaudit.audit._text import period_word, unit_word
 FINDINGS: dict[str, str] = {
     # report_agreement: one statement as printed by several outlets
     "report_agreement.consistent": "{reports} reports of {subject} agree on one figure ({figures}).",
-    "report_agreement.compatible": "{reports} reports of {subject} print {figures}: rounded or bounded forms compatible with one figure.",
-    "report_agreement.reports_differ": "Outlets printed different figures for {subject}: {figures}; at most one is what was said.",
-    "report_agreement.probable_misprint": "Outlets printed different figures for {subject}: {figures}; they differ by one digit or two"
-    " swapped digits, so a misprint is likely.",
-    "report_agreement.inconsistent": "{statements} statements by {claimant} on {date} give figures for {metric} that cannot all be true:"
-    " {figures}.",
-    "report_agreement.bounds_differ": "{reports} reports of {subject} give different lower bounds ({figures}) as the headline figure.",
-    "report_agreement.low_confidence_only": "{reports} reports of {subject} agree ({figures}); low-confidence prints ({set_aside}) differ but do"
-    " not decide a verdict alone.",
-    "report_agreement.low_confidence_single": "{subject}: the only print that differs ({set_aside}) is low-confidence, so no difference can be"
-    " established from it.",
+    "report_agreement.compatible": (
+        "{reports} reports of {subject} print {figures}: rounded or bounded forms compatible with one figure."
+    ),
+    "report_agreement.reports_differ": (
+        "Outlets printed different figures for {subject}: {figures}; at most one is what was said."
+    ),
+    "report_agreement.probable_misprint": (
+        "Outlets printed different figures for {subject}: {figures}; they differ by one digit or two swapped digits, so"
+        " a misprint is likely."
+    ),
+    "report_agreement.inconsistent": (
+        "{statements} statements by {claimant} on {date} give figures for {metric} that cannot all be true: {figures}."
+    ),
+    "report_agreement.bounds_differ": (
+        "{reports} reports of {subject} give different lower bounds ({figures}) as the headline figure."
+    ),
+    "report_agreement.low_confidence_only": (
+        "{reports} reports of {subject} agree ({figures}); low-confidence prints ({set_aside}) differ but do not decide"
+        " a verdict alone."
+    ),
+    "report_agreement.low_confidence_single": (
+        "{subject}: the only print that differs ({set_aside}) is low-confidence, so no difference can be established"
+        " from it."
+    ),
     # series_consistency: official figures against each other
-    "series_consistency.fall": "{subject} fell from {earlier_value} ({earlier_date}) to {later_value} ({later_date}), by"
-    " {difference} ({change_share}); a running total cannot fall.",
-    "series_consistency.bound_below": "{subject}: a later lower bound of {later_value} ({later_date}) is {later_share} of the"
-    " {earlier_value} already published ({earlier_date}).",
-    "series_consistency.no_fall": "{subject} did not fall: {earlier_value} ({earlier_date}), then {later_value} ({later_date}).",
+    "series_consistency.fall": (
+        "{subject} fell from {earlier_value} ({earlier_date}) to {later_value} ({later_date}), by {difference}"
+        " ({change_share}); a running total cannot fall."
+    ),
+    "series_consistency.bound_below": (
+        "{subject}: a later lower bound of {later_value} ({later_date}) is {later_share} of the {earlier_value} already"
+        " published ({earlier_date})."
+    ),
+    "series_consistency.no_fall": (
+        "{subject} did not fall: {earlier_value} ({earlier_date}), then {later_value} ({later_date})."
+    ),
     "series_consistency.unordered": "{subject}: {figures} cannot be put in order, their dates ({dates}) overlap.",
-    "series_consistency.unlike": "{subject}: the later {later_value} is below the earlier {earlier_value}, but they do not count"
-    " the same thing, so the drop is no contradiction.",
+    "series_consistency.unlike": (
+        "{subject}: the later {later_value} is below the earlier {earlier_value}, but they do not count the same thing,"
+        " so the drop is no contradiction."
+    ),
     "series_consistency.undated": "{subject}: {value} has no date, so it cannot be ordered against the other figures.",
-    "series_consistency.additions_unchecked": "{subject}: {value} for {window} cannot be checked; no running total brackets the window.",
-    "series_consistency.additions_total_falls": "{subject}: {value} for {window} cannot be checked; the running totals around it fall.",
-    "series_consistency.additions_agree": "{subject}: {value} for {window} matches the growth of the running total ({change}).",
-    "series_consistency.additions_disagree": "{subject}: {value} for {window} does not match the growth of the running total ({change}).",
-    "series_consistency.additions_within": "{subject}: {value} for {window} is within the growth of the running total over a wider span ({change}).",
-    "series_consistency.additions_exceed": "{subject}: {value} for {window} exceeds the growth of the running total over a wider span ({change}).",
-    "series_consistency.ordering_holds": "In statement {statement}, {smaller_value} {smaller} do not exceed {larger_value} {larger}.",
-    "series_consistency.ordering_broken": "In statement {statement}, {smaller_value} {smaller} exceed {larger_value} {larger}, which cannot be.",
-    "series_consistency.parts_fit": "In statement {statement}, the {parts} {what} ({parts_sum}) do not exceed the total of {total}.",
-    "series_consistency.parts_exceed": "In statement {statement}, the {parts} {what} add up to {parts_sum}, more than the total of {total}.",
-    "series_consistency.rate_uncomputable": "In statement {statement}, no block rate can be computed to check the stated {stated_rate}%:"
-    " nothing was processed.",
-    "series_consistency.rate_matches": "In statement {statement}, the stated block rate of {stated_rate}% matches blocked ÷ processed"
-    " ({computed_rate}%).",
-    "series_consistency.rate_differs": "In statement {statement}, the stated block rate of {stated_rate}% does not follow from blocked ÷"
-    " processed ({computed_rate}%).",
+    "series_consistency.additions_unchecked": (
+        "{subject}: {value} for {window} cannot be checked; no running total brackets the window."
+    ),
+    "series_consistency.additions_total_falls": (
+        "{subject}: {value} for {window} cannot be checked; the running totals around it fall."
+    ),
+    "series_consistency.additions_agree": (
+        "{subject}: {value} for {window} matches the growth of the running total ({change})."
+    ),
+    "series_consistency.additions_disagree": (
+        "{subject}: {value} for {window} does not match the growth of the running total ({change})."
+    ),
+    "series_consistency.additions_within": (
+        "{subject}: {value} for {window} is within the growth of the running total over a wider span ({change})."
+    ),
+    "series_consistency.additions_exceed": (
+        "{subject}: {value} for {window} exceeds the growth of the running total over a wider span ({change})."
+    ),
+    "series_consistency.ordering_holds": (
+        "In statement {statement}, {smaller_value} {smaller} do not exceed {larger_value} {larger}."
+    ),
+    "series_consistency.ordering_broken": (
+        "In statement {statement}, {smaller_value} {smaller} exceed {larger_value} {larger}, which cannot be."
+    ),
+    "series_consistency.parts_fit": (
+        "In statement {statement}, the {parts} {what} ({parts_sum}) do not exceed the total of {total}."
+    ),
+    "series_consistency.parts_exceed": (
+        "In statement {statement}, the {parts} {what} add up to {parts_sum}, more than the total of {total}."
+    ),
+    "series_consistency.rate_uncomputable": (
+        "In statement {statement}, no block rate can be computed to check the stated {stated_rate}%: nothing was"
+        " processed."
+    ),
+    "series_consistency.rate_matches": (
+        "In statement {statement}, the stated block rate of {stated_rate}% matches blocked ÷ processed"
+        " ({computed_rate}%)."
+    ),
+    "series_consistency.rate_differs": (
+        "In statement {statement}, the stated block rate of {stated_rate}% does not follow from blocked ÷ processed"
+        " ({computed_rate}%)."
+    ),
     # unit_drift: one number, several meanings
     "unit_drift.consistent": "The figure {value} recurs in {claims} claims over {days} days with one meaning.",
-    "unit_drift.inconsistent": "The figure {value} recurs in {claims} claims within {days} days with changing meaning ({changed}).",
+    "unit_drift.inconsistent": (
+        "The figure {value} recurs in {claims} claims within {days} days with changing meaning ({changed})."
+    ),
     # plausibility: a figure against reference statistics
-    "plausibility.no_baseline": "{value} {unit} ({claimant}, {date}) cannot be checked for size: no reference figure is near its date.",
-    "plausibility.plausible": "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, within the bound of {threshold}.",
-    "plausibility.implausible": "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, above the bound of {threshold}:"
-    " implausible as stated.",
+    "plausibility.no_baseline": (
+        "{value} {unit} ({claimant}, {date}) cannot be checked for size: no reference figure is near its date."
+    ),
+    "plausibility.plausible": (
+        "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, within the bound of {threshold}."
+    ),
+    "plausibility.implausible": (
+        "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, above the bound of {threshold}:"
+        " implausible as stated."
+    ),
     # opposite_assertions: an official assertion against official statements of the opposite
-    "opposite_assertions.undated": "{claimant}'s assertion {assertion} is undated, so no statement can be set against it.",
-    "opposite_assertions.none_opposite": "No official statement in the ledger asserts the opposite of {claimant}'s {assertion} ({date})"
-    " from {lookback_days} days before to {lookahead_days} days after.",
-    "opposite_assertions.inconsistent": "{claimant}'s assertion {assertion} ({date}) is contradicted by {opposites} official statements"
-    " of the opposite ({opposite_dates}).",
+    "opposite_assertions.undated": (
+        "{claimant}'s assertion {assertion} is undated, so no statement can be set against it."
+    ),
+    "opposite_assertions.none_opposite": (
+        "No official statement in the ledger asserts the opposite of {claimant}'s {assertion} ({date}) from"
+        " {lookback_days} days before to {lookahead_days} days after."
+    ),
+    "opposite_assertions.inconsistent": (
+        "{claimant}'s assertion {assertion} ({date}) is contradicted by {opposites} official statements of the opposite"
+        " ({opposite_dates})."
+    ),
     # evidence_vs_assertion: an assertion against independent evidence
-    "evidence_vs_assertion.no_polarity": "{claimant}'s assertion {assertion} ({date}) is not audited: the rule does not say what it claims.",
+    "evidence_vs_assertion.no_polarity": (
+        "{claimant}'s assertion {assertion} ({date}) is not audited: the rule does not say what it claims."
+    ),
     "evidence_vs_assertion.undated": "{claimant}'s assertion {assertion} is undated, so no evidence window can be set.",
-    "evidence_vs_assertion.insufficient": "{claimant}'s assertion {assertion} ({date}) cannot be tested: nothing decisive for"
-    " {window_start} to {window_end}.",
-    "evidence_vs_assertion.contradicted": "{claimant}'s assertion {assertion} ({date}) is contradicted by {strength} ({sources}) for"
-    " {window_start} to {window_end}.",
-    "evidence_vs_assertion.supported": "{claimant}'s assertion {assertion} ({date}) is supported by {strength} ({sources}) for"
-    " {window_start} to {window_end}.",
+    "evidence_vs_assertion.insufficient": (
+        "{claimant}'s assertion {assertion} ({date}) cannot be tested: nothing decisive for {window_start} to"
+        " {window_end}."
+    ),
+    "evidence_vs_assertion.contradicted": (
+        "{claimant}'s assertion {assertion} ({date}) is contradicted by {strength} ({sources}) for {window_start} to"
+        " {window_end}."
+    ),
+    "evidence_vs_assertion.supported": (
+        "{claimant}'s assertion {assertion} ({date}) is supported by {strength} ({sources}) for {window_start} to"
+        " {window_end}."
+    ),
 }
 
 #: caveat kind -> English sentence with ``{detail}`` (how a caveat reads in ``explanation``).
@@ -185,145 +255,213 @@ WORKING_TEMPLATES: dict[str, str] = {
     "report_agreement.print": "{figure} by {by}",
     "report_agreement.who": "{outlet} [{claim_id}]",
     "report_agreement.who_no_source": "{claimant} (no source row) [{claim_id}]",
-    "report_agreement.exact_figures_differ": "{count} different exact figures are printed for one statement ({figures});"
-    " at most one can be what was said.",
-    "report_agreement.outside": "The exact figure {exact} lies outside {prints} (approximations read as ±{tolerance_pct}).",
+    "report_agreement.exact_figures_differ": (
+        "{count} different exact figures are printed for one statement ({figures}); at most one can be what was said."
+    ),
+    "report_agreement.outside": (
+        "The exact figure {exact} lies outside {prints} (approximations read as ±{tolerance_pct})."
+    ),
     "report_agreement.outside_print": "'{figure}' ({who})",
-    "report_agreement.exact_compatible": "Every other print is a rounded or bounded form compatible with the exact figure"
-    " {exact} (approximations read as ±{tolerance_pct}).",
+    "report_agreement.exact_compatible": (
+        "Every other print is a rounded or bounded form compatible with the exact figure {exact} (approximations read"
+        " as ±{tolerance_pct})."
+    ),
     "report_agreement.no_overlap": "The printed approximations and bounds cannot all be true of one figure.",
-    "report_agreement.bounds_accepted": "All are printed as lower bounds, so they are logically compatible (the higher"
-    " implies the lower), and this rule accepts that.",
-    "report_agreement.bounds_differ": "All are printed as lower bounds, so they are logically compatible (the higher"
-    " implies the lower), but they give different headline figures for one statement: this rule counts that as"
-    " disagreement.",
+    "report_agreement.bounds_accepted": (
+        "All are printed as lower bounds, so they are logically compatible (the higher implies the lower), and this"
+        " rule accepts that."
+    ),
+    "report_agreement.bounds_differ": (
+        "All are printed as lower bounds, so they are logically compatible (the higher implies the lower), but they"
+        " give different headline figures for one statement: this rule counts that as disagreement."
+    ),
     "report_agreement.approximations_compatible": "The printed approximations are compatible with one figure.",
-    "report_agreement.low_confidence": "The difference rests on low-confidence prints ({set_aside}), which do not decide"
-    " a verdict alone.",
+    "report_agreement.low_confidence": (
+        "The difference rests on low-confidence prints ({set_aside}), which do not decide a verdict alone."
+    ),
     "report_agreement.spread": "Spread: min {low}, max {high}, difference {difference}.",
-    "report_agreement.spread_share": "Spread: min {low}, max {high}, difference {difference} ({share} of the lower"
-    " figure).",
+    "report_agreement.spread_share": (
+        "Spread: min {low}, max {high}, difference {difference} ({share} of the lower figure)."
+    ),
     "report_agreement.unread": "Not read as a number: {unread}.",
     "report_agreement.unread_print": "{outlet} printed '{printed}'",
     # unit_drift
     "unit_drift.one_meaning": "The figure {value} recurs in {n_claim} over {n_day} with one meaning: {chain}.",
-    "unit_drift.changing_meaning": "The figure {value} recurs in {n_claim} within {n_day} but its meaning changes"
-    " ({changed}): {chain}. One number cannot count all of these; at most one use can be right, and the reuse"
-    " suggests the figure travelled without its definition.",
+    "unit_drift.changing_meaning": (
+        "The figure {value} recurs in {n_claim} within {n_day} but its meaning changes ({changed}): {chain}. One"
+        " number cannot count all of these; at most one use can be right, and the reuse suggests the figure travelled"
+        " without its definition."
+    ),
     "unit_drift.use": "{metric} in {unit} ({period}; {claimant}, {date}) [{claim_id}]",
     # plausibility
     "plausibility.no_baselines": "No baselines to compare with: {problem}",
-    "plausibility.no_baseline_near": "{claim}: no baseline ({missing}) within {max_gap_days} days of the claim's date,"
-    " so its size cannot be checked.",
+    "plausibility.no_baseline_near": (
+        "{claim}: no baseline ({missing}) within {max_gap_days} days of the claim's date, so its size cannot be"
+        " checked."
+    ),
     "plausibility.arithmetic": "{claim}: {divisions}.",
-    "plausibility.division": "{value} {unit} ({period}) ÷ {baseline} {metric} ({publisher}, as of {as_of}, {gap_days}"
-    " days from the claim; {baseline_id}) = {ratio} {unit} per {per}",
+    "plausibility.division": (
+        "{value} {unit} ({period}) ÷ {baseline} {metric} ({publisher}, as of {as_of}, {gap_days} days from the claim;"
+        " {baseline_id}) = {ratio} {unit} per {per}"
+    ),
     "plausibility.missing": "No usable baseline for {missing}.",
-    "plausibility.above": "Above the rule's bound of {threshold} per unit for {over}: the figure is implausible as"
-    " stated.",
+    "plausibility.above": (
+        "Above the rule's bound of {threshold} per unit for {over}: the figure is implausible as stated."
+    ),
     # series_consistency
     "series_consistency.name": "{authority}'s {period} count of {metric}",
     "series_consistency.name_detail": "{authority}'s {period} count of {metric} ({detail})",
     "series_consistency.different_verbs": "different verbs ('{verb}' vs '{other_verb}')",
-    "series_consistency.different_verbs_narrower": "different verbs ('{verb}' vs '{other_verb}'); items blocked can be"
-    " fewer than items processed or identified, so a lower figure under the narrower verb is expected",
+    "series_consistency.different_verbs_narrower": (
+        "different verbs ('{verb}' vs '{other_verb}'); items blocked can be fewer than items processed or identified,"
+        " so a lower figure under the narrower verb is expected"
+    ),
     "series_consistency.different_scopes": "different scopes ({scope} vs {other_scope})",
     "series_consistency.different_periods": "different periods ({period} vs {other_period})",
     "series_consistency.different_starts": "running totals from different start dates ({start} vs {other_start})",
     "series_consistency.different_units": "different units ({unit} vs {other_unit})",
-    "series_consistency.unit_changed": "The unit changed from {unit} to {other_unit}; both count {family} and are"
-    " compared as like with like, but the change of wording may also mark a change of counting.",
+    "series_consistency.unit_changed": (
+        "The unit changed from {unit} to {other_unit}; both count {family} and are compared as like with like, but"
+        " the change of wording may also mark a change of counting."
+    ),
     "series_consistency.rise": "+{difference} (+{change_share})",
     "series_consistency.drop": "−{difference} (−{change_share})",
-    "series_consistency.same_day": "they were stated on the same day ({date}) in different statements, so their order"
-    " is unknown; same-day figures are compared by the report-agreement rules.",
-    "series_consistency.dates_overlap": "their dates overlap at the precision the sources give ({date} vs"
-    " {other_date}), so whether the running total rose or fell between them cannot be said.",
+    "series_consistency.same_day": (
+        "they were stated on the same day ({date}) in different statements, so their order is unknown; same-day"
+        " figures are compared by the report-agreement rules."
+    ),
+    "series_consistency.dates_overlap": (
+        "their dates overlap at the precision the sources give ({date} vs {other_date}), so whether the running total"
+        " rose or fell between them cannot be said."
+    ),
     "series_consistency.unordered": "{claim} and {other_claim} cannot be ordered: {why}",
-    "series_consistency.unlike": "{later} is below the earlier {earlier}, but they are not like with like:"
-    " {differences}. The drop is therefore not a contradiction.",
+    "series_consistency.unlike": (
+        "{later} is below the earlier {earlier}, but they are not like with like: {differences}. The drop is"
+        " therefore not a contradiction."
+    ),
     "series_consistency.step": "{subject}: {earlier} → {later}, {n_day} later: {change}.",
     "series_consistency.figure_on": "{figure} ({date})",
     "series_consistency.also_above": "{n_other_figure} also above it: {shown}.",
-    "series_consistency.lower_bound": "'{bound}' is a lower bound, so it is logically compatible with the earlier"
-    " {earlier}; as a figure it is {difference} ({below_share}) below it.",
-    "series_consistency.bound_conflicts": "This rule reads a lower bound given as the headline figure as the speaker's"
-    " figure: at {later_share} of a figure already published (threshold {threshold_pct}), the two statements"
-    " disagree.",
-    "series_consistency.bound_accepted": "This rule does not treat a lower bound as the speaker's figure, so there is"
-    " no conflict.",
-    "series_consistency.cannot_fall": "A running total cannot fall unless items were unblocked or the counting"
-    " changed.",
-    "series_consistency.cannot_fall_approx": "A running total cannot fall even allowing for the stated approximation"
-    " unless items were unblocked or the counting changed.",
-    "series_consistency.within_approximation": "The figure is lower, but within the approximation the sources state"
-    " ('about'), so no fall can be shown.",
+    "series_consistency.lower_bound": (
+        "'{bound}' is a lower bound, so it is logically compatible with the earlier {earlier}; as a figure it is"
+        " {difference} ({below_share}) below it."
+    ),
+    "series_consistency.bound_conflicts": (
+        "This rule reads a lower bound given as the headline figure as the speaker's figure: at {later_share} of a"
+        " figure already published (threshold {threshold_pct}), the two statements disagree."
+    ),
+    "series_consistency.bound_accepted": (
+        "This rule does not treat a lower bound as the speaker's figure, so there is no conflict."
+    ),
+    "series_consistency.cannot_fall": (
+        "A running total cannot fall unless items were unblocked or the counting changed."
+    ),
+    "series_consistency.cannot_fall_approx": (
+        "A running total cannot fall even allowing for the stated approximation unless items were unblocked or the"
+        " counting changed."
+    ),
+    "series_consistency.within_approximation": (
+        "The figure is lower, but within the approximation the sources state ('about'), so no fall can be shown."
+    ),
     "series_consistency.none_above": "No earlier comparable figure ({n_figure}) is above it.",
-    "series_consistency.no_date_fits": "No date would fit a non-decreasing series: it is above {after} but below the"
-    " earlier {before}.",
+    "series_consistency.no_date_fits": (
+        "No date would fit a non-decreasing series: it is above {after} but below the earlier {before}."
+    ),
     "series_consistency.would_fit": "It would fit a non-decreasing series if dated {bounds}.",
     "series_consistency.after": "after {date} ({figure})",
     "series_consistency.before": "before {date} ({figure})",
-    "series_consistency.undated": "{claim} has no date, so it cannot be ordered against the {n_dated_figure} of"
-    " {subject}.",
+    "series_consistency.undated": (
+        "{claim} has no date, so it cannot be ordered against the {n_dated_figure} of {subject}."
+    ),
     "series_consistency.totals_all_after": "the ledger's {n_total} for {authority} / {category} all lie after it",
     "series_consistency.totals_all_before": "the ledger's {n_total} for {authority} / {category} all lie before it",
     "series_consistency.no_total": "the ledger has no comparable running total for {authority} / {category}",
-    "series_consistency.needs_total_before": "{claim} covers {window}; checking it needs a running total ({verb},"
-    " {scope}, same unit family) before {edge}, and {have}.",
-    "series_consistency.needs_total_after": "{claim} covers {window}; checking it needs a running total ({verb},"
-    " {scope}, same unit family) after {edge}, and {have}.",
+    "series_consistency.needs_total_before": (
+        "{claim} covers {window}; checking it needs a running total ({verb}, {scope}, same unit family) before"
+        " {edge}, and {have}."
+    ),
+    "series_consistency.needs_total_after": (
+        "{claim} covers {window}; checking it needs a running total ({verb}, {scope}, same unit family) after {edge},"
+        " and {have}."
+    ),
     "series_consistency.arithmetic": "{later} − {earlier} = {change}",
-    "series_consistency.arithmetic_approx": "{later} − {earlier} = {change} (between {computed_low} and"
-    " {computed_high} given the stated approximation)",
-    "series_consistency.arithmetic_at_most": "{later} − {earlier} = {change} (at most {computed_high} given the"
-    " stated approximation)",
-    "series_consistency.arithmetic_at_least": "{later} − {earlier} = {change} (at least {computed_low} given the"
-    " stated approximation)",
-    "series_consistency.totals_fall": "{claim} for {window}: the running totals around the window fall"
-    " ({arithmetic}), so additions cannot be checked against them; the fall itself is judged by the running-total"
-    " check.",
-    "series_consistency.same_span_agree": "{claim} for {window} against the change in the running total over the"
-    " same span: {arithmetic}. They agree within the rule's tolerance of {tolerance_pct} (bracketing figures at most"
-    " {n_day} from the window's edges).",
-    "series_consistency.same_span_disagree": "{claim} for {window} against the change in the running total over the"
-    " same span: {arithmetic}. They do not agree within the rule's tolerance of {tolerance_pct} (bracketing figures"
-    " at most {n_day} from the window's edges).",
-    "series_consistency.wider_span": "{claim} for {window}; the nearest running totals bracket a wider span ({from_date}"
-    " to {to_date}), so only a bound can be checked: the additions in the window cannot exceed the growth over the"
-    " wider span, {arithmetic}.",
+    "series_consistency.arithmetic_approx": (
+        "{later} − {earlier} = {change} (between {computed_low} and {computed_high} given the stated approximation)"
+    ),
+    "series_consistency.arithmetic_at_most": (
+        "{later} − {earlier} = {change} (at most {computed_high} given the stated approximation)"
+    ),
+    "series_consistency.arithmetic_at_least": (
+        "{later} − {earlier} = {change} (at least {computed_low} given the stated approximation)"
+    ),
+    "series_consistency.totals_fall": (
+        "{claim} for {window}: the running totals around the window fall ({arithmetic}), so additions cannot be"
+        " checked against them; the fall itself is judged by the running-total check."
+    ),
+    "series_consistency.same_span_agree": (
+        "{claim} for {window} against the change in the running total over the same span: {arithmetic}. They agree"
+        " within the rule's tolerance of {tolerance_pct} (bracketing figures at most {n_day} from the window's"
+        " edges)."
+    ),
+    "series_consistency.same_span_disagree": (
+        "{claim} for {window} against the change in the running total over the same span: {arithmetic}. They do not"
+        " agree within the rule's tolerance of {tolerance_pct} (bracketing figures at most {n_day} from the window's"
+        " edges)."
+    ),
+    "series_consistency.wider_span": (
+        "{claim} for {window}; the nearest running totals bracket a wider span ({from_date} to {to_date}), so only a"
+        " bound can be checked: the additions in the window cannot exceed the growth over the wider span,"
+        " {arithmetic}."
+    ),
     "series_consistency.within_bound": "The window figure is within that bound.",
-    "series_consistency.beyond_bound": "The window figure exceeds it by {computed_excess} beyond the {tolerance_pct}"
-    " tolerance.",
-    "series_consistency.ordering": "In statement {statement} ({category}, scope {scope}): {smaller_figure} {smaller} vs"
-    " {larger_figure} {larger}. Items {smaller} must not exceed items {larger}; they do not (difference {gap}).",
-    "series_consistency.ordering_broken": "In statement {statement} ({category}, scope {scope}): {smaller_figure}"
-    " {smaller} vs {larger_figure} {larger}. Items {smaller} must not exceed items {larger}; they exceed them by"
-    " {excess}.",
-    "series_consistency.parts": "In statement {statement} ({verb}, {period}): {count} {what} add up to {listed} ="
-    " {parts_sum} against a total of {total}.",
+    "series_consistency.beyond_bound": (
+        "The window figure exceeds it by {computed_excess} beyond the {tolerance_pct} tolerance."
+    ),
+    "series_consistency.ordering": (
+        "In statement {statement} ({category}, scope {scope}): {smaller_figure} {smaller} vs {larger_figure}"
+        " {larger}. Items {smaller} must not exceed items {larger}; they do not (difference {gap})."
+    ),
+    "series_consistency.ordering_broken": (
+        "In statement {statement} ({category}, scope {scope}): {smaller_figure} {smaller} vs {larger_figure}"
+        " {larger}. Items {smaller} must not exceed items {larger}; they exceed them by {excess}."
+    ),
+    "series_consistency.parts": (
+        "In statement {statement} ({verb}, {period}): {count} {what} add up to {listed} = {parts_sum} against a total"
+        " of {total}."
+    ),
     "series_consistency.parts_exceed": "The parts exceed the total by {computed_excess}.",
     "series_consistency.total_is_bound": "The total is a lower bound, so the parts are compatible with it.",
-    "series_consistency.parts_within_approximation": "The parts exceed the stated total by {excess}, within the"
-    " approximation the source states ('about'), so no conflict can be shown.",
+    "series_consistency.parts_within_approximation": (
+        "The parts exceed the stated total by {excess}, within the approximation the source states ('about'), so no"
+        " conflict can be shown."
+    ),
     "series_consistency.parts_fit": "The parts do not exceed the total; {rest} is not attributed to the {what} listed.",
-    "series_consistency.smallest_variant": "Where a {key} has several recorded figures ({variants}), the smallest is"
-    " used.",
+    "series_consistency.smallest_variant": (
+        "Where a {key} has several recorded figures ({variants}), the smallest is used."
+    ),
     "series_consistency.smallest_total": "The smallest of {count} recorded totals is used.",
-    "series_consistency.rate_zero": "In statement {statement}: {processed} processed is zero, so no block rate can be"
-    " computed from the counts to set against the stated {rate}.",
-    "series_consistency.rate": "In statement {statement}: {blocked} blocked ÷ {processed} processed ="
-    " {computed_rate}%, against the stated block rate of {rate}.",
-    "series_consistency.rate_approx": "In statement {statement}: {blocked} blocked ÷ {processed} processed ="
-    " {computed_rate}% ({computed_low}%–{computed_high}% given the stated approximation), against the stated block"
-    " rate of {rate}.",
-    "series_consistency.rate_compatible": "They are compatible (the stated rate read as ±{rounding} points for"
-    " rounding).",
+    "series_consistency.rate_zero": (
+        "In statement {statement}: {processed} processed is zero, so no block rate can be computed from the counts to"
+        " set against the stated {rate}."
+    ),
+    "series_consistency.rate": (
+        "In statement {statement}: {blocked} blocked ÷ {processed} processed = {computed_rate}%, against the stated"
+        " block rate of {rate}."
+    ),
+    "series_consistency.rate_approx": (
+        "In statement {statement}: {blocked} blocked ÷ {processed} processed = {computed_rate}%"
+        " ({computed_low}%–{computed_high}% given the stated approximation), against the stated block rate of {rate}."
+    ),
+    "series_consistency.rate_compatible": (
+        "They are compatible (the stated rate read as ±{rounding} points for rounding)."
+    ),
     "series_consistency.rate_incompatible": "The stated rate does not follow from the stated counts.",
     # evidence_vs_assertion
     "evidence_vs_assertion.said": '{claimant} ({date}) asserted {assertion} ("{wording}")',
-    "evidence_vs_assertion.no_polarity": "{said}; the rule gives no polarity for assertion '{assertion}', so no"
-    " evidence can bear on it. Add it to params.polarity to audit it.",
+    "evidence_vs_assertion.no_polarity": (
+        "{said}; the rule gives no polarity for assertion '{assertion}', so no evidence can bear on it. Add it to"
+        " params.polarity to audit it."
+    ),
     "evidence_vs_assertion.undated": "{said}, undated: no evidence window can be set.",
     "evidence_vs_assertion.head": "{said}; evidence for {window_start}..{window_end}: {observations}",
     "evidence_vs_assertion.observation": "({number}) {sentence}.",
@@ -333,32 +471,43 @@ WORKING_TEMPLATES: dict[str, str] = {
     "evidence_vs_assertion.why_context": "context or no observation only: {sources}",
     "evidence_vs_assertion.direct": "The verdict rests on direct measurement ({sources}).",
     "evidence_vs_assertion.weak": "The verdict is weak: it rests on {strength}s only ({sources}).",
-    "evidence_vs_assertion.weak_absent": "The verdict is weak: it rests on {strength}s only ({sources}); no direct"
-    " measurement decided it ({absent} missing or not decisive).",
+    "evidence_vs_assertion.weak_absent": (
+        "The verdict is weak: it rests on {strength}s only ({sources}); no direct measurement decided it ({absent}"
+        " missing or not decisive)."
+    ),
     # opposite_assertions
     "opposite_assertions.said": '{claimant} ({date}): "{wording}" ({assertion}) [{claim_id}{flag}{printed}]',
     "opposite_assertions.flag": ", {confidence} confidence",
     "opposite_assertions.printed": "; printed by {outlets}",
-    "opposite_assertions.undated": "{said} is undated, so no statement can be placed within {n_day} before or"
-    " {n_day_after} after it.",
+    "opposite_assertions.undated": (
+        "{said} is undated, so no statement can be placed within {n_day} before or {n_day_after} after it."
+    ),
     "opposite_assertions.span": "{n_day} before to {n_day_after} after {date}",
-    "opposite_assertions.none": "{said}. No official statement in the ledger asserts the opposite from {span}. This"
-    " compares official statements with each other only; it says nothing about what was measured on the networks.",
-    "opposite_assertions.contradicted": "{said} — but within {span} official statements asserted the opposite:"
-    " {opposites}. Both cannot be true as stated: the official record contradicts itself ({authorities}).",
-    "opposite_assertions.contradicted_one_authority": "{said} — but within {span} official statements asserted the"
-    " opposite: {opposites}. Both cannot be true as stated: the official record contradicts itself ({authority} on"
-    " both sides).",
+    "opposite_assertions.none": (
+        "{said}. No official statement in the ledger asserts the opposite from {span}. This compares official"
+        " statements with each other only; it says nothing about what was measured on the networks."
+    ),
+    "opposite_assertions.contradicted": (
+        "{said} — but within {span} official statements asserted the opposite: {opposites}. Both cannot be true as"
+        " stated: the official record contradicts itself ({authorities})."
+    ),
+    "opposite_assertions.contradicted_one_authority": (
+        "{said} — but within {span} official statements asserted the opposite: {opposites}. Both cannot be true as"
+        " stated: the official record contradicts itself ({authority} on both sides)."
+    ),
     "opposite_assertions.same_day": "the same day, {said}",
     "opposite_assertions.about_same_day": "about the same day, {said}",
     "opposite_assertions.later": "{n_day} later, {said}",
     "opposite_assertions.about_later": "about {n_day} later, {said}",
     "opposite_assertions.earlier": "{n_day} earlier, {said}",
     "opposite_assertions.about_earlier": "about {n_day} earlier, {said}",
-    "opposite_assertions.not_all_high": "Not every statement is on record at high confidence ({claim_ids}): the"
-    " contradiction is between what officials were reported to say.",
-    "plausibility.within": "Within the rule's bound of {threshold} per unit; the arithmetic does not rule the figure"
-    " out.",
+    "opposite_assertions.not_all_high": (
+        "Not every statement is on record at high confidence ({claim_ids}): the contradiction is between what"
+        " officials were reported to say."
+    ),
+    "plausibility.within": (
+        "Within the rule's bound of {threshold} per unit; the arithmetic does not rule the figure out."
+    ),
 }
 
 #: slot name -> separator of a list of steps in that slot (default ``"; "``).

@@ -91,8 +91,10 @@ def display_value(value: Any, column: str | None = None) -> str:
 
     >>> display_value(844008), display_value(84.72), display_value(True), display_value(["a", "b"])
     ('844,008', '84.72', 'yes', 'a; b')
-    >>> display_value(0.18018, "anomaly_rate"), display_value(-0.109, "change_share"), display_value(0.18018, "per_unit_ratio")
-    ('18.0%', '-10.9%', '0.18')
+    >>> display_value(0.18018, "anomaly_rate"), display_value(-0.109, "change_share")
+    ('18.0%', '-10.9%')
+    >>> display_value(0.18018, "per_unit_ratio")
+    '0.18'
     >>> display_value(0.18018, "value"), display_value(84.725)
     ('0.18018', '84.725')
     """
@@ -204,7 +206,9 @@ def linked_text(text: Any) -> list[dict[str, str | None]]:
     with its full address as ``href`` (the template escapes both).
 
     >>> linked_text("missing (https://dawn.com/news/1: not cached)")
-    [{'text': 'missing (', 'href': None}, {'text': 'dawn.com/news/1', 'href': 'https://dawn.com/news/1'}, {'text': ': not cached)', 'href': None}]
+    [{'text': 'missing (', 'href': None},
+     {'text': 'dawn.com/news/1', 'href': 'https://dawn.com/news/1'},
+     {'text': ': not cached)', 'href': None}]
     """
     text = "" if text is None else str(text)
     pieces: list[dict[str, str | None]] = []
