@@ -3,8 +3,12 @@ structured reasons, evidence and caveats, reports_differ, and an honest evidence
 
 from __future__ import annotations
 
+import ast
 import json
+import re
+import string
 from importlib import resources
+from pathlib import Path
 
 import jsonschema
 import polars as pl
@@ -24,7 +28,17 @@ from test_audit import (
 
 from claimaudit.audit import Status, Strength, run_audit, verdicts_json, write_verdicts
 from claimaudit.audit._agreement import one_digit_apart
-from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, render, slot_names
+from claimaudit.audit._findings import (
+    CAVEATS,
+    FINDINGS,
+    PLURAL_TEMPLATES,
+    WORKING_TEMPLATES,
+    explain,
+    render,
+    render_step,
+    say,
+    slot_names,
+)
 
 
 def synthetic_sources(*rows: tuple[str, str, str | None, str]) -> pl.DataFrame:
@@ -106,11 +120,63 @@ def test_every_template_renders_from_typed_slots_and_translates_without_code():
 def test_every_verdict_leads_with_its_finding_and_explanation_is_rendered_by_one_function(real_verdicts):
     for v in real_verdicts:
         assert v.finding_template in FINDINGS
-        assert v.explanation == explain(v.finding, v.detail, v.caveats)
+        assert v.explanation == explain(v.to_dict())
         assert v.explanation.startswith(v.finding)
         assert all(c["kind"] in CAVEATS for c in v.caveats)
     slot_values = [x for v in real_verdicts for x in v.finding_slots.values()]
     assert any(isinstance(x, float | int) for x in slot_values), "numbers must stay numbers in finding_slots"
+
+
+def test_the_explanation_is_a_rendering_of_the_written_structure_alone(real_verdicts):
+    records = json.loads(verdicts_json(real_verdicts))["verdicts"]
+    for record in records:
+        assert explain(record) == record["explanation"], record["verdict_id"]
+        assert all(isinstance(step, dict) and step["template"] for r in record["reasons"] for step in r["working"])
+    # in Urdu the same structure renders from the catalogue: no slot left unfilled, Latin digits kept
+    urdu = [explain(record, lang="ur") for record in records]
+    assert all("{" not in text for text in urdu)
+    assert any("رپورٹ" in text or "بیان" in text for text in urdu)
+
+
+def _literal_say_calls() -> list[tuple[str, str, set[str]]]:
+    root = Path(__file__).resolve().parents[2] / "src" / "claimaudit" / "audit"
+    found = []
+    for path in sorted(root.glob("_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "say" and node.args:
+                first = node.args[0]
+                keywords = {k.arg for k in node.keywords}
+                if isinstance(first, ast.Constant):
+                    found.append((path.name, first.value, keywords))
+                elif isinstance(first, ast.JoinedStr):  # f"kind.{variant}": some template must match
+                    pattern = "".join(
+                        re.escape(v.value) if isinstance(v, ast.Constant) else "[a-z_]*" for v in first.values
+                    )
+                    assert any(re.fullmatch(pattern, t) for t in WORKING_TEMPLATES), (path.name, node.lineno)
+    return found
+
+
+def test_every_working_step_names_a_template_with_all_its_slots():
+    calls = _literal_say_calls()
+    assert len(calls) > 60
+    for module, template_id, keywords in calls:
+        assert template_id in WORKING_TEMPLATES, (module, template_id)
+        needed = {f for _, f, _, _ in string.Formatter().parse(WORKING_TEMPLATES[template_id]) if f}
+        assert needed <= keywords, (module, template_id, needed - keywords)
+    for template_id, template in WORKING_TEMPLATES.items():
+        names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        slots = {n: 3 if n.startswith("n_") else 1234.5 if "value" in n else "x" for n in names}
+        assert "{" not in render_step(say(template_id, **slots)), template_id
+    assert all(key.endswith((".one", ".other")) for key in PLURAL_TEMPLATES)
+
+
+def test_no_rule_hands_the_verdict_prose():
+    root = Path(__file__).resolve().parents[2] / "src" / "claimaudit" / "audit"
+    for path in sorted(root.glob("_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "verdict" and len(node.args) >= 3:
+                working = node.args[2]
+                assert not isinstance(working, ast.Constant | ast.JoinedStr | ast.BinOp), (path.name, node.lineno)
 
 
 def test_reasons_cite_the_claims_with_their_figures(real_verdicts):

@@ -10,6 +10,7 @@ import pytest
 
 from claimaudit._io import write_frame
 from claimaudit.audit import Status, Verdict, verdicts_csv
+from claimaudit.audit._findings import say
 from claimaudit.report._tables import Page
 
 FORMULAS = [
@@ -55,16 +56,18 @@ def test_verdicts_csv_neutralises_formula_text():
         rule_kind="report_agreement",
         claim_ids=("synthetic-a",),
         status=Status.CONSISTENT,
-        detail=FORMULAS[0],
         finding_template="report_agreement.consistent",
         finding_slots={"subject": FORMULAS[1], "figures": "1", "reports": 2},
+        reasons=(
+            {"kind": "comparison", "claims": [], "working": [say("plausibility.no_baselines", problem=FORMULAS[0])]},
+        ),
         links=("@evil",),
     )
     header, row = _cells(verdicts_csv([verdict]))[:2]
     cells = dict(zip(header, row, strict=True))
     assert cells["rule_id"] == "synthetic-rule"
     assert cells["links"] == "'@evil"
-    assert FORMULAS[0] in cells["explanation"]  # the rule's working is kept, neutralised
+    assert FORMULAS[0] in cells["explanation"]  # the rule's working (a step with a formula in a slot) is kept
     # no cell of the row can start a formula in a spreadsheet
     assert not any(cell.startswith(tuple("=+-@\t\r")) for cell in row)
 

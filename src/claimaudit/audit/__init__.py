@@ -5,8 +5,10 @@
 >>> frame.filter(pl.col("verdict") == "inconsistent")         # doctest: +SKIP
 
 Verdicts are data (``reports/verdicts.json`` schema 2, ``docs/verdicts.md``): a ``finding``
-rendered from one of :data:`FINDINGS` with typed slots, ``reasons``, ``evidence`` items and
-``caveats``; ``explanation`` is rendered from them by :func:`explain`.
+rendered from one of :data:`FINDINGS` with typed slots, ``reasons`` (each with its ``working``:
+the rule's steps as templates of ``WORKING_TEMPLATES`` with typed slots), ``evidence`` items and
+``caveats``; ``explanation`` is rendered from them by :func:`explain` (``explain(record,
+lang="ur")`` renders a verdicts.json record in another language from the catalogue).
 
 Rule kinds are the entries of :data:`RULE_KINDS` (one each, ``audit/_rule_kinds.py``), the
 sources an evidence rule may consult those of :data:`EVIDENCE_SOURCES` (``audit/_evidence_sources.py``);
@@ -28,7 +30,7 @@ from claimaudit.audit._engine import (
 )
 from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvidence
 from claimaudit.audit._evidence_sources import EVIDENCE_SOURCES, EvidenceSource
-from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, slot_text
+from claimaudit.audit._findings import CAVEATS, FINDINGS, explain
 from claimaudit.audit._findings import render as render_finding
 from claimaudit.audit._rule_kinds import KINDS, RULE_KINDS, RuleKind
 from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
@@ -67,7 +69,6 @@ __all__ = [
     "render_finding",
     "rules_dir",
     "run_audit",
-    "slot_text",
     "unit_family",
     "verdict_records",
     "verdicts_csv",

@@ -18,8 +18,9 @@ from decimal import Decimal
 import polars as pl
 
 from claimaudit.audit._context import Context, claim_entry
-from claimaudit.audit._text import fmt_date, fmt_number, fmt_share, fmt_value, plural
+from claimaudit.audit._findings import figure, render_step, say, when
 from claimaudit.audit._verdict import Evidence, Status, Verdict
+from claimaudit.i18n import stated, stated_difference
 
 _SCALE_WORDS = {
     "thousand": 1000,
@@ -153,17 +154,16 @@ def one_digit_apart(a: float, b: float) -> bool:
     return len(long) == len(short) + 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
-def _decide(reports: list[dict], values: list[float], params: dict) -> tuple[Status, str, str]:
-    """(status, finding name, why) for a set of prints of one figure; Status.INCONSISTENT marks
-    any disagreement (the caller says whose)."""
+def _decide(reports: list[dict], values: list[float], params: dict) -> tuple[Status, str, list[dict]]:
+    """(status, finding name, the working's steps) for a set of prints of one figure;
+    Status.INCONSISTENT marks any disagreement (the caller says whose)."""
     tolerance = params["about_tolerance"]
     precise = sorted({r["value"] for r in reports if r["qualifier"] is None})
     if len(precise) >= 2:
         return (
             Status.INCONSISTENT,
             "disagree",
-            f" {len(precise)} different exact figures are printed for one statement"
-            f" ({', '.join(fmt_number(v) for v in precise)}); at most one can be what was said.",
+            [say("report_agreement.exact_figures_differ", count=len(precise), figures=precise)],
         )
     if len(precise) == 1:
         exact = precise[0]
@@ -178,23 +178,21 @@ def _decide(reports: list[dict], values: list[float], params: dict) -> tuple[Sta
             )
         ]
         if off:
+            prints = [
+                say(
+                    "report_agreement.outside_print",
+                    figure=figure({"value": r["value"], "qualifier": r["qualifier"]}, unit=False),
+                    who=r["who"],
+                )
+                for r in off
+            ]
             return (
                 Status.INCONSISTENT,
                 "disagree",
-                f" The exact figure {fmt_number(exact)} lies outside "
-                + "; ".join(
-                    f"'{fmt_value({'value': r['value'], 'qualifier': r['qualifier'], 'unit': None})}' ({r['who']})"
-                    for r in off
-                )
-                + f" (approximations read as ±{tolerance * 100:.0f}%).",
+                [say("report_agreement.outside", exact=exact, prints=prints, tolerance_pct=tolerance)],
             )
         why = (
-            (
-                f" Every other print is a rounded or bounded form compatible with the exact figure"
-                f" {fmt_number(exact)} (approximations read as ±{tolerance * 100:.0f}%)."
-            )
-            if len(values) > 1
-            else ""
+            [say("report_agreement.exact_compatible", exact=exact, tolerance_pct=tolerance)] if len(values) > 1 else []
         )
         return Status.CONSISTENT, "compatible" if len(values) > 1 else "consistent", why
     lows = [_interval(r["value"], r["qualifier"], tolerance)[0] for r in reports]
@@ -202,21 +200,12 @@ def _decide(reports: list[dict], values: list[float], params: dict) -> tuple[Sta
     overlap = max(lows) <= min(highs)
     bounds = all(r["qualifier"] in ("over", "at_least") for r in reports)
     if not overlap:
-        return (
-            Status.INCONSISTENT,
-            "disagree",
-            " The printed approximations and bounds cannot all be true of one figure.",
-        )
+        return Status.INCONSISTENT, "disagree", [say("report_agreement.no_overlap")]
     if bounds and len(values) > 1:
-        why = " All are printed as lower bounds, so they are logically compatible (the higher implies the lower), " + (
-            "and this rule accepts that."
-            if params["bounds_agree"]
-            else "but they give different headline figures for one statement: this rule counts that as disagreement."
-        )
-        return (
-            (Status.CONSISTENT, "compatible", why) if params["bounds_agree"] else (Status.INCONSISTENT, "bounds", why)
-        )
-    why = " The printed approximations are compatible with one figure." if len(values) > 1 else ""
+        if params["bounds_agree"]:
+            return Status.CONSISTENT, "compatible", [say("report_agreement.bounds_accepted")]
+        return Status.INCONSISTENT, "bounds", [say("report_agreement.bounds_differ")]
+    why = [say("report_agreement.approximations_compatible")] if len(values) > 1 else []
     return Status.CONSISTENT, "compatible" if len(values) > 1 else "consistent", why
 
 
@@ -227,13 +216,17 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
     for row in rows:
         printed = parse_figure(row["figure_as_printed"])
         if row["figure_as_printed"] and printed is None:
-            unread.append(f"{row['outlet']} printed {row['figure_as_printed']!r}")
+            unread.append(say("report_agreement.unread_print", outlet=row["outlet"], printed=row["figure_as_printed"]))
         if printed is not None:
             qualifier = printed_qualifier(row["figure_as_printed"]) or row["qualifier"]
         else:
             qualifier = row["qualifier"]
         value = printed if printed is not None else row["value"]
-        who = f"{row['outlet'] or row['claimant'] + ' (no source row)'} [{row['claim_id']}]"
+        who = (
+            say("report_agreement.who", outlet=row["outlet"], claim_id=row["claim_id"])
+            if row["outlet"]
+            else say("report_agreement.who_no_source", claimant=row["claimant"], claim_id=row["claim_id"])
+        )
         reports.append(
             {
                 "value": value,
@@ -255,33 +248,54 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
     values = sorted({r["value"] for r in reports})
     low, high = values[0], values[-1]
     relative = (high - low) / low if low else None  # no share of a lower figure of 0
-    by_print: dict[tuple, list[str]] = defaultdict(list)
+    by_print: dict[tuple, dict[str, dict]] = defaultdict(dict)
     for r in reports:
-        by_print[(r["value"], r["qualifier"] or "")].append(r["who"])
-    described = "; ".join(
-        f"{fmt_value({'value': v, 'qualifier': q or 'exact', 'unit': None})} by {', '.join(sorted(set(w)))}"
+        by_print[(r["value"], r["qualifier"] or "")][render_step(r["who"])] = r["who"]
+    described = [
+        say(
+            "report_agreement.print",
+            figure=figure({"value": v, "qualifier": q or "exact"}, unit=False),
+            by=[w[k] for k in sorted(w)],
+        )
         for (v, q), w in sorted(by_print.items())
-    )
+    ]
     first = rows[0]
     detail = [x for x in (first["category"], first["scope"]) if x not in (None, "not_applicable")]
     statements = sorted({r["statement_id"] for r in rows})
     where = (
-        f"statement {statements[0]}"
+        say("report_agreement.one_statement", statement=statements[0])
         if len(statements) == 1
-        else f"{len(statements)} statements by {first['authority']} ({', '.join(statements)})"
+        else say(
+            "report_agreement.statements", count=len(statements), authority=first["authority"], statements=statements
+        )
     )
-    what = (
-        f"{first['metric']}{' (' + ', '.join(detail) + ')' if detail else ''} in {where}"
-        f" of {fmt_date(first['statement_date'], first['date_precision'])}"
+    metric_step = (
+        say("report_agreement.metric_detail", metric=first["metric"], detail=detail) if detail else first["metric"]
     )
+    subject = say(
+        "report_agreement.subject",
+        metric=metric_step,
+        where=where,
+        date=when(first["statement_date"], first["date_precision"]),
+    )
+    what = render_step(subject)
     stats = {"min": low, "max": high, "relative_difference": relative, "reports": len(reports)}
-    share = f" ({fmt_share(relative)} of the lower figure)" if relative is not None else ""
     spread = (
-        (f"Spread: min {fmt_number(low)}, max {fmt_number(high)}, difference {fmt_number(high - low)}{share}.")
+        [
+            say("report_agreement.spread", low=low, high=high, difference=stated_difference(high, low))
+            if relative is None
+            else say(
+                "report_agreement.spread_share",
+                low=low,
+                high=high,
+                difference=stated_difference(high, low),
+                share=relative,
+            )
+        ]
         if high != low
-        else ""
+        else []
     )
-    unread_note = f" Not read as a number: {'; '.join(unread)}." if unread else ""
+    unread_note = [say("report_agreement.unread", unread=unread)] if unread else []
     grouped_by = ", ".join(f"{k}={v}" for k, v in key.items())
     evidence = (
         Evidence(
@@ -292,10 +306,10 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
             verification=_verification(rows),
         ),
     )
-    head = f"{plural(len(reports), 'report')} of {what}: {described}."
+    head = say("report_agreement.head", n_report=len(reports), subject=subject, prints=described)
     status, name, why = _decide(reports, values, params)
     caveats = []
-    metric = f"{first['metric']}{' (' + ', '.join(detail) + ')' if detail else ''}"
+    metric = render_step(metric_step) if detail else first["metric"]
     slots = {
         "reports": len(reports),
         "subject": what,
@@ -317,13 +331,10 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
                     {
                         "kind": "low_confidence",
                         "claim_ids": sorted({r["row"]["claim_id"] for r in reports if r["low"]}),
-                        "detail": f"{', '.join(fmt_number(v) for v in set_aside)} (set aside)",
+                        "detail": f"{', '.join(stated(v, 'en') for v in set_aside)} (set aside)",
                     }
                 )
-                why += (
-                    f" The difference rests on low-confidence prints ({', '.join(fmt_number(v) for v in set_aside)}),"
-                    " which do not decide a verdict alone."
-                )
+                why.append(say("report_agreement.low_confidence", set_aside=set_aside))
                 slots.update(figures=kept_values or values, set_aside=set_aside, reports=len(kept))
                 if again is None:
                     status, name = Status.INSUFFICIENT, "low_confidence_single"
@@ -338,7 +349,8 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
                 "kind": "probable_misprint",
                 "figures": [list(p) for p in pairs],
                 "detail": "; ".join(
-                    f"{fmt_number(a)} and {fmt_number(b)} differ by one digit or two swapped digits" for a, b in pairs
+                    f"{stated(a, 'en')} and {stated(b, 'en')} differ by one digit or two swapped digits"
+                    for a, b in pairs
                 ),
             }
         )
@@ -363,7 +375,7 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
             }
             for r in reports
         ],
-        "difference": high - low,
+        "difference": stated_difference(high, low),
         "share": relative,
         "tolerance": tolerance,
         "statements": statements,
@@ -371,7 +383,7 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
     return ctx.verdict(
         ids,
         status,
-        head + why + (" " + spread if spread else "") + unread_note,
+        [head, *why, *spread, *unread_note],
         evidence=evidence,
         figures=stats,
         finding=(name, slots),

@@ -25,8 +25,7 @@ import polars as pl
 
 from claimaudit.audit._context import Context
 from claimaudit.audit._evidence_sources import gather
-from claimaudit.audit._findings import strength_words
-from claimaudit.audit._text import fmt_date
+from claimaudit.audit._findings import say, strength_words, when
 from claimaudit.audit._verdict import Status, Strength, Verdict
 
 _DECISIVE = {"blocking", "no_blocking"}
@@ -55,9 +54,12 @@ def window_for(claim: dict, params: dict, polarity: str | None = None) -> tuple[
 def _one(claim: dict, ctx: Context) -> Verdict:
     params = ctx.rule.params
     ids = (claim["claim_id"],)
-    said = (
-        f"{claim['claimant']} ({fmt_date(claim['statement_date'], claim['date_precision'])}) asserted"
-        f' {claim["assertion"]} ("{claim["wording"]}")'
+    said = say(
+        "evidence_vs_assertion.said",
+        claimant=claim["claimant"],
+        date=when(claim["statement_date"], claim["date_precision"]),
+        assertion=claim["assertion"],
+        wording=claim["wording"],
     )
     polarity = params["polarity"].get(claim["assertion"] or "")
     slots = _slots(claim)
@@ -65,8 +67,7 @@ def _one(claim: dict, ctx: Context) -> Verdict:
         return ctx.verdict(
             ids,
             Status.NOT_COMPARABLE,
-            f"{said}; the rule gives no polarity for assertion {claim['assertion']!r}, so no evidence"
-            " can bear on it. Add it to params.polarity to audit it.",
+            [say("evidence_vs_assertion.no_polarity", said=said, assertion=claim["assertion"])],
             strength=Strength.NONE,
             finding=("no_polarity", slots),
         )
@@ -75,7 +76,7 @@ def _one(claim: dict, ctx: Context) -> Verdict:
         return ctx.verdict(
             ids,
             Status.INSUFFICIENT,
-            f"{said}, undated: no evidence window can be set.",
+            [say("evidence_vs_assertion.undated", said=said)],
             strength=Strength.NONE,
             finding=("undated", slots),
         )
@@ -83,13 +84,21 @@ def _one(claim: dict, ctx: Context) -> Verdict:
     findings = [gather(spec, start, end, ctx.provider, params) for spec in ctx.rule.evidence]
     min_rank = Strength(params["min_strength"]).rank
     deciding = [f for f in findings if f.observes in _DECISIVE and f.strength.rank >= min_rank]
-    sentences = " ".join(f"({i}) {f.sentence}." for i, f in enumerate(findings, 1))
+    sentences = [
+        say("evidence_vs_assertion.observation", number=i, sentence=f.sentence) for i, f in enumerate(findings, 1)
+    ]
     evidence = [f.evidence for f in findings]
     links = [link for f in findings for link in f.links]
     figures: dict = {}
     for f in findings:
         figures.update(f.figures)
-    head = f"{said}; evidence for {start}..{end}: {sentences}"
+    head = say(
+        "evidence_vs_assertion.head",
+        said=said,
+        window_start=start.isoformat(),
+        window_end=end.isoformat(),
+        observations=sentences,
+    )
     slots.update(window_start=start.isoformat(), window_end=end.isoformat())
     reason = {
         "kind": "evidence",
@@ -112,16 +121,16 @@ def _one(claim: dict, ctx: Context) -> Verdict:
         weak = [f.evidence.source for f in findings if f.observes in _DECISIVE and f.strength.rank < min_rank]
         why = []
         if missing:
-            why.append(f"missing: {', '.join(missing)}")
+            why.append(say("evidence_vs_assertion.why_missing", sources=missing))
         if weak:
-            why.append(f"below the rule's minimum strength ({params['min_strength']}): {', '.join(weak)}")
+            why.append(say("evidence_vs_assertion.why_weak", min_strength=params["min_strength"], sources=weak))
         context = [f.evidence.source for f in findings if f.observes in ("context", "nothing", "thin")]
         if context:
-            why.append(f"context or no observation only: {', '.join(context)}")
+            why.append(say("evidence_vs_assertion.why_context", sources=context))
         return ctx.verdict(
             ids,
             Status.INSUFFICIENT,
-            head + f" Nothing decisive: {'; '.join(why)}.",
+            [head, say("evidence_vs_assertion.nothing_decisive", why=why)],
             evidence=evidence,
             extra_links=links,
             figures=figures,
@@ -137,25 +146,26 @@ def _one(claim: dict, ctx: Context) -> Verdict:
         status = Status.CONTRADICTED if blocking else Status.SUPPORTED
     else:
         status = Status.SUPPORTED if blocking else Status.CONTRADICTED
-    rests = ", ".join(sorted({f.evidence.source for f in best}))
+    rests = sorted({f.evidence.source for f in best})
     if strength is Strength.DIRECT_MEASUREMENT:
-        basis = f" The verdict rests on direct measurement ({rests})."
+        basis = say("evidence_vs_assertion.direct", sources=rests)
     else:
         absent = [
             f.evidence.source
             for f in findings
             if f.strength is Strength.DIRECT_MEASUREMENT and f.observes not in _DECISIVE
         ]
+        words = strength.value.replace("_", " ")
         basis = (
-            f" The verdict is weak: it rests on {strength.value.replace('_', ' ')}s only ({rests})"
-            + (f"; no direct measurement decided it ({', '.join(absent)} missing or not decisive)" if absent else "")
-            + "."
+            say("evidence_vs_assertion.weak_absent", strength=words, sources=rests, absent=absent)
+            if absent
+            else say("evidence_vs_assertion.weak", strength=words, sources=rests)
         )
     slots.update(strength=strength_words(strength.value), sources=sorted({f.evidence.source for f in best}))
     return ctx.verdict(
         ids,
         status,
-        head + basis,
+        [head, basis],
         evidence=evidence,
         strength=strength,
         extra_links=links,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +73,7 @@ class Context:
         self,
         claim_ids: Iterable[str],
         status: Status,
-        detail: str,
+        working: Sequence[Mapping[str, Any]],
         *,
         finding: tuple[str, Mapping[str, Any]],
         evidence: Iterable[Evidence] = (),
@@ -83,9 +83,11 @@ class Context:
         reason: Mapping[str, Any] | None = None,
         caveats: Iterable[Mapping[str, Any]] = (),
     ) -> Verdict:
-        """``finding`` is (template name within the rule kind, slots); ``reason`` the computed
-        comparison (``difference``, ``ratio``, ``share``, ``threshold``, ...; ``claims`` defaults to
-        the verdict's claims). Caveats that follow from the claims and the evidence are added here."""
+        """``working`` is the rule's working as steps (:func:`claimaudit.audit._findings.say`), kept in
+        the reason as ``working``; ``finding`` is (template name within the rule kind, slots);
+        ``reason`` the computed comparison (``difference``, ``ratio``, ``share``, ``threshold``, ...;
+        ``claims`` defaults to the verdict's claims). Caveats that follow from the claims and the
+        evidence are added here."""
         ids = tuple(claim_ids)
         if status is Status.INSUFFICIENT:  # nothing decided it, whatever was consulted
             strength = Strength.NONE
@@ -110,8 +112,15 @@ class Context:
         reason = dict(reason or {})
         reason_kind = reason.pop("kind", self.reason_kind)
         claims = reason.pop("claims", None)
+        if isinstance(working, str):
+            raise TypeError("a verdict's working is a list of steps (say(...)), not prose")
         reasons = (
-            {"kind": reason_kind, "claims": claims if claims is not None else self.claim_entries(ids), **reason},
+            {
+                "kind": reason_kind,
+                "claims": claims if claims is not None else self.claim_entries(ids),
+                **reason,
+                "working": [dict(step) for step in working],
+            },
         )
         statements = tuple(sorted({s for s in (self.row(cid).get("statement_id") for cid in ids) if s}))
         return Verdict(
@@ -119,7 +128,6 @@ class Context:
             rule_kind=self.rule.kind,
             claim_ids=ids,
             status=status,
-            detail=detail,
             finding_template=template,
             finding_slots=slots,
             evidence=items,

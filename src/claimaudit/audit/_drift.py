@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from claimaudit.audit._context import Context
-from claimaudit.audit._text import fmt_date, fmt_number, period_word, plural, unit_word
+from claimaudit.audit._findings import say, when
 from claimaudit.audit._verdict import Status, Verdict
 
 
@@ -19,12 +19,15 @@ def _meaning(row: dict, dimensions: list[str]) -> tuple:
     return tuple(row["_period_family"] if d == "period" else row[d] for d in dimensions)
 
 
-def _describe(row: dict) -> str:
-    unit = unit_word(row["unit"])
-    period = period_word(row["period"])
-    return (
-        f"{row['metric']} in {unit} ({period}; {row['claimant']}, "
-        f"{fmt_date(row['statement_date'], row['date_precision'])}) [{row['claim_id']}]"
+def _describe(row: dict) -> dict:
+    return say(
+        "unit_drift.use",
+        metric=row["metric"],
+        unit=row["unit"],
+        period=row["period"],
+        claimant=row["claimant"],
+        date=when(row["statement_date"], row["date_precision"]),
+        claim_id=row["claim_id"],
     )
 
 
@@ -53,17 +56,16 @@ def audit(ctx: Context) -> list[Verdict]:
             continue
         meanings = {_meaning(r, dims) for r in cluster}
         ids = tuple(r["claim_id"] for r in cluster)
-        value = fmt_number(cluster[0]["value"])
+        value = cluster[0]["value"]
         days = (cluster[-1]["statement_date"] - cluster[0]["statement_date"]).days
-        chain = " → ".join(_describe(r) for r in cluster)
+        chain = [_describe(r) for r in cluster]
         figures = {"value": cluster[0]["value"], "statements": len({r["statement_id"] for r in cluster}), "days": days}
         if len(meanings) == 1:
             verdicts.append(
                 ctx.verdict(
                     ids,
                     Status.CONSISTENT,
-                    f"The figure {value} recurs in {plural(len(cluster), 'claim')} over"
-                    f" {plural(days, 'day')} with one meaning: {chain}.",
+                    [say("unit_drift.one_meaning", value=value, n_claim=len(cluster), n_day=days, chain=chain)],
                     figures=figures,
                     finding=("consistent", {"value": cluster[0]["value"], "claims": len(cluster), "days": days}),
                     reason={"value": cluster[0]["value"], "days": days},
@@ -75,9 +77,16 @@ def audit(ctx: Context) -> list[Verdict]:
             ctx.verdict(
                 ids,
                 Status.INCONSISTENT,
-                f"The figure {value} recurs in {plural(len(cluster), 'claim')} within {plural(days, 'day')} but its"
-                f" meaning changes ({', '.join(changed)}): {chain}. One number cannot count all of these; at most one"
-                " use can be right, and the reuse suggests the figure travelled without its definition.",
+                [
+                    say(
+                        "unit_drift.changing_meaning",
+                        value=value,
+                        n_claim=len(cluster),
+                        n_day=days,
+                        changed=changed,
+                        chain=chain,
+                    )
+                ],
                 figures=figures,
                 finding=(
                     "inconsistent",

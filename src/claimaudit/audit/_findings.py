@@ -3,12 +3,14 @@ a verdict's ``explanation`` from its structure.
 
 A verdict's ``finding`` is ``FINDINGS[finding_template]`` filled with ``finding_slots``. Slots
 are typed data (numbers stay numbers, dates are ISO strings, lists stay lists); how a slot is
-printed depends only on its value and its name, so a translation of a template needs no code:
+printed depends only on its value and its name, by the one formatter (:func:`claimaudit.i18n.slot`),
+so a translation of a template needs no code:
 
-- a number prints with thousands separators and no spurious decimals (``844,008``; ``84.72``);
-- a slot named ``*_share`` is a fraction printed as a percentage (``0.055`` → ``5.5%``);
-- a slot named ``*_ratio`` is a ratio printed with two decimals (``0.18``);
-- a list prints as ``a, b and c``; ``None`` as ``n/a``.
+- a number is a stated figure, printed exactly as stated (``844,008``; ``84.725``);
+- a slot named ``*_share`` is a computed fraction printed as a percentage (``0.055`` → ``5.5%``);
+- a slot named ``*_ratio``, ``ratios``, ``threshold`` or ``computed_*`` is a computed statistic
+  (two decimals: ``0.18``); ``difference`` prints without its sign (the words say which way);
+- a list prints as ``a, b and c``; ``None`` as ``—``.
 
 >>> render("report_agreement.consistent", {"reports": 3, "subject": "statement s-1", "figures": [844008]})
 '3 reports of statement s-1 agree on one figure (844,008).'
@@ -25,7 +27,8 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from claimaudit.audit._text import fmt_number, fmt_ratio, fmt_share
+from claimaudit import i18n
+from claimaudit.audit._text import period_word, unit_word
 
 #: finding_template -> English template with ``{named}`` slots (a gettext msgid).
 FINDINGS: dict[str, str] = {
@@ -187,43 +190,484 @@ def strength_words(strength: str) -> str:
     return _STRENGTH_WORDS.get(strength, strength.replace("_", " "))
 
 
-def slot_text(name: str, value: Any) -> str:
-    """How one slot prints (see the module docstring)."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        items = [slot_text(name, v) for v in value]
-        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else "none"
-    if isinstance(value, int | float):
-        if name.endswith("_share"):
-            return fmt_share(abs(value))
-        if name.endswith("_ratio") or name in ("ratios", "threshold"):
-            return fmt_ratio(value)
-        if name == "difference":
-            return fmt_number(abs(value))
-        return fmt_number(value)
-    return str(value)
-
-
 def slot_names(template_id: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(FINDINGS[template_id]) if f}
 
 
-def render(template_id: str, slots: Mapping[str, Any], templates: Mapping[str, str] | None = None) -> str:
-    """The finding sentence: the template (``templates`` may be a translation) with its slots."""
+def render(
+    template_id: str, slots: Mapping[str, Any], templates: Mapping[str, str] | None = None, lang: str = "en"
+) -> str:
+    """The finding sentence: the template (``templates`` may be a translation) with its slots,
+    printed for ``lang`` (the audit writes English)."""
     template = (templates or FINDINGS)[template_id]
-    return template.format_map({name: slot_text(name, slots.get(name)) for name in slot_names(template_id)})
+    return template.format_map({name: i18n.slot(name, slots.get(name), lang) for name in slot_names(template_id)})
 
 
-def explain(finding: str, detail: str, caveats: Sequence[Mapping[str, Any]]) -> str:
-    """A verdict's ``explanation``: its finding, the rule's working (``detail``), then its caveats."""
-    parts = [finding]
-    if detail and detail != finding:
-        parts.append(detail)
-    for caveat in caveats:
+#: How a figure reads in the working: the qualifier's words around the number.
+FIGURE_TEMPLATES: dict[str, str] = {
+    "exact": "{value}",
+    "over": "over {value}",
+    "at_least": "at least {value}",
+    "about": "about {value}",
+    "under": "under {value}",
+    "up_to": "up to {value}",
+}
+
+#: How a cited claim reads in the working.
+CLAIM_TEMPLATES: dict[str, str] = {
+    "cited": "{figure} {verb} ({claimant}, {when}) [{claim_id}]",
+    "cited_flagged": "{figure} {verb} ({claimant}, {when}) [{claim_id}, {confidence} confidence]",
+    "as_of": "stated {date}, figure as of {as_of}",
+    "with_unit": "{figure} {unit}",
+}
+
+#: A count with its noun: ``<noun>.one`` / ``<noun>.other``; a working slot named ``n_<noun>``
+#: prints with them (``{n_day}`` → ``3 days``).
+PLURAL_TEMPLATES: dict[str, str] = {
+    "report.one": "{n} report",
+    "figure.one": "{n} figure",
+    "figure.other": "{n} figures",
+    "other_figure.one": "{n} other earlier comparable figure",
+    "other_figure.other": "{n} other earlier comparable figures",
+    "dated_figure.one": "{n} dated comparable figure",
+    "dated_figure.other": "{n} dated comparable figures",
+    "total.one": "{n} comparable running total",
+    "total.other": "{n} comparable running totals",
+    "report.other": "{n} reports",
+    "claim.one": "{n} claim",
+    "claim.other": "{n} claims",
+    "day.one": "{n} day",
+    "day.other": "{n} days",
+    "day_after.one": "{n} day",
+    "day_after.other": "{n} days",
+}
+
+#: Each step of a rule's working (the ``working`` of a verdict's reasons): id -> English
+#: sentence or phrase with ``{named}`` slots (gettext msgids). A slot holding a step (or a list of
+#: steps) prints it rendered; see :func:`render_step`.
+WORKING_TEMPLATES: dict[str, str] = {
+    # report_agreement
+    "report_agreement.head": "{n_report} of {subject}: {prints}.",
+    "report_agreement.subject": "{metric} in {where} of {date}",
+    "report_agreement.metric_detail": "{metric} ({detail})",
+    "report_agreement.one_statement": "statement {statement}",
+    "report_agreement.statements": "{count} statements by {authority} ({statements})",
+    "report_agreement.print": "{figure} by {by}",
+    "report_agreement.who": "{outlet} [{claim_id}]",
+    "report_agreement.who_no_source": "{claimant} (no source row) [{claim_id}]",
+    "report_agreement.exact_figures_differ": (
+        "{count} different exact figures are printed for one statement ({figures}); at most one can be what was said."
+    ),
+    "report_agreement.outside": (
+        "The exact figure {exact} lies outside {prints} (approximations read as ±{tolerance_pct})."
+    ),
+    "report_agreement.outside_print": "'{figure}' ({who})",
+    "report_agreement.exact_compatible": (
+        "Every other print is a rounded or bounded form compatible with the exact figure {exact} (approximations read"
+        " as ±{tolerance_pct})."
+    ),
+    "report_agreement.no_overlap": "The printed approximations and bounds cannot all be true of one figure.",
+    "report_agreement.bounds_accepted": (
+        "All are printed as lower bounds, so they are logically compatible (the higher implies the lower), and this"
+        " rule accepts that."
+    ),
+    "report_agreement.bounds_differ": (
+        "All are printed as lower bounds, so they are logically compatible (the higher implies the lower), but they"
+        " give different headline figures for one statement: this rule counts that as disagreement."
+    ),
+    "report_agreement.approximations_compatible": "The printed approximations are compatible with one figure.",
+    "report_agreement.low_confidence": (
+        "The difference rests on low-confidence prints ({set_aside}), which do not decide a verdict alone."
+    ),
+    "report_agreement.spread": "Spread: min {low}, max {high}, difference {difference}.",
+    "report_agreement.spread_share": (
+        "Spread: min {low}, max {high}, difference {difference} ({share} of the lower figure)."
+    ),
+    "report_agreement.unread": "Not read as a number: {unread}.",
+    "report_agreement.unread_print": "{outlet} printed '{printed}'",
+    # unit_drift
+    "unit_drift.one_meaning": "The figure {value} recurs in {n_claim} over {n_day} with one meaning: {chain}.",
+    "unit_drift.changing_meaning": (
+        "The figure {value} recurs in {n_claim} within {n_day} but its meaning changes ({changed}): {chain}. One"
+        " number cannot count all of these; at most one use can be right, and the reuse suggests the figure travelled"
+        " without its definition."
+    ),
+    "unit_drift.use": "{metric} in {unit} ({period}; {claimant}, {date}) [{claim_id}]",
+    # plausibility
+    "plausibility.no_baselines": "No baselines to compare with: {problem}",
+    "plausibility.no_baseline_near": (
+        "{claim}: no baseline ({missing}) within {max_gap_days} days of the claim's date, so its size cannot be"
+        " checked."
+    ),
+    "plausibility.arithmetic": "{claim}: {divisions}.",
+    "plausibility.division": (
+        "{value} {unit} ({period}) ÷ {baseline} {metric} ({publisher}, as of {as_of}, {gap_days} days from the claim;"
+        " {baseline_id}) = {ratio} {unit} per {per}"
+    ),
+    "plausibility.missing": "No usable baseline for {missing}.",
+    "plausibility.above": (
+        "Above the rule's bound of {threshold} per unit for {over}: the figure is implausible as stated."
+    ),
+    # series_consistency
+    "series_consistency.name": "{authority}'s {period} count of {metric}",
+    "series_consistency.name_detail": "{authority}'s {period} count of {metric} ({detail})",
+    "series_consistency.different_verbs": "different verbs ('{verb}' vs '{other_verb}')",
+    "series_consistency.different_verbs_narrower": (
+        "different verbs ('{verb}' vs '{other_verb}'); items blocked can be fewer than items processed or identified,"
+        " so a lower figure under the narrower verb is expected"
+    ),
+    "series_consistency.different_scopes": "different scopes ({scope} vs {other_scope})",
+    "series_consistency.different_periods": "different periods ({period} vs {other_period})",
+    "series_consistency.different_starts": "running totals from different start dates ({start} vs {other_start})",
+    "series_consistency.different_units": "different units ({unit} vs {other_unit})",
+    "series_consistency.different_units_site_url": (
+        "different units ({unit} vs {other_unit}): a website can hold many URLs, so a count of one is not a count of"
+        " the other"
+    ),
+    "series_consistency.different_spans": (
+        "running totals over different spans (one counts only since {start}, the other gives no start), so the"
+        " shorter span can be the lower figure"
+    ),
+    "series_consistency.span_all": "all of it",
+    "series_consistency.span_since": "since {start}",
+    "series_consistency.spans_differ": (
+        "{claim} covers {window}; the running totals around it are not one series ({first} counts {first_span},"
+        " {other} counts {other_span}), so the additions cannot be checked against their difference."
+    ),
+    "series_consistency.unit_changed": (
+        "The unit changed from {unit} to {other_unit}; both count {family} and are compared as like with like, but"
+        " the change of wording may also mark a change of counting."
+    ),
+    "series_consistency.rise": "+{difference} (+{change_share})",
+    "series_consistency.drop": "−{difference} (−{change_share})",
+    "series_consistency.same_day": (
+        "they were stated on the same day ({date}) in different statements, so their order is unknown; same-day"
+        " figures are compared by the report-agreement rules."
+    ),
+    "series_consistency.dates_overlap": (
+        "their dates overlap at the precision the sources give ({date} vs {other_date}), so whether the running total"
+        " rose or fell between them cannot be said."
+    ),
+    "series_consistency.unordered": "{claim} and {other_claim} cannot be ordered: {why}",
+    "series_consistency.unlike": (
+        "{later} is below the earlier {earlier}, but they are not like with like: {differences}. The drop is"
+        " therefore not a contradiction."
+    ),
+    "series_consistency.step": "{subject}: {earlier} → {later}, {n_day} later: {change}.",
+    "series_consistency.figure_on": "{figure} ({date})",
+    "series_consistency.also_above": "{n_other_figure} also above it: {shown}.",
+    "series_consistency.lower_bound": (
+        "'{bound}' is a lower bound, so it is logically compatible with the earlier {earlier}; as a figure it is"
+        " {difference} ({below_share}) below it."
+    ),
+    "series_consistency.bound_conflicts": (
+        "This rule reads a lower bound given as the headline figure as the speaker's figure: at {later_share} of a"
+        " figure already published (threshold {threshold_pct}), the two statements disagree."
+    ),
+    "series_consistency.bound_accepted": (
+        "This rule does not treat a lower bound as the speaker's figure, so there is no conflict."
+    ),
+    "series_consistency.cannot_fall": (
+        "A running total cannot fall unless items were unblocked or the counting changed."
+    ),
+    "series_consistency.cannot_fall_approx": (
+        "A running total cannot fall even allowing for the stated approximation unless items were unblocked or the"
+        " counting changed."
+    ),
+    "series_consistency.within_approximation": (
+        "The figure is lower, but within the approximation the sources state ('about'), so no fall can be shown."
+    ),
+    "series_consistency.none_above": "No earlier comparable figure ({n_figure}) is above it.",
+    "series_consistency.no_date_fits": (
+        "No date would fit a non-decreasing series: it is above {after} but below the earlier {before}."
+    ),
+    "series_consistency.would_fit": "It would fit a non-decreasing series if dated {bounds}.",
+    "series_consistency.after": "after {date} ({figure})",
+    "series_consistency.before": "before {date} ({figure})",
+    "series_consistency.undated": (
+        "{claim} has no date, so it cannot be ordered against the {n_dated_figure} of {subject}."
+    ),
+    "series_consistency.totals_all_after": "the ledger's {n_total} for {authority} / {category} all lie after it",
+    "series_consistency.totals_all_before": "the ledger's {n_total} for {authority} / {category} all lie before it",
+    "series_consistency.no_total": "the ledger has no comparable running total for {authority} / {category}",
+    "series_consistency.needs_total_before": (
+        "{claim} covers {window}; checking it needs a running total ({verb}, {scope}, same unit family) before"
+        " {edge}, and {have}."
+    ),
+    "series_consistency.needs_total_after": (
+        "{claim} covers {window}; checking it needs a running total ({verb}, {scope}, same unit family) after {edge},"
+        " and {have}."
+    ),
+    "series_consistency.arithmetic": "{later} − {earlier} = {change}",
+    "series_consistency.arithmetic_approx": (
+        "{later} − {earlier} = {change} (between {computed_low} and {computed_high} given the stated approximation)"
+    ),
+    "series_consistency.arithmetic_at_most": (
+        "{later} − {earlier} = {change} (at most {computed_high} given the stated approximation)"
+    ),
+    "series_consistency.arithmetic_at_least": (
+        "{later} − {earlier} = {change} (at least {computed_low} given the stated approximation)"
+    ),
+    "series_consistency.totals_fall": (
+        "{claim} for {window}: the running totals around the window fall ({arithmetic}), so additions cannot be"
+        " checked against them; the fall itself is judged by the running-total check."
+    ),
+    "series_consistency.same_span_agree": (
+        "{claim} for {window} against the change in the running total over the same span: {arithmetic}. They agree"
+        " within the rule's tolerance of {tolerance_pct} (bracketing figures at most {n_day} from the window's"
+        " edges)."
+    ),
+    "series_consistency.same_span_disagree": (
+        "{claim} for {window} against the change in the running total over the same span: {arithmetic}. They do not"
+        " agree within the rule's tolerance of {tolerance_pct} (bracketing figures at most {n_day} from the window's"
+        " edges)."
+    ),
+    "series_consistency.wider_span": (
+        "{claim} for {window}; the nearest running totals bracket a wider span ({from_date} to {to_date}), so only a"
+        " bound can be checked: the additions in the window cannot exceed the growth over the wider span,"
+        " {arithmetic}."
+    ),
+    "series_consistency.within_bound": "The window figure is within that bound.",
+    "series_consistency.beyond_bound": (
+        "The window figure exceeds it by {computed_excess} beyond the {tolerance_pct} tolerance."
+    ),
+    "series_consistency.ordering": (
+        "In statement {statement} ({category}, scope {scope}): {smaller_figure} {smaller} vs {larger_figure}"
+        " {larger}. Items {smaller} must not exceed items {larger}; they do not (difference {gap})."
+    ),
+    "series_consistency.ordering_broken": (
+        "In statement {statement} ({category}, scope {scope}): {smaller_figure} {smaller} vs {larger_figure}"
+        " {larger}. Items {smaller} must not exceed items {larger}; they exceed them by {excess}."
+    ),
+    "series_consistency.parts": (
+        "In statement {statement} ({verb}, {period}): {count} {what} add up to {listed} = {parts_sum} against a total"
+        " of {total}."
+    ),
+    "series_consistency.parts_exceed": "The parts exceed the total by {computed_excess}.",
+    "series_consistency.total_is_bound": "The total is a lower bound, so the parts are compatible with it.",
+    "series_consistency.parts_within_approximation": (
+        "The parts exceed the stated total by {excess}, within the approximation the source states ('about'), so no"
+        " conflict can be shown."
+    ),
+    "series_consistency.parts_fit": "The parts do not exceed the total; {rest} is not attributed to the {what} listed.",
+    "series_consistency.smallest_variant": (
+        "Where a {key} has several recorded figures ({variants}), the smallest is used."
+    ),
+    "series_consistency.smallest_total": "The smallest of {count} recorded totals is used.",
+    "series_consistency.rate_zero": (
+        "In statement {statement}: {processed} processed is zero, so no block rate can be computed from the counts to"
+        " set against the stated {rate}."
+    ),
+    "series_consistency.rate": (
+        "In statement {statement}: {blocked} blocked ÷ {processed} processed = {computed_rate}%, against the stated"
+        " block rate of {rate}."
+    ),
+    "series_consistency.rate_approx": (
+        "In statement {statement}: {blocked} blocked ÷ {processed} processed = {computed_rate}%"
+        " ({computed_low}%–{computed_high}% given the stated approximation), against the stated block rate of {rate}."
+    ),
+    "series_consistency.rate_compatible": (
+        "They are compatible (the stated rate read as ±{rounding} points for rounding)."
+    ),
+    "series_consistency.rate_incompatible": "The stated rate does not follow from the stated counts.",
+    # evidence_vs_assertion
+    "evidence_vs_assertion.said": '{claimant} ({date}) asserted {assertion} ("{wording}")',
+    "evidence_vs_assertion.no_polarity": (
+        "{said}; the rule gives no polarity for assertion '{assertion}', so no evidence can bear on it. Add it to"
+        " params.polarity to audit it."
+    ),
+    "evidence_vs_assertion.undated": "{said}, undated: no evidence window can be set.",
+    "evidence_vs_assertion.head": "{said}; evidence for {window_start}..{window_end}: {observations}",
+    "evidence_vs_assertion.observation": "({number}) {sentence}.",
+    "evidence_vs_assertion.nothing_decisive": "Nothing decisive: {why}.",
+    "evidence_vs_assertion.why_missing": "missing: {sources}",
+    "evidence_vs_assertion.why_weak": "below the rule's minimum strength ({min_strength}): {sources}",
+    "evidence_vs_assertion.why_context": "context or no observation only: {sources}",
+    "evidence_vs_assertion.direct": "The verdict rests on direct measurement ({sources}).",
+    "evidence_vs_assertion.weak": "The verdict is weak: it rests on {strength}s only ({sources}).",
+    "evidence_vs_assertion.weak_absent": (
+        "The verdict is weak: it rests on {strength}s only ({sources}); no direct measurement decided it ({absent}"
+        " missing or not decisive)."
+    ),
+    # opposite_assertions
+    "opposite_assertions.said": '{claimant} ({date}): "{wording}" ({assertion}) [{claim_id}{flag}{printed}]',
+    "opposite_assertions.flag": ", {confidence} confidence",
+    "opposite_assertions.printed": "; printed by {outlets}",
+    "opposite_assertions.undated": (
+        "{said} is undated, so no statement can be placed within {n_day} before or {n_day_after} after it."
+    ),
+    "opposite_assertions.span": "{n_day} before to {n_day_after} after {date}",
+    "opposite_assertions.none": (
+        "{said}. No official statement in the ledger asserts the opposite from {span}. This compares official"
+        " statements with each other only; it says nothing about what was measured on the networks."
+    ),
+    "opposite_assertions.contradicted": (
+        "{said} — but within {span} official statements asserted the opposite: {opposites}. Both cannot be true as"
+        " stated: the official record contradicts itself ({authorities})."
+    ),
+    "opposite_assertions.contradicted_one_authority": (
+        "{said} — but within {span} official statements asserted the opposite: {opposites}. Both cannot be true as"
+        " stated: the official record contradicts itself ({authority} on both sides)."
+    ),
+    "opposite_assertions.same_day": "the same day, {said}",
+    "opposite_assertions.about_same_day": "about the same day, {said}",
+    "opposite_assertions.later": "{n_day} later, {said}",
+    "opposite_assertions.about_later": "about {n_day} later, {said}",
+    "opposite_assertions.earlier": "{n_day} earlier, {said}",
+    "opposite_assertions.about_earlier": "about {n_day} earlier, {said}",
+    "opposite_assertions.not_all_high": (
+        "Not every statement is on record at high confidence ({claim_ids}): the contradiction is between what"
+        " officials were reported to say."
+    ),
+    "plausibility.within": (
+        "Within the rule's bound of {threshold} per unit; the arithmetic does not rule the figure out."
+    ),
+}
+
+#: slot name -> separator of a list of steps in that slot (default ``"; "``).
+_SEPARATORS = {"chain": " → ", "by": ", ", "shown": ", ", "bounds": " and ", "listed": " + ", "observations": " "}
+#: list slots printed "a, b and c" (other lists of values are comma-separated).
+_AND_LISTS = {"authorities"}
+
+
+def say(template_id: str, /, **slots: Any) -> dict[str, Any]:
+    """One step of a rule's working, as data: ``{"template": id, "slots": {...}}`` (numbers stay
+    numbers, dates ISO strings). A slot the template names but ``slots`` lacks is an error."""
+    template = WORKING_TEMPLATES[template_id]
+    absent = _names(template) - set(slots)
+    if absent:
+        raise KeyError(f"working step {template_id!r} lacks slots {sorted(absent)}")
+    return {"template": template_id, "slots": slots}
+
+
+def figure(row: Mapping[str, Any], *, unit: bool = True) -> dict[str, Any]:
+    """A figure as a step: value, qualifier and (unless ``unit=False``) unit."""
+    return {
+        "template": "figure",
+        "slots": {
+            "value": row.get("value"),
+            "qualifier": row.get("qualifier") or "exact",
+            "unit": row.get("unit") if unit else None,
+        },
+    }
+
+
+def cite(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim as a step: its figure, verb, claimant, date (with its precision; the date the
+    figure is as of when it differs), id and confidence."""
+    stated_on = row.get("statement_date")
+    as_of = row.get("_date")
+    return {
+        "template": "claim",
+        "slots": {
+            **figure(row)["slots"],
+            "verb": row.get("verb") or "",
+            "claimant": row.get("claimant"),
+            "date": _iso(stated_on),
+            "date_precision": row.get("date_precision"),
+            "as_of": _iso(as_of) if as_of is not None and as_of != stated_on else None,
+            "claim_id": row.get("claim_id"),
+            "confidence": row.get("confidence"),
+        },
+    }
+
+
+def when(date: Any, precision: str | None = "day") -> dict[str, Any]:
+    """A date with its precision, as a step."""
+    return {"template": "date", "slots": {"date": _iso(date), "precision": precision or "day"}}
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _names(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def _message(template: str, lang: str) -> str:
+    return template if lang == i18n.SOURCE_LANGUAGE else i18n.gettext(template, lang)
+
+
+def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
+    """One step of the working as text, by the one formatter: a slot holding a step prints it
+    rendered; a list of steps joined by ``"; "`` (``" → "`` in a ``chain``, ``", "`` in ``by``); a
+    list of values comma-separated; a slot ``n_<noun>`` a count with its noun
+    (:data:`PLURAL_TEMPLATES`); any other slot by :func:`claimaudit.i18n.slot`.
+
+    >>> render_step(say("report_agreement.spread", low=101083, high=110083, difference=9000))
+    'Spread: min 101,083, max 110,083, difference 9,000.'
+    >>> render_step(cite({"claim_id": "c-1", "value": 84.725, "qualifier": "over", "unit": "urls", "verb": "blocked",
+    ...     "claimant": "PTA", "statement_date": "2024-11-18", "date_precision": "month", "confidence": "low"}))
+    'over 84.725 URLs blocked (PTA, 2024-11) [c-1, low confidence]'
+    """
+    name, slots = step["template"], step["slots"]
+    if name == "figure":
+        text = _message(FIGURE_TEMPLATES.get(slots["qualifier"] or "exact", "{value}"), lang).format(
+            value=i18n.stated(slots["value"], lang)
+        )
+        word = unit_word(slots.get("unit"))
+        if word and word != "none":
+            text = _message(CLAIM_TEMPLATES["with_unit"], lang).format(figure=text, unit=_word(word, lang))
+        return text
+    if name == "date":
+        return i18n.date(slots["date"], lang, precision=slots.get("precision") or "day")
+    if name == "claim":
+        date = i18n.date(slots["date"], lang, precision=slots.get("date_precision") or "day")
+        if slots.get("as_of"):
+            date = _message(CLAIM_TEMPLATES["as_of"], lang).format(date=date, as_of=i18n.date(slots["as_of"], lang))
+        flagged = slots.get("confidence") in ("medium", "low")
+        return _message(CLAIM_TEMPLATES["cited_flagged" if flagged else "cited"], lang).format(
+            figure=render_step(figure(slots), lang),
+            verb=_word(slots.get("verb") or "", lang),
+            claimant=i18n.isolate(str(slots.get("claimant"))),
+            when=date,
+            claim_id=slots.get("claim_id"),
+            confidence=_word(str(slots.get("confidence")), lang),
+        )
+    template = _message(WORKING_TEMPLATES[name], lang)
+    return template.format_map({key: _working_slot(key, slots.get(key), lang) for key in _names(template)})
+
+
+def _word(text: str, lang: str) -> str:
+    return text if lang == i18n.SOURCE_LANGUAGE else i18n.messages(lang).get(text, text)
+
+
+def _is_step(value: Any) -> bool:
+    return isinstance(value, Mapping) and "template" in value and "slots" in value
+
+
+def _working_slot(name: str, value: Any, lang: str) -> str:
+    if _is_step(value):
+        return render_step(value, lang)
+    if isinstance(value, list | tuple):
+        if value and all(_is_step(v) for v in value):
+            return _SEPARATORS.get(name, "; ").join(render_step(v, lang) for v in value)
+        if name in _AND_LISTS:
+            return i18n.items([_working_slot(name, v, lang) for v in value], lang)
+        separator = _SEPARATORS.get(name) or i18n.gettext(", ", lang)
+        return separator.join(_working_slot(name, v, lang) for v in value)
+    if name.startswith("n_") and isinstance(value, int):
+        form = PLURAL_TEMPLATES[f"{name[2:]}.{'one' if value == 1 else 'other'}"]
+        return _message(form, lang).format(n=i18n.stated(value, lang))
+    if isinstance(value, str) and (name in ("unit", "period") or name.endswith(("_unit", "_period"))):
+        return _word(unit_word(value) if name.endswith("unit") else period_word(value), lang)
+    return i18n.slot(name, value, lang)
+
+
+def working(reasons: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
+    """The rule's working: every step of every reason, rendered, in order."""
+    return " ".join(render_step(s, lang) for r in reasons for s in r.get("working") or ())
+
+
+def explain(verdict: Mapping[str, Any], lang: str = "en") -> str:
+    """A verdict's ``explanation``, rendered from its structure by this one function: the finding
+    (``finding_template`` + ``finding_slots``), the working of its ``reasons``, then its caveats.
+    ``verdict`` is a record of ``verdicts.json`` (or anything with those keys)."""
+    finding = render(verdict["finding_template"], verdict.get("finding_slots") or {}, lang=lang)
+    parts = [finding, working(verdict.get("reasons") or (), lang)]
+    for caveat in verdict.get("caveats") or ():
         template = CAVEATS.get(caveat["kind"])
         if template:
-            parts.append(template.format(detail=caveat.get("detail") or ""))
+            parts.append(_message(template, lang).format(detail=caveat.get("detail") or ""))
     return " ".join(p.strip() for p in parts if p and p.strip())

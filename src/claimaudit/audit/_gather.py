@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from claimaudit.audit._evidence import EvidenceProvider
-from claimaudit.audit._text import fmt_number, fmt_pct, fmt_ratio, plural
+from claimaudit.audit._text import fmt_number, fmt_ratio, fmt_share, plural
 from claimaudit.audit._verdict import Evidence, Strength
 from claimaudit.datasets import ooni_api, sources, tor_metrics
 from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError
@@ -374,7 +374,7 @@ def _judge(
     )["probe_asn"].to_list()
     slots = {
         "k": k,
-        "threshold": fmt_pct(params["anomaly_threshold"]),
+        "threshold": fmt_share(params["anomaly_threshold"]),
         "min_usable": params["min_network_measurements"],
     }
     if n < params["min_measurements"] or k < params["min_networks"]:
@@ -498,7 +498,7 @@ def ooni(
         f"OONI {tests} measurements in {options['probe_cc']}, {start}..{end}: {plural(n, 'measurement')} on"
         f" {plural(k, 'network')} ({fmt_number(anomalies)} anomalies, {fmt_number(confirmed)} confirmed,"
         f" {fmt_number(failures)} failures; anomaly rate "
-        + (f"{fmt_pct(rate)} of {fmt_number(usable)} usable)" if rate is not None else "n/a: none usable)")
+        + (f"{fmt_share(rate)} of {fmt_number(usable)} usable)" if rate is not None else "n/a: none usable)")
     )
     if missing:
         base += f"; missing: {'; '.join(missing)}"

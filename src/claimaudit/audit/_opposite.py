@@ -36,7 +36,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit.audit._context import Context
-from claimaudit.audit._text import fmt_date, plural
+from claimaudit.audit._findings import say, when
 from claimaudit.audit._verdict import Status, Verdict
 
 _RANK = {"low": 0, "medium": 1, "high": 2}
@@ -83,13 +83,19 @@ def _outlets(ctx: Context) -> dict[str, list[str]]:
     return {row["claim_id"]: list(row["outlet"]) for row in grouped.to_dicts()}
 
 
-def _said(row: dict[str, Any], outlets: dict[str, list[str]]) -> str:
-    when = fmt_date(row["statement_date"], row.get("date_precision"))
+def _said(row: dict[str, Any], outlets: dict[str, list[str]]) -> dict[str, Any]:
     confidence = row.get("confidence")
-    flag = f", {confidence} confidence" if confidence in ("medium", "low") else ""
     printed = outlets.get(row["claim_id"], [])
-    by = f"; printed by {', '.join(printed)}" if printed else ""
-    return f'{row["claimant"]} ({when}): "{row["wording"]}" ({row["assertion"]}) [{row["claim_id"]}{flag}{by}]'
+    return say(
+        "opposite_assertions.said",
+        claimant=row["claimant"],
+        date=when(row["statement_date"], row.get("date_precision")),
+        wording=row["wording"],
+        assertion=row["assertion"],
+        claim_id=row["claim_id"],
+        flag=say("opposite_assertions.flag", confidence=confidence) if confidence in ("medium", "low") else "",
+        printed=say("opposite_assertions.printed", outlets=printed) if printed else "",
+    )
 
 
 def _one(
@@ -104,8 +110,7 @@ def _one(
         return ctx.verdict(
             ids,
             Status.NOT_COMPARABLE,
-            f"{_said(denial, outlets)} is undated, so no statement can be placed within"
-            f" {plural(back, 'day')} before or {plural(ahead, 'day')} after it.",
+            [say("opposite_assertions.undated", said=_said(denial, outlets), n_day=back, n_day_after=ahead)],
             finding=("undated", _slots(denial)),
         )
     opposites = []
@@ -117,46 +122,45 @@ def _one(
         gap = _gap_days(denial, other)
         if -back <= gap <= ahead:
             opposites.append((gap, other))
-    span = (
-        f"{plural(back, 'day')} before to {plural(ahead, 'day')} after"
-        f" {fmt_date(denial['statement_date'], denial.get('date_precision'))}"
+    span = say(
+        "opposite_assertions.span",
+        n_day=back,
+        n_day_after=ahead,
+        date=when(denial["statement_date"], denial.get("date_precision")),
     )
     if not opposites:
         return ctx.verdict(
             ids,
             Status.CONSISTENT,
-            f"{_said(denial, outlets)}. No official statement in the ledger asserts the opposite from {span}."
-            " This compares official statements with each other only; it says nothing about what was"
-            " measured on the networks.",
+            [say("opposite_assertions.none", said=_said(denial, outlets), span=span)],
             figures={"opposites": 0, "lookback_days": back, "lookahead_days": ahead},
             finding=("none_opposite", {**_slots(denial), "lookback_days": back, "lookahead_days": ahead}),
         )
     opposites.sort(key=lambda pair: (pair[1]["statement_date"], pair[1]["claim_id"]))
     parts = []
     for gap, other in opposites:
-        about = "" if _exact(denial) and _exact(other) else "about "
-        when = (
-            f"{about}the same day"
-            if gap == 0
-            else f"{about}{plural(abs(gap), 'day')} {'later' if gap > 0 else 'earlier'}"
-        )
-        parts.append(f"{when}, {_said(other, outlets)}")
+        about = "" if _exact(denial) and _exact(other) else "about_"
+        side = "same_day" if gap == 0 else "later" if gap > 0 else "earlier"
+        parts.append(say(f"opposite_assertions.{about}{side}", n_day=abs(gap), said=_said(other, outlets)))
     weak = [r["claim_id"] for r in (denial, *(o for _, o in opposites)) if r.get("confidence") != "high"]
-    caveat = (
-        f" Not every statement is on record at high confidence ({', '.join(weak)}): the contradiction"
-        " is between what officials were reported to say."
-        if weak
-        else ""
-    )
+    caveat = [say("opposite_assertions.not_all_high", claim_ids=weak)] if weak else []
     authorities = sorted({denial["authority"], *(o["authority"] for _, o in opposites)})
+    said = _said(denial, outlets)
+    contradiction = (
+        say("opposite_assertions.contradicted", said=said, span=span, opposites=parts, authorities=authorities)
+        if len(authorities) > 1
+        else say(
+            "opposite_assertions.contradicted_one_authority",
+            said=said,
+            span=span,
+            opposites=parts,
+            authority=authorities[0],
+        )
+    )
     return ctx.verdict(
         (*ids, *(o["claim_id"] for _, o in opposites)),
         Status.INCONSISTENT,
-        f"{_said(denial, outlets)} — but within {span} official statements asserted the opposite: "
-        + "; ".join(parts)
-        + ". Both cannot be true as stated: the official record contradicts itself"
-        + (f" ({' and '.join(authorities)})." if len(authorities) > 1 else f" ({authorities[0]} on both sides).")
-        + caveat,
+        [contradiction, *caveat],
         figures={
             "opposites": len(opposites),
             "max_gap_days": max(abs(g) for g, _ in opposites),

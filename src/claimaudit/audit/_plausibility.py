@@ -11,8 +11,10 @@ import polars as pl
 
 from claimaudit.audit._context import Context
 from claimaudit.audit._evidence import NotProvided
-from claimaudit.audit._text import fmt_claim, fmt_date, fmt_number, fmt_ratio, period_word, unit_word
+from claimaudit.audit._findings import cite, say, when
+from claimaudit.audit._text import unit_word
 from claimaudit.audit._verdict import Evidence, Status, Verdict
+from claimaudit.i18n import stated
 
 _SINGULAR = {"subscriptions": "subscription", "people": "person", "identities": "identity", "connections": "connection"}
 
@@ -29,7 +31,7 @@ def audit(ctx: Context) -> list[Verdict]:
             ctx.verdict(
                 (c["claim_id"],),
                 Status.INSUFFICIENT,
-                f"No baselines to compare with: {exc}",
+                [say("plausibility.no_baselines", problem=str(exc))],
                 finding=("no_baseline", _slots(c)),
             )
             for c in claims.to_dicts()
@@ -41,7 +43,7 @@ def audit(ctx: Context) -> list[Verdict]:
 
 
 def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Verdict:
-    when = claim["statement_date"]
+    stated_on = claim["statement_date"]
     parts, evidence, links, figures, over, ratios = [], [], [], {}, [], []
     missing = []
     for metric in params["per"]:
@@ -49,11 +51,11 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
         candidates = baselines.filter(
             (pl.col("metric") == metric) & (pl.col("value") > 0) & pl.col("as_of").is_not_null()
         )
-        if when is None or candidates.is_empty():
+        if stated_on is None or candidates.is_empty():
             missing.append(metric)
             continue
         candidates = (
-            candidates.with_columns(_gap=(pl.col("as_of") - pl.lit(when)).dt.total_days().abs())
+            candidates.with_columns(_gap=(pl.col("as_of") - pl.lit(stated_on)).dt.total_days().abs())
             .filter(pl.col("_gap") <= params["max_gap_days"])
             .sort(["_gap", "baseline_id"])
         )
@@ -72,13 +74,21 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
                 "ratio": ratio,
             }
         )
-        unit = unit_word(claim["unit"])
         parts.append(
-            f"{fmt_number(claim['value'])} {unit} ({period_word(claim['period'])}) ÷ {fmt_number(base['value'])}"
-            f" {metric.replace('_', ' ')} ({base.get('publisher') or base.get('outlet')},"
-            f" as of {fmt_date(base['as_of'], base.get('date_precision'))}, {base['_gap']} days from the claim;"
-            f" {base['baseline_id']}) = {fmt_ratio(ratio)} {unit}"
-            f" per {_SINGULAR.get(base.get('unit'), base.get('unit') or 'unit')}"
+            say(
+                "plausibility.division",
+                value=claim["value"],
+                unit=claim["unit"],
+                period=claim["period"],
+                baseline=base["value"],
+                metric=metric.replace("_", " "),
+                publisher=base.get("publisher") or base.get("outlet"),
+                as_of=when(base["as_of"], base.get("date_precision")),
+                gap_days=base["_gap"],
+                baseline_id=base["baseline_id"],
+                ratio=ratio,
+                per=_SINGULAR.get(base.get("unit"), base.get("unit") or "unit"),
+            )
         )
         if ratio > params["max_ratio"]:
             over.append(metric)
@@ -86,31 +96,34 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
             Evidence(
                 source="datasets/baselines",
                 keys=(base["baseline_id"],),
-                note=f"{metric} {fmt_number(base['value'])} as of {base['as_of']}",
+                note=f"{metric} {stated(base['value'], 'en')} as of {base['as_of']}",
             )
         )
         if base.get("source_url"):
             links.append(base["source_url"])
-    head = f"{fmt_claim(claim)}: "
     if not parts:
         return ctx.verdict(
             (claim["claim_id"],),
             Status.INSUFFICIENT,
-            head + f"no baseline ({', '.join(missing)}) within {params['max_gap_days']} days of the"
-            " claim's date, so its size cannot be checked.",
+            [
+                say(
+                    "plausibility.no_baseline_near",
+                    claim=cite(claim),
+                    missing=missing,
+                    max_gap_days=params["max_gap_days"],
+                )
+            ],
             finding=("no_baseline", _slots(claim)),
         )
-    text = head + "; ".join(parts) + "."
+    text = [say("plausibility.arithmetic", claim=cite(claim), divisions=parts)]
     if missing:
-        text += f" No usable baseline for {', '.join(missing)}."
-    bound = fmt_ratio(params["max_ratio"])
+        text.append(say("plausibility.missing", missing=missing))
+    bound = params["max_ratio"]
     if over:
-        text += (
-            f" Above the rule's bound of {bound} per unit for {', '.join(over)}: the figure is implausible as stated."
-        )
+        text.append(say("plausibility.above", threshold=bound, over=over))
         status = Status.INCONSISTENT
     else:
-        text += f" Within the rule's bound of {bound} per unit; the arithmetic does not rule the figure out."
+        text.append(say("plausibility.within", threshold=bound))
         status = Status.CONSISTENT
     slots = {**_slots(claim), "ratios": [r["ratio"] for r in ratios], "threshold": params["max_ratio"]}
     return ctx.verdict(

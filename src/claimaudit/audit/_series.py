@@ -27,8 +27,9 @@ from typing import Any
 import polars as pl
 
 from claimaudit.audit._context import Context
-from claimaudit.audit._text import fmt_claim, fmt_date, fmt_number, fmt_value, period_word, plural, unit_word
+from claimaudit.audit._findings import cite, figure, render_step, say, when
 from claimaudit.audit._verdict import Status, Strength, Verdict
+from claimaudit.i18n import stated_difference
 
 Row = dict[str, Any]
 
@@ -77,61 +78,62 @@ def _groups(rows: Iterable[Row], *keys: str) -> dict[tuple, list[Row]]:
     return dict(sorted(out.items(), key=lambda kv: tuple(str(x) for x in kv[0])))
 
 
-def _differences(a: Row, b: Row) -> list[str]:
-    """Why two figures of the same authority and category are not like with like (empty: they are)."""
+def _differences(a: Row, b: Row) -> list[dict[str, Any]]:
+    """Why two figures of the same authority and category are not like with like, as steps of the
+    working (empty: they are)."""
     out = []
     if a["verb"] != b["verb"]:
-        text = f"different verbs ('{a['verb']}' vs '{b['verb']}')"
-        if {a["verb"], b["verb"]} <= {"blocked", "processed", "identified"}:
-            text += (
-                "; items blocked can be fewer than items processed or identified, so a lower figure under the"
-                " narrower verb is expected"
-            )
-        out.append(text)
+        narrower = {a["verb"], b["verb"]} <= {"blocked", "processed", "identified"}
+        name = "different_verbs_narrower" if narrower else "different_verbs"
+        out.append(say(f"series_consistency.{name}", verb=a["verb"], other_verb=b["verb"]))
     if a["scope"] != b["scope"]:
-        out.append(f"different scopes ({a['scope']} vs {b['scope']})")
+        out.append(say("series_consistency.different_scopes", scope=a["scope"], other_scope=b["scope"]))
     if a["_period_family"] != b["_period_family"]:
-        out.append(f"different periods ({period_word(a['period'])} vs {period_word(b['period'])})")
+        out.append(say("series_consistency.different_periods", period=a["period"], other_period=b["period"]))
     elif a["period"] == b["period"] == "cumulative_since" and a["period_start"] != b["period_start"]:
-        out.append(f"running totals from different start dates ({a['period_start']} vs {b['period_start']})")
+        out.append(
+            say(
+                "series_consistency.different_starts",
+                start=_iso_date(a["period_start"]),
+                other_start=_iso_date(b["period_start"]),
+            )
+        )
     elif a.get("_span", "all") != b.get("_span", "all"):
         since = a if a["period"] == "cumulative_since" else b
-        out.append(
-            f"running totals over different spans (one counts only since {since['period_start']}, the other"
-            " gives no start), so the shorter span can be the lower figure"
-        )
+        out.append(say("series_consistency.different_spans", start=_iso_date(since["period_start"])))
     if a["_unit_family"] != b["_unit_family"]:
-        text = f"different units ({unit_word(a['unit'])} vs {unit_word(b['unit'])})"
-        if {a["_unit_family"], b["_unit_family"]} <= _SITE_OR_URL:
-            text += ": a website can hold many URLs, so a count of one is not a count of the other"
-        out.append(text)
+        site_or_url = {a["_unit_family"], b["_unit_family"]} <= _SITE_OR_URL
+        name = "different_units_site_url" if site_or_url else "different_units"
+        out.append(say(f"series_consistency.{name}", unit=a["unit"], other_unit=b["unit"]))
     return out
+
+
+def _iso_date(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _span_step(row: Row) -> dict[str, Any]:
+    """The span a running total covers, as a step: since its start date, or all of it."""
+    if row.get("_span", "all") == "all":
+        return say("series_consistency.span_all")
+    return say("series_consistency.span_since", start=_iso_date(row["period_start"]))
 
 
 _SITE_OR_URL = {"urls", "websites", "websites_or_pages"}
 _FAMILY_WORDS = {"urls": "URLs (a web link is a URL)", "websites": "websites", "vpns": "registered VPNs"}
 
 
-def _unit_note(a: Row, b: Row) -> str:
+def _unit_note(a: Row, b: Row) -> list[dict[str, Any]]:
     if a["unit"] == b["unit"]:
-        return ""
+        return []
     family = _FAMILY_WORDS.get(a["_unit_family"], a["_unit_family"])
-    return (
-        f" The unit changed from {unit_word(a['unit'])} to {unit_word(b['unit'])}; both count {family}"
-        " and are compared as like with like, but the change of wording may also mark a change of counting."
-    )
+    return [say("series_consistency.unit_changed", unit=a["unit"], other_unit=b["unit"], family=family)]
 
 
-def _span(a: Row, b: Row) -> str:
-    days = (b["_date"] - a["_date"]).days
-    return plural(days, "day")
-
-
-def _change(a: float, b: float) -> str:
-    diff = b - a
-    pct = diff / a * 100 if a else math.nan
-    sign = "+" if diff >= 0 else "−"
-    return f"{sign}{fmt_number(abs(diff))} ({sign}{abs(pct):.1f}%)"
+def _change(a: float, b: float) -> dict[str, Any]:
+    diff = stated_difference(b, a)
+    share = diff / a if a else None
+    return say(f"series_consistency.{'rise' if diff >= 0 else 'drop'}", difference=diff, change_share=share)
 
 
 def _iso(row: Row) -> str | None:
@@ -148,9 +150,18 @@ def _before(a: Row, b: Row) -> bool:
 
 def _series_name(row: Row) -> str:
     what = [x for x in (row["category"], row["scope"]) if x not in (None, "not_applicable")]
-    return f"{row['authority']}'s {period_word(row['period'])} count of {row['metric']}" + (
-        f" ({', '.join(what)})" if what else ""
+    name = (
+        say(
+            "series_consistency.name_detail",
+            authority=row["authority"],
+            period=row["period"],
+            metric=row["metric"],
+            detail=what,
+        )
+        if what
+        else say("series_consistency.name", authority=row["authority"], period=row["period"], metric=row["metric"])
     )
+    return render_step(name)
 
 
 # --------------------------------------------------------------------------- monotone
@@ -181,21 +192,18 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                 ]
                 for a in overlapping:
                     if a["_lo_date"] == a["_hi_date"] == b["_lo_date"] == b["_hi_date"]:
-                        why = (
-                            f"they were stated on the same day ({a['_date']}) in different statements, so their"
-                            " order is unknown; same-day figures are compared by the report-agreement rules."
-                        )
+                        why = say("series_consistency.same_day", date=_iso_date(a["_date"]))
                     else:
-                        why = (
-                            f"their dates overlap at the precision the sources give"
-                            f" ({fmt_date(a['_date'], a['_precision'])} vs {fmt_date(b['_date'], b['_precision'])}),"
-                            " so whether the running total rose or fell between them cannot be said."
+                        why = say(
+                            "series_consistency.dates_overlap",
+                            date=when(a["_date"], a["_precision"]),
+                            other_date=when(b["_date"], b["_precision"]),
                         )
                     verdicts.append(
                         ctx.verdict(
                             (a["claim_id"], b["claim_id"]),
                             Status.NOT_COMPARABLE,
-                            f"{fmt_claim(a)} and {fmt_claim(b)} cannot be ordered: {why}",
+                            [say("series_consistency.unordered", claim=cite(a), other_claim=cite(b), why=why)],
                             finding=(
                                 "unordered",
                                 {
@@ -220,15 +228,23 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                     ctx.verdict(
                         (a["claim_id"], b["claim_id"]),
                         Status.NOT_COMPARABLE,
-                        f"{fmt_claim(b)} is below the earlier {fmt_claim(a)}, but they are not like with like: "
-                        + "; ".join(_differences(a, b))
-                        + ". The drop is therefore not a contradiction.",
+                        [
+                            say(
+                                "series_consistency.unlike",
+                                later=cite(b),
+                                earlier=cite(a),
+                                differences=_differences(a, b),
+                            )
+                        ],
                         figures={"earlier_value": a["value"], "later_value": b["value"]},
                         finding=(
                             "unlike",
                             {"subject": _series_name(b), "earlier_value": a["value"], "later_value": b["value"]},
                         ),
-                        reason={"difference": b["value"] - a["value"], "differences": _differences(a, b)},
+                        reason={
+                            "difference": stated_difference(b["value"], a["value"]),
+                            "differences": [render_step(d) for d in _differences(a, b)],
+                        },
                     )
                 )
         for u in (r for r in group if not _dated(r) and r["_period_family"] == "cumulative"):
@@ -246,11 +262,16 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
     figures = {
         "earlier_value": a["value"],
         "later_value": b["value"],
-        "change": b["value"] - a["value"],
+        "change": stated_difference(b["value"], a["value"]),
         "days": (b["_date"] - a["_date"]).days,
     }
-    head = (
-        f"{_series_name(b)}: {fmt_claim(a)} → {fmt_claim(b)}, {_span(a, b)} later: {_change(a['value'], b['value'])}."
+    head = say(
+        "series_consistency.step",
+        subject=_series_name(b),
+        earlier=cite(a),
+        later=cite(b),
+        n_day=(b["_date"] - a["_date"]).days,
+        change=_change(a["value"], b["value"]),
     )
     slots = {
         "subject": _series_name(b),
@@ -258,31 +279,41 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
         "earlier_date": _iso(a),
         "later_value": b["value"],
         "later_date": _iso(b),
-        "difference": b["value"] - a["value"],
-        "change_share": (b["value"] - a["value"]) / a["value"] if a["value"] else None,
+        "difference": stated_difference(b["value"], a["value"]),
+        "change_share": stated_difference(b["value"], a["value"]) / a["value"] if a["value"] else None,
     }
-    reason = {"difference": b["value"] - a["value"], "share": slots["change_share"], "days": figures["days"]}
+    reason = {"difference": slots["difference"], "share": slots["change_share"], "days": figures["days"]}
     also_above = [r for r in comparable if r is not a and r["_lo"] > b["_hi"]]
-    also = ""
+    also = []
     if also_above:
-        shown = ", ".join(f"{fmt_value(r)} ({fmt_date(r['_date'], r['_precision'])})" for r in also_above[-3:])
-        also = f" {plural(len(also_above), 'other earlier comparable figure')} also above it: {shown}."
+        shown = [
+            say("series_consistency.figure_on", figure=figure(r), date=when(r["_date"], r["_precision"]))
+            for r in also_above[-3:]
+        ]
+        also = [say("series_consistency.also_above", n_other_figure=len(also_above), shown=shown)]
     if b["qualifier"] in _LOWER_BOUNDS and b["value"] < a["value"]:
         ratio = b["value"] / a["value"]
-        logic = (
-            f"'{fmt_value(b)}' is a lower bound, so it is logically compatible with the earlier {fmt_value(a)};"
-            f" as a figure it is {fmt_number(a['value'] - b['value'])} ({(1 - ratio) * 100:.1f}%) below it."
+        logic = say(
+            "series_consistency.lower_bound",
+            bound=figure(b),
+            earlier=figure(a),
+            difference=stated_difference(a["value"], b["value"]),
+            below_share=1 - ratio,
         )
         if params["headline_lower_bound_conflicts"] and ratio < params["headline_bound_ratio"]:
             return ctx.verdict(
                 ids,
                 Status.INCONSISTENT,
-                head
-                + " "
-                + logic
-                + f" This rule reads a lower bound given as the headline figure as the speaker's figure:"
-                f" at {ratio * 100:.1f}% of a figure already published (threshold"
-                f" {params['headline_bound_ratio'] * 100:.0f}%), the two statements disagree." + _unit_note(a, b),
+                [
+                    head,
+                    logic,
+                    say(
+                        "series_consistency.bound_conflicts",
+                        later_share=ratio,
+                        threshold_pct=params["headline_bound_ratio"],
+                    ),
+                    *_unit_note(a, b),
+                ],
                 figures=figures,
                 finding=("bound_below", {**slots, "later_share": ratio}),
                 reason={**reason, "kind": "threshold", "ratio": ratio, "threshold": params["headline_bound_ratio"]},
@@ -290,40 +321,26 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
         return ctx.verdict(
             ids,
             Status.CONSISTENT,
-            head
-            + " "
-            + logic
-            + " This rule does not treat a lower bound as the speaker's figure, so there is no conflict."
-            + _unit_note(a, b),
+            [head, logic, say("series_consistency.bound_accepted"), *_unit_note(a, b)],
             figures=figures,
             finding=("bound_below", {**slots, "later_share": ratio}),
             reason={**reason, "ratio": ratio},
         )
     if b["_hi"] < a["_lo"]:
-        approx = " even allowing for the stated approximation" if "about" in (a["qualifier"], b["qualifier"]) else ""
+        approx = "_approx" if "about" in (a["qualifier"], b["qualifier"]) else ""
         return ctx.verdict(
             ids,
             Status.INCONSISTENT,
-            head
-            + f" A running total cannot fall{approx} unless items were unblocked or the counting changed."
-            + also
-            + _unit_note(a, b),
+            [head, say(f"series_consistency.cannot_fall{approx}"), *also, *_unit_note(a, b)],
             figures=figures,
             finding=("fall", slots),
             reason=reason,
         )
-    within = ""
-    if b["value"] < a["value"]:
-        within = (
-            " The figure is lower, but within the approximation the sources state ('about'), so no fall can be shown."
-        )
+    within = [say("series_consistency.within_approximation")] if b["value"] < a["value"] else []
     return ctx.verdict(
         ids,
         Status.CONSISTENT,
-        head
-        + within
-        + f" No earlier comparable figure ({plural(len(comparable), 'figure')}) is above it."
-        + _unit_note(a, b),
+        [head, *within, say("series_consistency.none_above", n_figure=len(comparable)), *_unit_note(a, b)],
         figures=figures,
         finding=("no_fall", slots),
         reason=reason,
@@ -338,21 +355,23 @@ def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
     after = max(smaller, key=lambda r: r["_hi_date"]) if smaller else None
     before = min(larger, key=lambda r: r["_lo_date"]) if larger else None
     if after and before and after["_hi_date"] >= before["_lo_date"]:
-        fit = (
-            f" No date would fit a non-decreasing series: it is above {fmt_claim(after)} but below the earlier"
-            f" {fmt_claim(before)}."
-        )
+        fit = [say("series_consistency.no_date_fits", after=cite(after), before=cite(before))]
     elif after or before:
-        lo = f"after {fmt_date(after['_date'], after['_precision'])} ({fmt_value(after)})" if after else ""
-        hi = f"before {fmt_date(before['_date'], before['_precision'])} ({fmt_value(before)})" if before else ""
-        fit = f" It would fit a non-decreasing series if dated {' and '.join(x for x in (lo, hi) if x)}."
+        bounds = [
+            say(f"series_consistency.{side}", date=when(r["_date"], r["_precision"]), figure=figure(r))
+            for side, r in (("after", after), ("before", before))
+            if r
+        ]
+        fit = [say("series_consistency.would_fit", bounds=bounds)]
     else:
-        fit = ""
+        fit = []
     return ctx.verdict(
         (u["claim_id"],),
         Status.NOT_COMPARABLE,
-        f"{fmt_claim(u)} has no date, so it cannot be ordered against the"
-        f" {plural(len(dated), 'dated comparable figure')} of {_series_name(u)}.{fit}",
+        [
+            say("series_consistency.undated", claim=cite(u), n_dated_figure=len(dated), subject=_series_name(u)),
+            *fit,
+        ],
         finding=("undated", {"subject": _series_name(u), "value": u["value"]}),
     )
 
@@ -401,7 +420,7 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
             and r["_period_family"] == "cumulative"
             and r["authority"] == w["authority"]
             and r["category"] == w["category"]
-            and not [d for d in _differences(r, w) if not d.startswith("different periods")]
+            and not [d for d in _differences(r, w) if d["template"] != "series_consistency.different_periods"]
         ]
         start, end = w["period_start"], w["period_end"]
         span = f"{start.isoformat()}..{end.isoformat()}"
@@ -421,9 +440,17 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                     ctx.verdict(
                         (c0["claim_id"], w["claim_id"], c1["claim_id"]),
                         Status.INSUFFICIENT,
-                        f"{fmt_claim(w)} covers {span}; the running totals around it are not one series"
-                        f" ({fmt_claim(c0)} counts {c0['_span']}, {fmt_claim(c1)} counts {c1['_span']}),"
-                        " so the additions cannot be checked against their difference.",
+                        [
+                            say(
+                                "series_consistency.spans_differ",
+                                claim=cite(w),
+                                window=span,
+                                first=cite(c0),
+                                first_span=_span_step(c0),
+                                other=cite(c1),
+                                other_span=_span_step(c1),
+                            )
+                        ],
                         finding=(
                             "additions_unchecked",
                             {"subject": _series_name(w), "value": w["value"], "window": span},
@@ -435,37 +462,65 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
             missing = "before" if c0 is None else "after"
             edge = start if c0 is None else end
             have = (
-                f"the ledger's {plural(len(totals), 'comparable running total')} for {w['authority']} /"
-                f" {w['category']} all lie {'after' if c0 is None else 'before'} it"
+                say(
+                    f"series_consistency.totals_all_{'after' if c0 is None else 'before'}",
+                    n_total=len(totals),
+                    authority=w["authority"],
+                    category=w["category"],
+                )
                 if totals
-                else f"the ledger has no comparable running total for {w['authority']} / {w['category']}"
+                else say("series_consistency.no_total", authority=w["authority"], category=w["category"])
             )
             verdicts.append(
                 ctx.verdict(
                     (w["claim_id"],),
                     Status.INSUFFICIENT,
-                    f"{fmt_claim(w)} covers {span}; checking it needs a running total ({w['verb']}, {w['scope']},"
-                    f" same unit family) {missing} {edge.isoformat()}, and {have}.",
+                    [
+                        say(
+                            f"series_consistency.needs_total_{missing}",
+                            claim=cite(w),
+                            window=span,
+                            verb=w["verb"],
+                            scope=w["scope"],
+                            edge=edge.isoformat(),
+                            have=have,
+                        )
+                    ],
                     finding=("additions_unchecked", {"subject": _series_name(w), "value": w["value"], "window": span}),
                 )
             )
             continue
         change_lo, change_hi = c1["_lo"] - c0["_hi"], c1["_hi"] - c0["_lo"]
-        arithmetic = f"{fmt_claim(c1)} − {fmt_claim(c0)} = {fmt_number(c1['value'] - c0['value'])}"
+        change = stated_difference(c1["value"], c0["value"])
         if c0["qualifier"] == "about" or c1["qualifier"] == "about":
-            arithmetic += (
-                f" (between {fmt_number(change_lo)} and {fmt_number(change_hi)} given the stated approximation)"
+            # an open bound (a total printed as "over" or "up to") has no number: the range is one-sided
+            variant = (
+                "arithmetic_at_most"
+                if math.isinf(change_lo)
+                else "arithmetic_at_least"
+                if math.isinf(change_hi)
+                else "arithmetic_approx"
             )
+            arithmetic = say(
+                f"series_consistency.{variant}",
+                later=cite(c1),
+                earlier=cite(c0),
+                change=change,
+                computed_low=None if math.isinf(change_lo) else change_lo,
+                computed_high=None if math.isinf(change_hi) else change_hi,
+            )
+        else:
+            arithmetic = say("series_consistency.arithmetic", later=cite(c1), earlier=cite(c0), change=change)
         ids = (c0["claim_id"], w["claim_id"], c1["claim_id"])
         figures = {
             "window_value": w["value"],
-            "change": c1["value"] - c0["value"],
+            "change": change,
             "change_low": change_lo,
             "change_high": change_hi,
         }
-        slots = {"subject": _series_name(w), "value": w["value"], "window": span, "change": c1["value"] - c0["value"]}
+        slots = {"subject": _series_name(w), "value": w["value"], "window": span, "change": change}
         reason = {
-            "difference": w["value"] - (c1["value"] - c0["value"]),
+            "difference": stated_difference(w["value"], change),
             "change_low": change_lo,
             "change_high": change_hi,
             "tolerance": tol,
@@ -475,8 +530,7 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                 ctx.verdict(
                     ids,
                     Status.NOT_COMPARABLE,
-                    f"{fmt_claim(w)} for {span}: the running totals around the window fall ({arithmetic}), so additions"
-                    " cannot be checked against them; the fall itself is judged by the running-total check.",
+                    [say("series_consistency.totals_fall", claim=cite(w), window=span, arithmetic=arithmetic)],
                     figures=figures,
                     finding=("additions_total_falls", slots),
                     reason=reason,
@@ -490,10 +544,16 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                 ctx.verdict(
                     ids,
                     status,
-                    f"{fmt_claim(w)} for {span} against the change in the running total over the same span:"
-                    f" {arithmetic}. {'They agree' if agree else 'They do not agree'}"
-                    f" within the rule's tolerance of {tol * 100:.0f}%"
-                    f" (bracketing figures at most {plural(slack, 'day')} from the window's edges).",
+                    [
+                        say(
+                            f"series_consistency.same_span_{'agree' if agree else 'disagree'}",
+                            claim=cite(w),
+                            window=span,
+                            arithmetic=arithmetic,
+                            tolerance_pct=tol,
+                            n_day=slack,
+                        )
+                    ],
                     figures=figures,
                     finding=("additions_agree" if agree else "additions_disagree", slots),
                     reason=reason,
@@ -506,16 +566,23 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                 ctx.verdict(
                     ids,
                     status,
-                    f"{fmt_claim(w)} for {span}; the nearest running totals bracket a wider span"
-                    f" ({fmt_date(c0['_date'], c0['_precision'])} to {fmt_date(c1['_date'], c1['_precision'])}),"
-                    f" so only a bound can be checked: the additions in the window cannot exceed the growth over the"
-                    f" wider span, {arithmetic}. "
-                    + (
-                        "The window figure is within that bound."
+                    [
+                        say(
+                            "series_consistency.wider_span",
+                            claim=cite(w),
+                            window=span,
+                            from_date=when(c0["_date"], c0["_precision"]),
+                            to_date=when(c1["_date"], c1["_precision"]),
+                            arithmetic=arithmetic,
+                        ),
+                        say("series_consistency.within_bound")
                         if fits
-                        else f"The window figure exceeds it by {fmt_number(w['_lo'] - change_hi)} beyond the"
-                        f" {tol * 100:.0f}% tolerance."
-                    ),
+                        else say(
+                            "series_consistency.beyond_bound",
+                            computed_excess=w["_lo"] - change_hi,
+                            tolerance_pct=tol,
+                        ),
+                    ],
                     figures=figures,
                     finding=("additions_within" if fits else "additions_exceed", slots),
                     reason=reason,
@@ -538,18 +605,25 @@ def _ordering(rows: list[Row], ctx: Context) -> list[Verdict]:
             if small in by_verb and big in by_verb:
                 a, b = by_verb[small], by_verb[big]
                 ok = a["_lo"] <= b["_hi"]
-                gap = b["value"] - a["value"]
+                gap = stated_difference(b["value"], a["value"])
                 verdicts.append(
                     ctx.verdict(
                         (a["claim_id"], b["claim_id"]),
                         Status.CONSISTENT if ok else Status.INCONSISTENT,
-                        f"In statement {a['statement_id']} ({a['category']}, scope {a['scope']}):"
-                        f" {fmt_value(a)} {small} vs {fmt_value(b)} {big}. Items {small} must not exceed items {big}; "
-                        + (
-                            f"they do not (difference {fmt_number(gap)})."
-                            if ok
-                            else f"they exceed them by {fmt_number(-gap)}."
-                        ),
+                        [
+                            say(
+                                f"series_consistency.{'ordering' if ok else 'ordering_broken'}",
+                                statement=a["statement_id"],
+                                category=a["category"],
+                                scope=a["scope"],
+                                smaller_figure=figure(a),
+                                smaller=small,
+                                larger_figure=figure(b),
+                                larger=big,
+                                gap=gap,
+                                excess=-gap,
+                            )
+                        ],
                         figures={small: a["value"], big: b["value"]},
                         finding=(
                             "ordering_holds" if ok else "ordering_broken",
@@ -600,28 +674,33 @@ def _parts_verdict(totals: list[Row], parts: list[Row], key: str, what: str, tol
     low = sum(r["_lo"] for r in used)
     exact = sum(r["value"] for r in used)
     ok = low <= total["_hi"] * (1 + tol)
-    rest = total["value"] - exact
+    rest = stated_difference(total["value"], exact)
     ids = (total["claim_id"], *sorted(r["claim_id"] for r in used))
-    listed = " + ".join(fmt_number(r["value"]) for r in used)
-    text = (
-        f"In statement {total['statement_id']} ({total['verb']}, {period_word(total['period'])}): {len(used)} {what}"
-        f" add up to {listed} = {fmt_number(exact)} against a total of {fmt_value(total)}. "
-    )
-    if not ok:
-        text += f"The parts exceed the total by {fmt_number(low - total['_hi'])}."
-    elif total["qualifier"] in _LOWER_BOUNDS:
-        text += "The total is a lower bound, so the parts are compatible with it."
-    elif rest < 0:
-        text += (
-            f"The parts exceed the stated total by {fmt_number(-rest)}, within the approximation the source"
-            " states ('about'), so no conflict can be shown."
+    text = [
+        say(
+            "series_consistency.parts",
+            statement=total["statement_id"],
+            verb=total["verb"],
+            period=total["period"],
+            count=len(used),
+            what=what,
+            listed=[r["value"] for r in used],
+            parts_sum=exact,
+            total=figure(total),
         )
+    ]
+    if not ok:
+        text.append(say("series_consistency.parts_exceed", computed_excess=low - total["_hi"]))
+    elif total["qualifier"] in _LOWER_BOUNDS:
+        text.append(say("series_consistency.total_is_bound"))
+    elif rest < 0:
+        text.append(say("series_consistency.parts_within_approximation", excess=-rest))
     else:
-        text += f"The parts do not exceed the total; {fmt_number(rest)} is not attributed to the {what} listed."
+        text.append(say("series_consistency.parts_fit", rest=rest, what=what))
     if variants:
-        text += f" Where a {key} has several recorded figures ({', '.join(variants)}), the smallest is used."
+        text.append(say("series_consistency.smallest_variant", key=key, variants=variants))
     if len(totals) > 1:
-        text += f" The smallest of {len(totals)} recorded totals is used."
+        text.append(say("series_consistency.smallest_total", count=len(totals)))
     return ctx.verdict(
         ids,
         Status.CONSISTENT if ok else Status.INCONSISTENT,
@@ -663,8 +742,14 @@ def _rates(rates: list[Row], rows: list[Row], ctx: Context) -> list[Verdict]:
                     ctx.verdict(
                         (rate["claim_id"], b["claim_id"], p["claim_id"]),
                         Status.NOT_COMPARABLE,
-                        f"In statement {rate['statement_id']}: {fmt_value(p)} processed is zero, so no block rate"
-                        f" can be computed from the counts to set against the stated {fmt_value(rate)}.",
+                        [
+                            say(
+                                "series_consistency.rate_zero",
+                                statement=rate["statement_id"],
+                                processed=figure(p),
+                                rate=figure(rate),
+                            )
+                        ],
                         strength=Strength.NONE,
                         finding=(
                             "rate_uncomputable",
@@ -678,22 +763,26 @@ def _rates(rates: list[Row], rows: list[Row], ctx: Context) -> list[Verdict]:
             half_step = 0.5 * 10 ** -_decimals(rate["value"])  # a printed rate is rounded to its last digit
             stated_lo, stated_hi = rate["_lo"] - half_step, rate["_hi"] + half_step
             ok = stated_lo <= high and stated_hi >= low
-            approx = (
-                f" ({low:.2f}%–{high:.2f}% given the stated approximation)"
-                if (low, high) != (computed, computed)
-                else ""
+            arithmetic = say(
+                "series_consistency.rate" if (low, high) == (computed, computed) else "series_consistency.rate_approx",
+                statement=rate["statement_id"],
+                blocked=figure(b),
+                processed=figure(p),
+                computed_rate=computed,
+                computed_low=low,
+                computed_high=high,
+                rate=figure(rate),
             )
             verdicts.append(
                 ctx.verdict(
                     (rate["claim_id"], b["claim_id"], p["claim_id"]),
                     Status.CONSISTENT if ok else Status.INCONSISTENT,
-                    f"In statement {rate['statement_id']}: {fmt_value(b)} blocked ÷ {fmt_value(p)} processed ="
-                    f" {computed:.2f}%{approx}, against the stated block rate of {fmt_value(rate)}. "
-                    + (
-                        f"They are compatible (the stated rate read as ±{half_step:g} points for rounding)."
+                    [
+                        arithmetic,
+                        say("series_consistency.rate_compatible", rounding=half_step)
                         if ok
-                        else "The stated rate does not follow from the stated counts."
-                    ),
+                        else say("series_consistency.rate_incompatible"),
+                    ],
                     figures={"computed_rate_pct": computed, "stated_rate_pct": rate["value"]},
                     finding=(
                         "rate_matches" if ok else "rate_differs",

@@ -154,13 +154,14 @@ class Evidence:
 class Verdict:
     """What one rule concluded about some claims. ``finding`` (one sentence for a reader) is
     rendered from ``finding_template`` and ``finding_slots`` (:mod:`claimaudit.audit._findings`);
-    ``detail`` is the rule's working; ``explanation`` is rendered from both and the caveats."""
+    the rule's working is data in ``reasons`` (each reason's ``working`` steps); ``explanation``
+    is rendered from the finding, the reasons and the caveats by one function
+    (:func:`claimaudit.audit._findings.explain`)."""
 
     rule_id: str
     rule_kind: str
     claim_ids: tuple[str, ...]
     status: Status
-    detail: str
     finding_template: str
     finding_slots: dict[str, Any] = field(default_factory=dict)
     evidence: tuple[Evidence, ...] = ()
@@ -181,8 +182,20 @@ class Verdict:
         return _findings.render(self.finding_template, self.finding_slots)
 
     @property
+    def detail(self) -> str:
+        """The rule's working, rendered from ``reasons``."""
+        return _findings.working(self.reasons)
+
+    @property
     def explanation(self) -> str:
-        return _findings.explain(self.finding, self.detail, self.caveats)
+        return _findings.explain(
+            {
+                "finding_template": self.finding_template,
+                "finding_slots": self.finding_slots,
+                "reasons": self.reasons,
+                "caveats": self.caveats,
+            }
+        )
 
     @property
     def sort_key(self) -> tuple[str, tuple[str, ...], str]:

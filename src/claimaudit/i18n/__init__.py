@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime as dt
-import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -43,11 +41,26 @@ from claimaudit.i18n._catalog import (
     template_path,
 )
 from claimaudit.i18n._extract import markdown_key
+from claimaudit.i18n._format import (
+    MISSING,
+    date,
+    items,
+    kind_of,
+    number,
+    percent,
+    share,
+    slot,
+    stated,
+    stated_difference,
+    stated_percent,
+    statistic,
+)
 
 __all__ = [
     "CatalogueStatus",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "MISSING",
     "N_",
     "SOURCE_LANGUAGE",
     "_",
@@ -61,6 +74,8 @@ __all__ = [
     "gettext",
     "is_draft",
     "isolate",
+    "items",
+    "kind_of",
     "language",
     "language_name",
     "markdown_key",
@@ -71,7 +86,13 @@ __all__ = [
     "percent",
     "plural_form",
     "set_language",
+    "share",
+    "slot",
     "slots_of",
+    "stated",
+    "stated_difference",
+    "stated_percent",
+    "statistic",
     "status",
     "template_path",
     "untranslated",
@@ -82,8 +103,6 @@ LANGUAGES: tuple[str, ...] = ("en", "ur")
 SOURCE_LANGUAGE = "en"
 DEFAULT_LANGUAGE = "en"
 _RTL = {"ur", "ar", "fa", "ps", "sd"}
-_LOCALES = {"en": "en_GB", "ur": "ur_PK"}
-_DATE_PATTERNS = {"en": "yyyy-MM-dd", "ur": "long"}
 #: Each language's own name, for the link between editions.
 _NAMES = {"en": "English", "ur": "اردو"}
 
@@ -271,30 +290,13 @@ class _Slots(dict):
 
 
 def _format(text: str, slots: Mapping[str, Any], message: str) -> str:
-    shown = _Slots({k: _slot_text(v) for k, v in slots.items()}, message)
+    shown = _Slots({k: slot(k, v) for k, v in slots.items()}, message)
     return text.format_map(shown)
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STRONG_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LATIN = re.compile(r"[A-Za-z]")
 FSI, PDI = "\u2068", "\u2069"
-
-
-def _slot_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    if isinstance(value, (int, float)):
-        return number(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return date(value)
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        return date(value)
-    if isinstance(value, (list, tuple)):
-        return gettext("; ").join(_slot_text(v) for v in value) if value else ""
-    text = "" if value is None else str(value)
-    # a slot value is data (a name, an id); a vocabulary word the catalogue has is translated
-    return isolate(messages(current()).get(text, text) if text else text)
 
 
 def isolate(text: str) -> str:
@@ -309,53 +311,3 @@ def isolate(text: str) -> str:
     if direction() != "rtl" or not text or not _LATIN.search(text) or _STRONG_RTL.search(text):
         return text
     return f"{FSI}{text}{PDI}"
-
-
-# --------------------------------------------------------------------------- numbers and dates
-
-
-def number(value: float | int | None, lang: str | None = None) -> str:
-    """A number by the one rule for ``lang``: Babel's symbols for the locale, ``#,##0`` grouping,
-    Latin digits, every digit kept (never rounded).
-
-    >>> number(844008), number(84.72), number(0.18018), number(None)
-    ('844,008', '84.72', '0.18018', '—')
-    """
-    from babel.numbers import format_decimal
-
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    locale = _LOCALES.get(lang or current(), "en_GB")
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    return format_decimal(value, format="#,##0.###", locale=locale, decimal_quantization=False)
-
-
-def percent(share: float, lang: str | None = None, *, digits: int = 1) -> str:
-    """A share (0.055) as a percentage for ``lang`` (``5.5%``), ``digits`` after the point.
-
-    >>> percent(0.055), percent(0.5, digits=0)
-    ('5.5%', '50%')
-    """
-    from babel.numbers import format_percent
-
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(share, format=pattern, locale=_LOCALES.get(lang or current(), "en_GB"))
-
-
-def date(value: dt.date | dt.datetime | str | None, lang: str | None = None) -> str:
-    """A date by the pattern of ``lang``: ISO in English, Babel's long form in Urdu.
-
-    >>> date("2024-11-18"), date(dt.date(2024, 11, 18), "ur")
-    ('2024-11-18', '18 نومبر، 2024')
-    """
-    from babel.dates import format_date
-
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    lang = lang or current()
-    return format_date(value, _DATE_PATTERNS.get(lang, "yyyy-MM-dd"), locale=_LOCALES.get(lang, "en_GB"))

@@ -19,6 +19,7 @@ import polars as pl
 from claimaudit import paths
 from claimaudit.datasets import ooni_tests
 from claimaudit.errors import FetchError, HashMismatchError, NotAvailableError
+from claimaudit.i18n import stated
 from claimaudit.notebook._charts import network_label
 
 if TYPE_CHECKING:  # a notebook's Page (report layer) is handed in; the views only call it
@@ -133,7 +134,8 @@ def ooni_daily(
         daily, left_out = ooni_api.drop_unscored(daily)
         for item in ooni_api.unscored(str(asked["test_name"]), _date(since), _date(until) + dt.timedelta(days=1)):
             page.left_out(
-                f"{item['test_name']} measurements from {item['excluded_from']} ({left_out:,} of them)", item["detail"]
+                f"{item['test_name']} measurements from {item['excluded_from']} ({stated(left_out)} of them)",
+                item["detail"],
             )
         return daily
     except NotAvailableError as exc:
