@@ -38,6 +38,7 @@ from claimaudit.i18n._catalog import (
     CatalogueStatus,
     catalogue,
     catalogue_path,
+    contextual,
     messages,
     status,
     template_path,
@@ -48,6 +49,7 @@ __all__ = [
     "CatalogueStatus",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "NP_",
     "N_",
     "SOURCE_LANGUAGE",
     "_",
@@ -58,6 +60,8 @@ __all__ = [
     "direction",
     "edition_suffix",
     "fill",
+    "finding",
+    "finding_slot_text",
     "gettext",
     "is_draft",
     "isolate",
@@ -69,12 +73,14 @@ __all__ = [
     "number",
     "parse_languages",
     "percent",
+    "pgettext",
     "plural_form",
     "set_language",
     "slots_of",
     "status",
     "template_path",
     "untranslated",
+    "value_words",
 ]
 
 #: Languages the report is published in, source language first.
@@ -205,6 +211,25 @@ def _(message: str, /, **slots: Any) -> str:
     return _format(text, slots, message) if slots else text
 
 
+def pgettext(context: str, message: str, lang: str | None = None) -> str:
+    """The translation of ``message`` in ``context`` (gettext's ``msgctxt``: a finding template's id,
+    or the kind of a data value, e.g. ``"unit"``), else ``message`` itself (remembered, as with
+    :func:`gettext`, when it is shown in English inside another edition)."""
+    lang = lang or current()
+    found = contextual(lang).get((context, message))
+    if found:
+        return found
+    if lang != SOURCE_LANGUAGE and message.strip():
+        _UNTRANSLATED.add((lang, f"[{context}] {message}"))
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` with its ``context`` for extraction (module-level tables); translate it
+    where it is shown with :func:`pgettext`."""
+    return message
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (module-level tables);
     translate it where it is shown, with :func:`_`."""
@@ -246,6 +271,100 @@ def fill(template: str, slots: Mapping[str, Any], *, lang: str | None = None) ->
     lang = lang or current()
     with language(lang):
         return _format(gettext(template, lang), dict(slots), template)
+
+
+def finding(template_id: str, template: str, slots: Mapping[str, Any], *, lang: str | None = None) -> str:
+    """A verdict's finding sentence in ``lang``: the English ``template`` (``audit.FINDINGS[template_id]``)
+    translated in the context ``template_id`` and filled from the typed ``slots`` (a verdict's
+    ``finding_slots``), each printed for the language by :func:`finding_slot_text`.
+
+    >>> finding("unit_drift.consistent", "The figure {value} recurs in {claims} claims over {days} days with one meaning.",
+    ...         {"value": 20000000.0, "claims": 2, "days": 63}, lang="en")
+    'The figure 20,000,000 recurs in 2 claims over 63 days with one meaning.'
+    """
+    lang = lang or current()
+    with language(lang):
+        text = pgettext(template_id, template, lang)
+        shown = _Slots({name: finding_slot_text(name, value) for name, value in slots.items()}, template)
+        return text.format_map(shown)
+
+
+def finding_slot_text(name: str, value: Any, lang: str | None = None) -> str:
+    """How one finding slot prints in ``lang`` (the audit's rules, one formatter per language): a
+    ``*_share`` is a percentage of its size, a ratio (``*_ratio``, ``ratios``, ``threshold``) has two
+    decimals, a ``difference`` its size; other numbers every digit; ISO dates and ``start..end``
+    windows by the language's date pattern; lists as the language joins them ("a, b and c"); words
+    the catalogue knows (a unit, a verb, a source) translated; other text (names, ids, quoted
+    wording) as it is, isolated in a right-to-left language.
+
+    >>> finding_slot_text("change_share", -0.109, "en"), finding_slot_text("ratios", [0.1398, 0.18], "en")
+    ('10.9%', '0.14 and 0.18')
+    """
+    lang = lang or current()
+    with language(lang):
+        return _finding_slot(name, value, lang)
+
+
+def _finding_slot(name: str, value: Any, lang: str) -> str:
+    from babel.lists import format_list
+    from babel.numbers import format_decimal
+
+    locale = _LOCALES.get(lang, "en_GB")
+    if value is None:
+        return gettext("n/a")
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, (list, tuple)):
+        items = [_finding_slot(name, v, lang) for v in value]
+        return format_list(items, locale=locale) if items else gettext("none")
+    if isinstance(value, (int, float)):
+        if name.endswith("_share"):
+            pct = abs(value) * 100
+            digits = "#,##0.0" if pct == 0 or pct >= 0.1 else "0.##"
+            return format_decimal(pct, format=digits, locale=locale) + "%"
+        if name.endswith("_ratio") or name in ("ratios", "threshold"):
+            fmt = "#,##0.00" if value == 0 or abs(value) >= 0.01 else "0.0#"
+            return format_decimal(value, format=fmt, locale=locale)
+        if name == "difference":
+            return number(abs(value), lang)
+        return number(value, lang)
+    text = str(value)
+    if _ISO_DATE.match(text):
+        return date(text, lang)
+    window = _WINDOW.match(text)
+    if window:
+        return gettext("{start} to {end}").format(start=date(window[1], lang), end=date(window[2], lang))
+    from claimaudit.i18n._values import SLOT_KINDS
+
+    kind = SLOT_KINDS.get(name)
+    return value_words(kind, text, lang) if kind else isolate(text)
+
+
+_WINDOW = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+def value_words(kind: str | None, value: str | None, lang: str | None = None) -> str:
+    """A data value a reader sees (a unit, verb, period, category, venue, source...) in words in
+    ``lang``: :data:`claimaudit.i18n._values.VALUES` gives its English words (a message, with the
+    kind as its context); a value it lacks is shown with its underscores as spaces. With ``kind``
+    None, any kind's entry for ``value`` (as an English key or English words) is used.
+
+    >>> value_words("unit", "websites_or_pages", "en"), value_words("unit", "websites_or_pages", "ur")
+    ('websites or pages', 'ویب سائٹس یا صفحات')
+    """
+    from claimaudit.i18n._values import lookup
+
+    lang = lang or current()
+    if value is None:
+        return ""
+    found = lookup(kind, str(value))
+    if found is None:
+        if kind is None:
+            return str(value)
+        english = str(value).replace("_", " ")
+        return english if lang == SOURCE_LANGUAGE else messages(lang).get(english, english)
+    context, english = found
+    return english if lang == SOURCE_LANGUAGE else pgettext(context, english, lang)
 
 
 _SLOT = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
