@@ -142,9 +142,11 @@ def test_svg_is_self_contained_and_escapes_event_text():
     assert set(re.findall(r"https?://[^\s\"']+", svg)) <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 
 
-def test_format_number_never_rounds():
-    assert charts.format_number(0.123456789) == "0.123456789"
-    assert charts.format_number(101083.0) == "101,083"
+def test_chart_titles_print_figures_by_the_one_formatter_never_rounded():
+    frame = pl.DataFrame({"d": ["2024-11-18", "2024-11-19"], "v": [101083.0, 84.725]})
+    assert charts.peak_title(frame, x="d", y="v", subject="Total") == "Total peaked at 101,083 on 2024-11-18"
+    frame = pl.DataFrame({"d": ["2024-11-18"], "v": [0.123456789]})
+    assert charts.peak_subtitle(frame, x="d", y="v") == "Highest value 0.123456789 (as in the data, unrounded)"
 
 
 def test_many_series_keep_distinct_colour_and_shape_pairs_in_one_legend():

@@ -26,7 +26,7 @@ from claimaudit.audit._engine import (
     write_verdicts,
 )
 from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvidence
-from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, slot_text
+from claimaudit.audit._findings import CAVEATS, FINDINGS, explain
 from claimaudit.audit._findings import render as render_finding
 from claimaudit.audit._rules import KINDS, EvidenceSpec, Rule, Selector, load_rule_file, load_rules, rules_dir
 from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
@@ -59,7 +59,6 @@ __all__ = [
     "render_finding",
     "rules_dir",
     "run_audit",
-    "slot_text",
     "verdict_records",
     "verdicts_csv",
     "verdicts_frame",

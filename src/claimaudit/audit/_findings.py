@@ -3,12 +3,14 @@ a verdict's ``explanation`` from its structure.
 
 A verdict's ``finding`` is ``FINDINGS[finding_template]`` filled with ``finding_slots``. Slots
 are typed data (numbers stay numbers, dates are ISO strings, lists stay lists); how a slot is
-printed depends only on its value and its name, so a translation of a template needs no code:
+printed depends only on its value and its name, by the one formatter (:func:`claimaudit.i18n.slot`),
+so a translation of a template needs no code:
 
-- a number prints with thousands separators and no spurious decimals (``844,008``; ``84.72``);
-- a slot named ``*_share`` is a fraction printed as a percentage (``0.055`` → ``5.5%``);
-- a slot named ``*_ratio`` is a ratio printed with two decimals (``0.18``);
-- a list prints as ``a, b and c``; ``None`` as ``n/a``.
+- a number is a stated figure, printed exactly as stated (``844,008``; ``84.725``);
+- a slot named ``*_share`` is a computed fraction printed as a percentage (``0.055`` → ``5.5%``);
+- a slot named ``*_ratio``, ``ratios``, ``threshold`` or ``computed_*`` is a computed statistic
+  (two decimals: ``0.18``); ``difference`` prints without its sign (the words say which way);
+- a list prints as ``a, b and c``; ``None`` as ``—``.
 
 >>> render("report_agreement.consistent", {"reports": 3, "subject": "statement s-1", "figures": [844008]})
 '3 reports of statement s-1 agree on one figure (844,008).'
@@ -24,7 +26,7 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from claimaudit.audit._text import fmt_number, fmt_ratio, fmt_share
+from claimaudit import i18n
 
 #: finding_template -> English template with ``{named}`` slots (a gettext msgid).
 FINDINGS: dict[str, str] = {
@@ -117,34 +119,17 @@ def strength_words(strength: str) -> str:
     return _STRENGTH_WORDS.get(strength, strength.replace("_", " "))
 
 
-def slot_text(name: str, value: Any) -> str:
-    """How one slot prints (see the module docstring)."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        items = [slot_text(name, v) for v in value]
-        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else "none"
-    if isinstance(value, int | float):
-        if name.endswith("_share"):
-            return fmt_share(abs(value))
-        if name.endswith("_ratio") or name in ("ratios", "threshold"):
-            return fmt_ratio(value)
-        if name == "difference":
-            return fmt_number(abs(value))
-        return fmt_number(value)
-    return str(value)
-
-
 def slot_names(template_id: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(FINDINGS[template_id]) if f}
 
 
-def render(template_id: str, slots: Mapping[str, Any], templates: Mapping[str, str] | None = None) -> str:
-    """The finding sentence: the template (``templates`` may be a translation) with its slots."""
+def render(
+    template_id: str, slots: Mapping[str, Any], templates: Mapping[str, str] | None = None, lang: str = "en"
+) -> str:
+    """The finding sentence: the template (``templates`` may be a translation) with its slots,
+    printed for ``lang`` (the audit writes English)."""
     template = (templates or FINDINGS)[template_id]
-    return template.format_map({name: slot_text(name, slots.get(name)) for name in slot_names(template_id)})
+    return template.format_map({name: i18n.slot(name, slots.get(name), lang) for name in slot_names(template_id)})
 
 
 def explain(finding: str, detail: str, caveats: Sequence[Mapping[str, Any]]) -> str:

@@ -18,7 +18,7 @@ import polars as pl
 
 from claimaudit.audit._evidence import EvidenceProvider
 from claimaudit.audit._rules import EvidenceSpec
-from claimaudit.audit._text import fmt_number, fmt_pct, fmt_ratio, plural
+from claimaudit.audit._text import fmt_number, fmt_ratio, fmt_share, plural
 from claimaudit.audit._verdict import Evidence, Strength
 from claimaudit.datasets import ooni_api, sources, tor_metrics
 from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError
@@ -450,7 +450,7 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
         f"OONI {tests} measurements in {options['probe_cc']}, {start}..{end}: {plural(n, 'measurement')} on"
         f" {plural(k, 'network')} ({fmt_number(anomalies)} anomalies, {fmt_number(confirmed)} confirmed,"
         f" {fmt_number(failures)} failures; anomaly rate "
-        + (f"{fmt_pct(rate)} of {fmt_number(usable)} usable)" if rate is not None else "n/a: none usable)")
+        + (f"{fmt_share(rate)} of {fmt_number(usable)} usable)" if rate is not None else "n/a: none usable)")
     )
     if missing:
         base += f"; missing: {'; '.join(missing)}"
@@ -476,14 +476,14 @@ def _ooni(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvide
     elif anomalous_nets:
         observes = "blocking"
         sentence = (
-            base + f" — anomaly rate at or above {fmt_pct(params['anomaly_threshold'])} on"
+            base + f" — anomaly rate at or above {fmt_share(params['anomaly_threshold'])} on"
             f" {len(anomalous_nets)} of {k} networks ({', '.join(anomalous_nets)}; networks with at least"
             f" {params['min_network_measurements']} usable measurements); anomalies are signs of"
             " interference, not confirmed blocking"
         )
     else:
         observes = "no_blocking"
-        sentence = base + f" — no network at or above the {fmt_pct(params['anomaly_threshold'])} anomaly threshold"
+        sentence = base + f" — no network at or above the {fmt_share(params['anomaly_threshold'])} anomaly threshold"
     evidence = Evidence(
         source="ooni_api/aggregation",
         keys=tuple(options["test_names"]),
@@ -578,14 +578,14 @@ def _corpus(options: dict, start: dt.date, end: dt.date, provider: EvidenceProvi
     elif anomalous:
         observes = "blocking"
         sentence = (
-            base + f" — no blockpage, but an anomaly rate at or above {fmt_pct(params['anomaly_threshold'])}"
+            base + f" — no blockpage, but an anomaly rate at or above {fmt_share(params['anomaly_threshold'])}"
             f" on {len(anomalous)} of {k} networks ({', '.join(anomalous)}): signs of interference,"
             " not confirmed blocking"
         )
     else:
         observes = "no_blocking"
         sentence = base + (
-            f" — no blockpage and no network at or above the {fmt_pct(params['anomaly_threshold'])} anomaly threshold"
+            f" — no blockpage and no network at or above the {fmt_share(params['anomaly_threshold'])} anomaly threshold"
         )
     evidence = Evidence(
         source=name,

@@ -1,4 +1,5 @@
-"""Wording for explanations: numbers with separators, dates with their precision, claims in brief.
+"""Wording for explanations: claims in brief; numbers, shares and dates by the one formatter
+(:mod:`claimaudit.i18n`), in English.
 
 >>> fmt_number(844008.0)
 '844,008'
@@ -11,8 +12,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
+
+from claimaudit import i18n
 
 _QUALIFIER_WORDS = {
     "exact": "",
@@ -42,35 +44,22 @@ _PERIOD_WORDS = {
 
 
 def fmt_number(value: float | int | None) -> str:
-    """A figure as printed in a report: thousands separators, no spurious decimals."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """A stated figure exactly as stated (:func:`claimaudit.i18n.stated`; the audit writes English)."""
+    return i18n.stated(value, "en")
 
 
 def fmt_ratio(value: float) -> str:
-    """A ratio with enough digits to be read: 2 decimals, or 2 significant digits below 0.01."""
-    if value == 0 or abs(value) >= 0.01:
-        return f"{value:,.2f}"
-    return f"{value:.2g}"
-
-
-def fmt_pct(value: float) -> str:
-    return f"{value * 100:,.1f}%"
+    """A computed ratio (:func:`claimaudit.i18n.statistic`)."""
+    return i18n.statistic(value, "en")
 
 
 def fmt_share(value: float) -> str:
-    """A relative difference as a percentage, never rounded to a misleading 0.0%.
+    """A computed share as a percentage (:func:`claimaudit.i18n.share`).
 
     >>> fmt_share(1 / 2835), fmt_share(0.055)
     ('0.035%', '5.5%')
     """
-    pct = value * 100
-    if pct != 0 and abs(pct) < 0.1:
-        return f"{pct:.2g}%"
-    return f"{pct:,.1f}%"
+    return i18n.share(value, "en")
 
 
 def unit_word(unit: str | None) -> str:
@@ -82,16 +71,8 @@ def period_word(period: str | None) -> str:
 
 
 def fmt_date(date: dt.date | None, precision: str | None = "day") -> str:
-    """A claim date as precise as the source allows."""
-    if date is None or precision == "unknown":
-        return "undated"
-    if precision == "month":
-        return date.strftime("%Y-%m")
-    if precision == "year":
-        return str(date.year)
-    if precision == "approx":
-        return f"about {date.isoformat()}"
-    return date.isoformat()
+    """A claim date as precise as the source allows (:func:`claimaudit.i18n.date`)."""
+    return i18n.date(date, "en", precision=precision or "day")
 
 
 def fmt_value(row: dict[str, Any]) -> str:

@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import datetime as dt
-import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -44,11 +42,25 @@ from claimaudit.i18n._catalog import (
     template_path,
 )
 from claimaudit.i18n._extract import markdown_key
+from claimaudit.i18n._format import (
+    MISSING,
+    date,
+    items,
+    kind_of,
+    number,
+    percent,
+    share,
+    slot,
+    stated,
+    stated_difference,
+    statistic,
+)
 
 __all__ = [
     "CatalogueStatus",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "MISSING",
     "NP_",
     "N_",
     "SOURCE_LANGUAGE",
@@ -65,6 +77,8 @@ __all__ = [
     "gettext",
     "is_draft",
     "isolate",
+    "items",
+    "kind_of",
     "language",
     "language_name",
     "markdown_key",
@@ -76,7 +90,12 @@ __all__ = [
     "pgettext",
     "plural_form",
     "set_language",
+    "share",
+    "slot",
     "slots_of",
+    "stated",
+    "stated_difference",
+    "statistic",
     "status",
     "template_path",
     "untranslated",
@@ -88,8 +107,6 @@ LANGUAGES: tuple[str, ...] = ("en", "ur")
 SOURCE_LANGUAGE = "en"
 DEFAULT_LANGUAGE = "en"
 _RTL = {"ur", "ar", "fa", "ps", "sd"}
-_LOCALES = {"en": "en_GB", "ur": "ur_PK"}
-_DATE_PATTERNS = {"en": "yyyy-MM-dd", "ur": "long"}
 #: Each language's own name, for the link between editions.
 _NAMES = {"en": "English", "ur": "اردو"}
 
@@ -290,56 +307,33 @@ def finding(template_id: str, template: str, slots: Mapping[str, Any], *, lang: 
 
 
 def finding_slot_text(name: str, value: Any, lang: str | None = None) -> str:
-    """How one finding slot prints in ``lang`` (the audit's rules, one formatter per language): a
-    ``*_share`` is a percentage of its size, a ratio (``*_ratio``, ``ratios``, ``threshold``) has two
-    decimals, a ``difference`` its size; other numbers every digit; ISO dates and ``start..end``
-    windows by the language's date pattern; lists as the language joins them ("a, b and c"); words
-    the catalogue knows (a unit, a verb, a source) translated; other text (names, ids, quoted
-    wording) as it is, isolated in a right-to-left language.
+    """How one finding slot prints in ``lang``: numbers, dates and lists by the one formatter
+    (:func:`slot`: a ``*_share`` a percentage of its size, a ratio two decimals, a ``difference``
+    its size, a stated figure every digit); ``start..end`` windows as two dates; words of the
+    data vocabulary (a unit, verb, strength, source: :data:`claimaudit.i18n._values.SLOT_KINDS`)
+    translated; other text (names, ids, quoted wording) as it is, isolated in right-to-left text.
 
     >>> finding_slot_text("change_share", -0.109, "en"), finding_slot_text("ratios", [0.1398, 0.18], "en")
     ('10.9%', '0.14 and 0.18')
+    >>> finding_slot_text("window", "2021-01-01..2024-06-30", "ur"), finding_slot_text("unit", "attempts", "en")
+    ('1 جنوری، 2021 سے 30 جون، 2024 تک', 'attempts')
     """
-    lang = lang or current()
-    with language(lang):
-        return _finding_slot(name, value, lang)
-
-
-def _finding_slot(name: str, value: Any, lang: str) -> str:
-    from babel.lists import format_list
-    from babel.numbers import format_decimal
-
-    locale = _LOCALES.get(lang, "en_GB")
-    if value is None:
-        return gettext("n/a")
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    if isinstance(value, (list, tuple)):
-        items = [_finding_slot(name, v, lang) for v in value]
-        return format_list(items, locale=locale) if items else gettext("none")
-    if isinstance(value, (int, float)):
-        if name.endswith("_share"):
-            pct = abs(value) * 100
-            digits = "#,##0.0" if pct == 0 or pct >= 0.1 else "0.##"
-            return format_decimal(pct, format=digits, locale=locale) + "%"
-        if name.endswith("_ratio") or name in ("ratios", "threshold"):
-            fmt = "#,##0.00" if value == 0 or abs(value) >= 0.01 else "0.0#"
-            return format_decimal(value, format=fmt, locale=locale)
-        if name == "difference":
-            return number(abs(value), lang)
-        return number(value, lang)
-    text = str(value)
-    if _ISO_DATE.match(text):
-        return date(text, lang)
-    window = _WINDOW.match(text)
-    if window:
-        return gettext("{start} to {end}").format(start=date(window[1], lang), end=date(window[2], lang))
     from claimaudit.i18n._values import SLOT_KINDS
 
-    kind = SLOT_KINDS.get(name)
-    return value_words(kind, text, lang) if kind else isolate(text)
+    lang = lang or current()
+    with language(lang):
+        kind = SLOT_KINDS.get(name)
+        if isinstance(value, (list, tuple)) and kind:
+            return items([value_words(kind, str(v), lang) for v in value], lang)
+        if not isinstance(value, str) or _ISO_DATE.match(value):
+            return slot(name, value, lang)
+        window = _WINDOW.match(value)
+        if window:
+            return gettext("{start} to {end}").format(start=date(window[1], lang), end=date(window[2], lang))
+        return value_words(kind, value, lang) if kind else isolate(value)
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WINDOW = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
 
@@ -390,30 +384,13 @@ class _Slots(dict):
 
 
 def _format(text: str, slots: Mapping[str, Any], message: str) -> str:
-    shown = _Slots({k: _slot_text(v) for k, v in slots.items()}, message)
+    shown = _Slots({k: slot(k, v) for k, v in slots.items()}, message)
     return text.format_map(shown)
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STRONG_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LATIN = re.compile(r"[A-Za-z]")
 FSI, PDI = "\u2068", "\u2069"
-
-
-def _slot_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    if isinstance(value, (int, float)):
-        return number(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return date(value)
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        return date(value)
-    if isinstance(value, (list, tuple)):
-        return gettext("; ").join(_slot_text(v) for v in value) if value else ""
-    text = "" if value is None else str(value)
-    # a slot value is data (a name, an id); a vocabulary word the catalogue has is translated
-    return isolate(messages(current()).get(text, text) if text else text)
 
 
 def isolate(text: str) -> str:
@@ -428,53 +405,3 @@ def isolate(text: str) -> str:
     if direction() != "rtl" or not text or not _LATIN.search(text) or _STRONG_RTL.search(text):
         return text
     return f"{FSI}{text}{PDI}"
-
-
-# --------------------------------------------------------------------------- numbers and dates
-
-
-def number(value: float | int | None, lang: str | None = None) -> str:
-    """A number by the one rule for ``lang``: Babel's symbols for the locale, ``#,##0`` grouping,
-    Latin digits, every digit kept (never rounded).
-
-    >>> number(844008), number(84.72), number(0.18018), number(None)
-    ('844,008', '84.72', '0.18018', '—')
-    """
-    from babel.numbers import format_decimal
-
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    locale = _LOCALES.get(lang or current(), "en_GB")
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    return format_decimal(value, format="#,##0.###", locale=locale, decimal_quantization=False)
-
-
-def percent(share: float, lang: str | None = None, *, digits: int = 1) -> str:
-    """A share (0.055) as a percentage for ``lang`` (``5.5%``), ``digits`` after the point.
-
-    >>> percent(0.055), percent(0.5, digits=0)
-    ('5.5%', '50%')
-    """
-    from babel.numbers import format_percent
-
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(share, format=pattern, locale=_LOCALES.get(lang or current(), "en_GB"))
-
-
-def date(value: dt.date | dt.datetime | str | None, lang: str | None = None) -> str:
-    """A date by the pattern of ``lang``: ISO in English, Babel's long form in Urdu.
-
-    >>> date("2024-11-18"), date(dt.date(2024, 11, 18), "ur")
-    ('2024-11-18', '18 نومبر، 2024')
-    """
-    from babel.dates import format_date
-
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    lang = lang or current()
-    return format_date(value, _DATE_PATTERNS.get(lang, "yyyy-MM-dd"), locale=_LOCALES.get(lang, "en_GB"))

@@ -29,6 +29,8 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from claimaudit.i18n import stated
+
 __all__ = [
     "DASHES",
     "NETWORK_NAMES",
@@ -39,7 +41,6 @@ __all__ = [
     "event_key",
     "event_layer",
     "figure_points",
-    "format_number",
     "network_label",
     "network_panels",
     "peak_subtitle",
@@ -157,19 +158,6 @@ def use_theme(*, renderer: str | None = "svg") -> None:
 # --------------------------------------------------------------------------- wording
 
 
-def format_number(value: float | int | None) -> str:
-    """A figure as printed in a title: thousands separators, never rounded.
-
-    >>> format_number(20500.0), format_number(2.5), format_number(1234.25), format_number(None)
-    ('20,500', '2.5', '1,234.25', 'n/a')
-    """
-    if value is None:
-        return "n/a"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,}"
-
-
 def peak_title(frame: pl.DataFrame, *, x: str, y: str, subject: str) -> str:
     """``"<subject> peaked at <max> on <x>"`` computed from ``frame``. A figure too long for a
     headline (more than 8 characters, e.g. ``82.2927252793334``) is left out of the title, never
@@ -210,7 +198,7 @@ def _peak(frame: pl.DataFrame, *, x: str, y: str) -> tuple[str, str] | None:
     if rows.is_empty():
         return None
     top = rows.sort(y, descending=True).row(0, named=True)
-    return _iso(top[x]), format_number(top[y])
+    return _iso(top[x]), stated(top[y])
 
 
 def share_title(*, part: int, whole: int, what: str, of: str) -> str:
@@ -566,7 +554,7 @@ def _with_peak_n(title: str, data: pl.DataFrame, *, y: str, n: str) -> str:
     if rows.is_empty():
         return title
     size = rows.sort(y, descending=True).row(0, named=True)[n]
-    return f"{title}, from {format_number(size)} measurement{'' if size == 1 else 's'}" if size is not None else title
+    return f"{title}, from {stated(size)} measurement{'' if size == 1 else 's'}" if size is not None else title
 
 
 def _title(text: str, subtitle: str | None) -> alt.TitleParams:

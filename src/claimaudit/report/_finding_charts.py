@@ -26,7 +26,8 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, format_number, with_source
+from claimaudit.i18n import stated, statistic
+from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, with_source
 from claimaudit.report._text import N_, _
 
 _INK = "#1a1a1a"
@@ -112,7 +113,7 @@ def short_figure(value: float | int) -> str:
     """
     if float(value).is_integer() and int(value) % 1_000_000 == 0 and int(value) >= 1_000_000:
         return _("{n} million").format(n=int(value) // 1_000_000)
-    return format_number(value)
+    return stated(value)
 
 
 def _date(value: Any) -> dt.date:
@@ -240,9 +241,9 @@ def running_totals(
             "PTA's running total of items blocked as {category} fell from {before} ({before_date}) to {after} ({after_date})"
         ).format(
             category=category_words(top["category"]),
-            before=format_number(top["previous"]),
+            before=stated(top["previous"]),
             before_date=month_words(top["previous_date"]),
-            after=format_number(top["value"]),
+            after=stated(top["value"]),
             after_date=month_words(top["statement_date"]),
         )
     order = (
@@ -272,7 +273,7 @@ def running_totals(
         if not fell.is_empty():
             last = fell.row(fell.height - 1, named=True)
             label = _("{category}: {before} → {after}").format(
-                category=label, before=format_number(last["previous"]), after=format_number(last["value"])
+                category=label, before=stated(last["previous"]), after=stated(last["value"])
             )
         base = alt.Chart(part.filter(~pl.col("lower_bound"))).encode(
             x=alt.X("date:T", title=None, scale=x_scale, axis=alt.Axis(format="%Y", tickCount=4)),
@@ -397,7 +398,7 @@ def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> al
             + pl.lit(", ")
             + pl.col("statement_date").dt.strftime("%d %b")
         ).alias("who"),
-        (pl.lit(format_number(first["value"])) + pl.lit(" ") + pl.col("as_stated")).alias("label"),
+        (pl.lit(stated(first["value"])) + pl.lit(" ") + pl.col("as_stated")).alias("label"),
     )
     base = alt.Chart(data).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", tickCount=4), scale=alt.Scale(padding=12)),
@@ -483,13 +484,13 @@ def per_subscriber(
     if rows.is_empty():
         raise ValueError("no subscriber or user baseline dated before the statement")
     low, high = rows.get_column("per_unit").min(), rows.get_column("per_unit").max()
-    attempts = format_number(rows.row(0, named=True)["attempts_per_day"])
+    attempts = stated(rows.row(0, named=True)["attempts_per_day"])
     title = _("{attempts} blocked attempts a day is {low}–{high} a day per subscription or internet user").format(
-        attempts=short_figure(rows.row(0, named=True)["attempts_per_day"]), low=f"{low:.2f}", high=f"{high:.2f}"
+        attempts=short_figure(rows.row(0, named=True)["attempts_per_day"]), low=statistic(low), high=statistic(high)
     )
     data = rows.with_columns(
         pl.col("per_unit").round(3).alias("shown"),
-        (pl.col("per_unit").round(2).cast(pl.String)).alias("label"),
+        pl.col("per_unit").map_elements(statistic, return_dtype=pl.String).alias("label"),
     )
     base = alt.Chart(data).encode(y=alt.Y("baseline:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)))
     bars = base.mark_bar(color=OKABE_ITO[4]).encode(
@@ -503,7 +504,7 @@ def per_subscriber(
     )
     text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(x="per_unit:Q", text="label:N")
     key = [
-        f"{attempts} ÷ {format_number(r['baseline_value'])} {r['baseline']} ({_iso(r['as_of'])}) = {r['per_unit']:.3f}"
+        f"{attempts} ÷ {stated(r['baseline_value'])} {r['baseline']} ({_iso(r['as_of'])}) = {statistic(r['per_unit'])}"
         for r in rows.iter_rows(named=True)
     ]
     chart = alt.layer(bars, text).properties(
@@ -547,11 +548,7 @@ def registrations(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> a
     first, last = rows.row(0, named=True), rows.row(rows.height - 1, named=True)
 
     def span(r: dict[str, Any]) -> str:
-        return (
-            format_number(r["low"])
-            if r["low"] == r["high"]
-            else f"{format_number(r['low'])}–{format_number(r['high'])}"
-        )
+        return stated(r["low"]) if r["low"] == r["high"] else f"{stated(r['low'])}–{stated(r['high'])}"
 
     title = _("Registered VPNs, as stated, went from {first} ({first_date}) to {last} ({last_date})").format(
         first=span(first),
@@ -647,9 +644,9 @@ def outage_panels(
                 title = _(
                     "PTA's own figure for VPN bandwidth fell from {before} Gbps ({before_month}) to {after} Gbps (November 2024)"
                 ).format(
-                    before=format_number(before.item(0, "value")),
+                    before=stated(before.item(0, "value")),
                     before_month=month_words(before.item(0, "date")),
-                    after=format_number(nov.item(0, "value")),
+                    after=stated(nov.item(0, "value")),
                 )
             bars = (
                 alt.Chart(in_window)

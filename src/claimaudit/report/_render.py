@@ -84,11 +84,15 @@ def safe_href(value: Any) -> str | None:
     return None
 
 
-def display_value(value: Any) -> str:
-    """A cell as text: integers with separators, other numbers exactly as stored, dates ISO.
+def display_value(value: Any, column: str | None = None) -> str:
+    """A cell as text, by the one formatter (:mod:`claimaudit.i18n`): a number is a stated figure,
+    printed exactly as stored, unless its ``column`` names a computed statistic (``*_rate``,
+    ``*_share``: a percentage; ``*_ratio``, ``computed_*``: the statistic rule); dates ISO.
 
     >>> display_value(844008), display_value(84.72), display_value(True), display_value(["a", "b"])
     ('844,008', '84.72', 'yes', 'a; b')
+    >>> display_value(0.18018, "anomaly_rate"), display_value(0.18018, "per_unit_ratio"), display_value(0.18018)
+    ('18.0%', '0.18', '0.18018')
     """
     from claimaudit import i18n
 
@@ -96,12 +100,12 @@ def display_value(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return i18n.gettext("yes") if value else i18n.gettext("no")
-    if isinstance(value, int):
-        return i18n.number(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        return i18n.number(value) if abs(value) < 1e15 else f"{value:,}"
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    if isinstance(value, float) and column:
+        return i18n.slot(column, value)
+    if isinstance(value, int | float):
+        return i18n.stated(value)
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
@@ -138,7 +142,7 @@ def cell(value: Any, *, column: str | None = None) -> dict[str, Any]:
     else:
         cls = None
     return {
-        "text": short_url(value) if href else display_value(value),
+        "text": short_url(value) if href else display_value(value, column),
         "href": href,
         "null": value is None,
         "numeric": numeric,

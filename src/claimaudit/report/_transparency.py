@@ -29,6 +29,7 @@ import polars as pl
 from markupsafe import Markup
 
 from claimaudit.i18n import current as current_language
+from claimaudit.i18n import stated
 from claimaudit.report import _finding_charts as fc
 from claimaudit.report import _render
 from claimaudit.report._scorecard import _summary_lang
@@ -402,7 +403,7 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
         pl.col("outlet").list.join(", ").alias("outlet_names"),
     ).with_columns(
         (
-            pl.col("value").map_elements(fc.format_number, return_dtype=pl.String)
+            pl.col("value").map_elements(stated, return_dtype=pl.String)
             + pl.lit(" (")
             + pl.col("outlets").cast(pl.String)
             + pl.lit(")")
@@ -417,7 +418,7 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
     )
     one = data.filter(pl.col("statement") == widest.item(0, "statement")).sort("value")
     first = one.row(0, named=True)
-    shown = [fc.format_number(f) for f in one.get_column("value").unique(maintain_order=True).to_list()]
+    shown = [stated(f) for f in one.get_column("value").unique(maintain_order=True).to_list()]
     what = (
         _("items blocked as {category}").format(category=fc.category_words(first.get("category")))
         if first.get("subject") == "url_blocking"
@@ -539,7 +540,7 @@ def _print_figure(row: Mapping[str, Any]) -> str:
     qualifier = {"over": _("over "), "about": _("about "), "at_least": _("at least "), "up_to": _("up to ")}.get(
         str(row.get("qualifier") or ""), ""
     )
-    return f"{qualifier}{fc.format_number(row['value'])} {fc.unit_words(row.get('unit'))}".strip()
+    return f"{qualifier}{stated(row['value'])} {fc.unit_words(row.get('unit'))}".strip()
 
 
 def evidence_lines(verdict: Mapping[str, Any] | None) -> list[dict[str, Any]]:
