@@ -55,6 +55,7 @@ from claimaudit.i18n._format import (
     stated_difference,
     statistic,
 )
+from claimaudit.i18n._values import SLOT_KINDS, VALUES
 
 __all__ = [
     "CatalogueStatus",
@@ -63,7 +64,9 @@ __all__ = [
     "MISSING",
     "NP_",
     "N_",
+    "SLOT_KINDS",
     "SOURCE_LANGUAGE",
+    "VALUES",
     "_",
     "catalogue",
     "catalogue_path",
@@ -318,8 +321,6 @@ def finding_slot_text(name: str, value: Any, lang: str | None = None) -> str:
     >>> finding_slot_text("window", "2021-01-01..2024-06-30", "ur"), finding_slot_text("unit", "attempts", "en")
     ('1 جنوری، 2021 سے 30 جون، 2024 تک', 'attempts')
     """
-    from claimaudit.i18n._values import SLOT_KINDS
-
     lang = lang or current()
     with language(lang):
         kind = SLOT_KINDS.get(name)

@@ -159,8 +159,16 @@ def finding_sentences(root: Path | None = None) -> list[tuple[str, int, str, str
     for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in tree.body:
-            target = node.target if isinstance(node, ast.AnnAssign) else (node.targets[0] if isinstance(node, ast.Assign) else None)
-            if not isinstance(target, ast.Name) or target.id not in SENTENCE_TABLES or not isinstance(node.value, ast.Dict):
+            target = (
+                node.target
+                if isinstance(node, ast.AnnAssign)
+                else (node.targets[0] if isinstance(node, ast.Assign) else None)
+            )
+            if (
+                not isinstance(target, ast.Name)
+                or target.id not in SENTENCE_TABLES
+                or not isinstance(node.value, ast.Dict)
+            ):
                 continue
             prefix, note = SENTENCE_TABLES[target.id]
             for key, value in zip(node.value.keys, node.value.values, strict=True):
@@ -229,7 +237,36 @@ def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
         )
     for where, lineno, context, text, comment in finding_sentences(root):
         _add(template, text, where, lineno, [comment], context)
+    for where, lineno, context, text, comment in rule_titles(root):
+        _add(template, text, where, lineno, [comment], context)
     return template
+
+
+def rule_titles(root: Path | None = None) -> list[tuple[str, int, str, str, str]]:
+    """The title of every audit rule in ``checks/claims/*.yml`` (``(file, line, "rule.<id>", title,
+    note)``): the report names rules by their titles, so they are messages too."""
+    from claimaudit import _yaml
+
+    root = root or paths.project_root()
+    found = []
+    for path in sorted((root / "checks" / "claims").glob("*.y*ml")):
+        text = path.read_text(encoding="utf-8")
+        data = _yaml.load(text) or {}
+        lines = text.splitlines()
+        for rule in data.get("rules") or []:
+            if not isinstance(rule, dict) or not rule.get("id") or not rule.get("title"):
+                continue
+            line = next((i for i, ln in enumerate(lines, 1) if f"id: {rule['id']}" in ln), 0)
+            found.append(
+                (
+                    _relative(path),
+                    line,
+                    f"rule.{rule['id']}",
+                    str(rule["title"]),
+                    f"Title of the audit rule {rule['id']} (checks/claims).",
+                )
+            )
+    return found
 
 
 def _add(template, message, where: str, lineno: int, comments: list[str], context: str | None) -> None:

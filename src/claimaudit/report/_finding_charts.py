@@ -26,27 +26,17 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from claimaudit.i18n import stated, statistic
+from claimaudit.i18n import stated, statistic, value_words
 from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, with_source
-from claimaudit.report._text import N_, _
+from claimaudit.report._text import N_, _, ngettext
 
 _INK = "#1a1a1a"
 _MUTED = "#595959"
 _DROP = OKABE_ITO[5]  # vermillion: a fall in a running total
 _CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
-_CATEGORY_WORDS = {
-    "pornography": "pornography",
-    "blasphemy": "blasphemy",
-    "anti_state": "anti-state",
-    "contempt_of_court": "contempt of court",
-    "sectarian_hate": "sectarian hate",
-    "defamation": "defamation",
-    "proxy": "proxy",
-    "misc": "miscellaneous",
-    "proxy_and_misc": "proxy and miscellaneous",
-    "total": "all categories",
-}
-LEDGER_SOURCE = "claims ledger (datasets/claims): official statements as printed by the outlets cited for each claim"
+LEDGER_SOURCE = N_(
+    "claims ledger (datasets/claims): official statements as printed by the outlets cited for each claim"
+)
 
 
 def chart_title(text: str, subtitle: str | None = None, *, width: int = 72) -> alt.TitleParams:
@@ -78,7 +68,7 @@ def category_words(category: str | None) -> str:
     """
     if category is None:
         return _("unstated category")
-    return _CATEGORY_WORDS.get(category, category.replace("_", " "))
+    return value_words("category", category)
 
 
 def unit_words(unit: str | None) -> str:
@@ -87,7 +77,7 @@ def unit_words(unit: str | None) -> str:
     >>> unit_words("web_links")
     'web links'
     """
-    return (unit or "").replace("_", " ")
+    return value_words("unit", unit or "")
 
 
 def short_name(claimant: str | None) -> str:
@@ -266,7 +256,7 @@ def running_totals(
     for category in order:
         part = rows.filter(pl.col("category") == category).with_columns(
             pl.col("statement_date").cast(pl.String).alias("date"),
-            pl.col("unit").str.replace_all("_", " ", literal=True).alias("unit_words"),
+            pl.col("unit").map_elements(unit_words, return_dtype=pl.String).alias("unit_words"),
         )
         fell = part.filter("dropped")
         label = category_words(category)
@@ -349,28 +339,35 @@ def restatement_rows(claims: pl.DataFrame, *, subject: str = "gateway_attempts")
         "claimant",
         "confidence",
         "metric",
-        (
-            pl.col("metric").str.replace_all("_", " ")
-            + pl.when(pl.col("period") == "per_day")
-            .then(pl.lit(" a day"))
-            .when(pl.col("period") == "per_week")
-            .then(pl.lit(" a week"))
-            .when(pl.col("period") == "window")
-            .then(pl.lit(" on one day"))
-            .otherwise(pl.lit(" (no period)"))
-        ).alias("as_stated"),
-        (
-            pl.when(pl.col("verb") == "blocked").then(pl.lit("blocked ")).otherwise(pl.lit(""))
-            + pl.col("unit").str.replace_all("_", " ")
-            + pl.when(pl.col("period") == "per_day")
-            .then(pl.lit(" a day"))
-            .when(pl.col("period") == "per_week")
-            .then(pl.lit(" a week"))
-            .when(pl.col("period") == "window")
-            .then(pl.lit(" on one day"))
-            .otherwise(pl.lit(""))
-        ).alias("in_short"),
+        pl.struct("metric", "period")
+        .map_elements(lambda r: _as_stated(r["metric"], r["period"]), return_dtype=pl.String)
+        .alias("as_stated"),
+        pl.struct("verb", "unit", "period")
+        .map_elements(lambda r: _in_short(r["verb"], r["unit"], r["period"]), return_dtype=pl.String)
+        .alias("in_short"),
     )
+
+
+def _with_period(what: str, period: str | None, *, unstated: str | None = None) -> str:
+    """``what`` with its period in words (``attempts a day``); the sentence frames are messages."""
+    if period == "per_day":
+        return _("{what} a day").format(what=what)
+    if period == "per_week":
+        return _("{what} a week").format(what=what)
+    if period == "window":
+        return _("{what} on one day").format(what=what)
+    return unstated.format(what=what) if unstated else what
+
+
+def _as_stated(metric: str | None, period: str | None) -> str:
+    """``people accessing a week``: the metric as stated, with its period (or "(no period)")."""
+    return _with_period(value_words("metric", metric or ""), period, unstated=_("{what} (no period)"))
+
+
+def _in_short(verb: str | None, unit: str | None, period: str | None) -> str:
+    """``blocked attempts a day``: the unit (blocked, when it was), with its period."""
+    what = _("blocked {unit}").format(unit=unit_words(unit)) if verb == "blocked" else unit_words(unit)
+    return _with_period(what, period)
 
 
 def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> alt.VConcatChart:
@@ -426,7 +423,7 @@ BASELINE_WORDS = {
     "fixed_broadband_subscribers": "fixed broadband subscriptions",
     "internet_users": "internet users",
     "cellular_subscribers": "cellular subscriptions",
-}
+}  # English words; shown through value_words("baseline", ...) (claimaudit.i18n._values)
 
 
 DEFAULT_BASELINES = ("broadband_subscribers", "mobile_broadband_subscribers", "internet_users")
@@ -466,7 +463,9 @@ def per_subscriber_rows(
         pl.lit(claim["claim_id"]).alias("claim_id"),
         pl.lit(float(claim["value"])).alias("attempts_per_day"),
         "metric",
-        pl.col("metric").replace_strict(BASELINE_WORDS, return_dtype=pl.String).alias("baseline"),
+        pl.col("metric")
+        .replace_strict({k: value_words("baseline", k) for k in BASELINE_WORDS}, return_dtype=pl.String)
+        .alias("baseline"),
         pl.col("value").cast(pl.Float64).alias("baseline_value"),
         "as_of",
         "publisher",
@@ -826,7 +825,8 @@ def x_timeline(claims: pl.DataFrame, *, finding: dict[str, Any] | None = None) -
         nets = finding.get("networks") or []
         key.append(
             _("OONI finding: {title}{nets}").format(
-                title=finding.get("title") or "", nets=_(" ({n} networks)").format(n=len(nets)) if nets else ""
+                title=finding.get("title") or "",
+                nets=ngettext(" ({n} network)", " ({n} networks)", len(nets)).format(n=len(nets)) if nets else "",
             )
         )
     return with_source(chart, _("claims ledger (datasets/claims); OONI published findings"), key=key)
