@@ -101,6 +101,7 @@ __all__ = [
     "statistic",
     "status",
     "template_path",
+    "time_format_locale",
     "untranslated",
     "value_words",
 ]
@@ -392,6 +393,38 @@ def _format(text: str, slots: Mapping[str, Any], message: str) -> str:
 _STRONG_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LATIN = re.compile(r"[A-Za-z]")
 FSI, PDI = "\u2068", "\u2069"
+
+
+def time_format_locale(lang: str | None = None) -> dict[str, Any] | None:
+    """A d3-time-format locale for charts (Vega's axis dates: month and day names) in ``lang``,
+    from Babel's data; None in English (Vega's own).
+
+    >>> time_format_locale("ur")["months"][10], time_format_locale("en")
+    ('نومبر', None)
+    """
+    from babel import Locale
+
+    lang = lang or current()
+    if lang == SOURCE_LANGUAGE:
+        return None
+    from claimaudit.i18n._format import _LOCALES
+
+    loc = Locale.parse(_LOCALES.get(lang, lang))
+    months = [loc.months["format"]["wide"][m] for m in range(1, 13)]
+    days = [loc.days["format"]["wide"][(d - 1) % 7] for d in range(7)]  # d3 starts on Sunday
+    short_days = [loc.days["format"]["abbreviated"][(d - 1) % 7] for d in range(7)]
+    periods = [loc.day_periods["format"]["abbreviated"].get(p, p.upper()) for p in ("am", "pm")]
+    return {
+        "dateTime": "%x %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": periods,
+        "days": days,
+        "shortDays": short_days,
+        "months": months,
+        # Urdu has no abbreviated month names: the charts' "%b" prints the whole name
+        "shortMonths": [loc.months["format"]["abbreviated"][m] for m in range(1, 13)],
+    }
 
 
 def isolate(text: str) -> str:

@@ -302,9 +302,11 @@ def update(languages: Iterable[str], root: Path | None = None) -> list[str]:
         # a message that comes back (code moved, text restored) gets its old translation back
         revived = 0
         for message in template:
-            key = message.id if isinstance(message.id, str) else message.id[0]
-            old = cat.obsolete.pop(key, None)
-            if message.id and old is not None and cat.get(message.id) is None:
+            first = message.id if isinstance(message.id, str) else message.id[0]
+            key = (first, message.context) if message.context else first  # Babel's key: (id, context)
+            old = cat.obsolete.get(key)
+            if message.id and old is not None and cat.get(message.id, context=message.context) is None:
+                del cat.obsolete[key]
                 cat[old.id] = old
                 revived += 1
         cat.update(template, no_fuzzy_matching=True, update_header_comment=False)

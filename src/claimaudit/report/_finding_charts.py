@@ -255,9 +255,9 @@ def running_totals(
     )
     for category in order:
         part = rows.filter(pl.col("category") == category).with_columns(
-            pl.col("statement_date").cast(pl.String).alias("date"),
-            pl.col("unit").map_elements(unit_words, return_dtype=pl.String).alias("unit_words"),
+            pl.col("statement_date").cast(pl.String).alias("date")
         )
+        part = part.with_columns(words_column(part, "unit_words", lambda r: unit_words(r["unit"])))
         fell = part.filter("dropped")
         label = category_words(category)
         if not fell.is_empty():
@@ -329,7 +329,7 @@ def restatement_rows(claims: pl.DataFrame, *, subject: str = "gateway_attempts")
     rows = claims.filter(
         (pl.col("subject") == subject) & pl.col("value").is_not_null() & pl.col("statement_date").is_not_null()
     )
-    return rows.sort("statement_date", "claim_id").select(
+    picked = rows.sort("statement_date", "claim_id").select(
         "claim_id",
         "statement_date",
         pl.col("value").cast(pl.Float64),
@@ -339,13 +339,18 @@ def restatement_rows(claims: pl.DataFrame, *, subject: str = "gateway_attempts")
         "claimant",
         "confidence",
         "metric",
-        pl.struct("metric", "period")
-        .map_elements(lambda r: _as_stated(r["metric"], r["period"]), return_dtype=pl.String)
-        .alias("as_stated"),
-        pl.struct("verb", "unit", "period")
-        .map_elements(lambda r: _in_short(r["verb"], r["unit"], r["period"]), return_dtype=pl.String)
-        .alias("in_short"),
     )
+    return picked.with_columns(
+        words_column(picked, "as_stated", lambda r: _as_stated(r["metric"], r["period"])),
+        words_column(picked, "in_short", lambda r: _in_short(r["verb"], r["unit"], r["period"])),
+    )
+
+
+def words_column(frame: pl.DataFrame, name: str, words: Any) -> pl.Series:
+    """A column of words computed row by row in this thread (``words(row)``): the words go through
+    the message catalogue of the active language, which a polars worker thread would not see (the
+    language is a context variable), so never ``map_elements`` for reader-visible text."""
+    return pl.Series(name, [words(row) for row in frame.iter_rows(named=True)], dtype=pl.String)
 
 
 def _with_period(what: str, period: str | None, *, unstated: str | None = None) -> str:
@@ -487,10 +492,8 @@ def per_subscriber(
     title = _("{attempts} blocked attempts a day is {low}–{high} a day per subscription or internet user").format(
         attempts=short_figure(rows.row(0, named=True)["attempts_per_day"]), low=statistic(low), high=statistic(high)
     )
-    data = rows.with_columns(
-        pl.col("per_unit").round(3).alias("shown"),
-        pl.col("per_unit").map_elements(statistic, return_dtype=pl.String).alias("label"),
-    )
+    data = rows.with_columns(pl.col("per_unit").round(3).alias("shown"))
+    data = data.with_columns(words_column(data, "label", lambda r: statistic(r["per_unit"])))
     base = alt.Chart(data).encode(y=alt.Y("baseline:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)))
     bars = base.mark_bar(color=OKABE_ITO[4]).encode(
         x=alt.X("per_unit:Q", title=_("blocked attempts per subscription (or user) per day")),

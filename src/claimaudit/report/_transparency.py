@@ -491,19 +491,11 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
     else:
         claims = claims.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("outlet"))
     data = claims.with_columns(
-        pl.struct("statement_date", "metric", "category", "scope")
-        .map_elements(_statement_label, return_dtype=pl.String)
-        .alias("statement"),
+        fc.words_column(claims, "statement", _statement_label),
         pl.col("outlet").list.len().alias("outlets"),
         pl.col("outlet").list.join(", ").alias("outlet_names"),
-    ).with_columns(
-        (
-            pl.col("value").map_elements(stated, return_dtype=pl.String)
-            + pl.lit(" (")
-            + pl.col("outlets").cast(pl.String)
-            + pl.lit(")")
-        ).alias("label")
     )
+    data = data.with_columns(fc.words_column(data, "label", lambda r: f"{stated(r['value'])} ({number(r['outlets'])})"))
     widest = (
         data.group_by("statement")
         .agg(
@@ -569,7 +561,12 @@ def chart_svg(chart: alt.TopLevelMixin) -> Markup:
     """A chart as inline SVG (Vega's SVG renderer escapes the text it draws)."""
     import vl_convert as vlc
 
-    return Markup(vlc.vegalite_to_svg(chart.to_dict()))
+    locale = i18n.time_format_locale()  # month and day names on date axes in the edition's language
+    return Markup(
+        vlc.vegalite_to_svg(chart.to_dict(), time_format_locale=locale)
+        if locale
+        else vlc.vegalite_to_svg(chart.to_dict())
+    )
 
 
 def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
