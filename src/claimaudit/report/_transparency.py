@@ -670,7 +670,9 @@ def evidence_lines(verdict: Mapping[str, Any] | None) -> list[dict[str, Any]]:
             line["status"] = "partly missing"
         window = (item.get("window_start"), item.get("window_end"))
         if any(window) and len(line["windows"]) < 1:
-            line["windows"].append(f"{window[0] or '…'} – {window[1] or '…'}")
+            line["windows"].append(
+                f"{i18n_date(window[0]) if window[0] else '…'} – {i18n_date(window[1]) if window[1] else '…'}"
+            )
         if item.get("n") is not None:
             line["n"] = (line["n"] or 0) + int(item["n"])
         line["networks"] = max(line["networks"], len(item.get("networks") or ()))
