@@ -463,10 +463,12 @@ def _assertion_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> str:
     verdict's own ``finding`` sentence when the audit gives one)."""
     claim = inp.claim((verdict.get("claim_ids") or [""])[0]) or {}
     who = fc.short_name(claim.get("claimant"))
-    return _("{who} said on {date}: “{wording}” — {verdict}").format(
-        who=who,
+    said = claim.get("wording") or claim.get("summary") or ""
+    # the quote marks go with the words, one isolated run: an English quote stays whole in Urdu text
+    return _("{who} said on {date}: {wording} — {verdict}").format(
+        who=isolate(who),
         date=fc.day_words(claim["statement_date"]) if claim.get("statement_date") else _("an unknown date"),
-        wording=claim.get("wording") or claim.get("summary") or "",
+        wording=isolate(f"“{said}”"),
         verdict=verdict_words(str(verdict.get("verdict"))).lower(),
     )
 
