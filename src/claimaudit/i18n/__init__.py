@@ -299,8 +299,8 @@ def finding(template_id: str, template: str, slots: Mapping[str, Any], *, lang: 
     translated in the context ``template_id`` and filled from the typed ``slots`` (a verdict's
     ``finding_slots``), each printed for the language by :func:`finding_slot_text`.
 
-    >>> finding("unit_drift.consistent", "The figure {value} recurs in {claims} claims over {days} days with one meaning.",
-    ...         {"value": 20000000.0, "claims": 2, "days": 63}, lang="en")
+    >>> english = "The figure {value} recurs in {claims} claims over {days} days with one meaning."
+    >>> finding("unit_drift.consistent", english, {"value": 20000000.0, "claims": 2, "days": 63}, lang="en")
     'The figure 20,000,000 recurs in 2 claims over 63 days with one meaning.'
     """
     lang = lang or current()

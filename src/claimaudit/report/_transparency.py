@@ -139,7 +139,7 @@ def badge(verdict: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-# --------------------------------------------------------------------------- a verdict's sentences, in the edition's language
+# ------------------------------------------------------------------- a verdict's sentences, in the edition's language
 
 
 def finding_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> tuple[str | None, str]:
