@@ -183,3 +183,48 @@ def test_finding_templates_are_read_from_the_audit_source(tmp_path):
         encoding="utf-8",
     )
     assert _extract.finding_templates(tmp_path) == {"_findings.drop": "PTA's total fell from {before} to {after}"}
+
+
+def test_finding_sentences_and_rule_titles_are_extracted_with_their_ids_as_context(tmp_path):
+    audit = tmp_path / "src" / "claimaudit" / "audit"
+    audit.mkdir(parents=True)
+    (audit / "_findings.py").write_text(
+        'FINDINGS: dict[str, str] = {\n    "series.fall": "{subject} fell from {before}"\n    " to {after}.",\n'
+        '    "series.rise": "{subject} rose."}\nCAVEATS = {"single_outlet": "Only one outlet reports {detail}."}\n'
+        'OTHER = {"x": "not {a} finding"}\n',
+        encoding="utf-8",
+    )
+    rules = tmp_path / "checks" / "claims"
+    rules.mkdir(parents=True)
+    (rules / "r.yml").write_text(
+        "rules:\n  - id: r-1\n    kind: unit_drift\n    title: A synthetic rule\n", encoding="utf-8"
+    )
+    found = {(context, text) for _where, _line, context, text, _note in _extract.finding_sentences(tmp_path)}
+    assert found == {
+        ("series.fall", "{subject} fell from {before} to {after}."),
+        ("series.rise", "{subject} rose."),
+        ("caveat.single_outlet", "Only one outlet reports {detail}."),
+    }
+    assert [(c, t) for _w, _l, c, t, _n in _extract.rule_titles(tmp_path)] == [("rule.r-1", "A synthetic rule")]
+
+
+def test_the_catalogue_template_carries_every_audit_finding_under_its_id(extracted):
+    from claimaudit.audit import FINDINGS
+
+    for template_id, english in FINDINGS.items():
+        message = extracted.get(english, context=template_id)
+        assert message is not None, template_id
+        assert any(f"Finding {template_id}" in c for c in message.auto_comments), "the translator sees which finding"
+
+
+def test_a_message_in_context_is_translated_only_in_that_context():
+    with i18n.language("ur"):
+        assert i18n.pgettext("unit", "urls") == "یو آر ایلز"
+        assert i18n.pgettext("no-such-context", "urls") == "urls"
+    assert any("[no-such-context] urls" in m for m in i18n.untranslated("ur", clear=True))
+
+
+def test_time_format_locale_gives_chart_axes_urdu_month_names():
+    locale = i18n.time_format_locale("ur")
+    assert locale["months"][0] == "جنوری" and len(locale["shortMonths"]) == 12 and locale["days"][0] == "اتوار"
+    assert i18n.time_format_locale("en") is None

@@ -25,7 +25,7 @@ from claimaudit.audit._verdict import Strength
 from claimaudit.audit._vocab import event_kinds, signal_subjects
 from claimaudit.datasets import ooni_tests
 from claimaudit.errors import ClaimauditError, NotAvailableError
-from claimaudit.i18n import N_
+from claimaudit.i18n import N_, NP_, register_values
 
 if TYPE_CHECKING:
     from claimaudit.audit._evidence import EvidenceProvider
@@ -59,7 +59,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
         EvidenceSource(
             key="events",
             name="datasets/events",
-            words=N_("events timeline"),
+            words=NP_("source", "events timeline"),
             label=N_("Events timeline"),
             strength=Strength.MEDIA_REPORT,
             options={
@@ -72,7 +72,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
         EvidenceSource(
             key="google_trends_vpn",
             name="cenalert-google-trends-vpn/pk",
-            words=N_("Google Trends interest in VPNs"),
+            words=NP_("source", "Google Trends interest in VPNs"),
             label=N_("Google Trends interest in VPNs (CenAlert)"),
             strength=Strength.THIRD_PARTY_OBSERVATION,
             options={"resource": (one_of("pk"), "pk")},
@@ -82,7 +82,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
         EvidenceSource(
             key="ooni_aggregation",
             name="ooni_api/aggregation",
-            words=N_("OONI network measurements"),
+            words=NP_("source", "OONI network measurements"),
             label=N_("OONI measurements (API aggregation)"),
             strength=Strength.DIRECT_MEASUREMENT,
             options={"test_names": (_TESTS, REQUIRED), "probe_cc": (one_of("PK"), "PK"), "domains": (strings, [])},
@@ -91,7 +91,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
         EvidenceSource(
             key="ooni_corpus",
             name="ooni_corpus/summary",
-            words=N_("OONI raw measurements with blockpage checks"),
+            words=NP_("source", "OONI raw measurements with blockpage checks"),
             strength=Strength.DIRECT_MEASUREMENT,
             options={"test_names": (_TESTS, REQUIRED), "probe_cc": (one_of("PK"), "PK"), "domains": (strings, [])},
             gather=_gather.corpus,
@@ -99,7 +99,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
         EvidenceSource(
             key="ooni_findings",
             name="ooni-incidents/incidents",
-            words=N_("OONI's published findings"),
+            words=NP_("source", "OONI's published findings"),
             label=N_("OONI published findings"),
             strength=Strength.DIRECT_MEASUREMENT,
             options={"domains": (strings, []), "test_names": (_TESTS, []), "title_contains": (strings, [])},
@@ -109,7 +109,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
         EvidenceSource(
             key="signals",
             name="datasets/signals",
-            words=N_("reported observations (hand-entered from public reports)"),
+            words=NP_("source", "reported observations (hand-entered from public reports)"),
             label=N_("Reported observations"),
             strength=Strength.THIRD_PARTY_OBSERVATION,
             options={
@@ -123,7 +123,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
         EvidenceSource(
             key="tor_users",
             name="tor_metrics/userstats",
-            words=N_("Tor Metrics relay users"),
+            words=NP_("source", "Tor Metrics relay users"),
             label=N_("Tor Metrics relay users"),
             strength=Strength.DIRECT_MEASUREMENT,
             options={"country": (one_of("pk"), "pk")},
@@ -131,6 +131,8 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
         ),
     )
 }
+# the sources' words join the report's vocabulary table (translated with the context "source")
+register_values("source", {s.name: s.words for s in EVIDENCE_SOURCES.values()})
 
 
 def gather(

@@ -36,6 +36,7 @@ from claimaudit.i18n._catalog import (
     CatalogueStatus,
     catalogue,
     catalogue_path,
+    contextual,
     messages,
     status,
     template_path,
@@ -55,14 +56,18 @@ from claimaudit.i18n._format import (
     stated_percent,
     statistic,
 )
+from claimaudit.i18n._values import SLOT_KINDS, VALUES
 
 __all__ = [
     "CatalogueStatus",
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "MISSING",
+    "NP_",
     "N_",
+    "SLOT_KINDS",
     "SOURCE_LANGUAGE",
+    "VALUES",
     "_",
     "catalogue",
     "catalogue_path",
@@ -71,6 +76,8 @@ __all__ = [
     "direction",
     "edition_suffix",
     "fill",
+    "finding",
+    "finding_slot_text",
     "gettext",
     "is_draft",
     "isolate",
@@ -84,7 +91,9 @@ __all__ = [
     "number",
     "parse_languages",
     "percent",
+    "pgettext",
     "plural_form",
+    "register_values",
     "set_language",
     "share",
     "slot",
@@ -95,7 +104,9 @@ __all__ = [
     "statistic",
     "status",
     "template_path",
+    "time_format_locale",
     "untranslated",
+    "value_words",
 ]
 
 #: Languages the report is published in, source language first.
@@ -224,6 +235,25 @@ def _(message: str, /, **slots: Any) -> str:
     return _format(text, slots, message) if slots else text
 
 
+def pgettext(context: str, message: str, lang: str | None = None) -> str:
+    """The translation of ``message`` in ``context`` (gettext's ``msgctxt``: a finding template's id,
+    or the kind of a data value, e.g. ``"unit"``), else ``message`` itself (remembered, as with
+    :func:`gettext`, when it is shown in English inside another edition)."""
+    lang = lang or current()
+    found = contextual(lang).get((context, message))
+    if found:
+        return found
+    if lang != SOURCE_LANGUAGE and message.strip():
+        _UNTRANSLATED.add((lang, f"[{context}] {message}"))
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` with its ``context`` for extraction (module-level tables); translate it
+    where it is shown with :func:`pgettext`."""
+    return message
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (module-level tables);
     translate it where it is shown, with :func:`_`."""
@@ -267,6 +297,75 @@ def fill(template: str, slots: Mapping[str, Any], *, lang: str | None = None) ->
         return _format(gettext(template, lang), dict(slots), template)
 
 
+def finding(template_id: str, template: str, slots: Mapping[str, Any], *, lang: str | None = None) -> str:
+    """A verdict's finding sentence in ``lang``: the English ``template`` (``audit.FINDINGS[template_id]``)
+    translated in the context ``template_id`` and filled from the typed ``slots`` (a verdict's
+    ``finding_slots``), each printed for the language by :func:`finding_slot_text`.
+
+    >>> english = "The figure {value} recurs in {claims} claims over {days} days with one meaning."
+    >>> finding("unit_drift.consistent", english, {"value": 20000000.0, "claims": 2, "days": 63}, lang="en")
+    'The figure 20,000,000 recurs in 2 claims over 63 days with one meaning.'
+    """
+    lang = lang or current()
+    with language(lang):
+        text = pgettext(template_id, template, lang)
+        shown = _Slots({name: finding_slot_text(name, value) for name, value in slots.items()}, template)
+        return text.format_map(shown)
+
+
+def finding_slot_text(name: str, value: Any, lang: str | None = None) -> str:
+    """How one finding slot prints in ``lang``: numbers, dates and lists by the one formatter
+    (:func:`slot`: a ``*_share`` a percentage of its size, a ratio two decimals, a ``difference``
+    its size, a stated figure every digit); ``start..end`` windows as two dates; words of the
+    data vocabulary (a unit, verb, strength, source: :data:`claimaudit.i18n._values.SLOT_KINDS`)
+    translated; other text (names, ids, quoted wording) as it is, isolated in right-to-left text.
+
+    >>> finding_slot_text("change_share", -0.109, "en"), finding_slot_text("ratios", [0.1398, 0.18], "en")
+    ('10.9%', '0.14 and 0.18')
+    >>> finding_slot_text("window", "2021-01-01..2024-06-30", "ur"), finding_slot_text("unit", "attempts", "en")
+    ('1 جنوری، 2021 سے 30 جون، 2024 تک', 'attempts')
+    """
+    lang = lang or current()
+    with language(lang):
+        kind = SLOT_KINDS.get(name)
+        if isinstance(value, (list, tuple)) and kind:
+            return items([value_words(kind, str(v), lang) for v in value], lang)
+        if not isinstance(value, str) or _ISO_DATE.match(value):
+            return slot(name, value, lang)
+        window = _WINDOW.match(value)
+        if window:
+            return gettext("{start} to {end}").format(start=date(window[1], lang), end=date(window[2], lang))
+        return value_words(kind, value, lang) if kind else isolate(value)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WINDOW = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
+
+
+def value_words(kind: str | None, value: str | None, lang: str | None = None) -> str:
+    """A data value a reader sees (a unit, verb, period, category, venue, source...) in words in
+    ``lang``: :data:`claimaudit.i18n._values.VALUES` gives its English words (a message, with the
+    kind as its context); a value it lacks is shown with its underscores as spaces. With ``kind``
+    None, any kind's entry for ``value`` (as an English key or English words) is used.
+
+    >>> value_words("unit", "websites_or_pages", "en"), value_words("unit", "websites_or_pages", "ur")
+    ('websites or pages', 'ویب سائٹس یا صفحات')
+    """
+    from claimaudit.i18n._values import lookup
+
+    lang = lang or current()
+    if value is None:
+        return ""
+    found = lookup(kind, str(value))
+    if found is None:
+        if kind is None:
+            return str(value)
+        english = str(value).replace("_", " ")
+        return english if lang == SOURCE_LANGUAGE else messages(lang).get(english, english)
+    context, english = found
+    return english if lang == SOURCE_LANGUAGE else pgettext(context, english, lang)
+
+
 _SLOT = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 _PERCENT_SLOT = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)[sdifr]")
 
@@ -297,6 +396,38 @@ def _format(text: str, slots: Mapping[str, Any], message: str) -> str:
 _STRONG_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _LATIN = re.compile(r"[A-Za-z]")
 FSI, PDI = "\u2068", "\u2069"
+
+
+def time_format_locale(lang: str | None = None) -> dict[str, Any] | None:
+    """A d3-time-format locale for charts (Vega's axis dates: month and day names) in ``lang``,
+    from Babel's data; None in English (Vega's own).
+
+    >>> time_format_locale("ur")["months"][10], time_format_locale("en")
+    ('نومبر', None)
+    """
+    from babel import Locale
+
+    lang = lang or current()
+    if lang == SOURCE_LANGUAGE:
+        return None
+    from claimaudit.i18n._format import _LOCALES
+
+    loc = Locale.parse(_LOCALES.get(lang, lang))
+    months = [loc.months["format"]["wide"][m] for m in range(1, 13)]
+    days = [loc.days["format"]["wide"][(d - 1) % 7] for d in range(7)]  # d3 starts on Sunday
+    short_days = [loc.days["format"]["abbreviated"][(d - 1) % 7] for d in range(7)]
+    periods = [loc.day_periods["format"]["abbreviated"].get(p, p.upper()) for p in ("am", "pm")]
+    return {
+        "dateTime": "%x %X",
+        "date": "%d/%m/%Y",
+        "time": "%H:%M:%S",
+        "periods": periods,
+        "days": days,
+        "shortDays": short_days,
+        "months": months,
+        # Urdu has no abbreviated month names: the charts' "%b" prints the whole name
+        "shortMonths": [loc.months["format"]["abbreviated"][m] for m in range(1, 13)],
+    }
 
 
 def isolate(text: str) -> str:

@@ -71,6 +71,29 @@ def _messages(path: Path, lang: str, stamp: tuple[int, int] | None) -> dict[str,
     return found
 
 
+def contextual(lang: str) -> dict[tuple[str, str], str]:
+    """(msgctxt, msgid) -> translation for the messages of ``lang`` that have a context (a finding
+    template is one: its context is the template id, e.g. ``report_agreement.consistent``)."""
+    path = catalogue_path(lang)
+    return _contextual(path, lang, _stamp(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _contextual(path: Path, lang: str, stamp: tuple[int, int] | None) -> dict[tuple[str, str], str]:
+    cat = _read(path, lang, stamp)
+    if cat is None:
+        return {}
+    found: dict[tuple[str, str], str] = {}
+    for message in cat:
+        if not message.id or not message.context:
+            continue
+        key = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+        text = message.string[0] if isinstance(message.string, (list, tuple)) else message.string
+        if text:
+            found[(message.context, key)] = text
+    return found
+
+
 @dataclass(frozen=True)
 class CatalogueStatus:
     """How far a language's catalogue is: messages in it, translated, reviewed by a native speaker."""

@@ -26,7 +26,14 @@ from pathlib import Path
 from claimaudit import paths
 from claimaudit.i18n._catalog import DOMAIN, catalogue_path, template_path
 
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2),
+}
 #: Notebooks whose text is part of a published edition (the others are for auditors, in English).
 TRANSLATED_NOTEBOOKS = ("08-publish-transparency-report",)
 
@@ -42,33 +49,33 @@ def _relative(path: Path) -> str:
         return path.as_posix()
 
 
-def python_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str]]]:
+def python_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
     from babel.messages.extract import extract
 
     for path in files:
         with path.open("rb") as fh:
-            for lineno, message, comments, _context in extract(
+            for lineno, message, comments, context in extract(
                 "python", fh, keywords=KEYWORDS, comment_tags=("Translators:",)
             ):
-                yield _relative(path), lineno, message, comments
+                yield _relative(path), lineno, message, comments, context
 
 
-def template_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str]]]:
+def template_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
     from babel.messages.extract import extract
 
     for path in files:
         with path.open("rb") as fh:
-            for lineno, message, comments, _context in extract(
+            for lineno, message, comments, context in extract(
                 "jinja2.ext:babel_extract",
                 fh,
                 keywords=KEYWORDS,
                 comment_tags=("Translators:",),
                 options={"trimmed": "true"},
             ):
-                yield _relative(path), lineno, message, comments
+                yield _relative(path), lineno, message, comments, context
 
 
-def notebook_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str]]]:
+def notebook_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | tuple[str, ...], list[str], str | None]]:
     """Each Markdown cell's text (stripped) is a message; code cells are searched for ``_()``."""
     from babel.messages.extract import extract
 
@@ -82,11 +89,12 @@ def notebook_messages(files: Iterable[Path]) -> Iterator[tuple[str, int, str | t
                     number,
                     markdown_key(source),
                     ["A Markdown cell of the report notebook: keep its Markdown (#, **, lists, `code`)."],
+                    None,
                 )
             elif cell.get("cell_type") == "code" and source.strip():
                 fh = io.BytesIO(source.encode("utf-8"))
-                for _line, message, comments, _context in extract("python", fh, keywords=KEYWORDS):
-                    yield _relative(path), number, message, comments
+                for _line, message, comments, context in extract("python", fh, keywords=KEYWORDS):
+                    yield _relative(path), number, message, comments, context
 
 
 def markdown_key(source: str) -> str:
@@ -130,6 +138,60 @@ def finding_templates(root: Path | None = None) -> dict[str, str]:
     return found
 
 
+#: Module-level dicts of the audit whose values are reader-facing sentences: the dict's name ->
+#: (the context prefix of each message, the translator's note). Each key becomes the message's
+#: context (``msgctxt``), so a translator sees which finding a sentence is, and two findings that
+#: happen to read the same in English can read differently in Urdu.
+SENTENCE_TABLES = {
+    "FINDINGS": ("", "Finding {key}: one sentence a verdict leads with. Keep every {{slot}} as it is."),
+    "CAVEATS": ("caveat.", "Caveat {key}: said after a verdict's finding. Keep {{detail}}."),
+}
+
+
+def finding_sentences(root: Path | None = None) -> list[tuple[str, int, str, str, str]]:
+    """The audit's finding (and caveat) sentences: ``(file, line, context, English, note)`` for every
+    entry of :data:`SENTENCE_TABLES` in ``audit/*.py``, read from the source (AST) like
+    :func:`finding_templates`; the context is the template id (``report_agreement.consistent``)."""
+    import ast
+
+    root = root or paths.project_root()
+    found = []
+    for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:
+            target = (
+                node.target
+                if isinstance(node, ast.AnnAssign)
+                else (node.targets[0] if isinstance(node, ast.Assign) else None)
+            )
+            if (
+                not isinstance(target, ast.Name)
+                or target.id not in SENTENCE_TABLES
+                or not isinstance(node.value, ast.Dict)
+            ):
+                continue
+            prefix, note = SENTENCE_TABLES[target.id]
+            for key, value in zip(node.value.keys, node.value.values, strict=True):
+                if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
+                    continue
+                text = _constant_text(value)
+                if text is not None:
+                    found.append((_relative(path), value.lineno, prefix + key.value, text, note.format(key=key.value)))
+    return found
+
+
+def _constant_text(node) -> str | None:
+    """The string a dict value spells (a literal, or literals joined implicitly or with ``+``)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _constant_text(node.left), _constant_text(node.right)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
 SOURCES = {
     "python": lambda root: sorted((root / "src" / "claimaudit").rglob("*.py")),
     "templates": lambda root: sorted((root / "src" / "claimaudit" / "templates").rglob("*.j2")),
@@ -158,14 +220,14 @@ def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
         *template_messages(SOURCES["templates"](root)),
         *notebook_messages(SOURCES["notebooks"](root)),
     ]
-    for where, lineno, message, comments in found:
+    for where, lineno, message, comments, context in found:
         if not message or (isinstance(message, tuple) and not message[0]):
             continue
         if isinstance(message, tuple):
             message = tuple(m for m in message if m is not None)
             if len(message) == 1:
                 message = message[0]
-        template.add(message, None, [(where, lineno)], auto_comments=comments)
+        _add(template, message, where, lineno, comments, context)
     for key, text in finding_templates(root).items():
         template.add(
             text,
@@ -173,7 +235,48 @@ def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
             [(f"src/claimaudit/audit/{key.split('.', 1)[0]}.py", 0)],
             auto_comments=[f"Finding template {key.split('.', 1)[1]}: keep every {{slot}}."],
         )
+    for where, lineno, context, text, comment in finding_sentences(root):
+        _add(template, text, where, lineno, [comment], context)
+    for where, lineno, context, text, comment in rule_titles(root):
+        _add(template, text, where, lineno, [comment], context)
     return template
+
+
+def rule_titles(root: Path | None = None) -> list[tuple[str, int, str, str, str]]:
+    """The title of every audit rule in ``checks/claims/*.yml`` (``(file, line, "rule.<id>", title,
+    note)``): the report names rules by their titles, so they are messages too."""
+    from claimaudit import _yaml
+
+    root = root or paths.project_root()
+    found = []
+    for path in sorted((root / "checks" / "claims").glob("*.y*ml")):
+        text = path.read_text(encoding="utf-8")
+        data = _yaml.load(text) or {}
+        lines = text.splitlines()
+        for rule in data.get("rules") or []:
+            if not isinstance(rule, dict) or not rule.get("id") or not rule.get("title"):
+                continue
+            line = next((i for i, ln in enumerate(lines, 1) if f"id: {rule['id']}" in ln), 0)
+            found.append(
+                (
+                    _relative(path),
+                    line,
+                    f"rule.{rule['id']}",
+                    str(rule["title"]),
+                    f"Title of the audit rule {rule['id']} (checks/claims).",
+                )
+            )
+    return found
+
+
+def _add(template, message, where: str, lineno: int, comments: list[str], context: str | None) -> None:
+    """Add a message, or a further place it is used (Babel's ``Catalog.add`` would replace it)."""
+    existing = template.get(message if isinstance(message, str) else message[0], context=context)
+    if existing is not None:
+        existing.locations.append((where, lineno))
+        existing.auto_comments.extend(c for c in comments if c not in existing.auto_comments)
+        return
+    template.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
 
 
 def update(languages: Iterable[str], root: Path | None = None) -> list[str]:
@@ -199,9 +302,11 @@ def update(languages: Iterable[str], root: Path | None = None) -> list[str]:
         # a message that comes back (code moved, text restored) gets its old translation back
         revived = 0
         for message in template:
-            key = message.id if isinstance(message.id, str) else message.id[0]
-            old = cat.obsolete.pop(key, None)
-            if message.id and old is not None and cat.get(message.id) is None:
+            first = message.id if isinstance(message.id, str) else message.id[0]
+            key = (first, message.context) if message.context else first  # Babel's key: (id, context)
+            old = cat.obsolete.get(key)
+            if message.id and old is not None and cat.get(message.id, context=message.context) is None:
+                del cat.obsolete[key]
                 cat[old.id] = old
                 revived += 1
         cat.update(template, no_fuzzy_matching=True, update_header_comment=False)

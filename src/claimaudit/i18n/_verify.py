@@ -42,11 +42,17 @@ def missing_from_catalogue(lang: str, template=None) -> list[str]:
 
     template = template if template is not None else extract()
     cat = catalogue(lang)
-    have = {m.id if isinstance(m.id, str) else m.id[0] for m in cat if m.id} if cat is not None else set()
+
+    def key(m) -> tuple[str | None, str]:
+        return (m.context, m.id if isinstance(m.id, str) else m.id[0])
+
+    have = {key(m) for m in cat if m.id} if cat is not None else set()
     return [
-        f"{catalogue_path(lang)}: missing (run `python -m claimaudit.i18n update`, then translate): {m.id!r}"
+        f"{catalogue_path(lang)}: missing (run `python -m claimaudit.i18n update`, then translate): "
+        + (f"[{m.context}] " if m.context else "")
+        + repr(m.id)
         for m in template
-        if m.id and (m.id if isinstance(m.id, str) else m.id[0]) not in have
+        if m.id and key(m) not in have
     ]
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from claimaudit.errors import ClaimauditError
+from claimaudit.i18n import _
 
 __all__ = ["LIVE_LICENCES", "dataset_items", "live_items", "source_items"]
 
@@ -33,8 +34,10 @@ def dataset_items(names: Iterable[str]) -> list[dict[str, Any]]:
             items.append(
                 {
                     "name": f"{name}/{resource.get('name', '')}",
-                    "url": f"datasets/{name}/{resource.get('path', '')}"
-                    " (curated in this repository; every row cites its source)",
+                    "url": _(
+                        "{path} (curated in this repository; every row cites its source)",
+                        path=f"datasets/{name}/{resource.get('path', '')}",
+                    ),
                     "licence": _licences(resource.get("licenses")) or licence or "see dataset README",
                     "sha256": str(resource.get("hash", "")).removeprefix("sha256:") or "not recorded",
                     "retrieved": retrieved,

@@ -65,6 +65,8 @@ def execute_notebook(
     fonts: list[Any] = []
     if lang != i18n.SOURCE_LANGUAGE:
         parameters = {**parameters, "lang": lang}
+    if notebook.stem == REPORT_NOTEBOOK and len(editions) > 1:
+        parameters = {**parameters, "editions": ",".join(editions)}  # each edition's pages link the others
     executed = out_dir / "notebooks" / f"{name}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

@@ -29,7 +29,9 @@ __all__ = ["carry_over", "managed", "publish"]
 
 #: Folders a run owns under ``reports/`` (``failed/`` is not one: it keeps failed notebooks).
 MANAGED_DIRS = ("checks", "notebooks", "tables")
-_MANAGED_FILE = re.compile(r"^(index\.html|verdicts\.(json|csv)|scorecard\.(html|csv)|[0-9][0-9]-[^/]*\.(html|pdf))$")
+_MANAGED_FILE = re.compile(
+    r"^(index\.html|verdicts\.(json|csv)|scorecard\.(html|csv)|scorecard\.[a-z]{2,3}\.html|[0-9][0-9]-[^/]*\.(html|pdf))$"
+)
 
 
 def managed(folder: Path) -> list[str]:

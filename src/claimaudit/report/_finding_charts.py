@@ -33,27 +33,17 @@ import altair as alt
 import polars as pl
 
 from claimaudit.audit import EVIDENCE_SOURCES, unit_family
-from claimaudit.i18n import stated, statistic
+from claimaudit.i18n import stated, statistic, value_words
 from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, with_source
-from claimaudit.report._text import N_, _
+from claimaudit.report._text import N_, _, ngettext
 
 _INK = "#1a1a1a"
 _MUTED = "#595959"
 _DROP = OKABE_ITO[5]  # vermillion: a fall in a running total
 _CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
-_CATEGORY_WORDS = {
-    "pornography": "pornography",
-    "blasphemy": "blasphemy",
-    "anti_state": "anti-state",
-    "contempt_of_court": "contempt of court",
-    "sectarian_hate": "sectarian hate",
-    "defamation": "defamation",
-    "proxy": "proxy",
-    "misc": "miscellaneous",
-    "proxy_and_misc": "proxy and miscellaneous",
-    "total": "all categories",
-}
-LEDGER_SOURCE = "claims ledger (datasets/claims): official statements as printed by the outlets cited for each claim"
+LEDGER_SOURCE = N_(
+    "claims ledger (datasets/claims): official statements as printed by the outlets cited for each claim"
+)
 
 
 def chart_title(text: str, subtitle: str | None = None, *, width: int = 72) -> alt.TitleParams:
@@ -85,7 +75,7 @@ def category_words(category: str | None) -> str:
     """
     if category is None:
         return _("unstated category")
-    return _CATEGORY_WORDS.get(category, category.replace("_", " "))
+    return value_words("category", category)
 
 
 def unit_words(unit: str | None) -> str:
@@ -94,7 +84,7 @@ def unit_words(unit: str | None) -> str:
     >>> unit_words("web_links")
     'web links'
     """
-    return (unit or "").replace("_", " ")
+    return value_words("unit", unit or "")
 
 
 def short_name(claimant: str | None) -> str:
@@ -278,9 +268,9 @@ def running_totals(
     )
     for category in order:
         part = rows.filter(pl.col("category") == category).with_columns(
-            pl.col("statement_date").cast(pl.String).alias("date"),
-            pl.col("unit").str.replace_all("_", " ", literal=True).alias("unit_words"),
+            pl.col("statement_date").cast(pl.String).alias("date")
         )
+        part = part.with_columns(words_column(part, "unit_words", lambda r: unit_words(r["unit"])))
         fell = part.filter("dropped")
         label = category_words(category)
         if not fell.is_empty():
@@ -353,7 +343,7 @@ def restatement_rows(claims: pl.DataFrame, *, subject: str = "gateway_attempts")
     rows = claims.filter(
         (pl.col("subject") == subject) & pl.col("value").is_not_null() & pl.col("statement_date").is_not_null()
     )
-    return rows.sort("statement_date", "claim_id").select(
+    picked = rows.sort("statement_date", "claim_id").select(
         "claim_id",
         "statement_date",
         pl.col("value").cast(pl.Float64),
@@ -363,28 +353,40 @@ def restatement_rows(claims: pl.DataFrame, *, subject: str = "gateway_attempts")
         "claimant",
         "confidence",
         "metric",
-        (
-            pl.col("metric").str.replace_all("_", " ")
-            + pl.when(pl.col("period") == "per_day")
-            .then(pl.lit(" a day"))
-            .when(pl.col("period") == "per_week")
-            .then(pl.lit(" a week"))
-            .when(pl.col("period") == "window")
-            .then(pl.lit(" on one day"))
-            .otherwise(pl.lit(" (no period)"))
-        ).alias("as_stated"),
-        (
-            pl.when(pl.col("verb") == "blocked").then(pl.lit("blocked ")).otherwise(pl.lit(""))
-            + pl.col("unit").str.replace_all("_", " ")
-            + pl.when(pl.col("period") == "per_day")
-            .then(pl.lit(" a day"))
-            .when(pl.col("period") == "per_week")
-            .then(pl.lit(" a week"))
-            .when(pl.col("period") == "window")
-            .then(pl.lit(" on one day"))
-            .otherwise(pl.lit(""))
-        ).alias("in_short"),
     )
+    return picked.with_columns(
+        words_column(picked, "as_stated", lambda r: _as_stated(r["metric"], r["period"])),
+        words_column(picked, "in_short", lambda r: _in_short(r["verb"], r["unit"], r["period"])),
+    )
+
+
+def words_column(frame: pl.DataFrame, name: str, words: Any) -> pl.Series:
+    """A column of words computed row by row in this thread (``words(row)``): the words go through
+    the message catalogue of the active language, which a polars worker thread would not see (the
+    language is a context variable), so never ``map_elements`` for reader-visible text."""
+    return pl.Series(name, [words(row) for row in frame.iter_rows(named=True)], dtype=pl.String)
+
+
+def _with_period(what: str, period: str | None, *, unstated: str | None = None) -> str:
+    """``what`` with its period in words (``attempts a day``); the sentence frames are messages."""
+    if period == "per_day":
+        return _("{what} a day").format(what=what)
+    if period == "per_week":
+        return _("{what} a week").format(what=what)
+    if period == "window":
+        return _("{what} on one day").format(what=what)
+    return unstated.format(what=what) if unstated else what
+
+
+def _as_stated(metric: str | None, period: str | None) -> str:
+    """``people accessing a week``: the metric as stated, with its period (or "(no period)")."""
+    return _with_period(value_words("metric", metric or ""), period, unstated=_("{what} (no period)"))
+
+
+def _in_short(verb: str | None, unit: str | None, period: str | None) -> str:
+    """``blocked attempts a day``: the unit (blocked, when it was), with its period."""
+    what = _("blocked {unit}").format(unit=unit_words(unit)) if verb == "blocked" else unit_words(unit)
+    return _with_period(what, period)
 
 
 def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> alt.VConcatChart:
@@ -440,7 +442,7 @@ BASELINE_WORDS = {
     "fixed_broadband_subscribers": "fixed broadband subscriptions",
     "internet_users": "internet users",
     "cellular_subscribers": "cellular subscriptions",
-}
+}  # English words; shown through value_words("baseline", ...) (claimaudit.i18n._values)
 
 
 DEFAULT_BASELINES = ("broadband_subscribers", "mobile_broadband_subscribers", "internet_users")
@@ -480,7 +482,9 @@ def per_subscriber_rows(
         pl.lit(claim["claim_id"]).alias("claim_id"),
         pl.lit(float(claim["value"])).alias("attempts_per_day"),
         "metric",
-        pl.col("metric").replace_strict(BASELINE_WORDS, return_dtype=pl.String).alias("baseline"),
+        pl.col("metric")
+        .replace_strict({k: value_words("baseline", k) for k in BASELINE_WORDS}, return_dtype=pl.String)
+        .alias("baseline"),
         pl.col("value").cast(pl.Float64).alias("baseline_value"),
         "as_of",
         "publisher",
@@ -502,10 +506,8 @@ def per_subscriber(
     title = _("{attempts} blocked attempts a day is {low}–{high} a day per subscription or internet user").format(
         attempts=short_figure(rows.row(0, named=True)["attempts_per_day"]), low=statistic(low), high=statistic(high)
     )
-    data = rows.with_columns(
-        pl.col("per_unit").round(3).alias("shown"),
-        pl.col("per_unit").map_elements(statistic, return_dtype=pl.String).alias("label"),
-    )
+    data = rows.with_columns(pl.col("per_unit").round(3).alias("shown"))
+    data = data.with_columns(words_column(data, "label", lambda r: statistic(r["per_unit"])))
     base = alt.Chart(data).encode(y=alt.Y("baseline:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)))
     bars = base.mark_bar(color=OKABE_ITO[4]).encode(
         x=alt.X("per_unit:Q", title=_("blocked attempts per subscription (or user) per day")),
@@ -842,7 +844,8 @@ def x_timeline(claims: pl.DataFrame, *, finding: dict[str, Any] | None = None) -
         nets = finding.get("networks") or []
         key.append(
             _("OONI finding: {title}{nets}").format(
-                title=finding.get("title") or "", nets=_(" ({n} networks)").format(n=len(nets)) if nets else ""
+                title=finding.get("title") or "",
+                nets=ngettext(" ({n} network)", " ({n} networks)", len(nets)).format(n=len(nets)) if nets else "",
             )
         )
     return with_source(chart, _("claims ledger (datasets/claims); OONI published findings"), key=key)

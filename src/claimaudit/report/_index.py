@@ -22,6 +22,7 @@ DESCRIPTIONS: dict[str, str] = {
     "scorecard.html": (
         "The full scorecard: every verdict of the run, contradictions first (scorecard.csv has the same rows)."
     ),
+    "scorecard.ur.html": "The full scorecard in Urdu (اردو): every verdict, its finding in Urdu, right to left.",
     "report.pdf": "The same report as a printable PDF (A4), source links printed with their address.",
     "report.ur.html": "The transparency report in Urdu (اردو): the same findings, charts, evidence and sources,"
     " right to left.",
@@ -109,8 +110,8 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
         link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.pdf"])) for p in sorted(reports.glob("08-*.pdf"))
     ]
     report += [
-        link(p, DESCRIPTIONS["scorecard.html"], "Scorecard: every verdict")
-        for p in (reports / "scorecard.html",)
+        link(p, DESCRIPTIONS[p.name], page_title(p) if p.name != "scorecard.html" else "Scorecard: every verdict")
+        for p in (reports / "scorecard.html", reports / "scorecard.ur.html")
         if p.is_file()
     ]
     notebooks = [

@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit.audit import VERDICT_LABELS
-from claimaudit.i18n import N_, _
+from claimaudit.i18n import N_, _, value_words
 from claimaudit.i18n import current as current_language
 from claimaudit.i18n import date as fmt_date
 from claimaudit.report import _render
@@ -121,10 +121,14 @@ def scorecard_html(
                 "label": label,
                 "symbol": symbol,
                 "rule": first.get("rule_id"),
-                # the verdict's own sentence when the audit gives one, then its explanation whole
-                "why": [_render.linked_text(text) for text in (first.get("finding"), first.get("explanation")) if text],
-                # the audit's explanation is English prose: in another edition it is marked as such
-                "why_lang": None if current_language() == "en" else "en",
+                # the verdict's own sentence (in the edition's language when the frame has it
+                # translated: ``finding_lang``), its caveats, then the audit's explanation whole
+                "finding": _render.linked_text(first["finding"]) if first.get("finding") else None,
+                "finding_lang": first.get("finding_lang") or "en",
+                "caveats": list(first.get("caveat_lines") or ()),
+                "explanation": _render.linked_text(first["explanation"]) if first.get("explanation") else None,
+                # the audit's explanation is English prose: in another edition it is marked as such, folded
+                "explanation_apart": current_language() != "en",
                 "strength": strength_label(first.get("evidence_strength")),
                 "evidence": items,
                 "kinds": evidence_kinds(items),
@@ -153,6 +157,8 @@ def scorecard_html(
         folded_labels=folded_labels,
         compact_csv_name=compact_csv_name,
         total=len(cards) + len(rows),
+        # the audit's notes on evidence are English data: marked as such in another edition
+        english_note="" if current_language() == "en" else ' lang="en" dir="ltr"',
     )
 
 
@@ -174,6 +180,7 @@ def compact_frame(
     [('r1', ['c1', 'c2'], '1 + 2 = 3 against 3 [c1]. The parts do not exceed the total.')]
     """
     long = scorecard_frame(_normalise(verdicts).filter(pl.col("verdict").is_in(list(states))), claims, sources)
+    lang_column = ["finding_lang"] if "finding_lang" in long.columns else []
     for column, dtype in (
         ("summary", pl.String),
         ("claimant", pl.String),
@@ -201,7 +208,7 @@ def compact_frame(
         long.with_columns(said_by.alias("said_by"), first_source.alias("source"))
         .group_by("verdict_row", maintain_order=True)
         .agg(
-            pl.col("rule_id", "verdict", "explanation", "finding").first(),
+            pl.col("rule_id", "verdict", "explanation", "finding", *lang_column).first(),
             pl.col("claim_id").alias("claim_ids"),
             pl.col("summary").alias("summaries"),
             pl.col("said_by").unique(maintain_order=True),
@@ -211,6 +218,8 @@ def compact_frame(
     return rows.select(
         "rule_id",
         "verdict",
+        *lang_column,
+        "finding",
         "claim_ids",
         "summaries",
         "said_by",
@@ -234,7 +243,10 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
             "said_by": row["said_by"],
             "rule": row["rule_id"],
             "reason": _render.linked_text(row["reason"]),
-            "reason_lang": None if current_language() == "en" else "en",
+            "finding": bool(row.get("finding")),
+            # the finding in the edition's language when it was translated, else English (marked)
+            "reason_lang": (row.get("finding_lang") if row.get("finding") else None)
+            or (None if current_language() == "en" else "en"),
             "sources": [
                 {
                     "href": _render.safe_href(url),
@@ -267,7 +279,7 @@ def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
         "wording": row.get("wording"),
         "who": who,
         "when": fmt_date(when) if when else "",
-        "venue": (row.get("venue") or "").replace("_", " "),
+        "venue": value_words("venue", row.get("venue")) if row.get("venue") else "",
         "sources": [
             {"href": _render.safe_href(url), "outlet": outlet or url}
             for url, outlet in list(zip(urls, outlets, strict=False))[:max_sources]
@@ -295,7 +307,8 @@ def _normalise(verdicts: pl.DataFrame) -> pl.DataFrame:
     if "n" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("n"))
     keep = ["rule_id", "claim_ids", "verdict", "explanation", "evidence_strength", "evidence", "n", "finding"]
-    return frame.select(*keep, *(["evidence_items"] if "evidence_items" in frame.columns else []))
+    optional = [c for c in ("evidence_items", "finding_lang", "caveat_lines") if c in frame.columns]
+    return frame.select(*keep, *optional)
 
 
 def _summary(row: dict[str, Any]) -> tuple[str, str | None]:

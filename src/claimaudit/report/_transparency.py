@@ -28,10 +28,13 @@ import altair as alt
 import polars as pl
 from markupsafe import Markup
 
+from claimaudit import i18n
 from claimaudit.audit import EVIDENCE_SOURCES
 from claimaudit.datasets import ooni_tests
+from claimaudit.i18n import VALUES, isolate, number, pgettext, stated, value_words
 from claimaudit.i18n import current as current_language
-from claimaudit.i18n import stated
+from claimaudit.i18n import date as i18n_date
+from claimaudit.i18n import finding as i18n_finding
 from claimaudit.report import _finding_charts as fc
 from claimaudit.report import _render
 from claimaudit.report._scorecard import _summary_lang
@@ -85,15 +88,9 @@ CAVEAT_WORDS: dict[str, str] = {
     "riseupvpn_unscored": N_("riseupvpn unscored"),
     "unverified_observation": N_("unverified observation"),
 }
-#: Evidence sources in words (for the banner and the evidence lists); the rules' evidence sources
-#: bring their own (``words`` of :data:`claimaudit.audit.EVIDENCE_SOURCES`).
-SOURCE_WORDS: dict[str, str] = {
-    "datasets/claims": N_("claims ledger"),
-    "datasets/claims/sources": N_("the outlets' reports of each statement"),
-    "datasets/baselines": N_("subscriber and user counts"),
-    "ioda/signals": N_("IODA internet outage signals"),
-    **{s.name: s.words for s in EVIDENCE_SOURCES.values()},
-}
+#: Evidence sources in words (for the banner and the evidence lists): the data vocabulary's, which the
+#: rules' evidence sources join with their own words (``words`` of :data:`claimaudit.audit.EVIDENCE_SOURCES`).
+SOURCE_WORDS: dict[str, str] = VALUES["source"]
 
 
 def _summary_in(claim: Mapping[str, Any]) -> str | None:
@@ -107,7 +104,13 @@ def verdict_words(state: str) -> str:
 
 
 def source_words(source: str) -> str:
-    return _(SOURCE_WORDS.get(source, source))
+    return value_words("source", source) if source in SOURCE_WORDS else source
+
+
+def rule_title(inp: Inputs, rule_id: str) -> str:
+    """A rule's title (``checks/claims``) in the active language (its message has the context ``rule.<id>``)."""
+    title = inp.rule_titles.get(rule_id)
+    return pgettext(f"rule.{rule_id}", title) if title else rule_id
 
 
 def evidence_status(item: Mapping[str, Any]) -> str:
@@ -137,6 +140,112 @@ def badge(verdict: Mapping[str, Any]) -> dict[str, Any]:
         "weak_words": _("weak evidence") if weak else None,
         "caveats": [_(CAVEAT_WORDS.get(str(k), str(k).replace("_", " "))) for k in caveats if k],
     }
+
+
+# ------------------------------------------------------------------- a verdict's sentences, in the edition's language
+
+
+def finding_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> tuple[str | None, str]:
+    """A verdict's finding sentence in the active language, and the language it is in. English: the
+    audit's own ``finding``. Another edition: the translated template (``audit.FINDINGS``, the
+    template id its context) filled from the structured verdict (``finding_slots``; the slots the
+    audit words from the ledger, ``subject`` and ``metric``, are worded here from the ledger rows,
+    never re-read from the English). A verdict without a template keeps its English sentence."""
+    from claimaudit.audit import FINDINGS
+
+    lang = current_language()
+    english = verdict.get("finding")
+    template_id = verdict.get("finding_template")
+    if lang == "en" or not template_id or template_id not in FINDINGS:
+        return (str(english) if english else None), "en"
+    slots = dict(verdict.get("finding_slots") or {})
+    slots.update(_worded_slots(inp, verdict, slots))
+    return i18n_finding(template_id, FINDINGS[template_id], slots, lang=lang), lang
+
+
+def _metric_words(row: Mapping[str, Any]) -> str:
+    """``items blocked (blasphemy, all content)``: a ledger row's metric with its category and scope."""
+    metric = value_words("metric", row.get("metric") or "")
+    detail = []
+    if row.get("category") not in (None, "not_applicable"):
+        detail.append(fc.category_words(row["category"]))
+    scope = str(row.get("scope") or "")
+    if scope and scope != "not_applicable":
+        detail.append(scope[9:] if scope.startswith("platform:") else value_words("scope", scope))
+    return _("{metric} ({detail})").format(metric=metric, detail=_(", ").join(detail)) if detail else metric
+
+
+def _worded_slots(inp: Inputs, verdict: Mapping[str, Any], slots: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``subject`` / ``metric`` slots in the active language, from the ledger rows of the verdict."""
+    from claimaudit.i18n import date as fmt_date
+
+    rows = [r for r in (inp.claim(c) for c in verdict.get("claim_ids") or ()) if r]
+    if not rows or not ({"subject", "metric"} & set(slots)):
+        return {}
+    first, last = rows[0], rows[-1]
+    out: dict[str, Any] = {}
+    if "metric" in slots:
+        out["metric"] = _metric_words(first)
+    if "subject" not in slots:
+        return out
+    if verdict.get("rule_kind") == "report_agreement":
+        statements = list(verdict.get("statement_ids") or dict.fromkeys(r.get("statement_id") for r in rows))
+        when = (
+            fmt_date(first["statement_date"], precision=first.get("date_precision"))
+            if first.get("statement_date")
+            else _("undated")
+        )
+        if len(statements) == 1:
+            out["subject"] = _("{metric} in statement {statement} of {date}").format(
+                metric=_metric_words(first), statement=isolate(str(statements[0])), date=when
+            )
+        else:
+            out["subject"] = _("{metric} in {n} statements by {claimant} ({statements}) of {date}").format(
+                metric=_metric_words(first),
+                n=len(statements),
+                claimant=isolate(str(first.get("authority") or first.get("claimant") or "")),
+                statements=_(", ").join(isolate(str(x)) for x in statements),
+                date=when,
+            )
+    else:
+        periods = {r.get("period") for r in rows}
+        who = isolate(str(last.get("authority") or fc.short_name(last.get("claimant"))))
+        if len(periods) == 1 and last.get("period"):
+            out["subject"] = _("{claimant}'s {period} count of {metric}").format(
+                claimant=who, period=value_words("period", last["period"]), metric=_metric_words(last)
+            )
+        else:
+            out["subject"] = _("{claimant}'s count of {metric}").format(claimant=who, metric=_metric_words(last))
+    return out
+
+
+def caveat_lines(verdict: Mapping[str, Any]) -> list[str]:
+    """A verdict's caveats as sentences in the active language (``audit.CAVEATS``), their details
+    worded from the caveat's structured fields (claim ids, sources, figures), not its English ``detail``."""
+    from claimaudit.audit import CAVEATS
+    from claimaudit.i18n import items, stated
+
+    lang = current_language()
+    lines = []
+    for caveat in verdict.get("caveats") or ():
+        kind = str(caveat.get("kind") or "")
+        template = CAVEATS.get(kind)
+        if template is None:
+            continue
+        if caveat.get("claim_ids"):
+            detail = items([isolate(str(c)) for c in caveat["claim_ids"]])
+        elif caveat.get("sources"):
+            detail = items([source_words(str(x)) for x in caveat["sources"]])
+        elif caveat.get("keys"):
+            detail = items([isolate(str(x)) for x in caveat["keys"]])
+        elif caveat.get("figures"):
+            detail = items([" / ".join(stated(f) for f in pair) for pair in caveat["figures"]])
+        elif caveat.get("strength"):
+            detail = value_words("strength", str(caveat["strength"]))
+        else:
+            detail = isolate(str(caveat.get("detail") or ""))
+        lines.append(i18n_finding(f"caveat.{kind}", template, {"detail": detail}, lang=lang))
+    return lines
 
 
 # --------------------------------------------------------------------------- inputs
@@ -357,10 +466,12 @@ def _assertion_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> str:
     verdict's own ``finding`` sentence when the audit gives one)."""
     claim = inp.claim((verdict.get("claim_ids") or [""])[0]) or {}
     who = fc.short_name(claim.get("claimant"))
-    return _("{who} said on {date}: “{wording}” — {verdict}").format(
-        who=who,
+    said = claim.get("wording") or claim.get("summary") or ""
+    # the quote marks go with the words, one isolated run: an English quote stays whole in Urdu text
+    return _("{who} said on {date}: {wording} — {verdict}").format(
+        who=isolate(who),
         date=fc.day_words(claim["statement_date"]) if claim.get("statement_date") else _("an unknown date"),
-        wording=claim.get("wording") or claim.get("summary") or "",
+        wording=isolate(f"“{said}”"),
         verdict=verdict_words(str(verdict.get("verdict"))).lower(),
     )
 
@@ -385,27 +496,11 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
     else:
         claims = claims.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("outlet"))
     data = claims.with_columns(
-        (
-            pl.col("statement_date").dt.strftime("%Y-%m-%d")
-            + pl.lit(" · ")
-            + pl.col("metric").str.replace_all("_", " ")
-            + pl.lit(" (")
-            + pl.col("category").str.replace_all("_", " ")
-            + pl.when(pl.col("scope").str.starts_with("platform:"))
-            .then(pl.lit(", ") + pl.col("scope").str.slice(9))
-            .otherwise(pl.lit(""))
-            + pl.lit(")")
-        ).alias("statement"),
+        fc.words_column(claims, "statement", _statement_label),
         pl.col("outlet").list.len().alias("outlets"),
         pl.col("outlet").list.join(", ").alias("outlet_names"),
-    ).with_columns(
-        (
-            pl.col("value").map_elements(stated, return_dtype=pl.String)
-            + pl.lit(" (")
-            + pl.col("outlets").cast(pl.String)
-            + pl.lit(")")
-        ).alias("label")
     )
+    data = data.with_columns(fc.words_column(data, "label", lambda r: f"{stated(r['value'])} ({number(r['outlets'])})"))
     widest = (
         data.group_by("statement")
         .agg(
@@ -419,7 +514,7 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
     what = (
         _("items blocked as {category}").format(category=fc.category_words(first.get("category")))
         if first.get("subject") == "url_blocking"
-        else str(first.get("metric") or "").replace("_", " ")
+        else value_words("metric", first.get("metric") or "")
     )
     sentence = _(
         "Outlets printed {n} official statements with different figures; {who}'s count of {what} on {date} "
@@ -456,6 +551,14 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
     return fc.with_source(chart, source), sentence, one.get_column("claim_id").to_list()
 
 
+def _statement_label(row: Mapping[str, Any]) -> str:
+    """``2024-11-13 · items blocked (blasphemy, x)``: a statement's date, metric and category in words."""
+    scope = str(row.get("scope") or "")
+    what = fc.category_words(row.get("category")) + (_(", ") + scope[9:] if scope.startswith("platform:") else "")
+    day = i18n_date(row["statement_date"]) if row.get("statement_date") else ""
+    return f"{day} · {value_words('metric', row.get('metric') or '')} ({what})"
+
+
 # --------------------------------------------------------------------------- what reaches the page
 
 
@@ -463,7 +566,12 @@ def chart_svg(chart: alt.TopLevelMixin) -> Markup:
     """A chart as inline SVG (Vega's SVG renderer escapes the text it draws)."""
     import vl_convert as vlc
 
-    return Markup(vlc.vegalite_to_svg(chart.to_dict()))
+    locale = i18n.time_format_locale()  # month and day names on date axes in the edition's language
+    return Markup(
+        vlc.vegalite_to_svg(chart.to_dict(), time_format_locale=locale)
+        if locale
+        else vlc.vegalite_to_svg(chart.to_dict())
+    )
 
 
 def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -507,7 +615,7 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
                 "statement_id": statement_id,
                 "who": first.get("claimant") or _("claimant not in the ledger"),
                 "when": fc.day_words(first["statement_date"]) if first.get("statement_date") else _("undated"),
-                "venue": (first.get("venue") or "").replace("_", " "),
+                "venue": value_words("venue", first.get("venue")) if first.get("venue") else "",
                 # the ledger's summary in the edition's language (``summary_ur``), else the English one marked as such
                 "summary": _summary_in(first),
                 "summary_lang": _summary_lang(first),
@@ -567,7 +675,9 @@ def evidence_lines(verdict: Mapping[str, Any] | None) -> list[dict[str, Any]]:
             line["status"] = "partly missing"
         window = (item.get("window_start"), item.get("window_end"))
         if any(window) and len(line["windows"]) < 1:
-            line["windows"].append(f"{window[0] or '…'} – {window[1] or '…'}")
+            line["windows"].append(
+                f"{i18n_date(window[0]) if window[0] else '…'} – {i18n_date(window[1]) if window[1] else '…'}"
+            )
         if item.get("n") is not None:
             line["n"] = (line["n"] or 0) + int(item["n"])
         line["networks"] = max(line["networks"], len(item.get("networks") or ()))
@@ -677,7 +787,7 @@ def not_checked(inp: Inputs) -> list[dict[str, Any]]:
         examples = [_summary_in(c) for c in claims if c and c.get("summary")][:2]
         out.append(
             {
-                "rule": inp.rule_titles.get(rule_id, rule_id),
+                "rule": rule_title(inp, rule_id),
                 "rule_id": rule_id,
                 "n": len(vs),
                 "examples": examples,
@@ -697,14 +807,23 @@ def lead_text(
     if not items:
         return _("This run produced no headline finding.")
     counts = Counter(str(v.get("verdict")) for v in verdicts)
+    inconsistent = counts.get("inconsistent", 0)
+    contradicted = counts.get("contradicted", 0)
+    differ = counts.get("reports_differ", 0) if differ is None else differ
+    # each count with its own plural form (gettext plural forms, in every language)
     rest = _(
-        "Across the record, official figures contradict each other {inconsistent} times and independent "
-        "evidence contradicts {contradicted} official statements; {differ} statements were printed with different "
-        "figures by different outlets."
+        "Across the record, official figures contradict each other {times} and independent evidence contradicts "
+        "{statements}; {printed}."
     ).format(
-        inconsistent=counts.get("inconsistent", 0),
-        contradicted=counts.get("contradicted", 0),
-        differ=counts.get("reports_differ", 0) if differ is None else differ,
+        times=ngettext("{n} time", "{n} times", inconsistent).format(n=number(inconsistent)),
+        statements=ngettext("{n} official statement", "{n} official statements", contradicted).format(
+            n=number(contradicted)
+        ),
+        printed=ngettext(
+            "{n} statement was printed with different figures by different outlets",
+            "{n} statements were printed with different figures by different outlets",
+            differ,
+        ).format(n=number(differ)),
     )
     return _sentence(items[0].sentence) + " " + rest if verdicts else _sentence(items[0].sentence)
 
@@ -855,19 +974,22 @@ class TransparencyReport:
     def sections(self) -> Any:
         from claimaudit.report._tables import HTML
 
-        return HTML(sections_html(self.inputs, self.items))
+        return HTML(sections_html(self.inputs, self.items, scorecard_href=scorecard_name(current_language())))
 
     def not_checked(self) -> Any:
         from claimaudit.report._tables import HTML
 
         return HTML(not_checked_html(self.inputs))
 
-    def scorecard_page(self, *, notebook: str = "08-publish-transparency-report") -> list[Any]:
-        """Publish ``scorecard.html`` and ``scorecard.csv`` beside the report (the parent of the run's
-        tables folder) and the same rows as ``tables/<notebook>__scorecard.csv``; their paths."""
+    def scorecard_page(self, *, notebook: str = "08-publish-transparency-report", editions: str = "") -> list[Any]:
+        """Publish the scorecard page of this edition (``scorecard.html``, ``scorecard.ur.html``; the
+        English edition also ``scorecard.csv``) beside the report (the parent of the run's tables
+        folder) and the same rows as ``tables/<notebook>__scorecard.csv``; their paths. ``editions``
+        (``"en,ur"``): the languages this run publishes, whose scorecards link each other."""
         from claimaudit.report._tables import Page, tables_dir
 
-        written = write_scorecard(self.inputs, tables_dir().parent)
+        chosen = i18n.parse_languages(editions) if editions.strip() else (current_language(),)
+        written = write_scorecard(self.inputs, tables_dir().parent, editions=chosen)
         written.append(Page(notebook).export(scorecard_frame(self.inputs), "scorecard"))
         return written
 
@@ -911,11 +1033,22 @@ def scorecard_frame(inp: Inputs) -> pl.DataFrame:
 
 
 def scorecard_page_html(
-    inp: Inputs, *, info: Mapping[str, Any] | None = None, report_href: str = "08-publish-transparency-report.html"
+    inp: Inputs,
+    *,
+    info: Mapping[str, Any] | None = None,
+    report_href: str | None = None,
+    editions: Sequence[str] | None = None,
 ) -> str:
-    """``scorecard.html``: every verdict of the run (consistent ones one line each), self-contained."""
+    """``scorecard.html`` (``scorecard.<lang>.html`` in another edition): every verdict of the run
+    (consistent ones one line each), self-contained; in another language each finding is the
+    translated template filled from the verdict (:func:`finding_sentence`), the audit's English
+    working folded beside it. ``editions``: the languages this run publishes (linked)."""
     from claimaudit.report._provenance import run_info
     from claimaudit.report._scorecard import scorecard_html
+
+    sentences = [finding_sentence(inp, v) for v in inp.verdicts]
+    translated = current_language() != i18n.SOURCE_LANGUAGE
+    report_href = report_href or f"08-publish-transparency-report{i18n.edition_suffix(current_language())}.html"
 
     item = pl.Struct(
         {
@@ -940,7 +1073,9 @@ def scorecard_page_html(
             "claim_ids": [list(v.get("claim_ids") or ()) for v in inp.verdicts],
             "verdict": [v.get("verdict") for v in inp.verdicts],
             "explanation": [v.get("explanation") for v in inp.verdicts],
-            "finding": [v.get("finding") for v in inp.verdicts],
+            "finding": [f for f, _lang in sentences],
+            "finding_lang": [lang for _f, lang in sentences],
+            "caveat_lines": [caveat_lines(v) if translated else [] for v in inp.verdicts],
             "evidence_strength": [v.get("evidence_strength") for v in inp.verdicts],
             "evidence_items": [
                 [{k: e.get(k) for k in item.to_schema()} for e in v.get("evidence") or ()] for v in inp.verdicts
@@ -952,24 +1087,58 @@ def scorecard_page_html(
             "verdict": pl.String,
             "explanation": pl.String,
             "finding": pl.String,
+            "finding_lang": pl.String,
+            "caveat_lines": pl.List(pl.String),
             "evidence_strength": pl.String,
             "evidence_items": pl.List(item),
         },
     )
     body = scorecard_html(frame, inp.claims, inp.sources, name="scorecard", compact=["consistent"], csv_name=None)
     info = dict(info or run_info())
-    return _render.render(
+    lang = current_language()
+    others = [other for other in i18n.LANGUAGES if other != lang and other in (editions or ())]
+    page = _render.render(
         "fragments/scorecard_page.html.j2",
-        css=_render.css(),
+        css=_render.css() + "\n" + _render.css("editions.css") + ("\n" + _render.css("rtl.css") if translated else ""),
         body=Markup(body),
         report_href=report_href,
         total=len(inp.verdicts),
+        lang=lang,
+        dir=i18n.direction(lang),
+        editions=[
+            {
+                "lang": other,
+                "href": scorecard_name(other),
+                "name": i18n.language_name(other),
+                "dir": i18n.direction(other),
+            }
+            for other in others
+        ],
+        draft_note=_(
+            "This edition is a draft translation from English that has not yet been reviewed by a "
+            "native speaker. Figures, names and sources are as in the English edition."
+        )
+        if i18n.is_draft(lang)
+        else "",
         **info,
     )
+    from claimaudit.report._fonts import embed_fonts
+
+    page, _embedded = embed_fonts(page, latin=translated)
+    return page
 
 
-def write_scorecard(inp: Inputs, folder: Any, *, info: Mapping[str, Any] | None = None) -> list[Any]:
-    """Write ``scorecard.html`` and ``scorecard.csv`` into ``folder`` (atomically); their paths."""
+def scorecard_name(lang: str) -> str:
+    """``scorecard.html`` (English), ``scorecard.ur.html`` (Urdu)."""
+    return f"scorecard{i18n.edition_suffix(lang)}.html"
+
+
+def write_scorecard(
+    inp: Inputs, folder: Any, *, info: Mapping[str, Any] | None = None, editions: Sequence[str] | None = None
+) -> list[Any]:
+    """Write the scorecard page of the active language (``scorecard.html``, ``scorecard.ur.html``)
+    into ``folder`` (atomically), and, from the English edition, ``scorecard.csv`` (one CSV: the
+    data with English headers and values); their paths."""
     from pathlib import Path
 
     from claimaudit._io import write_text_atomic
@@ -977,9 +1146,13 @@ def write_scorecard(inp: Inputs, folder: Any, *, info: Mapping[str, Any] | None 
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(folder / "scorecard.html", scorecard_page_html(inp, info=info))
+    lang = current_language()
+    page = folder / scorecard_name(lang)
+    write_text_atomic(page, scorecard_page_html(inp, info=info, editions=editions))
+    if lang != i18n.SOURCE_LANGUAGE:
+        return [page]
     csv = write_csv(scorecard_frame(inp), folder / "scorecard.csv")
-    return [folder / "scorecard.html", csv]
+    return [page, csv]
 
 
 # --------------------------------------------------------------------------- the end of an audit notebook
