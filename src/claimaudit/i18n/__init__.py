@@ -57,6 +57,7 @@ from claimaudit.i18n._format import (
     statistic,
 )
 from claimaudit.i18n._values import SLOT_KINDS, VALUES
+from claimaudit.i18n._values import register as register_values
 
 __all__ = [
     "CatalogueStatus",
