@@ -1,16 +1,26 @@
-"""Defer a costly optional import that claimaudit never needs: ``rfc3987_syntax``.
+"""Defer costly imports that claimaudit does not need: a stand-in module until first use.
 
-``jsonschema`` (imported by altair, nbformat's validator and Great Expectations) imports
-``rfc3987_syntax`` when it is installed (JupyterLab's ``jupyter-events`` installs it) in order to
-offer the ``iri`` / ``iri-reference`` format checks, and that module compiles an Earley grammar
-with lark when it is imported: 1.5-2.5 s in every process and kernel that draws a chart or runs
-a check, on a 2-core machine — though nothing here checks an IRI format.
+Two third-party modules cost seconds to import on a 2-core machine and are imported only
+because a library we use imports them at the top of a module, not because we use them:
 
-:func:`defer_rfc3987_syntax` puts a stand-in module under that name before ``jsonschema`` is
-imported. Its ``is_valid_syntax`` and ``parse`` import the real module on first use and hand the
-call on, and any other attribute does the same, so a format check that does need it works as
-before, paying the cost then. Nothing is done when ``jsonschema`` or ``rfc3987_syntax`` is already
-imported, or when ``rfc3987_syntax`` is not installed. ``tests/test_lazy.py`` checks both halves.
+- ``rfc3987_syntax``: ``jsonschema`` (imported by altair, nbformat's validator and Great
+  Expectations) imports it, when it is installed (JupyterLab's ``jupyter-events`` installs it),
+  to offer the ``iri`` / ``iri-reference`` format checks; it compiles an Earley grammar with lark
+  when imported (1.5-2.5 s in every process and kernel that draws a chart or runs a check), though
+  nothing here checks an IRI format. :func:`defer_rfc3987_syntax` runs when ``claimaudit`` is
+  imported.
+- ``scipy.stats`` (about 40 % of importing Great Expectations): three GX modules do
+  ``from scipy import stats`` for the KL-divergence and KS-test expectations, which no suite in
+  ``checks/quality`` uses. ``quality`` defers it (:func:`defer`) just before importing GX.
+
+The stand-in (:class:`_Deferred`) has the real module's spec and ``__path__`` (its submodules
+import as usual). Any attribute asked of it imports the real module, puts it in ``sys.modules``
+and is answered from it, so code that does use the module works as before and pays the cost then.
+Functions that importers take by name at import time (``from rfc3987_syntax import
+is_valid_syntax``) are given as ``functions``: the stand-in holds a small function of that name
+that imports the real module when called. Nothing is deferred when the module, or one of the
+modules named in ``unless``, is imported already, or when the module is not installed.
+``tests/test_lazy.py`` checks both halves: not imported at import time, working on first use.
 """
 
 from __future__ import annotations
@@ -20,14 +30,14 @@ import importlib.util
 import sys
 import threading
 import types
+from collections.abc import Sequence
 from typing import Any
 
-NAME = "rfc3987_syntax"
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 class _Deferred(types.ModuleType):
-    """Stands in for ``rfc3987_syntax`` until one of its names is used."""
+    """Stands in for a module until one of its names is used."""
 
     def _real(self) -> types.ModuleType:
         with _lock:
@@ -49,28 +59,36 @@ class _Deferred(types.ModuleType):
         return getattr(self._real(), attribute)
 
 
+def defer(name: str, *, functions: Sequence[str] = (), unless: Sequence[str] = ()) -> bool:
+    """Put a stand-in for ``name`` in ``sys.modules`` (True), or leave things as they are (False)."""
+    with _lock:
+        if name in sys.modules or any(m in sys.modules for m in unless):
+            return False
+        try:
+            spec = importlib.util.find_spec(name)  # imports the parent package, not the module
+        except (ImportError, ValueError):
+            return False
+        if spec is None or name in sys.modules:
+            return False
+        stub = _Deferred(name, f"stand-in for {name}, imported on first use (claimaudit._lazy)")
+        stub.__spec__ = spec
+        stub.__file__ = spec.origin
+        if spec.submodule_search_locations is not None:
+            stub.__path__ = list(spec.submodule_search_locations)
+        for function in functions:
+            setattr(stub, function, _forwarding(stub, function))
+        sys.modules[name] = stub
+        return True
+
+
+def _forwarding(stub: _Deferred, function: str) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(stub._real(), function)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = function
+    return call
+
+
 def defer_rfc3987_syntax() -> bool:
-    """Install the stand-in (True) or leave things as they are (False); see the module doc."""
-    if NAME in sys.modules or "jsonschema" in sys.modules:
-        return False
-    try:
-        spec = importlib.util.find_spec(NAME)
-    except (ImportError, ValueError):
-        return False
-    if spec is None:
-        return False
-    stub = _Deferred(NAME, "stand-in for rfc3987_syntax, imported on first use (claimaudit._lazy)")
-    stub.__spec__ = spec
-    stub.__file__ = spec.origin
-    stub.__path__ = list(spec.submodule_search_locations or [])  # its submodules import as usual
-
-    def is_valid_syntax(term: str, value: str) -> Any:
-        return stub._real().is_valid_syntax(term, value)
-
-    def parse(term: str, value: str) -> Any:
-        return stub._real().parse(term, value)
-
-    stub.is_valid_syntax = is_valid_syntax  # type: ignore[attr-defined]
-    stub.parse = parse  # type: ignore[attr-defined]
-    sys.modules.setdefault(NAME, stub)
-    return sys.modules[NAME] is stub
+    """Defer ``rfc3987_syntax`` unless ``jsonschema`` has been imported already (see above)."""
+    return defer("rfc3987_syntax", functions=("is_valid_syntax", "parse"), unless=("jsonschema",))
