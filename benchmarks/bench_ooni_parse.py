@@ -316,7 +316,8 @@ def main() -> int:
         same_rows = ours.height == theirs.height == count
         same_matches = ours["fingerprint_name"].is_not_null().sum() == theirs["fingerprint_name"].is_not_null().sum()
         print(
-            f"\nrows: baseline {theirs.height}, claimaudit {ours.height} (expected {count}): {'ok' if same_rows else 'MISMATCH'}"
+            f"\nrows: baseline {theirs.height}, claimaudit {ours.height} (expected {count}):"
+            f" {'ok' if same_rows else 'MISMATCH'}"
         )
         print(
             f"rows with a fingerprint match: baseline {theirs['fingerprint_name'].is_not_null().sum()}, "

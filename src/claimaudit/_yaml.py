@@ -7,8 +7,9 @@ passes :data:`MAX_NODES`, before anything walks it, so no time or memory is spen
 
 >>> compose("a: &x [1, 2]\\nb: *x\\n").value[1][1].value[0].value
 '1'
->>> compose("a: &a [1,1,1,1,1,1,1,1,1]\\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\\n"
-...         "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\\n")
+>>> compose("a: &a [1,1,1,1,1,1,1,1,1]\\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\\n"
+...         "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\\n"
+...         "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\\n")
 Traceback (most recent call last):
 claimaudit._yaml.ExpansionError: the file expands to more than 100000 values through YAML aliases (*name)
 """

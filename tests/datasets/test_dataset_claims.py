@@ -307,7 +307,8 @@ def test_pages_once_marked_unreachable_but_seen_are_verified(sources):
         "https://www.phoneworld.com.pk/pta-blocked-urls/": 9,
         "https://www.dawn.com/news/1389934/over-76300-pornographic-web-links-blocked-ihc-informed": 2,
         "https://www.phoneworld.com.pk/pta-blocking-objectionable-content/": 4,
-        "https://www.brecorder.com/news/40332797/internet-services-suspended-in-parts-of-balochistan-ministry-seeks-countrywide-vpns-blockage": 2,
+        "https://www.brecorder.com/news/40332797/"
+        "internet-services-suspended-in-parts-of-balochistan-ministry-seeks-countrywide-vpns-blockage": 2,
         "https://www.thenews.com.pk/latest/1256682-vpn-registration-deadline-ends-today": 1,
         "https://gadinsider.com/pta-issues-statement-on-vpn-disruption-digital-11399": 1,
         "https://jasarat.com/2024/11/25/vpn-5": 1,

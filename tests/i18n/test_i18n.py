@@ -87,7 +87,10 @@ def test_catalogue_records_review_status_and_the_draft_rule_follows_it(tmp_path,
     assert not i18n.is_draft("en")
     po = tmp_path / "ur" / "LC_MESSAGES" / "claimaudit.po"
     po.parent.mkdir(parents=True)
-    body = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n#, fuzzy\nmsgid "Verdict"\nmsgstr "فیصلہ"\n'
+    body = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        '#, fuzzy\nmsgid "Verdict"\nmsgstr "فیصلہ"\n'
+    )
     po.write_text(body, encoding="utf-8")
     monkeypatch.setattr("claimaudit.i18n._catalog.locale_dir", lambda: tmp_path)
     assert i18n.status("ur").reviewed == 0 and i18n.is_draft("ur")

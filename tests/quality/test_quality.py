@@ -189,7 +189,8 @@ def test_run_checks_returns_report_with_summary_frame(project: Path) -> None:
         ),
         pytest.param(
             "claims", "2024-01-01,2024-06-30", "2024-06-30,2024-01-01",
-            "ends on or after", ["claims.csv line 3", "'period_start' = \"2024-06-30\"", "'period_end' = \"2024-01-01\""],
+            "ends on or after",
+            ["claims.csv line 3", "'period_start' = \"2024-06-30\"", "'period_end' = \"2024-01-01\""],
             id="reversed-period",
         ),
         pytest.param(
@@ -600,7 +601,8 @@ def synthetic_source(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "datapackage.json").write_text(json.dumps({"name": "synthetic-feed", "resources": [resource]}))
     (project / "checks" / "quality" / "external-synthetic-feed-records.yml").write_text(
         "description: Synthetic third-party records.\nsource: synthetic-feed\nresource: records\nexpectations:\n"
-        "  - expect: expect_column_values_to_not_be_negative\n    column: count\n    description: Counts are not negative.\n",
+        "  - expect: expect_column_values_to_not_be_negative\n    column: count\n"
+        "    description: Counts are not negative.\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("CLAIMAUDIT_CACHE", str(project / "cache"))

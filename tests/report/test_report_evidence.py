@@ -79,7 +79,8 @@ def synthetic_frame() -> pl.DataFrame:
     text = " | ".join(  # the engine's text form, as in verdicts.csv
         [
             "datasets/claims[synthetic-claim]",
-            "datasets/signals[synthetic-signal-1,synthetic-signal-2; window=2024-01-31..2024-03-01; n=1234; networks=AS64500,AS64501]",
+            "datasets/signals[synthetic-signal-1,synthetic-signal-2; window=2024-01-31..2024-03-01; n=1234;"
+            " networks=AS64500,AS64501]",
             f"ooni_api/aggregation[window=2024-01-31..2024-03-01; missing: {SYNTHETIC_NOTE}]",
         ]
     )
@@ -235,7 +236,10 @@ def test_evidence_kinds_are_strongest_first_and_skip_missing():
 
 
 def test_the_explanation_is_shown_whole_in_the_engines_words():
-    text = f"asserted x (2024); evidence: (1) 1 OONI finding (3 networks). (2) missing ({SYNTHETIC_NOTE}). The verdict rests on it."
+    text = (
+        f"asserted x (2024); evidence: (1) 1 OONI finding (3 networks). (2) missing ({SYNTHETIC_NOTE})."
+        " The verdict rests on it."
+    )
     frame = synthetic_frame().with_columns(pl.lit(text).alias("explanation"))
     html = report.scorecard_html(frame)
     why = re.search(r'<div class="ca-why">(.*?)</div>', html, re.S).group(1)

@@ -22,7 +22,8 @@ D = dt.date
 
 def synthetic_claims() -> pl.DataFrame:
     rows = [
-        # claim_id, statement_id, date, subject, metric, category, value, unit, period, qualifier, confidence, assertion, claimant
+        # claim_id, statement_id, date, subject, metric, category, value, unit, period, qualifier, confidence,
+        # assertion, claimant
         (
             "synthetic-porn-2022",
             "s-ar",

@@ -23,7 +23,8 @@ def test_index_says_what_each_output_is_and_uses_page_titles(tmp_path):
     )
     (tmp_path / "verdicts.json").write_text("{}", encoding="utf-8")
     (tmp_path / "02-audit-x.html").write_text(
-        '<title>Audit X</title><div class="ca-markdown"><h1>Audit X</h1><p>Synthetic <em>first</em> sentence. Second.</p></div>',
+        '<title>Audit X</title><div class="ca-markdown"><h1>Audit X</h1>'
+        "<p>Synthetic <em>first</em> sentence. Second.</p></div>",
         encoding="utf-8",
     )
     html = report.write_index(tmp_path, info=INFO).read_text(encoding="utf-8")

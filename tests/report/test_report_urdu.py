@@ -196,10 +196,12 @@ def test_urdu_pdf_embeds_the_urdu_font_and_its_text_copies_out_whole(urdu_file, 
 
 SYNTHETIC_REPORT = """{"cells": [
  {"cell_type": "markdown", "metadata": {}, "source": ["## Findings"]},
- {"cell_type": "code", "execution_count": null, "metadata": {"tags": ["parameters"]}, "outputs": [], "source": ["lang = 'en'"]},
+ {"cell_type": "code", "execution_count": null, "metadata": {"tags": ["parameters"]}, "outputs": [],\
+ "source": ["lang = 'en'"]},
  {"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
   "source": ["from claimaudit import i18n, report\\n", "from claimaudit.i18n import _\\n", "i18n.set_language(lang)\\n",
-             "import polars as pl\\n", "report.Page('08-publish-transparency-report').table(pl.DataFrame({'verdict': ['supported']}), 'synthetic', caption=_('Outlets printed different figures'))"]}],
+             "import polars as pl\\n", "report.Page('08-publish-transparency-report')\
+.table(pl.DataFrame({'verdict': ['supported']}), 'synthetic', caption=_('Outlets printed different figures'))"]}],
  "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
  "nbformat": 4, "nbformat_minor": 4}"""
 

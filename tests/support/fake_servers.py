@@ -381,7 +381,8 @@ def measurements_handler(items: list[dict[str, Any]], base_url: Callable[[], str
             count, pages, next_url = offset + len(page), -(-(offset + len(page)) // limit), None
         else:
             count = pages = -1
-            next_url = f"{base_url()}/api/v1/measurements?{urlencode({**one, 'offset': str(offset + limit), 'limit': str(limit)})}"
+            next_query = urlencode({**one, "offset": str(offset + limit), "limit": str(limit)})
+            next_url = f"{base_url()}/api/v1/measurements?{next_query}"
         meta = {
             "count": count,
             "current_page": offset // limit + 1,

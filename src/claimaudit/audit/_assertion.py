@@ -5,8 +5,8 @@ The rule's ``polarity`` says what each assertion claims about blocking: ``denies
 ``affirms_unblocking`` (``x_block_lifted``). Evidence is gathered for a window ending on the
 claim's date (``lookback_days`` before it, or from ``window_start``); for a claim that a block was
 lifted, the window starts on the claim's date and runs ``lookahead_days`` forward, since only what
-happened afterwards can show whether the block really ended. Only evidence at or above ``min_strength`` may decide the verdict, and
-the strongest such evidence decides it:
+happened afterwards can show whether the block really ended. Only evidence at or above
+``min_strength`` may decide the verdict, and the strongest such evidence decides it:
 
 - it shows blocking → a denial is ``contradicted``, an affirmation ``supported``;
 - it shows no blocking → a denial is ``supported``, an affirmation ``contradicted``;

@@ -15,7 +15,8 @@ printed depends only on its value and its name, so a translation of a template n
 >>> render("series_consistency.fall", {"subject": "PTA's running total of websites blocked",
 ...        "earlier_value": 1100000, "earlier_date": "2024-03-01", "later_value": 980000,
 ...        "later_date": "2024-06-01", "difference": -120000, "change_share": -0.109})
-"PTA's running total of websites blocked fell from 1,100,000 (2024-03-01) to 980,000 (2024-06-01), by 120,000 (10.9%); a running total cannot fall."
+"PTA's running total of websites blocked fell from 1,100,000 (2024-03-01) to 980,000 (2024-06-01), by 120,000 (10.9%);
+a running total cannot fall."
 """
 
 from __future__ import annotations
@@ -30,66 +31,135 @@ from claimaudit.audit._text import fmt_number, fmt_ratio, fmt_share
 FINDINGS: dict[str, str] = {
     # report_agreement: one statement as printed by several outlets
     "report_agreement.consistent": "{reports} reports of {subject} agree on one figure ({figures}).",
-    "report_agreement.compatible": "{reports} reports of {subject} print {figures}: rounded or bounded forms compatible with one figure.",
-    "report_agreement.reports_differ": "Outlets printed different figures for {subject}: {figures}; at most one is what was said.",
-    "report_agreement.probable_misprint": "Outlets printed different figures for {subject}: {figures}; they differ by one digit or two"
-    " swapped digits, so a misprint is likely.",
-    "report_agreement.inconsistent": "{statements} statements by {claimant} on {date} give figures for {metric} that cannot all be true:"
-    " {figures}.",
-    "report_agreement.bounds_differ": "{reports} reports of {subject} give different lower bounds ({figures}) as the headline figure.",
-    "report_agreement.low_confidence_only": "{reports} reports of {subject} agree ({figures}); low-confidence prints ({set_aside}) differ but do"
-    " not decide a verdict alone.",
-    "report_agreement.low_confidence_single": "{subject}: the only print that differs ({set_aside}) is low-confidence, so no difference can be"
-    " established from it.",
+    "report_agreement.compatible": (
+        "{reports} reports of {subject} print {figures}: rounded or bounded forms compatible with one figure."
+    ),
+    "report_agreement.reports_differ": (
+        "Outlets printed different figures for {subject}: {figures}; at most one is what was said."
+    ),
+    "report_agreement.probable_misprint": (
+        "Outlets printed different figures for {subject}: {figures}; they differ by one digit or two swapped digits, so"
+        " a misprint is likely."
+    ),
+    "report_agreement.inconsistent": (
+        "{statements} statements by {claimant} on {date} give figures for {metric} that cannot all be true: {figures}."
+    ),
+    "report_agreement.bounds_differ": (
+        "{reports} reports of {subject} give different lower bounds ({figures}) as the headline figure."
+    ),
+    "report_agreement.low_confidence_only": (
+        "{reports} reports of {subject} agree ({figures}); low-confidence prints ({set_aside}) differ but do not decide"
+        " a verdict alone."
+    ),
+    "report_agreement.low_confidence_single": (
+        "{subject}: the only print that differs ({set_aside}) is low-confidence, so no difference can be established"
+        " from it."
+    ),
     # series_consistency: official figures against each other
-    "series_consistency.fall": "{subject} fell from {earlier_value} ({earlier_date}) to {later_value} ({later_date}), by"
-    " {difference} ({change_share}); a running total cannot fall.",
-    "series_consistency.bound_below": "{subject}: a later lower bound of {later_value} ({later_date}) is {later_share} of the"
-    " {earlier_value} already published ({earlier_date}).",
-    "series_consistency.no_fall": "{subject} did not fall: {earlier_value} ({earlier_date}), then {later_value} ({later_date}).",
+    "series_consistency.fall": (
+        "{subject} fell from {earlier_value} ({earlier_date}) to {later_value} ({later_date}), by {difference}"
+        " ({change_share}); a running total cannot fall."
+    ),
+    "series_consistency.bound_below": (
+        "{subject}: a later lower bound of {later_value} ({later_date}) is {later_share} of the {earlier_value} already"
+        " published ({earlier_date})."
+    ),
+    "series_consistency.no_fall": (
+        "{subject} did not fall: {earlier_value} ({earlier_date}), then {later_value} ({later_date})."
+    ),
     "series_consistency.unordered": "{subject}: {figures} cannot be put in order, their dates ({dates}) overlap.",
-    "series_consistency.unlike": "{subject}: the later {later_value} is below the earlier {earlier_value}, but they do not count"
-    " the same thing, so the drop is no contradiction.",
+    "series_consistency.unlike": (
+        "{subject}: the later {later_value} is below the earlier {earlier_value}, but they do not count the same thing,"
+        " so the drop is no contradiction."
+    ),
     "series_consistency.undated": "{subject}: {value} has no date, so it cannot be ordered against the other figures.",
-    "series_consistency.additions_unchecked": "{subject}: {value} for {window} cannot be checked; no running total brackets the window.",
-    "series_consistency.additions_total_falls": "{subject}: {value} for {window} cannot be checked; the running totals around it fall.",
-    "series_consistency.additions_agree": "{subject}: {value} for {window} matches the growth of the running total ({change}).",
-    "series_consistency.additions_disagree": "{subject}: {value} for {window} does not match the growth of the running total ({change}).",
-    "series_consistency.additions_within": "{subject}: {value} for {window} is within the growth of the running total over a wider span ({change}).",
-    "series_consistency.additions_exceed": "{subject}: {value} for {window} exceeds the growth of the running total over a wider span ({change}).",
-    "series_consistency.ordering_holds": "In statement {statement}, {smaller_value} {smaller} do not exceed {larger_value} {larger}.",
-    "series_consistency.ordering_broken": "In statement {statement}, {smaller_value} {smaller} exceed {larger_value} {larger}, which cannot be.",
-    "series_consistency.parts_fit": "In statement {statement}, the {parts} {what} ({parts_sum}) do not exceed the total of {total}.",
-    "series_consistency.parts_exceed": "In statement {statement}, the {parts} {what} add up to {parts_sum}, more than the total of {total}.",
-    "series_consistency.rate_uncomputable": "In statement {statement}, no block rate can be computed to check the stated {stated_rate}%:"
-    " nothing was processed.",
-    "series_consistency.rate_matches": "In statement {statement}, the stated block rate of {stated_rate}% matches blocked ÷ processed"
-    " ({computed_rate}%).",
-    "series_consistency.rate_differs": "In statement {statement}, the stated block rate of {stated_rate}% does not follow from blocked ÷"
-    " processed ({computed_rate}%).",
+    "series_consistency.additions_unchecked": (
+        "{subject}: {value} for {window} cannot be checked; no running total brackets the window."
+    ),
+    "series_consistency.additions_total_falls": (
+        "{subject}: {value} for {window} cannot be checked; the running totals around it fall."
+    ),
+    "series_consistency.additions_agree": (
+        "{subject}: {value} for {window} matches the growth of the running total ({change})."
+    ),
+    "series_consistency.additions_disagree": (
+        "{subject}: {value} for {window} does not match the growth of the running total ({change})."
+    ),
+    "series_consistency.additions_within": (
+        "{subject}: {value} for {window} is within the growth of the running total over a wider span ({change})."
+    ),
+    "series_consistency.additions_exceed": (
+        "{subject}: {value} for {window} exceeds the growth of the running total over a wider span ({change})."
+    ),
+    "series_consistency.ordering_holds": (
+        "In statement {statement}, {smaller_value} {smaller} do not exceed {larger_value} {larger}."
+    ),
+    "series_consistency.ordering_broken": (
+        "In statement {statement}, {smaller_value} {smaller} exceed {larger_value} {larger}, which cannot be."
+    ),
+    "series_consistency.parts_fit": (
+        "In statement {statement}, the {parts} {what} ({parts_sum}) do not exceed the total of {total}."
+    ),
+    "series_consistency.parts_exceed": (
+        "In statement {statement}, the {parts} {what} add up to {parts_sum}, more than the total of {total}."
+    ),
+    "series_consistency.rate_uncomputable": (
+        "In statement {statement}, no block rate can be computed to check the stated {stated_rate}%: nothing was"
+        " processed."
+    ),
+    "series_consistency.rate_matches": (
+        "In statement {statement}, the stated block rate of {stated_rate}% matches blocked ÷ processed"
+        " ({computed_rate}%)."
+    ),
+    "series_consistency.rate_differs": (
+        "In statement {statement}, the stated block rate of {stated_rate}% does not follow from blocked ÷ processed"
+        " ({computed_rate}%)."
+    ),
     # unit_drift: one number, several meanings
     "unit_drift.consistent": "The figure {value} recurs in {claims} claims over {days} days with one meaning.",
-    "unit_drift.inconsistent": "The figure {value} recurs in {claims} claims within {days} days with changing meaning ({changed}).",
+    "unit_drift.inconsistent": (
+        "The figure {value} recurs in {claims} claims within {days} days with changing meaning ({changed})."
+    ),
     # plausibility: a figure against reference statistics
-    "plausibility.no_baseline": "{value} {unit} ({claimant}, {date}) cannot be checked for size: no reference figure is near its date.",
-    "plausibility.plausible": "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, within the bound of {threshold}.",
-    "plausibility.implausible": "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, above the bound of {threshold}:"
-    " implausible as stated.",
+    "plausibility.no_baseline": (
+        "{value} {unit} ({claimant}, {date}) cannot be checked for size: no reference figure is near its date."
+    ),
+    "plausibility.plausible": (
+        "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, within the bound of {threshold}."
+    ),
+    "plausibility.implausible": (
+        "{value} {unit} ({claimant}, {date}) is {ratios} per reference unit, above the bound of {threshold}:"
+        " implausible as stated."
+    ),
     # opposite_assertions: an official assertion against official statements of the opposite
-    "opposite_assertions.undated": "{claimant}'s assertion {assertion} is undated, so no statement can be set against it.",
-    "opposite_assertions.none_opposite": "No official statement in the ledger asserts the opposite of {claimant}'s {assertion} ({date})"
-    " from {lookback_days} days before to {lookahead_days} days after.",
-    "opposite_assertions.inconsistent": "{claimant}'s assertion {assertion} ({date}) is contradicted by {opposites} official statements"
-    " of the opposite ({opposite_dates}).",
+    "opposite_assertions.undated": (
+        "{claimant}'s assertion {assertion} is undated, so no statement can be set against it."
+    ),
+    "opposite_assertions.none_opposite": (
+        "No official statement in the ledger asserts the opposite of {claimant}'s {assertion} ({date}) from"
+        " {lookback_days} days before to {lookahead_days} days after."
+    ),
+    "opposite_assertions.inconsistent": (
+        "{claimant}'s assertion {assertion} ({date}) is contradicted by {opposites} official statements of the opposite"
+        " ({opposite_dates})."
+    ),
     # evidence_vs_assertion: an assertion against independent evidence
-    "evidence_vs_assertion.no_polarity": "{claimant}'s assertion {assertion} ({date}) is not audited: the rule does not say what it claims.",
+    "evidence_vs_assertion.no_polarity": (
+        "{claimant}'s assertion {assertion} ({date}) is not audited: the rule does not say what it claims."
+    ),
     "evidence_vs_assertion.undated": "{claimant}'s assertion {assertion} is undated, so no evidence window can be set.",
-    "evidence_vs_assertion.insufficient": "{claimant}'s assertion {assertion} ({date}) cannot be tested: nothing decisive for"
-    " {window_start} to {window_end}.",
-    "evidence_vs_assertion.contradicted": "{claimant}'s assertion {assertion} ({date}) is contradicted by {strength} ({sources}) for"
-    " {window_start} to {window_end}.",
-    "evidence_vs_assertion.supported": "{claimant}'s assertion {assertion} ({date}) is supported by {strength} ({sources}) for"
-    " {window_start} to {window_end}.",
+    "evidence_vs_assertion.insufficient": (
+        "{claimant}'s assertion {assertion} ({date}) cannot be tested: nothing decisive for {window_start} to"
+        " {window_end}."
+    ),
+    "evidence_vs_assertion.contradicted": (
+        "{claimant}'s assertion {assertion} ({date}) is contradicted by {strength} ({sources}) for {window_start} to"
+        " {window_end}."
+    ),
+    "evidence_vs_assertion.supported": (
+        "{claimant}'s assertion {assertion} ({date}) is supported by {strength} ({sources}) for {window_start} to"
+        " {window_end}."
+    ),
 }
 
 #: caveat kind -> English sentence with ``{detail}`` (how a caveat reads in ``explanation``).

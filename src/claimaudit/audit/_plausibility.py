@@ -77,7 +77,8 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
             f"{fmt_number(claim['value'])} {unit} ({period_word(claim['period'])}) ÷ {fmt_number(base['value'])}"
             f" {metric.replace('_', ' ')} ({base.get('publisher') or base.get('outlet')},"
             f" as of {fmt_date(base['as_of'], base.get('date_precision'))}, {base['_gap']} days from the claim;"
-            f" {base['baseline_id']}) = {fmt_ratio(ratio)} {unit} per {_SINGULAR.get(base.get('unit'), base.get('unit') or 'unit')}"
+            f" {base['baseline_id']}) = {fmt_ratio(ratio)} {unit}"
+            f" per {_SINGULAR.get(base.get('unit'), base.get('unit') or 'unit')}"
         )
         if ratio > params["max_ratio"]:
             over.append(metric)

@@ -76,7 +76,10 @@ def _differences(a: Row, b: Row) -> list[str]:
     if a["verb"] != b["verb"]:
         text = f"different verbs ('{a['verb']}' vs '{b['verb']}')"
         if {a["verb"], b["verb"]} <= {"blocked", "processed", "identified"}:
-            text += "; items blocked can be fewer than items processed or identified, so a lower figure under the narrower verb is expected"
+            text += (
+                "; items blocked can be fewer than items processed or identified, so a lower figure under the"
+                " narrower verb is expected"
+            )
         out.append(text)
     if a["scope"] != b["scope"]:
         out.append(f"different scopes ({a['scope']} vs {b['scope']})")
@@ -331,8 +334,8 @@ def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
     return ctx.verdict(
         (u["claim_id"],),
         Status.NOT_COMPARABLE,
-        f"{fmt_claim(u)} has no date, so it cannot be ordered against the {plural(len(dated), 'dated comparable figure')}"
-        f" of {_series_name(u)}.{fit}",
+        f"{fmt_claim(u)} has no date, so it cannot be ordered against the"
+        f" {plural(len(dated), 'dated comparable figure')} of {_series_name(u)}.{fit}",
         finding=("undated", {"subject": _series_name(u), "value": u["value"]}),
     )
 
@@ -432,8 +435,9 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                 ctx.verdict(
                     ids,
                     status,
-                    f"{fmt_claim(w)} for {span} against the change in the running total over the same span: {arithmetic}."
-                    f" {'They agree' if agree else 'They do not agree'} within the rule's tolerance of {tol * 100:.0f}%"
+                    f"{fmt_claim(w)} for {span} against the change in the running total over the same span:"
+                    f" {arithmetic}. {'They agree' if agree else 'They do not agree'}"
+                    f" within the rule's tolerance of {tol * 100:.0f}%"
                     f" (bracketing figures at most {plural(slack, 'day')} from the window's edges).",
                     figures=figures,
                     finding=("additions_agree" if agree else "additions_disagree", slots),
@@ -484,8 +488,8 @@ def _ordering(rows: list[Row], ctx: Context) -> list[Verdict]:
                     ctx.verdict(
                         (a["claim_id"], b["claim_id"]),
                         Status.CONSISTENT if ok else Status.INCONSISTENT,
-                        f"In statement {a['statement_id']} ({a['category']}, scope {a['scope']}): {fmt_value(a)} {small}"
-                        f" vs {fmt_value(b)} {big}. Items {small} must not exceed items {big}; "
+                        f"In statement {a['statement_id']} ({a['category']}, scope {a['scope']}):"
+                        f" {fmt_value(a)} {small} vs {fmt_value(b)} {big}. Items {small} must not exceed items {big}; "
                         + (
                             f"they do not (difference {fmt_number(gap)})."
                             if ok
@@ -604,8 +608,8 @@ def _rates(rates: list[Row], rows: list[Row], ctx: Context) -> list[Verdict]:
                     ctx.verdict(
                         (rate["claim_id"], b["claim_id"], p["claim_id"]),
                         Status.NOT_COMPARABLE,
-                        f"In statement {rate['statement_id']}: {fmt_value(p)} processed is zero, so no block rate can be"
-                        f" computed from the counts to set against the stated {fmt_value(rate)}.",
+                        f"In statement {rate['statement_id']}: {fmt_value(p)} processed is zero, so no block rate"
+                        f" can be computed from the counts to set against the stated {fmt_value(rate)}.",
                         strength=Strength.NONE,
                         finding=(
                             "rate_uncomputable",

@@ -88,7 +88,9 @@ _OPTIN = re.compile(
 def is_optin_filter(name: str | None, other_names: str | None = None, notes: str | None = None) -> bool:
     """True when a fingerprint's own words say it is a subscriber opt-in filter (see module doc).
 
-    >>> is_optin_filter("ooni.pk_2", "cl.isp_pk_nayatel_block_optin", "PK ISP Nayatel Safeweb Blockpage - Opt in filter.")
+    >>> is_optin_filter(
+    ...     "ooni.pk_2", "cl.isp_pk_nayatel_block_optin", "PK ISP Nayatel Safeweb Blockpage - Opt in filter."
+    ... )
     True
     >>> is_optin_filter("ooni.pk_1", "", "PK ISP Mobillink (now Jazz) Blockpage Forward")
     False

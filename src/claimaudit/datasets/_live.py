@@ -97,7 +97,8 @@ def read_json(path: Path, *, url: str) -> Any:
     >>> _ = p.write_text('{"values": [1, -1e999]}')
     >>> read_json(p, url="http://127.0.0.1/synthetic")
     Traceback (most recent call last):
-    claimaudit.errors.FetchError: http://127.0.0.1/synthetic: the response has a number that is not finite ('-1e999'); it was not cached
+    claimaudit.errors.FetchError: http://127.0.0.1/synthetic: the response has a number that is not finite ('-1e999');
+      it was not cached
       What to do: the service sent a value JSON does not allow; retry later or report it to the service
     """
     try:

@@ -14,9 +14,10 @@ after ``claimaudit fetch``; a response that fails the checks below never enters 
 short ranges), treats ``until`` as exclusive (as the API does), and asks in 30-day blocks on a
 fixed grid (counted from 1970-01-01), keeping the days asked for: the same blocks serve every
 window, so ``claimaudit fetch`` once makes later questions answerable offline. Domain lists are
-sorted, so ``x.com,twitter.com`` and ``twitter.com,x.com`` are one request. Checks on every window: the four outcome counters add up to
-``measurement_count``, no count is negative, every day lies inside the window; an error
-document (which the API may send with status 200 even for CSV) raises a clear FetchError.
+sorted, so ``x.com,twitter.com`` and ``twitter.com,x.com`` are one request. Checks on every
+window: the four outcome counters add up to ``measurement_count``, no count is negative, every
+day lies inside the window; an error document (which the API may send with status 200 even for
+CSV) raises a clear FetchError.
 """
 
 from __future__ import annotations

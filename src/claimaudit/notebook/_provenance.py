@@ -33,7 +33,8 @@ def dataset_items(names: Iterable[str]) -> list[dict[str, Any]]:
             items.append(
                 {
                     "name": f"{name}/{resource.get('name', '')}",
-                    "url": f"datasets/{name}/{resource.get('path', '')} (curated in this repository; every row cites its source)",
+                    "url": f"datasets/{name}/{resource.get('path', '')}"
+                    " (curated in this repository; every row cites its source)",
                     "licence": _licences(resource.get("licenses")) or licence or "see dataset README",
                     "sha256": str(resource.get("hash", "")).removeprefix("sha256:") or "not recorded",
                     "retrieved": retrieved,

@@ -393,7 +393,8 @@ def headline(verdicts: pl.DataFrame) -> str:
     """One sentence of counts, computed from the verdicts (the report's first line).
 
     >>> headline(pl.DataFrame({"verdict": ["inconsistent", "consistent", "insufficient_evidence"]}))
-    'Of 3 verdicts, 1 found official figures inconsistent with each other, 0 found a claim contradicted by independent evidence, 0 found one supported, and 1 could not be decided for lack of evidence.'
+    'Of 3 verdicts, 1 found official figures inconsistent with each other, 0 found a claim contradicted by
+    independent evidence, 0 found one supported, and 1 could not be decided for lack of evidence.'
     """
     from claimaudit.i18n import _
 

@@ -32,7 +32,8 @@ _TEMPLATE = """<!doctype html>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>Data-quality checks — claimaudit</title>
 <style>
-body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#1a1a1a}
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:60rem;\
+padding:1rem;color:#1a1a1a}
 h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.15rem;margin:1.5rem 0 .3rem}
 .meta{color:#555;font-size:.9rem}.status{font-weight:700;padding:0 .3rem;border-radius:3px}
 .passed,.pass{color:#0a5c2b}.failed,.fail,.error{color:#a0001c}.warn,.unavailable{color:#7a4d00}
@@ -66,8 +67,10 @@ The same results as data: <a href="results.json">results.json</a>, <a href="juni
 <tr><td class="{{ exp.outcome }}">{{ exp.outcome }}</td>
 <td>{{ exp.description }}<br><code>{{ exp.expect }}</code></td>
 <td class="n" data-label="Suite line">{{ exp.line if exp.line is not none else "" }}</td>
-<td class="n" data-label="Rows failing">{% if exp.failing_rows is not none %}{{ exp.failing_rows }}{% if exp.checked_rows is not none %} of {{ exp.checked_rows }}{% endif %}{% endif %}</td>
-<td>{% if exp.error %}{{ exp.error }}{% endif %}{% for example in exp.examples %}<code>{{ example_text(example) }}</code><br>{% endfor %}</td></tr>
+<td class="n" data-label="Rows failing">{% if exp.failing_rows is not none %}{{ exp.failing_rows }}\
+{% if exp.checked_rows is not none %} of {{ exp.checked_rows }}{% endif %}{% endif %}</td>
+<td>{% if exp.error %}{{ exp.error }}{% endif %}\
+{% for example in exp.examples %}<code>{{ example_text(example) }}</code><br>{% endfor %}</td></tr>
 {% endfor %}
 </tbody>
 </table>

@@ -237,7 +237,8 @@ def running_totals(
     else:
         top = drops.sort("fall", descending=True).row(0, named=True)
         title = _(
-            "PTA's running total of items blocked as {category} fell from {before} ({before_date}) to {after} ({after_date})"
+            "PTA's running total of items blocked as {category} fell from {before} ({before_date})"
+            " to {after} ({after_date})"
         ).format(
             category=category_words(top["category"]),
             before=format_number(top["previous"]),
@@ -318,7 +319,8 @@ def running_totals(
             title=chart_title(
                 title,
                 _(
-                    "Each panel has its own scale; vermillion: a fall; hollow: a lower bound (\u201cover N\u201d); one print per statement"
+                    "Each panel has its own scale; vermillion: a fall; hollow: a lower bound (\u201cover N\u201d);"
+                    " one print per statement"
                 ),
             )
         )
@@ -645,7 +647,8 @@ def outage_panels(
             nov = bw.filter(pl.col("date").str.starts_with("2024-11")).head(1)
             if not before.is_empty() and not nov.is_empty():
                 title = _(
-                    "PTA's own figure for VPN bandwidth fell from {before} Gbps ({before_month}) to {after} Gbps (November 2024)"
+                    "PTA's own figure for VPN bandwidth fell from {before} Gbps ({before_month})"
+                    " to {after} Gbps (November 2024)"
                 ).format(
                     before=format_number(before.item(0, "value")),
                     before_month=month_words(before.item(0, "date")),

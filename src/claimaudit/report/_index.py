@@ -15,14 +15,21 @@ from claimaudit.report._provenance import run_info
 
 #: What each fixed output is, in a line (files named after what they feed).
 DESCRIPTIONS: dict[str, str] = {
-    "report.html": "The transparency report: headline findings with their charts and evidence, what could not be checked, method, limitations and sources. Start here.",
-    "scorecard.html": "The full scorecard: every verdict of the run, contradictions first (scorecard.csv has the same rows).",
+    "report.html": (
+        "The transparency report: headline findings with their charts and evidence, what could not be checked,"
+        " method, limitations and sources. Start here."
+    ),
+    "scorecard.html": (
+        "The full scorecard: every verdict of the run, contradictions first (scorecard.csv has the same rows)."
+    ),
     "report.pdf": "The same report as a printable PDF (A4), source links printed with their address.",
     "report.ur.html": "The transparency report in Urdu (اردو): the same findings, charts, evidence and sources,"
     " right to left.",
     "report.ur.pdf": "The Urdu report as a printable PDF (A4), with its Urdu fonts embedded.",
     "verdicts.csv": "Every verdict, one row each (rule, claims, verdict, explanation, evidence), for a spreadsheet.",
-    "verdicts.json": "Every verdict with its evidence as structured data (windows, sample sizes, networks), for programs.",
+    "verdicts.json": (
+        "Every verdict with its evidence as structured data (windows, sample sizes, networks), for programs."
+    ),
     "results.json": "Results of the data-quality checks run before the audit, per suite and expectation.",
     "junit.xml": "The same data-quality checks in JUnit XML, for continuous-integration tools.",
     "failed/results.json": "Results of the last data-quality run that did not pass (every suite; failures with the"

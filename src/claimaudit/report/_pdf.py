@@ -76,7 +76,8 @@ def export_pdf(html: str | Path, pdf: str | Path, *, chromium: str | Path | None
             if done.returncode != 0 or not tmp.is_file() or tmp.stat().st_size == 0:
                 raise ClaimauditError(
                     f"Chromium could not print {html} to PDF (exit {done.returncode}): "
-                    f"{done.stderr.strip()[-500:]}\n  What to do: run the command by hand to see why: {' '.join(command)}"
+                    f"{done.stderr.strip()[-500:]}\n"
+                    f"  What to do: run the command by hand to see why: {' '.join(command)}"
                 )
             if not tmp.read_bytes()[:5] == b"%PDF-":
                 raise ClaimauditError(

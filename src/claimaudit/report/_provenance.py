@@ -51,7 +51,10 @@ def checks_summary(results_json: str | Path | None = None) -> str:
     failed = [s.get("name") for s in suites if s.get("status") != "passed"]
     parts = ", ".join(f"{outcomes[k]} {k}" for k in ("pass", "fail", "warn", "error") if outcomes[k])
     verdict = "all suites passed" if data.get("ok") else f"NOT all passed ({', '.join(map(str, failed))})"
-    return f"{len(suites)} suites, {sum(outcomes.values())} expectations ({parts or 'none'}): {verdict}; run {data.get('created', '?')}"
+    return (
+        f"{len(suites)} suites, {sum(outcomes.values())} expectations ({parts or 'none'}): {verdict};"
+        f" run {data.get('created', '?')}"
+    )
 
 
 def provenance_html(

@@ -194,7 +194,9 @@ def linked_text(text: Any) -> list[dict[str, str | None]]:
     with its full address as ``href`` (the template escapes both).
 
     >>> linked_text("missing (https://dawn.com/news/1: not cached)")
-    [{'text': 'missing (', 'href': None}, {'text': 'dawn.com/news/1', 'href': 'https://dawn.com/news/1'}, {'text': ': not cached)', 'href': None}]
+    [{'text': 'missing (', 'href': None},
+     {'text': 'dawn.com/news/1', 'href': 'https://dawn.com/news/1'},
+     {'text': ': not cached)', 'href': None}]
     """
     text = "" if text is None else str(text)
     pieces: list[dict[str, str | None]] = []
