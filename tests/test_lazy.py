@@ -28,9 +28,9 @@ def test_jsonschema_imports_without_compiling_the_iri_grammar_and_still_checks_i
 
 
 def test_nothing_is_deferred_once_jsonschema_is_imported():
-    from claimaudit._lazy import defer_rfc3987_syntax
-
     import jsonschema  # noqa: F401
+
+    from claimaudit._lazy import defer_rfc3987_syntax
 
     assert defer_rfc3987_syntax() is False
 
