@@ -55,7 +55,7 @@ def time_make_run(env: dict[str, str], *, direct: bool) -> tuple[float, dict[str
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"`make run` failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    return elapsed, {step: float(seconds) for step, seconds in STEP_LINE.findall(done.stdout)}
+    return elapsed, {step: float(seconds) for step, seconds in STEP_LINE.findall(done.stdout + done.stderr)}
 
 
 def time_plain_papermill(env: dict[str, str], out: Path) -> float:
@@ -94,8 +94,10 @@ def main() -> None:
         help="time `.venv/bin/claimaudit run` (what `make run` calls) instead of make itself",
     )
     args = parser.parse_args()
-    if not args.direct and not (ROOT / ".venv" / ".installed").is_file():
-        sys.exit("set up .venv first (`make run` once, or use --direct): this benchmark must not time the installation")
+    stale = subprocess.run(["make", "-q", ".venv/.installed"], cwd=ROOT, capture_output=True).returncode != 0
+    if not args.direct and stale:
+        # make would (re)install first (e.g. pyproject.toml changed since): that is not the run
+        sys.exit("set up .venv first (`make .venv/.installed`, or use --direct): this benchmark must not time pip")
     if not os.environ.get("CLAIMAUDIT_MIRROR"):
         print("warning: CLAIMAUDIT_MIRROR is not set; third-party sections will say 'not available'", file=sys.stderr)
 

@@ -218,6 +218,8 @@ class KernelPool:
             thread.start()
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
+        if self._closed:
+            raise RuntimeError("the kernel pool is closed")
         future: Future = Future()
         self._jobs.put((future, fn, args, kwargs))
         return future
@@ -241,7 +243,9 @@ class KernelPool:
             for kernel in kernels:
                 kernel.kill()
         for thread in self._threads:
-            thread.join(timeout=30 if wait else 5)
+            # Ctrl-C must not wait: a worker still starting its kernel stops it when it sees the
+            # pool closed, and a kernel whose parent is gone exits by itself (ipykernel's poller)
+            thread.join(timeout=30 if wait else 0.5)
 
     def __enter__(self) -> KernelPool:
         return self
@@ -275,12 +279,17 @@ class KernelPool:
             self._kernels.discard(kernel)
         kernel.shutdown()
 
-    def _ready(self, kernel: WarmKernel | None) -> WarmKernel | None:
-        """``kernel`` reset for the next notebook, or a new one when it cannot be (None: none to be had)."""
+    def _ready(self, kernel: WarmKernel | None, starts: list[int]) -> WarmKernel | None:
+        """``kernel`` reset for the next notebook, or a new one when it cannot be (None: none to be
+        had). ``starts`` counts this worker's failed starts: after two it stops trying, and its
+        notebooks start fresh kernels (which report why a kernel cannot start)."""
         for _ in range(2):
             if kernel is None:
+                if starts[0] >= 2:
+                    return None
                 kernel = self._start()
                 if kernel is None:
+                    starts[0] += 1
                     return None
             try:
                 kernel.reset(self.cwd)
@@ -291,7 +300,10 @@ class KernelPool:
         return None
 
     def _work(self) -> None:
+        starts = [0]
         kernel = self._start()
+        if kernel is None:
+            starts[0] += 1
         try:
             while True:
                 job = self._jobs.get()
@@ -301,7 +313,7 @@ class KernelPool:
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
-                    kernel = self._ready(kernel)
+                    kernel = self._ready(kernel, starts)
                     outcome = fn(*args, kernel=kernel if kernel is not None else self.kernel_name, **kwargs)
                     if kernel is not None:
                         kernel.used += 1

@@ -5,7 +5,8 @@
 
 Each step says what it did; a step that cannot be done here (no notebooks, no Chromium for the
 PDF) says so and the run carries on. Every step writes into one private staging folder: check
-results, verdicts, notebooks executed with papermill in parallel (``jobs``), their HTML, tables,
+results, verdicts, notebooks executed with papermill in parallel (``jobs`` warm kernels, started
+with the run and reused from notebook to notebook: :mod:`claimaudit.pipeline._kernels`), their HTML, tables,
 the report's PDF and the index. Only when the checks, the audit and every notebook succeeded is
 the staged set swapped in for the published one (:mod:`claimaudit.pipeline._publish`), so a run
 is published whole or not at all: data that fails its checks is not audited; a failing notebook
