@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +34,7 @@ import time
 from pathlib import Path
 
 TARGET_SECONDS = 6.0
+CPU: list[float] = []  # user + system seconds of each fresh process (less sensitive to load)
 
 
 def _cli_run(suites: list[str], out: Path) -> tuple[float, int]:
@@ -40,9 +42,13 @@ def _cli_run(suites: list[str], out: Path) -> tuple[float, int]:
     for suite in suites:
         args += ["--suite", suite]
     env = dict(os.environ, CLAIMAUDIT_OFFLINE="1")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True)
-    return time.perf_counter() - start, done.returncode
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return elapsed, done.returncode
 
 
 def _in_process_run(suites: list[str], out: Path) -> tuple[float, int]:
@@ -72,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             seconds, code = run(args.suite, Path(tmp) / f"run{index}")
             times.append(seconds)
             codes.add(code)
-            print(f"  run {index + 1}: {seconds:.2f} s (exit {code}, load {os.getloadavg()[0]:.1f})")
+            cpu = f", CPU {CPU[-1]:.2f} s" if len(CPU) > index else ""
+            print(f"  run {index + 1}: {seconds:.2f} s (exit {code}, load {os.getloadavg()[0]:.1f}{cpu})")
     median = statistics.median(times)
     mode = "in process" if args.in_process else "fresh process each run"
     print(

@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,12 +48,28 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
+def cpu_seconds(*, own: bool) -> float:
+    """User + system CPU seconds of finished child processes (and of this process, ``own``): less
+    sensitive than wall time to other work on a shared machine."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = children.ru_utime + children.ru_stime
+    if own:
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        total += me.ru_utime + me.ru_stime
+    return total
+
+
+CPU: dict[str, list[float]] = {"make_run": [], "plain_papermill": []}
+
+
 def time_make_run(env: dict[str, str], *, direct: bool) -> tuple[float, dict[str, float]]:
     """Wall seconds of the whole command, and the run's own seconds per step."""
     command = [str(ROOT / ".venv" / "bin" / "claimaudit"), "run"] if direct else ["make", "run"]
+    cpu = cpu_seconds(own=False)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env={**env, "COLUMNS": "200"}, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    CPU["make_run"].append(cpu_seconds(own=False) - cpu)
     if done.returncode != 0:
         sys.exit(f"`make run` failed (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return elapsed, {step: float(seconds) for step, seconds in STEP_LINE.findall(done.stdout + done.stderr)}
@@ -68,6 +85,7 @@ def time_plain_papermill(env: dict[str, str], out: Path) -> float:
     saved = dict(os.environ)
     os.environ.update(env)
     try:
+        cpu = cpu_seconds(own=True)
         started = time.perf_counter()
         for notebook in discover_notebooks(ROOT / "notebooks"):
             papermill.execute_notebook(
@@ -78,7 +96,9 @@ def time_plain_papermill(env: dict[str, str], out: Path) -> float:
                 progress_bar=False,
                 cwd=str(notebook.parent),
             )
-        return time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        CPU["plain_papermill"].append(cpu_seconds(own=True) - cpu)
+        return elapsed
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -122,6 +142,7 @@ def main() -> None:
             print(
                 f"  round {i + 1}: make run {seconds:5.1f} s {step_seconds}"
                 f"  plain papermill {papermill_times[-1]:5.1f} s"
+                f"  (CPU {CPU['make_run'][-1]:.0f} s vs {CPU['plain_papermill'][-1]:.0f} s)"
                 f"  (load {before:.1f} / {middle:.1f} / {loads[-1][2]:.1f})"
             )
 
@@ -138,6 +159,8 @@ def main() -> None:
         "make_run_all_seconds": [round(t, 2) for t in make_times],
         "plain_papermill_all_seconds": [round(t, 2) for t in papermill_times],
         "steps_seconds": steps,
+        "cpu_seconds_make_run": [round(t, 1) for t in CPU["make_run"]],
+        "cpu_seconds_plain_papermill": [round(t, 1) for t in CPU["plain_papermill"]],
         "load_average_1min_before_make_run_before_papermill_after": [[round(x, 2) for x in t] for t in loads],
         "cores": os.cpu_count(),
         "repeat": args.repeat,
