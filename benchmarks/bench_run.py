@@ -17,11 +17,15 @@ the same environment, against the verdicts.json the run just published (so neith
 the audit in a notebook). Both write executed notebooks; only `make run` exports HTML/PDF.
 The per-step seconds of the run (its own step table) are printed and written to --json.
 
-Measured (2 cores shared with 6 other sessions, so loads between 2 and 19; medians):
+Measured (2 cores shared with 6 other sessions, 1-min load 4-37 that evening):
 - before (main at be5be1f): make run 33.9 s, plain papermill 39.0 s, ratio 0.87 (issue 8's
   numbers, measured at a quieter time).
-- after (issue-8speed): see /work/notes/issue-8speed.md and the numbers below, filled in from
-  the measurement at the end of the session.
+- main at be5be1f, 22:13 UTC, load ~5: `claimaudit run` 113.4 s wall, 109 s CPU (cold kernels;
+  notebooks step 91 s).
+- issue-8speed (warm kernels, lazy imports), 23:38 UTC, load 8-9: make run 56.2 s (fetch 2.1,
+  check 11.8, audit 1.0, notebooks 27.3, pdf 6.6), plain papermill 103.7 s, ratio 0.54; CPU 42 s
+  vs 43 s. (A round at load 11-12 gave 151.5 s vs 149.2 s.) The 20 s target could not be shown
+  on this shared machine; CPU seconds are the load-robust comparison.
 """
 
 from __future__ import annotations
