@@ -6,6 +6,8 @@ Data flows one way: sources -> fetch (cache / mirror) -> datasets (typed polars 
 
 from importlib.metadata import PackageNotFoundError, version
 
+from claimaudit._lazy import defer_rfc3987_syntax
+
 try:
     __version__ = version("claimaudit")
 except PackageNotFoundError:  # running from a source tree without installing
@@ -31,3 +33,5 @@ __all__ = [
     "RuleError",
     "__version__",
 ]
+
+defer_rfc3987_syntax()  # before anything imports jsonschema (claimaudit/_lazy.py says why)

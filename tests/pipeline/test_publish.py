@@ -80,6 +80,7 @@ def fake_notebooks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         )
 
     monkeypatch.setattr(_run, "execute_notebook", execute)
+    monkeypatch.setattr(_run, "WARM_KERNELS", False)  # the stand-in needs no kernel
     return ran
 
 
@@ -142,6 +143,7 @@ def test_ctrl_c_during_the_run_leaves_reports_as_they_were_and_says_so(tmp_path,
         raise KeyboardInterrupt
 
     monkeypatch.setattr(_run, "execute_notebook", interrupted)
+    monkeypatch.setattr(_run, "WARM_KERNELS", False)
     before = _tree(previous)
     with pytest.raises(KeyboardInterrupt) as info:
         pipeline.run(reports=previous, notebook_dir=books, skip=("fetch", "check", "audit"), pdf=False)

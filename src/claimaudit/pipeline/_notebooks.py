@@ -1,16 +1,25 @@
-"""Executing the notebooks: each with papermill, into a staging folder, then exported to HTML."""
+"""Executing the notebooks: each with papermill, into a staging folder, then exported to HTML.
+
+A notebook runs in a fresh kernel (``kernel`` = a kernel spec name) or in a warm kernel of a
+:class:`~claimaudit.pipeline._kernels.KernelPool` (``kernel`` = a ``WarmKernel``), through a
+papermill engine that hands papermill's notebook client the running kernel. Either way papermill
+injects the parameters, records its metadata and reports a failing cell the same way."""
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimaudit import paths
+
+if TYPE_CHECKING:
+    from claimaudit.pipeline._kernels import WarmKernel
 
 REPORT_NOTEBOOK = "08-publish-transparency-report"
 KERNEL = "python3"
@@ -46,7 +55,7 @@ def execute_notebook(
     out_dir: Path,
     parameters: dict[str, Any],
     info: dict[str, Any],
-    kernel: str = KERNEL,
+    kernel: str | WarmKernel = KERNEL,
     lang: str = "en",
     editions: Sequence[str] = (),
 ) -> NotebookOutcome:
@@ -54,7 +63,8 @@ def execute_notebook(
 
     ``lang`` other than English makes an edition of the report in that language: the notebook
     gets the parameter ``lang`` and its files are ``<name>.<lang>.ipynb`` / ``.html``; ``editions``
-    are the languages of this run's report, linked from each other."""
+    are the languages of this run's report, linked from each other. ``kernel`` is the name of
+    the kernel to start for it, or a warm kernel (reset for this notebook) to run it in."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -71,17 +81,24 @@ def execute_notebook(
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
+        if isinstance(kernel, str):
+            where: dict[str, Any] = {
+                "kernel_name": kernel,
+                "cwd": str(notebook.parent),
+                "kernel_manager_class": _kernel_manager_class(),
+            }
+        else:
+            # the kernel is running already, in notebook.parent (KernelPool's cwd)
+            where = {"kernel_name": KERNEL, "engine_name": _warm_engine(), "warm": kernel}
         papermill.execute_notebook(
             str(notebook),
             str(executed),
             parameters=parameters,
-            kernel_name=kernel,
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
-            cwd=str(notebook.parent),
-            kernel_manager_class=_kernel_manager_class(),
             execution_timeout=CELL_TIMEOUT,
+            **where,
         )
     except PapermillExecutionError as exc:
         return NotebookOutcome(
@@ -138,6 +155,56 @@ def _stable_parameter_cell_id(executed: Path) -> None:
             changed = True
     if changed:
         write_text_atomic(executed, json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+
+
+WARM_ENGINE = "claimaudit-warm-kernel"
+
+
+@functools.cache
+def _warm_engine() -> str:
+    """Register (once) and name the papermill engine that runs a notebook in a warm kernel.
+
+    It is papermill's own nbclient engine, but the notebook client gets the pool's running kernel
+    manager and client instead of starting a kernel, and leaves the kernel running afterwards."""
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: int | None = None,
+            warm: WarmKernel | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            from papermill.clientwrap import PapermillNotebookClient
+            from papermill.log import logger
+
+            assert warm is not None, "the warm-kernel engine needs warm=<WarmKernel>"
+            for unused in ("input_path", "timeout", "startup_timeout", "cwd"):
+                kwargs.pop(unused, None)
+            client = PapermillNotebookClient(
+                nb_man,
+                km=warm.km,  # not owned: nbclient leaves the kernel and its client running
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            client.kc = warm.kc
+            return client.execute()
+
+    papermill_engines.register(WARM_ENGINE, WarmKernelEngine)
+    return WARM_ENGINE
 
 
 def _kernel_manager_class() -> str:

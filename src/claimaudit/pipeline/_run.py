@@ -5,7 +5,8 @@
 
 Each step says what it did; a step that cannot be done here (no notebooks, no Chromium for the
 PDF) says so and the run carries on. Every step writes into one private staging folder: check
-results, verdicts, notebooks executed with papermill in parallel (``jobs``), their HTML, tables,
+results, verdicts, notebooks executed with papermill in parallel (``jobs`` warm kernels, started
+with the run and reused from notebook to notebook: :mod:`claimaudit.pipeline._kernels`), their HTML, tables,
 the report's PDF and the index. Only when the checks, the audit and every notebook succeeded is
 the staged set swapped in for the published one (:mod:`claimaudit.pipeline._publish`), so a run
 is published whole or not at all: data that fails its checks is not audited; a failing notebook
@@ -28,7 +29,9 @@ from typing import Any, Literal
 
 from claimaudit import paths
 from claimaudit.errors import ClaimauditError
+from claimaudit.pipeline._kernels import KernelPool
 from claimaudit.pipeline._notebooks import (
+    KERNEL,
     REPORT_NOTEBOOK,
     NotebookOutcome,
     default_parameters,
@@ -36,6 +39,10 @@ from claimaudit.pipeline._notebooks import (
     execute_notebook,
 )
 from claimaudit.pipeline._publish import carry_over, publish, publish_failed_checks
+
+#: Notebooks run in warm kernels, one per worker (pipeline/_kernels.py); False: a fresh kernel
+#: for every notebook, as plain papermill does (the tests' stand-in notebooks start no kernel).
+WARM_KERNELS = True
 
 Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
 
@@ -239,8 +246,19 @@ def run(
         say(name, f"{outcome.status}: {outcome.detail}")
         return outcome
 
+    pool: KernelPool | None = None
+    folder = Path(notebook_dir) if notebook_dir else paths.notebooks_dir()
+    available = discover_notebooks(folder)
+    chosen = available
+    if notebooks:
+        chosen = [p for p in available if any(p.stem.startswith(prefix) for prefix in notebooks)]
     try:
         with _environment(**env):
+            if chosen:
+                # Warm kernels start now, importing what the notebooks import while this process
+                # fetches, checks and audits (one core is idle meanwhile); see pipeline/_kernels.py.
+                size = min(max(1, jobs), len(_editions_to_run(chosen, languages)))
+                pool = KernelPool(size, cwd=folder, kernel_name=KERNEL, warm=WARM_KERNELS)
             timed("fetch", lambda: step_fetch(offline=offline, params=params))
             checked = timed("check", lambda: step_check(reports=staging))
             refused = (
@@ -252,11 +270,6 @@ def run(
             if audited.status == "failed" and not refused:
                 refused = "not run: the audit failed (see the audit step); nothing of this run is published"
 
-            folder = Path(notebook_dir) if notebook_dir else paths.notebooks_dir()
-            available = discover_notebooks(folder)
-            chosen = available
-            if notebooks:
-                chosen = [p for p in available if any(p.stem.startswith(prefix) for prefix in notebooks)]
             none_found = (
                 f"no notebook in {folder} starts with {', '.join(notebooks)}"
                 if notebooks
@@ -266,10 +279,13 @@ def run(
             ran = timed(
                 "notebooks",
                 lambda: _run_notebooks(
-                    chosen, staging, params, info, jobs, result, say, none_found=none_found, languages=languages
+                    chosen, staging, params, info, pool, result, say, none_found=none_found, languages=languages
                 ),
                 refuse=refused,
             )
+            if pool is not None:
+                pool.close()  # the kernels are not needed for the PDF and publishing
+                pool = None
             notebooks_ok = ran.status in ("done", "unavailable")
             # an edition in another language writes its tables apart; the English ones are published
             # (or, when no English edition was made, the first other edition's tables are)
@@ -302,8 +318,8 @@ def run(
                     else:
                         printable.append(html)
                 # the editions print side by side (one Chromium each), as the notebooks run
-                with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(printable) or 1))) as pool:
-                    printing = [pool.submit(export_pdf, html, html.with_suffix(".pdf")) for html in printable]
+                with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(printable) or 1))) as printers:
+                    printing = [printers.submit(export_pdf, html, html.with_suffix(".pdf")) for html in printable]
                     try:
                         made = [job.result().name for job in printing]
                     except ChromiumMissing as exc:
@@ -356,6 +372,8 @@ def run(
             " (the partial outputs were deleted)"
         ) from None
     finally:
+        if pool is not None:
+            pool.close(wait=False)
         shutil.rmtree(staging, ignore_errors=True)
     return result
 
@@ -400,41 +418,41 @@ def _keep_previous(
     return StepOutcome("publish", "warning", f"NOT published (kept the previous report); kept for diagnosis: {where}")
 
 
+def _editions_to_run(chosen: Sequence[Path], languages: Sequence[str]) -> list[tuple[Path, str]]:
+    """(notebook, language) in the order they are run: the report notebook (each edition) first,
+    being the longest, so parallel workers finish together."""
+    ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
+    return [(nb, lang) for nb in ordered for lang in (languages if nb.stem == REPORT_NOTEBOOK else ("en",))]
+
+
 def _run_notebooks(
     chosen: Sequence[Path],
     staging: Path,
     params: dict[str, Any],
     info: dict[str, Any],
-    jobs: int,
+    pool: KernelPool | None,
     result: RunResult,
     say: Progress,
     *,
     none_found: str,
     languages: Sequence[str] = ("en",),
 ) -> StepOutcome:
-    if not chosen:
+    if not chosen or pool is None:
         return StepOutcome("notebooks", "unavailable", none_found)
     (staging / "tables").mkdir(parents=True, exist_ok=True)
-    # Longest first: the report notebook (each edition) goes early so parallel workers finish together.
-    ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
-    jobs_to_run = [(nb, lang) for nb in ordered for lang in (languages if nb.stem == REPORT_NOTEBOOK else ("en",))]
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    futures = [
+        pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang, editions=languages)
+        for nb, lang in _editions_to_run(chosen, languages)
+    ]
     try:
-        futures = {
-            pool.submit(
-                execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang, editions=languages
-            ): nb
-            for nb, lang in jobs_to_run
-        }
         for future in as_completed(futures):
             outcome = future.result()
             result.notebooks.append(outcome)
             mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
             say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
-    except BaseException:  # Ctrl-C: start no further notebook (the running kernels get the SIGINT too)
-        pool.shutdown(wait=False, cancel_futures=True)
+    except BaseException:  # Ctrl-C: start no further notebook; the kernels (own sessions) are killed
+        pool.close(wait=False)
         raise
-    pool.shutdown(wait=True)
     result.notebooks.sort(key=lambda o: o.name)
     failed = [o for o in result.notebooks if not o.ok]
     if failed:

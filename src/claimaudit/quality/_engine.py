@@ -28,6 +28,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit import paths
+from claimaudit._lazy import defer
 from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError, RuleError
 from claimaudit.quality._html import write_html
 from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
@@ -215,6 +216,8 @@ class _Runner:
         if self._context is None:
             os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
             logging.getLogger("great_expectations").setLevel(logging.ERROR)
+            # scipy.stats is imported by GX for expectations no suite uses: imported if one does
+            defer("scipy.stats")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 import great_expectations as gx
