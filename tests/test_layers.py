@@ -60,8 +60,8 @@ def synthetic_copy(tmp_path: Path, module: str, line: str) -> Path:
         ),
         (
             "report/_render.py",
-            "from claimaudit.audit import _text",
-            "- claimaudit.report._render -> claimaudit.audit._text",
+            "from claimaudit.audit import _findings",
+            "- claimaudit.report._render -> claimaudit.audit._findings",
         ),
     ],
 )

@@ -22,6 +22,7 @@ from claimaudit.audit import (
     load_rule_file,
     load_rules,
 )
+from claimaudit.audit._findings import WORKING_TEMPLATES, say
 from claimaudit.audit._gather import Finding
 from claimaudit.audit._options import REQUIRED, strings
 from claimaudit.audit._verdict import Evidence
@@ -81,7 +82,7 @@ def _synthetic_gatherer(source, options, start, end, provider, params):
     evidence = Evidence(
         source=source.name, strength=source.strength, window_start=start, window_end=end, n=3, observes="blocking"
     )
-    return Finding(evidence, f"{source.name}: synthetic finding of {options['what']}", "blocking")
+    return Finding(evidence, say("synthetic.observed", source=source.name, what=options["what"]), "blocking")
 
 
 SYNTHETIC = EvidenceSource(
@@ -110,6 +111,8 @@ rules:
 
 def test_adding_a_source_is_adding_its_entry(monkeypatch, tmp_path):
     monkeypatch.setitem(EVIDENCE_SOURCES, SYNTHETIC.key, SYNTHETIC)
+    # (and the templates its gatherer's steps name)
+    monkeypatch.setitem(WORKING_TEMPLATES, "synthetic.observed", "{source}: synthetic finding of {what}")
     path = tmp_path / "synthetic.yml"
     path.write_text(textwrap.dedent(RULE_FILE.format(source=SYNTHETIC.key, option="what: [probes]")), encoding="utf-8")
     [loaded] = load_rule_file(path)
@@ -125,6 +128,7 @@ def test_adding_a_source_is_adding_its_entry(monkeypatch, tmp_path):
     )
     assert "synthetic/observations" in [e.source for e in verdict.evidence]
     assert verdict.status == "contradicted"
+    assert "(1) synthetic/observations: synthetic finding of probes." in verdict.explanation
 
 
 def test_removing_a_source_makes_the_rule_files_that_name_it_fail_at_their_line(monkeypatch):

@@ -84,9 +84,7 @@ def _one(claim: dict, ctx: Context) -> Verdict:
     findings = [gather(spec, start, end, ctx.provider, params) for spec in ctx.rule.evidence]
     min_rank = Strength(params["min_strength"]).rank
     deciding = [f for f in findings if f.observes in _DECISIVE and f.strength.rank >= min_rank]
-    sentences = [
-        say("evidence_vs_assertion.observation", number=i, sentence=f.sentence) for i, f in enumerate(findings, 1)
-    ]
+    sentences = [say("evidence_vs_assertion.observation", number=i, sentence=f.step) for i, f in enumerate(findings, 1)]
     evidence = [f.evidence for f in findings]
     links = [link for f in findings for link in f.links]
     figures: dict = {}

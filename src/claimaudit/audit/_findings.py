@@ -28,7 +28,35 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from claimaudit import i18n
-from claimaudit.audit._text import period_word, unit_word
+
+_UNIT_WORDS = {
+    "urls": "URLs",
+    "web_links": "web links",
+    "websites_or_pages": "websites or pages",
+    "vpns": "VPNs",
+    "vpns_or_ips": "VPNs or IP addresses",
+}
+_PERIOD_WORDS = {
+    "cumulative": "cumulative",
+    "cumulative_since": "cumulative since a start date",
+    "fiscal_year": "fiscal year",
+    "window": "window",
+    "per_day": "per day",
+    "per_week": "per week",
+    "point_in_time": "at a point in time",
+    "unspecified": "period unspecified",
+}
+
+
+def unit_word(unit: str | None) -> str:
+    """A claim's unit in words (``web_links`` → ``web links``; the catalogue translates the words)."""
+    return _UNIT_WORDS.get(unit or "", unit or "")
+
+
+def period_word(period: str | None) -> str:
+    """A claim's period in words (``per_day`` → ``per day``)."""
+    return _PERIOD_WORDS.get(period or "", period or "")
+
 
 #: finding_template -> English template with ``{named}`` slots (a gettext msgid).
 FINDINGS: dict[str, str] = {
@@ -240,6 +268,17 @@ PLURAL_TEMPLATES: dict[str, str] = {
     "day.other": "{n} days",
     "day_after.one": "{n} day",
     "day_after.other": "{n} days",
+    # evidence (audit._gather)
+    "measurement.one": "{n} measurement",
+    "measurement.other": "{n} measurements",
+    "network.one": "{n} network",
+    "network.other": "{n} networks",
+    "reported_observation.one": "{n} reported observation",
+    "reported_observation.other": "{n} reported observations",
+    "reported_event.one": "{n} reported event",
+    "reported_event.other": "{n} reported events",
+    "ooni_finding.one": "{n} OONI finding",
+    "ooni_finding.other": "{n} OONI findings",
 }
 
 #: Each step of a rule's working (the ``working`` of a verdict's reasons): id -> English
@@ -521,6 +560,84 @@ WORKING_TEMPLATES: dict[str, str] = {
     ),
     "plausibility.within": (
         "Within the rule's bound of {threshold} per unit; the arithmetic does not rule the figure out."
+    ),
+    # evidence: what each source of evidence_vs_assertion showed (audit._gather), one step each
+    "evidence.missing": "{source}: missing ({reason})",
+    "evidence.missing_for": "{source}: missing for {tests} (first: {reason})",
+    "evidence.test_missing": "{test}: {reason}",
+    "evidence.unexpected_format": "unexpected format (no {columns})",
+    "evidence.span": "{first}..{last}",
+    "evidence.empty": "empty",
+    "evidence.read_blocking": "read as signs of blocking",
+    "evidence.read_context": "context only",
+    "evidence.and_more": "{rows} and {more} more",
+    "evidence.judged": "{counts} — {judgement}",
+    "signals.nothing": "{source}: no observation on {subjects} between {start} and {end}",
+    "signals.head": "{n_reported_observation} in {source} between {start} and {end} ({reading}): {rows}",
+    "signals.row": "{observer}: {what} ({date}; {evidence_kind}) [{signal_id}]",
+    "signals.measured": "{signal} {value}",
+    "signals.measured_range": "{signal} {value}–{value_high}",
+    "signals.with_unit": "{measured} {signal_unit}",
+    "events.nothing": "{source}: no {kinds} event between {start} and {end}",
+    "events.head": "{n_reported_event} in {source} between {start} and {end} ({reading}): {rows}",
+    "events.row": "{summary} ({date}; {outlet}, {confidence} confidence) [{event_id}]",
+    "trends.not_covered": "the series ({span}) does not cover the window and its {baseline_days}-day baseline",
+    "trends.peak": (
+        "Google Trends interest in VPNs in Pakistan ({name}, CenAlert series) peaked at {peak} on {peak_date},"
+        " {against} (median {computed_median}, {baseline_start}..{baseline_end}): {spike}; VPN demand shows people"
+        " seeking circumvention, not by itself that VPNs were blocked"
+    ),
+    "trends.ratio": "{ratio} × the trailing {baseline_days}-day mean of {baseline_mean}",
+    "trends.no_ratio": "against a trailing mean of 0 (no ratio can be formed)",
+    "trends.spike": "a spike (≥ {spike_ratio} ×)",
+    "trends.no_spike": "no spike",
+    "ooni_aggregation.counts": (
+        "OONI {tests} measurements in {probe_cc}, {start}..{end}: {n_measurement} on {n_network} ({anomalies}"
+        " anomalies, {confirmed} confirmed, {failures} failures; anomaly rate {rate})"
+    ),
+    "ooni_aggregation.rate": "{anomaly_rate} of {usable} usable",
+    "ooni_aggregation.none_usable": "n/a: none usable",
+    "ooni_aggregation.missing": "missing: {missing}",
+    "ooni_aggregation.unscored": "{detail} ({n_measurement} left out)",
+    "ooni_aggregation.confirmed": "blocking confirmed on {count} of {k} networks ({nets})",
+    "ooni_aggregation.anomalous": (
+        "anomaly rate at or above {threshold_share} on {count} of {k} networks ({nets}; networks with at least"
+        " {min_usable} usable measurements); anomalies are signs of interference, not confirmed blocking"
+    ),
+    "ooni_aggregation.clear": "no network at or above the {threshold_share} anomaly threshold",
+    "ooni.thin": (
+        "too few to conclude (the rule asks for at least {min_measurements} measurements on {min_networks} networks)"
+    ),
+    "ooni_corpus.what": "OONI raw {tests} measurements in {probe_cc}",
+    "ooni_corpus.what_domains": "OONI raw {tests} measurements in {probe_cc} of {domains}",
+    "ooni_corpus.none": "{what}, {start}..{end}: none in the corpus",
+    "ooni_corpus.counts": (
+        "{what}, {start}..{end}: {n_measurement} on {n_network} ({anomalies} anomalies, {blockpages} with a state"
+        " blockpage)"
+    ),
+    "ooni_corpus.optin": (
+        "{optin} showed only an opt-in subscriber filter's page (e.g. Nayatel Safeweb), not counted as a block"
+    ),
+    "ooni_corpus.confirmed": "blocked by blockpage on {count} of {k} networks ({nets})",
+    "ooni_corpus.anomalous": (
+        "no blockpage, but an anomaly rate at or above {threshold_share} on {count} of {k} networks ({nets}):"
+        " signs of interference, not confirmed blocking"
+    ),
+    "ooni_corpus.clear": "no blockpage and no network at or above the {threshold_share} anomaly threshold",
+    "ooni_findings.none": "OONI findings: none matching overlaps {start}..{end}",
+    "ooni_findings.head": "{n_ooni_finding} overlapping {start}..{end}: {rows}",
+    "ooni_findings.row": "'{title}' ({start}..{end}; {networks}) [{finding_id}]",
+    "ooni_findings.row_ongoing": "'{title}' ({start}..ongoing; {networks}) [{finding_id}]",
+    "ooni_findings.networks_not_listed": "networks not listed",
+    "tor.not_covered": "{name} covers {span}, not the window and its {baseline_days}-day baseline",
+    "tor.users": (
+        "Tor relay users from Pakistan ({name}): mean {window_users} a day in the window against {baseline_users} in"
+        " the {baseline_days} days before (ratio {ratio}); Tor use is context for circumvention, not a test of VPN"
+        " blocking"
+    ),
+    "tor.users_no_ratio": (
+        "Tor relay users from Pakistan ({name}): mean {window_users} a day in the window against {baseline_users} in"
+        " the {baseline_days} days before; Tor use is context for circumvention, not a test of VPN blocking"
     ),
 }
 

@@ -2,8 +2,11 @@
 entry in :data:`claimaudit.audit._evidence_sources.EVIDENCE_SOURCES` (which dispatches to them).
 
 Each takes its registry entry (name, default strength, what it reads) and returns a
-:class:`Finding`: the :class:`Evidence` record (what was used, window, n, networks), a sentence
-for the explanation, links, and what it ``observes``: ``blocking``, ``no_blocking``, ``nothing``
+:class:`Finding`: the :class:`Evidence` record (what was used, window, n, networks), what it
+showed as a step of the explanation (:func:`claimaudit.audit._findings.say`: a template of
+:data:`~claimaudit.audit._findings.WORKING_TEMPLATES` with typed slots, rendered in any language
+by :func:`~claimaudit.audit._findings.render_step`; nothing here writes a sentence), links, and
+what it ``observes``: ``blocking``, ``no_blocking``, ``nothing``
 (looked, found nothing), ``thin`` (too few measurements), ``context`` (relevant but not evidence
 of blocking, e.g. VPN demand) or ``missing``. The two OONI measurement sources (API aggregation,
 raw corpus) share one per-network judgement (:func:`_judge`).
@@ -18,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from claimaudit import i18n
 from claimaudit.audit._evidence import EvidenceProvider
-from claimaudit.audit._text import fmt_number, fmt_ratio, fmt_share, plural
+from claimaudit.audit._findings import render_step, say
 from claimaudit.audit._verdict import Evidence, Strength
 from claimaudit.datasets import ooni_api, sources, tor_metrics
 from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError
@@ -39,7 +43,8 @@ KIND_STRENGTH = {
 @dataclass
 class Finding:
     evidence: Evidence
-    sentence: str
+    #: What the source showed, as a step of the working (``say(...)``), rendered by the one renderer.
+    step: dict[str, Any]
     observes: str
     links: tuple[str, ...] = ()
     figures: dict[str, Any] = field(default_factory=dict)
@@ -50,6 +55,30 @@ class Finding:
     def strength(self) -> Strength:
         return self.evidence.strength
 
+    @property
+    def sentence(self) -> str:
+        """:attr:`step` rendered in English (for readers that want text; the verdict keeps the step)."""
+        return render_step(self.step)
+
+    def text(self, lang: str = "en") -> str:
+        """:attr:`step` rendered in ``lang``."""
+        return render_step(self.step, lang)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _span(frame: pl.DataFrame) -> dict[str, Any]:
+    """The dates a series covers, as a step (``first..last``, or ``empty``)."""
+    if not frame.height:
+        return say("evidence.empty")
+    return say("evidence.span", first=_iso(frame["date"].min()), last=_iso(frame["date"].max()))
+
+
+def _reading(observes: str) -> dict[str, Any]:
+    return say("evidence.read_blocking" if observes == "blocking" else "evidence.read_context")
+
 
 #: A gatherer: (its registry entry, the item's options, window start, window end, provider, rule params).
 Gatherer = Callable[["EvidenceSource", dict, dt.date, dt.date, EvidenceProvider, dict], Finding]
@@ -59,12 +88,13 @@ def missing_finding(
     source: EvidenceSource,
     start: dt.date,
     end: dt.date,
-    reason: str,
+    reason: str | dict[str, Any],
     *,
     status: str | None = None,
     request_url: str | None = None,
     page_url: str | None = None,
 ) -> Finding:
+    """A source that could not be had; ``reason`` is an error's text or a step saying why."""
     evidence = Evidence(
         source=source.name,
         strength=source.strength,
@@ -72,12 +102,12 @@ def missing_finding(
         window_end=end,
         available=False,
         observes="missing",
-        note=reason,
+        note=reason if isinstance(reason, str) else render_step(reason),
         status=status,
         request_url=request_url,
         page_url=page_url,
     )
-    return Finding(evidence, f"{source.name}: missing ({reason})", "missing")
+    return Finding(evidence, say("evidence.missing", source=source.name, reason=reason), "missing")
 
 
 def pinned_url(name: str, resource: str) -> str | None:
@@ -149,11 +179,10 @@ def signals(
             observes="nothing",
             note=f"no signal on {', '.join(options['subjects'])} in the window",
         )
-        return Finding(
-            evidence,
-            f"{source.name}: no observation on {', '.join(options['subjects'])} between {start} and {end}",
-            "nothing",
+        step = say(
+            "signals.nothing", source=source.name, subjects=list(options["subjects"]), start=_iso(start), end=_iso(end)
         )
+        return Finding(evidence, step, "nothing")
     kinds = [k for k in KIND_STRENGTH if k in set(rows["evidence_kind"].to_list())]
     strength = KIND_STRENGTH[kinds[0]] if kinds else Strength.MEDIA_REPORT
     verification = _counts(rows, "verification")
@@ -177,16 +206,26 @@ def signals(
             )
     listed = []
     for row in rows.head(6).to_dicts():
-        what = row["finding"] or (
-            f"{row['signal']} {fmt_number(row['value'])}"
-            + (f"–{fmt_number(row['value_high'])}" if row.get("value_high") is not None else "")
-            + (f" {row['unit']}" if row.get("unit") else "")
-        )
+        what = row["finding"]  # the observation in the words it was typed in (data)
+        if not what:
+            high = row.get("value_high")
+            what = (
+                say("signals.measured", signal=row["signal"], value=row["value"])
+                if high is None
+                else say("signals.measured_range", signal=row["signal"], value=row["value"], value_high=high)
+            )
+            if row.get("unit"):
+                what = say("signals.with_unit", measured=what, signal_unit=row["unit"])
         listed.append(
-            f"{row['observer']}: {what} ({row['event_date']}; {row['evidence_kind'].replace('_', ' ')})"
-            f" [{row['signal_id']}]"
+            say(
+                "signals.row",
+                observer=row["observer"],
+                what=what,
+                date=_iso(row["event_date"]),
+                evidence_kind=row["evidence_kind"].replace("_", " "),
+                signal_id=row["signal_id"],
+            )
         )
-    more = f" and {rows.height - 6} more" if rows.height > 6 else ""
     networks = sorted({n for cell in rows["networks"].drop_nulls().to_list() for n in cell.split(";") if n})
     observes = "blocking" if options["shows"] == "blocking" else "context"
     evidence = Evidence(
@@ -200,12 +239,17 @@ def signals(
         observes=observes,
         verification=verification,
     )
-    sentence = (
-        f"{plural(rows.height, 'reported observation')} in {source.name} between {start} and {end}"
-        f" ({'read as signs of blocking' if observes == 'blocking' else 'context only'}): " + "; ".join(listed) + more
+    step = say(
+        "signals.head",
+        n_reported_observation=rows.height,
+        source=source.name,
+        start=_iso(start),
+        end=_iso(end),
+        reading=_reading(observes),
+        rows=listed if rows.height <= 6 else say("evidence.and_more", rows=listed, more=rows.height - 6),
     )
     links = tuple(dict.fromkeys(rows["source_url"].drop_nulls().to_list()))
-    return Finding(evidence, sentence, observes, links, {"signals": rows.height}, tuple(caveats))
+    return Finding(evidence, step, observes, links, {"signals": rows.height}, tuple(caveats))
 
 
 # --------------------------------------------------------------------------- events
@@ -229,11 +273,17 @@ def events(
             n=0,
             observes="nothing",
         )
-        return Finding(
-            evidence, f"{source.name}: no {', '.join(options['kinds'])} event between {start} and {end}", "nothing"
-        )
+        step = say("events.nothing", source=source.name, kinds=list(options["kinds"]), start=_iso(start), end=_iso(end))
+        return Finding(evidence, step, "nothing")
     listed = [
-        f"{row['summary']} ({row['start_date']}; {row['outlet']}, {row['confidence']} confidence) [{row['event_id']}]"
+        say(
+            "events.row",
+            summary=row["summary"],
+            date=_iso(row["start_date"]),
+            outlet=row["outlet"],
+            confidence=row["confidence"],
+            event_id=row["event_id"],
+        )
         for row in rows.to_dicts()
     ]
     evidence = Evidence(
@@ -246,12 +296,17 @@ def events(
         observes=observes,
         note="our timeline of reported events (media reports)",
     )
-    sentence = (
-        f"{plural(rows.height, 'reported event')} in {source.name} between {start} and {end}"
-        f" ({'read as signs of blocking' if observes == 'blocking' else 'context only'}): " + "; ".join(listed)
+    step = say(
+        "events.head",
+        n_reported_event=rows.height,
+        source=source.name,
+        start=_iso(start),
+        end=_iso(end),
+        reading=_reading(observes),
+        rows=listed,
     )
     links = tuple(dict.fromkeys(rows["source_url"].drop_nulls().to_list()))
-    return Finding(evidence, sentence, observes, links, {"events": rows.height})
+    return Finding(evidence, step, observes, links, {"events": rows.height})
 
 
 # --------------------------------------------------------------------------- Google Trends
@@ -268,29 +323,31 @@ def trends(
     window = frame.filter((pl.col("date") >= start) & (pl.col("date") <= end)).sort("date")
     name = f"{dataset}/{options['resource']}"
     if window.is_empty() or baseline.is_empty():
-        span = f"{frame['date'].min()}..{frame['date'].max()}" if frame.height else "empty"
         return missing_finding(
             source,
             start,
             end,
-            f"the series ({span}) does not cover the window and its {params['baseline_days']}-day baseline",
+            say("trends.not_covered", span=_span(frame), baseline_days=params["baseline_days"]),
             request_url=pinned_url(dataset, options["resource"]),
         )
     peak_row = window.sort(["value", "date"], descending=[True, False]).row(0, named=True)
     mean, median = baseline["value"].mean(), baseline["value"].median()
     ratio = peak_row["value"] / mean if mean else None
     spike = ratio is not None and ratio >= params["spike_ratio"]
-    ratio_text = (
-        f"{fmt_ratio(ratio)} × the trailing {params['baseline_days']}-day mean of {fmt_ratio(mean)}"
-        if ratio is not None
-        else "against a trailing mean of 0 (no ratio can be formed)"
-    )
-    sentence = (
-        f"Google Trends interest in VPNs in Pakistan ({name}, CenAlert series) peaked at"
-        f" {fmt_number(peak_row['value'])} on {peak_row['date']}, {ratio_text}"
-        f" (median {fmt_ratio(median)}, {base_start}..{start - dt.timedelta(days=1)}): "
-        + (f"a spike (≥ {fmt_ratio(params['spike_ratio'])} ×)" if spike else "no spike")
-        + "; VPN demand shows people seeking circumvention, not by itself that VPNs were blocked"
+    step = say(
+        "trends.peak",
+        name=name,
+        peak=peak_row["value"],
+        peak_date=_iso(peak_row["date"]),
+        against=(
+            say("trends.ratio", ratio=ratio, baseline_days=params["baseline_days"], baseline_mean=mean)
+            if ratio is not None
+            else say("trends.no_ratio")
+        ),
+        computed_median=median,
+        baseline_start=_iso(base_start),
+        baseline_end=_iso(start - dt.timedelta(days=1)),
+        spike=say("trends.spike", spike_ratio=params["spike_ratio"]) if spike else say("trends.no_spike"),
     )
     evidence = Evidence(
         source=name,
@@ -300,7 +357,7 @@ def trends(
         window_end=end,
         observes="context",
         request_url=pinned_url(dataset, options["resource"]),
-        note=f"{window.height} days; peak/mean ratio {fmt_ratio(ratio) if ratio is not None else 'n/a'}",
+        note=f"{window.height} days; peak/mean ratio {i18n.statistic(ratio, 'en') if ratio is not None else 'n/a'}",
     )
     figures = {
         "trends_peak": peak_row["value"],
@@ -308,7 +365,7 @@ def trends(
         "trends_baseline_median": median,
         "trends_ratio": ratio,
     }
-    return Finding(evidence, sentence, "context", (), figures)
+    return Finding(evidence, step, "context", (), figures)
 
 
 # --------------------------------------------------------------------------- OONI measurements
@@ -320,32 +377,11 @@ def trends(
 _COUNTS = ("measurement_count", "anomaly_count", "confirmed_count", "failure_count")
 
 
-@dataclass(frozen=True)
-class _Words:
-    """How a verdict on OONI counts is worded for one source (``{count}`` of ``{k}`` networks,
-    ``{nets}`` their ASNs, ``{threshold}`` the rule's anomaly threshold, ``{min_usable}``)."""
-
-    confirmed: str
-    anomalous: str
-    clear: str
-
-
-_AGGREGATION_WORDS = _Words(
-    confirmed="blocking confirmed on {count} of {k} networks ({nets})",
-    anomalous=(
-        "anomaly rate at or above {threshold} on {count} of {k} networks ({nets}; networks with at least"
-        " {min_usable} usable measurements); anomalies are signs of interference, not confirmed blocking"
-    ),
-    clear="no network at or above the {threshold} anomaly threshold",
-)
-_CORPUS_WORDS = _Words(
-    confirmed="blocked by blockpage on {count} of {k} networks ({nets})",
-    anomalous=(
-        "no blockpage, but an anomaly rate at or above {threshold} on {count} of {k} networks ({nets}):"
-        " signs of interference, not confirmed blocking"
-    ),
-    clear="no blockpage and no network at or above the {threshold} anomaly threshold",
-)
+#: The template prefix of each source's judgement (``<prefix>.confirmed`` / ``.anomalous`` /
+#: ``.clear`` in :data:`~claimaudit.audit._findings.WORKING_TEMPLATES`): ``{count}`` of ``{k}``
+#: networks, ``{nets}`` their ASNs, ``{threshold_share}`` the rule's anomaly threshold, ``{min_usable}``.
+_AGGREGATION_WORDS = "ooni_aggregation"
+_CORPUS_WORDS = "ooni_corpus"
 
 
 def _per_network(rows: pl.DataFrame, sums: tuple[str, ...], usable: pl.Expr, rate: pl.Expr) -> pl.DataFrame:
@@ -361,42 +397,38 @@ def _per_network(rows: pl.DataFrame, sums: tuple[str, ...], usable: pl.Expr, rat
 
 
 def _judge(
-    per_network: pl.DataFrame, confirmed: str, n: int, params: dict, base: str, words: _Words
-) -> tuple[str, str, list[str], list[str]]:
-    """(observes, sentence, networks with a confirmed block, anomalous networks) for per-network
-    counts: too few measurements or networks -> ``thin``; a confirmed block (``confirmed`` > 0) ->
-    ``blocking``; an anomaly rate at or above the threshold on a network with enough usable
-    measurements -> ``blocking`` (signs of interference); else ``no_blocking``."""
+    per_network: pl.DataFrame, confirmed: str, n: int, params: dict, base: list[dict[str, Any]], words: str
+) -> tuple[str, dict[str, Any], list[str], list[str]]:
+    """(observes, step (the counts ``base``, then the judgement), networks with a confirmed block,
+    anomalous networks) for per-network counts: too few measurements or networks -> ``thin``; a
+    confirmed block (``confirmed`` > 0) -> ``blocking``; an anomaly rate at or above the threshold
+    on a network with enough usable measurements -> ``blocking`` (signs of interference); else
+    ``no_blocking``."""
     k = per_network.height
     confirmed_nets = per_network.filter(pl.col(confirmed) > 0)["probe_asn"].to_list()
     anomalous_nets = per_network.filter(
         (pl.col("rate") >= params["anomaly_threshold"]) & (pl.col("usable") >= params["min_network_measurements"])
     )["probe_asn"].to_list()
-    slots = {
-        "k": k,
-        "threshold": fmt_share(params["anomaly_threshold"]),
-        "min_usable": params["min_network_measurements"],
-    }
     if n < params["min_measurements"] or k < params["min_networks"]:
         observes = "thin"
-        sentence = (
-            base + f" — too few to conclude (the rule asks for at least {params['min_measurements']:,}"
-            f" measurements on {params['min_networks']} networks)"
-        )
+        judgement = say("ooni.thin", min_measurements=params["min_measurements"], min_networks=params["min_networks"])
     elif confirmed_nets:
         observes = "blocking"
-        sentence = (
-            base + " — " + words.confirmed.format(count=len(confirmed_nets), nets=", ".join(confirmed_nets), **slots)
-        )
+        judgement = say(f"{words}.confirmed", count=len(confirmed_nets), k=k, nets=confirmed_nets)
     elif anomalous_nets:
         observes = "blocking"
-        sentence = (
-            base + " — " + words.anomalous.format(count=len(anomalous_nets), nets=", ".join(anomalous_nets), **slots)
+        judgement = say(
+            f"{words}.anomalous",
+            count=len(anomalous_nets),
+            k=k,
+            nets=anomalous_nets,
+            threshold_share=params["anomaly_threshold"],
+            min_usable=params["min_network_measurements"],
         )
     else:
         observes = "no_blocking"
-        sentence = base + " — " + words.clear.format(**slots)
-    return observes, sentence, confirmed_nets, anomalous_nets
+        judgement = say(f"{words}.clear", threshold_share=params["anomaly_threshold"])
+    return observes, say("evidence.judged", counts=base, judgement=judgement), confirmed_nets, anomalous_nets
 
 
 def _counted(source: EvidenceSource, options: dict, start: dt.date, end: dt.date, **fields: Any) -> Evidence:
@@ -427,12 +459,13 @@ def ooni(
                 probe_cc=options["probe_cc"], test_name=test, since=start, until=until, domain=domain
             )
         except FetchError as exc:
-            missing.append(f"{test}: {str(exc).splitlines()[0]}")
+            missing.append(say("evidence.test_missing", test=test, reason=str(exc).splitlines()[0]))
             offline_only = offline_only and isinstance(exc, NotAvailableError)
             continue
         absent = [c for c in _COUNTS if c not in frame.columns]
         if absent:
-            missing.append(f"{test}: unexpected format (no {', '.join(absent)})")
+            reason = say("evidence.unexpected_format", columns=absent)
+            missing.append(say("evidence.test_missing", test=test, reason=reason))
             continue
         if "measurement_start_day" in frame.columns:
             frame, dropped = ooni_api.drop_unscored(frame, test)
@@ -456,7 +489,7 @@ def ooni(
                 axis_y="probe_asn",
             )
         )
-    tests = ", ".join(options["test_names"])
+    tests = list(options["test_names"])
     request_url = ooni_api.aggregation_url(
         probe_cc=options["probe_cc"], test_name=",".join(options["test_names"]), since=start, until=until, domain=domain
     )
@@ -468,9 +501,10 @@ def ooni(
         domain=domain,
         axis_y="probe_asn",
     )
+    failed = [m["slots"]["test"] for m in missing]
     if not frames:
-        failed = [m.split(":", 1)[0] for m in missing]
-        reason = f"{', '.join(failed)}: {missing[0].split(': ', 1)[1]}" if len(missing) > 1 else missing[0]
+        first = missing[0]["slots"]["reason"]
+        reason = missing[0] if len(missing) == 1 else say("evidence.test_missing", test=", ".join(failed), reason=first)
         finding = missing_finding(
             source,
             start,
@@ -481,7 +515,7 @@ def ooni(
             page_url=page_url,
         )
         if len(missing) > 1:
-            finding.sentence = f"{source.name}: missing for {', '.join(failed)} (first: {missing[0].split(': ', 1)[1]})"
+            finding.step = say("evidence.missing_for", source=source.name, tests=failed, reason=first)
         return finding
     data = pl.concat(frames)
     per_network = _per_network(
@@ -494,23 +528,34 @@ def ooni(
     usable = n - failures
     # the one definition (ooni_api.anomaly_rate): null, never 0, when no measurement is usable
     rate = data.select(pl.col(c).sum() for c in _COUNTS).select(ooni_api.anomaly_rate()).item()
-    base = (
-        f"OONI {tests} measurements in {options['probe_cc']}, {start}..{end}: {plural(n, 'measurement')} on"
-        f" {plural(k, 'network')} ({fmt_number(anomalies)} anomalies, {fmt_number(confirmed)} confirmed,"
-        f" {fmt_number(failures)} failures; anomaly rate "
-        + (f"{fmt_share(rate)} of {fmt_number(usable)} usable)" if rate is not None else "n/a: none usable)")
-    )
+    base = [
+        say(
+            "ooni_aggregation.counts",
+            tests=tests,
+            probe_cc=options["probe_cc"],
+            start=_iso(start),
+            end=_iso(end),
+            n_measurement=n,
+            n_network=k,
+            anomalies=anomalies,
+            confirmed=confirmed,
+            failures=failures,
+            rate=(
+                say("ooni_aggregation.rate", anomaly_rate=rate, usable=usable)
+                if rate is not None
+                else say("ooni_aggregation.none_usable")
+            ),
+        )
+    ]
     if missing:
-        base += f"; missing: {'; '.join(missing)}"
+        base.append(say("ooni_aggregation.missing", missing=missing))
     caveats = tuple(
         dict(item, measurements=left_out)
-        for item in ooni_api.unscored(
-            [t for t in options["test_names"] if t not in {m.split(":", 1)[0] for m in missing}], start, until
-        )
+        for item in ooni_api.unscored([t for t in options["test_names"] if t not in set(failed)], start, until)
     )
     for item in caveats:
-        base += f"; {item['detail']} ({plural(left_out, 'measurement')} left out)"
-    observes, sentence, _, anomalous_nets = _judge(per_network, "confirmed_count", n, params, base, _AGGREGATION_WORDS)
+        base.append(say("ooni_aggregation.unscored", detail=item["detail"], n_measurement=left_out))
+    observes, step, _, anomalous_nets = _judge(per_network, "confirmed_count", n, params, base, _AGGREGATION_WORDS)
     evidence = _counted(
         source,
         options,
@@ -519,7 +564,7 @@ def ooni(
         n=n,
         networks=networks,
         observes=observes,
-        note="; ".join([*missing, *(f"{c['kind']}: {c['detail']}" for c in caveats)]) or None,
+        note="; ".join([*map(render_step, missing), *(f"{c['kind']}: {c['detail']}" for c in caveats)]) or None,
         request_url=request_url,
         page_url=page_url,
     )
@@ -532,7 +577,7 @@ def ooni(
     }
     if caveats:
         figures["ooni_unscored_left_out"] = left_out
-    return Finding(evidence, sentence, observes, tuple(links), figures, caveats)
+    return Finding(evidence, step, observes, tuple(links), figures, caveats)
 
 
 def corpus(
@@ -549,9 +594,11 @@ def corpus(
         until=until,
         domains=list(options["domains"]) or None,
     )
-    tests = ", ".join(options["test_names"])
-    what = f"OONI raw {tests} measurements in {options['probe_cc']}" + (
-        f" of {', '.join(options['domains'])}" if options["domains"] else ""
+    tests = list(options["test_names"])
+    what = (
+        say("ooni_corpus.what_domains", tests=tests, probe_cc=options["probe_cc"], domains=list(options["domains"]))
+        if options["domains"]
+        else say("ooni_corpus.what", tests=tests, probe_cc=options["probe_cc"])
     )
     if rows.is_empty():
         evidence = _counted(
@@ -563,7 +610,7 @@ def corpus(
             observes="nothing",
             note="the corpus holds no matching measurement in the window",
         )
-        return Finding(evidence, f"{what}, {start}..{end}: none in the corpus", "nothing")
+        return Finding(evidence, say("ooni_corpus.none", what=what, start=_iso(start), end=_iso(end)), "nothing")
     usable = pl.col("n") - pl.col("control_failures")
     per_network = _per_network(
         rows,
@@ -575,16 +622,21 @@ def corpus(
     anomalies, blockpages, optin = (int(rows[c].sum()) for c in ("anomalies", "blockpage_state", "blockpage_optin"))
     networks = tuple(per_network["probe_asn"].to_list())
     k = len(networks)
-    base = (
-        f"{what}, {start}..{end}: {plural(n, 'measurement')} on {plural(k, 'network')}"
-        f" ({fmt_number(anomalies)} anomalies, {fmt_number(blockpages)} with a state blockpage)"
-    )
-    if optin:
-        base += (
-            f"; {fmt_number(optin)} showed only an opt-in subscriber filter's page (e.g. Nayatel Safeweb),"
-            " not counted as a block"
+    base = [
+        say(
+            "ooni_corpus.counts",
+            what=what,
+            start=_iso(start),
+            end=_iso(end),
+            n_measurement=n,
+            n_network=k,
+            anomalies=anomalies,
+            blockpages=blockpages,
         )
-    observes, sentence, blocked, _ = _judge(per_network, "blockpage_state", n, params, base, _CORPUS_WORDS)
+    ]
+    if optin:
+        base.append(say("ooni_corpus.optin", optin=optin))
+    observes, step, blocked, _ = _judge(per_network, "blockpage_state", n, params, base, _CORPUS_WORDS)
     evidence = _counted(
         source,
         options,
@@ -609,7 +661,7 @@ def corpus(
         )
         for domain in options["domains"][:3]
     ]
-    return Finding(evidence, sentence, observes, tuple(links), figures)
+    return Finding(evidence, step, observes, tuple(links), figures)
 
 
 # --------------------------------------------------------------------------- OONI findings
@@ -656,14 +708,18 @@ def findings(
             request_url=pinned_url(*source.reads),
             page_url="https://explorer.ooni.org/findings",
         )
-        return Finding(evidence, f"OONI findings: none matching overlaps {start}..{end}", "nothing")
+        return Finding(evidence, say("ooni_findings.none", start=_iso(start), end=_iso(end)), "nothing")
     networks = sorted({f"AS{a}".replace("ASAS", "AS") for cell in rows["asns"].to_list() for a in cell})
     listed = []
     links = []
     for row in rows.to_dicts():
-        ends = row["end_time"].isoformat() if row["end_time"] else "ongoing"
-        nets = ", ".join(f"AS{a}".replace("ASAS", "AS") for a in row["asns"]) or "networks not listed"
-        listed.append(f"'{row['title']}' ({row['start_time']}..{ends}; {nets}) [{row[id_col]}]")
+        nets = [f"AS{a}".replace("ASAS", "AS") for a in row["asns"]] or say("ooni_findings.networks_not_listed")
+        title, began, ended, key = row["title"], _iso(row["start_time"]), _iso(row["end_time"]), str(row[id_col])
+        listed.append(
+            say("ooni_findings.row", title=title, start=began, end=ended, networks=nets, finding_id=key)
+            if ended
+            else say("ooni_findings.row_ongoing", title=title, start=began, networks=nets, finding_id=key)
+        )
         links.append(f"https://explorer.ooni.org/findings/{row[id_col]}")
     evidence = Evidence(
         source=name,
@@ -678,8 +734,8 @@ def findings(
         request_url=pinned_url(*source.reads),
         page_url=links[0] if len(links) == 1 else "https://explorer.ooni.org/findings",
     )
-    sentence = f"{plural(rows.height, 'OONI finding')} overlapping {start}..{end}: " + "; ".join(listed)
-    return Finding(evidence, sentence, "blocking", tuple(links), {"ooni_findings": rows.height})
+    step = say("ooni_findings.head", n_ooni_finding=rows.height, start=_iso(start), end=_iso(end), rows=listed)
+    return Finding(evidence, step, "blocking", tuple(links), {"ooni_findings": rows.height})
 
 
 # --------------------------------------------------------------------------- Tor users
@@ -707,22 +763,28 @@ def tor(
     baseline = frame.filter((pl.col("date") >= base_start) & (pl.col("date") < start))
     window = frame.filter((pl.col("date") >= start) & (pl.col("date") <= end))
     if window.is_empty() or baseline.is_empty():
-        span = f"{frame['date'].min()}..{frame['date'].max()}" if frame.height else "empty"
         return missing_finding(
             source,
             start,
             end,
-            f"{name} covers {span}, not the window and its {params['baseline_days']}-day baseline",
+            say("tor.not_covered", name=name, span=_span(frame), baseline_days=params["baseline_days"]),
             request_url=request_url,
             page_url=page_url,
         )
     mean_w, mean_b = window["users"].mean(), baseline["users"].mean()
     ratio = mean_w / mean_b if mean_b else None
-    sentence = (
-        f"Tor relay users from Pakistan ({name}): mean {fmt_number(round(mean_w))} a day in the window against"
-        f" {fmt_number(round(mean_b))} in the {params['baseline_days']} days before"
-        + (f" (ratio {fmt_ratio(ratio)})" if ratio is not None else "")
-        + "; Tor use is context for circumvention, not a test of VPN blocking"
+    users, before, days = round(mean_w), round(mean_b), params["baseline_days"]
+    step = (
+        say(
+            "tor.users",
+            name=name,
+            window_users=users,
+            baseline_users=before,
+            baseline_days=days,
+            ratio=ratio,
+        )
+        if ratio is not None
+        else say("tor.users_no_ratio", name=name, window_users=users, baseline_users=before, baseline_days=days)
     )
     evidence = Evidence(
         source=name,
@@ -732,6 +794,6 @@ def tor(
         observes="context",
         request_url=request_url,
         page_url=page_url,
-        note=f"{window.height} days; window/baseline ratio {fmt_ratio(ratio) if ratio else 'n/a'}",
+        note=f"{window.height} days; window/baseline ratio {i18n.statistic(ratio, 'en') if ratio else 'n/a'}",
     )
-    return Finding(evidence, sentence, "context", (), {"tor_ratio": ratio})
+    return Finding(evidence, step, "context", (), {"tor_ratio": ratio})

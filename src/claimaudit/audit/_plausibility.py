@@ -11,8 +11,7 @@ import polars as pl
 
 from claimaudit.audit._context import Context
 from claimaudit.audit._evidence import NotProvided
-from claimaudit.audit._findings import cite, say, when
-from claimaudit.audit._text import unit_word
+from claimaudit.audit._findings import cite, say, unit_word, when
 from claimaudit.audit._verdict import Evidence, Status, Verdict
 from claimaudit.i18n import stated
 

@@ -132,6 +132,12 @@ def finding_templates(root: Path | None = None) -> dict[str, str]:
             else:
                 pairs = [(names[0], node.value)]
             for key, value in pairs:
+                # a dict of templates holds messages even without a slot ("no spike"); elsewhere a
+                # string is a template only if it has one
+                text = _constant_text(value) if isinstance(node.value, ast.Dict) else None
+                if text:
+                    found[f"{path.stem}.{key}"] = text
+                    continue
                 for const in ast.walk(value):
                     if isinstance(const, ast.Constant) and isinstance(const.value, str) and "{" in const.value:
                         found[f"{path.stem}.{key}"] = const.value
