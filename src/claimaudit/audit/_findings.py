@@ -663,11 +663,19 @@ def working(reasons: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
 def explain(verdict: Mapping[str, Any], lang: str = "en") -> str:
     """A verdict's ``explanation``, rendered from its structure by this one function: the finding
     (``finding_template`` + ``finding_slots``), the working of its ``reasons``, then its caveats.
-    ``verdict`` is a record of ``verdicts.json`` (or anything with those keys)."""
-    finding = render(verdict["finding_template"], verdict.get("finding_slots") or {}, lang=lang)
+    ``verdict`` is a record of ``verdicts.json`` (or anything with those keys). In another
+    language the finding and caveat sentences are translated in their template's context
+    (``msgctxt`` ``<template id>``, ``caveat.<kind>``), as the catalogue keeps them."""
+    template_id, slots = verdict["finding_template"], verdict.get("finding_slots") or {}
+    if lang == i18n.SOURCE_LANGUAGE:
+        finding = render(template_id, slots, lang=lang)
+    else:
+        finding = i18n.finding(template_id, FINDINGS[template_id], slots, lang=lang)
     parts = [finding, working(verdict.get("reasons") or (), lang)]
     for caveat in verdict.get("caveats") or ():
         template = CAVEATS.get(caveat["kind"])
         if template:
-            parts.append(_message(template, lang).format(detail=caveat.get("detail") or ""))
+            if lang != i18n.SOURCE_LANGUAGE:
+                template = i18n.pgettext(f"caveat.{caveat['kind']}", template, lang)
+            parts.append(template.format(detail=caveat.get("detail") or ""))
     return " ".join(p.strip() for p in parts if p and p.strip())
