@@ -47,3 +47,60 @@ def test_steps_without_slots_are_in_the_catalogue():
     for english in plain:
         urdu = i18n.gettext(english, "ur")
         assert urdu != english and URDU.search(urdu) and not LATIN.search(urdu), english
+
+
+def test_the_ledger_words_in_a_step_are_urdu_and_english_is_unchanged():
+    """Units, verbs, periods, confidence, metrics, categories and scopes are ledger keys in a step's
+    slots: in Urdu they read through the data vocabulary; ids and names are isolated."""
+    from claimaudit.audit._series import _series_step
+
+    row = {
+        "claim_id": "synthetic-1",
+        "value": 6035.0,
+        "qualifier": "exact",
+        "unit": "urls",
+        "verb": "blocked",
+        "claimant": "Synthetic Authority",
+        "statement_date": "2019-09-04",
+        "date_precision": "month",
+        "confidence": "medium",
+    }
+    series = {"authority": "PTA", "period": "cumulative", "metric": "items_blocked"}
+    steps = [
+        _findings.cite(row),
+        _findings.say(
+            "unit_drift.use",
+            metric="items_blocked",
+            unit="websites_or_pages",
+            period="cumulative",
+            claimant="PTA",
+            date="2018-10-19",
+            claim_id="synthetic-2",
+        ),
+        _findings.say("series_consistency.different_verbs", verb="blocked", other_verb="processed"),
+        _findings.say("series_consistency.different_scopes", scope="all_content", other_scope="social_media"),
+        _findings.say(
+            "unit_drift.changing_meaning", value=800000.0, n_claim=2, n_day=271, changed=["category", "unit"], chain=[]
+        ),
+        _findings.say(
+            "series_consistency.undated",
+            claim=_findings.cite(row),
+            n_dated_figure=3,
+            subject=_series_step({**series, "category": "contempt_of_court", "scope": "all_content"}),
+        ),
+    ]
+    i18n.untranslated(clear=True)
+    with i18n.language("ur"):
+        shown = [_findings.render_step(step, "ur") for step in steps]
+    for text in shown:
+        rest = re.sub("\u2068[^\u2069]*\u2069", "", text)  # isolated names and ids are data
+        assert not LATIN.search(rest), text
+        assert URDU.search(text), text
+    assert "\u2068synthetic-1\u2069" in shown[0] and "\u2068Synthetic Authority\u2069" in shown[0]
+    assert i18n.untranslated("ur") == []
+    english = [_findings.render_step(step, "en") for step in steps]
+    assert english[0] == "6,035 URLs blocked (Synthetic Authority, 2019-09) [synthetic-1, medium confidence]"
+    assert english[2] == "different verbs ('blocked' vs 'processed')"
+    assert english[5].endswith("of PTA's cumulative count of items_blocked (contempt_of_court, all_content).")
+    for key in ("items_blocked", "contempt_of_court", "all_content", "social_media", "websites_or_pages"):
+        assert key not in " ".join(shown), f"the ledger key {key} shown in Urdu"

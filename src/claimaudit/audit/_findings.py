@@ -608,7 +608,8 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
         )
         word = unit_word(slots.get("unit"))
         if word and word != "none":
-            text = _message(CLAIM_TEMPLATES["with_unit"], lang).format(figure=text, unit=_word(word, lang))
+            unit = word if lang == i18n.SOURCE_LANGUAGE else i18n.value_words("unit", slots["unit"], lang)
+            text = _message(CLAIM_TEMPLATES["with_unit"], lang).format(figure=text, unit=unit)
         return text
     if name == "date":
         return i18n.date(slots["date"], lang, precision=slots.get("precision") or "day")
@@ -622,7 +623,7 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
             verb=_word(slots.get("verb") or "", lang),
             claimant=i18n.isolate(str(slots.get("claimant"))),
             when=date,
-            claim_id=slots.get("claim_id"),
+            claim_id=i18n.isolate(str(slots.get("claim_id"))),
             confidence=_word(str(slots.get("confidence")), lang),
         )
     template = _message(WORKING_TEMPLATES[name], lang)
@@ -630,7 +631,24 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
 
 
 def _word(text: str, lang: str) -> str:
-    return text if lang == i18n.SOURCE_LANGUAGE else i18n.messages(lang).get(text, text)
+    """A data value's English words (a unit, verb, period, confidence) in ``lang``: through the
+    data vocabulary (whose messages have their kind as context), else a message without context."""
+    if lang == i18n.SOURCE_LANGUAGE or not text:
+        return text
+    from claimaudit.i18n._values import lookup
+
+    return i18n.value_words(None, text, lang) if lookup(None, text) else i18n.messages(lang).get(text, text)
+
+
+#: working slots holding a ledger key of the data vocabulary (``other_<name>`` too): name -> kind
+_VOCABULARY_SLOTS = {
+    "metric": "metric",
+    "category": "category",
+    "scope": "scope",
+    "verb": "verb",
+    "confidence": "confidence",
+    "changed": "field",
+}
 
 
 def _is_step(value: Any) -> bool:
@@ -652,6 +670,15 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
         return _message(form, lang).format(n=i18n.stated(value, lang))
     if isinstance(value, str) and (name in ("unit", "period") or name.endswith(("_unit", "_period"))):
         return _word(unit_word(value) if name.endswith("unit") else period_word(value), lang)
+    if name == "detail" and lang != i18n.SOURCE_LANGUAGE and isinstance(value, str):
+        # a series' category or scope (a ledger key of either kind; a list prints item by item)
+        return i18n.value_words(None, value, lang)
+    kind = _VOCABULARY_SLOTS.get(name.removeprefix("other_"))
+    if kind and lang != i18n.SOURCE_LANGUAGE:
+        if isinstance(value, str):
+            return i18n.value_words(kind, value, lang)
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return i18n.items([i18n.value_words(kind, v, lang) for v in value], lang)
     return i18n.slot(name, value, lang)
 
 
