@@ -526,6 +526,8 @@ WORKING_TEMPLATES: dict[str, str] = {
 
 #: slot name -> separator of a list of steps in that slot (default ``"; "``).
 _SEPARATORS = {"chain": " → ", "by": ", ", "shown": ", ", "bounds": " and ", "listed": " + ", "observations": " "}
+#: step lists joined "a and b" the language's way in another language (English: ``_SEPARATORS``).
+_AND_STEPS = {"bounds"}
 #: list slots printed "a, b and c" (other lists of values are comma-separated).
 _AND_LISTS = {"authorities"}
 
@@ -648,6 +650,7 @@ _VOCABULARY_SLOTS = {
     "verb": "verb",
     "confidence": "confidence",
     "changed": "field",
+    "family": "unit",
 }
 
 
@@ -660,6 +663,8 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
         return render_step(value, lang)
     if isinstance(value, list | tuple):
         if value and all(_is_step(v) for v in value):
+            if name in _AND_STEPS and lang != i18n.SOURCE_LANGUAGE:
+                return i18n.items([render_step(v, lang) for v in value], lang)
             return _SEPARATORS.get(name, "; ").join(render_step(v, lang) for v in value)
         if name in _AND_LISTS:
             return i18n.items([_working_slot(name, v, lang) for v in value], lang)
@@ -669,6 +674,8 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
         form = PLURAL_TEMPLATES[f"{name[2:]}.{'one' if value == 1 else 'other'}"]
         return _message(form, lang).format(n=i18n.stated(value, lang))
     if isinstance(value, str) and (name in ("unit", "period") or name.endswith(("_unit", "_period"))):
+        if lang != i18n.SOURCE_LANGUAGE:  # the ledger key through the data vocabulary
+            return i18n.value_words("unit" if name.endswith("unit") else "period", value, lang)
         return _word(unit_word(value) if name.endswith("unit") else period_word(value), lang)
     if name == "detail" and lang != i18n.SOURCE_LANGUAGE and isinstance(value, str):
         # a series' category or scope (a ledger key of either kind; a list prints item by item)
