@@ -544,3 +544,25 @@ def test_dataset_inventory_lists_each_local_resource_with_its_stamped_sha256(tmp
             "sha256": hashlib.sha256(body).hexdigest(),
         }
     ]
+
+
+def test_index_links_each_edition_in_its_language_and_names_pdfs_by_edition(tmp_path):
+    """Each edition's link carries its language and direction (an Urdu title is not laid out as
+    English), a PDF is named by its edition rather than by its file name, and file names sit in
+    their own isolated run."""
+    for name in ("08-publish-transparency-report.html", "08-publish-transparency-report.ur.html"):
+        (tmp_path / name).write_text("<title>t</title><p>r</p>", encoding="utf-8")
+    for name in ("08-publish-transparency-report.pdf", "08-publish-transparency-report.ur.pdf"):
+        (tmp_path / name).write_bytes(b"%PDF-1.4 synthetic")
+    (tmp_path / "scorecard.ur.html").write_text("<title>s</title>", encoding="utf-8")
+    html = report.write_index(tmp_path).read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)" lang="(\w+)" dir="(\w+)">([^<]*)</a>', html)
+    assert [(href, lang, d) for href, lang, d, _ in links] == [
+        ("08-publish-transparency-report.html", "en", "ltr"),
+        ("08-publish-transparency-report.ur.html", "ur", "rtl"),
+        ("08-publish-transparency-report.pdf", "en", "ltr"),
+        ("08-publish-transparency-report.ur.pdf", "en", "ltr"),
+        ("scorecard.ur.html", "ur", "rtl"),
+    ]
+    assert [text for *_, text in links][2:4] == ["PDF (English)", "PDF (اردو)"]
+    assert "(<bdi>08-publish-transparency-report.ur.html</bdi>)" in html

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from claimaudit import i18n
 from claimaudit._io import write_text_atomic
 from claimaudit.report import _render
 from claimaudit.report._provenance import live_sources, run_info
@@ -87,6 +88,15 @@ def table_note(path: Path) -> str:
     return f'All rows of the table "{name.replace("_", " ")}" shown in {page}.'
 
 
+def _edition_language(path: Path) -> str:
+    """The language of a page from its name: ``report.ur.html`` is Urdu, ``report.html`` the source language.
+
+    >>> _edition_language(Path("scorecard.ur.html")), _edition_language(Path("08-publish-x.html"))
+    ('ur', 'en')
+    """
+    return next((s[1:] for s in path.suffixes[:-1] if s[1:] in i18n.LANGUAGES), i18n.SOURCE_LANGUAGE)
+
+
 def index_sections(reports: Path) -> list[dict[str, Any]]:
     """What to link, by section, from the files present under ``reports``: each link has ``href``,
     ``text`` (a page's title, else the file name), ``file`` and ``note`` (what it is)."""
@@ -97,6 +107,8 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
             "text": text or path.name,
             "file": path.name,
             "note": note,
+            "lang": _edition_language(path),
+            "dir": i18n.direction(_edition_language(path)),
         }
 
     def edition(path: Path) -> str:  # "report.html", "report.ur.html", ...
@@ -106,9 +118,11 @@ def index_sections(reports: Path) -> list[dict[str, Any]]:
         link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.html"]), page_title(p))
         for p in sorted(reports.glob("08-*.html"))
     ]
-    report += [
-        link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.pdf"])) for p in sorted(reports.glob("08-*.pdf"))
-    ]
+    for p in sorted(reports.glob("08-*.pdf")):  # "PDF (English)", "PDF (اردو)": a file name is no link text
+        pdf = link(p, DESCRIPTIONS.get(edition(p), DESCRIPTIONS["report.pdf"]), "PDF")
+        pdf["text"] = f"PDF ({i18n.language_name(pdf['lang'])})"
+        pdf["lang"], pdf["dir"] = i18n.SOURCE_LANGUAGE, i18n.direction(i18n.SOURCE_LANGUAGE)
+        report.append(pdf)
     report += [
         link(p, DESCRIPTIONS[p.name], page_title(p) if p.name != "scorecard.html" else "Scorecard: every verdict")
         for p in (reports / "scorecard.html", reports / "scorecard.ur.html")
@@ -270,8 +284,6 @@ def write_index(
     info = info or run_info()
     steps = list(steps) if steps is not None else None
     missing = missing_groups(steps or ())
-    from claimaudit import i18n
-
     with i18n.language("en"):  # index.html is in English
         live = live_sources()
     text = _render.render(
