@@ -637,9 +637,8 @@ def _word(text: str, lang: str) -> str:
     data vocabulary (whose messages have their kind as context), else a message without context."""
     if lang == i18n.SOURCE_LANGUAGE or not text:
         return text
-    from claimaudit.i18n._values import lookup
-
-    return i18n.value_words(None, text, lang) if lookup(None, text) else i18n.messages(lang).get(text, text)
+    worded = i18n.value_words(None, text, lang)  # the text itself when the vocabulary lacks it
+    return worded if worded != text else i18n.messages(lang).get(text, text)
 
 
 #: working slots holding a ledger key of the data vocabulary (``other_<name>`` too): name -> kind
