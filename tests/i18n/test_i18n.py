@@ -179,10 +179,19 @@ def test_finding_templates_are_read_from_the_audit_source(tmp_path):
     audit.mkdir(parents=True)
     (audit / "_findings.py").write_text(
         'FINDING_TEMPLATES = {"drop": "PTA\'s total fell from {before} to {after}", "n": 3}\n'
+        'WORKING_TEMPLATES: dict[str, str] = {"same": "The figures agree.", "joined": "One " + "sentence.",\n'
+        '    "n": 3, "pair": ("a tuple", "is not a message")}\n'
+        'TEMPLATE_DIR = "templates"\n'
         'OTHER = {"x": "not a {template}"}\n',
         encoding="utf-8",
     )
-    assert _extract.finding_templates(tmp_path) == {"_findings.drop": "PTA's total fell from {before} to {after}"}
+    # every string value of a *TEMPLATES table, with or without slots; keys, values that are not
+    # strings, a plain TEMPLATE_* setting and other tables are not messages
+    assert _extract.finding_templates(tmp_path) == {
+        "_findings.drop": "PTA's total fell from {before} to {after}",
+        "_findings.same": "The figures agree.",
+        "_findings.joined": "One sentence.",
+    }
 
 
 def test_finding_sentences_and_rule_titles_are_extracted_with_their_ids_as_context(tmp_path):

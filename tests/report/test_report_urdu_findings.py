@@ -232,3 +232,124 @@ def test_every_finding_template_has_an_urdu_draft_under_its_id():
         assert message is not None and message.string, f"{template_id}: not in the Urdu catalogue"
         assert i18n.slots_of(message.string) == i18n.slots_of(english), template_id
         assert _ARABIC.search(message.string), template_id
+
+
+def inputs_with_working() -> tr.Inputs:
+    """The synthetic verdicts, two of them with the steps of their working (as the audit writes them)."""
+    from claimaudit.audit._findings import cite, figure, say
+
+    inp = inputs_with_findings()
+    porn = {"value": 903074.0, "qualifier": "exact", "unit": "urls"}
+    steps = {
+        "url-blocking-series": [
+            say(
+                "series_consistency.step",
+                subject=say("series_consistency.name", authority="PTA", period="cumulative", metric="items blocked"),
+                earlier=figure(porn),
+                later=figure({**porn, "value": 844008.0}),
+                n_day=988,
+                change=say("series_consistency.drop", difference=59066.0, change_share=0.0654),
+            ),
+            say("series_consistency.cannot_fall"),
+        ],
+        "platform-block-assertions": [
+            say(
+                "plausibility.no_baselines",
+                problem="<b>synthetic</b> (see https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=x)",
+            ),
+            cite(
+                {
+                    "claim_id": "synthetic-x-2024",
+                    "value": 1.0,
+                    "qualifier": "exact",
+                    "unit": "none",
+                    "verb": "blocked",
+                    "claimant": "Synthetic Minister",
+                    "statement_date": "2024-03-01",
+                    "date_precision": "day",
+                    "confidence": "low",
+                }
+            ),
+        ],
+    }
+    for v in inp.verdicts:
+        if v["rule_id"] in steps:
+            v["reasons"] = [{"kind": "synthetic", "working": steps[v["rule_id"]]}]
+    return inp
+
+
+class _Working(HTMLParser):
+    """Each ``<details class="ca-working">``: its summary, and the ``lang``/``dir`` and text of its paragraph."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[dict] = []
+        self._depth = 0
+        self._where: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "details" and "ca-working" in (attrs.get("class") or "").split():
+            self.found.append({"summary": "", "text": "", "lang": None, "dir": None, "links": []})
+            self._depth = 1
+        elif self._depth:
+            self._depth += tag == "details"
+            if tag == "summary":
+                self._where = "summary"
+            elif tag == "p":
+                self._where = "text"
+                self.found[-1].update(lang=attrs.get("lang"), dir=attrs.get("dir"))
+            elif tag == "a":
+                self.found[-1]["links"].append(attrs.get("href"))
+
+    def handle_endtag(self, tag):
+        if self._depth and tag == "details":
+            self._depth -= 1
+        if tag in ("summary", "p"):
+            self._where = None
+
+    def handle_data(self, data):
+        if self._depth and self._where:
+            self.found[-1][self._where] += data
+
+
+def working_in(html: str) -> list[dict]:
+    parser = _Working()
+    parser.feed(html)
+    return parser.found
+
+
+def test_the_urdu_scorecard_shows_the_audits_working_in_urdu_from_the_verdicts_steps():
+    inp = inputs_with_working()
+    i18n.untranslated(clear=True)
+    with i18n.language("ur"):
+        html = tr.scorecard_page_html(inp, info=INFO, editions=("en", "ur"))
+    found = working_in(html)
+    urdu = [w for w in found if w["lang"] == "ur"]
+    assert len(urdu) == 2, found
+    for w in urdu:
+        assert w["summary"] == "جانچ کا تفصیلی حساب" and w["dir"] is None, w
+        assert _ARABIC.search(w["text"]), w
+    series, platform = sorted(urdu, key=lambda w: "مجموعی" not in w["text"])
+    # the steps, in Urdu: figures every digit, the plural noun, the sentence without slots
+    assert "903,074" in series["text"] and "844,008" in series["text"] and "988 دن" in series["text"]
+    assert "مجموعی تعداد کم نہیں ہو سکتی" in series["text"]
+    assert "cannot fall" not in series["text"] and "later" not in series["text"]
+    # a URL in a slot is a link (escaped), markup in data is text; names and ids isolated left to right
+    assert platform["links"] == ["https://explorer.ooni.org/chart/mat?probe_cc=PK&test_name=x"]
+    assert "<b>synthetic</b>" in platform["text"] and "<b>synthetic" not in html.replace("&lt;b&gt;", "")
+    assert "\u2068Synthetic Minister\u2069" in platform["text"] and "synthetic-x-2024" in platform["text"]
+    assert "اعتماد" in platform["text"], "the low-confidence flag, in Urdu"
+    # the verdicts without steps keep the audit's English explanation, folded and marked English
+    english = [w for w in found if w["lang"] == "en"]
+    assert len(english) == len(found) - 2 and all(w["dir"] == "ltr" for w in english)
+    assert i18n.untranslated("ur") == []
+
+
+def test_the_english_scorecard_keeps_the_english_explanation():
+    inp = inputs_with_working()
+    with i18n.language("en"):
+        html = tr.scorecard_page_html(inp, info=INFO, editions=("en", "ur"))
+    assert 'class="ca-working"' not in html, "English: the explanation shown whole, not folded"
+    assert "synthetic explanation, never parsed" in html
+    assert "جانچ" not in html.split("</style>")[-1]

@@ -30,7 +30,7 @@ from claimaudit.audit._engine import (
 )
 from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvidence
 from claimaudit.audit._evidence_sources import EVIDENCE_SOURCES, EvidenceSource
-from claimaudit.audit._findings import CAVEATS, FINDINGS, explain
+from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, working
 from claimaudit.audit._findings import render as render_finding
 from claimaudit.audit._rule_kinds import KINDS, RULE_KINDS, RuleKind
 from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
@@ -74,5 +74,6 @@ __all__ = [
     "verdicts_csv",
     "verdicts_frame",
     "verdicts_json",
+    "working",
     "write_verdicts",
 ]

@@ -643,6 +643,8 @@ WORKING_TEMPLATES: dict[str, str] = {
 
 #: slot name -> separator of a list of steps in that slot (default ``"; "``).
 _SEPARATORS = {"chain": " → ", "by": ", ", "shown": ", ", "bounds": " and ", "listed": " + ", "observations": " "}
+#: step lists joined "a and b" the language's way in another language (English: ``_SEPARATORS``).
+_AND_STEPS = {"bounds"}
 #: list slots printed "a, b and c" (other lists of values are comma-separated).
 _AND_LISTS = {"authorities"}
 
@@ -725,7 +727,8 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
         )
         word = unit_word(slots.get("unit"))
         if word and word != "none":
-            text = _message(CLAIM_TEMPLATES["with_unit"], lang).format(figure=text, unit=_word(word, lang))
+            unit = word if lang == i18n.SOURCE_LANGUAGE else i18n.value_words("unit", slots["unit"], lang)
+            text = _message(CLAIM_TEMPLATES["with_unit"], lang).format(figure=text, unit=unit)
         return text
     if name == "date":
         return i18n.date(slots["date"], lang, precision=slots.get("precision") or "day")
@@ -739,7 +742,7 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
             verb=_word(slots.get("verb") or "", lang),
             claimant=i18n.isolate(str(slots.get("claimant"))),
             when=date,
-            claim_id=slots.get("claim_id"),
+            claim_id=i18n.isolate(str(slots.get("claim_id"))),
             confidence=_word(str(slots.get("confidence")), lang),
         )
     template = _message(WORKING_TEMPLATES[name], lang)
@@ -747,7 +750,24 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
 
 
 def _word(text: str, lang: str) -> str:
-    return text if lang == i18n.SOURCE_LANGUAGE else i18n.messages(lang).get(text, text)
+    """A data value's English words (a unit, verb, period, confidence) in ``lang``: through the
+    data vocabulary (whose messages have their kind as context), else a message without context."""
+    if lang == i18n.SOURCE_LANGUAGE or not text:
+        return text
+    worded = i18n.value_words(None, text, lang)  # the text itself when the vocabulary lacks it
+    return worded if worded != text else i18n.messages(lang).get(text, text)
+
+
+#: working slots holding a ledger key of the data vocabulary (``other_<name>`` too): name -> kind
+_VOCABULARY_SLOTS = {
+    "metric": "metric",
+    "category": "category",
+    "scope": "scope",
+    "verb": "verb",
+    "confidence": "confidence",
+    "changed": "field",
+    "family": "unit",
+}
 
 
 def _is_step(value: Any) -> bool:
@@ -759,6 +779,8 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
         return render_step(value, lang)
     if isinstance(value, list | tuple):
         if value and all(_is_step(v) for v in value):
+            if name in _AND_STEPS and lang != i18n.SOURCE_LANGUAGE:
+                return i18n.items([render_step(v, lang) for v in value], lang)
             return _SEPARATORS.get(name, "; ").join(render_step(v, lang) for v in value)
         if name in _AND_LISTS:
             return i18n.items([_working_slot(name, v, lang) for v in value], lang)
@@ -768,7 +790,18 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
         form = PLURAL_TEMPLATES[f"{name[2:]}.{'one' if value == 1 else 'other'}"]
         return _message(form, lang).format(n=i18n.stated(value, lang))
     if isinstance(value, str) and (name in ("unit", "period") or name.endswith(("_unit", "_period"))):
+        if lang != i18n.SOURCE_LANGUAGE:  # the ledger key through the data vocabulary
+            return i18n.value_words("unit" if name.endswith("unit") else "period", value, lang)
         return _word(unit_word(value) if name.endswith("unit") else period_word(value), lang)
+    if name == "detail" and lang != i18n.SOURCE_LANGUAGE and isinstance(value, str):
+        # a series' category or scope (a ledger key of either kind; a list prints item by item)
+        return i18n.value_words(None, value, lang)
+    kind = _VOCABULARY_SLOTS.get(name.removeprefix("other_"))
+    if kind and lang != i18n.SOURCE_LANGUAGE:
+        if isinstance(value, str):
+            return i18n.value_words(kind, value, lang)
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return i18n.items([i18n.value_words(kind, v, lang) for v in value], lang)
     return i18n.slot(name, value, lang)
 
 
@@ -780,11 +813,19 @@ def working(reasons: Sequence[Mapping[str, Any]], lang: str = "en") -> str:
 def explain(verdict: Mapping[str, Any], lang: str = "en") -> str:
     """A verdict's ``explanation``, rendered from its structure by this one function: the finding
     (``finding_template`` + ``finding_slots``), the working of its ``reasons``, then its caveats.
-    ``verdict`` is a record of ``verdicts.json`` (or anything with those keys)."""
-    finding = render(verdict["finding_template"], verdict.get("finding_slots") or {}, lang=lang)
+    ``verdict`` is a record of ``verdicts.json`` (or anything with those keys). In another
+    language the finding and caveat sentences are translated in their template's context
+    (``msgctxt`` ``<template id>``, ``caveat.<kind>``), as the catalogue keeps them."""
+    template_id, slots = verdict["finding_template"], verdict.get("finding_slots") or {}
+    if lang == i18n.SOURCE_LANGUAGE:
+        finding = render(template_id, slots, lang=lang)
+    else:
+        finding = i18n.finding(template_id, FINDINGS[template_id], slots, lang=lang)
     parts = [finding, working(verdict.get("reasons") or (), lang)]
     for caveat in verdict.get("caveats") or ():
         template = CAVEATS.get(caveat["kind"])
         if template:
-            parts.append(_message(template, lang).format(detail=caveat.get("detail") or ""))
+            if lang != i18n.SOURCE_LANGUAGE:
+                template = i18n.pgettext(f"caveat.{caveat['kind']}", template, lang)
+            parts.append(template.format(detail=caveat.get("detail") or ""))
     return " ".join(p.strip() for p in parts if p and p.strip())

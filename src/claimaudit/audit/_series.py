@@ -149,8 +149,14 @@ def _before(a: Row, b: Row) -> bool:
 
 
 def _series_name(row: Row) -> str:
+    """The series a row belongs to, in English words (a finding's ``subject`` slot)."""
+    return render_step(_series_step(row))
+
+
+def _series_step(row: Row) -> dict:
+    """The series a row belongs to as a working step (rendered in the edition's language)."""
     what = [x for x in (row["category"], row["scope"]) if x not in (None, "not_applicable")]
-    name = (
+    return (
         say(
             "series_consistency.name_detail",
             authority=row["authority"],
@@ -161,7 +167,6 @@ def _series_name(row: Row) -> str:
         if what
         else say("series_consistency.name", authority=row["authority"], period=row["period"], metric=row["metric"])
     )
-    return render_step(name)
 
 
 # --------------------------------------------------------------------------- monotone
@@ -267,7 +272,7 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
     }
     head = say(
         "series_consistency.step",
-        subject=_series_name(b),
+        subject=_series_step(b),
         earlier=cite(a),
         later=cite(b),
         n_day=(b["_date"] - a["_date"]).days,
@@ -369,7 +374,7 @@ def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
         (u["claim_id"],),
         Status.NOT_COMPARABLE,
         [
-            say("series_consistency.undated", claim=cite(u), n_dated_figure=len(dated), subject=_series_name(u)),
+            say("series_consistency.undated", claim=cite(u), n_dated_figure=len(dated), subject=_series_step(u)),
             *fit,
         ],
         finding=("undated", {"subject": _series_name(u), "value": u["value"]}),

@@ -104,9 +104,14 @@ def markdown_key(source: str) -> str:
 
 def finding_templates(root: Path | None = None) -> dict[str, str]:
     """The audit's finding templates (name -> English template with ``{named}`` slots): every
-    string in a module-level assignment whose name contains ``TEMPLATE`` in ``audit/*.py`` (e.g.
-    ``FINDING_TEMPLATES = {"drop": "PTA's total fell from {before} to {after}", ...}``). Read from
-    the source, not imported: the audit imports this package, not the other way round."""
+    string value of a module-level dict whose name ends in ``TEMPLATES`` in ``audit/*.py`` (e.g.
+    ``FINDING_TEMPLATES = {"drop": "PTA's total fell from {before} to {after}", ...}``; a value
+    spelt as literals joined implicitly or with ``+`` is one message; values that are not strings,
+    and the keys, are not messages), and any other string with a ``{slot}`` assigned to a name
+    containing ``TEMPLATE``. Every value of such a table is a message, with or without slots (a
+    working step such as "The printed approximations are compatible with one figure." is read in
+    Urdu too). Read from the source, not imported: the audit imports this package, not the other
+    way round."""
     import ast
 
     root = root or paths.project_root()
@@ -131,16 +136,13 @@ def finding_templates(root: Path | None = None) -> dict[str, str]:
                 ]
             else:
                 pairs = [(names[0], node.value)]
+            whole_table = isinstance(node.value, ast.Dict) and names[0].upper().endswith("TEMPLATES")
             for key, value in pairs:
-                # a dict of templates holds messages even without a slot ("no spike"); elsewhere a
-                # string is a template only if it has one
-                text = _constant_text(value) if isinstance(node.value, ast.Dict) else None
-                if text:
+                text = _constant_text(value)
+                # every sentence of a ``*_TEMPLATES`` table (a working step without slots is read
+                # too); elsewhere only a string with a slot is taken to be a template
+                if text and (whole_table or "{" in text):
                     found[f"{path.stem}.{key}"] = text
-                    continue
-                for const in ast.walk(value):
-                    if isinstance(const, ast.Constant) and isinstance(const.value, str) and "{" in const.value:
-                        found[f"{path.stem}.{key}"] = const.value
     return found
 
 
@@ -239,7 +241,11 @@ def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
             text,
             None,
             [(f"src/claimaudit/audit/{key.split('.', 1)[0]}.py", 0)],
-            auto_comments=[f"Finding template {key.split('.', 1)[1]}: keep every {{slot}}."],
+            auto_comments=[
+                f"Finding template {key.split('.', 1)[1]}: keep every {{slot}}."
+                if "{" in text
+                else f"Finding template {key.split('.', 1)[1]} (a step of the audit's working; no slots)."
+            ],
         )
     for where, lineno, context, text, comment in finding_sentences(root):
         _add(template, text, where, lineno, [comment], context)

@@ -160,7 +160,9 @@ def cell(value: Any, *, column: str | None = None) -> dict[str, Any]:
 
 _HASH = re.compile(r"[0-9a-f]{32,}")
 #: A web address inside running text (explanations, notes).
-URL = re.compile(r"https?://[^\s<>\"']+")
+#: a URL in running text: it ends at blank space, markup quotes, or a bidi control (an isolate
+#: FSI…PDI or mark that right-to-left text puts around left-to-right runs is never part of it)
+URL = re.compile(r"https?://[^\s<>\"'\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 def trim_url(url: str) -> str:

@@ -127,8 +127,11 @@ def scorecard_html(
                 "finding_lang": first.get("finding_lang") or "en",
                 "caveats": list(first.get("caveat_lines") or ()),
                 "explanation": _render.linked_text(first["explanation"]) if first.get("explanation") else None,
-                # the audit's explanation is English prose: in another edition it is marked as such, folded
+                # another edition folds the working apart: the audit's steps rendered in the edition's
+                # language from the verdict's reasons (``working``) when the frame has them, else the
+                # audit's English explanation, marked as English
                 "explanation_apart": current_language() != "en",
+                "working": _render.linked_text(first["working"]) if first.get("working") else None,
                 "strength": strength_label(first.get("evidence_strength")),
                 "evidence": items,
                 "kinds": evidence_kinds(items),
@@ -307,7 +310,7 @@ def _normalise(verdicts: pl.DataFrame) -> pl.DataFrame:
     if "n" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("n"))
     keep = ["rule_id", "claim_ids", "verdict", "explanation", "evidence_strength", "evidence", "n", "finding"]
-    optional = [c for c in ("evidence_items", "finding_lang", "caveat_lines") if c in frame.columns]
+    optional = [c for c in ("evidence_items", "finding_lang", "caveat_lines", "working") if c in frame.columns]
     return frame.select(*keep, *optional)
 
 

@@ -1041,13 +1041,18 @@ def scorecard_page_html(
 ) -> str:
     """``scorecard.html`` (``scorecard.<lang>.html`` in another edition): every verdict of the run
     (consistent ones one line each), self-contained; in another language each finding is the
-    translated template filled from the verdict (:func:`finding_sentence`), the audit's English
-    working folded beside it. ``editions``: the languages this run publishes (linked)."""
+    translated template filled from the verdict (:func:`finding_sentence`), its caveats worded from
+    their structure (:func:`caveat_lines`) and the audit's working folded beside it, rendered in the
+    edition's language from the verdict's ``reasons`` (``audit.working``, the steps part of
+    ``audit.explain``; a verdict without reasons shows its English explanation, marked English).
+    ``editions``: the languages this run publishes (linked)."""
+    from claimaudit.audit import working as audit_working
     from claimaudit.report._provenance import run_info
     from claimaudit.report._scorecard import scorecard_html
 
     sentences = [finding_sentence(inp, v) for v in inp.verdicts]
-    translated = current_language() != i18n.SOURCE_LANGUAGE
+    lang = current_language()
+    translated = lang != i18n.SOURCE_LANGUAGE
     report_href = report_href or f"08-publish-transparency-report{i18n.edition_suffix(current_language())}.html"
 
     item = pl.Struct(
@@ -1076,6 +1081,9 @@ def scorecard_page_html(
             "finding": [f for f, _lang in sentences],
             "finding_lang": [lang for _f, lang in sentences],
             "caveat_lines": [caveat_lines(v) if translated else [] for v in inp.verdicts],
+            # the audit's working (the steps of the verdict's reasons) in this edition's language; the
+            # finding and caveats above it are worded here (finding_sentence, caveat_lines)
+            "working": [audit_working(v.get("reasons") or (), lang) if translated else None for v in inp.verdicts],
             "evidence_strength": [v.get("evidence_strength") for v in inp.verdicts],
             "evidence_items": [
                 [{k: e.get(k) for k in item.to_schema()} for e in v.get("evidence") or ()] for v in inp.verdicts
@@ -1089,6 +1097,7 @@ def scorecard_page_html(
             "finding": pl.String,
             "finding_lang": pl.String,
             "caveat_lines": pl.List(pl.String),
+            "working": pl.String,
             "evidence_strength": pl.String,
             "evidence_items": pl.List(item),
         },
