@@ -71,6 +71,9 @@ class FetchError(ClaimauditError):
 class NotAvailableError(FetchError):
     """Offline (or the network failed) and neither the cache nor the mirror holds the URL."""
 
+    #: The problem as the fetcher states it when nothing else is known (the audit words it by this, not by its text).
+    OFFLINE = "not in the cache and no mirror holds it, and fetching is offline"
+
 
 class HashMismatchError(FetchError):
     """The bytes served for a pinned URL do not have the sha256 its datapackage.json records."""

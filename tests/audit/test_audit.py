@@ -795,7 +795,7 @@ def test_riseupvpn_measurements_ooni_no_longer_scores_are_left_out_and_said_as_d
     assert "1,000 measurements left out" in verdict.explanation
     assert verdict.figures["ooni_unscored_left_out"] == 1000
     measured = next(e for e in verdict.evidence if e.source == "ooni_api/aggregation")
-    assert "riseupvpn_unscored" in measured.note
+    assert "riseupvpn_unscored" in measured.to_dict()["note"]
 
 
 def test_clean_measurements_support_a_denial_and_thin_ones_do_not_decide():

@@ -23,7 +23,7 @@ from claimaudit.audit import (
     load_rules,
 )
 from claimaudit.audit._findings import WORKING_TEMPLATES, say
-from claimaudit.audit._gather import Finding
+from claimaudit.audit._gather import TOR_FALLBACK, Finding
 from claimaudit.audit._options import REQUIRED, strings
 from claimaudit.audit._verdict import Evidence
 from claimaudit.errors import RuleError
@@ -79,9 +79,7 @@ def test_every_source_a_reader_can_meet_has_words():
 
 
 def _synthetic_gatherer(source, options, start, end, provider, params):
-    evidence = Evidence(
-        source=source.name, strength=source.strength, window_start=start, window_end=end, n=3, observes="blocking"
-    )
+    evidence = source.item(window_start=start, window_end=end, n=3, observes="blocking")
     return Finding(evidence, say("synthetic.observed", source=source.name, what=options["what"]), "blocking")
 
 
@@ -90,6 +88,7 @@ SYNTHETIC = EvidenceSource(
     name="synthetic/observations",
     words="synthetic observations",
     strength=Strength.DIRECT_MEASUREMENT,
+    kind="live",  # a service, though its name has none of the live services' prefixes
     options={"what": (strings, REQUIRED)},
     gather=_synthetic_gatherer,
 )
@@ -127,6 +126,9 @@ def test_adding_a_source_is_adding_its_entry(monkeypatch, tmp_path):
         denial(), rule("evidence_vs_assertion", polarity={"vpns_not_blocked": "denies_blocking"}, evidence=[spec])
     )
     assert "synthetic/observations" in [e.source for e in verdict.evidence]
+    # its items' kind is the entry's, not guessed from the name
+    [item] = [e for e in verdict.to_dict()["evidence"] if e["source"] == "synthetic/observations"]
+    assert item["kind"] == "live"
     assert verdict.status == "contradicted"
     assert "(1) synthetic/observations: synthetic finding of probes." in verdict.explanation
 
@@ -142,3 +144,28 @@ def test_removing_a_source_makes_the_rule_files_that_name_it_fail_at_their_line(
 def test_an_entry_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         EVIDENCE_SOURCES["ooni_aggregation"].name = "synthetic"  # type: ignore[misc]
+
+
+def test_an_items_kind_is_its_sources_entry(real_records):
+    """Every evidence item of the real audit has the kind of the registry entry that made it (the
+    Tor fallback, a pinned file, says so itself); the audit's own items are datasets."""
+    by_name = {s.name: s.kind for s in EVIDENCE_SOURCES.values()}
+    seen = set()
+    for record in real_records:
+        for item in record["evidence"]:
+            expected = by_name.get(item["source"])
+            if expected is None:
+                expected = "pinned" if item["source"] == "/".join(TOR_FALLBACK) else "dataset"
+                assert expected == "pinned" or item["source"].startswith("datasets/"), item["source"]
+            assert item["kind"] == expected, (record["verdict_id"], item["source"], item["kind"])
+            seen.add(item["kind"])
+    assert seen == {"dataset", "pinned", "live"}
+
+
+def test_a_kind_outside_the_three_is_refused():
+    with pytest.raises(ValueError, match="kind 'remote'"):
+        dataclasses.replace(SYNTHETIC, kind="remote")
+    with pytest.raises(ValueError, match="evidence kind 'remote'"):
+        Evidence(source="datasets/claims", kind="remote")
+    with pytest.raises(TypeError, match="a step"):
+        Evidence(source="datasets/claims", note="prose")

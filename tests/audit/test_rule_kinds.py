@@ -8,10 +8,21 @@ import json
 import textwrap
 from importlib import resources
 
+import jsonschema
 import pytest
 from test_audit import synthetic_claim, synthetic_ledger
 
-from claimaudit.audit import KINDS, RULE_KINDS, FrameEvidence, RuleKind, load_rule_file, load_rules, run_audit
+from claimaudit.audit import (
+    KINDS,
+    RULE_KINDS,
+    FrameEvidence,
+    RuleKind,
+    load_rule_file,
+    load_rules,
+    run_audit,
+    verdicts_json,
+    verdicts_schema,
+)
 from claimaudit.audit._findings import FINDINGS
 from claimaudit.audit._options import nonneg
 from claimaudit.audit._verdict import Status
@@ -24,27 +35,16 @@ def test_every_kind_is_used_by_a_shipped_rule_and_every_rule_kind_has_an_entry()
     assert all(kind.key == key for key, kind in RULE_KINDS.items())
 
 
-def test_the_published_verdict_schema_lists_the_registrys_kinds():
-    schema = json.loads(resources.files("claimaudit").joinpath("audit/verdicts.schema.json").read_text("utf-8"))
-    verdict = schema["$defs"]["verdict"] if "$defs" in schema and "verdict" in schema["$defs"] else None
-    kinds = _find_enum(schema, "rule_kind") if verdict is None else verdict["properties"]["rule_kind"]["enum"]
-    assert sorted(kinds) == sorted(RULE_KINDS)
-
-
-def _find_enum(node, key):
-    if isinstance(node, dict):
-        if key in node and isinstance(node[key], dict) and "enum" in node[key]:
-            return node[key]["enum"]
-        for value in node.values():
-            found = _find_enum(value, key)
-            if found is not None:
-                return found
-    if isinstance(node, list):
-        for value in node:
-            found = _find_enum(value, key)
-            if found is not None:
-                return found
-    return None
+def test_the_verdict_schema_takes_its_rule_kinds_from_the_registry():
+    """The schema file lists no rule kind (one place: the registry); :func:`verdicts_schema` fills
+    the enum in from ``RULE_KINDS`` as it reads the file, so a kind not in the registry is refused."""
+    text = resources.files("claimaudit").joinpath("audit/verdicts.schema.json").read_text("utf-8")
+    assert not any(kind in text for kind in RULE_KINDS), "a rule kind is written in the schema file"
+    schema = verdicts_schema()
+    assert schema["$defs"]["verdict"]["properties"]["rule_kind"]["enum"] == list(RULE_KINDS)
+    kind_schema = {"$defs": schema["$defs"], "$ref": "#/$defs/verdict/properties/rule_kind"}
+    assert not list(jsonschema.Draft202012Validator(kind_schema).iter_errors("unit_drift"))
+    assert list(jsonschema.Draft202012Validator(kind_schema).iter_errors("vibes"))
 
 
 def _synthetic_audit(ctx):
@@ -91,6 +91,12 @@ def test_adding_a_kind_is_adding_its_entry(monkeypatch, tmp_path):
         "Synthetic: consistent.",
     )
     assert verdict.reasons[0]["kind"] == "drift"
+    # a verdict of the new kind validates against the verdict schema, with no line added to its file
+    document = json.loads(verdicts_json([verdict]))
+    errors = list(jsonschema.Draft202012Validator(verdicts_schema()).iter_errors(document))
+    assert errors == [], [e.message for e in errors]
+    monkeypatch.delitem(RULE_KINDS, kind.key)  # and it is the registry that lets it through
+    assert list(jsonschema.Draft202012Validator(verdicts_schema()).iter_errors(document))
 
 
 def test_an_unknown_kind_is_refused_at_its_line_with_the_registrys_kinds(tmp_path):

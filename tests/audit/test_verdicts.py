@@ -7,7 +7,6 @@ import ast
 import json
 import re
 import string
-from importlib import resources
 from pathlib import Path
 
 import jsonschema
@@ -26,7 +25,7 @@ from test_audit import (
     vpn_rule,
 )
 
-from claimaudit.audit import Status, Strength, run_audit, verdicts_json, write_verdicts
+from claimaudit.audit import Status, Strength, verdicts_json, verdicts_schema, write_verdicts
 from claimaudit.audit._agreement import one_digit_apart
 from claimaudit.audit._findings import (
     CAVEATS,
@@ -64,12 +63,7 @@ def synthetic_sources(*rows: tuple[str, str, str | None, str]) -> pl.DataFrame:
 
 
 def schema() -> dict:
-    return json.loads(resources.files("claimaudit").joinpath("audit/verdicts.schema.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def real_verdicts():
-    return run_audit(offline=True)
+    return verdicts_schema()
 
 
 # --------------------------------------------------------------------------- the file

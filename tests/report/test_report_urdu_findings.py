@@ -13,18 +13,26 @@ from test_report_findings import synthetic_inputs
 
 from claimaudit import i18n
 from claimaudit.audit import FINDINGS
+from claimaudit.audit._findings import caveat, say, when
 from claimaudit.report import _index
 from claimaudit.report import _transparency as tr
 
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 INFO = {"version": "v", "commit": "c", "generated": "2026-12-01T00:00:00+00:00"}
 
-#: the finding each synthetic verdict leads with (typed slots, as the audit writes them)
+#: the finding each synthetic verdict leads with (typed slots, as the audit writes them: a subject is a
+#: step of the ledger fields it names)
 SYNTHETIC_FINDINGS = {
     "url-blocking-series": (
         "series_consistency.fall",
         {
-            "subject": "PTA's cumulative count of items_blocked (pornography, all_content)",
+            "subject": say(
+                "series_consistency.name_detail",
+                authority="PTA",
+                period="cumulative",
+                metric="items_blocked",
+                detail=["pornography", "all_content"],
+            ),
             "earlier_value": 903074.0,
             "earlier_date": "2022-03-01",
             "later_value": 844008.0,
@@ -36,7 +44,14 @@ SYNTHETIC_FINDINGS = {
     "url-blocking-report-agreement": (
         "report_agreement.reports_differ",
         {
-            "subject": "items_blocked (blasphemy, all_content) in statement s-press of 2024-11-13",
+            "subject": say(
+                "report_agreement.subject",
+                metric=say(
+                    "report_agreement.metric_detail", metric="items_blocked", detail=["blasphemy", "all_content"]
+                ),
+                where=say("report_agreement.one_statement", statement="s-press"),
+                date=when("2024-11-13"),
+            ),
             "figures": [100183.0, 101083.0],
         },
     ),
@@ -68,7 +83,16 @@ SYNTHETIC_FINDINGS = {
     ),
     "vpn-registration-same-day-reports": (
         "report_agreement.consistent",
-        {"reports": 2, "subject": "vpns_registered in statement s-dec of 2024-12-16", "figures": [31000.0]},
+        {
+            "reports": 2,
+            "subject": say(
+                "report_agreement.subject",
+                metric=say("report_agreement.metric", metric="vpns_registered"),
+                where=say("report_agreement.one_statement", statement="s-dec"),
+                date=when("2024-12-16"),
+            ),
+            "figures": [31000.0],
+        },
     ),
 }
 
@@ -85,7 +109,9 @@ def inputs_with_findings() -> tr.Inputs:
     for v in inp.verdicts:
         template, slots = SYNTHETIC_FINDINGS[v["rule_id"]]
         v.update(finding_template=template, finding_slots=slots, finding=render(template, slots))
-        v["caveats"] = [{"kind": "single_outlet", "claim_ids": v["claim_ids"][:1], "detail": v["claim_ids"][0]}]
+        first = v["claim_ids"][0]
+        outlets = say("caveat.outlets", outlets=[say("caveat.outlet", claim_id=first, outlet="Synthetic Outlet")])
+        v["caveats"] = [caveat("single_outlet", outlets, claim_ids=[first])]
     return inp
 
 

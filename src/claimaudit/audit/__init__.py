@@ -26,11 +26,12 @@ from claimaudit.audit._engine import (
     verdicts_csv,
     verdicts_frame,
     verdicts_json,
+    verdicts_schema,
     write_verdicts,
 )
 from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvidence
 from claimaudit.audit._evidence_sources import EVIDENCE_SOURCES, EvidenceSource
-from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, working
+from claimaudit.audit._findings import CAVEATS, FINDINGS, caveat_text, explain, finding_text, note_text, working
 from claimaudit.audit._findings import render as render_finding
 from claimaudit.audit._rule_kinds import KINDS, RULE_KINDS, RuleKind
 from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
@@ -61,10 +62,13 @@ __all__ = [
     "VERDICT_COLUMNS",
     "VERDICT_LABELS",
     "Verdict",
+    "caveat_text",
     "evidence_requests",
     "explain",
+    "finding_text",
     "load_rule_file",
     "load_rules",
+    "note_text",
     "read_verdicts",
     "render_finding",
     "rules_dir",
@@ -74,6 +78,7 @@ __all__ = [
     "verdicts_csv",
     "verdicts_frame",
     "verdicts_json",
+    "verdicts_schema",
     "working",
     "write_verdicts",
 ]

@@ -18,9 +18,9 @@ from decimal import Decimal
 import polars as pl
 
 from claimaudit.audit._context import Context, claim_entry
-from claimaudit.audit._findings import figure, render_step, say, when
+from claimaudit.audit._findings import _iso, caveat, figure, render_step, say, when
 from claimaudit.audit._verdict import Evidence, Status, Verdict
-from claimaudit.i18n import stated, stated_difference
+from claimaudit.i18n import stated_difference
 
 _SCALE_WORDS = {
     "thousand": 1000,
@@ -270,7 +270,9 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
         )
     )
     metric_step = (
-        say("report_agreement.metric_detail", metric=first["metric"], detail=detail) if detail else first["metric"]
+        say("report_agreement.metric_detail", metric=first["metric"], detail=detail)
+        if detail
+        else say("report_agreement.metric", metric=first["metric"])
     )
     subject = say(
         "report_agreement.subject",
@@ -278,7 +280,6 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
         where=where,
         date=when(first["statement_date"], first["date_precision"]),
     )
-    what = render_step(subject)
     stats = {"min": low, "max": high, "relative_difference": relative, "reports": len(reports)}
     spread = (
         [
@@ -296,27 +297,25 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
         else []
     )
     unread_note = [say("report_agreement.unread", unread=unread)] if unread else []
-    grouped_by = ", ".join(f"{k}={v}" for k, v in key.items())
     evidence = (
         Evidence(
             source="datasets/claims/sources",
             keys=ids,
             n=len(reports),
-            note=f"reports grouped by {grouped_by}",
+            note=say("note.grouped_by", fields=[say("note.field", field=k, value=_iso(v)) for k, v in key.items()]),
             verification=_verification(rows),
         ),
     )
     head = say("report_agreement.head", n_report=len(reports), subject=subject, prints=described)
     status, name, why = _decide(reports, values, params)
     caveats = []
-    metric = render_step(metric_step) if detail else first["metric"]
     slots = {
         "reports": len(reports),
-        "subject": what,
+        "subject": subject,
         "figures": values,
         "claimant": first["authority"],
         "statements": len(statements),
-        "metric": metric,
+        "metric": metric_step,
         "date": first["statement_date"].isoformat() if first["statement_date"] else "undated",
     }
     if status is Status.INCONSISTENT:
@@ -328,11 +327,11 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
             again = _decide(kept, kept_values, params) if len(kept) >= 2 else None
             if again is None or again[0] is not Status.INCONSISTENT:
                 caveats.append(
-                    {
-                        "kind": "low_confidence",
-                        "claim_ids": sorted({r["row"]["claim_id"] for r in reports if r["low"]}),
-                        "detail": f"{', '.join(stated(v, 'en') for v in set_aside)} (set aside)",
-                    }
+                    caveat(
+                        "low_confidence",
+                        say("caveat.set_aside", set_aside=set_aside),
+                        claim_ids=sorted({r["row"]["claim_id"] for r in reports if r["low"]}),
+                    )
                 )
                 why.append(say("report_agreement.low_confidence", set_aside=set_aside))
                 slots.update(figures=kept_values or values, set_aside=set_aside, reports=len(kept))
@@ -344,15 +343,9 @@ def _agreement(rows: list[dict], key: dict, params: dict, ctx: Context) -> Verdi
     precise = sorted({r["value"] for r in reports if r["qualifier"] is None})
     pairs = [(a, b) for i, a in enumerate(precise) for b in precise[i + 1 :] if one_digit_apart(a, b)]
     if pairs and len(statements) == 1:
+        misprints = [say("caveat.misprint", first=a, second=b) for a, b in pairs]
         caveats.append(
-            {
-                "kind": "probable_misprint",
-                "figures": [list(p) for p in pairs],
-                "detail": "; ".join(
-                    f"{stated(a, 'en')} and {stated(b, 'en')} differ by one digit or two swapped digits"
-                    for a, b in pairs
-                ),
-            }
+            caveat("probable_misprint", say("caveat.misprints", pairs=misprints), figures=[list(p) for p in pairs])
         )
     if status is Status.INCONSISTENT and len(statements) == 1:
         # one statement, several prints: the outlets differ, not the claimant's own figures

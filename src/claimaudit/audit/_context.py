@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from claimaudit.audit._evidence import EvidenceProvider
-from claimaudit.audit._findings import FINDINGS, slot_names
+from claimaudit.audit._findings import FINDINGS, caveat, say, slot_names
 from claimaudit.audit._verdict import Evidence, Status, Strength, Verdict
 
 if TYPE_CHECKING:
@@ -161,24 +161,16 @@ class Context:
         kinds = {c["kind"] for c in out}
         low = [cid for cid in ids if self.row(cid).get("confidence") == "low"]
         if low and "low_confidence" not in kinds:
-            out.append({"kind": "low_confidence", "claim_ids": low, "detail": ", ".join(low)})
+            out.append(caveat("low_confidence", say("caveat.claims", claim_ids=low), claim_ids=low))
         single = [cid for cid in ids if len(set(self.outlets(cid))) == 1]
         if single and status is not Status.INSUFFICIENT:
-            out.append(
-                {
-                    "kind": "single_outlet",
-                    "claim_ids": single,
-                    "detail": ", ".join(f"{cid} ({self.outlets(cid)[0]})" for cid in single),
-                }
-            )
+            outlets = [say("caveat.outlet", claim_id=cid, outlet=self.outlets(cid)[0]) for cid in single]
+            out.append(caveat("single_outlet", say("caveat.outlets", outlets=outlets), claim_ids=single))
         absent = [e for e in evidence if e.state in ("missing", "not_fetched")]
         if absent:
+            listed = [say(f"caveat.source_{e.state}", source=e.source) for e in absent]
             out.append(
-                {
-                    "kind": "evidence_missing",
-                    "sources": [e.source for e in absent],
-                    "detail": "; ".join(f"{e.source} ({e.state.replace('_', ' ')})" for e in absent),
-                }
+                caveat("evidence_missing", say("caveat.sources", sources=listed), sources=[e.source for e in absent])
             )
         if status in (Status.SUPPORTED, Status.CONTRADICTED) and strength in (
             Strength.THIRD_PARTY_OBSERVATION,
@@ -186,10 +178,6 @@ class Context:
         ):
             deciding = sorted({e.source for e in evidence if e.contributes is strength})
             out.append(
-                {
-                    "kind": "third_party_only",
-                    "strength": strength.value,
-                    "detail": f"{strength.value.replace('_', ' ')}s ({', '.join(deciding)})",
-                }
+                caveat("third_party_only", say(f"caveat.{strength.value}", sources=deciding), strength=strength.value)
             )
         return out

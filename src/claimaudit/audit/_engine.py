@@ -193,6 +193,23 @@ def verdict_records(verdicts: Iterable[Verdict | dict[str, Any]]) -> list[dict[s
     return [v if isinstance(v, dict) else _finite(v.to_dict()) for v in verdicts]
 
 
+def verdicts_schema() -> dict[str, Any]:
+    """The JSON Schema of ``verdicts.json`` (``audit/verdicts.schema.json``) with the enums that
+    have one home elsewhere filled in when it is read: ``rule_kind`` from :data:`RULE_KINDS`,
+    caveat ``kind`` from :data:`~claimaudit.audit._findings.CAVEATS` (adding a rule kind is adding
+    its registry entry, never a line in the file)."""
+    from importlib import resources
+
+    from claimaudit.audit._findings import CAVEATS
+
+    text = resources.files("claimaudit").joinpath("audit/verdicts.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    verdict = schema["$defs"]["verdict"]["properties"]
+    verdict["rule_kind"]["enum"] = list(RULE_KINDS)
+    verdict["caveats"]["items"]["properties"]["kind"]["enum"] = list(CAVEATS)
+    return schema
+
+
 def read_verdicts(path: str | Path | None = None) -> list[dict[str, Any]]:
     """The verdicts in ``verdicts.json`` (default ``reports/verdicts.json``) as dicts, schema 2."""
     from claimaudit.errors import DataError

@@ -34,6 +34,10 @@ class NotProvided(DataError):
     """
 
 
+class CorpusNotBuiltError(FetchError):
+    """The OONI raw corpus was asked for, but ``CLAIMAUDIT_OONI_CORPUS`` names none (nothing to read)."""
+
+
 class EvidenceProvider(Protocol):
     offline: bool
 
@@ -109,7 +113,7 @@ class LiveEvidence:
 
         folder = ooni_corpus.corpus_folder()
         if folder is None:
-            raise FetchError(
+            raise CorpusNotBuiltError(
                 "the OONI raw corpus is not built (CLAIMAUDIT_OONI_CORPUS is not set)",
                 hint="build it: claimaudit ooni corpus --country PK --test-name ... --out DIR; "
                 "then set CLAIMAUDIT_OONI_CORPUS=DIR",

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from claimaudit.audit import _gather
 from claimaudit.audit._options import REQUIRED, Options, one_of, strings, subset_of
-from claimaudit.audit._verdict import Strength
+from claimaudit.audit._verdict import EVIDENCE_KINDS, Evidence, Strength
 from claimaudit.audit._vocab import event_kinds, signal_subjects
 from claimaudit.datasets import ooni_tests
 from claimaudit.errors import ClaimauditError, NotAvailableError
@@ -40,15 +40,25 @@ class EvidenceSource:
     name: str  #: as evidence items name it (``Evidence.source``, verdicts.json ``evidence[].source``)
     words: str  #: what a reader sees in a sentence (a message id, translated where shown)
     strength: Strength  #: what it carries unless its rows say otherwise
+    kind: str  #: ``dataset`` (ours), ``pinned`` (a third-party file) or ``live`` (a service): its items' ``kind``
     options: Options  #: option -> (check, default) a rule may give (plus ``strength``)
     gather: _gather.Gatherer
     reads: tuple[str, ...] = ()  #: the curated dataset, or the pinned (name, resource), it reads
     label: str | None = None  #: its heading in evidence lists (a message id); None: the name
 
+    def __post_init__(self) -> None:
+        if self.kind not in EVIDENCE_KINDS:
+            raise ValueError(f"evidence source {self.key!r}: kind {self.kind!r} is not one of {EVIDENCE_KINDS}")
+
     @property
     def heading(self) -> str:
         """Its heading in evidence lists: :attr:`label`, else :attr:`name`."""
         return self.label or self.name
+
+    def item(self, **fields: Any) -> Evidence:
+        """An evidence item of this source: its name, strength and kind unless ``fields`` say otherwise
+        (a fallback read from elsewhere names its own source and kind)."""
+        return Evidence(**{"source": self.name, "strength": self.strength, "kind": self.kind, **fields})
 
 
 _TESTS = subset_of(among=lambda: ooni_tests.names())
@@ -62,6 +72,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
             words=NP_("source", "events timeline"),
             label=N_("Events timeline"),
             strength=Strength.MEDIA_REPORT,
+            kind="dataset",
             options={
                 "kinds": (subset_of(among=event_kinds), REQUIRED),
                 "shows": (one_of("blocking", "context"), "blocking"),
@@ -75,6 +86,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
             words=NP_("source", "Google Trends interest in VPNs"),
             label=N_("Google Trends interest in VPNs (CenAlert)"),
             strength=Strength.THIRD_PARTY_OBSERVATION,
+            kind="pinned",
             options={"resource": (one_of("pk"), "pk")},
             gather=_gather.trends,
             reads=("cenalert-google-trends-vpn", "pk"),
@@ -85,6 +97,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
             words=NP_("source", "OONI network measurements"),
             label=N_("OONI measurements (API aggregation)"),
             strength=Strength.DIRECT_MEASUREMENT,
+            kind="live",
             options={"test_names": (_TESTS, REQUIRED), "probe_cc": (one_of("PK"), "PK"), "domains": (strings, [])},
             gather=_gather.ooni,
         ),
@@ -93,6 +106,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
             name="ooni_corpus/summary",
             words=NP_("source", "OONI raw measurements with blockpage checks"),
             strength=Strength.DIRECT_MEASUREMENT,
+            kind="pinned",
             options={"test_names": (_TESTS, REQUIRED), "probe_cc": (one_of("PK"), "PK"), "domains": (strings, [])},
             gather=_gather.corpus,
         ),
@@ -102,6 +116,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
             words=NP_("source", "OONI's published findings"),
             label=N_("OONI published findings"),
             strength=Strength.DIRECT_MEASUREMENT,
+            kind="pinned",
             options={"domains": (strings, []), "test_names": (_TESTS, []), "title_contains": (strings, [])},
             gather=_gather.findings,
             reads=("ooni-incidents", "incidents"),
@@ -112,6 +127,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
             words=NP_("source", "reported observations (hand-entered from public reports)"),
             label=N_("Reported observations"),
             strength=Strength.THIRD_PARTY_OBSERVATION,
+            kind="dataset",
             options={
                 "subjects": (subset_of(among=signal_subjects, ordered=False), REQUIRED),
                 "signals": (strings, []),
@@ -126,6 +142,7 @@ EVIDENCE_SOURCES: dict[str, EvidenceSource] = {
             words=NP_("source", "Tor Metrics relay users"),
             label=N_("Tor Metrics relay users"),
             strength=Strength.DIRECT_MEASUREMENT,
+            kind="live",
             options={"country": (one_of("pk"), "pk")},
             gather=_gather.tor,
         ),
@@ -145,9 +162,12 @@ def gather(
     try:
         finding = source.gather(source, spec.options, start, end, provider, params)
     except ClaimauditError as exc:  # FetchError, NotAvailableError, DataError: the evidence is missing
-        reason = str(exc).splitlines()[0]
         finding = _gather.missing_finding(
-            source, start, end, reason, status="not_fetched" if isinstance(exc, NotAvailableError) else None
+            source,
+            start,
+            end,
+            _gather.reason_step(exc),
+            status="not_fetched" if isinstance(exc, NotAvailableError) else None,
         )
     override = spec.options.get("strength")
     if override:

@@ -226,9 +226,27 @@ def render(
     template_id: str, slots: Mapping[str, Any], templates: Mapping[str, str] | None = None, lang: str = "en"
 ) -> str:
     """The finding sentence: the template (``templates`` may be a translation) with its slots,
-    printed for ``lang`` (the audit writes English)."""
+    printed for ``lang`` (the audit writes English). A slot holding a step (a finding's
+    ``subject``: the ledger fields of a series or a statement) prints rendered in ``lang``."""
     template = (templates or FINDINGS)[template_id]
-    return template.format_map({name: i18n.slot(name, slots.get(name), lang) for name in slot_names(template_id)})
+    return template.format_map(
+        {
+            name: render_step(value, lang) if _is_step(value) else i18n.slot(name, value, lang)
+            for name, value in ((n, slots.get(n)) for n in slot_names(template_id))
+        }
+    )
+
+
+def finding_text(template_id: str, slots: Mapping[str, Any], lang: str = "en") -> str:
+    """A verdict's finding sentence in ``lang``: English by :func:`render`; another language from
+    the catalogue (the template translated in its context ``template_id``, by
+    :func:`claimaudit.i18n.finding`), its step slots (``subject``, ``metric``) rendered in that
+    language by the one renderer. Used by :func:`explain` and the report."""
+    if lang == i18n.SOURCE_LANGUAGE:
+        return render(template_id, slots, lang=lang)
+    with i18n.language(lang):
+        shown = {name: render_step(value, lang) if _is_step(value) else value for name, value in slots.items()}
+        return i18n.finding(template_id, FINDINGS[template_id], shown, lang=lang)
 
 
 #: How a figure reads in the working: the qualifier's words around the number.
@@ -289,6 +307,7 @@ WORKING_TEMPLATES: dict[str, str] = {
     "report_agreement.head": "{n_report} of {subject}: {prints}.",
     "report_agreement.subject": "{metric} in {where} of {date}",
     "report_agreement.metric_detail": "{metric} ({detail})",
+    "report_agreement.metric": "{metric}",
     "report_agreement.one_statement": "statement {statement}",
     "report_agreement.statements": "{count} statements by {authority} ({statements})",
     "report_agreement.print": "{figure} by {by}",
@@ -564,6 +583,8 @@ WORKING_TEMPLATES: dict[str, str] = {
     # evidence: what each source of evidence_vs_assertion showed (audit._gather), one step each
     "evidence.missing": "{source}: missing ({reason})",
     "evidence.missing_for": "{source}: missing for {tests} (first: {reason})",
+    "evidence.not_cached": "{url}: not in the cache and no mirror holds it, and fetching is offline",
+    "evidence.corpus_not_built": "the OONI raw corpus is not built (CLAIMAUDIT_OONI_CORPUS is not set)",
     "evidence.test_missing": "{test}: {reason}",
     "evidence.unexpected_format": "unexpected format (no {columns})",
     "evidence.span": "{first}..{last}",
@@ -639,10 +660,63 @@ WORKING_TEMPLATES: dict[str, str] = {
         "Tor relay users from Pakistan ({name}): mean {window_users} a day in the window against {baseline_users} in"
         " the {baseline_days} days before; Tor use is context for circumvention, not a test of VPN blocking"
     ),
+    # an evidence item's note (``Evidence.note``: verdicts.json ``evidence[].note_step``, rendered as ``note``)
+    "note.error": "{error}",
+    "note.parts": "{parts}",
+    "note.unscored": "{test}_unscored: {detail}",
+    "note.no_signal": "no signal on {subjects} in the window",
+    "note.events": "our timeline of reported events (media reports)",
+    "note.trends": "{n_day}; peak/mean ratio {ratio}",
+    "note.trends_no_ratio": "{n_day}; peak/mean ratio n/a",
+    "note.tor": "{n_day}; window/baseline ratio {ratio}",
+    "note.tor_no_ratio": "{n_day}; window/baseline ratio n/a",
+    "note.corpus_none": "the corpus holds no matching measurement in the window",
+    "note.corpus": "raw measurements; blocks confirmed by blockpage fingerprints",
+    "note.findings_none": "no matching OONI finding overlaps the window",
+    "note.findings": "OONI's published findings, drawn from its measurements",
+    "note.baseline": "{baseline} {value} as of {as_of}",
+    "note.grouped_by": "reports grouped by {fields}",
+    "note.field": "{field}={value}",
+    # a caveat's detail (``detail_step``; the caveat's sentence around it is ``CAVEATS[kind]``)
+    "caveat.claims": "{claim_ids}",
+    "caveat.set_aside": "{set_aside} (set aside)",
+    "caveat.outlets": "{outlets}",
+    "caveat.outlet": "{claim_id} ({outlet})",
+    "caveat.sources": "{sources}",
+    "caveat.source_missing": "{source} (missing)",
+    "caveat.source_not_fetched": "{source} (not fetched)",
+    "caveat.third_party_observation": "third party observations ({sources})",
+    "caveat.media_report": "media reports ({sources})",
+    "caveat.misprints": "{pairs}",
+    "caveat.misprint": "{first} and {second} differ by one digit or two swapped digits",
+    "caveat.unverified": "{unverified}; counted as {counted}",
+    "caveat.observation": "{signal_id} ({verification})",
+    "caveat.counted_third_party_observation": "third party observation",
+    "caveat.counted_media_report": "media report",
+    "caveat.unscored": (
+        "OONI stopped scoring {test} measurements on {since} (every one counts as ok); those from {excluded_from} on"
+        " are left out of anomaly rates"
+    ),
+    # a hand-entered row's verification state (datasets/signals ``verification``), in a caveat
+    "verification.search_verified": "search verified",
+    "verification.search_other_outlet": "search other outlet",
+    "verification.research_notes_only": "research notes only",
+    "verification.unreachable": "unreachable",
+    "verification.conflict": "conflict",
 }
 
 #: slot name -> separator of a list of steps in that slot (default ``"; "``).
-_SEPARATORS = {"chain": " → ", "by": ", ", "shown": ", ", "bounds": " and ", "listed": " + ", "observations": " "}
+_SEPARATORS = {
+    "chain": " → ",
+    "by": ", ",
+    "shown": ", ",
+    "bounds": " and ",
+    "listed": " + ",
+    "observations": " ",
+    "outlets": ", ",
+    "unverified": ", ",
+    "fields": ", ",
+}
 #: step lists joined "a and b" the language's way in another language (English: ``_SEPARATORS``).
 _AND_STEPS = {"bounds"}
 #: list slots printed "a, b and c" (other lists of values are comma-separated).
@@ -657,6 +731,38 @@ def say(template_id: str, /, **slots: Any) -> dict[str, Any]:
     if absent:
         raise KeyError(f"working step {template_id!r} lacks slots {sorted(absent)}")
     return {"template": template_id, "slots": slots}
+
+
+def caveat(kind: str, detail: Mapping[str, Any], /, **fields: Any) -> dict[str, Any]:
+    """A caveat as data: its ``kind`` (a key of :data:`CAVEATS`), the structured ``fields`` it rests
+    on (claim ids, sources, figures...), its detail as a step (``detail_step``: ``say("caveat....")``)
+    and that step rendered in English (``detail``, the schema's string), by the one renderer."""
+    return {"kind": kind, **fields, "detail": render_step(detail), "detail_step": dict(detail)}
+
+
+def caveat_text(item: Mapping[str, Any], lang: str = "en") -> str | None:
+    """A caveat's sentence (:data:`CAVEATS`, translated in the context ``caveat.<kind>``) with its
+    detail rendered in ``lang`` from ``detail_step`` (a caveat written before it had one keeps its
+    ``detail`` text); None for a kind without a sentence."""
+    template = CAVEATS.get(item.get("kind") or "")
+    if template is None:
+        return None
+    step = item.get("detail_step")
+    with i18n.language(lang):
+        detail = render_step(step, lang) if step else i18n.isolate(str(item.get("detail") or ""))
+        if lang != i18n.SOURCE_LANGUAGE:
+            template = i18n.pgettext(f"caveat.{item['kind']}", template, lang)
+    return template.format(detail=detail)
+
+
+def note_text(item: Mapping[str, Any], lang: str = "en") -> str | None:
+    """An evidence item's note (verdicts.json ``evidence[]``) in ``lang``, from its ``note_step``
+    (an item written before it had one keeps its ``note`` text)."""
+    step = item.get("note_step")
+    if not step:
+        return item.get("note")
+    with i18n.language(lang):
+        return render_step(step, lang)
 
 
 def figure(row: Mapping[str, Any], *, unit: bool = True) -> dict[str, Any]:
@@ -767,6 +873,9 @@ _VOCABULARY_SLOTS = {
     "confidence": "confidence",
     "changed": "field",
     "family": "unit",
+    "source": "source",
+    "sources": "source",
+    "baseline": "baseline",
 }
 
 
@@ -816,16 +925,10 @@ def explain(verdict: Mapping[str, Any], lang: str = "en") -> str:
     ``verdict`` is a record of ``verdicts.json`` (or anything with those keys). In another
     language the finding and caveat sentences are translated in their template's context
     (``msgctxt`` ``<template id>``, ``caveat.<kind>``), as the catalogue keeps them."""
-    template_id, slots = verdict["finding_template"], verdict.get("finding_slots") or {}
-    if lang == i18n.SOURCE_LANGUAGE:
-        finding = render(template_id, slots, lang=lang)
-    else:
-        finding = i18n.finding(template_id, FINDINGS[template_id], slots, lang=lang)
-    parts = [finding, working(verdict.get("reasons") or (), lang)]
-    for caveat in verdict.get("caveats") or ():
-        template = CAVEATS.get(caveat["kind"])
-        if template:
-            if lang != i18n.SOURCE_LANGUAGE:
-                template = i18n.pgettext(f"caveat.{caveat['kind']}", template, lang)
-            parts.append(template.format(detail=caveat.get("detail") or ""))
+    with i18n.language(lang):  # names and ids are isolated in right-to-left text
+        parts = [
+            finding_text(verdict["finding_template"], verdict.get("finding_slots") or {}, lang),
+            working(verdict.get("reasons") or (), lang),
+        ]
+        parts.extend(caveat_text(c, lang) or "" for c in verdict.get("caveats") or ())
     return " ".join(p.strip() for p in parts if p and p.strip())

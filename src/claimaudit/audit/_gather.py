@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from claimaudit import i18n
-from claimaudit.audit._evidence import EvidenceProvider
-from claimaudit.audit._findings import render_step, say
+from claimaudit.audit._evidence import CorpusNotBuiltError, EvidenceProvider
+from claimaudit.audit._findings import caveat, render_step, say
 from claimaudit.audit._verdict import Evidence, Strength
 from claimaudit.datasets import ooni_api, sources, tor_metrics
 from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError
@@ -31,7 +30,7 @@ from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError
 if TYPE_CHECKING:
     from claimaudit.audit._evidence_sources import EvidenceSource
 
-#: What Tor relay users are read from when Tor Metrics cannot be had (ACSAC's extract, to 2023-04).
+#: What Tor relay users are read from when Tor Metrics cannot be had (ACSAC's extract, to 2023-04; a pinned file).
 TOR_FALLBACK = ("acsac-pakistan", "tor-relay-users")
 KIND_STRENGTH = {
     "direct_measurement": Strength.DIRECT_MEASUREMENT,
@@ -88,26 +87,35 @@ def missing_finding(
     source: EvidenceSource,
     start: dt.date,
     end: dt.date,
-    reason: str | dict[str, Any],
+    reason: dict[str, Any],
     *,
     status: str | None = None,
     request_url: str | None = None,
     page_url: str | None = None,
 ) -> Finding:
-    """A source that could not be had; ``reason`` is an error's text or a step saying why."""
-    evidence = Evidence(
-        source=source.name,
-        strength=source.strength,
+    """A source that could not be had; ``reason`` is a step saying why (:func:`reason_step` of an error)."""
+    evidence = source.item(
         window_start=start,
         window_end=end,
         available=False,
         observes="missing",
-        note=reason if isinstance(reason, str) else render_step(reason),
+        note=reason,
         status=status,
         request_url=request_url,
         page_url=page_url,
     )
     return Finding(evidence, say("evidence.missing", source=source.name, reason=reason), "missing")
+
+
+def reason_step(exc: ClaimauditError) -> dict[str, Any]:
+    """Why a source could not be had, as a step: offline and not cached (the fetcher's
+    :attr:`~claimaudit.errors.NotAvailableError.OFFLINE`) or the corpus not built are worded by
+    their structure; any other error's first line is data, carried as it was written."""
+    if isinstance(exc, NotAvailableError) and exc.problem == NotAvailableError.OFFLINE and exc.url:
+        return say("evidence.not_cached", url=exc.url)
+    if isinstance(exc, CorpusNotBuiltError):
+        return say("evidence.corpus_not_built")
+    return say("note.error", error=str(exc).splitlines()[0])
 
 
 def pinned_url(name: str, resource: str) -> str | None:
@@ -170,14 +178,12 @@ def signals(
     event_end = pl.coalesce("event_date_end", "event_date")
     rows = frame.filter(cond & (pl.col("event_date") <= end) & (event_end >= start)).sort(["event_date", "signal_id"])
     if rows.is_empty():
-        evidence = Evidence(
-            source=source.name,
-            strength=source.strength,
+        evidence = source.item(
             window_start=start,
             window_end=end,
             n=0,
             observes="nothing",
-            note=f"no signal on {', '.join(options['subjects'])} in the window",
+            note=say("note.no_signal", subjects=list(options["subjects"])),
         )
         step = say(
             "signals.nothing", source=source.name, subjects=list(options["subjects"]), start=_iso(start), end=_iso(end)
@@ -193,16 +199,21 @@ def signals(
         unverified = direct.filter(pl.col("verification") != "search_verified")
         if unverified.height == direct.height:
             strength = KIND_STRENGTH[kinds[1]] if len(kinds) > 1 else Strength.THIRD_PARTY_OBSERVATION
+            listed = [
+                say(
+                    "caveat.observation",
+                    signal_id=r["signal_id"],
+                    verification=say(f"verification.{r['verification']}"),
+                )
+                for r in unverified.select("signal_id", "verification").to_dicts()
+            ]
+            counted = say(f"caveat.counted_{strength.value}")
             caveats.append(
-                {
-                    "kind": "unverified_observation",
-                    "keys": unverified["signal_id"].to_list(),
-                    "detail": ", ".join(
-                        f"{r['signal_id']} ({r['verification'].replace('_', ' ')})"
-                        for r in unverified.select("signal_id", "verification").to_dicts()
-                    )
-                    + f"; counted as {strength.value.replace('_', ' ')}",
-                }
+                caveat(
+                    "unverified_observation",
+                    say("caveat.unverified", unverified=listed, counted=counted),
+                    keys=unverified["signal_id"].to_list(),
+                )
             )
     listed = []
     for row in rows.head(6).to_dicts():
@@ -228,8 +239,7 @@ def signals(
         )
     networks = sorted({n for cell in rows["networks"].drop_nulls().to_list() for n in cell.split(";") if n})
     observes = "blocking" if options["shows"] == "blocking" else "context"
-    evidence = Evidence(
-        source=source.name,
+    evidence = source.item(
         keys=tuple(rows["signal_id"].to_list()),
         strength=strength,
         window_start=start,
@@ -265,14 +275,7 @@ def events(
     ).sort(["start_date", "event_id"])
     observes = "blocking" if options["shows"] == "blocking" else "context"
     if rows.is_empty():
-        evidence = Evidence(
-            source=source.name,
-            strength=source.strength,
-            window_start=start,
-            window_end=end,
-            n=0,
-            observes="nothing",
-        )
+        evidence = source.item(window_start=start, window_end=end, n=0, observes="nothing")
         step = say("events.nothing", source=source.name, kinds=list(options["kinds"]), start=_iso(start), end=_iso(end))
         return Finding(evidence, step, "nothing")
     listed = [
@@ -286,15 +289,13 @@ def events(
         )
         for row in rows.to_dicts()
     ]
-    evidence = Evidence(
-        source=source.name,
+    evidence = source.item(
         keys=tuple(rows["event_id"].to_list()),
-        strength=source.strength,
         window_start=start,
         window_end=end,
         n=rows.height,
         observes=observes,
-        note="our timeline of reported events (media reports)",
+        note=say("note.events"),
     )
     step = say(
         "events.head",
@@ -349,15 +350,16 @@ def trends(
         baseline_end=_iso(start - dt.timedelta(days=1)),
         spike=say("trends.spike", spike_ratio=params["spike_ratio"]) if spike else say("trends.no_spike"),
     )
-    evidence = Evidence(
+    evidence = source.item(
         source=name,
         keys=(str(peak_row["date"]),),
-        strength=source.strength,
         window_start=start,
         window_end=end,
         observes="context",
         request_url=pinned_url(dataset, options["resource"]),
-        note=f"{window.height} days; peak/mean ratio {i18n.statistic(ratio, 'en') if ratio is not None else 'n/a'}",
+        note=say("note.trends", n_day=window.height, ratio=ratio)
+        if ratio is not None
+        else say("note.trends_no_ratio", n_day=window.height),
     )
     figures = {
         "trends_peak": peak_row["value"],
@@ -433,10 +435,8 @@ def _judge(
 
 def _counted(source: EvidenceSource, options: dict, start: dt.date, end: dt.date, **fields: Any) -> Evidence:
     """The evidence item of an OONI count: keyed by its tests, at the source's strength."""
-    return Evidence(
-        source=source.name,
+    return source.item(
         keys=tuple(options["test_names"]),
-        strength=source.strength,
         window_start=start,
         window_end=end,
         **fields,
@@ -459,7 +459,7 @@ def ooni(
                 probe_cc=options["probe_cc"], test_name=test, since=start, until=until, domain=domain
             )
         except FetchError as exc:
-            missing.append(say("evidence.test_missing", test=test, reason=str(exc).splitlines()[0]))
+            missing.append(say("evidence.test_missing", test=test, reason=reason_step(exc)))
             offline_only = offline_only and isinstance(exc, NotAvailableError)
             continue
         absent = [c for c in _COUNTS if c not in frame.columns]
@@ -550,11 +550,16 @@ def ooni(
     if missing:
         base.append(say("ooni_aggregation.missing", missing=missing))
     caveats = tuple(
-        dict(item, measurements=left_out)
+        caveat(
+            item["kind"],
+            say("caveat.unscored", test=item["test_name"], since=item["since"], excluded_from=item["excluded_from"]),
+            **{k: v for k, v in item.items() if k not in ("kind", "detail")},
+            measurements=left_out,
+        )
         for item in ooni_api.unscored([t for t in options["test_names"] if t not in set(failed)], start, until)
     )
     for item in caveats:
-        base.append(say("ooni_aggregation.unscored", detail=item["detail"], n_measurement=left_out))
+        base.append(say("ooni_aggregation.unscored", detail=item["detail_step"], n_measurement=left_out))
     observes, step, _, anomalous_nets = _judge(per_network, "confirmed_count", n, params, base, _AGGREGATION_WORDS)
     evidence = _counted(
         source,
@@ -564,7 +569,12 @@ def ooni(
         n=n,
         networks=networks,
         observes=observes,
-        note="; ".join([*map(render_step, missing), *(f"{c['kind']}: {c['detail']}" for c in caveats)]) or None,
+        note=say(
+            "note.parts",
+            parts=[*missing, *(say("note.unscored", test=c["test_name"], detail=c["detail_step"]) for c in caveats)],
+        )
+        if missing or caveats
+        else None,
         request_url=request_url,
         page_url=page_url,
     )
@@ -608,7 +618,7 @@ def corpus(
             end,
             n=0,
             observes="nothing",
-            note="the corpus holds no matching measurement in the window",
+            note=say("note.corpus_none"),
         )
         return Finding(evidence, say("ooni_corpus.none", what=what, start=_iso(start), end=_iso(end)), "nothing")
     usable = pl.col("n") - pl.col("control_failures")
@@ -645,7 +655,7 @@ def corpus(
         n=n,
         networks=networks,
         observes=observes,
-        note="raw measurements; blocks confirmed by blockpage fingerprints",
+        note=say("note.corpus"),
     )
     figures = {
         "corpus_measurements": n,
@@ -695,16 +705,13 @@ def findings(
     if matches:
         cond = cond & pl.any_horizontal(matches)
     rows = frame.filter(cond).sort("start_time")
-    name = source.name
     if rows.is_empty():
-        evidence = Evidence(
-            source=name,
-            strength=source.strength,
+        evidence = source.item(
             window_start=start,
             window_end=end,
             n=0,
             observes="nothing",
-            note="no matching OONI finding overlaps the window",
+            note=say("note.findings_none"),
             request_url=pinned_url(*source.reads),
             page_url="https://explorer.ooni.org/findings",
         )
@@ -721,16 +728,14 @@ def findings(
             else say("ooni_findings.row_ongoing", title=title, start=began, networks=nets, finding_id=key)
         )
         links.append(f"https://explorer.ooni.org/findings/{row[id_col]}")
-    evidence = Evidence(
-        source=name,
+    evidence = source.item(
         keys=tuple(str(x) for x in rows[id_col].to_list()),
-        strength=source.strength,
         window_start=start,
         window_end=end,
         n=rows.height,
         networks=tuple(networks),
         observes="blocking",
-        note="OONI's published findings, drawn from its measurements",
+        note=say("note.findings"),
         request_url=pinned_url(*source.reads),
         page_url=links[0] if len(links) == 1 else "https://explorer.ooni.org/findings",
     )
@@ -747,11 +752,11 @@ def tor(
     base_start = start - dt.timedelta(days=params["baseline_days"])
     try:
         frame = provider.tor_users(country=options["country"], start=base_start, end=end)
-        name = source.name
+        name, kind = source.name, source.kind
     except FetchError as first:
         try:
             frame = provider.source(*TOR_FALLBACK)
-            name = "/".join(TOR_FALLBACK)
+            name, kind = "/".join(TOR_FALLBACK), "pinned"
         except FetchError:
             raise first from None
     if name == source.name:
@@ -786,14 +791,16 @@ def tor(
         if ratio is not None
         else say("tor.users_no_ratio", name=name, window_users=users, baseline_users=before, baseline_days=days)
     )
-    evidence = Evidence(
+    evidence = source.item(
         source=name,
-        strength=source.strength,
+        kind=kind,
         window_start=start,
         window_end=end,
         observes="context",
         request_url=request_url,
         page_url=page_url,
-        note=f"{window.height} days; window/baseline ratio {i18n.statistic(ratio, 'en') if ratio else 'n/a'}",
+        note=say("note.tor", n_day=window.height, ratio=ratio)
+        if ratio
+        else say("note.tor_no_ratio", n_day=window.height),
     )
     return Finding(evidence, step, "context", (), {"tor_ratio": ratio})

@@ -13,7 +13,6 @@ from claimaudit.audit._context import Context
 from claimaudit.audit._evidence import NotProvided
 from claimaudit.audit._findings import cite, say, unit_word, when
 from claimaudit.audit._verdict import Evidence, Status, Verdict
-from claimaudit.i18n import stated
 
 _SINGULAR = {"subscriptions": "subscription", "people": "person", "identities": "identity", "connections": "connection"}
 
@@ -95,7 +94,7 @@ def _one(claim: dict, baselines: pl.DataFrame, params: dict, ctx: Context) -> Ve
             Evidence(
                 source="datasets/baselines",
                 keys=(base["baseline_id"],),
-                note=f"{metric} {stated(base['value'], 'en')} as of {base['as_of']}",
+                note=say("note.baseline", baseline=metric, value=base["value"], as_of=when(base["as_of"])),
             )
         )
         if base.get("source_url"):

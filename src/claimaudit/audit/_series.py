@@ -148,11 +148,6 @@ def _before(a: Row, b: Row) -> bool:
     return a["_hi_date"] < b["_lo_date"]
 
 
-def _series_name(row: Row) -> str:
-    """The series a row belongs to, in English words (a finding's ``subject`` slot)."""
-    return render_step(_series_step(row))
-
-
 def _series_step(row: Row) -> dict:
     """The series a row belongs to as a working step (rendered in the edition's language)."""
     what = [x for x in (row["category"], row["scope"]) if x not in (None, "not_applicable")]
@@ -212,7 +207,7 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                             finding=(
                                 "unordered",
                                 {
-                                    "subject": _series_name(b),
+                                    "subject": _series_step(b),
                                     "figures": [a["value"], b["value"]],
                                     "dates": [_iso(a), _iso(b)],
                                 },
@@ -244,7 +239,7 @@ def _monotone(rows: list[Row], ctx: Context) -> list[Verdict]:
                         figures={"earlier_value": a["value"], "later_value": b["value"]},
                         finding=(
                             "unlike",
-                            {"subject": _series_name(b), "earlier_value": a["value"], "later_value": b["value"]},
+                            {"subject": _series_step(b), "earlier_value": a["value"], "later_value": b["value"]},
                         ),
                         reason={
                             "difference": stated_difference(b["value"], a["value"]),
@@ -279,7 +274,7 @@ def _fall_verdict(comparable: list[Row], b: Row, ctx: Context, params: dict[str,
         change=_change(a["value"], b["value"]),
     )
     slots = {
-        "subject": _series_name(b),
+        "subject": _series_step(b),
         "earlier_value": a["value"],
         "earlier_date": _iso(a),
         "later_value": b["value"],
@@ -377,7 +372,7 @@ def _undated_verdict(u: Row, dated: list[Row], ctx: Context) -> Verdict | None:
             say("series_consistency.undated", claim=cite(u), n_dated_figure=len(dated), subject=_series_step(u)),
             *fit,
         ],
-        finding=("undated", {"subject": _series_name(u), "value": u["value"]}),
+        finding=("undated", {"subject": _series_step(u), "value": u["value"]}),
     )
 
 
@@ -458,7 +453,7 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                         ],
                         finding=(
                             "additions_unchecked",
-                            {"subject": _series_name(w), "value": w["value"], "window": span},
+                            {"subject": _series_step(w), "value": w["value"], "window": span},
                         ),
                     )
                 )
@@ -491,7 +486,7 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
                             have=have,
                         )
                     ],
-                    finding=("additions_unchecked", {"subject": _series_name(w), "value": w["value"], "window": span}),
+                    finding=("additions_unchecked", {"subject": _series_step(w), "value": w["value"], "window": span}),
                 )
             )
             continue
@@ -523,7 +518,7 @@ def _additions(rows: list[Row], ctx: Context) -> list[Verdict]:
             "change_low": change_lo,
             "change_high": change_hi,
         }
-        slots = {"subject": _series_name(w), "value": w["value"], "window": span, "change": change}
+        slots = {"subject": _series_step(w), "value": w["value"], "window": span, "change": change}
         reason = {
             "difference": stated_difference(w["value"], change),
             "change_low": change_lo,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,10 +81,14 @@ class Evidence:
 
     ``source`` is a dataset (``datasets/claims``) or a third-party source
     (``ooni_api/aggregation``, ``cenalert-google-trends-vpn/pk``); ``keys`` the rows used.
-    ``available`` is False when the source could not be had; ``note`` says why; ``status``
-    (``EVIDENCE_STATUSES``) is derived from them unless set (``not_fetched``). ``request_url``
-    is the machine request, ``page_url`` a page a person can open; ``verification`` counts the
-    verification states of the hand-entered rows it rests on.
+    ``available`` is False when the source could not be had; ``note`` says why (or what the
+    source is), as a step (:func:`claimaudit.audit._findings.say`, rendered in any language by the
+    one renderer); ``status`` (``EVIDENCE_STATUSES``) is derived from them unless set
+    (``not_fetched``). ``request_url`` is the machine request, ``page_url`` a page a person can
+    open; ``verification`` counts the verification states of the hand-entered rows it rests on.
+    ``kind`` (``EVIDENCE_KINDS``) is given by whoever makes the item: a gatherer takes it from the
+    source's registry entry (:meth:`claimaudit.audit._evidence_sources.EvidenceSource.item`); the
+    audit's own items (the ledger, baselines) are datasets.
     """
 
     source: str
@@ -96,19 +101,18 @@ class Evidence:
     probes: int | None = None
     available: bool = True
     observes: str | None = None  # blocking | no_blocking | nothing | thin | context | missing (evidence rules)
-    note: str | None = None
+    note: Mapping[str, Any] | None = None  # a step: say(...)
     status: str | None = None
     request_url: str | None = None
     page_url: str | None = None
     verification: dict[str, int] | None = None
+    kind: str = "dataset"
 
-    @property
-    def kind(self) -> str:
-        if self.source.startswith("datasets/"):
-            return "dataset"
-        if self.source.split("/", 1)[0] in ("ooni_api", "tor_metrics", "ioda"):
-            return "live"
-        return "pinned"
+    def __post_init__(self) -> None:
+        if self.kind not in EVIDENCE_KINDS:
+            raise ValueError(f"evidence kind {self.kind!r} is not one of {EVIDENCE_KINDS}")
+        if self.note is not None and not isinstance(self.note, Mapping):
+            raise TypeError("an evidence note is a step (say(...)), not prose")
 
     @property
     def state(self) -> str:
@@ -146,7 +150,8 @@ class Evidence:
             "verification": dict(sorted(self.verification.items())) if self.verification else None,
             "available": self.available,
             "observes": self.observes,
-            "note": self.note,
+            "note": _findings.render_step(self.note) if self.note else None,
+            "note_step": dict(self.note) if self.note else None,
         }
 
 

@@ -277,7 +277,7 @@ def _fetch(
     where = f"{mirror_root}/{relative_path(url)}" if mirror_root else f"<DIR>/{relative_path(url)}"
     no_mirror = mirror_root is not None and not mirror_root.is_dir()
     raise NotAvailableError(
-        "not in the cache and no mirror holds it, and fetching is offline"
+        NotAvailableError.OFFLINE
         + stale
         + (
             f" (the mirror folder {mirror_root} does not exist: check CLAIMAUDIT_MIRROR / --mirror)"

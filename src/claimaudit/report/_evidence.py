@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from claimaudit.audit import EVIDENCE_SOURCES
+from claimaudit.audit import EVIDENCE_SOURCES, note_text
 from claimaudit.i18n import N_, _
+from claimaudit.i18n import current as current_language
 from claimaudit.notebook.charts import network_name
 from claimaudit.report import _render
 
@@ -65,7 +66,7 @@ def _item(e: dict[str, Any]) -> dict[str, Any]:
     window = f"{start or '…'}..{end or '…'}" if (start or end) else None
     status = e.get("status")
     available = status == "used" if status else e.get("available", True) is not False
-    note = e.get("note")
+    note = note_text(e, current_language())  # from its note_step, in the edition's language
     return {
         "source": source,
         "label": _(SOURCE_LABELS[source]) if source in SOURCE_LABELS else source,

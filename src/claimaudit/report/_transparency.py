@@ -34,7 +34,6 @@ from claimaudit.datasets import ooni_tests
 from claimaudit.i18n import VALUES, isolate, number, pgettext, stated, value_words
 from claimaudit.i18n import current as current_language
 from claimaudit.i18n import date as i18n_date
-from claimaudit.i18n import finding as i18n_finding
 from claimaudit.report import _finding_charts as fc
 from claimaudit.report import _render
 from claimaudit.report._scorecard import _summary_lang
@@ -147,105 +146,28 @@ def badge(verdict: Mapping[str, Any]) -> dict[str, Any]:
 
 def finding_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> tuple[str | None, str]:
     """A verdict's finding sentence in the active language, and the language it is in. English: the
-    audit's own ``finding``. Another edition: the translated template (``audit.FINDINGS``, the
-    template id its context) filled from the structured verdict (``finding_slots``; the slots the
-    audit words from the ledger, ``subject`` and ``metric``, are worded here from the ledger rows,
-    never re-read from the English). A verdict without a template keeps its English sentence."""
-    from claimaudit.audit import FINDINGS
+    audit's own ``finding``. Another edition: the audit's one renderer (:func:`claimaudit.audit.finding_text`:
+    the translated template, its context the template id, filled from the structured
+    ``finding_slots``, whose ``subject`` and ``metric`` are steps of ledger fields rendered in the
+    language), never re-read from the English. A verdict without a template keeps its English sentence."""
+    from claimaudit.audit import FINDINGS, finding_text
 
     lang = current_language()
     english = verdict.get("finding")
     template_id = verdict.get("finding_template")
     if lang == "en" or not template_id or template_id not in FINDINGS:
         return (str(english) if english else None), "en"
-    slots = dict(verdict.get("finding_slots") or {})
-    slots.update(_worded_slots(inp, verdict, slots))
-    return i18n_finding(template_id, FINDINGS[template_id], slots, lang=lang), lang
-
-
-def _metric_words(row: Mapping[str, Any]) -> str:
-    """``items blocked (blasphemy, all content)``: a ledger row's metric with its category and scope."""
-    metric = value_words("metric", row.get("metric") or "")
-    detail = []
-    if row.get("category") not in (None, "not_applicable"):
-        detail.append(fc.category_words(row["category"]))
-    scope = str(row.get("scope") or "")
-    if scope and scope != "not_applicable":
-        detail.append(scope[9:] if scope.startswith("platform:") else value_words("scope", scope))
-    return _("{metric} ({detail})").format(metric=metric, detail=_(", ").join(detail)) if detail else metric
-
-
-def _worded_slots(inp: Inputs, verdict: Mapping[str, Any], slots: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``subject`` / ``metric`` slots in the active language, from the ledger rows of the verdict."""
-    from claimaudit.i18n import date as fmt_date
-
-    rows = [r for r in (inp.claim(c) for c in verdict.get("claim_ids") or ()) if r]
-    if not rows or not ({"subject", "metric"} & set(slots)):
-        return {}
-    first, last = rows[0], rows[-1]
-    out: dict[str, Any] = {}
-    if "metric" in slots:
-        out["metric"] = _metric_words(first)
-    if "subject" not in slots:
-        return out
-    if verdict.get("rule_kind") == "report_agreement":
-        statements = list(verdict.get("statement_ids") or dict.fromkeys(r.get("statement_id") for r in rows))
-        when = (
-            fmt_date(first["statement_date"], precision=first.get("date_precision"))
-            if first.get("statement_date")
-            else _("undated")
-        )
-        if len(statements) == 1:
-            out["subject"] = _("{metric} in statement {statement} of {date}").format(
-                metric=_metric_words(first), statement=isolate(str(statements[0])), date=when
-            )
-        else:
-            out["subject"] = _("{metric} in {n} statements by {claimant} ({statements}) of {date}").format(
-                metric=_metric_words(first),
-                n=len(statements),
-                claimant=isolate(str(first.get("authority") or first.get("claimant") or "")),
-                statements=_(", ").join(isolate(str(x)) for x in statements),
-                date=when,
-            )
-    else:
-        periods = {r.get("period") for r in rows}
-        who = isolate(str(last.get("authority") or fc.short_name(last.get("claimant"))))
-        if len(periods) == 1 and last.get("period"):
-            out["subject"] = _("{claimant}'s {period} count of {metric}").format(
-                claimant=who, period=value_words("period", last["period"]), metric=_metric_words(last)
-            )
-        else:
-            out["subject"] = _("{claimant}'s count of {metric}").format(claimant=who, metric=_metric_words(last))
-    return out
+    return finding_text(template_id, verdict.get("finding_slots") or {}, lang), lang
 
 
 def caveat_lines(verdict: Mapping[str, Any]) -> list[str]:
     """A verdict's caveats as sentences in the active language (``audit.CAVEATS``), their details
-    worded from the caveat's structured fields (claim ids, sources, figures), not its English ``detail``."""
-    from claimaudit.audit import CAVEATS
-    from claimaudit.i18n import items, stated
+    rendered from the caveat's ``detail_step`` by the audit's one renderer (:func:`claimaudit.audit.caveat_text`),
+    not from its English ``detail``."""
+    from claimaudit.audit import caveat_text
 
     lang = current_language()
-    lines = []
-    for caveat in verdict.get("caveats") or ():
-        kind = str(caveat.get("kind") or "")
-        template = CAVEATS.get(kind)
-        if template is None:
-            continue
-        if caveat.get("claim_ids"):
-            detail = items([isolate(str(c)) for c in caveat["claim_ids"]])
-        elif caveat.get("sources"):
-            detail = items([source_words(str(x)) for x in caveat["sources"]])
-        elif caveat.get("keys"):
-            detail = items([isolate(str(x)) for x in caveat["keys"]])
-        elif caveat.get("figures"):
-            detail = items([" / ".join(stated(f) for f in pair) for pair in caveat["figures"]])
-        elif caveat.get("strength"):
-            detail = value_words("strength", str(caveat["strength"]))
-        else:
-            detail = isolate(str(caveat.get("detail") or ""))
-        lines.append(i18n_finding(f"caveat.{kind}", template, {"detail": detail}, lang=lang))
-    return lines
+    return [line for line in (caveat_text(c, lang) for c in verdict.get("caveats") or ()) if line]
 
 
 # --------------------------------------------------------------------------- inputs
