@@ -23,6 +23,7 @@ a running total cannot fall."
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -375,6 +376,11 @@ WORKING_TEMPLATES: dict[str, str] = {
         " so a lower figure under the narrower verb is expected"
     ),
     "series_consistency.different_scopes": "different scopes ({scope} vs {other_scope})",
+    "series_consistency.family.urls": "URLs (a web link is a URL)",
+    "series_consistency.family.websites": "websites",
+    "series_consistency.family.vpns": "registered VPNs",
+    "series_consistency.categories": "categories",
+    "series_consistency.platforms": "platforms",
     "series_consistency.different_periods": "different periods ({period} vs {other_period})",
     "series_consistency.different_starts": "running totals from different start dates ({start} vs {other_start})",
     "series_consistency.different_units": "different units ({unit} vs {other_unit})",
@@ -890,7 +896,7 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
         if value and all(_is_step(v) for v in value):
             if name in _AND_STEPS and lang != i18n.SOURCE_LANGUAGE:
                 return i18n.items([render_step(v, lang) for v in value], lang)
-            return _SEPARATORS.get(name, "; ").join(render_step(v, lang) for v in value)
+            return (_SEPARATORS.get(name) or i18n.gettext("; ", lang)).join(render_step(v, lang) for v in value)
         if name in _AND_LISTS:
             return i18n.items([_working_slot(name, v, lang) for v in value], lang)
         separator = _SEPARATORS.get(name) or i18n.gettext(", ", lang)
@@ -900,18 +906,33 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
         return _message(form, lang).format(n=i18n.stated(value, lang))
     if isinstance(value, str) and (name in ("unit", "period") or name.endswith(("_unit", "_period"))):
         if lang != i18n.SOURCE_LANGUAGE:  # the ledger key through the data vocabulary
-            return i18n.value_words("unit" if name.endswith("unit") else "period", value, lang)
+            return _vocabulary_words("unit" if name.endswith("unit") else "period", value, lang)
         return _word(unit_word(value) if name.endswith("unit") else period_word(value), lang)
     if name == "detail" and lang != i18n.SOURCE_LANGUAGE and isinstance(value, str):
         # a series' category or scope (a ledger key of either kind; a list prints item by item)
-        return i18n.value_words(None, value, lang)
+        return _vocabulary_words(None, value, lang)
     kind = _VOCABULARY_SLOTS.get(name.removeprefix("other_"))
     if kind and lang != i18n.SOURCE_LANGUAGE:
         if isinstance(value, str):
-            return i18n.value_words(kind, value, lang)
+            return _vocabulary_words(kind, value, lang)
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            return i18n.items([i18n.value_words(kind, v, lang) for v in value], lang)
+            return i18n.items([_vocabulary_words(kind, v, lang) for v in value], lang)
     return i18n.slot(name, value, lang)
+
+
+def _vocabulary_words(kind: str | None, value: str, lang: str) -> str:
+    """A data value in ``lang`` (not English): its words in the data vocabulary (under ``kind``,
+    else under any kind, by key or by English words); a platform scope (``platform:x``) is the
+    platform's name; a value the vocabulary lacks is data, shown as written (isolated)."""
+    if value.startswith("platform:"):
+        return i18n.isolate(value.removeprefix("platform:"))
+    for worded in (i18n.value_words(kind, value, lang), i18n.value_words(None, value, lang)):
+        if _RIGHT_TO_LEFT.search(worded):  # translated
+            return worded
+    return i18n.isolate(value)
+
+
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
 def working(reasons: Sequence[Mapping[str, Any]], lang: str = "en") -> str:

@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit.audit._context import Context
-from claimaudit.audit._findings import cite, figure, render_step, say, when
+from claimaudit.audit._findings import WORKING_TEMPLATES, cite, figure, render_step, say, when
 from claimaudit.audit._verdict import Status, Strength, Verdict
 from claimaudit.i18n import stated_difference
 
@@ -120,13 +120,13 @@ def _span_step(row: Row) -> dict[str, Any]:
 
 
 _SITE_OR_URL = {"urls", "websites", "websites_or_pages"}
-_FAMILY_WORDS = {"urls": "URLs (a web link is a URL)", "websites": "websites", "vpns": "registered VPNs"}
 
 
 def _unit_note(a: Row, b: Row) -> list[dict[str, Any]]:
     if a["unit"] == b["unit"]:
         return []
-    family = _FAMILY_WORDS.get(a["_unit_family"], a["_unit_family"])
+    key = f"series_consistency.family.{a['_unit_family']}"
+    family = say(key) if key in WORKING_TEMPLATES else a["_unit_family"]
     return [say("series_consistency.unit_changed", unit=a["unit"], other_unit=b["unit"], family=family)]
 
 
@@ -651,17 +651,19 @@ def _parts(rows: list[Row], ctx: Context) -> list[Verdict]:
         if any(r["category"] == "proxy_and_misc" for r in parts):  # it already holds proxy and misc
             parts = [r for r in parts if r["category"] not in ("proxy", "misc")]
         if totals and len({r["category"] for r in parts}) >= 2:
-            verdicts.append(_parts_verdict(totals, parts, "category", "categories", tol, ctx))
+            verdicts.append(_parts_verdict(totals, parts, "category", say("series_consistency.categories"), tol, ctx))
     by_scope = _groups(rows, "statement_id", "verb", "category", "_period_family", "_unit_family")
     for _, group in by_scope.items():
         totals = [r for r in group if r["scope"] == "social_media"]
         parts = [r for r in group if (r["scope"] or "").startswith("platform:")]
         if totals and len({r["scope"] for r in parts}) >= 2:
-            verdicts.append(_parts_verdict(totals, parts, "scope", "platforms", tol, ctx))
+            verdicts.append(_parts_verdict(totals, parts, "scope", say("series_consistency.platforms"), tol, ctx))
     return verdicts
 
 
-def _parts_verdict(totals: list[Row], parts: list[Row], key: str, what: str, tol: float, ctx: Context) -> Verdict:
+def _parts_verdict(
+    totals: list[Row], parts: list[Row], key: str, what: dict[str, Any], tol: float, ctx: Context
+) -> Verdict:
     # One figure per part: where outlets' variants were recorded as separate claims, the smallest
     # is used (the most lenient test of parts ≤ total), and the choice is said.
     chosen: dict[str, Row] = {}
