@@ -54,6 +54,23 @@ CLAIM_SCHEMA = {
 }
 
 
+#: A rule file with one evidence rule about a VPN-blocking denial: ``{source}`` and its ``{option}`` line.
+EVIDENCE_RULE_FILE = """\
+rules:
+  - id: synthetic-evidence
+    kind: evidence_vs_assertion
+    title: synthetic
+    select:
+      subject: vpn_blocking
+    params:
+      polarity:
+        vpns_not_blocked: denies_blocking
+    evidence:
+      - source: {source}
+        {option}
+"""
+
+
 def synthetic_claim(claim_id: str, **fields) -> dict:
     """One synthetic ledger row: a PTA cumulative count of pornography URLs blocked, unless overridden."""
     row = {
@@ -89,6 +106,31 @@ def synthetic_claim(claim_id: str, **fields) -> dict:
 
 def synthetic_ledger(*rows: dict) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=CLAIM_SCHEMA)
+
+
+def synthetic_assertion(claim_id: str, assertion: str, date: dt.date, wording: str, **fields) -> dict:
+    """One synthetic ledger row of an assertion (no figure, stated at a point in time); ``fields``
+    give its subject (and the rest :func:`synthetic_claim` defaults)."""
+    return synthetic_claim(
+        claim_id,
+        **{
+            "statement_date": date,
+            "kind": "assertion",
+            "value": None,
+            "qualifier": None,
+            "unit": "none",
+            "verb": "stated",
+            "period": "point_in_time",
+            "assertion": assertion,
+            "wording": wording,
+            **fields,
+        },
+    )
+
+
+def x_assertion(claim_id: str, assertion: str, date: dt.date, wording: str) -> pl.DataFrame:
+    """A ledger of one synthetic assertion about the X block (the ``platform_block`` subject)."""
+    return synthetic_ledger(synthetic_assertion(claim_id, assertion, date, wording, subject="platform_block"))
 
 
 def rule(kind: str, rule_id: str = "synthetic-rule", evidence=(), **params) -> Rule:
@@ -672,19 +714,13 @@ def synthetic_signal(signal_id: str, **fields) -> dict:
 
 def denial(claim_id: str = "synthetic-denial", day: dt.date = D(2024, 12, 16)) -> pl.DataFrame:
     return synthetic_ledger(
-        synthetic_claim(
+        synthetic_assertion(
             claim_id,
-            statement_date=day,
-            kind="assertion",
+            "vpns_not_blocked",
+            day,
+            "not blocked any VPNs",
             subject="vpn_blocking",
             metric="vpn_blocking_status",
-            value=None,
-            qualifier=None,
-            unit="none",
-            verb="stated",
-            period="point_in_time",
-            assertion="vpns_not_blocked",
-            wording="not blocked any VPNs",
         )
     )
 
@@ -828,21 +864,7 @@ def test_a_vpn_demand_spike_is_reported_with_its_ratio_as_context_only():
 
 
 def test_an_ooni_finding_supports_an_affirmation_with_its_explorer_link():
-    claim = synthetic_ledger(
-        synthetic_claim(
-            "synthetic-x",
-            statement_date=D(2024, 4, 17),
-            kind="assertion",
-            subject="platform_block",
-            value=None,
-            qualifier=None,
-            unit="none",
-            verb="stated",
-            period="point_in_time",
-            assertion="x_blocked",
-            wording="X blocked",
-        )
-    )
+    claim = x_assertion("synthetic-x", "x_blocked", D(2024, 4, 17), "X blocked")
     findings = pl.DataFrame(
         {
             "id": ["255040833200"],
@@ -868,21 +890,7 @@ def test_an_ooni_finding_supports_an_affirmation_with_its_explorer_link():
 
 def test_findings_from_the_loader_schema_keep_only_pakistan():
     """claimaudit.datasets.sources gives snake_case ccs/asns; findings for other countries must not count."""
-    claim = synthetic_ledger(
-        synthetic_claim(
-            "synthetic-x",
-            statement_date=D(2024, 4, 17),
-            kind="assertion",
-            subject="platform_block",
-            value=None,
-            qualifier=None,
-            unit="none",
-            verb="stated",
-            period="point_in_time",
-            assertion="x_blocked",
-            wording="X blocked",
-        )
-    )
+    claim = x_assertion("synthetic-x", "x_blocked", D(2024, 4, 17), "X blocked")
     findings = pl.DataFrame(
         {
             "id": ["255040833200", "999"],
@@ -909,21 +917,7 @@ def test_findings_from_the_loader_schema_keep_only_pakistan():
 def test_a_lifted_block_is_judged_by_what_followed_the_statement():
     """affirms_unblocking looks forward: a finding that ended before the statement neither supports
     nor contradicts it; measurements afterwards showing the block decide."""
-    claim = synthetic_ledger(
-        synthetic_claim(
-            "synthetic-x-lifted",
-            statement_date=D(2025, 5, 7),
-            kind="assertion",
-            subject="platform_block",
-            value=None,
-            qualifier=None,
-            unit="none",
-            verb="stated",
-            period="point_in_time",
-            assertion="x_block_lifted",
-            wording="X restored",
-        )
-    )
+    claim = x_assertion("synthetic-x-lifted", "x_block_lifted", D(2025, 5, 7), "X restored")
     ended = pl.DataFrame(
         {
             "id": ["255040833200"],

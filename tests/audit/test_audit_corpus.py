@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from test_audit import rule, spec, synthetic_claim, synthetic_ledger
+from test_audit import rule, spec, x_assertion
 
 from claimaudit.audit import FrameEvidence, Status, Strength, run_audit
 from claimaudit.audit._evidence import LiveEvidence
@@ -73,21 +73,7 @@ def synthetic_corpus() -> pl.DataFrame:
 
 
 def x_claim(assertion: str = "x_not_blocked"):
-    return synthetic_ledger(
-        synthetic_claim(
-            "synthetic-x",
-            statement_date=D(2024, 3, 10),
-            kind="assertion",
-            subject="platform_block",
-            value=None,
-            qualifier=None,
-            unit="none",
-            verb="stated",
-            period="point_in_time",
-            assertion=assertion,
-            wording="X is not blocked",
-        )
-    )
+    return x_assertion("synthetic-x", assertion, D(2024, 3, 10), "X is not blocked")
 
 
 def x_rule():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from test_audit import D, audit, by_ids, rule, synthetic_claim, synthetic_ledger
+from test_audit import D, audit, by_ids, rule, synthetic_assertion, synthetic_claim, synthetic_ledger
 
 from claimaudit.audit import Status, Strength, run_audit
 from claimaudit.audit._rules import load_rules
@@ -18,22 +18,18 @@ POLARITY = {
 
 
 def assertion(claim_id: str, assertion: str, date, **fields) -> dict:
-    return synthetic_claim(
+    return synthetic_assertion(
         claim_id,
-        kind="assertion",
-        subject="vpn_blocking",
-        metric="vpn_blocking_status",
-        category="not_applicable",
-        scope="not_applicable",
-        value=None,
-        qualifier=None,
-        unit="none",
-        verb="stated",
-        period="point_in_time",
-        assertion=assertion,
-        statement_date=date,
-        wording=f"synthetic {assertion}",
-        **fields,
+        assertion,
+        date,
+        f"synthetic {assertion}",
+        **{
+            "subject": "vpn_blocking",
+            "metric": "vpn_blocking_status",
+            "category": "not_applicable",
+            "scope": "not_applicable",
+            **fields,
+        },
     )
 
 

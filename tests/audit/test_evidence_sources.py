@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_audit import audit, denial, rule
+from test_audit import EVIDENCE_RULE_FILE, audit, denial, rule
 
 from claimaudit import audit as audit_pkg
 from claimaudit.audit import (
@@ -92,20 +92,6 @@ SYNTHETIC = EvidenceSource(
     options={"what": (strings, REQUIRED)},
     gather=_synthetic_gatherer,
 )
-RULE_FILE = """\
-rules:
-  - id: synthetic-evidence
-    kind: evidence_vs_assertion
-    title: synthetic
-    select:
-      subject: vpn_blocking
-    params:
-      polarity:
-        vpns_not_blocked: denies_blocking
-    evidence:
-      - source: {source}
-        {option}
-"""
 
 
 def test_adding_a_source_is_adding_its_entry(monkeypatch, tmp_path):
@@ -113,11 +99,13 @@ def test_adding_a_source_is_adding_its_entry(monkeypatch, tmp_path):
     # (and the templates its gatherer's steps name)
     monkeypatch.setitem(WORKING_TEMPLATES, "synthetic.observed", "{source}: synthetic finding of {what}")
     path = tmp_path / "synthetic.yml"
-    path.write_text(textwrap.dedent(RULE_FILE.format(source=SYNTHETIC.key, option="what: [probes]")), encoding="utf-8")
+    path.write_text(
+        textwrap.dedent(EVIDENCE_RULE_FILE.format(source=SYNTHETIC.key, option="what: [probes]")), encoding="utf-8"
+    )
     [loaded] = load_rule_file(path)
     assert loaded.evidence[0].options["what"] == ["probes"]
     # the option schema is the entry's: a missing required option is refused with its line
-    path.write_text(textwrap.dedent(RULE_FILE.format(source=SYNTHETIC.key, option="")), encoding="utf-8")
+    path.write_text(EVIDENCE_RULE_FILE.format(source=SYNTHETIC.key, option=""), encoding="utf-8")
     with pytest.raises(RuleError, match=r"evidence\.synthetic_source\.what is required"):
         load_rule_file(path)
     # and the audit dispatches to its gatherer, its evidence item carries its name

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
 
 import pytest
+from test_audit import EVIDENCE_RULE_FILE
 
 from claimaudit import datasets, paths
 from claimaudit.audit import _vocab, load_rule_file
@@ -27,25 +27,9 @@ def test_each_vocabulary_is_its_datapackage_enum_in_order():
         assert values == frozenset(_enum("claims", field))
 
 
-RULE = """\
-rules:
-  - id: synthetic-events
-    kind: evidence_vs_assertion
-    title: synthetic
-    select:
-      subject: vpn_blocking
-    params:
-      polarity:
-        vpns_not_blocked: denies_blocking
-    evidence:
-      - source: events
-        kinds: [synthetic_kind]
-"""
-
-
 def test_a_value_added_to_a_datapackage_is_accepted_without_a_code_change(tmp_path, monkeypatch):
     path = tmp_path / "synthetic.yml"
-    path.write_text(textwrap.dedent(RULE), encoding="utf-8")
+    path.write_text(EVIDENCE_RULE_FILE.format(source="events", option="kinds: [synthetic_kind]"), encoding="utf-8")
     with pytest.raises(RuleError, match="kinds must be a list drawn from platform_block"):
         load_rule_file(path)
     root = tmp_path / "datasets"
