@@ -879,6 +879,7 @@ _VOCABULARY_SLOTS = {
     "confidence": "confidence",
     "changed": "field",
     "family": "unit",
+    "evidence_kind": "strength",
     "source": "source",
     "sources": "source",
     "baseline": "baseline",
@@ -926,7 +927,7 @@ def _vocabulary_words(kind: str | None, value: str, lang: str) -> str:
     platform's name; a value the vocabulary lacks is data, shown as written (isolated)."""
     if value.startswith("platform:"):
         return i18n.isolate(value.removeprefix("platform:"))
-    for worded in (i18n.value_words(kind, value, lang), i18n.value_words(None, value, lang)):
+    for worded in (i18n.value_words(kind, value, lang), i18n.value_words(None, value, lang), _word(value, lang)):
         if _RIGHT_TO_LEFT.search(worded):  # translated
             return worded
     return i18n.isolate(value)

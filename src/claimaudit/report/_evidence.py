@@ -15,6 +15,7 @@ never parsed back. Nothing is recomputed or rounded.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -79,8 +80,13 @@ def _item(e: dict[str, Any]) -> dict[str, Any]:
         "rows": list(e.get("keys") or ()),
         "available": available,
         "note": None if (not available or not note) else str(note),
+        # a note made from its step is in the edition's language; one with no Urdu letter is English (data)
+        "note_english": not _ARABIC_SCRIPT.search(str(note or "")),
         "missing": None if available else _missing(str(note or "no reason given"), e.get("request_url")),
     }
+
+
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 
 
 def _missing(note: str, request_url: Any = None) -> dict[str, Any]:

@@ -160,7 +160,7 @@ def scorecard_html(
         folded_labels=folded_labels,
         compact_csv_name=compact_csv_name,
         total=len(cards) + len(rows),
-        # the audit's notes on evidence are English data: marked as such in another edition
+        # an evidence note with no word of the edition's language (data, an error's text) is marked English
         english_note="" if current_language() == "en" else ' lang="en" dir="ltr"',
     )
 

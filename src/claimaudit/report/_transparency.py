@@ -29,7 +29,7 @@ import polars as pl
 from markupsafe import Markup
 
 from claimaudit import i18n
-from claimaudit.audit import EVIDENCE_SOURCES
+from claimaudit.audit import EVIDENCE_SOURCES, note_text
 from claimaudit.datasets import ooni_tests
 from claimaudit.i18n import VALUES, isolate, number, pgettext, stated, value_words
 from claimaudit.i18n import current as current_language
@@ -158,6 +158,12 @@ def finding_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> tuple[str | Non
     if lang == "en" or not template_id or template_id not in FINDINGS:
         return (str(english) if english else None), "en"
     return finding_text(template_id, verdict.get("finding_slots") or {}, lang), lang
+
+
+def _edition_item(e: Mapping[str, Any], item: pl.Struct, lang: str) -> dict[str, Any]:
+    """An evidence item for the scorecard's frame: the struct's fields, its note rendered from its
+    ``note_step`` in the edition's language (the struct keeps no steps)."""
+    return {**{k: e.get(k) for k in item.to_schema()}, "note": note_text(e, lang)}
 
 
 def caveat_lines(verdict: Mapping[str, Any]) -> list[str]:
@@ -1008,7 +1014,12 @@ def scorecard_page_html(
             "working": [audit_working(v.get("reasons") or (), lang) if translated else None for v in inp.verdicts],
             "evidence_strength": [v.get("evidence_strength") for v in inp.verdicts],
             "evidence_items": [
-                [{k: e.get(k) for k in item.to_schema()} for e in v.get("evidence") or ()] for v in inp.verdicts
+                # the note rendered from its note_step in this edition's language (the struct keeps no steps)
+                [
+                    {**{k: e.get(k) for k in item.to_schema()}, "note": note_text(e, lang)}
+                    for e in v.get("evidence") or ()
+                ]
+                for v in inp.verdicts
             ],
         },
         schema={
