@@ -30,7 +30,7 @@ from claimaudit.audit._engine import (
 )
 from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvidence
 from claimaudit.audit._evidence_sources import EVIDENCE_SOURCES, EvidenceSource
-from claimaudit.audit._findings import CAVEATS, FINDINGS, explain, working
+from claimaudit.audit._findings import CAVEATS, FINDING_SINGULARS, FINDINGS, explain, finding_text, working
 from claimaudit.audit._findings import render as render_finding
 from claimaudit.audit._rule_kinds import KINDS, RULE_KINDS, RuleKind
 from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
@@ -47,6 +47,7 @@ __all__ = [
     "EvidenceSource",
     "EvidenceSpec",
     "FINDINGS",
+    "FINDING_SINGULARS",
     "FrameEvidence",
     "KINDS",
     "LiveEvidence",
@@ -63,6 +64,7 @@ __all__ = [
     "Verdict",
     "evidence_requests",
     "explain",
+    "finding_text",
     "load_rule_file",
     "load_rules",
     "read_verdicts",

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from claimaudit import i18n
 from claimaudit.audit import EVIDENCE_SOURCES
 from claimaudit.datasets import ooni_tests
-from claimaudit.i18n import VALUES, isolate, number, pgettext, stated, value_words
+from claimaudit.i18n import VALUES, isolate, name_words, number, pgettext, stated, value_words
 from claimaudit.i18n import current as current_language
 from claimaudit.i18n import date as i18n_date
 from claimaudit.i18n import finding as i18n_finding
@@ -151,7 +151,7 @@ def finding_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> tuple[str | Non
     template id its context) filled from the structured verdict (``finding_slots``; the slots the
     audit words from the ledger, ``subject`` and ``metric``, are worded here from the ledger rows,
     never re-read from the English). A verdict without a template keeps its English sentence."""
-    from claimaudit.audit import FINDINGS
+    from claimaudit.audit import FINDINGS, finding_text
 
     lang = current_language()
     english = verdict.get("finding")
@@ -160,7 +160,7 @@ def finding_sentence(inp: Inputs, verdict: Mapping[str, Any]) -> tuple[str | Non
         return (str(english) if english else None), "en"
     slots = dict(verdict.get("finding_slots") or {})
     slots.update(_worded_slots(inp, verdict, slots))
-    return i18n_finding(template_id, FINDINGS[template_id], slots, lang=lang), lang
+    return finding_text(template_id, slots, lang), lang
 
 
 def _metric_words(row: Mapping[str, Any]) -> str:
@@ -171,7 +171,7 @@ def _metric_words(row: Mapping[str, Any]) -> str:
         detail.append(fc.category_words(row["category"]))
     scope = str(row.get("scope") or "")
     if scope and scope != "not_applicable":
-        detail.append(scope[9:] if scope.startswith("platform:") else value_words("scope", scope))
+        detail.append(value_words("scope", scope))
     return _("{metric} ({detail})").format(metric=metric, detail=_(", ").join(detail)) if detail else metric
 
 
@@ -203,13 +203,19 @@ def _worded_slots(inp: Inputs, verdict: Mapping[str, Any], slots: Mapping[str, A
             out["subject"] = _("{metric} in {n} statements by {claimant} ({statements}) of {date}").format(
                 metric=_metric_words(first),
                 n=len(statements),
-                claimant=isolate(str(first.get("authority") or first.get("claimant") or "")),
+                claimant=name_words("authority", first.get("authority"))
+                if first.get("authority")
+                else name_words("claimant", first.get("claimant")),
                 statements=_(", ").join(isolate(str(x)) for x in statements),
                 date=when,
             )
     else:
         periods = {r.get("period") for r in rows}
-        who = isolate(str(last.get("authority") or fc.short_name(last.get("claimant"))))
+        who = (
+            name_words("authority", last["authority"])
+            if last.get("authority")
+            else isolate(fc.short_name(last.get("claimant")))
+        )
         if len(periods) == 1 and last.get("period"):
             out["subject"] = _("{claimant}'s {period} count of {metric}").format(
                 claimant=who, period=value_words("period", last["period"]), metric=_metric_words(last)
@@ -602,7 +608,7 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
                     "claim_id": row["claim_id"],
                     "outlets": [
                         {
-                            "name": c.get("outlet") or c.get("url"),
+                            "name": name_words("outlet", c.get("outlet")) if c.get("outlet") else c.get("url"),
                             "href": _render.safe_href(c.get("url")),
                             "verification": c.get("verification"),
                         }
@@ -613,7 +619,7 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
         out.append(
             {
                 "statement_id": statement_id,
-                "who": first.get("claimant") or _("claimant not in the ledger"),
+                "who": name_words("claimant", first.get("claimant")) or _("claimant not in the ledger"),
                 "when": fc.day_words(first["statement_date"]) if first.get("statement_date") else _("undated"),
                 "venue": value_words("venue", first.get("venue")) if first.get("venue") else "",
                 # the ledger's summary in the edition's language (``summary_ur``), else the English one marked as such
