@@ -218,11 +218,14 @@ def test_finding_sentences_and_rule_titles_are_extracted_with_their_ids_as_conte
 
 
 def test_the_catalogue_template_carries_every_audit_finding_under_its_id(extracted):
-    from claimaudit.audit import FINDINGS
+    from claimaudit.audit import FINDING_SINGULARS, FINDINGS
 
     for template_id, english in FINDINGS.items():
-        message = extracted.get(english, context=template_id)
+        singular = FINDING_SINGULARS.get(template_id, (None, None))[1]
+        # a sentence that counts something is one plural message: msgid the singular, msgid_plural FINDINGS'
+        message = extracted.get(singular or english, context=template_id)
         assert message is not None, template_id
+        assert message.id == ((singular, english) if singular else english), template_id
         assert any(f"Finding {template_id}" in c for c in message.auto_comments), "the translator sees which finding"
 
 

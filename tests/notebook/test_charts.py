@@ -95,7 +95,7 @@ def test_only_annotated_events_inside_the_window_are_drawn():
         synthetic_series(), y="value", y_title="I", source="s", events=synthetic_events()
     ).to_dict()
     labels = [row["event_label"] for rows in datasets_of(spec) for row in rows if "event_label" in row]
-    assert labels == ["vpn outage"]
+    assert labels == ["VPN outage"], "the data vocabulary's words for a known event"
 
 
 def test_rate_chart_carries_a_sample_size_strip():
@@ -173,9 +173,9 @@ def test_events_are_numbered_on_the_chart_and_named_in_a_key_under_it():
     spec = charts.time_series(synthetic_series(), y="value", y_title="I", source="s", events=events).to_dict()
     rows = [row for data in datasets_of(spec) for row in data]
     drawn = sorted((row["event_number"], row["event_label"]) for row in rows if "event_number" in row)
-    assert drawn == [("1", "vpn outage"), ("2", "not drawn")]
+    assert drawn == [("1", "VPN outage"), ("2", "not drawn")]
     lines = [row["line"] for row in rows if "line" in row]
-    assert lines[:2] == ["1 · 2024-11-10 · vpn outage", "2 · 2024-11-15 · not drawn"]
+    assert lines[:2] == ["1 · 2024-11-10 · VPN outage", "2 · 2024-11-15 · not drawn"]
     assert lines[2] == "Source: s"
     # the words are in the key, never printed over the plot
     texts = [
@@ -200,7 +200,7 @@ def test_rate_chart_numbers_events_too():
         synthetic_series(), rate="value", n="n", rate_title="Rate", source="s", events=synthetic_events()
     ).to_dict()
     lines = [row["line"] for data in datasets_of(spec) for row in data if "line" in row]
-    assert lines == ["1 · 2024-11-10 · vpn outage", "Source: s"]
+    assert lines == ["1 · 2024-11-10 · VPN outage", "Source: s"]
 
 
 def test_a_rate_peak_says_how_many_measurements_it_rests_on():

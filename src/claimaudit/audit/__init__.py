@@ -31,7 +31,16 @@ from claimaudit.audit._engine import (
 )
 from claimaudit.audit._evidence import EvidenceProvider, FrameEvidence, LiveEvidence
 from claimaudit.audit._evidence_sources import EVIDENCE_SOURCES, EvidenceSource
-from claimaudit.audit._findings import CAVEATS, FINDINGS, caveat_text, explain, finding_text, note_text, working
+from claimaudit.audit._findings import (
+    CAVEATS,
+    FINDING_SINGULARS,
+    FINDINGS,
+    caveat_text,
+    explain,
+    finding_text,
+    note_text,
+    working,
+)
 from claimaudit.audit._findings import render as render_finding
 from claimaudit.audit._rule_kinds import KINDS, RULE_KINDS, RuleKind
 from claimaudit.audit._rules import PARAMS as RULE_PARAMETERS  # kind -> parameter -> (check, default)
@@ -48,6 +57,7 @@ __all__ = [
     "EvidenceSource",
     "EvidenceSpec",
     "FINDINGS",
+    "FINDING_SINGULARS",
     "FrameEvidence",
     "KINDS",
     "LiveEvidence",

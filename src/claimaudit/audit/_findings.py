@@ -148,9 +148,9 @@ FINDINGS: dict[str, str] = {
         " ({computed_rate}%)."
     ),
     # unit_drift: one number, several meanings
-    "unit_drift.consistent": "The figure {value} recurs in {claims} claims over {days} days with one meaning.",
+    "unit_drift.consistent": "The figure {value} recurs in {claims} claims over {days} with one meaning.",
     "unit_drift.inconsistent": (
-        "The figure {value} recurs in {claims} claims within {days} days with changing meaning ({changed})."
+        "The figure {value} recurs in {claims} claims within {days} with changing meaning ({changed})."
     ),
     # plausibility: a figure against reference statistics
     "plausibility.no_baseline": (
@@ -169,7 +169,7 @@ FINDINGS: dict[str, str] = {
     ),
     "opposite_assertions.none_opposite": (
         "No official statement in the ledger asserts the opposite of {claimant}'s {assertion} ({date}) from"
-        " {lookback_days} days before to {lookahead_days} days after."
+        " {lookback_days} before to {lookahead_days} after."
     ),
     "opposite_assertions.inconsistent": (
         "{claimant}'s assertion {assertion} ({date}) is contradicted by {opposites} official statements of the opposite"
@@ -192,6 +192,49 @@ FINDINGS: dict[str, str] = {
         "{claimant}'s assertion {assertion} ({date}) is supported by {strength} ({sources}) for {window_start} to"
         " {window_end}."
     ),
+}
+
+#: The finding sentences that depend on a count: template id -> (the slot that counts, the English
+#: sentence for a count of one). :data:`FINDINGS` holds the sentence for other counts; the catalogue keeps
+#: the two as one plural message (``msgid`` / ``msgid_plural``, the template id its ``msgctxt``), and each
+#: language picks its form by its own plural rule (Babel's).
+FINDING_SINGULARS: dict[str, tuple[str, str]] = {
+    "report_agreement.consistent": ("reports", "{reports} report of {subject} agrees on one figure ({figures})."),
+    "report_agreement.compatible": (
+        "reports",
+        "{reports} report of {subject} prints {figures}: a rounded or bounded form compatible with one figure.",
+    ),
+    "report_agreement.inconsistent": (
+        "statements",
+        "{statements} statement by {claimant} on {date} gives figures for {metric} that cannot all be true: {figures}.",
+    ),
+    "report_agreement.bounds_differ": (
+        "reports",
+        "{reports} report of {subject} gives different lower bounds ({figures}) as the headline figure.",
+    ),
+    "report_agreement.low_confidence_only": (
+        "reports",
+        "{reports} report of {subject} agrees ({figures}); low-confidence prints ({set_aside}) differ but do not"
+        " decide a verdict alone.",
+    ),
+    "unit_drift.consistent": ("claims", "The figure {value} recurs in {claims} claim over {days} with one meaning."),
+    "unit_drift.inconsistent": (
+        "claims",
+        "The figure {value} recurs in {claims} claim within {days} with changing meaning ({changed}).",
+    ),
+    "opposite_assertions.inconsistent": (
+        "opposites",
+        "{claimant}'s assertion {assertion} ({date}) is contradicted by {opposites} official statement of the"
+        " opposite ({opposite_dates}).",
+    ),
+}
+
+#: Slots of a finding that hold a count printed with its noun (a second count in a sentence counted by
+#: another slot): template id -> {slot: noun of :data:`PLURAL_TEMPLATES`} (``{days}`` -> ``63 days``).
+FINDING_COUNTS: dict[str, dict[str, str]] = {
+    "unit_drift.consistent": {"days": "day"},
+    "unit_drift.inconsistent": {"days": "day"},
+    "opposite_assertions.none_opposite": {"lookback_days": "day", "lookahead_days": "day"},
 }
 
 #: caveat kind -> English sentence with ``{detail}`` (how a caveat reads in ``explanation``).
@@ -223,31 +266,77 @@ def slot_names(template_id: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(FINDINGS[template_id]) if f}
 
 
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+
+
+def count_words(noun: str, n: int, lang: str = "en") -> str:
+    """A count with its noun in ``lang`` (:data:`PLURAL_TEMPLATES`; the catalogue's plural message in
+    the context ``plural.<noun>``, its form chosen by the language's plural rule).
+
+    >>> count_words("day", 1), count_words("day", 30), count_words("network", 2)
+    ('1 day', '30 days', '2 networks')
+    """
+    one, other = PLURAL_TEMPLATES[f"{noun}.one"], PLURAL_TEMPLATES[f"{noun}.other"]
+    return i18n.plural_form(one, other, int(n), lang, context=f"plural.{noun}").format(n=i18n.stated(int(n), lang))
+
+
 def render(
     template_id: str, slots: Mapping[str, Any], templates: Mapping[str, str] | None = None, lang: str = "en"
 ) -> str:
     """The finding sentence: the template (``templates`` may be a translation) with its slots,
-    printed for ``lang`` (the audit writes English). A slot holding a step (a finding's
-    ``subject``: the ledger fields of a series or a statement) prints rendered in ``lang``."""
+    printed for ``lang`` (the audit writes English); the sentence for one when its count is 1
+    (:data:`FINDING_SINGULARS`), counts with their nouns (:data:`FINDING_COUNTS`). A slot holding a
+    step (a finding's ``subject``: the ledger fields of a series or a statement) prints rendered in
+    ``lang``."""
     template = (templates or FINDINGS)[template_id]
-    return template.format_map(
-        {
-            name: render_step(value, lang) if _is_step(value) else i18n.slot(name, value, lang)
-            for name, value in ((n, slots.get(n)) for n in slot_names(template_id))
-        }
-    )
+    counted, singular = FINDING_SINGULARS.get(template_id, (None, None))
+    if templates is None and singular is not None and slots.get(counted) == 1:
+        template = singular
+    nouns = FINDING_COUNTS.get(template_id, {})
+
+    def shown(name: str, value: Any) -> str:
+        if _is_step(value):
+            return render_step(value, lang)
+        if name in nouns and _is_count(value):
+            return count_words(nouns[name], value, lang)
+        return i18n.slot(name, value, lang)
+
+    return template.format_map({name: shown(name, slots.get(name)) for name in slot_names(template_id)})
 
 
 def finding_text(template_id: str, slots: Mapping[str, Any], lang: str = "en") -> str:
-    """A verdict's finding sentence in ``lang``: English by :func:`render`; another language from
-    the catalogue (the template translated in its context ``template_id``, by
-    :func:`claimaudit.i18n.finding`), its step slots (``subject``, ``metric``) rendered in that
-    language by the one renderer. Used by :func:`explain` and the report."""
+    """A verdict's finding sentence in ``lang`` from its typed ``slots``: English by :func:`render`;
+    another language from the catalogue (the template translated in its context ``template_id``, a
+    plural message when the sentence counts something, :data:`FINDING_SINGULARS`, by
+    :func:`claimaudit.i18n.finding`), counts with their nouns, its step slots (``subject``,
+    ``metric``) rendered in that language by the one renderer. Used by :func:`explain` and the report.
+
+    >>> finding_text("report_agreement.consistent", {"reports": 1, "subject": "s-1", "figures": [5]})
+    '1 report of s-1 agrees on one figure (5).'
+    """
     if lang == i18n.SOURCE_LANGUAGE:
         return render(template_id, slots, lang=lang)
+    counted, singular = FINDING_SINGULARS.get(template_id, (None, None))
+    nouns = FINDING_COUNTS.get(template_id, {})
     with i18n.language(lang):
-        shown = {name: render_step(value, lang) if _is_step(value) else value for name, value in slots.items()}
-        return i18n.finding(template_id, FINDINGS[template_id], shown, lang=lang)
+        shown = {
+            name: render_step(value, lang)
+            if _is_step(value)
+            else count_words(nouns[name], value, lang)
+            if name in nouns and _is_count(value)
+            else value
+            for name, value in slots.items()
+        }
+        count = slots.get(counted) if counted else None
+        return i18n.finding(
+            template_id,
+            FINDINGS[template_id],
+            shown,
+            lang=lang,
+            singular=singular,
+            n=int(count) if _is_count(count) else None,
+        )
 
 
 #: How a figure reads in the working: the qualifier's words around the number.
@@ -298,6 +387,37 @@ PLURAL_TEMPLATES: dict[str, str] = {
     "reported_event.other": "{n} reported events",
     "ooni_finding.one": "{n} OONI finding",
     "ooni_finding.other": "{n} OONI findings",
+    "statement.one": "{n} statement",
+    "statement.other": "{n} statements",
+    "recorded_total.one": "{n} recorded total",
+    "recorded_total.other": "{n} recorded totals",
+    "exact_figure.one": "{n} different exact figure",
+    "exact_figure.other": "{n} different exact figures",
+    "anomaly.one": "{n} anomaly",
+    "anomaly.other": "{n} anomalies",
+    "failure.one": "{n} failure",
+    "failure.other": "{n} failures",
+    "usable_measurement.one": "{n} usable measurement",
+    "usable_measurement.other": "{n} usable measurements",
+}
+
+#: Slots of a working step that hold a count printed with its noun (slots named ``n_<noun>`` do so
+#: anywhere): step id -> {slot: noun of :data:`PLURAL_TEMPLATES`} (``{k}`` -> ``1 network``).
+WORKING_COUNTS: dict[str, dict[str, str]] = {
+    "report_agreement.statements": {"count": "statement"},
+    "report_agreement.exact_figures_differ": {"count": "exact_figure"},
+    "plausibility.no_baseline_near": {"max_gap_days": "day"},
+    "plausibility.division": {"gap_days": "day"},
+    "series_consistency.smallest_total": {"count": "recorded_total"},
+    "ooni_aggregation.counts": {"anomalies": "anomaly", "failures": "failure"},
+    "ooni_aggregation.confirmed": {"k": "network"},
+    "ooni_aggregation.anomalous": {"k": "network", "min_usable": "usable_measurement"},
+    "ooni.thin": {"min_measurements": "measurement", "min_networks": "network"},
+    "ooni_corpus.counts": {"anomalies": "anomaly"},
+    "ooni_corpus.confirmed": {"k": "network"},
+    "ooni_corpus.anomalous": {"k": "network"},
+    "tor.users": {"baseline_days": "day"},
+    "tor.users_no_ratio": {"baseline_days": "day"},
 }
 
 #: Each step of a rule's working (the ``working`` of a verdict's reasons): id -> English
@@ -310,12 +430,12 @@ WORKING_TEMPLATES: dict[str, str] = {
     "report_agreement.metric_detail": "{metric} ({detail})",
     "report_agreement.metric": "{metric}",
     "report_agreement.one_statement": "statement {statement}",
-    "report_agreement.statements": "{count} statements by {authority} ({statements})",
+    "report_agreement.statements": "{count} by {authority} ({statements})",
     "report_agreement.print": "{figure} by {by}",
     "report_agreement.who": "{outlet} [{claim_id}]",
     "report_agreement.who_no_source": "{claimant} (no source row) [{claim_id}]",
     "report_agreement.exact_figures_differ": (
-        "{count} different exact figures are printed for one statement ({figures}); at most one can be what was said."
+        "{count} are printed for one statement ({figures}); at most one can be what was said."
     ),
     "report_agreement.outside": (
         "The exact figure {exact} lies outside {prints} (approximations read as ±{tolerance_pct})."
@@ -355,12 +475,11 @@ WORKING_TEMPLATES: dict[str, str] = {
     # plausibility
     "plausibility.no_baselines": "No baselines to compare with: {problem}",
     "plausibility.no_baseline_near": (
-        "{claim}: no baseline ({missing}) within {max_gap_days} days of the claim's date, so its size cannot be"
-        " checked."
+        "{claim}: no baseline ({missing}) within {max_gap_days} of the claim's date, so its size cannot be checked."
     ),
     "plausibility.arithmetic": "{claim}: {divisions}.",
     "plausibility.division": (
-        "{value} {unit} ({period}) ÷ {baseline} {metric} ({publisher}, as of {as_of}, {gap_days} days from the claim;"
+        "{value} {unit} ({period}) ÷ {baseline} {metric} ({publisher}, as of {as_of}, {gap_days} from the claim;"
         " {baseline_id}) = {ratio} {unit} per {per}"
     ),
     "plausibility.missing": "No usable baseline for {missing}.",
@@ -517,7 +636,7 @@ WORKING_TEMPLATES: dict[str, str] = {
     "series_consistency.smallest_variant": (
         "Where a {key} has several recorded figures ({variants}), the smallest is used."
     ),
-    "series_consistency.smallest_total": "The smallest of {count} recorded totals is used.",
+    "series_consistency.smallest_total": "The smallest of {count} is used.",
     "series_consistency.rate_zero": (
         "In statement {statement}: {processed} processed is zero, so no block rate can be computed from the counts to"
         " set against the stated {rate}."
@@ -619,35 +738,32 @@ WORKING_TEMPLATES: dict[str, str] = {
     "trends.spike": "a spike (≥ {spike_ratio} ×)",
     "trends.no_spike": "no spike",
     "ooni_aggregation.counts": (
-        "OONI {tests} measurements in {probe_cc}, {start}..{end}: {n_measurement} on {n_network} ({anomalies}"
-        " anomalies, {confirmed} confirmed, {failures} failures; anomaly rate {rate})"
+        "OONI {tests} measurements in {probe_cc}, {start}..{end}: {n_measurement} on {n_network} ({anomalies},"
+        " {confirmed} confirmed, {failures}; anomaly rate {rate})"
     ),
     "ooni_aggregation.rate": "{anomaly_rate} of {usable} usable",
     "ooni_aggregation.none_usable": "n/a: none usable",
     "ooni_aggregation.missing": "missing: {missing}",
     "ooni_aggregation.unscored": "{detail} ({n_measurement} left out)",
-    "ooni_aggregation.confirmed": "blocking confirmed on {count} of {k} networks ({nets})",
+    "ooni_aggregation.confirmed": "blocking confirmed on {count} of {k} ({nets})",
     "ooni_aggregation.anomalous": (
-        "anomaly rate at or above {threshold_share} on {count} of {k} networks ({nets}; networks with at least"
-        " {min_usable} usable measurements); anomalies are signs of interference, not confirmed blocking"
+        "anomaly rate at or above {threshold_share} on {count} of {k} ({nets}; networks with at least"
+        " {min_usable}); anomalies are signs of interference, not confirmed blocking"
     ),
     "ooni_aggregation.clear": "no network at or above the {threshold_share} anomaly threshold",
-    "ooni.thin": (
-        "too few to conclude (the rule asks for at least {min_measurements} measurements on {min_networks} networks)"
-    ),
+    "ooni.thin": ("too few to conclude (the rule asks for at least {min_measurements} on {min_networks})"),
     "ooni_corpus.what": "OONI raw {tests} measurements in {probe_cc}",
     "ooni_corpus.what_domains": "OONI raw {tests} measurements in {probe_cc} of {domains}",
     "ooni_corpus.none": "{what}, {start}..{end}: none in the corpus",
     "ooni_corpus.counts": (
-        "{what}, {start}..{end}: {n_measurement} on {n_network} ({anomalies} anomalies, {blockpages} with a state"
-        " blockpage)"
+        "{what}, {start}..{end}: {n_measurement} on {n_network} ({anomalies}, {blockpages} with a state blockpage)"
     ),
     "ooni_corpus.optin": (
         "{optin} showed only an opt-in subscriber filter's page (e.g. Nayatel Safeweb), not counted as a block"
     ),
-    "ooni_corpus.confirmed": "blocked by blockpage on {count} of {k} networks ({nets})",
+    "ooni_corpus.confirmed": "blocked by blockpage on {count} of {k} ({nets})",
     "ooni_corpus.anomalous": (
-        "no blockpage, but an anomaly rate at or above {threshold_share} on {count} of {k} networks ({nets}):"
+        "no blockpage, but an anomaly rate at or above {threshold_share} on {count} of {k} ({nets}):"
         " signs of interference, not confirmed blocking"
     ),
     "ooni_corpus.clear": "no blockpage and no network at or above the {threshold_share} anomaly threshold",
@@ -659,12 +775,12 @@ WORKING_TEMPLATES: dict[str, str] = {
     "tor.not_covered": "{name} covers {span}, not the window and its {baseline_days}-day baseline",
     "tor.users": (
         "Tor relay users from Pakistan ({name}): mean {window_users} a day in the window against {baseline_users} in"
-        " the {baseline_days} days before (ratio {ratio}); Tor use is context for circumvention, not a test of VPN"
+        " the {baseline_days} before (ratio {ratio}); Tor use is context for circumvention, not a test of VPN"
         " blocking"
     ),
     "tor.users_no_ratio": (
         "Tor relay users from Pakistan ({name}): mean {window_users} a day in the window against {baseline_users} in"
-        " the {baseline_days} days before; Tor use is context for circumvention, not a test of VPN blocking"
+        " the {baseline_days} before; Tor use is context for circumvention, not a test of VPN blocking"
     ),
     # an evidence item's note (``Evidence.note``: verdicts.json ``evidence[].note_step``, rendered as ``note``)
     "note.error": "{error}",
@@ -849,16 +965,30 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
         if slots.get("as_of"):
             date = _message(CLAIM_TEMPLATES["as_of"], lang).format(date=date, as_of=i18n.date(slots["as_of"], lang))
         flagged = slots.get("confidence") in ("medium", "low")
-        return _message(CLAIM_TEMPLATES["cited_flagged" if flagged else "cited"], lang).format(
-            figure=render_step(figure(slots), lang),
-            verb=_word(slots.get("verb") or "", lang),
-            claimant=i18n.isolate(str(slots.get("claimant"))),
-            when=date,
-            claim_id=i18n.isolate(str(slots.get("claim_id"))),
-            confidence=_word(str(slots.get("confidence")), lang),
+        return i18n.compose(
+            _message(CLAIM_TEMPLATES["cited_flagged" if flagged else "cited"], lang),
+            {
+                "figure": render_step(figure(slots), lang),
+                "verb": _word(slots.get("verb") or "", lang),
+                "claimant": i18n.name_words("claimant", str(slots.get("claimant")), lang)
+                if lang != i18n.SOURCE_LANGUAGE
+                else str(slots.get("claimant")),
+                "when": date,
+                "claim_id": i18n.isolate(str(slots.get("claim_id"))),
+                "confidence": _word(str(slots.get("confidence")), lang),
+            },
+            lang,
         )
     template = _message(WORKING_TEMPLATES[name], lang)
-    return template.format_map({key: _working_slot(key, slots.get(key), lang) for key in _names(template)})
+    nouns = WORKING_COUNTS.get(name, {})
+    shown = {
+        key: count_words(nouns[key], slots[key], lang)
+        if key in nouns and _is_count(slots.get(key))
+        else _working_slot(key, slots.get(key), lang)
+        for key in _names(template)
+    }
+    # compose: in right-to-left text a bracketed or quoted group of English ("{wording}") is one isolated run
+    return i18n.compose(template, shown, lang)
 
 
 def _word(text: str, lang: str) -> str:
@@ -870,6 +1000,9 @@ def _word(text: str, lang: str) -> str:
     return worded if worded != text else i18n.messages(lang).get(text, text)
 
 
+#: working slots holding a ledger key that is never shown as a key, in any language: name -> kind
+#: (an assertion key ``x_not_blocked`` reads "X is not blocked"; a scope ``platform:x`` reads "X")
+_WORDED_SLOTS = {"assertion": "assertion", "scope": "scope"}
 #: working slots holding a ledger key of the data vocabulary (``other_<name>`` too): name -> kind
 _VOCABULARY_SLOTS = {
     "metric": "metric",
@@ -902,13 +1035,17 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
             return i18n.items([_working_slot(name, v, lang) for v in value], lang)
         separator = _SEPARATORS.get(name) or i18n.gettext(", ", lang)
         return separator.join(_working_slot(name, v, lang) for v in value)
-    if name.startswith("n_") and isinstance(value, int):
-        form = PLURAL_TEMPLATES[f"{name[2:]}.{'one' if value == 1 else 'other'}"]
-        return _message(form, lang).format(n=i18n.stated(value, lang))
+    if name.startswith("n_") and _is_count(value):
+        return count_words(name[2:], value, lang)
     if isinstance(value, str) and (name in ("unit", "period") or name.endswith(("_unit", "_period"))):
         if lang != i18n.SOURCE_LANGUAGE:  # the ledger key through the data vocabulary
             return _vocabulary_words("unit" if name.endswith("unit") else "period", value, lang)
         return _word(unit_word(value) if name.endswith("unit") else period_word(value), lang)
+    worded = _WORDED_SLOTS.get(name.removeprefix("other_"))
+    if worded and isinstance(value, str) and i18n.VALUES.get(worded, {}).get(value):
+        return i18n.value_words(worded, value, lang)
+    if name in i18n.NAME_SLOTS and lang != i18n.SOURCE_LANGUAGE and isinstance(value, str):
+        return i18n.name_words(i18n.NAME_SLOTS[name], value, lang)
     if name == "detail" and lang != i18n.SOURCE_LANGUAGE and isinstance(value, str):
         # a series' category or scope (a ledger key of either kind; a list prints item by item)
         return _vocabulary_words(None, value, lang)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -56,7 +57,7 @@ from claimaudit.i18n._format import (
     stated_percent,
     statistic,
 )
-from claimaudit.i18n._values import SLOT_KINDS, VALUES
+from claimaudit.i18n._values import NAME_SLOTS, SLOT_KINDS, VALUES
 from claimaudit.i18n._values import register as register_values
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "MISSING",
+    "NAME_SLOTS",
     "NP_",
     "N_",
     "SLOT_KINDS",
@@ -72,6 +74,7 @@ __all__ = [
     "_",
     "catalogue",
     "catalogue_path",
+    "compose",
     "current",
     "date",
     "direction",
@@ -88,12 +91,14 @@ __all__ = [
     "language_name",
     "markdown_key",
     "messages",
+    "name_words",
     "ngettext",
     "number",
     "parse_languages",
     "percent",
     "pgettext",
     "plural_form",
+    "plural_index",
     "register_values",
     "set_language",
     "share",
@@ -271,17 +276,45 @@ def ngettext(singular: str, plural: str, n: int, /, **slots: Any) -> str:
     return _format(plural_form(singular, plural, n), {"n": n, **slots}, singular)
 
 
-def plural_form(singular: str, plural: str, n: int, lang: str | None = None) -> str:
-    """The translated form of a plural message for ``n``, slots not filled."""
+def plural_form(singular: str, plural: str, n: int, lang: str | None = None, *, context: str | None = None) -> str:
+    """The translated form of a plural message (``msgid`` ``singular``, ``msgid_plural`` ``plural``,
+    in ``context`` when given) for ``n``, slots not filled. The form is chosen by the language's
+    plural rule (Babel's CLDR data, as the catalogue's ``Plural-Forms`` header states it: English and
+    Urdu have one form for 1 and one for every other count).
+
+    >>> plural_form("{n} day", "{n} days", 1, "en"), plural_form("{n} day", "{n} days", 0, "en")
+    ('{n} day', '{n} days')
+    """
     lang = lang or current()
-    text = plural if n != 1 else singular
+    index = plural_index(n, lang)
+    text = singular if index == 0 else plural
     cat = catalogue(lang) if lang != SOURCE_LANGUAGE else None
-    found = cat.get(singular) if cat is not None else None
+    found = cat.get(singular, context=context) if cat is not None else None
     if found is not None and isinstance(found.string, (list, tuple)):
-        index = 0 if n == 1 else 1  # Urdu and English: one form for 1, one for the rest
         if index < len(found.string) and found.string[index]:
             text = found.string[index]
+    elif lang != SOURCE_LANGUAGE and context is not None:
+        _UNTRANSLATED.add((lang, f"[{context}] {singular}"))
     return text
+
+
+def plural_index(n: int, lang: str | None = None) -> int:
+    """Which plural form ``n`` takes in ``lang`` (0 the first, "one" in English and Urdu), by Babel's
+    plural rule for the language (the ``plural=`` expression of gettext's ``Plural-Forms``).
+
+    >>> plural_index(1, "ur"), plural_index(2, "ur"), plural_index(0, "en")
+    (0, 1, 1)
+    """
+    return _plural_rule(lang or current())(int(n))
+
+
+@functools.lru_cache(maxsize=8)
+def _plural_rule(lang: str):
+    import gettext as _gettext
+
+    from babel.messages.plurals import get_plural
+
+    return _gettext.c2py(get_plural(lang).plural_expr)
 
 
 def fill(template: str, slots: Mapping[str, Any], *, lang: str | None = None) -> str:
@@ -298,20 +331,32 @@ def fill(template: str, slots: Mapping[str, Any], *, lang: str | None = None) ->
         return _format(gettext(template, lang), dict(slots), template)
 
 
-def finding(template_id: str, template: str, slots: Mapping[str, Any], *, lang: str | None = None) -> str:
+def finding(
+    template_id: str,
+    template: str,
+    slots: Mapping[str, Any],
+    *,
+    lang: str | None = None,
+    singular: str | None = None,
+    n: int | None = None,
+) -> str:
     """A verdict's finding sentence in ``lang``: the English ``template`` (``audit.FINDINGS[template_id]``)
     translated in the context ``template_id`` and filled from the typed ``slots`` (a verdict's
-    ``finding_slots``), each printed for the language by :func:`finding_slot_text`.
+    ``finding_slots``), each printed for the language by :func:`finding_slot_text`. A sentence that
+    counts something has its English ``singular`` too (one plural message): the form for ``n`` is used.
 
-    >>> english = "The figure {value} recurs in {claims} claims over {days} days with one meaning."
-    >>> finding("unit_drift.consistent", english, {"value": 20000000.0, "claims": 2, "days": 63}, lang="en")
+    >>> english = "The figure {value} recurs in {claims} claims over {days} with one meaning."
+    >>> finding("unit_drift.consistent", english, {"value": 20000000.0, "claims": 2, "days": "63 days"}, lang="en")
     'The figure 20,000,000 recurs in 2 claims over 63 days with one meaning.'
     """
     lang = lang or current()
     with language(lang):
-        text = pgettext(template_id, template, lang)
+        if singular is not None and n is not None:
+            text = plural_form(singular, template, n, lang, context=template_id)
+        else:
+            text = pgettext(template_id, template, lang)
         shown = _Slots({name: finding_slot_text(name, value) for name, value in slots.items()}, template)
-        return text.format_map(shown)
+        return compose(text, shown, lang)
 
 
 def finding_slot_text(name: str, value: Any, lang: str | None = None) -> str:
@@ -329,6 +374,10 @@ def finding_slot_text(name: str, value: Any, lang: str | None = None) -> str:
     lang = lang or current()
     with language(lang):
         kind = SLOT_KINDS.get(name)
+        if name in NAME_SLOTS and isinstance(value, str):
+            return name_words(NAME_SLOTS[name], value, lang)
+        if name in NAME_SLOTS and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return items([name_words(NAME_SLOTS[name], v, lang) for v in value], lang)
         if isinstance(value, (list, tuple)) and kind:
             return items([value_words(kind, str(v), lang) for v in value], lang)
         if not isinstance(value, str) or _ISO_DATE.match(value):
@@ -367,6 +416,36 @@ def value_words(kind: str | None, value: str | None, lang: str | None = None) ->
     return english if lang == SOURCE_LANGUAGE else pgettext(context, english, lang)
 
 
+_DETAIL = re.compile(r"^(?P<name>[^()]*?)\s*(?P<detail>\(.*\))\s*$")
+
+
+def name_words(kind: str, name: str | None, lang: str | None = None) -> str:
+    """A name a reader sees (``kind``: ``authority``, ``claimant``, ``outlet``) in ``lang``: its
+    established name in that language when the data vocabulary has one (an Urdu outlet's own Urdu
+    name), also for a name with a bracketed detail (the detail kept as it is, isolated); any other
+    name as it is, isolated left to right inside right-to-left text. English: unchanged.
+
+    >>> name_words("outlet", "ARY News", "ur"), name_words("outlet", "Paris News TV", "ur")
+    ('اے آر وائی نیوز', '\u2068Paris News TV\u2069')
+    >>> name_words("claimant", "PTA (document reported by Samaa TV)", "ur")
+    'پی ٹی اے \u2068(document reported by Samaa TV)\u2069'
+    """
+    lang = lang or current()
+    if not name:
+        return ""
+    text = str(name)
+    if lang == SOURCE_LANGUAGE:
+        return text
+    entries = VALUES.get(kind, {})
+    with language(lang):
+        if text in entries:
+            return pgettext(kind, entries[text], lang)
+        parts = _DETAIL.match(text)
+        if parts and parts["name"] in entries:
+            return f"{pgettext(kind, entries[parts['name']], lang)} {isolate(parts['detail'])}"
+        return isolate(text)
+
+
 _SLOT = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 _PERCENT_SLOT = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)[sdifr]")
 
@@ -391,7 +470,45 @@ class _Slots(dict):
 
 def _format(text: str, slots: Mapping[str, Any], message: str) -> str:
     shown = _Slots({k: slot(k, v) for k, v in slots.items()}, message)
-    return text.format_map(shown)
+    return compose(text, shown)
+
+
+def _group(opening: str, closing: str) -> str:
+    # an opening mark, then only slots and characters that are not letters, then the closing mark
+    inner = rf"(?:\{{[A-Za-z_][A-Za-z0-9_]*\}}|[^{{}}\w{re.escape(closing)}]|[\d_])"
+    return rf"{re.escape(opening)}{inner}*?\{{[A-Za-z_][A-Za-z0-9_]*\}}{inner}*?{re.escape(closing)}"
+
+
+#: a bracketed or quoted group of a message around its slots: ``("{wording}")``, ``[{claim_id}]``,
+#: ``“{quote}”`` (brackets first, so a quote inside brackets goes with them)
+_GROUPS = re.compile("|".join(_group(o, c) for o, c in ("()", "[]", '""', "“”", "‘’", "''", "«»")))
+
+
+def compose(text: str, values: Mapping[str, Any], lang: str | None = None) -> str:
+    """``text`` (a translated message) with its ``{slots}`` filled from ``values`` (already printed).
+    In right-to-left text, each bracketed or quoted group of the message around slots (``("{wording}")``,
+    ``[{claim_id}]``) whose filled text is left-to-right (Latin letters, no RTL letters) becomes ONE
+    isolated run, brackets and quote marks included (FSI … PDI, the direction of its first strong
+    letter), so the marks stay with the English words they enclose inside an Urdu sentence; unchanged
+    in English.
+
+    >>> compose('{who} نے کہا ("{wording}")', {"who": "PTA", "wording": "X is not restricted"}, "ur")
+    'PTA نے کہا \u2068("X is not restricted")\u2069'
+    >>> compose('{who} said ("{wording}")', {"who": "PTA", "wording": "X"}, "en")
+    'PTA said ("X")'
+    """
+    lang = lang or current()
+    if direction(lang) != "rtl":
+        return text.format_map(values)
+    out: list[str] = []
+    start = 0
+    for match in _GROUPS.finditer(text):
+        out.append(text[start : match.start()].format_map(values))
+        with language(lang):
+            out.append(isolate(match.group(0).format_map(values)))
+        start = match.end()
+    out.append(text[start:].format_map(values))
+    return "".join(out)
 
 
 _STRONG_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")

@@ -136,6 +136,8 @@ def finding_templates(root: Path | None = None) -> dict[str, str]:
                 ]
             else:
                 pairs = [(names[0], node.value)]
+            if names[0] in PLURAL_TABLES:  # plural messages: see plural_templates()
+                continue
             whole_table = isinstance(node.value, ast.Dict) and names[0].upper().endswith("TEMPLATES")
             for key, value in pairs:
                 text = _constant_text(value)
@@ -143,6 +145,67 @@ def finding_templates(root: Path | None = None) -> dict[str, str]:
                 # too); elsewhere only a string with a slot is taken to be a template
                 if text and (whole_table or "{" in text):
                     found[f"{path.stem}.{key}"] = text
+    return found
+
+
+#: Module-level dicts of the audit that hold a count with its noun as ``<noun>.one`` / ``<noun>.other``
+#: (``"day.one": "{n} day"``): each pair is one plural message whose context is ``plural.<noun>``.
+PLURAL_TABLES = ("PLURAL_TEMPLATES",)
+#: Module-level dicts of the audit that give a finding sentence's form for a count of one:
+#: template id -> (the slot that counts, the sentence); with the FINDINGS entry, one plural message.
+SINGULAR_TABLES = ("FINDING_SINGULARS",)
+
+
+def _tables(root: Path, names: Iterable[str]):
+    """``(path, table name, ast.Dict)`` for each module-level dict of ``audit/*.py`` named in ``names``."""
+    import ast
+
+    for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in tree.body:
+            target = (
+                node.target
+                if isinstance(node, ast.AnnAssign)
+                else (node.targets[0] if isinstance(node, ast.Assign) else None)
+            )
+            if isinstance(target, ast.Name) and target.id in names and isinstance(node.value, ast.Dict):
+                yield path, target.id, node.value
+
+
+def plural_templates(root: Path | None = None) -> list[tuple[str, int, str, tuple[str, str], str]]:
+    """The audit's counts with their nouns (:data:`PLURAL_TABLES`): ``(file, line, "plural.<noun>",
+    (singular, plural), note)``, one plural message per noun, read from the source (AST)."""
+    import ast
+
+    root = root or paths.project_root()
+    found = []
+    for path, _name, table in _tables(root, PLURAL_TABLES):
+        forms: dict[str, dict[str, tuple[str, int]]] = {}
+        for key, value in zip(table.keys, table.values, strict=True):
+            text = _constant_text(value)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and text and "." in key.value:
+                noun, form = key.value.rsplit(".", 1)
+                forms.setdefault(noun, {})[form] = (text, value.lineno)
+        for noun, pair in forms.items():
+            if "one" in pair and "other" in pair:
+                note = f"A count with its noun ({noun}): one form for each plural form of the language. Keep {{n}}."
+                found.append(
+                    (_relative(path), pair["one"][1], f"plural.{noun}", (pair["one"][0], pair["other"][0]), note)
+                )
+    return found
+
+
+def _singulars(root: Path) -> dict[str, str]:
+    """template id -> the English sentence for a count of one (:data:`SINGULAR_TABLES`)."""
+    import ast
+
+    found: dict[str, str] = {}
+    for _path, _name, table in _tables(root, SINGULAR_TABLES):
+        for key, value in zip(table.keys, table.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(value, ast.Tuple) and len(value.elts) == 2:
+                text = _constant_text(value.elts[1])
+                if text:
+                    found[key.value] = text
     return found
 
 
@@ -156,13 +219,15 @@ SENTENCE_TABLES = {
 }
 
 
-def finding_sentences(root: Path | None = None) -> list[tuple[str, int, str, str, str]]:
+def finding_sentences(root: Path | None = None) -> list[tuple[str, int, str, str | tuple[str, str], str]]:
     """The audit's finding (and caveat) sentences: ``(file, line, context, English, note)`` for every
     entry of :data:`SENTENCE_TABLES` in ``audit/*.py``, read from the source (AST) like
-    :func:`finding_templates`; the context is the template id (``report_agreement.consistent``)."""
+    :func:`finding_templates`; the context is the template id (``report_agreement.consistent``). A
+    sentence that counts something (:data:`SINGULAR_TABLES`) is ``(singular, plural)``: one plural message."""
     import ast
 
     root = root or paths.project_root()
+    singulars = _singulars(root)
     found = []
     for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
@@ -184,7 +249,10 @@ def finding_sentences(root: Path | None = None) -> list[tuple[str, int, str, str
                     continue
                 text = _constant_text(value)
                 if text is not None:
-                    found.append((_relative(path), value.lineno, prefix + key.value, text, note.format(key=key.value)))
+                    message = (singulars[key.value], text) if not prefix and key.value in singulars else text
+                    found.append(
+                        (_relative(path), value.lineno, prefix + key.value, message, note.format(key=key.value))
+                    )
     return found
 
 
@@ -249,6 +317,8 @@ def extract(root: Path | None = None):  # -> babel.messages.catalog.Catalog
         )
     for where, lineno, context, text, comment in finding_sentences(root):
         _add(template, text, where, lineno, [comment], context)
+    for where, lineno, context, forms, comment in plural_templates(root):
+        _add(template, forms, where, lineno, [comment], context)
     for where, lineno, context, text, comment in rule_titles(root):
         _add(template, text, where, lineno, [comment], context)
     return template

@@ -108,6 +108,12 @@ VALUES: dict[str, dict[str, str]] = {
     },
     "scope": {
         "all_content": NP_("scope", "all content"),
+        "platform:x": NP_("scope", "X"),
+        "platform:twitter": NP_("scope", "Twitter"),
+        "platform:youtube": NP_("scope", "YouTube"),
+        "platform:tiktok": NP_("scope", "TikTok"),
+        "platform:facebook": NP_("scope", "Facebook"),
+        "platform:instagram": NP_("scope", "Instagram"),
         "international_gateway": NP_("scope", "international gateway"),
         "social_media": NP_("scope", "social media"),
         "not_applicable": NP_("scope", "not applicable"),
@@ -159,6 +165,79 @@ VALUES: dict[str, dict[str, str]] = {
         "internet_users": NP_("baseline", "internet users"),
         "cellular_subscribers": NP_("baseline", "cellular subscriptions"),
     },
+    # what an official assertion says, in brief (the ledger's ``assertion`` keys; the claim's own
+    # words are its ``wording``, shown as stated)
+    "assertion": {
+        "x_blocked": NP_("assertion", "X is blocked"),
+        "x_not_blocked": NP_("assertion", "X is not blocked"),
+        "x_not_blocked_by_government": NP_("assertion", "the government did not block X"),
+        "x_block_lifted": NP_("assertion", "the block on X is lifted"),
+        "vpns_not_blocked": NP_("assertion", "VPNs are not being blocked"),
+        "vpns_not_banned": NP_("assertion", "VPNs will not be banned"),
+        "vpns_restricted": NP_("assertion", "VPN use is restricted"),
+        "vpns_to_be_restricted": NP_("assertion", "VPN use will be restricted"),
+        "vpn_blocking_started": NP_("assertion", "blocking of unregistered VPNs has started"),
+        "vpn_blocking_trial": NP_("assertion", "a trial of VPN blocking is under way"),
+        "vpn_registration_deadline": NP_("assertion", "VPNs must be registered by a deadline"),
+        "vpn_registration_portal": NP_("assertion", "VPNs can be registered through a portal"),
+        "block_illegal_vpns": NP_("assertion", "illegal VPNs are to be blocked"),
+        "outage_was_technical_glitch": NP_("assertion", "the outage was a technical glitch"),
+        "slowdown_caused_by_vpn_use": NP_("assertion", "the slowdown was caused by VPN use"),
+        "vpn_use_against_sharia": NP_("assertion", "VPN use is against Sharia"),
+        "registered_vpns_permissible": NP_("assertion", "VPN use is not in itself un-Islamic"),
+    },
+    # events marked on charts (``datasets/events`` ``event_id``): a short label for the chart's key
+    "event": {
+        "2024-02-08-election-day-mobile-shutdown": NP_("event", "election-day mobile shutdown"),
+        "2024-02-17-x-blocked": NP_("event", "X blocked"),
+        "2024-07-14-muharram-mobile-suspensions": NP_("event", "mobile internet suspended for Muharram"),
+        "2024-08-18-it-minister-blames-vpns": NP_("event", "IT minister blames VPNs"),
+        "2024-09-09-pta-senate-vpns-registered": NP_("event", "PTA tells the Senate how many VPNs are registered"),
+        "2024-09-10-pta-vpns-not-blocked": NP_("event", "PTA: VPNs not blocked"),
+        "2024-11-23-whatsapp-media-disruption": NP_("event", "WhatsApp media disruption"),
+        "2024-11-10-vpn-outage": NP_("event", "VPN outage"),
+        "2024-11-11-pta-technical-glitch": NP_("event", "PTA: a technical glitch"),
+        "2024-11-12-mora-letter-to-pta": NP_("event", "Religious Affairs ministry's letter to PTA"),
+        "2024-11-13-pta-statement-blocked-content": NP_("event", "PTA statement on blocked content"),
+        "2024-11-15-moi-letter-illegal-vpns": NP_("event", "Interior Ministry's letter on illegal VPNs"),
+        "2024-11-18-pta-senate-25000-vpns": NP_("event", "PTA chairman before the Senate IT committee"),
+        "2024-11-20-cii-typo-clarification": NP_("event", "CII chairman: a typing error"),
+        "2024-11-20-bluesky-blocked": NP_("event", "Bluesky blocked"),
+        "2024-11-23-pti-protest-shutdown": NP_("event", "shutdown around the PTI protest"),
+        "2024-11-30-vpn-registration-deadline": NP_("event", "VPN registration deadline"),
+        "2024-12-01-vpn-ban-dropped": NP_("event", "VPN ban dropped"),
+        "2024-12-16-pta-annual-report-launch": NP_("event", "PTA annual report launch"),
+    },
+    # names: an authority, claimant or outlet that has an established name in another language (an
+    # Urdu outlet's own Urdu name; docs/translating.md says where each was checked). A name not here
+    # is shown as it is, isolated left to right inside right-to-left text (claimaudit.i18n.name_words).
+    "authority": {
+        "PTA": NP_("authority", "PTA"),
+        "Govt": NP_("authority", "Govt"),
+        "MoI": NP_("authority", "MoI"),
+        "MoITT": NP_("authority", "MoITT"),
+        "CII": NP_("authority", "CII"),
+    },
+    "claimant": {
+        "PTA": NP_("claimant", "PTA"),
+        "PTA Chairman": NP_("claimant", "PTA Chairman"),
+        "PTA sources": NP_("claimant", "PTA sources"),
+        "PTA Chairman Maj Gen (retd) Hafeezur Rehman": NP_("claimant", "PTA Chairman Maj Gen (retd) Hafeezur Rehman"),
+        "PTA Chairman Maj Gen Hafeezur Rehman": NP_("claimant", "PTA Chairman Maj Gen Hafeezur Rehman"),
+        "Caretaker Prime Minister Anwaarul Haq Kakar": NP_("claimant", "Caretaker Prime Minister Anwaarul Haq Kakar"),
+        "Information Minister Attaullah Tarar": NP_("claimant", "Information Minister Attaullah Tarar"),
+        "State Minister for IT Shaza Fatima Khawaja": NP_("claimant", "State Minister for IT Shaza Fatima Khawaja"),
+    },
+    "outlet": {
+        "ARY News": NP_("outlet", "ARY News"),
+        "Samaa TV": NP_("outlet", "Samaa TV"),
+        "Samaa (Urdu)": NP_("outlet", "Samaa (Urdu)"),
+        "Jang (Urdu)": NP_("outlet", "Jang (Urdu)"),
+        "Dunya (Urdu)": NP_("outlet", "Dunya (Urdu)"),
+        "Dunya News": NP_("outlet", "Dunya News"),
+        "Daily Pakistan": NP_("outlet", "Daily Pakistan"),
+        "Mashriq (Urdu)": NP_("outlet", "Mashriq (Urdu)"),
+    },
     # words the audit puts in a finding's slots
     "word": {
         "undated": NP_("word", "undated"),
@@ -177,6 +256,10 @@ SLOT_KINDS: dict[str, str] = {
     "sources": "source",
     "date": "word",
 }
+
+#: Finding and working slots that hold a name (shown in its established form in the language, else as
+#: it is): slot name -> kind of name.
+NAME_SLOTS: dict[str, str] = {"claimant": "claimant", "authority": "authority", "outlet": "outlet", "outlets": "outlet"}
 
 _BY_WORDS: dict[str, tuple[str, str]] = {}
 for _kind, _entries in VALUES.items():

@@ -32,7 +32,8 @@ from typing import Any
 import altair as alt
 import polars as pl
 
-from claimaudit.i18n import stated
+from claimaudit.i18n import VALUES, stated, value_words
+from claimaudit.i18n import date as fmt_date
 
 __all__ = [
     "DASHES",
@@ -304,12 +305,18 @@ def _event_rows(events: pl.DataFrame | None, start: Any, end: Any) -> pl.DataFra
         rows = rows.filter(pl.col("start_date") <= pl.lit(_as_date(end)))
     if rows.is_empty():
         return None
-    # A short label from the stable id ("2024-02-17-x-blocked" -> "x blocked"); the summary is the tooltip.
-    label = (
-        pl.col("event_id").str.replace(r"^\d{4}-\d{2}-\d{2}-", "").str.replace_all("-", " ")
-        if "event_id" in rows.columns
-        else pl.col("summary").str.slice(0, 40)
-    )
+    # A short label: the data vocabulary's words for the event (a message, so the key reads in the
+    # edition's language), else one made from the stable id ("2024-02-17-x-blocked" -> "x blocked");
+    # the summary is the tooltip. Worded here, in the caller's thread, which knows the language.
+    if "event_id" in rows.columns:
+        known = {e: value_words("event", e) for e in rows["event_id"].to_list() if e in VALUES["event"]}
+        label = (
+            pl.when(pl.col("event_id").is_in(list(known)))
+            .then(pl.col("event_id").replace(known))
+            .otherwise(pl.col("event_id").str.replace(r"^\d{4}-\d{2}-\d{2}-", "").str.replace_all("-", " "))
+        )
+    else:
+        label = pl.col("summary").str.slice(0, 40)
     return rows.sort("start_date").select(
         pl.col("start_date").alias("event_date"),
         pl.col("kind").alias("event_kind"),
@@ -351,12 +358,14 @@ def event_key(events: pl.DataFrame | None, *, start: Any = None, end: Any = None
     >>> ev = pl.DataFrame({"event_id": ["2024-11-10-vpn-outage"], "start_date": [dt.date(2024, 11, 10)],
     ...                    "kind": ["vpn_disruption"], "summary": ["VPNs failed"], "annotate": [True]})
     >>> event_key(ev)
-    ['1 · 2024-11-10 · vpn outage']
+    ['1 · 2024-11-10 · VPN outage']
     """
     rows = _event_rows(events, start, end)
     if rows is None:
         return []
-    return [f"{r['event_number']} · {_iso(r['event_date'])} · {r['event_label']}" for r in rows.iter_rows(named=True)]
+    return [
+        f"{r['event_number']} · {fmt_date(r['event_date'])} · {r['event_label']}" for r in rows.iter_rows(named=True)
+    ]
 
 
 # --------------------------------------------------------------------------- charts

@@ -33,7 +33,7 @@ import altair as alt
 import polars as pl
 
 from claimaudit.audit import EVIDENCE_SOURCES, unit_family
-from claimaudit.i18n import stated, statistic, value_words
+from claimaudit.i18n import VALUES, name_words, stated, statistic, value_words
 from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, with_source
 from claimaudit.report._text import N_, _, ngettext
 
@@ -98,7 +98,9 @@ def short_name(claimant: str | None) -> str:
 
     if not claimant:
         return _("An official")
-    return " ".join(re.sub(r"\s*\([^)]*\)", "", str(claimant)).split()) or str(claimant)
+    short = " ".join(re.sub(r"\s*\([^)]*\)", "", str(claimant)).split()) or str(claimant)
+    # the established name in the edition's language where the data vocabulary has one
+    return name_words("claimant", short) if short in VALUES["claimant"] else short
 
 
 def short_figure(value: float | int) -> str:

@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from claimaudit.audit import VERDICT_LABELS
-from claimaudit.i18n import N_, _, value_words
+from claimaudit.i18n import N_, _, name_words, value_words
 from claimaudit.i18n import current as current_language
 from claimaudit.i18n import date as fmt_date
 from claimaudit.report import _render
@@ -196,8 +197,14 @@ def compact_frame(
             long = long.with_columns(pl.lit(None, dtype=dtype).alias(column))
     # the authority only when the claimant does not already name it ("PTA (report to parliament)")
     named = pl.col("claimant").str.contains(pl.col("authority"), literal=True).fill_null(False)
-    authority = pl.when(named).then(None).otherwise(pl.col("authority"))
-    who = pl.concat_str(pl.col("claimant"), authority, separator=" / ", ignore_nulls=True)
+    # names in the edition's language where they have an established form (computed here, in the
+    # notebook's thread, which knows the language)
+    names = {
+        kind: {v: name_words(kind, v) for v in long[kind].drop_nulls().unique().to_list()}
+        for kind in ("claimant", "authority")
+    }
+    authority = pl.when(named).then(None).otherwise(pl.col("authority").replace(names["authority"]))
+    who = pl.concat_str(pl.col("claimant").replace(names["claimant"]), authority, separator=" / ", ignore_nulls=True)
     said_by = pl.concat_str(
         pl.when(who.str.len_chars() > 0).then(who).otherwise(pl.lit(_("claimant not in the ledger"))),
         pl.col("statement_date").cast(pl.String),
@@ -253,7 +260,7 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
             "sources": [
                 {
                     "href": _render.safe_href(url),
-                    "outlet": outlet or url,
+                    "outlet": name_words("outlet", outlet) if outlet else url,
                     "short": _render.short_url(url, limit=32) if _render.safe_href(url) else None,
                 }
                 for url, outlet in list(zip(row["source_urls"], row["source_outlets"], strict=True))[:max_sources]
@@ -269,7 +276,7 @@ def _compact_rows(frame: pl.DataFrame, max_sources: int) -> list[dict[str, Any]]
 def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
     urls = row.get("source_urls") or []
     outlets = row.get("source_outlets") or []
-    who = " / ".join(str(v) for v in (row.get("claimant"), row.get("authority")) if v) or _(
+    who = " / ".join(name_words(kind, str(row[kind])) for kind in ("claimant", "authority") if row.get(kind)) or _(
         "claimant not in the ledger"
     )
     when = row.get("statement_date")
@@ -280,14 +287,28 @@ def _claim(row: dict[str, Any], max_sources: int) -> dict[str, Any]:
         "said_note": said_note,
         "said_lang": _summary_lang(row),
         "wording": row.get("wording"),
+        "wording_lang": _wording_lang(row.get("wording")),
         "who": who,
         "when": fmt_date(when) if when else "",
         "venue": value_words("venue", row.get("venue")) if row.get("venue") else "",
         "sources": [
-            {"href": _render.safe_href(url), "outlet": outlet or url}
+            {"href": _render.safe_href(url), "outlet": name_words("outlet", outlet) if outlet else url}
             for url, outlet in list(zip(urls, outlets, strict=False))[:max_sources]
         ],
     }
+
+
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+def _wording_lang(wording: Any) -> str | None:
+    """The language of a claim's own words when it is not the edition's: ``"ur"`` for Arabic script
+    in the English edition, ``"en"`` for Latin words in the Urdu one (the quote is one isolated run,
+    ``<bdi>``, its brackets and quote marks inside)."""
+    if not wording:
+        return None
+    lang = "ur" if _ARABIC_SCRIPT.search(str(wording)) else "en"
+    return None if lang == current_language() else lang
 
 
 def _normalise(verdicts: pl.DataFrame) -> pl.DataFrame:

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from claimaudit import i18n
 from claimaudit.audit import EVIDENCE_SOURCES, note_text
 from claimaudit.datasets import ooni_tests
-from claimaudit.i18n import VALUES, isolate, number, pgettext, stated, value_words
+from claimaudit.i18n import VALUES, isolate, name_words, number, pgettext, stated, value_words
 from claimaudit.i18n import current as current_language
 from claimaudit.i18n import date as i18n_date
 from claimaudit.report import _finding_charts as fc
@@ -530,7 +530,7 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
                     "claim_id": row["claim_id"],
                     "outlets": [
                         {
-                            "name": c.get("outlet") or c.get("url"),
+                            "name": name_words("outlet", c.get("outlet")) if c.get("outlet") else c.get("url"),
                             "href": _render.safe_href(c.get("url")),
                             "verification": c.get("verification"),
                         }
@@ -541,7 +541,7 @@ def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
         out.append(
             {
                 "statement_id": statement_id,
-                "who": first.get("claimant") or _("claimant not in the ledger"),
+                "who": name_words("claimant", first.get("claimant")) or _("claimant not in the ledger"),
                 "when": fc.day_words(first["statement_date"]) if first.get("statement_date") else _("undated"),
                 "venue": value_words("venue", first.get("venue")) if first.get("venue") else "",
                 # the ledger's summary in the edition's language (``summary_ur``), else the English one marked as such
