@@ -16,7 +16,6 @@ pytestmark = pytest.mark.mirror
 
 LATIN = re.compile(r"[A-Za-z]")
 URDU = re.compile(r"[\u0600-\u06ff]")
-ISOLATED = re.compile("\u2068([^\u2069]*)\u2069")
 #: The allow-list outside isolated data: names of services and products, as their makers write
 #: them, and the one setting a reader is told to set.
 NAMES = ("Google Trends", "CenAlert", "Nayatel Safeweb", "OONI", "Tor Metrics", "Tor", "IODA", "VPN")
@@ -32,17 +31,42 @@ def _leaves(node) -> set[str]:
     return {node} if isinstance(node, str) else set()
 
 
+_OPEN, _CLOSE = "\u2066\u2067\u2068", "\u2069"  # LRI RLI FSI ... PDI
+_WRAP = "()[]'\"\u201c\u201d\u2018\u2019 "
+
+
+def _isolated_runs(text: str) -> tuple[list[str], str]:
+    """The outermost isolated runs of ``text`` (isolates nest: a bracketed quote is one run holding
+    the quote's own run) with their inner marks removed, and the text outside them."""
+    runs, outside, depth, run = [], [], 0, []
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+            continue
+        if ch == _CLOSE and depth:
+            depth -= 1
+            if not depth:
+                runs.append("".join(run))
+                run = []
+                outside.append(" ")
+            continue
+        (run if depth else outside).append(ch)
+    return runs, "".join(outside)
+
+
 def _english_left(text: str, record: dict) -> list[str]:
-    """The Latin-letter words of an Urdu text that are not on the allow-list: isolated spans must be
-    data the record carries (a claim id, an outlet, a URL, an ASN, a claimant's wording), and
-    outside them only :data:`NAMES` and :data:`CODE` may stand."""
+    """The Latin-letter words of an Urdu text that are not on the allow-list: isolated runs must be
+    data the record carries (a claim id, an outlet, a URL, an ASN, a claimant's wording, or a
+    bracketed part of one, its brackets and quotes aside), and outside them only :data:`NAMES` and
+    :data:`CODE` may stand."""
     data = _leaves(record)
     problems = []
-    for span in ISOLATED.findall(text):
-        carried = span in data or any(d.endswith(":" + span) for d in data)  # platform:x -> x
-        if not carried and not re.fullmatch(r"AS\d+|https?://\S+", span):
+    runs, rest = _isolated_runs(text)
+    for span in runs:
+        core = span.strip(_WRAP)
+        carried = not core or any(core in d for d in data) or any(d.endswith(":" + core) for d in data)
+        if not carried and not re.fullmatch(r"AS\d+|https?://\S+", core):
             problems.append(f"isolated but not data of the record: {span!r}")
-    rest = ISOLATED.sub(" ", text)
     for allowed in (*CODE, *NAMES):
         rest = rest.replace(allowed, " ")
     problems += [f"English: {w!r}" for w in re.findall(r"[A-Za-z][A-Za-z_'’./:-]*", rest)]

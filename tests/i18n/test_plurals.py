@@ -42,6 +42,7 @@ _NOT_COUNTS = {
     ("WORKING_TEMPLATES", "ooni_corpus.what", "tests"),
     ("WORKING_TEMPLATES", "ooni_corpus.what_domains", "tests"),
     ("WORKING_TEMPLATES", "tor.not_covered", "name"),
+    ("WORKING_TEMPLATES", "caveat.unscored", "test"),  # a test's name
 }
 _SLOT_THEN_PLURAL = re.compile(r"\{(\w+)\}((?: [a-z-]+){1,3})")
 
