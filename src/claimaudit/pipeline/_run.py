@@ -218,7 +218,7 @@ def run(
     unknown = set(skip) - {"fetch", "check", "audit", "pdf"}
     if unknown:
         raise ValueError(f"cannot skip {sorted(unknown)}: only fetch, check, audit and pdf can be skipped")
-    from claimaudit.report import ChromiumMissing, export_pdf, run_info, write_index
+    from claimaudit.report import ChromiumMissing, Printer, run_info, write_index
 
     say = progress or (lambda step, message: None)
     reports = Path(reports).resolve() if reports else paths.reports_dir()
@@ -311,7 +311,7 @@ def run(
             info = run_info()
             if pdf and not refused:
                 # each edition's PDF is printed as soon as its HTML is there, while other notebooks run
-                printers = _Printers(export_pdf, jobs=jobs)
+                printers = _Printers(Printer)
             ran = timed(
                 "notebooks",
                 lambda: _run_notebooks(
@@ -362,8 +362,8 @@ def run(
                         not_made.append(f"{html.with_suffix('.pdf').name} NOT made: {outcome.font_missing}")
                     else:
                         printable.append(html)
-                # the editions print side by side (one Chromium each), most of them while the other
-                # notebooks ran (started as each edition's HTML was exported)
+                # one Chromium prints every edition, most of them while the other notebooks ran
+                # (each started as soon as its HTML was exported)
                 assert printers is not None
                 printing = [printers.job(html) for html in printable]
                 try:
@@ -432,12 +432,19 @@ def run(
 
 
 class _Printers:
-    """PDFs printed in threads (each runs a Chromium) as the report editions' HTML appear."""
+    """The run's PDFs, printed by one Chromium (:class:`claimaudit.report.Printer`, started with the
+    notebooks step so that its start-up overlaps them) one after another, each as soon as its
+    report edition's HTML is exported, while the other notebooks still run."""
 
-    def __init__(self, export: Callable[..., Path], *, jobs: int) -> None:
-        self._export = export
-        self._pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="claimaudit-pdf")
+    def __init__(self, printer: Callable[[], Any]) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimaudit-pdf")
         self._jobs: dict[Path, Future[Path]] = {}
+        self._printer: Any = None
+        self._missing: Exception | None = None
+        try:
+            self._printer = printer()
+        except ClaimauditError as exc:  # no Chromium: said by the pdf step, as before
+            self._missing = exc
 
     def print_edition(self, outcome: NotebookOutcome) -> None:
         """Called as each notebook finishes: start the PDF of a report edition now."""
@@ -448,12 +455,19 @@ class _Printers:
     def job(self, html: Path) -> Future[Path]:
         """The printing of ``html`` to ``<html stem>.pdf`` (started now unless it was)."""
         if html not in self._jobs:
-            self._jobs[html] = self._pool.submit(self._export, html, html.with_suffix(".pdf"))
+            self._jobs[html] = self._pool.submit(self._print, html)
         return self._jobs[html]
 
+    def _print(self, html: Path) -> Path:
+        if self._missing is not None:
+            raise self._missing
+        return self._printer.print(html, html.with_suffix(".pdf"))
+
     def close(self, *, cancel: bool = False) -> None:
-        """Wait for the printing under way (``cancel``: start none of what is queued)."""
+        """Wait for the printing under way (``cancel``: start none of what is queued), close Chromium."""
         self._pool.shutdown(wait=True, cancel_futures=cancel)
+        if self._printer is not None:
+            self._printer.close()
 
 
 def _audit_beside(skip: Sequence[str], staging: Path) -> Callable[[], StepOutcome] | None:
