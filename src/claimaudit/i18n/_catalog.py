@@ -12,6 +12,11 @@ DOMAIN = "claimaudit"
 
 def locale_dir() -> Path:
     """``claimaudit/locale``: ``claimaudit.pot`` and ``<lang>/LC_MESSAGES/claimaudit.po``."""
+    return _locale_dir()
+
+
+@functools.cache
+def _locale_dir() -> Path:
     return Path(str(resources.files("claimaudit").joinpath("locale")))
 
 
@@ -20,7 +25,13 @@ def template_path() -> Path:
 
 
 def catalogue_path(lang: str) -> Path:
-    return locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return _catalogue_path(locale_dir(), lang)
+
+
+@functools.cache
+def _catalogue_path(folder: Path, lang: str) -> Path:
+    # looked up for every translated string: joined once per folder and language
+    return folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -22,13 +22,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from claimaudit import paths
 from claimaudit.errors import ClaimauditError
+from claimaudit.pipeline._checks import CheckProcess
 from claimaudit.pipeline._kernels import KernelPool
 from claimaudit.pipeline._notebooks import (
     KERNEL,
@@ -43,6 +44,9 @@ from claimaudit.pipeline._publish import carry_over, publish, publish_failed_che
 #: Notebooks run in warm kernels, one per worker (pipeline/_kernels.py); False: a fresh kernel
 #: for every notebook, as plain papermill does (the tests' stand-in notebooks start no kernel).
 WARM_KERNELS = True
+#: The data checks run in their own process beside the audit (pipeline/_checks.py); False: in
+#: this process, before the audit.
+CHECKS_BESIDE_AUDIT = True
 
 Status = Literal["done", "warning", "failed", "unavailable", "skipped"]
 
@@ -214,7 +218,7 @@ def run(
     unknown = set(skip) - {"fetch", "check", "audit", "pdf"}
     if unknown:
         raise ValueError(f"cannot skip {sorted(unknown)}: only fetch, check, audit and pdf can be skipped")
-    from claimaudit.report import ChromiumMissing, export_pdf, run_info, write_index
+    from claimaudit.report import ChromiumMissing, Printer, run_info, write_index
 
     say = progress or (lambda step, message: None)
     reports = Path(reports).resolve() if reports else paths.reports_dir()
@@ -241,12 +245,15 @@ def run(
             outcome = fn()
         except ClaimauditError as exc:
             outcome = StepOutcome(name, "failed", str(exc))
-        outcome.seconds = time.perf_counter() - started
+        # a step that ran beside another (the audit beside the checks) brings its own seconds
+        outcome.seconds = outcome.seconds or time.perf_counter() - started
         result.steps.append(outcome)
         say(name, f"{outcome.status}: {outcome.detail}")
         return outcome
 
     pool: KernelPool | None = None
+    checker: CheckProcess | None = None
+    printers: _Printers | None = None
     folder = Path(notebook_dir) if notebook_dir else paths.notebooks_dir()
     available = discover_notebooks(folder)
     chosen = available
@@ -259,14 +266,40 @@ def run(
                 # fetches, checks and audits (one core is idle meanwhile); see pipeline/_kernels.py.
                 size = min(max(1, jobs), len(_editions_to_run(chosen, languages)))
                 pool = KernelPool(size, cwd=folder, kernel_name=KERNEL, warm=WARM_KERNELS)
+            if "check" not in skip and CHECKS_BESIDE_AUDIT:
+                # its own process: imports Great Expectations while this one fetches (pipeline/_checks.py)
+                checker = CheckProcess()
             timed("fetch", lambda: step_fetch(offline=offline, params=params))
-            checked = timed("check", lambda: step_check(reports=staging))
+            if checker is None:
+                checked = timed("check", lambda: step_check(reports=staging))
+                audit_beside = None
+            else:
+                # the checks run in their process while this one audits; the verdicts count only if
+                # the checks pass (otherwise the audit is refused, as if the checks had run first)
+                say("check", dict(STEPS)["check"])
+                started = time.perf_counter()
+                checker.start(staging)
+                audit_beside = _audit_beside(skip, staging)
+                try:
+                    answer = checker.result()
+                    checked = StepOutcome("check", answer["status"], answer["detail"], seconds=answer["seconds"])
+                except ClaimauditError as exc:
+                    checked = StepOutcome("check", "failed", str(exc), seconds=time.perf_counter() - started)
+                finally:
+                    checker.close()
+                    checker = None
+                result.steps.append(checked)
+                say("check", f"{checked.status}: {checked.detail}")
             refused = (
                 "refused: the data did not pass its checks (see the check step); nothing of this run is published"
                 if checked.status == "failed"
                 else None
             )
-            audited = timed("audit", lambda: step_audit(reports=staging, offline=True), refuse=refused)
+            audited = timed(
+                "audit",
+                (lambda: step_audit(reports=staging, offline=True)) if audit_beside is None else audit_beside,
+                refuse=refused,
+            )
             if audited.status == "failed" and not refused:
                 refused = "not run: the audit failed (see the audit step); nothing of this run is published"
 
@@ -276,10 +309,22 @@ def run(
                 else f"no notebooks (NN-*.ipynb) found in {folder}"
             )
             info = run_info()
+            if pdf and not refused:
+                # each edition's PDF is printed as soon as its HTML is there, while other notebooks run
+                printers = _Printers(Printer)
             ran = timed(
                 "notebooks",
                 lambda: _run_notebooks(
-                    chosen, staging, params, info, pool, result, say, none_found=none_found, languages=languages
+                    chosen,
+                    staging,
+                    params,
+                    info,
+                    pool,
+                    result,
+                    say,
+                    none_found=none_found,
+                    languages=languages,
+                    done=printers.print_edition if printers is not None else None,
                 ),
                 refuse=refused,
             )
@@ -317,18 +362,22 @@ def run(
                         not_made.append(f"{html.with_suffix('.pdf').name} NOT made: {outcome.font_missing}")
                     else:
                         printable.append(html)
-                # the editions print side by side (one Chromium each), as the notebooks run
-                with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(printable) or 1))) as printers:
-                    printing = [printers.submit(export_pdf, html, html.with_suffix(".pdf")) for html in printable]
-                    try:
-                        made = [job.result().name for job in printing]
-                    except ChromiumMissing as exc:
-                        return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
+                # one Chromium prints every edition, most of them while the other notebooks ran
+                # (each started as soon as its HTML was exported)
+                assert printers is not None
+                printing = [printers.job(html) for html in printable]
+                try:
+                    made = [job.result().name for job in printing]
+                except ChromiumMissing as exc:
+                    return StepOutcome("pdf", "unavailable", str(exc).replace("\n", " "))
                 if not_made:
                     return StepOutcome("pdf", "unavailable", "; ".join([*made, *not_made]))
                 return StepOutcome("pdf", "done", ", ".join(made))
 
             timed("pdf", make_pdf, refuse=refused)
+            if printers is not None:
+                printers.close()
+                printers = None
 
             def do_publish() -> StepOutcome:
                 nonlocal published
@@ -372,10 +421,78 @@ def run(
             " (the partial outputs were deleted)"
         ) from None
     finally:
+        if printers is not None:
+            printers.close(cancel=True)  # nothing starts printing into the staging folder after this
+        if checker is not None:
+            checker.close()
         if pool is not None:
             pool.close(wait=False)
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+class _Printers:
+    """The run's PDFs, printed by one Chromium (:class:`claimaudit.report.Printer`, started with the
+    notebooks step so that its start-up overlaps them) one after another, each as soon as its
+    report edition's HTML is exported, while the other notebooks still run."""
+
+    def __init__(self, printer: Callable[[], Any]) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimaudit-pdf")
+        self._jobs: dict[Path, Future[Path]] = {}
+        self._printer: Any = None
+        self._missing: Exception | None = None
+        try:
+            self._printer = printer()
+        except ClaimauditError as exc:  # no Chromium: said by the pdf step, as before
+            self._missing = exc
+
+    def print_edition(self, outcome: NotebookOutcome) -> None:
+        """Called as each notebook finishes: start the PDF of a report edition now."""
+        html = outcome.html
+        if outcome.ok and html is not None and html.stem.split(".")[0] == REPORT_NOTEBOOK and not outcome.font_missing:
+            self.job(html)
+
+    def job(self, html: Path) -> Future[Path]:
+        """The printing of ``html`` to ``<html stem>.pdf`` (started now unless it was)."""
+        if html not in self._jobs:
+            self._jobs[html] = self._pool.submit(self._print, html)
+        return self._jobs[html]
+
+    def _print(self, html: Path) -> Path:
+        if self._missing is not None:
+            raise self._missing
+        return self._printer.print(html, html.with_suffix(".pdf"))
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Wait for the printing under way (``cancel``: start none of what is queued), close Chromium."""
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+        if self._printer is not None:
+            self._printer.close()
+
+
+def _audit_beside(skip: Sequence[str], staging: Path) -> Callable[[], StepOutcome] | None:
+    """Run the audit step now (while the checks run elsewhere) and return what ``timed`` calls to
+    get its outcome: the same outcome, the same seconds, and an unexpected exception re-raised only
+    then, i.e. only when the checks passed (on data that failed them it is the checks' failure that
+    is reported, as before). None when the audit is skipped."""
+    if "audit" in skip:
+        return None
+    started = time.perf_counter()
+    try:
+        outcome = step_audit(reports=staging, offline=True)
+    except ClaimauditError as exc:
+        outcome = StepOutcome("audit", "failed", str(exc))
+    except Exception as exc:  # noqa: BLE001 - re-raised below when the audit's outcome is asked for
+        error = exc
+
+        def fail() -> StepOutcome:
+            raise error
+
+        return fail
+    seconds = time.perf_counter() - started
+
+    outcome.seconds = seconds  # measured as it ran, not when it is reported
+    return lambda: outcome
 
 
 def _editions(result: RunResult, reports: Path, languages: Sequence[str]) -> None:
@@ -436,6 +553,7 @@ def _run_notebooks(
     *,
     none_found: str,
     languages: Sequence[str] = ("en",),
+    done: Callable[[NotebookOutcome], None] | None = None,
 ) -> StepOutcome:
     if not chosen or pool is None:
         return StepOutcome("notebooks", "unavailable", none_found)
@@ -448,6 +566,8 @@ def _run_notebooks(
         for future in as_completed(futures):
             outcome = future.result()
             result.notebooks.append(outcome)
+            if done is not None:
+                done(outcome)
             mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
             say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
     except BaseException:  # Ctrl-C: start no further notebook; the kernels (own sessions) are killed

@@ -15,7 +15,7 @@ from claimaudit.report import _finding_charts as finding_charts
 from claimaudit.report import _transparency as transparency
 from claimaudit.report._export import export_html, html_from_notebook, notebook_title
 from claimaudit.report._index import index_sections, write_index
-from claimaudit.report._pdf import ChromiumMissing, chromium_flags, export_pdf, find_chromium
+from claimaudit.report._pdf import ChromiumMissing, Printer, chromium_flags, export_pdf, find_chromium
 from claimaudit.report._provenance import checks_summary, provenance, provenance_html, run_info
 from claimaudit.report._scorecard import (
     STRENGTH_LABELS,
@@ -32,6 +32,7 @@ __all__ = [
     "ChromiumMissing",
     "HTML",
     "Page",
+    "Printer",
     "STRENGTH_LABELS",
     "TableView",
     "VERDICT_LABELS",

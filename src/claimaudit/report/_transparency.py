@@ -836,11 +836,16 @@ def load_inputs(
     country: str = "PK",
     verdicts: Sequence[Mapping[str, Any]] | None = None,
 ) -> Inputs:
-    """The curated datasets, the verdicts (``audit.run_audit`` unless given) and whatever
-    third-party data the cache or mirror holds; what could not be had is recorded in
-    ``missing_sources`` (never shown as an instruction: the console and index.html say what to do)."""
+    """The curated datasets, the verdicts and whatever third-party data the cache or mirror holds;
+    what could not be had is recorded in ``missing_sources`` (never shown as an instruction: the
+    console and index.html say what to do).
+
+    The verdicts, unless given, are the ones the audit step wrote (``reports/verdicts.json``, read
+    by :func:`claimaudit.notebook.views.verdict_records`, as every notebook reads them); only when
+    there is no such file yet (the notebook opened on its own) is the audit run, once, here."""
     from claimaudit import audit, datasets
     from claimaudit.errors import ClaimauditError, NotAvailableError
+    from claimaudit.notebook import views
 
     def third_party(name: str, load: Callable[[], pl.DataFrame]) -> pl.DataFrame | None:
         try:
@@ -851,7 +856,9 @@ def load_inputs(
 
     missing: list[str] = []
     if verdicts is None:
-        verdicts = [v.to_dict() for v in audit.run_audit(offline=offline)]
+        verdicts, note = views.verdict_records(offline=offline)
+        if note:
+            print(note)
     from claimaudit.datasets import ooni_api, sources, tor_metrics
 
     start, end = fc.OUTAGE_WINDOW

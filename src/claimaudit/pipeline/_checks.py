@@ -1,0 +1,118 @@
+"""The run's data checks in a process of their own, beside the audit.
+
+``claimaudit run`` starts this process when the run starts: it imports the quality package and
+Great Expectations (a few seconds) while the run fetches; once the fetch step is done it is told
+where the run's staging folder is, runs :func:`claimaudit.pipeline.step_check` there and sends the
+step's outcome back. Meanwhile the run audits in its own process, on the other core. The audit's
+verdicts are kept only when the checks passed: otherwise the run reports the audit as refused,
+runs no notebook and publishes nothing, exactly as when the checks ran first.
+
+The result travels as one JSON line on the process's original standard output (anything the
+checks print goes to standard error); the process is killed when the run is interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from claimaudit.errors import ClaimauditError
+
+
+class ChecksCrashed(RuntimeError):
+    """The checks raised something other than a :class:`ClaimauditError` (a bug): its traceback."""
+
+
+class CheckProcess:
+    """One checks process started now, run by :meth:`start`."""
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen(
+            # not `-m`: the package imports this module first (runpy would warn)
+            [sys.executable, "-c", f"from {__name__} import main; main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+
+    def start(self, reports: Path) -> None:
+        """Run the checks now, writing into ``reports`` (the staging folder)."""
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(json.dumps({"reports": str(reports)}) + "\n")
+        self._proc.stdin.close()
+
+    def result(self) -> dict[str, Any]:
+        """``{"status", "detail", "seconds"}`` of the check step; :class:`ClaimauditError` as the
+        step would have raised it; :class:`ChecksCrashed` for anything else."""
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        self._proc.wait()
+        try:
+            answer = json.loads(line)
+        except json.JSONDecodeError:
+            raise ChecksCrashed(f"the data checks stopped without a result (exit {self._proc.returncode})") from None
+        if "error" in answer:
+            raise ClaimauditError(answer["error"])
+        if "crash" in answer:
+            raise ChecksCrashed(answer["crash"])
+        return answer
+
+    def close(self) -> None:
+        """Kill the process if it still runs (Ctrl-C, or the run did not need it)."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
+        for stream in (self._proc.stdin, self._proc.stdout):
+            if stream is not None and not stream.closed:
+                stream.close()
+
+
+def _serve() -> None:
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # whatever the checks print goes to standard error
+    sys.stdout = sys.stderr
+    # imported while the run fetches: what step_check imports (the quality package and Great
+    # Expectations, scipy.stats deferred as claimaudit.quality does)
+    from claimaudit._lazy import defer
+    from claimaudit.pipeline._run import step_check
+
+    try:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+        defer("scipy.stats")
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import great_expectations  # noqa: F401
+    except ImportError:  # reported by the check step itself
+        pass
+    line = sys.stdin.readline()
+    if not line:
+        return  # the run did not need the checks after all
+    started = time.perf_counter()
+    try:
+        outcome = step_check(reports=Path(json.loads(line)["reports"]))
+        answer: dict[str, Any] = {"status": outcome.status, "detail": outcome.detail}
+    except ClaimauditError as exc:
+        answer = {"error": str(exc)}
+    except Exception:
+        import traceback
+
+        answer = {"crash": traceback.format_exc()}
+    answer["seconds"] = time.perf_counter() - started
+    out.write(json.dumps(answer) + "\n")
+    out.flush()
+
+
+def main() -> None:
+    """The process's entry point (``python -c "from claimaudit.pipeline._checks import main; main()"``)."""
+    try:
+        _serve()
+    except KeyboardInterrupt:  # the run was interrupted and says so itself
+        sys.exit(130)
