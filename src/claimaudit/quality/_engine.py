@@ -28,10 +28,11 @@ from typing import Any
 import polars as pl
 
 from claimaudit import paths
-from claimaudit._lazy import defer
+from claimaudit._lazy import defer, release
 from claimaudit.errors import ClaimauditError, FetchError, NotAvailableError, RuleError
 from claimaudit.quality._gxmemo import shared_configurations
 from claimaudit.quality._html import write_html
+from claimaudit.quality._parallel import run_files
 from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
 from claimaudit.quality._suite import ExpectationSpec, Suite, discover_suites, load_suite
 from claimaudit.quality._vocabulary import _Context, row_condition, translate
@@ -61,6 +62,7 @@ def run_checks(
     out_dir: str | Path | None = None,
     now: dt.datetime | None = None,
     write: bool = True,
+    jobs: int | None = None,
 ) -> CheckReport:
     """Run the suites in ``checks/quality/`` (or only those named) and write the results.
 
@@ -75,6 +77,9 @@ def run_checks(
     ``reports/checks/partial`` (``partial/failed`` when it does not pass): it never replaces
     the full results of all suites. ``write=False`` writes nothing: the
     audit uses it to refuse data that fails its checks.
+
+    ``jobs`` is how many processes validate (default: two when two cores are usable and there are
+    enough suites, see :mod:`claimaudit.quality._parallel`); the results are the same either way.
     """
     out = Path(out_dir).resolve() if out_dir is not None else paths.reports_dir() / "checks"
     files = discover_suites(list(suites) if suites else None)
@@ -91,13 +96,13 @@ def run_checks(
     now = now or dt.datetime.now(dt.UTC)
     if not write:
         runner = _Runner(now=now)
-        results = [runner.run_file(f) for f in files]
+        results = run_files(files, runner.run_file, now=now, jobs=jobs)
         return CheckReport(results=results, created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         runner = _Runner(now=now)
-        results = [runner.run_file(f) for f in files]
+        results = run_files(files, runner.run_file, now=now, jobs=jobs)
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")  # the real time, even when `now` is fixed
         report = CheckReport(results=results, created=created)
         write_json(report, staging / "results.json")
@@ -215,18 +220,30 @@ class _Runner:
 
     # -- Great Expectations
 
+    def warm_up(self) -> None:
+        """Import Great Expectations and make the run's context now (a helper process does this
+        while the first suites are validated elsewhere)."""
+        self._gx()
+
     def _gx(self) -> Any:
         if self._context is None:
             os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
             logging.getLogger("great_expectations").setLevel(logging.ERROR)
-            # scipy.stats is imported by GX for expectations no suite uses: imported if one does
+            # scipy.stats is imported by GX for expectations no suite uses: imported if one does.
+            # altair (~0.3 s) only by the KL-divergence expectation, to draw its chart: deferred for
+            # GX's import only, so anything else in this process that imports altair gets the real one.
             defer("scipy.stats")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                import great_expectations as gx
-                from great_expectations.data_context.types.base import ProgressBarsConfig
+            altair = defer("altair")
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    import great_expectations as gx
+                    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-                context = gx.get_context(mode="ephemeral")
+                    context = gx.get_context(mode="ephemeral")
+            finally:
+                if altair:
+                    release("altair")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
             # No Great Expectations Data Docs: their pages load jQuery, Bootstrap and Vega from CDNs.
             # The results page is ours (quality/_html.py), self-contained like the report.
