@@ -92,3 +92,18 @@ def _forwarding(stub: _Deferred, function: str) -> Any:
 def defer_rfc3987_syntax() -> bool:
     """Defer ``rfc3987_syntax`` unless ``jsonschema`` has been imported already (see above)."""
     return defer("rfc3987_syntax", functions=("is_valid_syntax", "parse"), unless=("jsonschema",))
+
+
+def release(name: str) -> bool:
+    """Take an unused stand-in for ``name`` out of ``sys.modules`` (True if there was one).
+
+    Modules that imported it while it stood in keep their reference, and it still imports the
+    real module the first time one of them uses it; any later ``import name`` imports the real
+    module directly. So a module can be deferred for just the import of one library.
+    """
+    with _lock:
+        stub = sys.modules.get(name)
+        if isinstance(stub, _Deferred) and "_claimaudit_real" not in stub.__dict__:
+            del sys.modules[name]
+            return True
+        return False

@@ -643,3 +643,38 @@ def test_shipped_third_party_suites_pass_on_the_mirror(mirror: Path, isolated_ca
     report = run_checks(suites=external, out_dir=tmp_path / "checks")
     problems = report.summary.filter(report.summary["outcome"].is_in(["fail", "error"]))
     assert report.ok, problems.select("suite", "description", "example_lines", "error").to_dicts()
+
+
+# --------------------------------------------------------------------------- speed shortcuts change nothing
+
+
+def test_shared_configurations_give_the_same_results_as_plain_great_expectations(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """quality._gxmemo builds each expectation's configuration once per validation; on data that breaks
+    many rules (failing rows, examples, a warning, `when` filters, references) the results are identical
+    to GX's own, and GX's classes are restored after every suite."""
+    import contextlib
+    import datetime as dt
+
+    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    original = (Expectation.__dict__["configuration"], ExpectationConfiguration.__dict__["to_domain_obj"])
+    edit(project, "claims", ",1000,over,", ",-1000,over,")
+    edit(project, "claims", "synthetic-ratio,", "synthetic-count,")
+    edit(project, "claims", "window,2024-01-01,", "window,,")
+    edit(project, "claims", ",50,about,percent,", ",150,about,percent,")
+    edit(project, "sources", "https://example.org/synthetic/2", "example.org/synthetic/2")
+    now = dt.datetime(2024, 11, 12, tzinfo=dt.UTC)  # both statements are "in the future"
+
+    def results() -> list[dict]:
+        return [s.as_dict() for s in run_checks(now=now, write=False).results]
+
+    shared = results()
+    assert (Expectation.__dict__["configuration"], ExpectationConfiguration.__dict__["to_domain_obj"]) == original
+    monkeypatch.setattr("claimaudit.quality._engine.shared_configurations", contextlib.nullcontext)
+    plain = results()
+    assert shared == plain
+    outcomes = [e["outcome"] for s in shared for e in s["expectations"]]
+    assert outcomes.count("fail") >= 6 and "warn" in outcomes
