@@ -566,3 +566,10 @@ def test_the_offensive_content_row_is_typed_unmapped_and_completes_the_fiscal_20
     parts = fy.filter(pl.col("category") != "total")["value"].sum()
     total = fy.filter(pl.col("category") == "total")["value"].to_list()
     assert total == [109771] and parts == 109771
+
+
+def test_one_page_has_one_publication_date(sources):
+    dates = sources.group_by("url").agg(
+        pl.struct("publication_date", "publication_date_precision").n_unique().alias("dates")
+    )
+    assert dates.filter(pl.col("dates") > 1)["url"].to_list() == []
