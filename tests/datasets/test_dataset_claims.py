@@ -539,9 +539,11 @@ def test_the_date_check_fails_for_an_undated_claim_without_a_record():
 
 
 def test_pages_reread_for_dates_settle_what_they_can(claims, sources):
-    # Profit printed the 31,000 on Saturday 2024-12-07: the "on Saturday" of the undated copies
+    # Profit printed the 31,000 on Saturday 2024-12-07: the copies' "on Saturday" after the deadline is
+    # in 1-7 December; month precision keeps it after 30 November (approx would reach 15 days back)
     c31 = _claim(claims, "pta-2024-12-vpns-registered-31000")
-    assert str(c31["statement_date"]) == "2024-12-07" and c31["date_precision"] == "approx"
+    assert str(c31["statement_date"]) == "2024-12-01" and c31["date_precision"] == "month"
+    assert "2024-12-07" in c31["notes"]
     profit = sources.filter(
         (pl.col("claim_id") == c31["claim_id"]) & pl.col("url").str.contains("profit.pakistantoday.com.pk/2024/12/07")
     )
