@@ -528,6 +528,8 @@ def test_a_single_report_gets_no_agreement_verdict():
         ("1.109 million", 1109000.0),
         ("10 لاکھ 91 ہزار 95", 1091095.0),
         ("تقریباً دو کروڑ", 20000000.0),
+        ("70 ہزار آٹھ سو", 70800.0),  # Express Urdu's print of the 70,800 X links (LHC, 2026-01-16)
+        ("40 سوشل میڈیا", 40.0),  # a word that merely starts with سو is not "hundred"
         ("over 111,9000", None),
         ("1,22", None),
         ("no figure", None),

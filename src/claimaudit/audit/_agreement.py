@@ -23,6 +23,7 @@ from claimaudit.audit._verdict import Evidence, Status, Verdict
 from claimaudit.i18n import stated_difference
 
 _SCALE_WORDS = {
+    "hundred": 100,
     "thousand": 1000,
     "k": 1000,
     "lakh": 100_000,
@@ -32,6 +33,7 @@ _SCALE_WORDS = {
     "crore": 10_000_000,
     "billion": 1_000_000_000,
     "bn": 1_000_000_000,
+    "سو": 100,
     "ہزار": 1000,
     "لاکھ": 100_000,
     "کروڑ": 10_000_000,
@@ -41,7 +43,7 @@ _SCALE_WORDS = {
 _URDU_NUMBERS = {"ایک": 1, "دو": 2, "تین": 3, "چار": 4, "پانچ": 5, "چھ": 6, "سات": 7, "آٹھ": 8, "نو": 9, "دس": 10}
 _TOKEN = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<!\w)(?:" + "|".join(_URDU_NUMBERS) + r")(?!\w))\s*"
-    r"(?P<scale>(?:thousand|lakh|lac|million|crore|billion|bn|k|m)\b|ہزار|لاکھ|کروڑ|ملین|ارب)?",
+    r"(?P<scale>(?:hundred|thousand|lakh|lac|million|crore|billion|bn|k|m)\b|سو(?!\w)|ہزار|لاکھ|کروڑ|ملین|ارب)?",
     re.IGNORECASE,
 )
 
@@ -50,7 +52,8 @@ def parse_figure(text: str | None) -> float | None:
     """The number an outlet printed, or None when it cannot be read unambiguously.
 
     Reads separators (``"763, 202"``, ``"980 000"``), scale words in English and Urdu
-    (``"1.3 million"``, ``"8 لاکھ 44 ہزار 8"`` = 844,008) and rejects malformed groupings
+    (``"1.3 million"``, ``"8 لاکھ 44 ہزار 8"`` = 844,008, ``"70 ہزار آٹھ سو"`` = 70,800: ``سو`` is
+    hundred) and rejects malformed groupings
     (``"111,9000"``).
     """
     if not text:

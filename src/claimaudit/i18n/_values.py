@@ -71,6 +71,7 @@ VALUES: dict[str, dict[str, str]] = {
         "proxy_and_misc": NP_("category", "proxy and miscellaneous"),
         "total": NP_("category", "all categories"),
         "not_applicable": NP_("category", "not applicable"),
+        "unmapped": NP_("category", "category not mapped"),
     },
     "venue": {
         "annual_report": NP_("venue", "annual report"),
