@@ -827,7 +827,8 @@ WORKING_TEMPLATES: dict[str, str] = {
     "verification.conflict": "conflict",
 }
 
-#: slot name -> separator of a list of steps in that slot (default ``"; "``).
+#: slot name -> separator of a list of steps in that slot (default ``"; "``), translated where the
+#: catalogue has it (``", "``, ``"; "``).
 _SEPARATORS = {
     "chain": " → ",
     "by": ", ",
@@ -1019,6 +1020,13 @@ _VOCABULARY_SLOTS = {
 }
 
 
+def _separator(name: str, default: str, lang: str) -> str:
+    """The separator of a list in slot ``name`` (:data:`_SEPARATORS`), in ``lang`` where it is a
+    message of the catalogue (``", "``, ``"; "``)."""
+    separator = _SEPARATORS.get(name, default)
+    return i18n.gettext(separator, lang) if separator in (", ", "; ") else separator
+
+
 def _is_step(value: Any) -> bool:
     return isinstance(value, Mapping) and "template" in value and "slots" in value
 
@@ -1030,10 +1038,10 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
         if value and all(_is_step(v) for v in value):
             if name in _AND_STEPS and lang != i18n.SOURCE_LANGUAGE:
                 return i18n.items([render_step(v, lang) for v in value], lang)
-            return (_SEPARATORS.get(name) or i18n.gettext("; ", lang)).join(render_step(v, lang) for v in value)
+            return _separator(name, "; ", lang).join(render_step(v, lang) for v in value)
         if name in _AND_LISTS:
             return i18n.items([_working_slot(name, v, lang) for v in value], lang)
-        separator = _SEPARATORS.get(name) or i18n.gettext(", ", lang)
+        separator = _separator(name, ", ", lang)
         return separator.join(_working_slot(name, v, lang) for v in value)
     if name.startswith("n_") and _is_count(value):
         return count_words(name[2:], value, lang)
