@@ -106,6 +106,8 @@ def test_the_ledger_words_in_a_step_are_urdu_and_english_is_unchanged():
     english = [_findings.render_step(step, "en") for step in steps]
     assert english[0] == "6,035 URLs blocked (Synthetic Authority, 2019-09) [synthetic-1, medium confidence]"
     assert english[2] == "different verbs ('blocked' vs 'processed')"
-    assert english[5].endswith("of PTA's cumulative count of items_blocked (contempt_of_court, all_content).")
+    # ledger keys read as words in English too (never "items_blocked (contempt_of_court, all_content)")
+    assert english[5].endswith("of PTA's cumulative count of items blocked (contempt of court, all content).")
+    assert english[3] == "different scopes (all content vs social media)"
     for key in ("items_blocked", "contempt_of_court", "all_content", "social_media", "websites_or_pages"):
         assert key not in " ".join(shown), f"the ledger key {key} shown in Urdu"

@@ -11,6 +11,7 @@ import re
 from html.parser import HTMLParser
 
 import polars as pl
+import pytest
 from test_report_urdu_findings import INFO, inputs_with_working, working_in
 
 from claimaudit import i18n, paths
@@ -175,3 +176,56 @@ def test_the_chart_event_key_reads_in_the_editions_language():
         urdu = event_key(events)
     assert urdu[0] == "1 · 10 نومبر، 2024 · وی پی این کی بندش"
     assert "vpn" not in urdu[0].lower()
+
+
+_GLYPHS = """([needle]) => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  let node;
+  while ((node = walker.nextNode())) {
+    const i = node.data.indexOf(needle);
+    if (i < 0) continue;
+    const start = node.data.lastIndexOf('(', i), end = node.data.indexOf(')', i + needle.length);
+    const glyphs = [];
+    for (let k = start; k <= end; k++) {
+      if ('\\u2066\\u2067\\u2068\\u2069'.includes(node.data[k])) continue;
+      const range = document.createRange();
+      range.setStart(node, k);
+      range.setEnd(node, k + 1);
+      const box = range.getBoundingClientRect();
+      glyphs.push([node.data[k], box.left, Math.round(box.top)]);
+    }
+    found.push(glyphs);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_in_chromium_the_quote_marks_and_brackets_sit_with_the_english_words(tmp_path, width):
+    """Rendered: in the Urdu working, ``("X is not restricted in Pakistan")`` reads left to right with its
+    brackets and quote marks where they belong, on one line or wrapped (each line in order)."""
+    from playwright.sync_api import sync_playwright
+
+    from support.report_browser import chromium_or_skip
+
+    chromium = chromium_or_skip()
+    page_file = tmp_path / "scorecard.ur.html"
+    html = _urdu_scorecard(_with_assertion_step(inputs_with_working()))
+    page_file.write_text(html.replace('<details class="ca-working">', '<details class="ca-working" open>'), "utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_context(offline=True, viewport={"width": width, "height": 900}).new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            runs = page.evaluate(_GLYPHS, ["X is not restricted"])
+        finally:
+            browser.close()
+    assert runs, "the wording is not on the page"
+    for glyphs in runs:
+        opening, closing = glyphs[:3], glyphs[-3:]  # ( " X  …  n " )
+        assert [g[0] for g in opening] == ["(", '"', "X"] and [g[0] for g in closing] == ["n", '"', ")"]
+        for three in (opening, closing):
+            if len({g[2] for g in three}) == 1:  # on one line: left to right, as in English
+                assert three[0][1] < three[1][1] < three[2][1], f"misplaced at {width}px: {three}"

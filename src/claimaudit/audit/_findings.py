@@ -1002,8 +1002,9 @@ def _word(text: str, lang: str) -> str:
 
 
 #: working slots holding a ledger key that is never shown as a key, in any language: name -> kind
-#: (an assertion key ``x_not_blocked`` reads "X is not blocked"; a scope ``platform:x`` reads "X")
-_WORDED_SLOTS = {"assertion": "assertion", "scope": "scope"}
+#: (an assertion key ``x_not_blocked`` reads "X is not blocked"; a scope ``platform:x`` reads "X";
+#: a metric ``items_blocked`` "items blocked"); a ``detail`` holds a category or a scope
+_WORDED_SLOTS = {"assertion": "assertion", "scope": "scope", "metric": "metric", "category": "category"}
 #: working slots holding a ledger key of the data vocabulary (``other_<name>`` too): name -> kind
 _VOCABULARY_SLOTS = {
     "metric": "metric",
@@ -1052,6 +1053,8 @@ def _working_slot(name: str, value: Any, lang: str) -> str:
     worded = _WORDED_SLOTS.get(name.removeprefix("other_"))
     if worded and isinstance(value, str) and i18n.VALUES.get(worded, {}).get(value):
         return i18n.value_words(worded, value, lang)
+    if name == "detail" and isinstance(value, str) and any(value in i18n.VALUES[k] for k in ("category", "scope")):
+        return i18n.value_words("category" if value in i18n.VALUES["category"] else "scope", value, lang)
     if name in i18n.NAME_SLOTS and lang != i18n.SOURCE_LANGUAGE and isinstance(value, str):
         return i18n.name_words(i18n.NAME_SLOTS[name], value, lang)
     if name == "detail" and lang != i18n.SOURCE_LANGUAGE and isinstance(value, str):

@@ -369,6 +369,22 @@ def words_column(frame: pl.DataFrame, name: str, words: Any) -> pl.Series:
     return pl.Series(name, [words(row) for row in frame.iter_rows(named=True)], dtype=pl.String)
 
 
+def _who_on(row: dict[str, Any]) -> str:
+    """``PTA Chairman Maj Gen, 18 Nov``: a point's label, who (the first 24 letters of the name; in
+    another edition the name's established form there, when it has one) and the day."""
+    from claimaudit import i18n
+
+    day = row.get("statement_date")
+    if i18n.current() == i18n.SOURCE_LANGUAGE:
+        who = str(row.get("claimant") or "").split(" (")[0][:24]
+        return f"{who}, {day.strftime('%d %b')}" if day else who
+    import re
+
+    short = " ".join(re.sub(r"\s*\([^)]*\)", "", str(row.get("claimant") or "")).split())
+    who = name_words("claimant", short) if short in VALUES["claimant"] else short[:24]
+    return _("{who}, {date}").format(who=who, date=i18n.date(day)) if day else who
+
+
 def _with_period(what: str, period: str | None, *, unstated: str | None = None) -> str:
     """``what`` with its period in words (``attempts a day``); the sentence frames are messages."""
     if period == "per_day":
@@ -411,11 +427,7 @@ def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> al
     )
     data = rows.with_columns(
         pl.col("statement_date").cast(pl.String).alias("date"),
-        (
-            pl.col("claimant").str.split(" (").list.first().str.slice(0, 24)
-            + pl.lit(", ")
-            + pl.col("statement_date").dt.strftime("%d %b")
-        ).alias("who"),
+        words_column(rows, "who", _who_on),
         (pl.lit(stated(first["value"])) + pl.lit(" ") + pl.col("as_stated")).alias("label"),
     )
     base = alt.Chart(data).encode(

@@ -480,9 +480,12 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
 
 
 def _statement_label(row: Mapping[str, Any]) -> str:
-    """``2024-11-13 · items blocked (blasphemy, x)``: a statement's date, metric and category in words."""
+    """``2024-11-13 · items blocked (blasphemy, X)``: a statement's date, metric, category and (a
+    platform's) scope in words."""
     scope = str(row.get("scope") or "")
-    what = fc.category_words(row.get("category")) + (_(", ") + scope[9:] if scope.startswith("platform:") else "")
+    what = fc.category_words(row.get("category")) + (
+        _(", ") + value_words("scope", scope) if scope.startswith("platform:") else ""
+    )
     day = i18n_date(row["statement_date"]) if row.get("statement_date") else ""
     return f"{day} · {value_words('metric', row.get('metric') or '')} ({what})"
 
