@@ -12,6 +12,12 @@ DOMAIN = "claimaudit"
 
 def locale_dir() -> Path:
     """``claimaudit/locale``: ``claimaudit.pot`` and ``<lang>/LC_MESSAGES/claimaudit.po``."""
+    return _package_locale_dir()
+
+
+@functools.lru_cache(maxsize=1)
+def _package_locale_dir() -> Path:
+    # asked for every formatted slot (thousands per audit); where the package lies does not change
     return Path(str(resources.files("claimaudit").joinpath("locale")))
 
 
