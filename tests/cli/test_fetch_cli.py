@@ -178,11 +178,26 @@ def test_ooni_aggregate_refuses_other_suffixes_without_writing(world, tmp_path):
 
 @pytest.mark.mirror
 def test_every_pinned_resource_comes_from_the_mirror_then_the_cache(mirror, isolated_cache, monkeypatch):
+    from claimaudit.datasets import sources
+    from claimaudit.fetch import _manifest
+
     monkeypatch.delenv("CLAIMAUDIT_DATASETS", raising=False)
+    writes: list[int] = []
+    real_write = _manifest._write
+
+    def counted(cache, entries):
+        writes.append(len(entries))
+        real_write(cache, entries)
+
+    monkeypatch.setattr(_manifest, "_write", counted)
     first = fetch_all(offline=True, mirror=mirror, windows=())
     assert len(first) == 16 and {o.origin for o in first} == {"mirror"}
+    # copied by several threads, reported in plan order; the manifest written once, with all 16
+    assert [o.name for o in first] == [f"{n}/{r}" for n in sources.list_sources() for r in sources.resource_names(n)]
+    assert writes == [16]
     again = fetch_all(offline=True, mirror=mirror, windows=())
     assert {o.origin for o in again} == {"cache"}
+    assert writes == [16]
 
 
 def test_a_full_fetch_stays_inside_the_services_per_minute_quota(world, monkeypatch):

@@ -327,3 +327,43 @@ def test_mirror_paths_ignore_parameter_order(params, rnd):
 def test_mirror_paths_stay_inside_the_mirror(segments):
     path = mirror_path("https://host.example/" + "/".join(segments), "/m")
     assert path.is_relative_to("/m/host.example") and ".." not in path.parts
+
+
+def test_mirror_copies_in_a_session_are_recorded_once_at_its_end_even_when_interrupted(
+    tmp_path, isolated_cache, server, monkeypatch
+):
+    from claimaudit.fetch import _manifest, asking_once
+
+    mirror = tmp_path / "mirror"
+    urls = [f"https://raw.githubusercontent.com/synthetic/repo/abc/file{i}.csv" for i in range(4)]
+    for url in urls:
+        mirror_path(url, mirror).parent.mkdir(parents=True, exist_ok=True)
+        mirror_path(url, mirror).write_bytes(SYNTHETIC_BODY)
+    writes: list[list[str]] = []
+    real_write = _manifest._write
+
+    def counted(cache, entries):
+        writes.append(sorted(entries))
+        real_write(cache, entries)
+
+    monkeypatch.setattr(_manifest, "_write", counted)
+    manifest_file = isolated_cache / "manifest.json"
+
+    with asking_once():
+        for url in urls[:2]:
+            assert fetch(url, sha256=SYNTHETIC_SHA, offline=True, mirror=mirror).origin == "mirror"
+        assert writes == [] and not manifest_file.exists()
+        assert cached_entry(urls[0])["origin"] == "mirror"  # seen at once in this process
+        assert fetch(urls[0], sha256=SYNTHETIC_SHA, offline=True, mirror=mirror).origin == "cache"
+        # an answer from the network is written at once, with the copies recorded so far
+        server.route("/synthetic.csv", Reply(body=SYNTHETIC_BODY))
+        _fetch(server.url + "/synthetic.csv", sha256=SYNTHETIC_SHA)
+        assert writes == [sorted([*urls[:2], server.url + "/synthetic.csv"])]
+        fetch(urls[2], sha256=SYNTHETIC_SHA, offline=True, mirror=mirror)
+    assert len(writes) == 2 and urls[2] in json.loads(manifest_file.read_text())["entries"]
+
+    with pytest.raises(KeyboardInterrupt), asking_once():
+        fetch(urls[3], sha256=SYNTHETIC_SHA, offline=True, mirror=mirror)
+        raise KeyboardInterrupt
+    assert urls[3] in json.loads(manifest_file.read_text())["entries"]
+    assert len(writes) == 3 and _manifest._PENDING == {}

@@ -56,6 +56,18 @@ def run_audit(
     ``provider`` supplies the ledger and evidence (default: the project's datasets and
     loaders, offline unless ``offline=False``); ``rules`` overrides reading ``rules_dir``.
     """
+    verdicts = _verdicts(rules_dir=rules_dir, offline=offline, provider=provider, rules=rules)
+    return sorted(verdicts, key=lambda v: v.sort_key)
+
+
+def _verdicts(
+    *,
+    rules_dir: str | Path | None,
+    offline: bool,
+    provider: EvidenceProvider | None,
+    rules: Sequence[Rule] | None,
+) -> list[Verdict]:
+    """:func:`run_audit` before sorting (the sort key renders each verdict's working)."""
     rules = list(rules) if rules is not None else load_rules(rules_dir)
     provider = provider if provider is not None else LiveEvidence(offline=offline)
     claims = conform(provider.dataset("claims"))
@@ -89,7 +101,7 @@ def run_audit(
             reason_kind=kind.reason_kind,
         )
         verdicts.extend(kind.audit(ctx))
-    return sorted(verdicts, key=lambda v: v.sort_key)
+    return verdicts
 
 
 class _Planner(LiveEvidence):
@@ -116,7 +128,7 @@ def evidence_requests(*, rules_dir: str | Path | None = None) -> list[tuple[str,
     """The live requests (loader name, keyword arguments) the rules make for their evidence
     windows: exactly what the audit will ask the cache for, in order, without duplicates."""
     planner = _Planner()
-    run_audit(rules_dir=rules_dir, provider=planner)
+    _verdicts(rules_dir=rules_dir, offline=True, provider=planner, rules=None)  # the order of verdicts is not needed
     unique: dict[str, tuple[str, dict[str, Any]]] = {}
     for loader, kwargs in planner.asked:
         unique.setdefault(f"{loader}{sorted(kwargs.items())}", (loader, kwargs))

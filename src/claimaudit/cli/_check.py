@@ -41,6 +41,15 @@ def check(
         help="With --format github: annotate each row breaking a severity: warning expectation as a ::warning at "
         "its cell (default: one ::notice per such expectation, no row marked; the rows are in the step summary).",
     ),
+    jobs: int = typer.Option(
+        None,
+        "--jobs",
+        "-j",
+        min=1,
+        max=2,
+        help="Processes that validate the suites (default: 2 when two cores are usable and there are 6 or more "
+        "suites, else 1). The results are the same either way.",
+    ),
     files: list[str] = typer.Argument(
         None,
         help="Run only the suites of the datasets these files belong to (a dataset file, its "
@@ -66,7 +75,7 @@ def check(
                 typer.echo("no dataset or suite among these files: nothing to check")
                 raise typer.Exit(0)
             suite = sorted({*(suite or []), *chosen})
-        report = run_checks(suites=suite or None, out_dir=out)
+        report = run_checks(suites=suite or None, out_dir=out, jobs=jobs)
     except ClaimauditError as exc:  # an unknown suite name, no suites at all
         if output == "github":
             from claimaudit.cli._github import error_annotation

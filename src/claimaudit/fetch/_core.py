@@ -38,7 +38,7 @@ supply the URL, :class:`~claimaudit.errors.NotAvailableError` says how to supply
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import hashlib
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -56,6 +56,7 @@ from claimaudit.fetch._layout import relative_path
 from claimaudit.fetch._staging import staged
 
 Origin = Literal["cache", "mirror", "network"]
+_CHUNK = 1 << 20
 
 #: How :func:`fetch` waits between retries when no ``sleep=`` is passed. Tests replace it (with
 #: ``monkeypatch.setattr(claimaudit.fetch._core, "backoff_sleep", recorder)``) so they never sleep.
@@ -89,10 +90,12 @@ def asking_once() -> Iterator[None]:
     """Inside the block, a URL is asked of the network at most once: an answer due to be asked
     again (empty, a recent window past its TTL, or ``refresh=True``) that was already asked in
     the block is served from the cache. ``fetch_all`` runs in one, so two windows of the plan that
-    make the same request cost one request."""
+    make the same request cost one request. Manifest entries of mirror copies made in the block
+    are written once, when it ends (:func:`claimaudit.fetch._manifest.batched`)."""
     _ASKED.append(set())
     try:
-        yield
+        with manifest.batched():  # mirror copies: one manifest write at the end of the block
+            yield
     finally:
         _ASKED.pop()
 
@@ -218,7 +221,7 @@ def _fetch(
         entry = _entry(
             url, target, cache_root, target.stat().st_size, expected, origin="mirror" if from_mirror else "cache"
         )
-        manifest.record(cache_root, entry)
+        manifest.record(cache_root, entry, durable=False)  # pinned: re-derivable from the bytes
         return FetchResult(url, target, "cache", expected, entry)
 
     mirror_root = resolve_mirror(mirror)
@@ -468,11 +471,13 @@ def _from_mirror(
     expected: str | None,
     validate: Validator | None,
 ) -> FetchResult:
+    digest = hashlib.sha256()
     with staged(target) as (fh, tmp):
-        with open(source, "rb") as src:
-            shutil.copyfileobj(src, fh)
-        fh.flush()
-        actual = sha256_file(tmp)
+        with open(source, "rb") as src:  # hashed as it is copied: the bytes are read once
+            while block := src.read(_CHUNK):
+                digest.update(block)
+                fh.write(block)
+        actual = digest.hexdigest()
         if expected and actual != expected:
             raise HashMismatchError(
                 f"sha256 mismatch in the mirror copy {source}: expected {expected}, found {actual}; it was not cached",
@@ -483,7 +488,7 @@ def _from_mirror(
             validate(tmp)
     size = target.stat().st_size
     entry = _entry(url, target, cache_root, size, actual, origin="mirror", mirror_file=str(source))
-    manifest.record(cache_root, entry)
+    manifest.record(cache_root, entry, durable=False)  # the mirror can supply it again
     return FetchResult(url, target, "mirror", actual, entry)
 
 

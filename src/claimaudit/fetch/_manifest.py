@@ -8,6 +8,13 @@ The manifest is ``<cache>/manifest.json``::
 ``origin`` is where the bytes were first had (``mirror`` or ``network``); ``path`` is relative to
 the cache root. Updates take an exclusive lock and are written atomically, so two processes
 sharing a cache never lose or half-write an entry.
+
+Inside :func:`batched` (a fetch session: ``fetch_all`` runs in one), entries for bytes copied from
+the mirror (``durable=False``) are kept in memory and written with the next durable entry or when
+the block ends, even on an error or Ctrl-C: filling a fresh cache from the mirror rewrites and
+fsyncs the manifest once, not once per file. Readers in this process see them at once. If the
+process is killed before the end, those files are simply copied (or re-recorded from their
+pinned hash) again on the next fetch. Entries for network answers are written at once.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,8 +38,56 @@ def manifest_path(cache: Path) -> Path:
     return cache / MANIFEST_NAME
 
 
+_PENDING: dict[Path, dict[str, dict[str, Any]]] = {}  # cache -> url -> entry, not yet written
+_BATCHES = [0]  # how many batched() blocks are open
+_PENDING_LOCK = threading.RLock()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Write the entries of mirror copies recorded inside the block once, at its end."""
+    with _PENDING_LOCK:
+        _BATCHES[0] += 1
+    try:
+        yield
+    finally:
+        with _PENDING_LOCK:
+            _BATCHES[0] -= 1
+            if _BATCHES[0] == 0:
+                for cache in list(_PENDING):
+                    _flush(cache)
+
+
+def _flush(cache: Path) -> None:
+    with _PENDING_LOCK:
+        pending = _PENDING.pop(cache, None)
+        if not pending:
+            return
+        try:
+            with _locked(cache):
+                entries = _read_disk(cache)
+                entries.update(pending)
+                _write(cache, entries)
+        except BaseException:  # keep them for the next write
+            _PENDING.setdefault(cache, {}).update({u: e for u, e in pending.items()})
+            raise
+
+
 def read_entries(cache: Path) -> dict[str, dict[str, Any]]:
-    """All usable manifest entries by URL (empty when there is no manifest yet).
+    """All usable manifest entries by URL (empty when there is no manifest yet), including those
+    recorded in this process and not yet written (see :func:`batched`)."""
+    entries = _read_disk(cache)
+    with _PENDING_LOCK:
+        entries.update(_PENDING.get(_key(cache), {}))
+    return entries
+
+
+def _key(cache: Path) -> Path:
+    return Path(os.path.abspath(cache))
+
+
+def _read_disk(cache: Path) -> dict[str, dict[str, Any]]:
+    """All usable manifest entries in the file, by URL (empty when there is no manifest yet).
 
     A manifest that is not valid JSON, or not shaped as above (``entries`` a list, an entry
     without ``path``), is not fatal: the usable entries are kept, the rest dropped, and the
@@ -112,9 +168,23 @@ def _locked(cache: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def record(cache: Path, entry: dict[str, Any]) -> None:
-    """Add or replace the entry for ``entry["url"]``."""
-    with _locked(cache):
-        entries = read_entries(cache)
-        entries[entry["url"]] = entry
-        _write(cache, entries)
+def record(cache: Path, entry: dict[str, Any], *, durable: bool = True) -> None:
+    """Add or replace the entry for ``entry["url"]``; inside :func:`batched`, an entry that need
+    not be ``durable`` (bytes a mirror can supply again) is written at the block's end."""
+    key = _key(cache)
+    with _PENDING_LOCK:
+        if not durable and _BATCHES[0]:
+            _PENDING.setdefault(key, {})[entry["url"]] = entry
+            return
+        pending = _PENDING.pop(key, {})
+    try:
+        with _locked(cache):
+            entries = _read_disk(cache)
+            entries.update(pending)
+            entries[entry["url"]] = entry
+            _write(cache, entries)
+    except BaseException:  # keep the batched ones for the next write
+        if pending:
+            with _PENDING_LOCK:
+                _PENDING.setdefault(key, {}).update({u: e for u, e in pending.items() if u not in _PENDING[key]})
+        raise

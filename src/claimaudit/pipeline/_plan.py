@@ -18,6 +18,8 @@ from typing import Any
 from claimaudit.errors import ClaimauditError, NotAvailableError
 
 D = dt.date
+#: Threads copying (or downloading) pinned files at once in :func:`fetch_all`.
+PINNED_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -188,18 +190,32 @@ def _fetch_all(
         if on_outcome is not None:
             on_outcome(outcome)
 
+    # Pinned files are independent: they are copied (or downloaded) by a few threads, so their
+    # fsyncs and hashing overlap; outcomes are reported in plan order as before.
+    items: list[tuple[str, str | None, FetchOutcome | None]] = []
     for name in pinned if pinned is not None else sources.list_sources():
         try:
             resources = sources.resource_names(name)
         except ClaimauditError as exc:  # an unknown name or a broken datapackage.json
-            done(FetchOutcome(name, "pinned", None, _reason(exc)))
+            items.append((name, None, FetchOutcome(name, "pinned", None, _reason(exc))))
             continue
-        for resource in resources:
-            try:
-                got = sources.fetch_resource(name, resource, offline=offline, mirror=mirror)
-                done(FetchOutcome(f"{name}/{resource}", "pinned", got.origin, f"{got.entry['bytes']} bytes"))
-            except ClaimauditError as exc:
-                done(FetchOutcome(f"{name}/{resource}", "pinned", None, _reason(exc)))
+        items += [(name, resource, None) for resource in resources]
+
+    def pin(item: tuple[str, str | None, FetchOutcome | None]) -> FetchOutcome:
+        name, resource, known = item
+        if known is not None:
+            return known
+        try:
+            got = sources.fetch_resource(name, resource, offline=offline, mirror=mirror)
+            return FetchOutcome(f"{name}/{resource}", "pinned", got.origin, f"{got.entry['bytes']} bytes")
+        except ClaimauditError as exc:
+            return FetchOutcome(f"{name}/{resource}", "pinned", None, _reason(exc))
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=PINNED_THREADS) as pool:
+        for outcome in pool.map(pin, items):
+            done(outcome)
     loaders = _loaders()
     for window in windows:
         kwargs = dict(window.kwargs)
