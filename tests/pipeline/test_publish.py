@@ -160,6 +160,30 @@ def test_ctrl_c_during_the_run_leaves_reports_as_they_were_and_says_so(tmp_path,
     assert _tree(previous) == before
 
 
+def test_ctrl_c_while_the_checks_run_beside_the_audit_kills_the_checks_and_publishes_nothing(
+    tmp_path, monkeypatch, books, previous, fake_notebooks
+):
+    started: list[_run.CheckProcess] = []
+
+    class Recorded(_run.CheckProcess):
+        def __init__(self) -> None:
+            super().__init__()
+            started.append(self)
+
+    def audit_interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_run, "CheckProcess", Recorded)
+    monkeypatch.setattr(_run, "step_audit", audit_interrupted)
+    before = _tree(previous)
+    with pytest.raises(KeyboardInterrupt) as info:
+        pipeline.run(reports=previous, notebook_dir=books, skip=("fetch",), pdf=False)
+    assert "nothing of this run was published" in str(info.value)
+    assert len(started) == 1 and started[0]._proc.poll() is not None, "the checks' process is not left running"
+    assert _tree(previous) == before and not fake_notebooks
+    assert not list(previous.glob(".run-*"))
+
+
 def test_ctrl_c_or_a_failure_in_the_middle_of_publishing_is_rolled_back(
     tmp_path, monkeypatch, books, previous, fake_notebooks
 ):

@@ -374,6 +374,31 @@ def test_pdf_export_prints_the_report(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.pdf"]
 
 
+@pytest.mark.browser
+def test_one_printer_prints_page_after_page_and_closes_its_browser(tmp_path):
+    if report.find_chromium() is None:
+        pytest.skip("needs Chromium (apt-get install chromium); CI installs it")
+    import os
+
+    pages = []
+    for name, words in (("a", "first synthetic page"), ("b", "second synthetic page")):
+        page = tmp_path / f"{name}.html"
+        page.write_text(f"<!doctype html><title>{name}</title><p>{words}</p>", encoding="utf-8")
+        pages.append(page)
+    with report.Printer() as printer:
+        made = [printer.print(page, page.with_suffix(".pdf")) for page in pages]
+        pid = printer.pid
+    for pdf in made:
+        assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 500
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf", "b.html", "b.pdf"]
+    with pytest.raises(ChildProcessError):  # the browser exited and was reaped
+        os.waitpid(pid, os.WNOHANG)
+    from claimaudit.errors import ClaimauditError
+
+    with pytest.raises(ClaimauditError, match="closed"):
+        printer.print(pages[0], tmp_path / "again.pdf")
+
+
 def test_report_package_exports_are_complete():
     public = {n for n in dir(report) if not n.startswith("_")} - {"annotations"}
     assert set(report.__all__) == public - {

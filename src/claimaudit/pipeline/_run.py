@@ -375,9 +375,6 @@ def run(
                 return StepOutcome("pdf", "done", ", ".join(made))
 
             timed("pdf", make_pdf, refuse=refused)
-            if printers is not None:
-                printers.close()
-                printers = None
 
             def do_publish() -> StepOutcome:
                 nonlocal published
@@ -422,7 +419,9 @@ def run(
         ) from None
     finally:
         if printers is not None:
-            printers.close(cancel=True)  # nothing starts printing into the staging folder after this
+            # Chromium is closed after publishing (its exit is not waited for before); on Ctrl-C
+            # nothing starts printing into the staging folder after this
+            printers.close(cancel=True)
         if checker is not None:
             checker.close()
         if pool is not None:

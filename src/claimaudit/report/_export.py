@@ -8,6 +8,7 @@ widgets, and sets a Content-Security-Policy that forbids any request.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from copy import deepcopy
 from importlib import resources
 from pathlib import Path
@@ -78,14 +79,7 @@ def _html(
     from claimaudit.i18n import _
     from claimaudit.report._fonts import embed_fonts
 
-    exporter = HTMLExporter(
-        template_name=TEMPLATE,
-        extra_template_basedirs=[str(template_dir())],
-        exclude_input=not show_code,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
+    exporter = _exporter(HTMLExporter, show_code=show_code)
     if info is None:
         from claimaudit.report._provenance import run_info
 
@@ -133,6 +127,27 @@ def _html(
     }
     body, _resources = exporter.from_notebook_node(_one_parameters_cell(nb), resources={"claimaudit": meta})
     return embed_fonts(body, latin=rtl)
+
+
+_EXPORTERS = threading.local()
+
+
+def _exporter(cls: Any, *, show_code: bool) -> Any:
+    """One nbconvert exporter per thread and setting, reused from page to page: its Jinja
+    environment compiles the templates once, not for every notebook of a run (jinja still
+    reloads a template file that changed)."""
+    cache = _EXPORTERS.__dict__.setdefault("cache", {})
+    key = (cls, show_code, str(template_dir()))
+    if key not in cache:
+        cache[key] = cls(
+            template_name=TEMPLATE,
+            extra_template_basedirs=[str(template_dir())],
+            exclude_input=not show_code,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+    return cache[key]
 
 
 def _css(name: str) -> str:
