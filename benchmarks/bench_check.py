@@ -31,13 +31,16 @@ terminal table ~0.2 s; start-up and imports ~0.4 s. What changed:
   and takes suites from the same list while this process does the same (``--jobs 1`` turns it
   off). It costs ~2.5-4 s more CPU in total, and saves wall time only when a second core is free.
 
-Measured (2 cores shared with 5 other sessions; wall / CPU, fresh process):
-- before (main at b204fff, session 3's quiet figure): median 10.3 s, CPU ~8.6-10 s.
-- this branch, one process (``--jobs 1``): CPU 6.1-6.7 s at load 4-7 (validation 4.0 -> 1.3-1.8 s).
-- this branch, two processes (default): CPU ~10-12 s total at load 6-8; see the notes
-  (/work/notes/issue-8check.md) for the paired wall times at the load of the moment. The 6 s
-  target could not be demonstrated on this shared machine; one process needs ~6.2 s of CPU, so
-  on a quiet 2-core machine expect ~6 s with ``--jobs 1`` and less with the helper.
+Measured (2 cores shared with 5 other sessions, load 4-17 all session; wall / CPU, fresh process):
+- before (main at b204fff): session 3's quiet figure median 10.3 s, CPU ~8.6-10 s; this session
+  14.5 s / 9.0 s at load 5.5, 41.6 / 9.9 and 29.3 / 8.7 s at load 14.
+- this branch, one process (``--jobs 1``): CPU 6.1-6.7 s at load 4-7, 6.7-7.5 s at load 8-9
+  (validation 4.0 -> 1.3-1.8 s); wall 24.5-35 s at load 8-9 (meaningless there).
+- this branch, default (helper): CPU 9.6-12.4 s in total; wall 13.9-27 s at load 7-17, a little
+  below ``--jobs 1`` in the same minutes in 4 of 6 pairs.
+The 6 s target could not be demonstrated on this shared machine. One process needs ~6.2 s of CPU,
+so on a quiet 2-core machine expect ~6 s with ``--jobs 1`` and ~4.5-5 s with the helper (not
+measured quiet).
 """
 
 from __future__ import annotations

@@ -32,8 +32,10 @@ files copied one after another, each fsynced, and the whole manifest rewritten a
 each (32 fsyncs, 15-70 ms each on this disk), plus every copy read twice (copy, then hash).
 Now: copies are hashed as they are copied, manifest entries of mirror copies are written once
 per fetch session, and the pinned files are copied by 4 threads; ``fetch_all`` on a fresh cache
-took 0.33-0.74 s wall at load 10-11 (was 1.5 s at load 7), the plan ~1.9 s CPU. The rest of the
-plan's cost is the audit pass (``audit.evidence_requests``), outside the fetch layer.
+took 0.33-0.74 s wall at load 10-16 (was 0.57-1.5 s at load 7-11); ``audit.evidence_requests``
+no longer sorts its verdicts and the i18n locale path is cached, so the plan took 1.5-1.6 s CPU at
+load 16 (was 2.2-2.4 s at load 11) and the whole step (fresh process) 2.25 s CPU (was 3.1-3.3 s).
+What is left is mostly the plan's audit pass, outside the fetch layer.
 """
 
 from __future__ import annotations

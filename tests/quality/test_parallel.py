@@ -58,7 +58,7 @@ def test_the_helper_takes_suites_while_this_process_works(checks: Path) -> None:
 
     def slow(file: Path):
         here.append(file.stem)
-        time.sleep(1.5)  # long enough for the helper to start and take some
+        time.sleep(3)  # long enough for the helper to start and take some, even on a busy machine
         return runner.run_file(file)
 
     results = _parallel.run_files(files, slow, now=NOW, jobs=2)
@@ -110,3 +110,13 @@ def test_one_core_or_few_suites_run_in_this_process_only(monkeypatch: pytest.Mon
     monkeypatch.setattr(_parallel, "usable_cores", lambda: 1)
     files = [Path(f"s{i}.yml") for i in range(_parallel.MIN_SUITES + 3)]
     assert len(_parallel.run_files(files, lambda f: f.stem, now=NOW)) == len(files)
+
+
+def test_a_helper_that_never_answers_does_not_make_the_run_wait(checks: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_parallel, "HELPER", ["-c", "import time; time.sleep(120)"])
+    files = discover_suites()
+    runner = _Runner(now=NOW)
+    started = time.monotonic()
+    results = _parallel.run_files(files, runner.run_file, now=NOW, jobs=2)
+    assert [r.name for r in results] == [f.stem for f in files]
+    assert time.monotonic() - started < 60  # the helper would sleep 120 s

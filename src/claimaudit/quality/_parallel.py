@@ -5,9 +5,11 @@ and the rest is loading the data and validating, suite by suite. Python runs one
 time, so a second core helps only in a second process. :func:`run_files` starts one helper
 (``python -m claimaudit.quality._helper``) as soon as a run begins; while it starts and imports
 GX, this process imports GX too, and then both take the next suite from one shared list until it
-is empty. Every suite is validated in full, by the same code (:meth:`_Runner.run_file`), in one of
-the two processes; results come back in suite order. The helper costs ~2.5 s of extra CPU (its
-own start-up and GX import); on a quiet 2-core machine the run is ~1.5-2 s shorter.
+is empty; then this process also runs the suite the helper is still on, if any, and the first
+result wins (a helper slowed down by a busy machine never makes the run wait). Every suite is
+validated in full, by the same code (:meth:`_Runner.run_file`); results come back in suite order.
+The helper costs ~2.5-4 s of extra CPU (its own start-up and GX import); it shortens the run only
+when a second core is free (expected ~1.5 s on a quiet 2-core machine, not measured quiet).
 
 Robust by construction: if the helper cannot start, dies, or a suite raises in it something the
 runner does not turn into a result, the suite goes back on the list and this process runs it
@@ -61,46 +63,63 @@ def run_files(
         jobs = 2 if usable_cores() >= 2 and len(files) >= MIN_SUITES else 1
     if jobs <= 1 or len(files) < 2:
         return [run_file(f) for f in files]
-    todo: deque[int] = deque(range(len(files)))
-    lock = threading.Lock()
-    results: dict[int, SuiteResult] = {}
+    state = _State(todo=deque(range(len(files))))
     helper = _Helper.start(now)
-    feeder = threading.Thread(target=_feed, args=(helper, files, todo, lock, results), daemon=True)
+    feeder = threading.Thread(target=_feed, args=(helper, files, state), daemon=True)
     try:
         if helper is not None:
             feeder.start()
         while True:
-            with lock:
-                index = todo.popleft() if todo else None
-            if index is None:
-                if feeder.is_alive():
-                    feeder.join()  # the helper's last suite (or it gave one back: loop again)
-                    continue
-                break
-            results[index] = run_file(files[index])
+            with state.lock:
+                if state.todo:
+                    index: int | None = state.todo.popleft()
+                else:  # nothing left: do the helper's current suite too rather than wait for it
+                    index = next((i for i in state.inflight if i not in state.results), None)
+                if index is None and len(state.results) == len(files):
+                    break
+                if index is not None:
+                    state.mine.add(index)
+            if index is None:  # a suite is between the list and the helper: a moment
+                feeder.join(timeout=0.05)
+                continue
+            result = run_file(files[index])
+            with state.lock:
+                state.results.setdefault(index, result)
     finally:
         if helper is not None:
             helper.stop()
         if feeder.is_alive():
             feeder.join(timeout=5)
-    return [results[i] for i in range(len(files))]
+    return [state.results[i] for i in range(len(files))]
 
 
-def _feed(
-    helper: _Helper, files: list[Path], todo: deque[int], lock: threading.Lock, results: dict[int, SuiteResult]
-) -> None:
+class _State:
+    """The shared list and what became of each suite (guarded by ``lock``)."""
+
+    def __init__(self, todo: deque[int]) -> None:
+        self.lock = threading.Lock()
+        self.todo = todo
+        self.inflight: dict[int, None] = {}  # sent to the helper, no answer yet (in order)
+        self.mine: set[int] = set()  # taken by this process
+        self.results: dict[int, SuiteResult] = {}
+
+
+def _feed(helper: _Helper, files: list[Path], state: _State) -> None:
     """Hand the helper one suite at a time; give back what it could not do."""
     while True:
-        with lock:
-            index = todo.popleft() if todo else None
-        if index is None:
-            return
+        with state.lock:
+            if not state.todo:
+                return
+            index = state.todo.popleft()
+            state.inflight[index] = None
         got = helper.ask(index, files[index])
-        if got is None:
-            with lock:
-                todo.appendleft(index)
-            return
-        results[index] = got
+        with state.lock:
+            state.inflight.pop(index, None)
+            if got is None:
+                if index not in state.results and index not in state.mine:
+                    state.todo.appendleft(index)
+                return
+            state.results.setdefault(index, got)
 
 
 class _Helper:
