@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 
 import polars as pl
 import pytest
@@ -18,8 +20,10 @@ from claimaudit.audit import (
     Selector,
     Status,
     Strength,
+    Verdict,
     run_audit,
     verdicts_frame,
+    verdicts_json,
 )
 from claimaudit.errors import FetchError
 
@@ -102,6 +106,19 @@ def synthetic_claim(claim_id: str, **fields) -> dict:
     }
     row.update(fields)
     return row
+
+
+@functools.cache
+def real_audit() -> tuple[Verdict, ...]:
+    """The real audit (the shipped rules on the shipped ledger, offline), run once per test process
+    for the modules that read it (their ``real_verdicts`` / ``real_records`` fixtures)."""
+    return tuple(run_audit(offline=True))
+
+
+@functools.cache
+def real_records() -> tuple[dict, ...]:
+    """:func:`real_audit` as ``verdicts.json`` records (what the report and ``explain`` read)."""
+    return tuple(json.loads(verdicts_json(list(real_audit())))["verdicts"])
 
 
 def synthetic_ledger(*rows: dict) -> pl.DataFrame:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_audit import real_records as real_records_of_the_audit
 
 from claimaudit import i18n
 from claimaudit.audit import CAVEATS, caveat_text, explain, finding_text, note_text
@@ -71,6 +72,11 @@ def _english_left(text: str, record: dict) -> list[str]:
         rest = rest.replace(allowed, " ")
     problems += [f"English: {w!r}" for w in re.findall(r"[A-Za-z][A-Za-z_'’./:-]*", rest)]
     return problems
+
+
+@pytest.fixture
+def real_records():
+    return [dict(r) for r in real_records_of_the_audit()]
 
 
 def test_every_real_verdict_reads_in_urdu_with_no_english_but_names(real_records):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from test_audit import EVIDENCE_RULE_FILE, audit, denial, rule
+from test_audit import real_records as real_records_of_the_audit
 
 from claimaudit import audit as audit_pkg
 from claimaudit.audit import (
@@ -31,6 +32,11 @@ from claimaudit.report import _evidence, _transparency
 
 SRC = Path(audit_pkg.__file__).resolve().parents[1]
 REGISTRY = Path(_evidence_sources.__file__).resolve()
+
+
+@pytest.fixture
+def real_records():
+    return [dict(r) for r in real_records_of_the_audit()]
 
 
 def test_every_entry_is_consulted_by_a_shipped_rule_and_every_rule_source_has_an_entry():

@@ -17,6 +17,7 @@ from test_audit import (
     audit,
     by_ids,
     denial,
+    real_audit,
     rule,
     spec,
     synthetic_claim,
@@ -64,6 +65,11 @@ def synthetic_sources(*rows: tuple[str, str, str | None, str]) -> pl.DataFrame:
 
 def schema() -> dict:
     return verdicts_schema()
+
+
+@pytest.fixture
+def real_verdicts():
+    return list(real_audit())
 
 
 # --------------------------------------------------------------------------- the file
