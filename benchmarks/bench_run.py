@@ -7,7 +7,7 @@ Run with .venv already set up (so `make run` does not install anything), on a ma
 you can get (the script prints the load average before and after each measurement). Targets
 (issue 8): `make run` <= 20 s on 2 cores, and at least 2x faster than plain papermill
 (ratio make run / plain papermill <= 0.5). Outputs go to a temporary folder, with a fresh cache
-that the first `make run` fills from the mirror, as a new checkout would.
+for every round that its `make run` fills from the mirror, as a new checkout would.
 
 What is compared, honestly: `make run` does more than the plain side — fetch (cache/mirror),
 the data checks, the audit, all nine notebooks plus the report's Urdu edition (ten executions),
@@ -15,17 +15,32 @@ HTML for each, the PDF of each edition, the index. The plain side executes only 
 notebooks with papermill, one fresh kernel each, one after another, with the same parameters and
 the same environment, against the verdicts.json the run just published (so neither side re-runs
 the audit in a notebook). Both write executed notebooks; only `make run` exports HTML/PDF.
-The per-step seconds of the run (its own step table) are printed and written to --json.
+The per-step seconds of the run (its own step table) are printed and written to --json. Since
+the checks run beside the audit and the PDFs are printed while notebooks still run, the step
+table's "check" is the checks' own time (without importing Great Expectations, done while the
+run fetched) and "pdf" is only what was left to wait for after the notebooks.
 
-Measured (2 cores shared with 6 other sessions, 1-min load 4-37 that evening):
+Every round starts from an empty cache (the run fills it from the mirror) and an empty font
+subset cache: nothing a round measures was computed by an earlier round.
+
+Measured (2 cores shared with 5 other sessions; CPU = user + system seconds of the run and its
+children, the load-robust figure; walls at these loads say little):
 - before (main at be5be1f): make run 33.9 s, plain papermill 39.0 s, ratio 0.87 (issue 8's
   numbers, measured at a quieter time).
 - main at be5be1f, 22:13 UTC, load ~5: `claimaudit run` 113.4 s wall, 109 s CPU (cold kernels;
   notebooks step 91 s).
 - issue-8speed (warm kernels, lazy imports), 23:38 UTC, load 8-9: make run 56.2 s (fetch 2.1,
   check 11.8, audit 1.0, notebooks 27.3, pdf 6.6), plain papermill 103.7 s, ratio 0.54; CPU 42 s
-  vs 43 s. (A round at load 11-12 gave 151.5 s vs 149.2 s.) The 20 s target could not be shown
-  on this shared machine; CPU seconds are the load-robust comparison.
+  vs 43 s. (A round at load 11-12 gave 151.5 s vs 149.2 s.)
+- main at b204fff (session 4 start), 01:09 UTC, load 5.9/6.4/3.9: make run 68.7 s (fetch 3.2,
+  check 7.4, audit 3.0, notebooks 37.8, pdf 13.0, publish 0.3), plain papermill 39.1 s, ratio
+  1.76; CPU 59 s vs 37 s.
+- issue-8run (checks beside the audit in their own process, one Chromium printing each edition
+  as soon as its HTML exists, the report notebook reading verdicts.json, cheaper catalogue
+  look-ups, one nbconvert exporter per thread), 01:48 UTC, load 13.4/11.4/12.1: make run
+  141.8 s (fetch 7.0, check 27.5, audit 7.2, notebooks 78.1, pdf 0.0, publish 1.8), plain
+  papermill 148.2 s, ratio 0.96; CPU 61 s vs 39 s. The 20 s and 0.5 targets could not be shown
+  on this shared machine (see /work/notes/issue-8run.md for where the CPU goes).
 """
 
 from __future__ import annotations
@@ -128,12 +143,13 @@ def main() -> None:
     make_times, papermill_times, steps, loads = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="claimaudit-bench-") as tmp:
         tmp_path = Path(tmp)
-        env = {
-            **os.environ,
-            "CLAIMAUDIT_CACHE": str(tmp_path / "cache"),
-            "CLAIMAUDIT_REPORTS": str(tmp_path / "reports"),
-        }
         for i in range(args.repeat):
+            # a fresh cache (data and font subsets) every round: no round times an earlier one's work
+            env = {
+                **os.environ,
+                "CLAIMAUDIT_CACHE": str(tmp_path / f"cache-{i}"),
+                "CLAIMAUDIT_REPORTS": str(tmp_path / f"reports-{i}"),
+            }
             before = load()
             seconds, step_seconds = time_make_run(env, direct=args.direct)
             make_times.append(seconds)

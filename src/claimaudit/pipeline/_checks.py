@@ -2,7 +2,7 @@
 
 ``claimaudit run`` starts this process when the run starts: it imports the quality package and
 Great Expectations (a few seconds) while the run fetches; once the fetch step is done it is told
-where the run's staging folder is, runs :func:`claimaudit.pipeline.step_check` there and sends the
+where the run's staging folder is, runs the check step (:func:`check_step`) there and sends the
 step's outcome back. Meanwhile the run audits in its own process, on the other core. The audit's
 verdicts are kept only when the checks passed: otherwise the run reports the audit as refused,
 runs no notebook and publishes nothing, exactly as when the checks ran first.
@@ -73,14 +73,29 @@ class CheckProcess:
                 stream.close()
 
 
+def check_step(reports: Path) -> tuple[str, str]:
+    """Run the quality suites with their results written into ``reports/checks``: the check
+    step's status (``done`` / ``failed``) and what it says."""
+    from claimaudit.quality import run_checks
+
+    report = run_checks(out_dir=reports / "checks")
+    summary = report.summary
+    counts = summary.get_column("outcome").value_counts(sort=True).rows() if summary.height else []
+    detail = f"{len(report.results)} suites; " + ", ".join(f"{n} {o}" for o, n in counts)
+    if not report.ok:
+        bad = [r.name for r in report.results if r.status != "passed"]
+        return "failed", f"{detail}; NOT passed: {', '.join(bad)} (see {report.out_dir})"
+    return "done", detail
+
+
 def _serve() -> None:
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # whatever the checks print goes to standard error
     sys.stdout = sys.stderr
-    # imported while the run fetches: what step_check imports (the quality package and Great
+    # imported while the run fetches: what the checks import (the quality package and Great
     # Expectations, scipy.stats deferred as claimaudit.quality does)
+    import claimaudit.quality  # noqa: F401
     from claimaudit._lazy import defer
-    from claimaudit.pipeline._run import step_check
 
     try:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -97,8 +112,8 @@ def _serve() -> None:
         return  # the run did not need the checks after all
     started = time.perf_counter()
     try:
-        outcome = step_check(reports=Path(json.loads(line)["reports"]))
-        answer: dict[str, Any] = {"status": outcome.status, "detail": outcome.detail}
+        status, detail = check_step(Path(json.loads(line)["reports"]))
+        answer: dict[str, Any] = {"status": status, "detail": detail}
     except ClaimauditError as exc:
         answer = {"error": str(exc)}
     except Exception:

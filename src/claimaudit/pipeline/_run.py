@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from claimaudit import paths
 from claimaudit.errors import ClaimauditError
-from claimaudit.pipeline._checks import CheckProcess
+from claimaudit.pipeline._checks import CheckProcess, check_step
 from claimaudit.pipeline._kernels import KernelPool
 from claimaudit.pipeline._notebooks import (
     KERNEL,
@@ -123,16 +123,9 @@ def step_fetch(*, offline: bool, params: dict[str, Any] | None = None) -> StepOu
 
 
 def step_check(*, reports: Path) -> StepOutcome:
-    from claimaudit.quality import run_checks
-
-    report = run_checks(out_dir=reports / "checks")
-    summary = report.summary
-    counts = summary.get_column("outcome").value_counts(sort=True).rows() if summary.height else []
-    detail = f"{len(report.results)} suites; " + ", ".join(f"{n} {o}" for o, n in counts)
-    if not report.ok:
-        bad = [r.name for r in report.results if r.status != "passed"]
-        return StepOutcome("check", "failed", f"{detail}; NOT passed: {', '.join(bad)} (see {report.out_dir})")
-    return StepOutcome("check", "done", detail)
+    """The quality suites, their results written into ``reports/checks`` (:func:`check_step`)."""
+    status, detail = check_step(reports)
+    return StepOutcome("check", status, detail)  # type: ignore[arg-type]  (status is a Status)
 
 
 def step_audit(*, reports: Path, offline: bool) -> StepOutcome:
