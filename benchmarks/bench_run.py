@@ -39,7 +39,9 @@ children, the load-robust figure; walls at these loads say little):
   as soon as its HTML exists, the report notebook reading verdicts.json, cheaper catalogue
   look-ups, one nbconvert exporter per thread), 01:48 UTC, load 13.4/11.4/12.1: make run
   141.8 s (fetch 7.0, check 27.5, audit 7.2, notebooks 78.1, pdf 0.0, publish 1.8), plain
-  papermill 148.2 s, ratio 0.96; CPU 61 s vs 39 s. The 20 s and 0.5 targets could not be shown
+  papermill 148.2 s, ratio 0.96; CPU 61 s vs 39 s. 02:19 UTC, load 8.4/9.9/13.7: make run 134.1 s
+  (fetch 10.3, check 9.8 beside audit 5.6, notebooks 71.4, pdf 0.0, publish 0.6), plain papermill
+  151.5 s, ratio 0.88; CPU 54 s vs 36 s. The 20 s and 0.5 targets could not be shown
   on this shared machine (see /work/notes/issue-8run.md for where the CPU goes).
 """
 
