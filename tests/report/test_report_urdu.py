@@ -135,6 +135,36 @@ def test_fonts_are_subsets_not_whole_files(urdu_html):
     assert len(subset) < len(full.getBestCmap()) / 4
 
 
+@pytest.mark.parametrize("family", ["Noto Nastaliq Urdu", "Noto Naskh Arabic"])
+def test_harfbuzz_and_fonttools_subsets_keep_the_same_glyphs(family, monkeypatch):
+    """HarfBuzz computes the subset (fast), fontTools alone is the fallback: both keep the glyphs
+    the shaping of the text can reach (contextual forms, marks) and map the same characters."""
+    import builtins
+
+    from fontTools.ttLib import TTFont
+
+    font = _fonts.find_font((family,))
+    if font is None:
+        pytest.skip(f"{family} not installed")
+    text = "ایکس کو ہم نے بند نہیں کیا، پی ٹی اے\u06d4" + "\u200c\u200d"
+    fast = TTFont(io.BytesIO(_fonts._subset(font, text)))
+    real_import = builtins.__import__
+
+    def no_harfbuzz(name, *args, **kwargs):
+        if name == "uharfbuzz":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_harfbuzz)
+    plain = TTFont(io.BytesIO(_fonts._subset(font, text)))
+    assert fast.flavor == plain.flavor == "woff2"
+    assert set(fast.getGlyphOrder()) == set(plain.getGlyphOrder())
+    assert fast.getBestCmap() == plain.getBestCmap()
+    assert {ord(c) for c in text} <= set(fast.getBestCmap())
+    assert len(fast.getGlyphOrder()) > len({c for c in text})  # contextual forms came along
+    assert "GSUB" in fast and "name" in fast and fast["name"].getDebugName(13)  # layout kept, licence kept
+
+
 def test_without_an_urdu_font_the_page_is_written_with_the_system_fallback(monkeypatch, tmp_path):
     monkeypatch.setenv("CLAIMAUDIT_URDU_FONT", str(tmp_path / "no-such-font.ttf"))
     fonts: list = []

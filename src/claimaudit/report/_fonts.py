@@ -16,7 +16,8 @@ PDF would be wrong; Naskh copies out letter for letter and its subset is a tenth
 The text face is found, in order: ``CLAIMAUDIT_URDU_FONT=PATH``; fontconfig (``fc-match``) for
 Noto Naskh Arabic, then Noto Nastaliq Urdu; known install paths (Debian's ``fonts-noto-core``,
 Homebrew casks, ``~/Library/Fonts``). Subsets are cached under ``<cache>/fonts/`` by font hash and
-character set (subsetting Nastaliq with its contextual forms takes a few seconds).
+character set. HarfBuzz's subsetter (``uharfbuzz``) computes a subset, fontTools writes it as woff2
+(fontTools alone, without ``uharfbuzz``, takes seconds for Nastaliq's contextual forms).
 """
 
 from __future__ import annotations
@@ -190,33 +191,64 @@ def subset_woff2(font: Path, characters: str) -> bytes:
     cached = paths.cache_dir() / "fonts" / f"{key}.woff2"
     if cached.is_file():
         return cached.read_bytes()
-    import logging
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" and the like
-
-    options = subset.Options()
-    options.flavor = "woff2"
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]  # keep the licence and the name (OFL)
-    options.hinting = False
-    options.notdef_outline = True
-    face = TTFont(str(font))
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=chars)
-    subsetter.subset(face)
-    out = io.BytesIO()
-    face.flavor = "woff2"
-    face.save(out)
-    data = out.getvalue()
+    data = _subset(font, chars)
     try:
         with atomic_write(cached, "wb") as fh:
             fh.write(data)
     except OSError:  # a read-only cache is no reason not to publish
         pass
     return data
+
+
+def _subset(font: Path, chars: str) -> bytes:
+    """HarfBuzz's subsetter (``uharfbuzz``, the one font services use) computes the subset: the
+    glyphs of ``chars`` with every contextual form and mark their shaping can reach (the same glyph
+    set and cmap as fontTools' subsetter, in a hundredth of the time for Noto Nastaliq Urdu's
+    contextual chains), every layout feature and name record kept (licence, OFL), no hinting;
+    fontTools writes it as woff2. Without ``uharfbuzz``, fontTools' own subsetter does both."""
+    import logging
+
+    from fontTools.ttLib import TTFont
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # "FFTM NOT subset" and the like
+    # the table packer fontTools uses when it writes: its own, also when uharfbuzz is installed
+    cfg = {"fontTools.ttLib.tables.otBase:USE_HARFBUZZ_REPACKER": False}
+    try:
+        import uharfbuzz as hb
+    except ImportError:
+        hb = None
+    if hb is not None:
+        keep = hb.SubsetInput()
+        for ch in chars:
+            keep.unicode_set.add(ord(ch))
+        for every in (hb.SubsetInputSets.LAYOUT_FEATURE_TAG, hb.SubsetInputSets.NAME_ID):
+            wanted = keep.sets(every)
+            wanted.clear()
+            wanted.invert()  # the empty set inverted: all of them
+        keep.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
+        cut = hb.subset(hb.Face(hb.Blob.from_file_path(str(font))), keep)
+        if cut is None:
+            raise ClaimauditError(
+                f"{font}: HarfBuzz could not subset this font; set CLAIMAUDIT_URDU_FONT to another one"
+            )
+        face = TTFont(io.BytesIO(bytes(cut.blob.data)), cfg=cfg)
+    else:
+        from fontTools import subset
+
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]  # keep the licence and the name (OFL)
+        options.hinting = False
+        options.notdef_outline = True
+        face = TTFont(str(font), cfg=cfg)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(text=chars)
+        subsetter.subset(face)
+    out = io.BytesIO()
+    face.flavor = "woff2"
+    face.save(out)
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
