@@ -11,7 +11,7 @@ from test_audit import real_records as real_records_of_the_audit
 
 from claimaudit import i18n
 from claimaudit.audit import CAVEATS, caveat_text, explain, finding_text, note_text
-from claimaudit.audit._findings import WORKING_TEMPLATES, render_step, slot_names
+from claimaudit.audit._findings import WORKING_TEMPLATES, render_step, say, slot_names
 
 pytestmark = pytest.mark.mirror
 
@@ -124,8 +124,8 @@ def test_caveats_and_notes_are_steps_and_their_english_is_their_rendering(real_r
         "OONI's published findings, drawn from its measurements",
         "no matching OONI finding overlaps the window",
         "the OONI raw corpus is not built (CLAIMAUDIT_OONI_CORPUS is not set)",
-        "reports grouped by statement_id=pta-document-samaa-2018-10-19, metric=items_blocked,"
-        " category=contempt_of_court, scope=all_content, period=window",
+        "reports grouped by statement: pta-document-samaa-2018-10-19, metric: items blocked,"
+        " category: contempt of court, scope: all content, period: window",
         "acsac-pakistan/tor-relay-users covers 2021-01-01..2023-04-01, not the window and its 28-day baseline",
     ):
         assert before in notes, before
@@ -173,3 +173,25 @@ def test_a_findings_subject_is_the_ledger_fields_rendered_per_language(real_reco
         assert URDU.search(shown) and shown in urdu, (record["verdict_id"], shown, urdu)
     series = next(r for r in subjects if r["rule_kind"] == "series_consistency")
     assert {"authority", "period", "metric"} <= set(series["finding_slots"]["subject"]["slots"])
+
+
+def test_an_evidence_notes_grouping_fields_read_as_words_in_both_languages():
+    """``reports grouped by statement: …, scope: Instagram``, never ``scope=platform:instagram``: the field
+    and its value go through the data vocabulary; a statement id is data, shown as written."""
+    step = say(
+        "note.grouped_by",
+        fields=[
+            say("note.field", field=k, value=v)
+            for k, v in (
+                ("statement_id", "synthetic-stmt"),
+                ("metric", "items_blocked"),
+                ("scope", "platform:instagram"),
+            )
+        ],
+    )
+    english, urdu = render_step(step, "en"), render_step(step, "ur")
+    assert english == "reports grouped by statement: synthetic-stmt, metric: items blocked, scope: Instagram"
+    for text in (english, urdu):
+        assert "=" not in text and "platform:" not in text, text
+        assert "items_blocked" not in text and "statement_id" not in text, text
+    assert "انسٹاگرام" in urdu and "بیان" in urdu and "synthetic-stmt" in urdu

@@ -798,7 +798,7 @@ WORKING_TEMPLATES: dict[str, str] = {
     "note.findings": "OONI's published findings, drawn from its measurements",
     "note.baseline": "{baseline} {value} as of {as_of}",
     "note.grouped_by": "reports grouped by {fields}",
-    "note.field": "{field}={value}",
+    "note.field": "{field}: {value}",
     # a caveat's detail (``detail_step``; the caveat's sentence around it is ``CAVEATS[kind]``)
     "caveat.claims": "{claim_ids}",
     "caveat.set_aside": "{set_aside} (set aside)",
@@ -980,6 +980,8 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
             },
             lang,
         )
+    if name == "note.field":
+        return _note_field(slots, lang)
     template = _message(WORKING_TEMPLATES[name], lang)
     nouns = WORKING_COUNTS.get(name, {})
     shown = {
@@ -990,6 +992,19 @@ def render_step(step: Mapping[str, Any], lang: str = "en") -> str:
     }
     # compose: in right-to-left text a bracketed or quoted group of English ("{wording}") is one isolated run
     return i18n.compose(template, shown, lang)
+
+
+def _note_field(slots: Mapping[str, Any], lang: str) -> str:
+    """``metric: items blocked``: a grouping field and its value in words (the field through the data
+    vocabulary's ``field`` kind, the value through the kind the field names), never ``scope=platform:x``;
+    a value the vocabulary lacks (a statement id) is data, shown as written (isolated in Urdu)."""
+    field, value = str(slots.get("field")), slots.get("value")
+    if isinstance(value, str) and value in i18n.VALUES.get(field, {}):
+        shown = i18n.value_words(field, value, lang)
+    else:
+        shown = str(value) if lang == i18n.SOURCE_LANGUAGE else i18n.isolate(str(value))
+    words = {"field": i18n.value_words("field", field, lang), "value": shown}
+    return i18n.compose(_message(WORKING_TEMPLATES["note.field"], lang), words, lang)
 
 
 def _word(text: str, lang: str) -> str:

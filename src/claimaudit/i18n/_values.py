@@ -140,6 +140,9 @@ VALUES: dict[str, dict[str, str]] = {
         "scope": NP_("field", "scope"),
         "verb": NP_("field", "verb"),
         "categories": NP_("field", "categories"),
+        "statement_id": NP_("field", "statement"),
+        "statement_date": NP_("field", "statement date"),
+        "authority": NP_("field", "authority"),
     },
     # how strong the evidence was, as a finding names it (audit.strength_words)
     "strength": {

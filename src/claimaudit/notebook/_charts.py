@@ -84,7 +84,13 @@ _MUTED = "#595959"
 
 @alt.theme.register("claimaudit", enable=False)
 def _house_theme() -> alt.theme.ThemeConfig:
+    from claimaudit import i18n
+
     font = chart_font()
+    # Urdu letters stand taller than Latin ones (and the page draws them 12 % larger): lines of a
+    # title need more room between them, and the title more room above the plot
+    rtl = i18n.direction() == "rtl"
+    spacing: dict[str, Any] = {"lineHeight": 26, "subtitleLineHeight": 21, "offset": 14} if rtl else {}
     return {
         "config": {
             "font": font,
@@ -98,6 +104,7 @@ def _house_theme() -> alt.theme.ThemeConfig:
                 "subtitleColor": _MUTED,
                 "subtitleFontSize": 12,
                 "offset": 10,
+                **spacing,
             },
             "axis": {
                 "labelColor": _INK,

@@ -106,7 +106,8 @@ def _html(
         ],
         "draft_note": _(
             "This edition is a draft translation from English that has not yet been reviewed by a "
-            "native speaker. Figures, names and sources are as in the English edition."
+            "native speaker. Figures and sources are as in the English edition; names with an established "
+            "Urdu form are given in it, others in Latin letters."
         )
         if i18n.is_draft(lang)
         else "",

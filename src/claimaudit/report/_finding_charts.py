@@ -26,7 +26,10 @@ then websites are drawn, never counted as a fall.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections.abc import Sequence
+from html import unescape as html_unescape
 from typing import Any
 
 import altair as alt
@@ -903,3 +906,108 @@ def x_finding(
                 "verification": r.get("verification"),
             }
     return None
+
+
+# --------------------------------------------------------------------------- fitting the page's fonts
+
+_TAG = re.compile(r"<(/?)(g|text|tspan)\b([^>]*)>|([^<]+)", re.S)
+_TRANSLATE = re.compile(r"translate\(\s*([-\d.e]+)[ ,]+([-\d.e]+)\s*\)")
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+_URDU_SIZE = 1.12  # the page draws the Naskh face 12 % larger (``size-adjust`` in report._fonts)
+_MARGIN = 4.0
+
+
+@functools.lru_cache(maxsize=4)
+def _advances(path: str) -> tuple[dict[int, float], float]:
+    """Advance widths per code point of the font at ``path``, in em, and the average (for the rest)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True)
+    per_em = font["head"].unitsPerEm
+    metrics = font["hmtx"].metrics
+    cmap = font.getBestCmap()
+    widths = {cp: metrics[name][0] / per_em for cp, name in cmap.items() if name in metrics}
+    return widths, (sum(widths.values()) / len(widths) if widths else 0.6)
+
+
+def _page_faces() -> tuple[str | None, str | None]:
+    from claimaudit.report._fonts import LATIN_FAMILIES, URDU_FAMILIES, find_font
+
+    urdu, latin = find_font(URDU_FAMILIES), find_font(LATIN_FAMILIES)
+    return (str(urdu) if urdu else None, str(latin) if latin else None)
+
+
+def text_width(text: str, size: float, faces: tuple[str | None, str | None] | None = None) -> float:
+    """The width at ``size`` px of ``text`` as the published page draws it: Arabic-script letters in
+    the embedded Urdu face (12 % larger), the rest in the Latin face. Unshaped advances: the isolated
+    forms of Arabic letters are as wide as or wider than the joined ones, so this errs wide."""
+    urdu, latin = faces if faces is not None else _page_faces()
+    u = _advances(urdu) if urdu else ({}, 0.6)
+    la = _advances(latin) if latin else ({}, 0.6)
+    width = 0.0
+    for ch in text:
+        cp = ord(ch)
+        if 0x0600 <= cp <= 0x08FF or 0xFB50 <= cp <= 0xFEFF:
+            width += u[0].get(cp, u[1]) * _URDU_SIZE
+        else:
+            width += la[0].get(cp, la[1])
+    return width * size
+
+
+def fit_svg_text(svg: str) -> str:
+    """Widen a Vega SVG's viewBox so every text, drawn in the page's fonts, lies inside it.
+
+    Vega places text by its own measurement of the fonts it was given; the published page draws chart
+    text in the embedded faces (the Urdu face larger), so a right-aligned axis label can start left of
+    the chart and be cut off. The drawing is unchanged; only the box grows to hold the widest text.
+    """
+    head = re.match(r"<svg\b[^>]*>", svg)
+    if head is None:
+        return svg
+    attrs = dict(_ATTR.findall(head.group(0)))
+    try:
+        width, height = float(attrs["width"]), float(attrs["height"])
+    except (KeyError, ValueError):
+        return svg
+    faces = _page_faces()
+    left, right = 0.0, width
+    stack: list[float] = [0.0]
+    text: dict[str, Any] | None = None
+    for close, tag, rest, data in _TAG.findall(svg[head.end() :]):
+        if data:
+            if text is not None and data.strip():
+                text["runs"][-1] += html_unescape(data)
+            continue
+        if tag == "g":
+            if close:
+                stack.pop() if len(stack) > 1 else None
+            else:
+                found = _TRANSLATE.search(dict(_ATTR.findall(rest)).get("transform", ""))
+                stack.append(stack[-1] + (float(found.group(1)) if found else 0.0))
+            continue
+        if tag == "text" and not close:
+            a = dict(_ATTR.findall(rest))
+            transform = a.get("transform", "")
+            found = _TRANSLATE.search(transform)
+            size = re.match(r"[\d.]+", a.get("font-size", "11"))
+            text = {
+                "x": stack[-1] + (float(found.group(1)) if found else 0.0) + float(a.get("x", 0) or 0),
+                "anchor": a.get("text-anchor", "start"),
+                "size": float(size.group(0)) if size else 11.0,
+                "rotated": "rotate" in transform,
+                "runs": [""],
+            }
+        elif tag == "tspan" and not close and text is not None:
+            text["runs"].append("")
+        elif tag == "text" and close and text is not None:
+            if not text["rotated"]:
+                w = max(text_width(run, text["size"], faces) for run in text["runs"])
+                start = text["x"] - {"end": w, "middle": w / 2}.get(text["anchor"], 0.0)
+                left, right = min(left, start - _MARGIN), max(right, start + w + _MARGIN)
+            text = None
+    if left >= 0 and right <= width:
+        return svg
+    new_width = right - left
+    tag = re.sub(r'\bwidth="[^"]*"', f'width="{new_width:g}"', head.group(0), count=1)
+    tag = re.sub(r'\bviewBox="[^"]*"', f'viewBox="{left:g} 0 {new_width:g} {height:g}"', tag, count=1, flags=re.I)
+    return tag + svg[head.end() :]

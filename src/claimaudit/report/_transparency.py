@@ -498,11 +498,10 @@ def chart_svg(chart: alt.TopLevelMixin) -> Markup:
     import vl_convert as vlc
 
     locale = i18n.time_format_locale()  # month and day names on date axes in the edition's language
-    return Markup(
-        vlc.vegalite_to_svg(chart.to_dict(), time_format_locale=locale)
-        if locale
-        else vlc.vegalite_to_svg(chart.to_dict())
-    )
+    spec = chart.to_dict()
+    svg = vlc.vegalite_to_svg(spec, time_format_locale=locale) if locale else vlc.vegalite_to_svg(spec)
+    # the box holds every label as the page draws it (its embedded fonts), so none is cut off on a phone
+    return Markup(fc.fit_svg_text(svg))
 
 
 def statements(inp: Inputs, claim_ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -1068,7 +1067,8 @@ def scorecard_page_html(
         ],
         draft_note=_(
             "This edition is a draft translation from English that has not yet been reviewed by a "
-            "native speaker. Figures, names and sources are as in the English edition."
+            "native speaker. Figures and sources are as in the English edition; names with an established "
+            "Urdu form are given in it, others in Latin letters."
         )
         if i18n.is_draft(lang)
         else "",
