@@ -78,7 +78,9 @@ def check_step(reports: Path) -> tuple[str, str]:
     step's status (``done`` / ``failed``) and what it says."""
     from claimaudit.quality import run_checks
 
-    report = run_checks(out_dir=reports / "checks")
+    # one process: in a run the checks already share the two cores with the audit and the kernels
+    # warming up, and a second checks process costs ~3 s of CPU to save wall time it cannot win here
+    report = run_checks(out_dir=reports / "checks", jobs=1)
     summary = report.summary
     counts = summary.get_column("outcome").value_counts(sort=True).rows() if summary.height else []
     detail = f"{len(report.results)} suites; " + ", ".join(f"{n} {o}" for o, n in counts)
