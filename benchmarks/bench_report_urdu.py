@@ -21,6 +21,12 @@ Run with .venv set up on an otherwise quiet machine. Outputs go to temporary fol
 Measured: 00:33 UTC (quiet, session 3, font subsets read from the warm-up run's cache): en 23.2 s,
 en,ur 30.7 s, +32 %. 02:26 UTC (load 10-12.6, issue-8run, subsets made in every timed run): en
 57.8 s wall / 37.5 s CPU, en,ur 85.5 s / 55.3 s CPU: +48 % (+47 % CPU); Urdu fonts 137.5 KB.
+Main at 301defa (HarfBuzz computes the subsets: Nastaliq 1.1 s instead of 4.3 s CPU), quiet
+machine (load 2-4), pairs en / en,ur: 02:43 23.4 / 26.3 s (+12 %); 02:44 `--repeat 2` 21.8 / 30.6
+and 23.3 / 30.9 s (+36 % on the medians); 02:48 `--repeat 3` 21.8 / 24.2, 19.3 / 23.1,
+19.7 / 25.3 s (+23 % on the medians; pairs +11, +20, +28 %). CPU en 29-35 s, en,ur 36-46 s. Urdu
+fonts 148.7 KB (HarfBuzz's GSUB packs ~8.5 KB larger than fontTools'). Around the 25 % target:
+met in one of two multi-round measurements, over it in the other.
 """
 
 from __future__ import annotations

@@ -43,6 +43,13 @@ children, the load-robust figure; walls at these loads say little):
   (fetch 10.3, check 9.8 beside audit 5.6, notebooks 71.4, pdf 0.0, publish 0.6), plain papermill
   151.5 s, ratio 0.88; CPU 54 s vs 36 s. The 20 s and 0.5 targets could not be shown
   on this shared machine (see /work/notes/issue-8run.md for where the CPU goes).
+- main at 301defa (session 4's integration: the above, plus HarfBuzz font subsets, the run's checks
+  in one process, two-process checks for `claimaudit check`), quiet machine (load 2-5), 02:41 and
+  02:46 UTC, `--repeat 1` then `--repeat 2`: make run 25.4, 26.0, 24.9 s (fetch 2.0-2.2, check
+  2.0-2.6 beside audit 1.4-1.9, notebooks 14.8-15.5, pdf 0.0 — printed during the notebooks,
+  publish 0.1); plain papermill 39.7, 36.0, 36.7 s; ratio 0.64, 0.72, 0.68; CPU 37-40 s vs 34-37 s.
+  Both targets missed: the run costs ~38 s of CPU, so 2 cores cannot bring it under ~19 s even
+  with perfect overlap; 20 s needs the notebooks' CPU (~25 s) cut, not more scheduling.
 """
 
 from __future__ import annotations
