@@ -116,35 +116,24 @@ def finding_templates(root: Path | None = None) -> dict[str, str]:
 
     root = root or paths.project_root()
     found: dict[str, str] = {}
-    for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in tree.body:
-            targets = (
-                node.targets
-                if isinstance(node, ast.Assign)
-                else [node.target]
-                if isinstance(node, ast.AnnAssign)
-                else []
-            )
-            names = [t.id for t in targets if isinstance(t, ast.Name) and "TEMPLATE" in t.id.upper()]
-            if not names or node.value is None:
-                continue
-            if isinstance(node.value, ast.Dict):
-                pairs = [
-                    (k.value if isinstance(k, ast.Constant) else f"{names[0]}[{i}]", v)
-                    for i, (k, v) in enumerate(zip(node.value.keys, node.value.values, strict=True))
-                ]
-            else:
-                pairs = [(names[0], node.value)]
-            if names[0] in PLURAL_TABLES:  # plural messages: see plural_templates()
-                continue
-            whole_table = isinstance(node.value, ast.Dict) and names[0].upper().endswith("TEMPLATES")
-            for key, value in pairs:
-                text = _constant_text(value)
-                # every sentence of a ``*_TEMPLATES`` table (a working step without slots is read
-                # too); elsewhere only a string with a slot is taken to be a template
-                if text and (whole_table or "{" in text):
-                    found[f"{path.stem}.{key}"] = text
+    for path, targets, value in _assignments(root):
+        names = [name for name in targets if "TEMPLATE" in name.upper()]
+        if not names or value is None or names[0] in PLURAL_TABLES:  # plural messages: plural_templates()
+            continue
+        if isinstance(value, ast.Dict):
+            pairs = [
+                (k.value if isinstance(k, ast.Constant) else f"{names[0]}[{i}]", v)
+                for i, (k, v) in enumerate(zip(value.keys, value.values, strict=True))
+            ]
+        else:
+            pairs = [(names[0], value)]
+        whole_table = isinstance(value, ast.Dict) and names[0].upper().endswith("TEMPLATES")
+        for key, item in pairs:
+            text = _constant_text(item)
+            # every sentence of a ``*_TEMPLATES`` table (a working step without slots is read
+            # too); elsewhere only a string with a slot is taken to be a template
+            if text and (whole_table or "{" in text):
+                found[f"{path.stem}.{key}"] = text
     return found
 
 
@@ -160,16 +149,23 @@ def _tables(root: Path, names: Iterable[str]):
     """``(path, table name, ast.Dict)`` for each module-level dict of ``audit/*.py`` named in ``names``."""
     import ast
 
+    for path, targets, value in _assignments(root):
+        if targets and targets[0] in names and isinstance(value, ast.Dict):
+            yield path, targets[0], value
+
+
+def _assignments(root: Path):
+    """``(path, target names, value)`` for each module-level assignment of ``audit/*.py``, read from
+    the source (AST): the audit imports this package, not the other way round."""
+    import ast
+
     for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in tree.body:
-            target = (
-                node.target
-                if isinstance(node, ast.AnnAssign)
-                else (node.targets[0] if isinstance(node, ast.Assign) else None)
-            )
-            if isinstance(target, ast.Name) and target.id in names and isinstance(node.value, ast.Dict):
-                yield path, target.id, node.value
+            if isinstance(node, ast.Assign):
+                yield path, [t.id for t in node.targets if isinstance(t, ast.Name)], node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                yield path, [node.target.id], node.value
 
 
 def plural_templates(root: Path | None = None) -> list[tuple[str, int, str, tuple[str, str], str]]:
@@ -229,30 +225,15 @@ def finding_sentences(root: Path | None = None) -> list[tuple[str, int, str, str
     root = root or paths.project_root()
     singulars = _singulars(root)
     found = []
-    for path in sorted((root / "src" / "claimaudit" / "audit").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in tree.body:
-            target = (
-                node.target
-                if isinstance(node, ast.AnnAssign)
-                else (node.targets[0] if isinstance(node, ast.Assign) else None)
-            )
-            if (
-                not isinstance(target, ast.Name)
-                or target.id not in SENTENCE_TABLES
-                or not isinstance(node.value, ast.Dict)
-            ):
+    for path, name, table in _tables(root, SENTENCE_TABLES):
+        prefix, note = SENTENCE_TABLES[name]
+        for key, value in zip(table.keys, table.values, strict=True):
+            if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
                 continue
-            prefix, note = SENTENCE_TABLES[target.id]
-            for key, value in zip(node.value.keys, node.value.values, strict=True):
-                if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
-                    continue
-                text = _constant_text(value)
-                if text is not None:
-                    message = (singulars[key.value], text) if not prefix and key.value in singulars else text
-                    found.append(
-                        (_relative(path), value.lineno, prefix + key.value, message, note.format(key=key.value))
-                    )
+            text = _constant_text(value)
+            if text is not None:
+                message = (singulars[key.value], text) if not prefix and key.value in singulars else text
+                found.append((_relative(path), value.lineno, prefix + key.value, message, note.format(key=key.value)))
     return found
 
 
