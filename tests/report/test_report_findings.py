@@ -465,6 +465,19 @@ def test_x_timeline_counts_the_denials_against_the_finding_that_covers_them():
     )
 
 
+@pytest.mark.parametrize("lang", ["en", "ur"])
+def test_every_finding_chart_is_valid_vega_lite(lang):
+    """The report renders chart specs without altair's schema validation (cost); here each one is
+    validated against the Vega-Lite schema, in each edition's language."""
+    from claimaudit import i18n
+
+    with i18n.language(lang):
+        charts = [chart for finding in tr.findings(synthetic_inputs()) for chart in finding.charts]
+        assert charts
+        for chart in charts:
+            chart.to_dict(validate=True)  # raises altair's SchemaValidationError on an invalid spec
+
+
 def test_every_finding_chart_has_a_source_line():
     inp = synthetic_inputs()
     for finding in tr.findings(inp):

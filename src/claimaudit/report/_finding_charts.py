@@ -64,7 +64,7 @@ def chart_title(text: str, subtitle: str | None = None, *, width: int = 72) -> a
 
 def title_text(chart: alt.TopLevelMixin) -> str:
     """The title a chart was given, as one line (however it was wrapped)."""
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)  # only read here; the tests validate every finding chart
     title = spec["vconcat"][0].get("title") if "vconcat" in spec else spec.get("title")
     text = title.get("text") if isinstance(title, dict) else title
     return " ".join(text) if isinstance(text, list) else str(text)

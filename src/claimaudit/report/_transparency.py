@@ -494,11 +494,13 @@ def _statement_label(row: Mapping[str, Any]) -> str:
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> Markup:
-    """A chart as inline SVG (Vega's SVG renderer escapes the text it draws)."""
+    """A chart as inline SVG (Vega's SVG renderer escapes the text it draws). The spec is not
+    validated against the Vega-Lite schema here (a tenth of each edition's CPU): the tests validate
+    every finding chart in each language (``test_every_finding_chart_is_valid_vega_lite``)."""
     import vl_convert as vlc
 
     locale = i18n.time_format_locale()  # month and day names on date axes in the edition's language
-    spec = chart.to_dict()
+    spec = chart.to_dict(validate=False)
     svg = vlc.vegalite_to_svg(spec, time_format_locale=locale) if locale else vlc.vegalite_to_svg(spec)
     # the box holds every label as the page draws it (its embedded fonts), so none is cut off on a phone
     return Markup(fc.fit_svg_text(svg))
