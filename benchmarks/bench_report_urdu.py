@@ -26,7 +26,9 @@ machine (load 2-4), pairs en / en,ur: 02:43 23.4 / 26.3 s (+12 %); 02:44 `--repe
 and 23.3 / 30.9 s (+36 % on the medians); 02:48 `--repeat 3` 21.8 / 24.2, 19.3 / 23.1,
 19.7 / 25.3 s (+23 % on the medians; pairs +11, +20, +28 %). CPU en 29-35 s, en,ur 36-46 s. Urdu
 fonts 148.7 KB (HarfBuzz's GSUB packs ~8.5 KB larger than fontTools'). Around the 25 % target:
-met in one of two multi-round measurements, over it in the other.
+met in one of two multi-round measurements, over it in the other. Main at 0989fc8 (chart specs not
+validated at publish time), 03:11 UTC, load 2.6-3.2, `--repeat 3`: 20.3 / 24.0, 21.0 / 22.9,
+18.0 / 23.6 s (pairs +18, +9, +31 %): +16 % on the medians; CPU en 27-33 s, en,ur 35-38 s.
 """
 
 from __future__ import annotations

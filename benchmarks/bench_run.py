@@ -50,6 +50,8 @@ children, the load-robust figure; walls at these loads say little):
   publish 0.1); plain papermill 39.7, 36.0, 36.7 s; ratio 0.64, 0.72, 0.68; CPU 37-40 s vs 34-37 s.
   Both targets missed: the run costs ~38 s of CPU, so 2 cores cannot bring it under ~19 s even
   with perfect overlap; 20 s needs the notebooks' CPU (~25 s) cut, not more scheduling.
+  Main at 0989fc8, 03:14 UTC, load 2.0-3.5, `--repeat 2`: 26.1 and 26.2 s against 36.7 and 40.4 s,
+  ratio 0.68; CPU 40-41 s vs 35-38 s.
 """
 
 from __future__ import annotations
