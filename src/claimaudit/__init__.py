@@ -14,6 +14,7 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0.0.0+unknown"
 
 from claimaudit.errors import (
+    ChecksPending,
     ClaimauditError,
     DataError,
     FetchError,
@@ -24,6 +25,7 @@ from claimaudit.errors import (
 )
 
 __all__ = [
+    "ChecksPending",
     "ClaimauditError",
     "DataError",
     "FetchError",

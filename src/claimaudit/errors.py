@@ -105,3 +105,12 @@ class RuleError(ClaimauditError):
         if hint:
             text += f"\n  What to do: {hint}"
         super().__init__(text)
+
+
+class ChecksPending(ClaimauditError):
+    """Check results were read while this run's data checks were still running.
+
+    ``claimaudit run`` starts the notebooks that do not read check results while the checks run;
+    a notebook that does read them declares it in its metadata (``claimaudit.reads_check_results``,
+    docs/notebooks.md) and starts after the checks. One that reads them without saying so gets this
+    error; the run then executes it again once the checks have passed."""

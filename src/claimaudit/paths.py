@@ -39,6 +39,12 @@ def reports_dir() -> Path:
     return Path(config.get("CLAIMAUDIT_REPORTS") or project_root() / "reports").resolve()
 
 
+def checks_pending(reports: Path | None = None) -> Path:
+    """The file a run keeps in its reports folder while its data checks run (``reports``: default
+    :func:`reports_dir`); check results are not to be read while it exists."""
+    return (reports if reports is not None else reports_dir()) / ".checks-pending"
+
+
 def cache_dir() -> Path:
     return Path(config.get("CLAIMAUDIT_CACHE") or project_root() / ".cache" / "claimaudit").resolve()
 

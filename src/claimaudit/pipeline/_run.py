@@ -20,6 +20,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -38,6 +39,7 @@ from claimaudit.pipeline._notebooks import (
     default_parameters,
     discover_notebooks,
     execute_notebook,
+    reads_check_results,
 )
 from claimaudit.pipeline._publish import carry_over, publish, publish_failed_checks
 
@@ -245,6 +247,8 @@ def run(
         return outcome
 
     pool: KernelPool | None = None
+    runner: _Notebooks | None = None  # the notebooks, some started while the checks run
+    info: dict[str, Any] | None = None
     checker: CheckProcess | None = None
     printers: _Printers | None = None
     folder = Path(notebook_dir) if notebook_dir else paths.notebooks_dir()
@@ -273,6 +277,12 @@ def run(
                 started = time.perf_counter()
                 checker.start(staging)
                 audit_beside = _audit_beside(skip, staging)
+                if chosen and pool is not None and _succeeded(audit_beside):
+                    # the notebooks that do not read check results start now, on the core the audit
+                    # leaves idle while the checks finish; they count only if the checks pass
+                    info = run_info()
+                    runner = _Notebooks(chosen, pool, staging, params, info, languages)
+                    runner.start_early()
                 try:
                     answer = checker.result()
                     checked = StepOutcome("check", answer["status"], answer["detail"], seconds=answer["seconds"])
@@ -281,8 +291,14 @@ def run(
                 finally:
                     checker.close()
                     checker = None
+                    if runner is not None:
+                        runner.checks_done()
                 result.steps.append(checked)
                 say("check", f"{checked.status}: {checked.detail}")
+                if checked.status == "failed" and runner is not None and pool is not None:
+                    # what started early is thrown away with its kernels: nothing of this run is published
+                    pool.close(wait=False)
+                    pool = runner = None
             refused = (
                 "refused: the data did not pass its checks (see the check step); nothing of this run is published"
                 if checked.status == "failed"
@@ -301,26 +317,18 @@ def run(
                 if notebooks
                 else f"no notebooks (NN-*.ipynb) found in {folder}"
             )
-            info = run_info()
+            info = info or run_info()
             if pdf and not refused:
                 # each edition's PDF is printed as soon as its HTML is there, while other notebooks run
                 printers = _Printers(Printer)
-            ran = timed(
-                "notebooks",
-                lambda: _run_notebooks(
-                    chosen,
-                    staging,
-                    params,
-                    info,
-                    pool,
-                    result,
-                    say,
-                    none_found=none_found,
-                    languages=languages,
-                    done=printers.print_edition if printers is not None else None,
-                ),
-                refuse=refused,
-            )
+
+            def run_notebooks() -> StepOutcome:
+                if not chosen or pool is None:
+                    return StepOutcome("notebooks", "unavailable", none_found)
+                notebooks_run = runner or _Notebooks(chosen, pool, staging, params, info, languages)
+                return notebooks_run.finish(result, say, printers.print_edition if printers is not None else None)
+
+            ran = timed("notebooks", run_notebooks, refuse=refused)
             if pool is not None:
                 pool.close()  # the kernels are not needed for the PDF and publishing
                 pool = None
@@ -487,6 +495,16 @@ def _audit_beside(skip: Sequence[str], staging: Path) -> Callable[[], StepOutcom
     return lambda: outcome
 
 
+def _succeeded(audit_beside: Callable[[], StepOutcome] | None) -> bool:
+    """Whether the audit that ran beside the checks succeeded (its outcome is reported later)."""
+    if audit_beside is None:
+        return False
+    try:
+        return audit_beside().status == "done"
+    except Exception:  # noqa: BLE001 - re-raised when the audit step is reported
+        return False
+
+
 def _editions(result: RunResult, reports: Path, languages: Sequence[str]) -> None:
     """The published report editions (HTML and PDF per language), and the first asked as *the* report."""
     from claimaudit import i18n
@@ -534,44 +552,131 @@ def _editions_to_run(chosen: Sequence[Path], languages: Sequence[str]) -> list[t
     return [(nb, lang) for nb in ordered for lang in (languages if nb.stem == REPORT_NOTEBOOK else ("en",))]
 
 
-def _run_notebooks(
-    chosen: Sequence[Path],
-    staging: Path,
-    params: dict[str, Any],
-    info: dict[str, Any],
-    pool: KernelPool | None,
-    result: RunResult,
-    say: Progress,
-    *,
-    none_found: str,
-    languages: Sequence[str] = ("en",),
-    done: Callable[[NotebookOutcome], None] | None = None,
-) -> StepOutcome:
-    if not chosen or pool is None:
-        return StepOutcome("notebooks", "unavailable", none_found)
-    (staging / "tables").mkdir(parents=True, exist_ok=True)
-    futures = [
-        pool.submit(execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang, editions=languages)
-        for nb, lang in _editions_to_run(chosen, languages)
-    ]
-    try:
-        for future in as_completed(futures):
-            outcome = future.result()
-            result.notebooks.append(outcome)
-            if done is not None:
-                done(outcome)
-            mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
-            say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
-    except BaseException:  # Ctrl-C: start no further notebook; the kernels (own sessions) are killed
-        pool.close(wait=False)
-        raise
-    result.notebooks.sort(key=lambda o: o.name)
-    failed = [o for o in result.notebooks if not o.ok]
-    if failed:
+class _Notebooks:
+    """The run's notebook executions in the kernel pool, in two waves.
+
+    While the data checks still run (in their process, beside the audit), the notebooks that do not
+    read check results can start on the core the audit leaves idle (:meth:`start_early`); their
+    outcomes count only if the checks pass (otherwise the pool is killed and nothing is reported).
+    The others (``"claimaudit": {"reads_check_results": true}`` in their metadata: the report, the
+    start page, the data-quality review) start once the checks passed (:meth:`finish`), and so does
+    any early one that turned out to read check results (:class:`~claimaudit.errors.ChecksPending`).
+    """
+
+    def __init__(
+        self,
+        chosen: Sequence[Path],
+        pool: KernelPool,
+        staging: Path,
+        params: dict[str, Any],
+        info: dict[str, Any],
+        languages: Sequence[str],
+    ) -> None:
+        self.pool = pool
+        self.staging = staging
+        self.params = params
+        self.info = info
+        self.languages = tuple(languages)
+        self.todo = _editions_to_run(chosen, languages)
+        self.futures: list[Future[NotebookOutcome]] = []
+        self.started: float | None = None
+        self.pending_marker: Path | None = None
+        self.early: list[tuple[Path, str]] = []  # early ones not started yet
+        self._lock = threading.RLock()
+        (staging / "tables").mkdir(parents=True, exist_ok=True)
+
+    def _submit(self, pairs: Sequence[tuple[Path, str]], *, early: bool = False) -> None:
+        if self.started is None:
+            self.started = time.perf_counter()
+        for nb, lang in pairs:
+            future = self.pool.submit(
+                execute_notebook,
+                nb,
+                out_dir=self.staging,
+                parameters=self.params,
+                info=self.info,
+                lang=lang,
+                editions=self.languages,
+            )
+            future.job = (nb, lang)  # type: ignore[attr-defined]
+            self.futures.append(future)
+            if early:
+                future.add_done_callback(self._next_early)
+
+    def start_early(self) -> None:
+        """Start the notebooks that do not read check results now, while the checks run (their
+        results are not there yet: reading them raises ChecksPending until :meth:`checks_done`).
+        One per worker is queued at a time, so that the rest, the report's editions first, do not
+        wait behind them once the checks are done."""
+        early = [(nb, lang) for nb, lang in self.todo if not reads_check_results(nb)]
+        if not early:
+            return
+        self.pending_marker = paths.checks_pending(self.staging)
+        self.pending_marker.write_text("the data checks of this run are still running\n", encoding="utf-8")
+        self.todo = [job for job in self.todo if job not in early]
+        with self._lock:
+            self.early = early
+            first, self.early = self.early[: self.pool.size], self.early[self.pool.size :]
+            self._submit(first, early=True)
+
+    def _next_early(self, _done: Future[NotebookOutcome]) -> None:
+        with self._lock:
+            if self.early and self.pending_marker is not None and not self.pool.closed:
+                with contextlib.suppress(RuntimeError):  # the pool was closed meanwhile (Ctrl-C)
+                    self._submit([self.early[0]], early=True)
+                    self.early.pop(0)
+
+    def checks_done(self) -> None:
+        """The checks are over (passed or not): check results may be read from now on."""
+        with self._lock:
+            if self.pending_marker is not None:
+                self.pending_marker.unlink(missing_ok=True)
+                self.pending_marker = None
+
+    def finish(self, result: RunResult, say: Progress, done: Callable[[NotebookOutcome], None] | None) -> StepOutcome:
+        """Start the rest, wait for every notebook and report each as it finishes."""
+        self.checks_done()
+        with self._lock:
+            # the longest (the report's editions) first, then what is left of the early ones
+            self._submit([*self.todo, *self.early])
+            self.todo, self.early = [], []
+            waiting = list(self.futures)
+        try:
+            while waiting:
+                again: list[tuple[Path, str]] = []
+                for future in as_completed(waiting):
+                    outcome = future.result()
+                    if not outcome.ok and "ChecksPending" in (outcome.error or ""):
+                        # it read check results before they were there: it runs again, now that they are
+                        again.append(future.job)  # type: ignore[attr-defined]
+                        say(
+                            "notebooks",
+                            f"{outcome.name}: read check results before the checks had finished;"
+                            " running it again after them (declare reads_check_results in its metadata)",
+                        )
+                        continue
+                    result.notebooks.append(outcome)
+                    if done is not None:
+                        done(outcome)
+                    mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+                    say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
+                before = len(self.futures)
+                self._submit(again)
+                waiting = self.futures[before:]
+        except BaseException:  # Ctrl-C: start no further notebook; the kernels (own sessions) are killed
+            self.pool.close(wait=False)
+            raise
+        result.notebooks.sort(key=lambda o: o.name)
+        seconds = time.perf_counter() - (self.started or time.perf_counter())
+        failed = [o for o in result.notebooks if not o.ok]
+        if failed:
+            return StepOutcome(
+                "notebooks",
+                "failed",
+                "; ".join(f"{o.name} failed at {o.error}" for o in failed)
+                + f" ({len(result.notebooks) - len(failed)} of {len(result.notebooks)} succeeded)",
+                seconds=seconds,
+            )
         return StepOutcome(
-            "notebooks",
-            "failed",
-            "; ".join(f"{o.name} failed at {o.error}" for o in failed)
-            + f" ({len(result.notebooks) - len(failed)} of {len(result.notebooks)} succeeded)",
+            "notebooks", "done", f"{len(result.notebooks)} executed and exported to HTML", seconds=seconds
         )
-    return StepOutcome("notebooks", "done", f"{len(result.notebooks)} executed and exported to HTML")

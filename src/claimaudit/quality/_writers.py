@@ -97,7 +97,17 @@ def _details(exp: ExpectationResult) -> str:
 
 def latest_check_results(results_json: str | Path | None = None) -> Path | None:
     """``results_json`` if it exists, else the newer of ``reports/checks/results.json`` and
-    ``reports/checks/failed/results.json`` (a failing run writes there), else None."""
+    ``reports/checks/failed/results.json`` (a failing run writes there), else None.
+
+    Raises :class:`~claimaudit.errors.ChecksPending` while the run writing into the reports folder
+    has not finished its checks (instead of reporting a run without check results)."""
+    if not results_json and paths.checks_pending().exists():
+        from claimaudit.errors import ChecksPending
+
+        raise ChecksPending(
+            "this run's data checks have not finished: a notebook that reads check results must say so"
+            ' in its metadata ("claimaudit": {"reads_check_results": true}) to be started after them'
+        )
     base = paths.reports_dir() / "checks"
     candidates = [Path(results_json)] if results_json else [base / "results.json", base / "failed" / "results.json"]
     found = [p for p in candidates if p.is_file()]
