@@ -108,9 +108,8 @@ class RuleError(ClaimauditError):
 
 
 class ChecksPending(ClaimauditError):
-    """Check results were read while this run's data checks were still running.
+    """Check results were asked for while this run's data checks ran, and they did not finish in time.
 
-    ``claimaudit run`` starts the notebooks that do not read check results while the checks run;
-    a notebook that does read them declares it in its metadata (``claimaudit.reads_check_results``,
-    docs/notebooks.md) and starts after the checks. One that reads them without saying so gets this
-    error; the run then executes it again once the checks have passed."""
+    ``claimaudit run`` starts the notebooks while the checks still run (beside the audit, on the
+    other core); a notebook that reads check results waits for them (see
+    :func:`claimaudit.quality.latest_check_results`), at most ``timeout`` seconds."""

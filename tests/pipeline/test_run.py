@@ -1,8 +1,7 @@
-"""The run's schedule (pipeline/_run.py): notebooks that do not read check results start while the
-data checks still run, on the core the audit leaves idle; the others (metadata
-``"claimaudit": {"reads_check_results": true}``) start after the checks passed; a notebook that
-reads check results without saying so runs again after them; and checks that fail after some
-notebooks started still publish nothing.
+"""The run's schedule (pipeline/_run.py): the notebooks start as soon as the audit has written the
+verdicts, while the data checks still run, on the core the audit leaves idle; a notebook that
+reads check results waits for them and sees this run's; checks that fail after notebooks started
+still publish nothing.
 
 The first two tests replace notebook execution by a synthetic stand-in (no kernel); the checks run
 in their real process, on a copy of the project's suites cut down to the claims ledger's."""
@@ -21,8 +20,6 @@ from claimaudit import paths, pipeline, quality
 from claimaudit.errors import ChecksPending
 from claimaudit.pipeline import _checks, _run
 
-READS_CHECKS = {"claimaudit": {"reads_check_results": True}}
-
 
 def _tree(folder: Path) -> dict[str, str]:
     return {
@@ -32,10 +29,9 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
-def _book(folder: Path, name: str, *cells: str, metadata: dict | None = None) -> Path:
+def _book(folder: Path, name: str, *cells: str) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata.update(metadata or {})
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{index}"
@@ -61,13 +57,14 @@ def books(tmp_path: Path) -> Path:
     folder = tmp_path / "notebooks"
     folder.mkdir()
     _book(folder, "01-synthetic-early")
-    _book(folder, "08-publish-transparency-report", metadata=READS_CHECKS)
+    _book(folder, "08-publish-transparency-report")
     return folder
 
 
 @pytest.fixture
 def started_early(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, bool]]:
-    """Notebook execution replaced by a synthetic stand-in that records what it saw when it started;
+    """Notebook execution replaced by a synthetic stand-in that records what it saw when it started
+    and which check results it then read (the report's editions read them, as the real report does);
     the run waits for the checks' answer only once a notebook has started (so that one did start
     while the checks ran, whatever the machine's speed)."""
     seen: dict[str, dict[str, bool]] = {}
@@ -80,6 +77,9 @@ def started_early(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, bool]]
             "results": (out_dir / "checks" / "results.json").is_file(),
         }
         one_started.set()
+        if notebook.stem == "08-publish-transparency-report":
+            read = quality.latest_check_results()  # waits for the checks
+            seen[name]["read"] = read == out_dir / "checks" / "results.json" and read.is_file()
         html = out_dir / f"{name}.html"
         html.write_text(f"<title>new {name}</title>", encoding="utf-8")
         return pipeline.NotebookOutcome(name, True, 0.0, html=html, lang=lang)
@@ -97,21 +97,37 @@ def started_early(monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, bool]]
 
 
 @pytest.mark.slow
-def test_notebooks_that_do_not_read_check_results_start_while_the_checks_run(
+def test_notebooks_start_while_the_checks_run_and_wait_for_their_results(
     tmp_path, books, suites, started_early, isolated_cache
 ):
     reports = tmp_path / "reports"
     result = pipeline.run(reports=reports, notebook_dir=books, skip=("fetch",), pdf=False)
     assert result.exit_code == 0, result.problems()
-    # the early one started while the checks ran (their results not there, the marker there) ...
-    assert started_early["01-synthetic-early"] == {"pending": True, "results": False}
-    # ... the report (which says it reads check results) after they passed, in every edition
-    assert started_early["08-publish-transparency-report"] == {"pending": False, "results": True}
-    assert started_early["08-publish-transparency-report.ur"] == {"pending": False, "results": True}
+    # the first ones started while the checks ran (their results not there, the marker there) ...
+    assert started_early["08-publish-transparency-report.ur"] == {"pending": True, "results": False, "read": True}
+    # ... and the report, asking for check results, got this run's (it waited for them)
+    assert started_early["08-publish-transparency-report"]["read"] is True
+    assert set(started_early) == {
+        "01-synthetic-early",
+        "08-publish-transparency-report",
+        "08-publish-transparency-report.ur",
+    }
     steps = [s.name for s in result.steps]
     assert steps == ["fetch", "check", "audit", "notebooks", "pdf", "publish"]
     assert (reports / "01-synthetic-early.html").is_file() and (reports / "checks" / "results.json").is_file()
     assert not paths.checks_pending(reports).exists() and not list(reports.glob(".run-*"))
+
+
+def test_the_report_editions_run_first_the_urdu_one_before_the_english(tmp_path):
+    books = [tmp_path / f"{name}.ipynb" for name in ("00-start", "01-a", "08-publish-transparency-report", "07-b")]
+    order = _run._editions_to_run(books, ("en", "ur"))
+    assert [(nb.stem, lang) for nb, lang in order] == [
+        ("08-publish-transparency-report", "ur"),
+        ("08-publish-transparency-report", "en"),
+        ("00-start", "en"),
+        ("01-a", "en"),
+        ("07-b", "en"),
+    ]
 
 
 @pytest.mark.slow
@@ -136,8 +152,9 @@ def test_checks_that_fail_after_some_notebooks_started_publish_nothing(
     steps = {s.name: s for s in result.steps}
     assert result.exit_code == 1 and steps["check"].status == "failed", steps["check"]
     assert steps["audit"].status == "skipped" and steps["notebooks"].status == "skipped"
-    assert started_early == {"01-synthetic-early": {"pending": True, "results": False}}  # it did start
-    assert result.notebooks == []  # and what it made was thrown away
+    assert started_early  # notebooks did start while the checks ran ...
+    assert all(seen["pending"] for seen in started_early.values())
+    assert result.notebooks == []  # ... and what they made was thrown away
     after = _tree(reports)
     assert {k: v for k, v in after.items() if k in before and k != "index.html"} == {
         k: v for k, v in before.items() if k != "index.html"
@@ -152,7 +169,7 @@ def test_checks_that_fail_after_some_notebooks_started_publish_nothing(
 
 @pytest.mark.xdist_group("notebooks")
 @pytest.mark.slow
-def test_a_notebook_that_reads_check_results_without_saying_so_runs_again_after_the_checks(
+def test_a_notebook_reading_check_results_while_the_checks_run_waits_and_sees_this_runs(
     tmp_path, suites, isolated_cache, monkeypatch
 ):
     folder = tmp_path / "notebooks"
@@ -160,59 +177,49 @@ def test_a_notebook_that_reads_check_results_without_saying_so_runs_again_after_
     _book(
         folder,
         "01-synthetic-reads-checks",
+        "from claimaudit import paths\nprint('checks still running:', paths.checks_pending().exists())",
         "from claimaudit.notebook import views\nresults = views.check_results()\n"
         "print('suites checked:', results.height)",
     )
-    # the checks' answer is read only after the notebook's first attempt is over (it then has
-    # certainly met the checks still running)
-    tried = threading.Event()
+    # the checks' answer is read only once the notebook runs (so it certainly meets them running)
+    running = threading.Event()
     execute = _run.execute_notebook
 
     def execute_and_tell(*args, **kwargs):
-        outcome = execute(*args, **kwargs)
-        tried.set()
-        return outcome
+        running.set()
+        return execute(*args, **kwargs)
 
     answer = _checks.CheckProcess.result
 
-    def result_after_the_first_attempt(self):
-        assert tried.wait(300), "the notebook did not run while the checks ran"
+    def result_once_the_notebook_runs(self):
+        assert running.wait(300), "the notebook did not start while the checks ran"
         return answer(self)
 
     monkeypatch.setattr(_run, "execute_notebook", execute_and_tell)
-    monkeypatch.setattr(_checks.CheckProcess, "result", result_after_the_first_attempt)
-    said: list[str] = []
+    monkeypatch.setattr(_checks.CheckProcess, "result", result_once_the_notebook_runs)
     reports = tmp_path / "reports"
-    result = pipeline.run(
-        reports=reports,
-        notebook_dir=folder,
-        skip=("fetch",),
-        pdf=False,
-        jobs=1,
-        progress=lambda step, message: said.append(message),
-    )
+    result = pipeline.run(reports=reports, notebook_dir=folder, skip=("fetch",), pdf=False, jobs=1)
     assert result.exit_code == 0, result.problems()
-    assert any("read check results before the checks had finished" in m for m in said), said
     assert [o.name for o in result.notebooks] == ["01-synthetic-reads-checks"] and result.notebooks[0].ok
     executed = nbformat.read(reports / "notebooks" / "01-synthetic-reads-checks.ipynb", as_version=4)
-    text = "".join(o.get("text", "") for o in executed.cells[-1].outputs)
-    assert "suites checked: 2" in text, text
+    texts = ["".join(o.get("text", "") for o in cell.outputs) for cell in executed.cells]
+    assert texts[-2:] == ["checks still running: True\n", "suites checked: 2\n"], texts  # after papermill's cell
 
 
-def test_check_results_cannot_be_read_while_a_run_checks(tmp_path, monkeypatch):
+def test_check_results_are_waited_for_while_a_run_checks(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMAUDIT_REPORTS", str(tmp_path))
     (tmp_path / "checks").mkdir()
-    (tmp_path / "checks" / "results.json").write_text("{}", encoding="utf-8")  # an earlier run's
-    assert quality.latest_check_results() == tmp_path / "checks" / "results.json"
-    paths.checks_pending(tmp_path).write_text("", encoding="utf-8")
-    with pytest.raises(ChecksPending, match="reads_check_results"):
-        quality.latest_check_results()
+    results = tmp_path / "checks" / "results.json"
+    results.write_text("{}", encoding="utf-8")  # an earlier run's
+    assert quality.latest_check_results() == results
+    pending = paths.checks_pending(tmp_path)
+    pending.write_text("", encoding="utf-8")
+    with pytest.raises(ChecksPending, match="did not finish within 0 s"):
+        quality.latest_check_results(wait=0.2)
     # a file asked for by name is read as it is
-    assert quality.latest_check_results(tmp_path / "checks" / "results.json") == tmp_path / "checks" / "results.json"
-
-
-def test_the_shipped_notebooks_that_read_check_results_say_so():
-    """The start page, the data-quality review and the report read the run's check results; the
-    audit notebooks do not (they start while the checks run)."""
-    declared = {nb.stem for nb in pipeline.discover_notebooks() if _run.reads_check_results(nb)}
-    assert declared == {"00-start-here", "07-review-data-quality", "08-publish-transparency-report"}
+    assert quality.latest_check_results(results, wait=0) == results
+    # the checks finish while it waits: it returns then
+    timer = threading.Timer(0.3, pending.unlink)
+    timer.start()
+    assert quality.latest_check_results(wait=30) == results
+    assert not pending.exists()

@@ -217,15 +217,6 @@ class KernelPool:
         for thread in self._threads:
             thread.start()
 
-    @property
-    def size(self) -> int:
-        """How many notebooks run at once (one per worker)."""
-        return len(self._threads)
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
         if self._closed:
             raise RuntimeError("the kernel pool is closed")

@@ -49,19 +49,6 @@ def discover_notebooks(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if not p.name.startswith("."))
 
 
-def reads_check_results(notebook: Path) -> bool:
-    """Whether the notebook says it reads this run's check results (its metadata's
-    ``"claimaudit": {"reads_check_results": true}``): the run starts it only after the checks pass.
-    The others may start while the checks run (a wrong "no" is caught: see ChecksPending)."""
-    import json
-
-    try:
-        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError, AttributeError):
-        return True  # unreadable here: it fails when executed, after the checks, as before
-    return bool((metadata.get("claimaudit") or {}).get("reads_check_results", False))
-
-
 def execute_notebook(
     notebook: Path,
     *,

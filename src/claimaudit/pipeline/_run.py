@@ -20,7 +20,6 @@ import contextlib
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -39,7 +38,6 @@ from claimaudit.pipeline._notebooks import (
     default_parameters,
     discover_notebooks,
     execute_notebook,
-    reads_check_results,
 )
 from claimaudit.pipeline._publish import carry_over, publish, publish_failed_checks
 
@@ -213,7 +211,6 @@ def run(
     unknown = set(skip) - {"fetch", "check", "audit", "pdf"}
     if unknown:
         raise ValueError(f"cannot skip {sorted(unknown)}: only fetch, check, audit and pdf can be skipped")
-    from claimaudit.report import ChromiumMissing, Printer, run_info, write_index
 
     say = progress or (lambda step, message: None)
     reports = Path(reports).resolve() if reports else paths.reports_dir()
@@ -266,6 +263,9 @@ def run(
             if "check" not in skip and CHECKS_BESIDE_AUDIT:
                 # its own process: imports Great Expectations while this one fetches (pipeline/_checks.py)
                 checker = CheckProcess()
+            # imported once the other processes are under way (altair and the charts: ~0.7 s)
+            from claimaudit.report import ChromiumMissing, Printer, run_info, write_index
+
             timed("fetch", lambda: step_fetch(offline=offline, params=params))
             if checker is None:
                 checked = timed("check", lambda: step_check(reports=staging))
@@ -278,11 +278,12 @@ def run(
                 checker.start(staging)
                 audit_beside = _audit_beside(skip, staging)
                 if chosen and pool is not None and _succeeded(audit_beside):
-                    # the notebooks that do not read check results start now, on the core the audit
-                    # leaves idle while the checks finish; they count only if the checks pass
+                    # the notebooks start now, on the core the audit leaves idle while the checks
+                    # finish (one that reads check results waits for them); they count only if the
+                    # checks pass
                     info = run_info()
                     runner = _Notebooks(chosen, pool, staging, params, info, languages)
-                    runner.start_early()
+                    runner.start(checks_pending=True)
                 try:
                     answer = checker.result()
                     checked = StepOutcome("check", answer["status"], answer["detail"], seconds=answer["seconds"])
@@ -546,21 +547,26 @@ def _keep_previous(
 
 
 def _editions_to_run(chosen: Sequence[Path], languages: Sequence[str]) -> list[tuple[Path, str]]:
-    """(notebook, language) in the order they are run: the report notebook (each edition) first,
-    being the longest, so parallel workers finish together."""
+    """(notebook, language) in the order they are run: the report notebook's editions first, being
+    the longest (the editions in other languages before the English one: their fonts make them the
+    longest of all), so that parallel workers finish together and the PDFs print while the short
+    notebooks still run."""
+    from claimaudit.i18n import SOURCE_LANGUAGE
+
     ordered = sorted(chosen, key=lambda p: (p.stem != REPORT_NOTEBOOK, p.stem))
-    return [(nb, lang) for nb in ordered for lang in (languages if nb.stem == REPORT_NOTEBOOK else ("en",))]
+    editions = sorted(languages, key=lambda lang: lang == SOURCE_LANGUAGE)
+    return [(nb, lang) for nb in ordered for lang in (editions if nb.stem == REPORT_NOTEBOOK else ("en",))]
 
 
 class _Notebooks:
-    """The run's notebook executions in the kernel pool, in two waves.
+    """The run's notebook executions in the kernel pool.
 
-    While the data checks still run (in their process, beside the audit), the notebooks that do not
-    read check results can start on the core the audit leaves idle (:meth:`start_early`); their
-    outcomes count only if the checks pass (otherwise the pool is killed and nothing is reported).
-    The others (``"claimaudit": {"reads_check_results": true}`` in their metadata: the report, the
-    start page, the data-quality review) start once the checks passed (:meth:`finish`), and so does
-    any early one that turned out to read check results (:class:`~claimaudit.errors.ChecksPending`).
+    They start as soon as the audit has written the verdicts (:meth:`start`), while the data checks
+    still run in their process: the core the audit leaves idle runs notebooks instead of waiting.
+    Until the checks are over the staging folder holds :func:`claimaudit.paths.checks_pending`, and
+    a notebook that reads check results waits there for them
+    (:func:`claimaudit.quality.latest_check_results`). If the checks fail, the pool is killed and
+    nothing the notebooks made is reported or published.
     """
 
     def __init__(
@@ -573,101 +579,52 @@ class _Notebooks:
         languages: Sequence[str],
     ) -> None:
         self.pool = pool
-        self.staging = staging
-        self.params = params
-        self.info = info
-        self.languages = tuple(languages)
-        self.todo = _editions_to_run(chosen, languages)
         self.futures: list[Future[NotebookOutcome]] = []
         self.started: float | None = None
         self.pending_marker: Path | None = None
-        self.early: list[tuple[Path, str]] = []  # early ones not started yet
-        self._lock = threading.RLock()
+        self._args = (chosen, staging, params, info, tuple(languages))
         (staging / "tables").mkdir(parents=True, exist_ok=True)
 
-    def _submit(self, pairs: Sequence[tuple[Path, str]], *, early: bool = False) -> None:
-        if self.started is None:
-            self.started = time.perf_counter()
-        for nb, lang in pairs:
-            future = self.pool.submit(
-                execute_notebook,
-                nb,
-                out_dir=self.staging,
-                parameters=self.params,
-                info=self.info,
-                lang=lang,
-                editions=self.languages,
-            )
-            future.job = (nb, lang)  # type: ignore[attr-defined]
-            self.futures.append(future)
-            if early:
-                future.add_done_callback(self._next_early)
-
-    def start_early(self) -> None:
-        """Start the notebooks that do not read check results now, while the checks run (their
-        results are not there yet: reading them raises ChecksPending until :meth:`checks_done`).
-        One per worker is queued at a time, so that the rest, the report's editions first, do not
-        wait behind them once the checks are done."""
-        early = [(nb, lang) for nb, lang in self.todo if not reads_check_results(nb)]
-        if not early:
+    def start(self, *, checks_pending: bool = False) -> None:
+        """Queue every notebook (``checks_pending``: the checks still run, see the class)."""
+        if self.started is not None:
             return
-        self.pending_marker = paths.checks_pending(self.staging)
-        self.pending_marker.write_text("the data checks of this run are still running\n", encoding="utf-8")
-        self.todo = [job for job in self.todo if job not in early]
-        with self._lock:
-            self.early = early
-            first, self.early = self.early[: self.pool.size], self.early[self.pool.size :]
-            self._submit(first, early=True)
-
-    def _next_early(self, _done: Future[NotebookOutcome]) -> None:
-        with self._lock:
-            if self.early and self.pending_marker is not None and not self.pool.closed:
-                with contextlib.suppress(RuntimeError):  # the pool was closed meanwhile (Ctrl-C)
-                    self._submit([self.early[0]], early=True)
-                    self.early.pop(0)
+        chosen, staging, params, info, languages = self._args
+        if checks_pending:
+            self.pending_marker = paths.checks_pending(staging)
+            self.pending_marker.write_text("the data checks of this run are still running\n", encoding="utf-8")
+        self.started = time.perf_counter()
+        self.futures = [
+            self.pool.submit(
+                execute_notebook, nb, out_dir=staging, parameters=params, info=info, lang=lang, editions=languages
+            )
+            for nb, lang in _editions_to_run(chosen, languages)
+        ]
 
     def checks_done(self) -> None:
-        """The checks are over (passed or not): check results may be read from now on."""
-        with self._lock:
-            if self.pending_marker is not None:
-                self.pending_marker.unlink(missing_ok=True)
-                self.pending_marker = None
+        """The checks are over (passed or not): check results can be read now."""
+        if self.pending_marker is not None:
+            self.pending_marker.unlink(missing_ok=True)
+            self.pending_marker = None
 
     def finish(self, result: RunResult, say: Progress, done: Callable[[NotebookOutcome], None] | None) -> StepOutcome:
-        """Start the rest, wait for every notebook and report each as it finishes."""
+        """Wait for every notebook (started now unless it was) and report each as it finishes."""
         self.checks_done()
-        with self._lock:
-            # the longest (the report's editions) first, then what is left of the early ones
-            self._submit([*self.todo, *self.early])
-            self.todo, self.early = [], []
-            waiting = list(self.futures)
+        self.start()
+        assert self.started is not None
         try:
-            while waiting:
-                again: list[tuple[Path, str]] = []
-                for future in as_completed(waiting):
-                    outcome = future.result()
-                    if not outcome.ok and "ChecksPending" in (outcome.error or ""):
-                        # it read check results before they were there: it runs again, now that they are
-                        again.append(future.job)  # type: ignore[attr-defined]
-                        say(
-                            "notebooks",
-                            f"{outcome.name}: read check results before the checks had finished;"
-                            " running it again after them (declare reads_check_results in its metadata)",
-                        )
-                        continue
-                    result.notebooks.append(outcome)
-                    if done is not None:
-                        done(outcome)
-                    mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
-                    say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
-                before = len(self.futures)
-                self._submit(again)
-                waiting = self.futures[before:]
+            for future in as_completed(self.futures):
+                outcome = future.result()
+                result.notebooks.append(outcome)
+                if done is not None:
+                    done(outcome)
+                mark = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+                say("notebooks", f"{outcome.name}: {mark} in {outcome.seconds:.1f} s")
         except BaseException:  # Ctrl-C: start no further notebook; the kernels (own sessions) are killed
             self.pool.close(wait=False)
             raise
         result.notebooks.sort(key=lambda o: o.name)
-        seconds = time.perf_counter() - (self.started or time.perf_counter())
+        seconds = time.perf_counter() - self.started
         failed = [o for o in result.notebooks if not o.ok]
         if failed:
             return StepOutcome(

@@ -95,20 +95,32 @@ def _details(exp: ExpectationResult) -> str:
     return "\n".join(json.dumps(example, ensure_ascii=False) for example in exp.examples)
 
 
-def latest_check_results(results_json: str | Path | None = None) -> Path | None:
+def latest_check_results(results_json: str | Path | None = None, *, wait: float = 300.0) -> Path | None:
     """``results_json`` if it exists, else the newer of ``reports/checks/results.json`` and
     ``reports/checks/failed/results.json`` (a failing run writes there), else None.
 
-    Raises :class:`~claimaudit.errors.ChecksPending` while the run writing into the reports folder
-    has not finished its checks (instead of reporting a run without check results)."""
-    if not results_json and paths.checks_pending().exists():
-        from claimaudit.errors import ChecksPending
-
-        raise ChecksPending(
-            "this run's data checks have not finished: a notebook that reads check results must say so"
-            ' in its metadata ("claimaudit": {"reads_check_results": true}) to be started after them'
-        )
+    While the run writing into the reports folder has not finished its checks (the notebooks start
+    beside them), this waits for them, at most ``wait`` seconds, then raises
+    :class:`~claimaudit.errors.ChecksPending`: it never reports a run as having no check results."""
+    if not results_json:
+        _wait_for_checks(wait)
     base = paths.reports_dir() / "checks"
     candidates = [Path(results_json)] if results_json else [base / "results.json", base / "failed" / "results.json"]
     found = [p for p in candidates if p.is_file()]
     return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+def _wait_for_checks(wait: float) -> None:
+    import time
+
+    pending = paths.checks_pending()
+    deadline = time.monotonic() + wait
+    while pending.exists():
+        if time.monotonic() >= deadline:
+            from claimaudit.errors import ChecksPending
+
+            raise ChecksPending(
+                f"this run's data checks did not finish within {wait:.0f} s of asking for their results"
+                f" ({pending} is still there)"
+            )
+        time.sleep(0.05)
