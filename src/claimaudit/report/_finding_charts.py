@@ -62,11 +62,13 @@ def chart_title(text: str, subtitle: str | None = None, *, width: int = 72) -> a
     return alt.TitleParams(text=lines if len(lines) > 1 else text, subtitle=subtitle if subtitle else alt.Undefined)
 
 
-@shared_subcharts()
 def title_text(chart: alt.TopLevelMixin) -> str:
-    """The title a chart was given, as one line (however it was wrapped)."""
-    spec = chart.to_dict(validate=False)  # only read here; the tests validate every finding chart
-    title = spec["vconcat"][0].get("title") if "vconcat" in spec else spec.get("title")
+    """The title a chart was given, as one line (however it was wrapped): read from the chart (its
+    first part, under a source line), not from a whole spec made for it."""
+    part = chart.vconcat[0] if isinstance(chart, alt.VConcatChart) else chart
+    title = part._get("title", None)
+    if isinstance(title, alt.SchemaBase):
+        title = title.to_dict(validate=False)
     text = title.get("text") if isinstance(title, dict) else title
     return " ".join(text) if isinstance(text, list) else str(text)
 
