@@ -18,7 +18,7 @@ other helpers that do change a subchart (moving its data or its width to the par
 it first. The one difference is that a compound chart built in the block shares its subcharts
 with the objects it was built from, so a subchart changed *in place* afterwards (``chart.title =
 ...``, which no chart function here does) would change it too. The specs are the same as without
-the block (``tests/notebook/test_charts.py`` compares every chart the report and the notebooks draw).
+the block (``tests/notebook/test_subcharts.py`` compares every chart the report and the notebooks draw).
 
 If altair (pinned) ever renames these helpers, the block does nothing rather than guess.
 """
