@@ -34,6 +34,7 @@ import polars as pl
 
 from claimaudit.i18n import VALUES, stated, value_words
 from claimaudit.i18n import date as fmt_date
+from claimaudit.notebook._subcharts import shared_subcharts
 
 __all__ = [
     "DASHES",
@@ -51,6 +52,7 @@ __all__ = [
     "peak_title",
     "rate_chart",
     "share_title",
+    "shared_subcharts",
     "strip_chart",
     "time_series",
     "use_theme",
@@ -269,6 +271,7 @@ def _network_expr(column: str) -> pl.Expr:
 # --------------------------------------------------------------------------- building blocks
 
 
+@shared_subcharts()
 def with_source(
     chart: alt.TopLevelMixin, source: str, *, note: str | None = None, key: Sequence[str] = ()
 ) -> alt.VConcatChart:
@@ -289,8 +292,8 @@ def with_source(
         alt.Chart(pl.DataFrame({"line": lines, "order": list(range(len(lines)))}))
         .mark_text(align="left", baseline="top", fontSize=11, color=_MUTED, dx=0)
         .encode(
-            text="line:N",
-            x=alt.value(0),
+            text=alt.Text("line:N"),
+            x=alt.XValue(0),
             y=alt.Y("order:O", axis=None),
         )
         .properties(height=16 * len(lines))
@@ -334,6 +337,7 @@ def _event_rows(events: pl.DataFrame | None, start: Any, end: Any) -> pl.DataFra
     )
 
 
+@shared_subcharts()
 def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = None) -> alt.LayerChart | None:
     """Dashed rules, each numbered, for events with ``annotate`` true within ``[start, end]``;
     :func:`event_key` gives the lines that say what each number is (under the chart, where words
@@ -347,13 +351,15 @@ def event_layer(events: pl.DataFrame | None, *, start: Any = None, end: Any = No
         return None
     base = alt.Chart(rows)
     tooltip = [alt.Tooltip("event_date:T", title="date"), alt.Tooltip("event_summary:N", title="event")]
-    rules = base.mark_rule(color=_MUTED, strokeDash=[4, 3], strokeWidth=1.2).encode(x="event_date:T", tooltip=tooltip)
+    rules = base.mark_rule(color=_MUTED, strokeDash=[4, 3], strokeWidth=1.2).encode(
+        x=alt.X("event_date:T"), tooltip=tooltip
+    )
     # Numbers stagger downwards in date order, so events days apart do not print over each other.
     numbers = base.mark_text(align="left", baseline="top", dx=3, fontSize=11, fontWeight="bold", color=_INK).encode(
-        x="event_date:T",
-        y=alt.value(2),
+        x=alt.X("event_date:T"),
+        y=alt.YValue(2),
         yOffset=alt.YOffset("event_row:O", scale=alt.Scale(range=[0, 13 * max(rows.height - 1, 1)])),
-        text="event_number:N",
+        text=alt.Text("event_number:N"),
         tooltip=tooltip,
     )
     return alt.layer(rules, numbers)
@@ -378,6 +384,7 @@ def event_key(events: pl.DataFrame | None, *, start: Any = None, end: Any = None
 # --------------------------------------------------------------------------- charts
 
 
+@shared_subcharts()
 def time_series(
     frame: pl.DataFrame,
     *,
@@ -419,7 +426,12 @@ def time_series(
         layers.append(
             alt.Chart(last)
             .mark_text(align="left", dx=4, fontSize=11)
-            .encode(x=f"{x}:T", y=f"{y}:Q", text=f"{series}:N", color=alt.Color(f"{series}:N", legend=None))
+            .encode(
+                x=alt.X(f"{x}:T"),
+                y=alt.Y(f"{y}:Q"),
+                text=alt.Text(f"{series}:N"),
+                color=alt.Color(f"{series}:N", legend=None),
+            )
         )
     window = {"start": data.get_column(x).min(), "end": data.get_column(x).max()}
     marks = event_layer(events, **window)
@@ -444,6 +456,7 @@ def strip_chart(frame: pl.DataFrame, *, x: str, n: str, n_title: str = "sample s
     )
 
 
+@shared_subcharts()
 def rate_chart(
     frame: pl.DataFrame,
     *,
@@ -483,6 +496,7 @@ def rate_chart(
     return with_source(body, source, note=note, key=event_key(events, **window))
 
 
+@shared_subcharts()
 def network_panels(
     frame: pl.DataFrame,
     *,
@@ -523,6 +537,7 @@ def network_panels(
     return with_source(chart, source)
 
 
+@shared_subcharts()
 def figure_points(
     frame: pl.DataFrame,
     *,

@@ -37,7 +37,7 @@ import polars as pl
 
 from claimaudit.audit import EVIDENCE_SOURCES, unit_family
 from claimaudit.i18n import VALUES, name_words, stated, statistic, value_words
-from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, with_source
+from claimaudit.notebook.charts import OKABE_ITO, event_key, event_layer, shared_subcharts, with_source
 from claimaudit.report._text import N_, _, ngettext
 
 _INK = "#1a1a1a"
@@ -63,9 +63,12 @@ def chart_title(text: str, subtitle: str | None = None, *, width: int = 72) -> a
 
 
 def title_text(chart: alt.TopLevelMixin) -> str:
-    """The title a chart was given, as one line (however it was wrapped)."""
-    spec = chart.to_dict(validate=False)  # only read here; the tests validate every finding chart
-    title = spec["vconcat"][0].get("title") if "vconcat" in spec else spec.get("title")
+    """The title a chart was given, as one line (however it was wrapped): read from the chart (its
+    first part, under a source line), not from a whole spec made for it."""
+    part = chart.vconcat[0] if isinstance(chart, alt.VConcatChart) else chart
+    title = part._get("title", None)
+    if isinstance(title, alt.SchemaBase):
+        title = title.to_dict(validate=False)
     text = title.get("text") if isinstance(title, dict) else title
     return " ".join(text) if isinstance(text, list) else str(text)
 
@@ -228,6 +231,7 @@ def running_total_rows(claims: pl.DataFrame, *, metric: str = "items_blocked") -
     )
 
 
+@shared_subcharts()
 def running_totals(
     claims: pl.DataFrame, *, categories: Sequence[str] | None = None, columns: int = 2, max_panels: int = 6
 ) -> alt.VConcatChart:
@@ -305,7 +309,7 @@ def running_totals(
             layers.append(
                 alt.Chart(part.filter(pl.col("lower_bound") == bounds))
                 .mark_point(filled=filled, size=40, color=_INK)
-                .encode(x="date:T", y="value:Q", shape=shape, tooltip=tooltip)
+                .encode(x=alt.X("date:T"), y=alt.Y("value:Q"), shape=shape, tooltip=tooltip)
             )
         if not fell.is_empty():
             segments = fell.select(
@@ -317,7 +321,7 @@ def running_totals(
             layers.append(
                 alt.Chart(segments)
                 .mark_rule(color=_DROP, strokeWidth=3)
-                .encode(x="date:T", y="value:Q", x2="date2:T", y2="value2:Q")
+                .encode(x=alt.X("date:T"), y=alt.Y("value:Q"), x2=alt.X2("date2:T"), y2=alt.Y2("value2:Q"))
             )
         panels.append(alt.layer(*layers).properties(width=250, height=110, title=alt.TitleParams(label, fontSize=12)))
     grid = (
@@ -410,6 +414,7 @@ def _in_short(verb: str | None, unit: str | None, period: str | None) -> str:
     return _with_period(what, period)
 
 
+@shared_subcharts()
 def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> alt.VConcatChart:
     """A dated strip of the restatements of one figure: one row per statement, the unit and period
     printed beside each point, so the change of meaning is read left to right."""
@@ -440,7 +445,7 @@ def restatements(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> al
     points = base.mark_point(filled=True, size=70, color=_INK).encode(
         tooltip=[alt.Tooltip("claim_id:N"), alt.Tooltip("label:N", title="as stated"), alt.Tooltip("confidence:N")]
     )
-    labels = base.mark_text(align="left", dx=8, fontSize=11, color=_MUTED).encode(text="who:N")
+    labels = base.mark_text(align="left", dx=8, fontSize=11, color=_MUTED).encode(text=alt.Text("who:N"))
     chart = alt.layer(points, labels).properties(
         width=240,
         height=28 * rows.height,
@@ -510,6 +515,7 @@ def per_subscriber_rows(
     ).sort("per_unit", descending=True)
 
 
+@shared_subcharts()
 def per_subscriber(
     claims: pl.DataFrame, baselines: pl.DataFrame, *, baseline_ids: Sequence[str] | None = None
 ) -> alt.VConcatChart:
@@ -535,7 +541,9 @@ def per_subscriber(
             alt.Tooltip("per_unit:Q", format=".3f"),
         ],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(x="per_unit:Q", text="label:N")
+    text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(
+        x=alt.X("per_unit:Q"), text=alt.Text("label:N")
+    )
     key = [
         f"{attempts} ÷ {stated(r['baseline_value'])} {r['baseline']} ({_iso(r['as_of'])}) = {statistic(r['per_unit'])}"
         for r in rows.iter_rows(named=True)
@@ -572,6 +580,7 @@ def registration_rows(claims: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@shared_subcharts()
 def registrations(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> alt.VConcatChart:
     """Registered VPNs as stated over time, a statement's prints as a range, the registration
     deadline (events of kind ``deadline``) as a numbered rule."""
@@ -603,10 +612,10 @@ def registrations(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> a
         )
     )
     ranges = base.mark_rule(color=OKABE_ITO[4], strokeWidth=4).encode(
-        y=alt.Y("low:Q", title=_("VPNs registered (as stated)"), axis=alt.Axis(format="~s")), y2="high:Q"
+        y=alt.Y("low:Q", title=_("VPNs registered (as stated)"), axis=alt.Axis(format="~s")), y2=alt.Y2("high:Q")
     )
     points = base.mark_point(filled=True, size=50, color=_INK).encode(
-        y="high:Q",
+        y=alt.Y("high:Q"),
         tooltip=[
             alt.Tooltip("date:T"),
             alt.Tooltip("low:Q", format=","),
@@ -615,7 +624,7 @@ def registrations(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> a
             alt.Tooltip("claims:N"),
         ],
     )
-    lows = base.mark_point(filled=True, size=50, color=_INK).encode(y="low:Q")
+    lows = base.mark_point(filled=True, size=50, color=_INK).encode(y=alt.Y("low:Q"))
     layers: list[Any] = [ranges, points, lows]
     marks = event_layer(deadlines, start=start, end=end)
     if marks is not None:
@@ -634,6 +643,7 @@ def registrations(claims: pl.DataFrame, events: pl.DataFrame | None = None) -> a
 OUTAGE_WINDOW = (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
 
 
+@shared_subcharts()
 def outage_panels(
     *,
     signals: pl.DataFrame | None = None,
@@ -738,7 +748,7 @@ def outage_panels(
                     alt.Chart(o)
                     .mark_bar(color="#cccccc")
                     .encode(x=x, y=alt.Y("n:Q", title="tests", axis=alt.Axis(tickCount=3))),
-                    alt.Chart(o).mark_bar(color=_DROP).encode(x=x, y="anomalies:Q"),
+                    alt.Chart(o).mark_bar(color=_DROP).encode(x=x, y=alt.Y("anomalies:Q")),
                 ),
                 _("OONI circumvention tests per day (grey: n; vermillion: anomalous)"),
             )
@@ -784,6 +794,7 @@ def x_statement_rows(claims: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@shared_subcharts()
 def x_timeline(claims: pl.DataFrame, *, finding: dict[str, Any] | None = None) -> alt.VConcatChart:
     """Official statements about X on a timeline, in two rows (said blocked / said not blocked),
     against the period OONI's published finding says X was blocked (``finding``: ``start``,
@@ -821,7 +832,7 @@ def x_timeline(claims: pl.DataFrame, *, finding: dict[str, Any] | None = None) -
         band = pl.DataFrame(
             {"date": [_iso(finding["start"])], "end": [_iso(finding.get("end") or hi)], "label": [_("OONI: blocked")]}
         )
-        layers.append(alt.Chart(band).mark_rect(color=_DROP, opacity=0.12).encode(x=x, x2="end:T"))
+        layers.append(alt.Chart(band).mark_rect(color=_DROP, opacity=0.12).encode(x=x, x2=alt.X2("end:T")))
     colour = alt.Color(
         "said:N",
         title=None,

@@ -160,8 +160,12 @@ class Page:
 
     def chart(self, chart: Any) -> None:
         """Show a chart (inline SVG with the house renderer). Use it inside ``if`` blocks, where a
-        chart would otherwise not be the cell's value and would not be shown."""
-        _display(chart)
+        chart would otherwise not be the cell's value and would not be shown. Its spec is made
+        without altair's subchart copies (:func:`claimaudit.notebook.charts.shared_subcharts`)."""
+        from claimaudit.notebook.charts import shared_subcharts
+
+        with shared_subcharts():
+            _display(chart)
 
     def headline(self, text: str, *, display: bool = True) -> TableView:
         """A computed sentence in large type (escaped)."""

@@ -34,6 +34,7 @@ from claimaudit.datasets import ooni_tests
 from claimaudit.i18n import VALUES, isolate, name_words, number, pgettext, stated, value_words
 from claimaudit.i18n import current as current_language
 from claimaudit.i18n import date as i18n_date
+from claimaudit.notebook.charts import shared_subcharts
 from claimaudit.report import _finding_charts as fc
 from claimaudit.report import _render
 from claimaudit.report._scorecard import _summary_lang
@@ -414,6 +415,7 @@ def varied_statements(claims: pl.DataFrame) -> int:
     return rows.select(key).unique().height
 
 
+@shared_subcharts()
 def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, str, list[str]]:
     """The statements printed with different figures: one row per statement, one point per distinct
     figure, labelled with how many outlets printed it (log scale: the variants differ by digits)."""
@@ -469,7 +471,7 @@ def prints_chart(inp: Inputs, rows: pl.DataFrame) -> tuple[alt.TopLevelMixin, st
                 alt.Tooltip("confidence:N"),
             ]
         ),
-        base.mark_text(align="left", dx=7, dy=-8, fontSize=10, color="#1a1a1a").encode(text="label:N"),
+        base.mark_text(align="left", dx=7, dy=-8, fontSize=10, color="#1a1a1a").encode(text=alt.Text("label:N")),
     ).properties(
         width=380,
         height=34 * widest.height,
@@ -493,6 +495,7 @@ def _statement_label(row: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------- what reaches the page
 
 
+@shared_subcharts()
 def chart_svg(chart: alt.TopLevelMixin) -> Markup:
     """A chart as inline SVG (Vega's SVG renderer escapes the text it draws). The spec is not
     validated against the Vega-Lite schema here (a tenth of each edition's CPU): the tests validate
