@@ -63,10 +63,13 @@ def timed(name: str, fn):
 def instrument() -> None:
     from fontTools.ttLib import TTFont
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
 
-    from claimaudit.report import _export, _fonts
+    from claimaudit.report import _export, _fonts, _soup
 
-    HTMLExporter.from_notebook_node = timed("nbconvert", HTMLExporter.from_notebook_node)
+    HTMLExporter.from_notebook_node = timed("nbconvert (nbconvert's own exporter)", HTMLExporter.from_notebook_node)
+    TemplateExporter.from_notebook_node = timed("nbconvert template", TemplateExporter.from_notebook_node)
+    _soup.reserialize = timed("page re-serialized (_soup.reserialize)", _soup.reserialize)
     _export.embed_fonts = timed("embed_fonts", _fonts.embed_fonts)
     _fonts.embed_fonts = _export.embed_fonts
     _fonts._subset = timed("subset+woff2", _fonts._subset)
