@@ -65,11 +65,17 @@ def instrument() -> None:
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
 
-    from claimaudit.report import _export, _fonts, _soup
+    from claimaudit.report import _export, _fonts
+
+    try:
+        from claimaudit.report import _soup
+    except ImportError:  # a tree from before the one-pass writer (for before/after comparisons)
+        _soup = None
 
     HTMLExporter.from_notebook_node = timed("nbconvert (nbconvert's own exporter)", HTMLExporter.from_notebook_node)
     TemplateExporter.from_notebook_node = timed("nbconvert template", TemplateExporter.from_notebook_node)
-    _soup.reserialize = timed("page re-serialized (_soup.reserialize)", _soup.reserialize)
+    if _soup is not None:
+        _soup.reserialize = timed("page re-serialized (_soup.reserialize)", _soup.reserialize)
     _export.embed_fonts = timed("embed_fonts", _fonts.embed_fonts)
     _fonts.embed_fonts = _export.embed_fonts
     _fonts._subset = timed("subset+woff2", _fonts._subset)
