@@ -84,6 +84,30 @@ def test_the_written_verdicts_file_validates_against_the_packaged_schema(real_ve
     assert document["schema_version"] == 2 and document["count"] == len(real_verdicts)
 
 
+def test_verdicts_are_ordered_as_by_their_sort_key_and_each_written_once_for_both_files(real_verdicts, tmp_path):
+    import dataclasses
+    import random
+
+    from claimaudit.audit import verdicts_csv
+    from claimaudit.audit._engine import _ordered
+
+    # ties on (rule id, claim ids) are broken by the rendered working, as the sort key says
+    base = real_verdicts[0]
+    steps = [say("report_agreement.spread", low=low, high=9, difference=9 - low) for low in (3, 1, 2)]
+    tied = [dataclasses.replace(base, reasons=({"kind": "comparison", "working": [step]},)) for step in steps]
+    mixed = [*real_verdicts, *tied, dataclasses.replace(tied[0])]
+    random.Random(8).shuffle(mixed)
+    expected = sorted(mixed, key=lambda v: v.sort_key)
+    assert [id(v) for v in _ordered(mixed)] == [id(v) for v in expected]
+    assert [v.detail for v in _ordered(tied)] == sorted(v.detail for v in tied)
+    # the files written from one rendering of each verdict are the files each function writes
+    shuffled = random.Random(10).sample(real_verdicts, len(real_verdicts))
+    json_path, csv_path = write_verdicts(shuffled, out_dir=tmp_path)
+    in_order = sorted(real_verdicts, key=lambda v: v.sort_key)
+    assert json_path.read_text(encoding="utf-8") == verdicts_json(in_order)
+    assert csv_path.read_text(encoding="utf-8") == verdicts_csv(in_order)
+
+
 def test_the_schema_rejects_a_verdict_without_its_structure(real_verdicts):
     document = json.loads(verdicts_json(real_verdicts[:1]))
     del document["verdicts"][0]["reasons"]

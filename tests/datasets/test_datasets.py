@@ -336,3 +336,129 @@ def test_a_broken_but_valid_json_descriptor_is_a_data_error(
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 2, (args, result.output, result.exception)
         assert "datapackage.json" in result.output, (args, result.output)
+
+
+# --------------------------------------------------------------------------- the validation memo
+
+BROKEN_FIELDS = {"name": "x", "resources": [{"name": "x", "path": "items.csv", "schema": {"fields": "item_id"}}]}
+
+
+def _counting_frictionless(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Count the real frictionless validations (and forget what this process validated)."""
+    from claimaudit.datasets import _typed
+
+    calls: list[object] = []
+    real = _typed._frictionless_errors
+
+    def counted(descriptor: dict) -> list:
+        calls.append(descriptor)
+        return real(descriptor)
+
+    monkeypatch.setattr(_typed, "_frictionless_errors", counted)
+    monkeypatch.setattr(_typed, "_VALID", set())
+    return calls
+
+
+def _memo_files(cache: Path) -> list[Path]:
+    return sorted((cache / "descriptors").glob("*.json")) if (cache / "descriptors").is_dir() else []
+
+
+def test_a_valid_descriptor_is_validated_once_and_remembered_on_disk(
+    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimaudit.datasets import _typed
+
+    make_package(tmp_path, GOOD)
+    calls = _counting_frictionless(monkeypatch)
+    first = datasets.read_package("synthetic_items", root=tmp_path).descriptor
+    assert len(calls) == 1 and len(_memo_files(isolated_cache)) == 1
+    # a new process (empty in-memory memo) finds the memo on disk: frictionless is not run again,
+    # and the descriptor read is the same
+    monkeypatch.setattr(_typed, "_VALID", set())
+    again = datasets.read_package("synthetic_items", root=tmp_path).descriptor
+    assert again == first and len(calls) == 1
+    assert datasets.load("synthetic_items", root=tmp_path)["count"].to_list() == [844008, 100183, 0]
+    # the memo is keyed by the validators' versions too: another frictionless validates again
+    monkeypatch.setattr(_typed, "_VALID", set())
+    monkeypatch.setattr(_typed, "_validators", lambda: "frictionless==0.0.0 jsonschema==0.0.0")
+    datasets.read_package("synthetic_items", root=tmp_path)
+    assert len(calls) == 2 and len(_memo_files(isolated_cache)) == 2
+
+
+def test_a_changed_descriptor_is_validated_again(
+    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = make_package(tmp_path, GOOD)
+    calls = _counting_frictionless(monkeypatch)
+    datasets.read_package("synthetic_items", root=tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["resources"][0]["schema"]["fields"][0]["constraints"] = {"required": True}
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    datasets.read_package("synthetic_items", root=tmp_path)
+    assert len(calls) == 2 and calls[1] == descriptor
+    # into something frictionless refuses: refused, although an earlier version was remembered
+    descriptor["resources"][0]["schema"]["fields"] = "item_id"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(DataError, match="not a valid data package"):
+        datasets.read_package("synthetic_items", root=tmp_path)
+
+
+def test_a_broken_descriptor_is_never_remembered_and_says_the_same_each_time(
+    tmp_path: Path, isolated_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimaudit.datasets import _typed
+
+    path = tmp_path / "datapackage.json"
+    path.write_text(json.dumps(BROKEN_FIELDS), encoding="utf-8")
+    calls = _counting_frictionless(monkeypatch)
+    said = []
+    for _ in range(2):
+        with pytest.raises(DataError) as info:
+            _typed.read_descriptor(path, dataset="x")
+        said.append((str(info.value), info.value.file, info.value.column))
+    assert len(calls) == 2 and said[0] == said[1]
+    assert said[0][2] == "fields" and "not a valid data package" in said[0][0] and str(path) in said[0][0]
+    assert _memo_files(isolated_cache) == []
+    # the same message as a validation that never looks at a memo (the memo is off for it)
+    monkeypatch.setattr(_typed, "_frictionless_memo", lambda text: None)
+    with pytest.raises(DataError) as plain:
+        _typed.read_descriptor(path, dataset="x")
+    assert (str(plain.value), plain.value.file, plain.value.column) == said[0]
+
+
+def test_the_memo_does_not_skip_our_own_checks(tmp_path: Path, isolated_cache: Path) -> None:
+    from claimaudit.datasets import _typed
+
+    descriptor = {"name": "x", "resources": [{"name": "x", "path": "items.csv", "schema": {"fields": FIELDS}}]}
+    _typed.validate_descriptor(descriptor)
+    assert len(_memo_files(isolated_cache)) == 1
+    # frictionless accepts an unknown field type; we do not, memo or not
+    odd = json.loads(json.dumps(descriptor))
+    odd["resources"][0]["schema"]["fields"][0]["type"] = "geopoint"
+    for _ in range(2):
+        with pytest.raises(DataError, match="geopoint"):
+            _typed.validate_descriptor(odd)
+
+
+@pytest.mark.parametrize("cache_kind", ["missing", "unusable"])
+def test_validation_works_without_a_usable_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_kind: str
+) -> None:
+    from claimaudit.datasets import _typed
+
+    if cache_kind == "missing":
+        cache = tmp_path / "not" / "yet" / "cache"
+    else:  # a folder below a regular file can never be made (read-only for root too)
+        (tmp_path / "a-file").write_text("not a folder\n", encoding="utf-8")
+        cache = tmp_path / "a-file" / "cache"
+    monkeypatch.setenv("CLAIMAUDIT_CACHE", str(cache))
+    make_package(tmp_path / "data", GOOD)
+    calls = _counting_frictionless(monkeypatch)
+    assert datasets.load("synthetic_items", root=tmp_path / "data").height == 3
+    assert len(calls) == 1
+    assert (len(_memo_files(cache)) == 1) is (cache_kind == "missing")
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(BROKEN_FIELDS), encoding="utf-8")
+    with pytest.raises(DataError, match="not a valid data package") as info:
+        _typed.read_descriptor(path)
+    assert info.value.column == "fields"

@@ -52,6 +52,7 @@ class Context:
     reason_kind: str = "comparison"
     _rows: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
     _outlets: dict[str, list[str]] | None = field(default=None, repr=False)
+    _states: dict[Any, list[str]] | None = field(default=None, repr=False)
 
     def row(self, claim_id: str) -> dict[str, Any]:
         if self._rows is None:
@@ -143,10 +144,15 @@ class Context:
         """Verification states of the ledger's source rows behind the claims (hand-entered)."""
         if self.sources is None or "verification" not in self.sources.columns:
             return None
-        rows = self.sources.filter(pl.col("claim_id").is_in(list(ids)))
+        if self._states is None:  # claim id -> the states of its source rows, in file order (read once)
+            self._states = {}
+            for cid, state in self.sources.select("claim_id", "verification").iter_rows():
+                if cid is not None:
+                    self._states.setdefault(cid, []).append(str(state))
         counts: dict[str, int] = {}
-        for state in rows.get_column("verification").to_list():
-            counts[str(state)] = counts.get(str(state), 0) + 1
+        for cid in dict.fromkeys(ids):  # a source row counts once, however often its claim is named
+            for state in self._states.get(cid, ()):
+                counts[state] = counts.get(state, 0) + 1
         return counts or None
 
     def _caveats(

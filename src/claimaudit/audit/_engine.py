@@ -57,7 +57,25 @@ def run_audit(
     loaders, offline unless ``offline=False``); ``rules`` overrides reading ``rules_dir``.
     """
     verdicts = _verdicts(rules_dir=rules_dir, offline=offline, provider=provider, rules=rules)
-    return sorted(verdicts, key=lambda v: v.sort_key)
+    return _ordered(verdicts)
+
+
+def _ordered(verdicts: Iterable[Verdict]) -> list[Verdict]:
+    """``sorted(verdicts, key=lambda v: v.sort_key)``, without rendering a verdict's working
+    (the key's last part) unless another verdict has the same rule id and claim ids: the same
+    order (both sorts are stable), for a fraction of the CPU."""
+    by_ids = sorted(verdicts, key=lambda v: (v.rule_id, v.claim_ids))
+    out: list[Verdict] = []
+    start = 0
+    while start < len(by_ids):
+        ids = (by_ids[start].rule_id, by_ids[start].claim_ids)
+        end = start + 1
+        while end < len(by_ids) and (by_ids[end].rule_id, by_ids[end].claim_ids) == ids:
+            end += 1
+        group = by_ids[start:end]
+        out.extend(sorted(group, key=lambda v: v.sort_key) if len(group) > 1 else group)
+        start = end
+    return out
 
 
 def _verdicts(
@@ -322,11 +340,15 @@ def generated_from(verdicts: Sequence[Verdict]) -> dict[str, Any]:
 def verdicts_json(verdicts: Sequence[Verdict]) -> str:
     """The JSON text of ``verdicts.json`` (schema 2, ``docs/verdicts.md``): stable bytes for the
     same verdicts (no timestamps)."""
+    return _json_text(verdicts, verdict_records(verdicts))
+
+
+def _json_text(verdicts: Sequence[Verdict], records: list[dict[str, Any]]) -> str:
     payload = {
         "schema_version": SCHEMA_VERSION,
         "generated_from": generated_from(verdicts),
         "count": len(verdicts),
-        "verdicts": verdict_records(verdicts),
+        "verdicts": records,
     }
     return json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -334,10 +356,14 @@ def verdicts_json(verdicts: Sequence[Verdict]) -> str:
 def verdicts_csv(verdicts: Sequence[Verdict]) -> str:
     """The CSV text of ``verdicts.csv``: one row per verdict, lists joined with ``;``; text a
     spreadsheet would run as a formula starts with ``'`` (:func:`claimaudit._io.csv_safe`)."""
+    return _csv_text(verdict_records(verdicts))
+
+
+def _csv_text(records: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(VERDICT_COLUMNS)
-    for r in verdict_records(verdicts):
+    for r in records:
         writer.writerow(
             [
                 csv_safe(cell)
@@ -361,10 +387,12 @@ def verdicts_csv(verdicts: Sequence[Verdict]) -> str:
 
 
 def write_verdicts(verdicts: Sequence[Verdict], *, out_dir: str | Path | None = None) -> tuple[Path, Path]:
-    """Write ``verdicts.json`` and ``verdicts.csv`` atomically into ``out_dir`` (default: reports/)."""
+    """Write ``verdicts.json`` and ``verdicts.csv`` atomically into ``out_dir`` (default: reports/).
+    Each verdict is rendered once (its record), for both files."""
     out = Path(out_dir) if out_dir is not None else paths.reports_dir()
-    ordered = sorted(verdicts, key=lambda v: v.sort_key)
+    in_order = _ordered(verdicts)
+    records = verdict_records(in_order)
     json_path, csv_path = out / "verdicts.json", out / "verdicts.csv"
-    write_text_atomic(json_path, verdicts_json(ordered))
-    write_text_atomic(csv_path, verdicts_csv(ordered))
+    write_text_atomic(json_path, _json_text(in_order, records))
+    write_text_atomic(csv_path, _csv_text(records))
     return json_path, csv_path

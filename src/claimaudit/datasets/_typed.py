@@ -28,6 +28,8 @@ Every error names the file, line (CSV) or record (JSON) and column, and says wha
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import io
 import json
 import math
@@ -136,8 +138,16 @@ def validate_descriptor(descriptor: Any, *, dataset: str | None = None, shown: s
     objects with ``name`` and ``path``, ``schema.fields`` a list of objects with ``name``,
     ``constraints`` of the right types, ...), then checks what the profile allows but the loaders
     need: a string ``path`` and ``name`` per resource and a supported ``type`` per field.
+
+    Importing frictionless and its first validation cost ~0.3 s per process, and every process of
+    a run (and every notebook in a warm kernel) reads the same descriptors, so a descriptor that
+    frictionless found valid is remembered (:func:`_frictionless_memo`): in memory, and on disk
+    under the cache folder keyed by the sha256 of its canonical JSON and the validators'
+    versions. Only "no errors" is remembered; a descriptor with errors is validated every time,
+    and our own checks below always run.
     """
-    key = json.dumps(descriptor, sort_keys=True, default=str)
+    text = _canonical(descriptor)
+    key = text if text is not None else json.dumps(descriptor, sort_keys=True, default=str)
     if key in _VALID:
         return
     hint = "fix datapackage.json (see https://specs.frictionlessdata.io/data-package/ and docs/data-model.md)"
@@ -157,11 +167,17 @@ def validate_descriptor(descriptor: Any, *, dataset: str | None = None, shown: s
             column="resources",
             hint=hint,
         )
-    errors = _frictionless_errors(descriptor)
-    if errors:
-        where, note = errors[0]
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise DataError(f"not a valid data package: {note}{more}", dataset=dataset, file=shown, column=where, hint=hint)
+    memo = _frictionless_memo(text) if text is not None else None
+    if memo is None or not memo.is_file():
+        errors = _frictionless_errors(descriptor)
+        if errors:
+            where, note = errors[0]
+            more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+            raise DataError(
+                f"not a valid data package: {note}{more}", dataset=dataset, file=shown, column=where, hint=hint
+            )
+        if memo is not None:
+            _remember(memo)
     for index, resource in enumerate(resources):
         where = f"resources[{index}]"
         for prop in ("name", "path"):
@@ -186,6 +202,56 @@ def validate_descriptor(descriptor: Any, *, dataset: str | None = None, shown: s
                     hint=exc.hint,
                 ) from None
     _VALID.add(key)
+
+
+#: bump when what a memo file asserts changes (it asserts: frictionless reported no error)
+_MEMO_FORMAT = 1
+
+
+def _canonical(descriptor: Any) -> str | None:
+    """The descriptor as canonical JSON text (sorted keys), or None when it holds anything JSON
+    cannot carry (then it is never remembered on disk)."""
+    try:
+        return json.dumps(descriptor, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+@functools.cache
+def _validators() -> str:
+    """The installed versions of what validates a descriptor (without importing them)."""
+    from importlib import metadata
+
+    versions = []
+    for package in ("frictionless", "jsonschema"):
+        try:
+            versions.append(f"{package}=={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}==?")
+    return " ".join(versions)
+
+
+def _frictionless_memo(text: str) -> Path | None:
+    """The file that says frictionless found no error in the descriptor ``text``:
+    ``<cache>/descriptors/<sha256 of format, validators' versions and text>.json``."""
+    from claimaudit import paths
+
+    digest = hashlib.sha256(f"{_MEMO_FORMAT}\n{_validators()}\n{text}".encode()).hexdigest()
+    try:
+        return paths.cache_dir() / "descriptors" / f"{digest}.json"
+    except OSError:  # an unusable CLAIMAUDIT_CACHE only costs the validation
+        return None
+
+
+def _remember(memo: Path) -> None:
+    """Write the memo atomically (the staged-write helper); a read-only or unusable cache folder
+    only means the next process validates again."""
+    from claimaudit._io import write_text_atomic
+
+    try:
+        write_text_atomic(memo, json.dumps({"valid": True, "validators": _validators()}) + "\n")
+    except OSError:
+        pass
 
 
 def _frictionless_errors(descriptor: dict[str, Any]) -> list[tuple[str | None, str]]:
