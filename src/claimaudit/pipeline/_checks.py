@@ -95,18 +95,11 @@ def _serve() -> None:
     os.dup2(2, 1)  # whatever the checks print goes to standard error
     sys.stdout = sys.stderr
     # imported while the run fetches: what the checks import (the quality package and Great
-    # Expectations, scipy.stats deferred as claimaudit.quality does)
-    import claimaudit.quality  # noqa: F401
-    from claimaudit._lazy import defer
+    # Expectations, the way the checks import it)
+    from claimaudit import quality
 
     try:
-        os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-        defer("scipy.stats")
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import great_expectations  # noqa: F401
+        quality.import_great_expectations()
     except ImportError:  # reported by the check step itself
         pass
     line = sys.stdin.readline()

@@ -10,7 +10,7 @@ The suite format, the expectation vocabulary and the output files are described 
 """
 
 from claimaudit.quality._console import render_report
-from claimaudit.quality._engine import run_checks
+from claimaudit.quality._engine import import_great_expectations, run_checks
 from claimaudit.quality._report import CheckReport, ExpectationResult, SuiteResult
 from claimaudit.quality._suite import ExpectationSpec, Suite, Target, discover_suites, load_suite
 from claimaudit.quality._vocabulary import PROJECT_EXPECTATIONS
@@ -25,6 +25,7 @@ __all__ = [
     "SuiteResult",
     "Target",
     "discover_suites",
+    "import_great_expectations",
     "latest_check_results",
     "load_suite",
     "render_report",

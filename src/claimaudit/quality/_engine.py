@@ -120,6 +120,27 @@ def run_checks(
 # --------------------------------------------------------------------------- the runner
 
 
+def import_great_expectations() -> Any:
+    """Import Great Expectations as the checks use it (also done ahead of time, by the run's checks
+    process while the run fetches): its analytics off, its log quiet, its import-time warnings not
+    shown, and what it imports but no suite uses deferred. scipy.stats (for expectations no suite
+    uses) is imported if one does; altair (~0.3-0.5 s, only drawn by the KL-divergence expectation)
+    is deferred for GX's import only, so anything else in the process that imports altair gets the
+    real one."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    defer("scipy.stats")
+    altair = defer("altair")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import great_expectations as gx
+    finally:
+        if altair:
+            release("altair")
+    return gx
+
+
 class _Runner:
     """Loads each target once, owns the single GX context of a run."""
 
@@ -227,23 +248,12 @@ class _Runner:
 
     def _gx(self) -> Any:
         if self._context is None:
-            os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-            logging.getLogger("great_expectations").setLevel(logging.ERROR)
-            # scipy.stats is imported by GX for expectations no suite uses: imported if one does.
-            # altair (~0.3 s) only by the KL-divergence expectation, to draw its chart: deferred for
-            # GX's import only, so anything else in this process that imports altair gets the real one.
-            defer("scipy.stats")
-            altair = defer("altair")
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    import great_expectations as gx
-                    from great_expectations.data_context.types.base import ProgressBarsConfig
+            gx = import_great_expectations()
+            from great_expectations.data_context.types.base import ProgressBarsConfig
 
-                    context = gx.get_context(mode="ephemeral")
-            finally:
-                if altair:
-                    release("altair")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False)
             # No Great Expectations Data Docs: their pages load jQuery, Bootstrap and Vega from CDNs.
             # The results page is ours (quality/_html.py), self-contained like the report.
