@@ -52,6 +52,20 @@ children, the load-robust figure; walls at these loads say little):
   with perfect overlap; 20 s needs the notebooks' CPU (~25 s) cut, not more scheduling.
   Main at 0989fc8, 03:14 UTC, load 2.0-3.5, `--repeat 2`: 26.1 and 26.2 s against 36.7 and 40.4 s,
   ratio 0.68; CPU 40-41 s vs 35-38 s.
+- session 5 (main at c071e67: notebooks start while the checks run, src/ byte-compiled by make,
+  descriptor-validation memo, the audit's verdicts rendered once, charts without altair's subchart
+  copies, nbconvert's soup pass in one go, GX imported without altair in the checks' process, the
+  CLI's closing collections skipped). Start of session (b863d95), 03:37 UTC, load 0.9: make run
+  25.3 s, plain 34.8 s, ratio 0.73, CPU 40 s vs 32 s. Quiet machine, 2 cores, 12 rounds between
+  05:02 and 05:24 UTC (load 1.1-2.7): make run 15.2, 15.9, 17.4, 16.7, 18.0, 18.4, 19.1, 19.1,
+  19.9, 20.4, 22.7 and 24.9 s (one more round at 33.2 s while the host was slow: a CPU-bound
+  microbenchmark ran 1.7-2.8 s over the hour); medians of the runs of 3, 2 and 5 rounds: 15.9,
+  18.9, 19.1 s. Plain papermill 25.9-34.3 s; ratio 0.59-0.68 (median 0.65 over 5 rounds). CPU
+  24-32 s vs 22-28 s. 20 s: met in the medians, without much margin; 0.5: missed. The plain side
+  got faster with the same changes (every fresh kernel compiled src/ before, and pays the same
+  notebook cells); the run is CPU-bound on both cores from start to end (1-3 idle core-seconds
+  in a 16 s run), so what is left is CPU: two kernels ~14 s, the checks' process ~5 s (3 s of it
+  importing Great Expectations), the run's process ~6 s, Chromium ~3.5 s.
 """
 
 from __future__ import annotations
