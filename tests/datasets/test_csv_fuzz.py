@@ -3,7 +3,6 @@ exactly where the problem is (file, line, column) — never a traceback, never a
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from typer.testing import CliRunner
 from claimaudit import datasets, paths
 from claimaudit.cli import app
 from claimaudit.errors import DataError
+from support.published import tree
 
 REAL = paths.datasets_dir() / "claims"
 CLAIMS = (REAL / "claims.csv").read_bytes()
@@ -107,14 +107,6 @@ def test_the_loader_loads_or_names_file_and_line(tmp_path_factory, data):
         assert frame.height >= 0
 
 
-def _tree(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
@@ -128,13 +120,13 @@ def test_the_cli_on_fuzzed_claims_exits_2_naming_where_and_leaves_reports_alone(
     reports = home / "reports"
     reports.mkdir()
     (reports / "verdicts.json").write_text('{"synthetic": "earlier run"}\n', encoding="utf-8")
-    before = _tree(reports)
+    before = tree(reports)
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     monkeypatch.setenv("CLAIMAUDIT_REPORTS", str(reports))
     result = CliRunner().invoke(app, ["datasets", "list"])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
-    assert _tree(reports) == before
+    assert tree(reports) == before
     if result.exit_code == 0:  # the edit left valid data (a free-text cell, say)
         return
     assert result.exit_code in (1, 2), result.output

@@ -4,7 +4,6 @@ writes what a notebook writes (page, executed notebook, tables), so these tests 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -15,16 +14,9 @@ from typer.testing import CliRunner
 from claimaudit import datasets, paths, pipeline
 from claimaudit.cli import app
 from claimaudit.pipeline import _publish, _run
+from support.published import assert_only_failed_checks_added, tree
 
 BOOKS = ["01-synthetic-ledger", "08-publish-transparency-report"]
-
-
-def _tree(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -101,22 +93,15 @@ def test_a_run_on_data_that_fails_its_checks_audits_nothing_and_publishes_nothin
             suite.unlink()
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     monkeypatch.setenv("CLAIMAUDIT_CHECKS", str(checks))
-    before = _tree(previous)
+    before = tree(previous)
     result = pipeline.run(reports=previous, notebook_dir=books, skip=("fetch",), pdf=False)
     steps = {s.name: s for s in result.steps}
     assert result.exit_code == 1 and steps["check"].status == "failed" and "claims" in steps["check"].detail
     assert steps["audit"].status == "skipped" and "refused" in steps["audit"].detail
     assert steps["notebooks"].status == "skipped" and not fake_notebooks
-    after = _tree(previous)
+    after = tree(previous)
     # nothing of the run replaced anything; only the failed check results and the index notice were added
-    assert {k: v for k, v in after.items() if k in before and k != "index.html"} == {
-        k: v for k, v in before.items() if k != "index.html"
-    }
-    assert set(after) - set(before) == {
-        "checks/failed/results.json",
-        "checks/failed/junit.xml",
-        "checks/failed/index.html",
-    }
+    assert_only_failed_checks_added(before, after)
     index = (previous / "index.html").read_text(encoding="utf-8")
     assert "nothing of this run was published" in index
     assert not list(previous.glob(".run-*")) and not list(previous.glob(".old-*"))
@@ -144,11 +129,11 @@ def test_ctrl_c_during_the_run_leaves_reports_as_they_were_and_says_so(tmp_path,
 
     monkeypatch.setattr(_run, "execute_notebook", interrupted)
     monkeypatch.setattr(_run, "WARM_KERNELS", False)
-    before = _tree(previous)
+    before = tree(previous)
     with pytest.raises(KeyboardInterrupt) as info:
         pipeline.run(reports=previous, notebook_dir=books, skip=("fetch", "check", "audit"), pdf=False)
     assert "nothing of this run was published" in str(info.value) and str(previous) in str(info.value)
-    assert _tree(previous) == before
+    assert tree(previous) == before
     assert not list(previous.glob(".run-*"))
     # the CLI says the same and exits 130
     result = CliRunner().invoke(
@@ -157,7 +142,7 @@ def test_ctrl_c_during_the_run_leaves_reports_as_they_were_and_says_so(tmp_path,
         env={"CLAIMAUDIT_HOME": str(tmp_path)},
     )
     assert result.exit_code == 130 and "nothing of this run was published" in result.output, result.output
-    assert _tree(previous) == before
+    assert tree(previous) == before
 
 
 def test_ctrl_c_while_the_checks_run_beside_the_audit_kills_the_checks_and_publishes_nothing(
@@ -175,19 +160,19 @@ def test_ctrl_c_while_the_checks_run_beside_the_audit_kills_the_checks_and_publi
 
     monkeypatch.setattr(_run, "CheckProcess", Recorded)
     monkeypatch.setattr(_run, "step_audit", audit_interrupted)
-    before = _tree(previous)
+    before = tree(previous)
     with pytest.raises(KeyboardInterrupt) as info:
         pipeline.run(reports=previous, notebook_dir=books, skip=("fetch",), pdf=False)
     assert "nothing of this run was published" in str(info.value)
     assert len(started) == 1 and started[0]._proc.poll() is not None, "the checks' process is not left running"
-    assert _tree(previous) == before and not fake_notebooks
+    assert tree(previous) == before and not fake_notebooks
     assert not list(previous.glob(".run-*"))
 
 
 def test_ctrl_c_or_a_failure_in_the_middle_of_publishing_is_rolled_back(
     tmp_path, monkeypatch, books, previous, fake_notebooks
 ):
-    before = _tree(previous)
+    before = tree(previous)
     real = os.replace
     calls = {"n": 0}
 
@@ -200,7 +185,7 @@ def test_ctrl_c_or_a_failure_in_the_middle_of_publishing_is_rolled_back(
     monkeypatch.setattr(_publish.os, "replace", flaky)
     with pytest.raises(KeyboardInterrupt):
         pipeline.run(reports=previous, notebook_dir=books, skip=("fetch", "check", "audit"), pdf=False)
-    assert _tree(previous) == before
+    assert tree(previous) == before
     assert not list(previous.glob(".run-*")) and not list(previous.glob(".old-*"))
 
 
@@ -263,7 +248,7 @@ def test_two_runs_on_the_same_inputs_are_byte_identical_but_for_the_run_time_sta
         result = pipeline.run(reports=reports, notebooks=["02"], skip=("fetch", "check"), pdf=False)
         assert result.exit_code == 0, result.problems()
         runs.append(reports)
-    one, two = (_tree(r) for r in runs)
+    one, two = (tree(r) for r in runs)
     assert sorted(one) == sorted(two)
     differ = [rel for rel in one if normalised(runs[0] / rel) != normalised(runs[1] / rel)]
     assert differ == [], differ

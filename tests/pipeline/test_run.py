@@ -8,7 +8,6 @@ in their real process, on a copy of the project's suites cut down to the claims 
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import threading
 from pathlib import Path
@@ -19,14 +18,7 @@ import pytest
 from claimaudit import paths, pipeline, quality
 from claimaudit.errors import ChecksPending
 from claimaudit.pipeline import _checks, _run
-
-
-def _tree(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from support.published import assert_only_failed_checks_added, tree
 
 
 def _book(folder: Path, name: str, *cells: str) -> Path:
@@ -147,7 +139,7 @@ def test_checks_that_fail_after_some_notebooks_started_publish_nothing(
     (reports / "index.html").write_text("<title>earlier</title>", encoding="utf-8")
     (reports / "01-synthetic-early.html").write_text("earlier 01", encoding="utf-8")
     (reports / "checks" / "results.json").write_text('{"earlier": true}', encoding="utf-8")
-    before = _tree(reports)
+    before = tree(reports)
     result = pipeline.run(reports=reports, notebook_dir=books, skip=("fetch",), pdf=False)
     steps = {s.name: s for s in result.steps}
     assert result.exit_code == 1 and steps["check"].status == "failed", steps["check"]
@@ -155,15 +147,8 @@ def test_checks_that_fail_after_some_notebooks_started_publish_nothing(
     assert started_early  # notebooks did start while the checks ran ...
     assert all(seen["pending"] for seen in started_early.values())
     assert result.notebooks == []  # ... and what they made was thrown away
-    after = _tree(reports)
-    assert {k: v for k, v in after.items() if k in before and k != "index.html"} == {
-        k: v for k, v in before.items() if k != "index.html"
-    }
-    assert set(after) - set(before) == {
-        "checks/failed/results.json",
-        "checks/failed/junit.xml",
-        "checks/failed/index.html",
-    }
+    after = tree(reports)
+    assert_only_failed_checks_added(before, after)
     assert not list(reports.glob(".run-*"))
 
 
