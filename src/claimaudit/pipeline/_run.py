@@ -6,7 +6,8 @@
 Each step says what it did; a step that cannot be done here (no notebooks, no Chromium for the
 PDF) says so and the run carries on. Every step writes into one private staging folder: check
 results, verdicts, notebooks executed with papermill in parallel (``jobs`` warm kernels, started
-with the run and reused from notebook to notebook: :mod:`claimaudit.pipeline._kernels`), their HTML, tables,
+with the run and reused from notebook to notebook: :mod:`claimaudit.pipeline._kernels`; the notebooks
+start once the audit has written the verdicts, while the checks still run), their HTML, tables,
 the report's PDF and the index. Only when the checks, the audit and every notebook succeeded is
 the staged set swapped in for the published one (:mod:`claimaudit.pipeline._publish`), so a run
 is published whole or not at all: data that fails its checks is not audited; a failing notebook
@@ -244,7 +245,7 @@ def run(
         return outcome
 
     pool: KernelPool | None = None
-    runner: _Notebooks | None = None  # the notebooks, some started while the checks run
+    runner: _Notebooks | None = None  # the notebooks, started while the checks run
     info: dict[str, Any] | None = None
     checker: CheckProcess | None = None
     printers: _Printers | None = None
