@@ -58,23 +58,6 @@ CLAIM_SCHEMA = {
 }
 
 
-#: A rule file with one evidence rule about a VPN-blocking denial: ``{source}`` and its ``{option}`` line.
-EVIDENCE_RULE_FILE = """\
-rules:
-  - id: synthetic-evidence
-    kind: evidence_vs_assertion
-    title: synthetic
-    select:
-      subject: vpn_blocking
-    params:
-      polarity:
-        vpns_not_blocked: denies_blocking
-    evidence:
-      - source: {source}
-        {option}
-"""
-
-
 def synthetic_claim(claim_id: str, **fields) -> dict:
     """One synthetic ledger row: a PTA cumulative count of pornography URLs blocked, unless overridden."""
     row = {

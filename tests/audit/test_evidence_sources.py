@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_audit import EVIDENCE_RULE_FILE, audit, denial, rule
+from test_audit import audit, denial, rule
 from test_audit import real_records as real_records_of_the_audit
 
 from claimaudit import audit as audit_pkg
@@ -29,6 +29,7 @@ from claimaudit.audit._options import REQUIRED, strings
 from claimaudit.audit._verdict import Evidence
 from claimaudit.errors import RuleError
 from claimaudit.report import _evidence, _transparency
+from support.rules import EVIDENCE_RULE_FILE
 
 SRC = Path(audit_pkg.__file__).resolve().parents[1]
 REGISTRY = Path(_evidence_sources.__file__).resolve()

@@ -7,11 +7,11 @@ import json
 import shutil
 
 import pytest
-from test_audit import EVIDENCE_RULE_FILE
 
 from claimaudit import datasets, paths
 from claimaudit.audit import _vocab, load_rule_file
 from claimaudit.errors import RuleError
+from support.rules import EVIDENCE_RULE_FILE
 
 
 def _enum(dataset: str, field: str) -> list[str]:

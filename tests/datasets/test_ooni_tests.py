@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from claimaudit.datasets._ooni_raw import _extract
 from claimaudit.errors import RuleError
 from claimaudit.notebook import views
 from claimaudit.report import _transparency
+from support.rules import EVIDENCE_RULE_FILE
 
 SRC = Path(audit.__file__).resolve().parents[1]
 REGISTRY = Path(ooni_tests.__file__).resolve()
@@ -72,25 +72,10 @@ def test_no_other_module_lists_test_names():
     assert found == []
 
 
-RULE = """\
-rules:
-  - id: synthetic-ooni
-    kind: evidence_vs_assertion
-    title: synthetic
-    select:
-      subject: vpn_blocking
-    params:
-      polarity:
-        vpns_not_blocked: denies_blocking
-    evidence:
-      - source: ooni_aggregation
-        test_names: [{tests}]
-"""
-
-
 def test_a_rule_naming_a_test_the_registry_does_not_know_fails_at_its_line(tmp_path):
     path = tmp_path / "synthetic.yml"
-    path.write_text(textwrap.dedent(RULE.format(tests="tor, psiphn")), encoding="utf-8")
+    rule = EVIDENCE_RULE_FILE.format(source="ooni_aggregation", option="test_names: [tor, psiphn]")
+    path.write_text(rule, encoding="utf-8")
     with pytest.raises(RuleError, match=r"test_names must be a list drawn from web_connectivity, psiphon") as caught:
         load_rule_file(path)
     assert caught.value.line == 12 and caught.value.key == "evidence.ooni_aggregation.test_names"
@@ -100,7 +85,8 @@ def test_adding_a_test_is_adding_its_entry(monkeypatch, tmp_path):
     extra = ooni_tests.OoniTest("synthetic_vpn", "bootstrap", circumvention=True)
     monkeypatch.setattr(ooni_tests, "TESTS", (*ooni_tests.TESTS, extra))
     path = tmp_path / "synthetic.yml"
-    path.write_text(textwrap.dedent(RULE.format(tests="synthetic_vpn")), encoding="utf-8")
+    rule = EVIDENCE_RULE_FILE.format(source="ooni_aggregation", option="test_names: [synthetic_vpn]")
+    path.write_text(rule, encoding="utf-8")
     assert load_rule_file(path)[0].evidence[0].options["test_names"] == ["synthetic_vpn"]
     assert ooni_tests.circumvention()[-1] == "synthetic_vpn"
     assert ooni_tests.by_name("synthetic_vpn") is extra

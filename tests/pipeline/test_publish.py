@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from claimaudit import datasets, paths, pipeline
 from claimaudit.cli import app
 from claimaudit.pipeline import _publish, _run
-from support.published import assert_only_failed_checks_added, tree
+from support.published import assert_only_failed_checks_added, claims_checks_only, tree
 
 BOOKS = ["01-synthetic-ledger", "08-publish-transparency-report"]
 
@@ -86,11 +86,7 @@ def test_a_run_on_data_that_fails_its_checks_audits_nothing_and_publishes_nothin
     lines = claims.read_text(encoding="utf-8").splitlines(keepends=True)
     claims.write_text("".join([*lines, lines[1]]), encoding="utf-8")
     datasets.stamp(["claims"], root=root)
-    checks = tmp_path / "checks"
-    shutil.copytree(paths.checks_dir(), checks)
-    for suite in (checks / "quality").glob("*.yml"):
-        if suite.stem not in ("claims", "claims-sources"):
-            suite.unlink()
+    checks = claims_checks_only(tmp_path / "checks")
     monkeypatch.setenv("CLAIMAUDIT_DATASETS", str(root))
     monkeypatch.setenv("CLAIMAUDIT_CHECKS", str(checks))
     before = tree(previous)

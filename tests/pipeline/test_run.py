@@ -8,7 +8,6 @@ in their real process, on a copy of the project's suites cut down to the claims 
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from claimaudit import paths, pipeline, quality
 from claimaudit.errors import ChecksPending
 from claimaudit.pipeline import _checks, _run
-from support.published import assert_only_failed_checks_added, tree
+from support.published import assert_only_failed_checks_added, claims_checks_only, tree
 
 
 def _book(folder: Path, name: str, *cells: str) -> Path:
@@ -35,11 +34,7 @@ def _book(folder: Path, name: str, *cells: str) -> Path:
 @pytest.fixture
 def suites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The project's checks folder with only the claims ledger's quality suites (quicker)."""
-    checks = tmp_path / "checks"
-    shutil.copytree(paths.checks_dir(), checks)
-    for suite in (checks / "quality").glob("*.yml"):
-        if suite.stem not in ("claims", "claims-sources"):
-            suite.unlink()
+    checks = claims_checks_only(tmp_path / "checks")
     monkeypatch.setenv("CLAIMAUDIT_CHECKS", str(checks))
     return checks
 
