@@ -352,6 +352,27 @@ def test_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):
     assert not (tmp_path / "r.pdf").exists()
 
 
+def _synthetic_browsers(folder: Path, *names: str) -> None:
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text("#!/bin/sh\n", encoding="utf-8")
+        (folder / name).chmod(0o755)
+
+
+def test_the_headless_shell_is_preferred_to_the_full_browser(monkeypatch, tmp_path):
+    monkeypatch.delenv("CLAIMAUDIT_CHROMIUM", raising=False)
+    both, full_only, none = tmp_path / "both", tmp_path / "full", tmp_path / "none"
+    _synthetic_browsers(both, "chromium", "google-chrome", "chromium-headless-shell")
+    _synthetic_browsers(full_only, "google-chrome", "chromium")
+    _synthetic_browsers(none, "firefox")
+    assert report.find_chromium(str(both)) == both / "chromium-headless-shell"
+    assert report.find_chromium(str(full_only)) == full_only / "chromium"
+    assert report.find_chromium(str(none)) is None
+    # CLAIMAUDIT_CHROMIUM wins over anything found
+    monkeypatch.setenv("CLAIMAUDIT_CHROMIUM", str(full_only / "google-chrome"))
+    assert report.find_chromium(str(both)) == full_only / "google-chrome"
+
+
 def test_a_chromium_that_cannot_start_is_missing_not_a_crash(monkeypatch, tmp_path):
     synthetic_browser = tmp_path / "synthetic-not-executable"
     synthetic_browser.write_text("not a program", encoding="utf-8")
