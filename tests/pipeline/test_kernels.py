@@ -109,6 +109,8 @@ def test_notebooks_after_another_in_a_warm_kernel_give_a_fresh_kernels_outputs_a
     with KernelPool(1, cwd=folder, kernel_name=KERNEL) as pool:
         warm = _run_all(pool, order, tmp_path / "warm", info)
         assert pool.started == 1, "one kernel served every notebook"
+        (kernel,) = pool._kernels
+        assert kernel.resets == len(order) - 1, "reset before every notebook but the kernel's first"
     assert [(o.name, o.ok, o.error) for o in warm] == [(p.stem, True, None) for p in order]
     cold = _run_all(KERNEL, [*own, checker], tmp_path / "cold", info)
     assert all(o.ok for o in cold), [o.error for o in cold]
@@ -121,6 +123,26 @@ def test_notebooks_after_another_in_a_warm_kernel_give_a_fresh_kernels_outputs_a
         assert STAMP.sub("", (tmp_path / "warm" / f"{path.stem}.html").read_text()) == STAMP.sub(
             "", (tmp_path / "cold" / f"{path.stem}.html").read_text()
         )
+
+
+def test_the_first_notebook_in_a_new_warm_kernel_needs_no_reset_and_gives_a_fresh_kernels_outputs(
+    folder, tmp_path, info
+):
+    """A new kernel is in the reset state already (it ran only the imports): its first notebook is
+    run without a reset and still gives what a fresh kernel gives, and sees a clean kernel."""
+    start = Path(shutil.copy(paths.notebooks_dir() / "00-start-here.ipynb", folder))
+    checker = _notebook(folder, "51-synthetic-checker", *CHECKER)
+    for first in (checker, start):
+        out = tmp_path / f"warm-{first.stem}"
+        with KernelPool(1, cwd=folder, kernel_name=KERNEL) as pool:
+            (outcome,) = _run_all(pool, [first], out, info)
+            (kernel,) = pool._kernels
+            assert kernel.resets == 0 and kernel.used == 1
+        assert outcome.ok, outcome.error
+        (cold,) = _run_all(KERNEL, [first], tmp_path / f"cold-{first.stem}", info)
+        assert cold.ok, cold.error
+        executed = out / "notebooks" / first.name
+        assert _normalised(executed) == _normalised(tmp_path / f"cold-{first.stem}" / "notebooks" / first.name)
 
 
 def test_a_failing_notebook_names_the_cell_and_the_next_notebook_gets_a_new_kernel(folder, tmp_path, info):
