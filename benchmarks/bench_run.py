@@ -66,6 +66,22 @@ children, the load-robust figure; walls at these loads say little):
   notebook cells); the run is CPU-bound on both cores from start to end (1-3 idle core-seconds
   in a 16 s run), so what is left is CPU: two kernels ~14 s, the checks' process ~5 s (3 s of it
   importing Great Expectations), the run's process ~6 s, Chromium ~3.5 s.
+- session 6, another (faster) machine, 2 cores, quiet (load 0.7-2.3), `--repeat 5` each:
+  start (main at 349c084): `--repeat 3` make run 10.4-10.8 s (median 10.7), plain papermill
+  17.5-19.9 s (17.6), ratio 0.61; CPU 17-18 s vs 15 s. With the PDFs printed by
+  chromium-headless-shell (Chromium's automation build; ~1.5 s less CPU for the two PDFs):
+  9.4-9.7 s against 17.3-19.9 s, ratio 0.54. With a new kernel's first notebook run without a
+  reset: 9.1-9.5 s against 17.0-19.9 s (median 9.4 / 17.0), ratio 0.55. With Jinja's bytecode
+  cache for the templates (main at 8a50db9): 9.2-9.4 s against 16.9-17.4 s (median 9.3 / 17.3),
+  ratio 0.54; CPU 16 s vs 15 s. 20 s: met with a wide margin; 0.5: still missed. Where the run's
+  CPU goes now (per process, polled from /proc): the two kernels ~8.6 s (each report edition
+  ~3.5 s; the Urdu scorecard's Nastaliq subset 0.35 s), the run's process ~4.4 s (the Urdu
+  edition's fonts 0.9 s, of which brotli at quality 11 is 0.77 s for Noto Nastaliq Urdu's
+  headings: lower qualities break the Urdu edition's 150 KB font budget; nbconvert 0.8 s; the
+  soup pass 0.5 s; papermill's import 0.23 s), the checks' process ~3.4 s (importing Great
+  Expectations and pandas 1.3 s, validating 0.7 s), Chromium ~1.3 s; and 2-2.5 idle core-seconds,
+  mostly the first 0.4 s (the run's process alone, before it spawns the others) and the last
+  0.5-1 s (the last notebook and its export, then publishing).
 """
 
 from __future__ import annotations

@@ -312,3 +312,28 @@ def test_cli_rejects_an_unknown_language():
 
     done = CliRunner().invoke(app, ["run", "--lang", "en,fr"])
     assert done.exit_code == 2 and "unknown language fr" in done.output
+
+
+def test_fontconfig_is_asked_once_per_family_and_setting(tmp_path, monkeypatch):
+    """Every chart measures its text in the page's fonts: fc-match (a fork of the kernel) runs once
+    per family, again when the fontconfig setting changes or the file it named is gone."""
+    synthetic = tmp_path / "SyntheticSans-Regular.ttf"
+    synthetic.write_bytes(b"synthetic font file")
+    asked: list[list[str]] = []
+
+    def fc_match(command, **kwargs):
+        asked.append(command)
+        return subprocess.CompletedProcess(command, 0, stdout=f"Synthetic Sans\n{synthetic}\n", stderr="")
+
+    monkeypatch.setattr(_fonts.shutil, "which", lambda name: f"/synthetic/{name}")
+    monkeypatch.setattr(_fonts.subprocess, "run", fc_match)
+    _fonts._fc_match_once.cache_clear()
+    try:
+        assert [_fonts.find_font(("Synthetic Sans",)) for _ in range(3)] == [synthetic] * 3
+        assert len(asked) == 1
+        monkeypatch.setenv("FONTCONFIG_FILE", str(tmp_path / "fonts.conf"))
+        assert _fonts.find_font(("Synthetic Sans",)) == synthetic and len(asked) == 2
+        synthetic.unlink()
+        assert _fonts.find_font(("Synthetic Sans",)) is None and len(asked) == 3
+    finally:
+        _fonts._fc_match_once.cache_clear()

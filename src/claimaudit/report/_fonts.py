@@ -26,6 +26,7 @@ import base64
 import functools
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -124,6 +125,21 @@ def heading_text(html: str) -> str:
 
 
 def _fc_match(family: str) -> Path | None:
+    """The file fontconfig gives for ``family`` (regular style), if it is that family.
+
+    Asked once per process and fontconfig setting: every chart of a report edition measures its
+    text in the page's fonts (:func:`claimaudit.report._finding_charts.fit_svg_text`), and each
+    ``fc-match`` is a fork of the whole kernel. A remembered file that is gone is asked again."""
+    setting = tuple(os.environ.get(name) for name in ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "PATH"))
+    found = _fc_match_once(family, setting)
+    if found is not None and not found.is_file():
+        _fc_match_once.cache_clear()
+        found = _fc_match_once(family, setting)
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _fc_match_once(family: str, setting: tuple[str | None, ...]) -> Path | None:
     if not shutil.which("fc-match"):
         return None
     try:
