@@ -34,7 +34,7 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     Every notebook of a run imports claimaudit afresh (pipeline/_kernels.py), and so builds a new
     environment that would compile the templates again (~0.07 s each time); with this cache they
-    are compiled once per machine. Jinja keys each file by the template's name and checks the
+    are compiled once per cache folder. Jinja keys each file by the template's name and checks the
     source's sha1 and its own and Python's bytecode versions on load, so an edited template is
     compiled again; the folder name is a hash of :data:`_OPTIONS`, so other compile options never
     read these. A cache folder that cannot be written only means compiling, as without it."""
