@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 import pytest
 
 from claimaudit.report import _render
@@ -60,9 +61,12 @@ def test_an_edited_template_is_compiled_again_and_a_damaged_cache_file_is_ignore
     assert render() == "<p>&lt;b&gt;</p>" and len(seen) == 1
     template.write_text("<div>{{ x }}</div>", encoding="utf-8")
     assert render() == "<div>&lt;b&gt;</div>" and len(seen) == 2
-    for damaged in (tmp_path / "cache").glob("*.cache"):
-        damaged.write_bytes(b"synthetic damage")
+    (kept,) = (tmp_path / "cache").glob("*.cache")
+    kept.write_bytes(b"synthetic damage")  # not even Jinja's version mark
     assert render() == "<div>&lt;b&gt;</div>" and len(seen) == 3
+    # Jinja's version mark intact, what follows it damaged (Jinja itself would raise here)
+    kept.write_bytes(kept.read_bytes()[: len(jinja2.bccache.bc_magic)] + b"synthetic damage")
+    assert render() == "<div>&lt;b&gt;</div>" and len(seen) == 4
 
 
 def test_a_cache_folder_that_cannot_be_made_only_costs_the_compiling(

@@ -158,10 +158,9 @@ class WarmKernel:
         already (in its own working directory): its first reset does nothing, which spares the
         first notebook of each worker a second import of claimaudit."""
         target = Path(cwd or self.cwd)
-        if self._fresh and target == self.cwd:
-            self._fresh = False
+        fresh, self._fresh = self._fresh, False
+        if fresh and target == self.cwd:
             return
-        self._fresh = False
         self._execute(f"get_ipython()._claimaudit_warm.reset({str(target)!r})")
         self.resets += 1
 
