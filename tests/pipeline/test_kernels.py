@@ -49,7 +49,8 @@ POLLUTER = (
     "from claimaudit import i18n\nfrom claimaudit.notebook import charts, views\n"
     "i18n.set_language('ur')\ncharts.use_theme()\nviews._AUDITED['synthetic'] = ['left behind']",
     "pl.Config.set_tbl_rows(2)\nos.environ['CLAIMAUDIT_SYNTHETIC'] = '1'\nsys.path.insert(0, '/synthetic')\n"
-    "warnings.simplefilter('error')\nlogging.getLogger().setLevel(logging.CRITICAL)\nos.chdir('/')",
+    "warnings.simplefilter('error')\nlogging.getLogger().setLevel(logging.CRITICAL)\nos.chdir('/')\n"
+    "import gc\ngc.disable()",
 )
 
 #: a synthetic notebook that fails if it sees any of that
@@ -63,6 +64,7 @@ CHECKER = (
     "assert not any(f[0] == 'error' and f[2] is Warning for f in warnings.filters)\n"
     "assert logging.getLogger().level != logging.CRITICAL\n"
     "assert os.path.basename(os.getcwd()) == 'notebooks', os.getcwd()\n"
+    "import gc\nassert gc.isenabled(), 'the garbage collector was left off'\n"
     "print(pl.DataFrame({'a': range(30)}))",
 )
 
@@ -143,6 +145,28 @@ def test_the_first_notebook_in_a_new_warm_kernel_needs_no_reset_and_gives_a_fres
         assert cold.ok, cold.error
         executed = out / "notebooks" / first.name
         assert _normalised(executed) == _normalised(tmp_path / f"cold-{first.stem}" / "notebooks" / first.name)
+
+
+def test_a_warm_kernel_leaves_what_it_imported_out_of_garbage_collections(folder):
+    """claimaudit/_gc.py: the imports are frozen (later collections skip them), the collector is on,
+    and a notebook's own objects are still collected."""
+    from claimaudit.pipeline._kernels import KernelError, WarmKernel
+
+    kernel = WarmKernel(KERNEL, folder)
+    try:
+        kernel._execute(
+            "import gc, sys\n"
+            "assert gc.isenabled()\n"
+            "assert gc.get_freeze_count() > 50_000, gc.get_freeze_count()\n"
+            "assert 'polars' in sys.modules\n"
+            "class Cycle: pass\n"
+            "a = Cycle(); a.me = a; import weakref; r = weakref.ref(a); del a; gc.collect()\n"
+            "assert r() is None, 'a notebook cycle is still collected'"
+        )
+        with pytest.raises(KernelError, match="AssertionError"):
+            kernel._execute("import gc\nassert gc.get_freeze_count() == 0")
+    finally:
+        kernel.shutdown()
 
 
 def test_a_failing_notebook_names_the_cell_and_the_next_notebook_gets_a_new_kernel(folder, tmp_path, info):

@@ -50,9 +50,12 @@ def register(app: typer.Typer) -> None:
         stays, failed notebooks go to reports/failed/ and failed check results to reports/checks/failed/).
         Ctrl-C (exit 130) leaves reports/ as it was and says so.
         """
-        from rich.console import Console
+        from claimaudit._gc import warming_up
 
-        from claimaudit import i18n, pipeline
+        with warming_up():  # see claimaudit/_gc.py
+            from rich.console import Console
+
+            from claimaudit import i18n, pipeline
 
         try:
             languages = i18n.parse_languages(lang)

@@ -95,13 +95,17 @@ def _serve() -> None:
     os.dup2(2, 1)  # whatever the checks print goes to standard error
     sys.stdout = sys.stderr
     # imported while the run fetches: what the checks import (the quality package and Great
-    # Expectations, the way the checks import it)
-    from claimaudit import quality
+    # Expectations, the way the checks import it), without garbage collection, then left out of
+    # the collections the suites cause (claimaudit/_gc.py)
+    from claimaudit._gc import warming_up
 
-    try:
-        quality.import_great_expectations()
-    except ImportError:  # reported by the check step itself
-        pass
+    with warming_up():
+        from claimaudit import quality
+
+        try:
+            quality.import_great_expectations()
+        except ImportError:  # reported by the check step itself
+            pass
     line = sys.stdin.readline()
     if not line:
         return  # the run did not need the checks after all

@@ -17,7 +17,10 @@ kernel's first notebook finds it in that state already):
   package's module state (caches, the active language, the once-per-process audit) starts empty;
 - ``os.environ``, ``sys.path``, the working directory, the warnings filters (and every module's
   record of warnings already shown), the root logger, the polars configuration and altair's
-  active theme, renderer and data transformer are restored to what they were after the imports.
+  active theme, renderer and data transformer are restored to what they were after the imports;
+- the garbage collector is on (claimaudit is re-imported with it off). What the first imports
+  made is frozen (:mod:`claimaudit._gc`): each later collection, IPython's reset's included, walks
+  only what came after.
 
 Third-party modules a notebook imported stay imported (a C extension cannot be imported twice);
 their import-time side effects are the only thing a later notebook shares with an earlier one.
@@ -49,11 +52,16 @@ EXTRA_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
 # and restores it before each notebook.
 _KERNEL_SIDE = r"""
 def _claimaudit_warm_kernel(preload):
-    import importlib, logging, os, sys, warnings
+    import gc, importlib, logging, os, sys, warnings
 
     def import_all():
-        for name in preload:
-            importlib.import_module(name)
+        # no garbage collection while importing (claimaudit/_gc.py)
+        gc.disable()
+        try:
+            for name in preload:
+                importlib.import_module(name)
+        finally:
+            gc.enable()
 
     import_all()
     import altair as alt
@@ -101,6 +109,9 @@ def _claimaudit_warm_kernel(preload):
             return True
 
     shell._claimaudit_warm = Warm()
+    # what the imports made lives as long as the kernel: later collections (each notebook's, and the
+    # one IPython's reset makes) leave it out (claimaudit/_gc.py)
+    gc.freeze()
 
 
 _claimaudit_warm_kernel(%(preload)r)

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from claimaudit import paths
+from claimaudit._gc import warming_up
 from claimaudit.errors import ClaimauditError
 from claimaudit.pipeline._checks import CheckProcess, check_step
 from claimaudit.pipeline._kernels import KernelPool
@@ -264,8 +265,15 @@ def run(
             if "check" not in skip and CHECKS_BESIDE_AUDIT:
                 # its own process: imports Great Expectations while this one fetches (pipeline/_checks.py)
                 checker = CheckProcess()
-            # imported once the other processes are under way (altair and the charts: ~0.7 s)
-            from claimaudit.report import ChromiumMissing, Printer, run_info, write_index
+            # imported once the other processes are under way (altair and the charts: ~0.7 s), with
+            # what every notebook's execution and export imports, without garbage collection, then
+            # left out of the collections the rest of the run causes (claimaudit/_gc.py)
+            with warming_up():
+                from claimaudit.report import ChromiumMissing, Printer, run_info, write_index
+
+                if chosen:
+                    import nbconvert.exporters.html  # noqa: F401
+                    import papermill  # noqa: F401
 
             timed("fetch", lambda: step_fetch(offline=offline, params=params))
             if checker is None:
