@@ -43,6 +43,9 @@ so on a quiet 2-core machine expect ~6 s with ``--jobs 1`` and ~4.5-5 s with the
 measured quiet).
 Quiet machine, main at 301defa, 02:42 UTC (load 2.2-2.4), default jobs: 5.97, 5.42, 5.23, 5.08,
 5.91 s, median 5.42 s (CPU median 8.83 s): target 6 s met.
+Session 7 (another 2-core machine, load ~2): main at 315a213 4.2 and 5.0 s (/usr/bin/time, 2 runs); with
+the helper importing Great Expectations without garbage collection and freezing it afterwards
+(claimaudit/_gc.py), 5 runs: median 3.09 s (2.98-3.55; CPU median 5.44 s).
 """
 
 from __future__ import annotations

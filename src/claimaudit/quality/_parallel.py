@@ -34,6 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from claimaudit._gc import warming_up
 from claimaudit.quality._report import SuiteResult
 
 __all__ = ["run_files", "serve", "usable_cores"]
@@ -205,7 +206,8 @@ def serve(make_runner: Callable[[dt.datetime], Any]) -> None:
 
 def _serve(make_runner: Callable[[dt.datetime], Any], tasks: BinaryIO, answers: BinaryIO) -> None:
     runner = make_runner(pickle.load(tasks))
-    runner.warm_up()
+    with warming_up():  # this process is ours: no collection while GX imports, then frozen (claimaudit/_gc.py)
+        runner.warm_up()
     while (task := pickle.load(tasks)) is not None:
         index, file = task
         try:
