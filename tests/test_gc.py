@@ -6,7 +6,8 @@ import gc
 
 import pytest
 
-from claimaudit._gc import warming_up
+from claimaudit import _gc
+from claimaudit._gc import own_this_process, warming_up
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +22,9 @@ class _Node:
     pass
 
 
-def test_no_collection_inside_and_everything_alive_at_the_end_is_frozen():
+def test_no_collection_inside_and_everything_alive_at_the_end_is_frozen(monkeypatch):
+    monkeypatch.setattr(_gc, "_OWNED", False)
+    own_this_process()  # as the `claimaudit` command does
     gc.unfreeze()
     gc.enable()
     with warming_up():
@@ -54,3 +57,19 @@ def test_the_collector_stays_off_if_it_was_off_and_is_restored_after_an_error():
         raise RuntimeError("synthetic")
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
+
+
+def test_a_process_that_is_not_claimaudits_own_is_only_paused_not_frozen(monkeypatch):
+    """pipeline.run called from a test or a user's code: nothing of the host is kept alive."""
+    monkeypatch.setattr(_gc, "_OWNED", False)
+    gc.unfreeze()
+    gc.enable()
+    with warming_up():
+        assert not gc.isenabled()
+        kept = _Node()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert any(o is kept for o in gc.get_objects())
+    with warming_up(freeze=True):  # a helper process says so itself
+        pass
+    assert gc.get_freeze_count() > 0

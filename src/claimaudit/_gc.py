@@ -17,8 +17,11 @@ freezes everything alive then (:func:`gc.freeze`): later collections look only a
 afterwards, which is where a notebook's or a suite's garbage is. Nothing frozen is ever freed; it
 was going to live until the process exits anyway.
 
-This is for processes claimaudit starts and owns. The package does not touch the collector when a
-notebook or a user's own code imports it (a library should not change its host's collector).
+This is for processes claimaudit owns: the ``claimaudit`` command (its entry point calls
+:func:`own_this_process`), the checks processes and the warm kernels it starts. Elsewhere (a test
+or a user's code calling :func:`claimaudit.pipeline.run`, a notebook importing the package) the
+collector is only paused for the block, nothing is frozen: a library should not keep its host's
+objects alive.
 """
 
 from __future__ import annotations
@@ -27,13 +30,22 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["warming_up"]
+__all__ = ["own_this_process", "warming_up"]
+
+_OWNED = False
+
+
+def own_this_process() -> None:
+    """Say that this process is claimaudit's own (a command, a helper): :func:`warming_up` freezes."""
+    global _OWNED
+    _OWNED = True
 
 
 @contextmanager
-def warming_up(*, freeze: bool = True) -> Iterator[None]:
-    """No cyclic collection inside the block; after it the collector is as it was, and (``freeze``)
-    every object alive then is left out of later collections."""
+def warming_up(*, freeze: bool | None = None) -> Iterator[None]:
+    """No cyclic collection inside the block; after it the collector is as it was and, when
+    ``freeze`` (default: when this process is claimaudit's own), every object alive then is left
+    out of later collections."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -41,5 +53,5 @@ def warming_up(*, freeze: bool = True) -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-        if freeze:
+        if _OWNED if freeze is None else freeze:
             gc.freeze()

@@ -117,6 +117,9 @@ _register()
 
 
 def run() -> None:  # pragma: no cover - console entry point wrapper
+    from claimaudit._gc import own_this_process
+
+    own_this_process()  # the command's process is ours: what it imports is frozen (claimaudit/_gc.py)
     try:
         _run()
     finally:

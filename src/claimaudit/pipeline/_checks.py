@@ -99,7 +99,7 @@ def _serve() -> None:
     # the collections the suites cause (claimaudit/_gc.py)
     from claimaudit._gc import warming_up
 
-    with warming_up():
+    with warming_up(freeze=True):  # this process is the run's own
         from claimaudit import quality
 
         try:

@@ -206,7 +206,7 @@ def serve(make_runner: Callable[[dt.datetime], Any]) -> None:
 
 def _serve(make_runner: Callable[[dt.datetime], Any], tasks: BinaryIO, answers: BinaryIO) -> None:
     runner = make_runner(pickle.load(tasks))
-    with warming_up():  # this process is ours: no collection while GX imports, then frozen (claimaudit/_gc.py)
+    with warming_up(freeze=True):  # the helper is ours: GX imported uncollected, then frozen (claimaudit/_gc.py)
         runner.warm_up()
     while (task := pickle.load(tasks)) is not None:
         index, file = task
