@@ -47,11 +47,12 @@ def warming_up(*, freeze: bool | None = None) -> Iterator[None]:
     ``freeze`` (default: when this process is claimaudit's own), every object alive then is left
     out of later collections."""
     was_enabled = gc.isenabled()
+    frozen = _OWNED if freeze is None else freeze
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
             gc.enable()
-        if _OWNED if freeze is None else freeze:
+        if frozen:
             gc.freeze()

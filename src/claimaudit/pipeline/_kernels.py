@@ -55,13 +55,11 @@ def _claimaudit_warm_kernel(preload):
     import gc, importlib, logging, os, sys, warnings
 
     def import_all():
-        # no garbage collection while importing (claimaudit/_gc.py)
-        gc.disable()
-        try:
+        from claimaudit._gc import warming_up
+
+        with warming_up(freeze=False):  # no garbage collection while importing
             for name in preload:
                 importlib.import_module(name)
-        finally:
-            gc.enable()
 
     import_all()
     import altair as alt
@@ -104,6 +102,7 @@ def _claimaudit_warm_kernel(preload):
             for registry, active, options in saved["registries"]:
                 registry.enable(active, **options)
             import_all()
+            gc.enable()  # a notebook may have turned the collector off
             if any(m in shell.user_ns for m in ("claimaudit", "alt", "pl")):
                 raise RuntimeError("the reset left imports in the namespace")
             return True
