@@ -89,8 +89,11 @@ children, the load-robust figure; walls at these loads say little):
   they imported (claimaudit/_gc.py: the checks process spent ~0.5 s, the run's process ~0.6 s and
   each warm kernel ~0.05 s per notebook reset collecting over objects that live as long as the
   process): make run 10.8-11.5 s (median 11.2), plain papermill 21.7-25.0 s (23.7), ratio 0.47
-  (per round 0.45-0.53); CPU 19-20 s vs 20-23 s. Both targets met in the medians; single rounds
-  still land on either side of 0.5 on this machine.
+  (per round 0.45-0.53); CPU 19-20 s vs 20-23 s. Again at 61c73c0: 10.6-13.3 s (10.8) against
+  21.3-25.4 s (23.0), ratio 0.47 (per round 0.45-0.57; the 0.57 round's run took 13.3 s while the
+  host was slow). Final head of the session (d55e082): 10.4-11.7 s (10.7) against 22.4-24.5 s
+  (23.9), ratio 0.45 (per round 0.43-0.49); CPU 18-20 s vs 20-23 s. Both targets met in the
+  medians of every 5-round measurement; a single round can still land above 0.5 on a noisy host.
 """
 
 from __future__ import annotations
